@@ -1,0 +1,945 @@
+#include "cli.h"
+
+#include "demo.h"
+#include "disk.h"
+#include "json_writer.h"
+#include "mirror_job.h"
+#include "safety.h"
+#include "units.h"
+#include "verify.h"
+#include "version.h"
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace cli {
+
+namespace {
+
+using engine::Error;
+using engine::formatBytes;
+using engine::formatDuration;
+using engine::formatRate;
+using Clock = std::chrono::steady_clock;
+
+const char* const kUsage = R"(Usage:
+  drivemirror-cli mirror SOURCE TARGET [options]
+  drivemirror-cli verify A B [--json]
+  drivemirror-cli info PATH [--json]
+  drivemirror-cli demo [--size SIZE] [--dir DIR] [--live SECONDS] [--writer-rate RATE] [--json]
+  drivemirror-cli --version | --help
+
+mirror copies SOURCE to TARGET (image files or block devices) with QEMU's
+drive-mirror semantics and keeps TARGET in sync until you complete or cancel.
+A TARGET that does not exist is created as a sparse file of SOURCE's size.
+
+Mirror options:
+  --sync full|top|none     full: everything; top: only allocated extents of
+                           SOURCE (holes stay untouched); none: only what is
+                           written to SOURCE during the job (default full)
+  --granularity SIZE       dirty-tracking unit, power of two, 512 B..64 MiB
+                           (default 64 KiB, or the target's physical block)
+  --buf-size SIZE          copy buffer, split into up to 16 requests (default 16M)
+  --speed RATE             limit in bytes/s, e.g. 100M (default 0 = unlimited)
+  --on-source-error P      report|ignore|stop|enospc (default report)
+  --on-target-error P      report|ignore|stop|enospc (default report)
+                           ignore on the source re-reads a failed range block
+                           by block, writes zeroes where nothing can be read
+                           and lists those ranges at the end
+  --no-unmap               write zeroes instead of discarding (target fully allocated)
+  --complete-when-ready    complete as soon as the job is READY
+  --cancel-when-ready      cancel as soon as the job is READY (a consistent copy)
+  --verify                 after the final copy, compare SOURCE and TARGET
+  --force                  accept a target block device that holds data
+  --json                   one JSON object per line on stdout (QMP-style events)
+  -v, --verbose            debug messages on stderr
+
+Without --complete-when-ready/--cancel-when-ready the job waits at READY and
+reads commands, one per line, on stdin: complete, cancel, pause, resume,
+speed RATE, status. SIGINT or SIGTERM cancels.
+
+SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too).
+
+Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a
+safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled
+before READY (target incomplete); 6 verification found differences.
+)";
+
+engine::Logger makeLogger(bool verbose)
+{
+    auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+    auto log = std::make_shared<spdlog::logger>("drivemirror", sink);
+    // On a terminal, clear the live progress line before a message so the
+    // two never mix; the next progress tick draws it again.
+    log->set_pattern(::isatty(2) ? "\r\033[K%^%l%$: %v" : "%l: %v");
+    log->set_level(verbose ? spdlog::level::debug : spdlog::level::info);
+    return log;
+}
+
+int badInput(const std::string& message)
+{
+    std::fprintf(stderr, "drivemirror-cli: %s\n", message.c_str());
+    return kExitBadInput;
+}
+
+std::string timestampJson()
+{
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
+    return JsonObject()
+        .add("seconds", static_cast<std::int64_t>(us / 1000000))
+        .add("microseconds", static_cast<std::int64_t>(us % 1000000))
+        .str();
+}
+
+void printEvent(const std::string& name, const JsonObject& data)
+{
+    const std::string line = JsonObject()
+                                 .add("event", name)
+                                 .addRaw("data", data.str())
+                                 .addRaw("timestamp", timestampJson())
+                                 .str();
+    std::fprintf(stdout, "%s\n", line.c_str());
+    std::fflush(stdout);
+}
+
+std::string rangesJson(const std::vector<engine::ByteRange>& ranges)
+{
+    std::string out = "[";
+    for (std::size_t i = 0; i < ranges.size(); ++i) {
+        if (i)
+            out += ", ";
+        out += JsonObject().add("offset", ranges[i].offset).add("length", ranges[i].length).str();
+    }
+    return out + "]";
+}
+
+std::string verifyJson(const engine::VerifyReport& r)
+{
+    return JsonObject()
+        .add("identical", r.identical)
+        .add("compared", r.bytesCompared)
+        .add("skipped-holes", r.bytesSkipped)
+        .addRaw("differences", rangesJson(r.differences))
+        .add("more-differences", r.moreDifferences)
+        .str();
+}
+
+void printVerifyText(const engine::VerifyReport& r, const std::string& a, const std::string& b)
+{
+    if (r.identical) {
+        std::fprintf(stderr,
+                     "identical: %s and %s agree over %s (%s read, %s of holes on both sides)\n",
+                     a.c_str(), b.c_str(), formatBytes(r.bytesCompared + r.bytesSkipped).c_str(),
+                     formatBytes(r.bytesCompared).c_str(), formatBytes(r.bytesSkipped).c_str());
+        return;
+    }
+    std::fprintf(stderr, "DIFFERENT: %s and %s differ in %s%zu range(s):\n", a.c_str(), b.c_str(),
+                 r.moreDifferences ? "more than " : "", r.differences.size());
+    for (const auto& d : r.differences)
+        std::fprintf(stderr, "  offset %llu, %llu bytes\n",
+                     static_cast<unsigned long long>(d.offset),
+                     static_cast<unsigned long long>(d.length));
+}
+
+// Rate over a sliding window of a couple of seconds, from cumulative bytes.
+class RateMeter
+{
+public:
+    void add(Clock::time_point t, std::uint64_t done)
+    {
+        m_samples.emplace_back(t, done);
+        while (m_samples.size() > 2 && t - m_samples.front().first > std::chrono::seconds(2))
+            m_samples.pop_front();
+    }
+    double rate() const
+    {
+        if (m_samples.size() < 2)
+            return 0;
+        const double dt =
+            std::chrono::duration<double>(m_samples.back().first - m_samples.front().first).count();
+        if (dt <= 0)
+            return 0;
+        return static_cast<double>(m_samples.back().second - m_samples.front().second) / dt;
+    }
+
+private:
+    std::deque<std::pair<Clock::time_point, std::uint64_t>> m_samples;
+};
+
+struct MirrorArgs
+{
+    std::string source;
+    std::string target;
+    engine::MirrorOptions options;
+    bool completeWhenReady = false;
+    bool cancelWhenReady = false;
+    bool json = false;
+    bool force = false;
+    bool verbose = false;
+};
+
+// Parses the options shared by `mirror` and `demo`; returns an error text.
+std::optional<std::string> parseMirrorOption(int opt, const char* arg, MirrorArgs& a)
+{
+    auto size = [&](const char* what, std::uint64_t& out) -> std::optional<std::string> {
+        auto v = engine::parseSize(arg);
+        if (!v)
+            return std::string(what) + ": " + v.error().message;
+        out = *v;
+        return std::nullopt;
+    };
+    switch (opt) {
+    case 's': {
+        auto m = engine::parseSyncMode(arg);
+        if (!m)
+            return "unknown sync mode '" + std::string(arg) + "' (use full, top or none)";
+        a.options.sync = *m;
+        return std::nullopt;
+    }
+    case 'g': {
+        if (auto e = size("--granularity", a.options.granularity))
+            return e;
+        if (a.options.granularity == 0)
+            return std::string("--granularity: must not be 0");
+        return std::nullopt;
+    }
+    case 'b':
+        return size("--buf-size", a.options.bufSize);
+    case 'r': {
+        auto v = engine::parseRate(arg);
+        if (!v)
+            return "--speed: " + v.error().message;
+        a.options.speed = *v;
+        return std::nullopt;
+    }
+    case 'S':
+    case 'T': {
+        auto p = engine::parseErrorPolicy(arg);
+        if (!p)
+            return "unknown error policy '" + std::string(arg) +
+                   "' (use report, ignore, stop or enospc)";
+        (opt == 'S' ? a.options.onSourceError : a.options.onTargetError) = *p;
+        return std::nullopt;
+    }
+    case 'u':
+        a.options.unmap = false;
+        return std::nullopt;
+    case 'c':
+        a.completeWhenReady = true;
+        return std::nullopt;
+    case 'x':
+        a.cancelWhenReady = true;
+        return std::nullopt;
+    case 'V':
+        a.options.verify = true;
+        return std::nullopt;
+    case 'f':
+        a.force = true;
+        return std::nullopt;
+    case 'j':
+        a.json = true;
+        return std::nullopt;
+    case 'v':
+        a.verbose = true;
+        return std::nullopt;
+    }
+    return std::string("unknown option");
+}
+
+const option kMirrorOptions[] = {
+    {"sync", required_argument, nullptr, 's'},
+    {"granularity", required_argument, nullptr, 'g'},
+    {"buf-size", required_argument, nullptr, 'b'},
+    {"speed", required_argument, nullptr, 'r'},
+    {"on-source-error", required_argument, nullptr, 'S'},
+    {"on-target-error", required_argument, nullptr, 'T'},
+    {"no-unmap", no_argument, nullptr, 'u'},
+    {"complete-when-ready", no_argument, nullptr, 'c'},
+    {"cancel-when-ready", no_argument, nullptr, 'x'},
+    {"verify", no_argument, nullptr, 'V'},
+    {"force", no_argument, nullptr, 'f'},
+    {"json", no_argument, nullptr, 'j'},
+    {"verbose", no_argument, nullptr, 'v'},
+    {"size", required_argument, nullptr, 1000},
+    {"dir", required_argument, nullptr, 1001},
+    {"live", required_argument, nullptr, 1002},
+    {"writer-rate", required_argument, nullptr, 1003},
+    {nullptr, 0, nullptr, 0},
+};
+
+// Does a block device carry a partition table or a file system signature?
+// A first, cheap look at the first and last sectors' magic numbers.
+std::optional<std::string> dataSignature(const engine::Disk& disk)
+{
+    alignas(4096) static unsigned char buf[8192];
+    if (::pread(disk.fd(), buf, sizeof buf, 0) != static_cast<ssize_t>(sizeof buf))
+        return std::nullopt;
+    if (buf[510] == 0x55 && buf[511] == 0xAA)
+        return std::string("a partition table (MBR)");
+    if (std::memcmp(buf + 512, "EFI PART", 8) == 0)
+        return std::string("a GPT partition table");
+    if (buf[1024 + 56] == 0x53 && buf[1024 + 57] == 0xEF)
+        return std::string("an ext2/3/4 file system");
+    if (std::memcmp(buf + 3, "NTFS", 4) == 0)
+        return std::string("an NTFS file system");
+    if (std::memcmp(buf + 82, "FAT32", 5) == 0 || std::memcmp(buf + 54, "FAT", 3) == 0)
+        return std::string("a FAT file system");
+    if (std::memcmp(buf, "XFSB", 4) == 0)
+        return std::string("an XFS file system");
+    return std::nullopt;
+}
+
+struct PendingEvent
+{
+    engine::JobEvent event;
+};
+
+// Runs a prepared job to its end: events, stdin commands, signals, the
+// progress line. Returns the exit code.
+int driveJob(engine::MirrorJob& job, const MirrorArgs& a, const engine::Logger& log,
+             engine::DemoWriter* demoWriter, double liveSeconds)
+{
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGTERM);
+    ::pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+    const int sigFd = ::signalfd(-1, &mask, SFD_CLOEXEC);
+
+    int pipeFds[2];
+    if (::pipe2(pipeFds, O_CLOEXEC | O_NONBLOCK) != 0) {
+        log->error("pipe: {}", std::strerror(errno));
+        return kExitInternal;
+    }
+    std::mutex queueMutex;
+    std::deque<engine::JobEvent> queue;
+    job.setListener([&](const engine::JobEvent& ev) {
+        {
+            std::lock_guard lock(queueMutex);
+            queue.push_back(ev);
+        }
+        const char b = 1;
+        [[maybe_unused]] const ssize_t n = ::write(pipeFds[1], &b, 1);
+    });
+
+    const bool tty = !a.json && ::isatty(2);
+    const std::string device = a.target;
+    RateMeter meter;
+    auto lastJsonProgress = Clock::now();
+    Clock::time_point readyAt{};
+    bool stdinOpen = !a.completeWhenReady && !a.cancelWhenReady;
+    std::string stdinBuffer;
+    bool progressShown = false;
+
+    auto commonData = [&](const engine::JobSnapshot& s) {
+        JsonObject d;
+        d.add("device", device)
+            .add("type", "mirror")
+            .add("len", s.bytesDone + s.bytesRemaining)
+            .add("offset", s.bytesDone)
+            .add("speed", s.speedLimit);
+        return d;
+    };
+    auto reply = [&](const engine::Result<void>& r) {
+        if (a.json) {
+            if (r)
+                std::fprintf(stdout, "{\"return\": {}}\n");
+            else
+                std::fprintf(stdout, "%s\n",
+                             JsonObject()
+                                 .addRaw("error", JsonObject()
+                                                      .add("class", "GenericError")
+                                                      .add("desc", r.error().message)
+                                                      .str())
+                                 .str()
+                                 .c_str());
+            std::fflush(stdout);
+        } else if (!r) {
+            log->error("{}", r.error().message);
+        }
+    };
+    auto handleCommand = [&](const std::string& line) {
+        std::istringstream in(line);
+        std::string verb, arg;
+        in >> verb >> arg;
+        if (verb.empty())
+            return;
+        if (verb == "complete")
+            return reply(job.complete());
+        if (verb == "cancel")
+            return reply(job.cancel());
+        if (verb == "pause")
+            return reply(job.pause());
+        if (verb == "resume")
+            return reply(job.resume());
+        if (verb == "speed") {
+            auto rate = engine::parseRate(arg);
+            if (!rate)
+                return reply(rate.error());
+            return reply(job.setSpeed(*rate));
+        }
+        if (verb == "status") {
+            auto s = job.snapshot();
+            std::fprintf(a.json ? stdout : stderr, "%s\n",
+                         commonData(*s)
+                             .add("status", engine::toString(s->status))
+                             .add("dirty", s->dirtyBytes)
+                             .str()
+                             .c_str());
+            std::fflush(stdout);
+            return;
+        }
+        reply(Error{EINVAL, "unknown command '" + verb +
+                                "' (complete, cancel, pause, resume, speed RATE, status)"});
+    };
+    auto drawProgress = [&](const engine::JobSnapshot& s) {
+        const double rate = meter.rate();
+        const double total = static_cast<double>(s.bytesDone + s.bytesRemaining);
+        const double pct = total > 0 ? 100.0 * static_cast<double>(s.bytesDone) / total : 100.0;
+        const std::string eta = rate > 1 && s.bytesRemaining > 0
+                                    ? formatDuration(static_cast<double>(s.bytesRemaining) / rate)
+                                    : std::string("--");
+        std::fprintf(stderr, "\r\033[K%-9s %5.1f%%  %s / %s  %s  ETA %s  dirty %s%s",
+                     std::string(engine::toString(s.status)).c_str(), pct,
+                     formatBytes(s.bytesDone).c_str(),
+                     formatBytes(s.bytesDone + s.bytesRemaining).c_str(), formatRate(rate).c_str(),
+                     eta.c_str(), formatBytes(s.dirtyBytes).c_str(),
+                     s.ioError.empty() ? "" : ("  STOPPED: " + s.ioError).c_str());
+        progressShown = true;
+    };
+
+    job.start();
+    bool finished = false;
+    while (!finished) {
+        pollfd fds[3] = {
+            {pipeFds[0], POLLIN, 0}, {sigFd, POLLIN, 0}, {stdinOpen ? 0 : -1, POLLIN, 0}};
+        ::poll(fds, 3, 250);
+        if (fds[1].revents & POLLIN) {
+            signalfd_siginfo si{};
+            [[maybe_unused]] const ssize_t n = ::read(sigFd, &si, sizeof si);
+            log->info("{} received: cancelling", si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+            auto r = job.cancel();
+            if (!r)
+                log->debug("{}", r.error().message);
+        }
+        if (fds[2].revents & (POLLIN | POLLHUP)) {
+            char buf[4096];
+            const ssize_t n = ::read(0, buf, sizeof buf);
+            if (n <= 0) {
+                stdinOpen = false;
+            } else {
+                stdinBuffer.append(buf, static_cast<std::size_t>(n));
+                std::size_t nl;
+                while ((nl = stdinBuffer.find('\n')) != std::string::npos) {
+                    const std::string line = stdinBuffer.substr(0, nl);
+                    stdinBuffer.erase(0, nl + 1);
+                    handleCommand(line);
+                }
+            }
+        }
+        if (fds[0].revents & POLLIN) {
+            char drainBuf[256];
+            while (::read(pipeFds[0], drainBuf, sizeof drainBuf) > 0) {
+            }
+        }
+        std::deque<engine::JobEvent> events;
+        {
+            std::lock_guard lock(queueMutex);
+            events.swap(queue);
+        }
+        const auto snap = job.snapshot();
+        const auto now = Clock::now();
+        meter.add(now, snap->bytesDone);
+        for (const auto& ev : events) {
+            switch (ev.kind) {
+            case engine::JobEvent::Kind::StatusChanged:
+                if (a.json)
+                    printEvent(
+                        "JOB_STATUS_CHANGE",
+                        JsonObject().add("id", device).add("status", engine::toString(ev.to)));
+                break;
+            case engine::JobEvent::Kind::Ready:
+                readyAt = now;
+                if (a.json)
+                    printEvent("BLOCK_JOB_READY", commonData(*snap));
+                else
+                    log->info("READY: {} and {} are in sync{}", a.source, a.target,
+                              a.completeWhenReady || a.cancelWhenReady || demoWriter
+                                  ? ""
+                                  : "; type 'complete' or 'cancel' and Enter");
+                if (a.completeWhenReady && !demoWriter)
+                    reply(job.complete());
+                else if (a.cancelWhenReady)
+                    reply(job.cancel());
+                break;
+            case engine::JobEvent::Kind::Progress:
+                break;
+            case engine::JobEvent::Kind::Finished:
+                finished = true;
+                break;
+            }
+        }
+        if (demoWriter && readyAt != Clock::time_point{} &&
+            job.status() == engine::JobStatus::Ready &&
+            now - readyAt >= std::chrono::duration<double>(liveSeconds)) {
+            log->info("demo: {} written by the live writer so far; completing",
+                      formatBytes(demoWriter->bytesWritten()));
+            readyAt = Clock::time_point{};
+            reply(job.complete());
+        }
+        if (finished)
+            break;
+        if (tty)
+            drawProgress(*snap);
+        if (a.json && now - lastJsonProgress >= std::chrono::seconds(1)) {
+            lastJsonProgress = now;
+            printEvent("BLOCK_JOB_PROGRESS", commonData(*snap)
+                                                 .add("status", engine::toString(snap->status))
+                                                 .add("rate", meter.rate())
+                                                 .add("dirty", snap->dirtyBytes)
+                                                 .add("zeroed", snap->bytesZeroed));
+        }
+    }
+    if (progressShown)
+        std::fprintf(stderr, "\r\033[K");
+
+    const engine::JobResult& res = job.wait();
+    const auto snap = job.snapshot();
+    ::close(pipeFds[0]);
+    ::close(pipeFds[1]);
+    if (sigFd >= 0)
+        ::close(sigFd);
+
+    int code = kExitOk;
+    std::string errorText;
+    switch (res.outcome) {
+    case engine::JobResult::Outcome::Completed:
+        break;
+    case engine::JobResult::Outcome::Cancelled:
+        break;
+    case engine::JobResult::Outcome::Aborted:
+        code = kExitAborted;
+        errorText = "cancelled before READY: the target is incomplete";
+        break;
+    case engine::JobResult::Outcome::Failed:
+        code = res.sourceFailed ? kExitSource : kExitTarget;
+        errorText = res.error.message;
+        break;
+    }
+    if (res.verify && !res.verify->identical && code == kExitOk)
+        code = kExitDifferent;
+
+    if (a.json) {
+        JsonObject d = commonData(*snap);
+        d.add("zeroed", res.bytesZeroed).add("elapsed", res.elapsedSeconds);
+        if (!errorText.empty())
+            d.add("error", errorText);
+        if (!res.unreadable.empty())
+            d.addRaw("unreadable", rangesJson(res.unreadable));
+        if (!res.unwritable.empty())
+            d.addRaw("unwritable", rangesJson(res.unwritable));
+        if (res.verify)
+            d.addRaw("verify", verifyJson(*res.verify));
+        if (res.outcome == engine::JobResult::Outcome::Completed)
+            d.add("quiesce-seconds", res.quiesceSeconds);
+        const bool cancelled = res.outcome == engine::JobResult::Outcome::Cancelled ||
+                               res.outcome == engine::JobResult::Outcome::Aborted;
+        printEvent(cancelled ? "BLOCK_JOB_CANCELLED" : "BLOCK_JOB_COMPLETED", d);
+    } else {
+        const double rate =
+            res.elapsedSeconds > 0
+                ? static_cast<double>(res.bytesDone - res.bytesZeroed) / res.elapsedSeconds
+                : 0;
+        const std::string summary =
+            formatBytes(res.bytesDone) + " processed (" + formatBytes(res.bytesZeroed) +
+            " as zeroes, no data moved) in " + formatDuration(res.elapsedSeconds) + ", data at " +
+            formatRate(rate);
+        switch (res.outcome) {
+        case engine::JobResult::Outcome::Completed:
+            log->info("completed: {}; {} is identical to {} as of the final copy (source quiesced "
+                      "{:.3f} s)",
+                      summary, a.target, a.source, res.quiesceSeconds);
+            break;
+        case engine::JobResult::Outcome::Cancelled:
+            log->info("cancelled after READY: {}; {} is a consistent copy of {} as last converged",
+                      summary, a.target, a.source);
+            break;
+        case engine::JobResult::Outcome::Aborted:
+            log->warn("{}: {}", errorText, summary);
+            break;
+        case engine::JobResult::Outcome::Failed:
+            log->error("failed: {}", errorText);
+            break;
+        }
+        for (const auto& r : res.unreadable)
+            log->warn("unreadable source range written as zeroes: offset {}, {} bytes", r.offset,
+                      r.length);
+        for (const auto& r : res.unwritable)
+            log->warn("target range left unwritten: offset {}, {} bytes", r.offset, r.length);
+        if (res.verify)
+            printVerifyText(*res.verify, a.source, a.target);
+    }
+    return code;
+}
+
+// Opens source and target after every check that can refuse without writing.
+// Creates a missing target file only once everything else passed.
+struct Prepared
+{
+    std::unique_ptr<engine::MirrorJob> job;
+    int code = kExitOk;
+};
+
+Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log)
+{
+    Prepared p;
+    auto fail = [&](const std::string& msg) {
+        p.code = badInput(msg);
+        return std::move(p);
+    };
+    if (a.completeWhenReady && a.cancelWhenReady)
+        return fail("--complete-when-ready and --cancel-when-ready exclude each other");
+    if (auto r = engine::validateOptions(a.options); !r)
+        return fail(r.error().message);
+
+    auto srcId = engine::identify(a.source);
+    if (!srcId)
+        return fail("source: " + srcId.error().message);
+    struct stat st
+    {
+    };
+    const bool targetExists = ::stat(a.target.c_str(), &st) == 0;
+    if (!targetExists && errno != ENOENT)
+        return fail("target: " + engine::systemError(errno, a.target).message);
+    if (targetExists) {
+        if (auto r = engine::checkDistinct(a.source, a.target); !r)
+            return fail(r.error().message);
+        if (auto r = engine::checkTargetNotInUse(a.target); !r)
+            return fail(r.error().message);
+        // Root may open a file without write permission; a disk tool must
+        // not: a read-only mode is the owner's "do not overwrite".
+        if (S_ISREG(st.st_mode) && (st.st_mode & 0222) == 0)
+            return fail("refusing " + a.target + ": the file is read-only (mode " + [&] {
+                char m[8];
+                std::snprintf(m, sizeof m, "%04o", st.st_mode & 07777);
+                return std::string(m);
+            }() + ") (rule: read-only target)");
+    }
+
+    auto source = engine::Disk::open(a.source, {engine::Disk::Access::ReadOnly, true, false}, log);
+    if (!source)
+        return fail("source: " + source.error().message);
+    if (source->isBlockDevice() && ::geteuid() != 0)
+        log->debug("reading a block device without root works only with read permission on it");
+
+    bool created = false;
+    if (!targetExists) {
+        if (auto r = engine::Disk::createSparseFile(a.target, source->size()); !r)
+            return fail("target: " + r.error().message);
+        created = true;
+        log->info("created {} as a sparse file of {}", a.target, formatBytes(source->size()));
+    }
+    auto removeCreated = [&] {
+        if (created)
+            ::unlink(a.target.c_str());
+    };
+    auto target = engine::Disk::open(a.target, {engine::Disk::Access::ReadWrite, true, true}, log);
+    if (!target) {
+        removeCreated();
+        std::string msg = target.error().message;
+        if (target.error().code == EBUSY)
+            msg += " (the device is mounted or held by another program) (rule: target in use)";
+        if (target.error().code == EACCES || target.error().code == EPERM)
+            msg += srcId->blockDevice || S_ISBLK(st.st_mode)
+                       ? " (block devices need root: run with sudo)"
+                       : "";
+        return fail("target: " + msg);
+    }
+    if (target->isBlockDevice() && !a.force) {
+        if (auto sig = dataSignature(*target))
+            return fail("target " + a.target + " holds " + *sig +
+                        "; everything on it will be overwritten. Run again with --force to "
+                        "accept (rule: target holds data)");
+    }
+    if (target->isBlockDevice() && a.force)
+        log->warn("--force: {} will be overwritten", a.target);
+
+    auto job = engine::MirrorJob::create(std::move(*source), std::move(*target), a.options, log);
+    if (!job) {
+        removeCreated();
+        return fail(job.error().message);
+    }
+    p.job = std::move(*job);
+    return p;
+}
+
+int cmdMirror(int argc, char** argv)
+{
+    MirrorArgs a;
+    optind = 1;
+    int opt;
+    while ((opt = ::getopt_long(argc, argv, "v", kMirrorOptions, nullptr)) != -1) {
+        if (opt == '?' || opt >= 1000)
+            return badInput("mirror: unknown or misplaced option (see --help)");
+        if (auto e = parseMirrorOption(opt, optarg, a))
+            return badInput(*e);
+    }
+    if (argc - optind != 2)
+        return badInput("mirror needs SOURCE and TARGET (see --help)");
+    a.source = argv[optind];
+    a.target = argv[optind + 1];
+    auto log = makeLogger(a.verbose);
+    auto prepared = prepareMirror(a, log);
+    if (!prepared.job)
+        return prepared.code;
+    return driveJob(*prepared.job, a, log, nullptr, 0);
+}
+
+int cmdDemo(int argc, char** argv)
+{
+    MirrorArgs a;
+    std::uint64_t size = 1ull << 30;
+    std::string dir = engine::defaultDemoDir();
+    double live = 5;
+    std::uint64_t writerRate = 8ull << 20;
+    optind = 1;
+    int opt;
+    while ((opt = ::getopt_long(argc, argv, "v", kMirrorOptions, nullptr)) != -1) {
+        if (opt == '?')
+            return badInput("demo: unknown option (see --help)");
+        if (opt == 1000) {
+            auto v = engine::parseSize(optarg);
+            if (!v || *v < (16u << 20))
+                return badInput("--size: at least 16M");
+            size = *v;
+        } else if (opt == 1001) {
+            dir = optarg;
+        } else if (opt == 1002) {
+            char* end = nullptr;
+            live = std::strtod(optarg, &end);
+            if (!end || *end || live < 0)
+                return badInput("--live: a number of seconds");
+        } else if (opt == 1003) {
+            auto v = engine::parseRate(optarg);
+            if (!v || *v == 0)
+                return badInput("--writer-rate: a rate above 0");
+            writerRate = *v;
+        } else if (auto e = parseMirrorOption(opt, optarg, a)) {
+            return badInput(*e);
+        }
+    }
+    if (optind != argc)
+        return badInput("demo takes no file arguments (see --help)");
+    auto log = makeLogger(a.verbose);
+    log->info("demo: preparing a {} source image with data extents in {}", formatBytes(size), dir);
+    auto images = engine::prepareDemoImages(dir, size);
+    if (!images)
+        return badInput(images.error().message);
+    a.source = images->source;
+    a.target = images->target;
+    a.options.verify = true;
+
+    // The writer needs the job for its notifications and the job needs the
+    // writer for its quiesce hook: wire them through a pointer set below.
+    engine::MirrorJob* jobPtr = nullptr;
+    engine::DemoWriter writer(
+        a.source, writerRate,
+        [&jobPtr](std::uint64_t off, std::uint64_t len) {
+            if (jobPtr)
+                jobPtr->notifyWrite(off, len);
+        },
+        log);
+    a.options.quiesce = [&writer]() -> engine::Result<void> {
+        writer.pause();
+        return {};
+    };
+    // The demo's workload ends with the job: the writer stays stopped after
+    // the final copy, so the copy can be checked afterwards with cmp or
+    // qemu-img compare and found identical. A real source would carry on.
+    a.options.unquiesce = [] {};
+    auto prepared = prepareMirror(a, log);
+    if (!prepared.job)
+        return prepared.code;
+    jobPtr = prepared.job.get();
+    if (auto r = writer.start(); !r)
+        return badInput(r.error().message);
+    log->info("demo: a writer changes the source at {} while it is mirrored; the job completes "
+              "{} s after READY and verifies the copy",
+              formatRate(static_cast<double>(writerRate)), live);
+    const int code = driveJob(*prepared.job, a, log, &writer, live);
+    writer.stop();
+    return code;
+}
+
+int cmdVerify(int argc, char** argv)
+{
+    bool json = false;
+    std::vector<std::string> paths;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--json")
+            json = true;
+        else if (!arg.empty() && arg[0] == '-')
+            return badInput("verify: unknown option " + arg);
+        else
+            paths.push_back(arg);
+    }
+    if (paths.size() != 2)
+        return badInput("verify needs two paths (see --help)");
+    auto log = makeLogger(false);
+    auto a = engine::Disk::open(paths[0], {engine::Disk::Access::ReadOnly, true, false}, log);
+    if (!a)
+        return badInput(a.error().message);
+    auto b = engine::Disk::open(paths[1], {engine::Disk::Access::ReadOnly, true, false}, log);
+    if (!b)
+        return badInput(b.error().message);
+    if (b->size() < a->size())
+        return badInput(paths[1] + " (" + formatBytes(b->size()) + ") is smaller than " + paths[0] +
+                        " (" + formatBytes(a->size()) + ")");
+    engine::VerifyOptions vo;
+    const bool tty = !json && ::isatty(2);
+    if (tty)
+        vo.progress = [](std::uint64_t done, std::uint64_t total) {
+            std::fprintf(stderr, "\r\033[Kverifying %5.1f%%",
+                         total ? 100.0 * static_cast<double>(done) / static_cast<double>(total)
+                               : 100.0);
+        };
+    auto report = engine::verifyDisks(*a, *b, vo);
+    if (tty)
+        std::fprintf(stderr, "\r\033[K");
+    if (!report) {
+        std::fprintf(stderr, "drivemirror-cli: verify: %s\n", report.error().message.c_str());
+        return kExitSource;
+    }
+    if (json)
+        std::fprintf(stdout, "%s\n", verifyJson(*report).c_str());
+    else
+        printVerifyText(*report, paths[0], paths[1]);
+    if (b->size() > a->size() && !json)
+        std::fprintf(stderr, "note: %s is %s larger; the extra bytes were not compared\n",
+                     paths[1].c_str(), formatBytes(b->size() - a->size()).c_str());
+    return report->identical ? kExitOk : kExitDifferent;
+}
+
+int cmdInfo(int argc, char** argv)
+{
+    bool json = false;
+    std::string path;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--json")
+            json = true;
+        else if (!arg.empty() && arg[0] == '-')
+            return badInput("info: unknown option " + arg);
+        else if (path.empty())
+            path = arg;
+        else
+            return badInput("info takes one path");
+    }
+    if (path.empty())
+        return badInput("info needs a path (see --help)");
+    auto disk = engine::Disk::open(path, {engine::Disk::Access::ReadOnly, true, false},
+                                   engine::nullLogger());
+    if (!disk)
+        return badInput(disk.error().message);
+    std::uint64_t allocated = 0;
+    std::uint64_t extents = 0;
+    for (std::uint64_t pos = 0; pos < disk->size();) {
+        auto ext = disk->nextAllocated(pos);
+        if (!ext || !*ext)
+            break;
+        allocated += (*ext)->length;
+        pos = (*ext)->end();
+        ++extents;
+    }
+    std::vector<std::string> mounts;
+    if (disk->isBlockDevice())
+        mounts = engine::mountPointsOf(major(disk->identity().rdev), minor(disk->identity().rdev));
+    if (json) {
+        std::string m = "[";
+        for (std::size_t i = 0; i < mounts.size(); ++i)
+            m += (i ? ", " : "") + jsonQuote(mounts[i]);
+        m += "]";
+        std::fprintf(
+            stdout, "%s\n",
+            JsonObject()
+                .add("path", path)
+                .add("kind", disk->isBlockDevice() ? "block-device" : "file")
+                .add("size", disk->size())
+                .add("logical-block-size", static_cast<std::uint64_t>(disk->logicalBlockSize()))
+                .add("physical-block-size", static_cast<std::uint64_t>(disk->physicalBlockSize()))
+                .add("direct-io", disk->directIo())
+                .add("allocated", allocated)
+                .add("extents", extents)
+                .add("default-granularity", engine::defaultGranularity(*disk))
+                .addRaw("mount-points", m)
+                .str()
+                .c_str());
+        return kExitOk;
+    }
+    std::printf("path:                %s\n", path.c_str());
+    std::printf("kind:                %s\n", disk->isBlockDevice() ? "block device" : "image file");
+    std::printf("size:                %s (%llu bytes)\n", formatBytes(disk->size()).c_str(),
+                static_cast<unsigned long long>(disk->size()));
+    std::printf("logical block:       %u\n", disk->logicalBlockSize());
+    std::printf("physical block:      %u\n", disk->physicalBlockSize());
+    std::printf("direct I/O:          %s\n", disk->directIo() ? "yes" : "no (buffered)");
+    std::printf("allocated:           %s in %llu extent(s)\n", formatBytes(allocated).c_str(),
+                static_cast<unsigned long long>(extents));
+    std::printf("default granularity: %s\n",
+                formatBytes(engine::defaultGranularity(*disk)).c_str());
+    if (disk->isBlockDevice())
+        std::printf("mounted:             %s\n", mounts.empty() ? "no" : mounts.front().c_str());
+    return kExitOk;
+}
+
+} // namespace
+
+int run(int argc, char** argv)
+{
+    if (argc < 2)
+        return badInput("missing command (see --help)");
+    const std::string cmd = argv[1];
+    if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+        std::fputs(kUsage, stdout);
+        return kExitOk;
+    }
+    if (cmd == "--version") {
+        std::printf("drivemirror-cli %s\n", DRIVEMIRROR_VERSION);
+        return kExitOk;
+    }
+    // Sub-commands parse their own arguments from argv[1] on.
+    if (cmd == "mirror")
+        return cmdMirror(argc - 1, argv + 1);
+    if (cmd == "demo")
+        return cmdDemo(argc - 1, argv + 1);
+    if (cmd == "verify")
+        return cmdVerify(argc - 1, argv + 1);
+    if (cmd == "info")
+        return cmdInfo(argc - 1, argv + 1);
+    return badInput("unknown command '" + cmd + "' (see --help)");
+}
+
+} // namespace cli

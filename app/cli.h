@@ -1,0 +1,19 @@
+// drivemirror-cli: the headless front end (engine only, no Qt).
+#pragma once
+
+namespace cli {
+
+/// Exit codes, documented in --help and the README.
+enum ExitCode : int {
+    kExitOk = 0,
+    kExitInternal = 1,  ///< an unexpected failure of the program itself
+    kExitBadInput = 2,  ///< bad arguments, or a refusal by a safety rule
+    kExitSource = 3,    ///< the source failed (read error with policy report)
+    kExitTarget = 4,    ///< the target failed (write error, flush, no space)
+    kExitAborted = 5,   ///< cancelled before READY: the target is incomplete
+    kExitDifferent = 6, ///< verification found differences
+};
+
+int run(int argc, char** argv);
+
+} // namespace cli

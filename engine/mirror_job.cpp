@@ -1,0 +1,1063 @@
+// The mirror job's engine thread.
+//
+// One loop owns everything mutable (ring, buffers, request slots, state):
+//
+//   commands -> fill slots from the dirty bitmap -> submit + wait -> reap
+//       ^                                                            |
+//       +------------------------------------------------------------+
+//
+// A slot is one request in flight over a granule-aligned byte range:
+// Read (source -> buffer) then Write (buffer -> target), or Zero (a run that
+// reads as zeroes: a hole of the source, or a buffer that came back all
+// zero) which becomes fallocate on the target instead of data. The dirty
+// bits of a range are cleared before its read is staged; every failure puts
+// them back before the error policy decides (QEMU mirror_iteration).
+// Slots never overlap, so two requests never cover one granule.
+
+#include "mirror_job.h"
+
+#include "rate_limiter.h"
+#include "ring.h"
+#include "units.h"
+
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+
+namespace engine {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+std::string_view toString(SyncMode mode)
+{
+    switch (mode) {
+    case SyncMode::Full:
+        return "full";
+    case SyncMode::Top:
+        return "top";
+    case SyncMode::None:
+        return "none";
+    }
+    return "?";
+}
+
+std::string_view toString(ErrorPolicy policy)
+{
+    switch (policy) {
+    case ErrorPolicy::Report:
+        return "report";
+    case ErrorPolicy::Ignore:
+        return "ignore";
+    case ErrorPolicy::Stop:
+        return "stop";
+    case ErrorPolicy::Enospc:
+        return "enospc";
+    }
+    return "?";
+}
+
+std::string_view toString(JobResult::Outcome outcome)
+{
+    switch (outcome) {
+    case JobResult::Outcome::Completed:
+        return "completed";
+    case JobResult::Outcome::Cancelled:
+        return "cancelled";
+    case JobResult::Outcome::Aborted:
+        return "aborted";
+    case JobResult::Outcome::Failed:
+        return "failed";
+    }
+    return "?";
+}
+
+std::optional<SyncMode> parseSyncMode(std::string_view text)
+{
+    for (auto m : {SyncMode::Full, SyncMode::Top, SyncMode::None})
+        if (text == toString(m))
+            return m;
+    return std::nullopt;
+}
+
+std::optional<ErrorPolicy> parseErrorPolicy(std::string_view text)
+{
+    for (auto p :
+         {ErrorPolicy::Report, ErrorPolicy::Ignore, ErrorPolicy::Stop, ErrorPolicy::Enospc})
+        if (text == toString(p))
+            return p;
+    return std::nullopt;
+}
+
+Result<void> validateOptions(const MirrorOptions& options)
+{
+    const auto g = options.granularity;
+    if (g != 0 && (g < kMinGranularity || g > kMaxGranularity || (g & (g - 1)) != 0))
+        return Error{EINVAL, "invalid granularity " + std::to_string(g) +
+                                 ": it must be a power of two from 512 B to 64 MiB"};
+    if (options.bufSize < (g ? g : kMinGranularity))
+        return Error{EINVAL, "invalid buffer size " + std::to_string(options.bufSize) +
+                                 ": it must hold at least one granule"};
+    return {};
+}
+
+std::uint64_t defaultGranularity(const Disk& target)
+{
+    // 64 KiB as QEMU, but never below what the target writes in one piece:
+    // a granule smaller than the physical block turns every write into a
+    // read-modify-write inside the device.
+    return std::clamp<std::uint64_t>(target.physicalBlockSize(), kDefaultGranularity,
+                                     kMaxGranularity);
+}
+
+namespace {
+
+constexpr std::uint64_t kWakeTag = ~0ull;
+constexpr auto kTick = 100ms;
+// A zero run costs no data transfer, so it may cover far more than a buffer.
+constexpr std::uint64_t kMaxZeroRun = 256ull << 20;
+
+std::uint64_t roundUp(std::uint64_t v, std::uint64_t a)
+{
+    return (v + a - 1) / a * a;
+}
+
+bool isAllZero(const std::uint8_t* p, std::size_t n)
+{
+    // Buffers are 4 KiB aligned and lengths are multiples of 8 except at the
+    // tail of an odd-sized image.
+    std::size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        std::uint64_t acc = 0;
+        for (std::size_t k = 0; k < 64; k += 8) {
+            std::uint64_t w;
+            std::memcpy(&w, p + i + k, 8);
+            acc |= w;
+        }
+        if (acc)
+            return false;
+    }
+    for (; i < n; ++i)
+        if (p[i])
+            return false;
+    return true;
+}
+
+void appendMerged(std::vector<ByteRange>& ranges, ByteRange r)
+{
+    if (!ranges.empty() && ranges.back().end() == r.offset)
+        ranges.back().length += r.length;
+    else
+        ranges.push_back(r);
+}
+
+struct FreeDeleter
+{
+    void operator()(void* p) const { std::free(p); }
+};
+
+} // namespace
+
+// ---------------------------------------------------------------------------
+
+struct MirrorJob::Impl
+{
+    enum class OpKind { Free, Read, Write, Zero, ZeroWrite };
+    struct Op
+    {
+        OpKind kind = OpKind::Free;
+        std::uint64_t offset = 0;
+        std::uint64_t length = 0;
+        std::uint64_t progress = 0; ///< bytes of the current phase already done
+        std::uint8_t* buf = nullptr;
+        bool zero = false; ///< counts as zeroed in the statistics
+        ByteRange range() const { return {offset, length}; }
+    };
+
+    MirrorJob& job;
+    Disk& src;
+    Disk& dst;
+    DirtyBitmap& dirty;
+    Logger log;
+    std::optional<Ring> ring;
+    std::unique_ptr<std::uint8_t, FreeDeleter> slab;
+    std::uint64_t slotSize = 0;
+    std::vector<Op> ops;
+    unsigned inFlight = 0;
+    std::uint64_t inFlightBytes = 0;
+    std::uint64_t cursor = 0;
+    RateLimiter limiter;
+    std::uint64_t wakeValue = 0;
+    bool punchSupported = true;
+    bool zeroRangeSupported = true;
+
+    bool readyReached = false;
+    bool completeRequested = false;
+    bool cancelRequested = false;
+    bool quiesced = false;
+    Clock::time_point quiesceStart{};
+    std::optional<Error> failure;
+    bool failureFromSource = false;
+    std::string ioError;
+
+    std::uint64_t bytesDone = 0;
+    std::uint64_t bytesZeroed = 0;
+    std::vector<ByteRange> unreadable;
+    std::vector<ByteRange> unwritable;
+    std::uint64_t unreadableBytes = 0;
+    Clock::time_point startTime = Clock::now();
+    Clock::time_point lastPublish{};
+    std::uint64_t generation = 0;
+
+    explicit Impl(MirrorJob& j)
+        : job(j), src(j.m_source), dst(j.m_target), dirty(j.m_dirty), log(j.m_log)
+    {
+    }
+
+    JobStatus status() const { return job.m_status.load(); }
+    bool stopped() const
+    {
+        const auto s = status();
+        return s == JobStatus::Paused || s == JobStatus::Standby;
+    }
+
+    void emit(JobEvent ev)
+    {
+        if (job.m_listener)
+            job.m_listener(ev);
+    }
+
+    void transition(JobStatus to)
+    {
+        const JobStatus from = status();
+        if (from == to)
+            return;
+        if (!canTransition(from, to)) {
+            log->error("internal: transition {} -> {} is not allowed", toString(from),
+                       toString(to));
+            return;
+        }
+        log->debug("job status {} -> {}", toString(from), toString(to));
+        job.m_status.store(to);
+        publish(true);
+        emit({JobEvent::Kind::StatusChanged, from, to});
+    }
+
+    // -- setup ---------------------------------------------------------------
+
+    Result<void> init()
+    {
+        auto r = Ring::create(4 * kMaxInFlight, childLogger(log, "engine.ring"));
+        if (!r)
+            return r.error();
+        ring.emplace(std::move(*r));
+
+        const std::uint64_t g = job.m_granularity;
+        slotSize = std::max<std::uint64_t>(g, job.m_options.bufSize / kMaxInFlight / g * g);
+        const auto slots = static_cast<unsigned>(
+            std::clamp<std::uint64_t>(job.m_options.bufSize / slotSize, 1, kMaxInFlight));
+        void* raw = nullptr;
+        if (::posix_memalign(&raw, 4096, slots * slotSize) != 0)
+            return Error{ENOMEM,
+                         "cannot allocate " + formatBytes(slots * slotSize) + " of copy buffers"};
+        slab.reset(static_cast<std::uint8_t*>(raw));
+        ops.resize(slots);
+        for (unsigned i = 0; i < slots; ++i)
+            ops[i].buf = slab.get() + i * slotSize;
+        limiter.setSpeed(job.m_options.speed);
+        armWake();
+        log->info("mirror {} -> {}: {} , sync {}, granularity {}, {} x {} buffers, {}", src.path(),
+                  dst.path(), formatBytes(src.size()), toString(job.m_options.sync), formatBytes(g),
+                  slots, formatBytes(slotSize),
+                  src.directIo() && dst.directIo() ? "direct I/O" : "buffered I/O on one side");
+        return {};
+    }
+
+    Result<void> initDirty()
+    {
+        switch (job.m_options.sync) {
+        case SyncMode::Full:
+            dirty.setAll();
+            break;
+        case SyncMode::Top: {
+            std::uint64_t pos = 0;
+            std::uint64_t extents = 0;
+            while (pos < src.size()) {
+                auto ext = src.nextAllocated(pos);
+                if (!ext)
+                    return ext.error();
+                if (!*ext)
+                    break;
+                dirty.set((*ext)->offset, (*ext)->length);
+                pos = (*ext)->end();
+                ++extents;
+            }
+            log->info("sync top: {} allocated in {} extents", formatBytes(dirty.dirtyBytes()),
+                      extents);
+            break;
+        }
+        case SyncMode::None:
+            break;
+        }
+        return {};
+    }
+
+    void armWake()
+    {
+        // The eventfd read completes whenever another thread calls wake();
+        // without it the loop could only notice commands at its next tick.
+        ring->prepareRead(job.m_wakeFd, &wakeValue, sizeof wakeValue, 0, kWakeTag);
+    }
+
+    // -- commands ------------------------------------------------------------
+
+    void processCommands()
+    {
+        std::deque<Command> cmds;
+        {
+            std::lock_guard lock(job.m_commandMutex);
+            cmds.swap(job.m_commands);
+        }
+        for (const auto& c : cmds) {
+            if (!isVerbAllowed(c.verb, status())) {
+                log->debug("dropping {}: not allowed while {}", toString(c.verb),
+                           toString(status()));
+                continue;
+            }
+            switch (c.verb) {
+            case JobVerb::Cancel:
+                cancelRequested = true;
+                break;
+            case JobVerb::Pause:
+                transition(status() == JobStatus::Ready ? JobStatus::Standby : JobStatus::Paused);
+                break;
+            case JobVerb::Resume:
+                if (!ioError.empty())
+                    log->info("resuming after I/O error: {}", ioError);
+                ioError.clear();
+                transition(status() == JobStatus::Standby ? JobStatus::Ready : JobStatus::Running);
+                break;
+            case JobVerb::SetSpeed:
+                limiter.setSpeed(c.argument);
+                log->info("speed limit {}", c.argument ? formatRate(static_cast<double>(c.argument))
+                                                       : std::string("off"));
+                publish(true);
+                break;
+            case JobVerb::Complete:
+                completeRequested = true;
+                break;
+            }
+        }
+    }
+
+    // -- staging -------------------------------------------------------------
+
+    Op* freeSlot()
+    {
+        for (auto& op : ops)
+            if (op.kind == OpKind::Free)
+                return &op;
+        return nullptr;
+    }
+
+    const Op* overlapping(ByteRange r) const
+    {
+        for (const auto& op : ops)
+            if (op.kind != OpKind::Free && op.offset < r.end() && r.offset < op.offset + op.length)
+                return &op;
+        return nullptr;
+    }
+
+    struct Run
+    {
+        ByteRange range;
+        bool zero = false;
+    };
+
+    // The next dirty run that no request covers, classified as data or zero
+    // and already cleared in the bitmap. Scans from the cursor and wraps once.
+    Result<std::optional<Run>> pickRun()
+    {
+        const std::uint64_t g = job.m_granularity;
+        bool wrapped = false;
+        for (unsigned guard = 0; guard < 4 * kMaxInFlight + 4; ++guard) {
+            auto found = dirty.nextDirtyRun(cursor, kMaxZeroRun);
+            if (!found) {
+                if (wrapped || cursor == 0)
+                    return std::optional<Run>{};
+                wrapped = true;
+                cursor = 0;
+                continue;
+            }
+            ByteRange r = *found;
+            if (const Op* op = overlapping({r.offset, g})) {
+                cursor = op->offset + op->length;
+                continue;
+            }
+            for (const auto& op : ops)
+                if (op.kind != OpKind::Free && op.offset > r.offset && op.offset < r.end())
+                    r.length = op.offset - r.offset;
+
+            Run run{r, false};
+            if (!src.isBlockDevice()) {
+                auto ext = src.nextAllocated(r.offset);
+                if (!ext)
+                    return ext.error();
+                const std::uint64_t dataStart = *ext ? (*ext)->offset : src.size();
+                if (dataStart > r.offset) {
+                    // A hole: zero up to the data, in whole granules (a granule
+                    // that is partly data must be copied as data). The last
+                    // granule of the disk may be partial.
+                    std::uint64_t len = std::min(r.length, dataStart - r.offset);
+                    if (r.offset + len < src.size())
+                        len = len / g * g;
+                    if (len > 0) {
+                        run.range.length = len;
+                        run.zero = true;
+                    }
+                } else if (*ext) {
+                    // Stop a data run at the extent end, rounded up to a granule,
+                    // so the hole behind it becomes a zero run of its own.
+                    const std::uint64_t end = std::min(roundUp((*ext)->end(), g), r.end());
+                    run.range.length = end - r.offset;
+                }
+            }
+            if (!run.zero)
+                run.range.length = std::min(run.range.length, slotSize);
+            dirty.reset(run.range.offset, run.range.length);
+            cursor = run.range.end();
+            return std::optional<Run>{run};
+        }
+        return std::optional<Run>{};
+    }
+
+    Result<void> fill(Clock::time_point now)
+    {
+        while (limiter.delay(now) == Clock::duration::zero()) {
+            Op* op = freeSlot();
+            if (!op)
+                break;
+            auto run = pickRun();
+            if (!run)
+                return run.error();
+            if (!*run)
+                break;
+            op->offset = (*run)->range.offset;
+            op->length = (*run)->range.length;
+            op->progress = 0;
+            op->zero = (*run)->zero;
+            ++inFlight;
+            inFlightBytes += op->length;
+            if (op->zero) {
+                op->kind = OpKind::Zero;
+                stageZero(*op);
+            } else {
+                op->kind = OpKind::Read;
+                limiter.account(op->length, now);
+                stageRead(*op);
+            }
+        }
+        return {};
+    }
+
+    std::uint64_t tagOf(const Op& op) const { return static_cast<std::uint64_t>(&op - ops.data()); }
+
+    void stageRead(Op& op)
+    {
+        const std::uint64_t left = op.length - op.progress;
+        // The tail of an odd-sized image is read with an aligned length; the
+        // kernel stops at the end of the file.
+        const auto len = static_cast<std::uint32_t>(roundUp(left, src.requiredAlignment()));
+        ring->prepareRead(src.fd(), op.buf + op.progress, len, op.offset + op.progress, tagOf(op));
+    }
+
+    void stageWrite(Op& op)
+    {
+        const std::uint64_t left = op.length - op.progress;
+        const std::uint64_t off = op.offset + op.progress;
+        if (op.kind == OpKind::ZeroWrite) {
+            const auto len = static_cast<std::uint32_t>(std::min(left, slotSize));
+            const int fd = len % dst.requiredAlignment() ? dst.bufferedFd() : dst.fd();
+            ring->prepareWrite(fd, op.buf, len, off, tagOf(op));
+            return;
+        }
+        const auto len = static_cast<std::uint32_t>(left);
+        const int fd = len % dst.requiredAlignment() ? dst.bufferedFd() : dst.fd();
+        ring->prepareWrite(fd, op.buf + op.progress, len, off, tagOf(op));
+    }
+
+    void stageZero(Op& op)
+    {
+        if (job.m_options.unmap && punchSupported) {
+            ring->prepareFallocate(dst.fd(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, op.offset,
+                                   op.length, tagOf(op));
+        } else if (zeroRangeSupported) {
+            ring->prepareFallocate(dst.fd(), FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, op.offset,
+                                   op.length, tagOf(op));
+        } else {
+            startZeroWrite(op);
+        }
+    }
+
+    void startZeroWrite(Op& op)
+    {
+        std::memset(op.buf, 0, std::min(op.length, slotSize));
+        op.kind = OpKind::ZeroWrite;
+        op.progress = 0;
+        stageWrite(op);
+    }
+
+    // -- completions ---------------------------------------------------------
+
+    void finish(Op& op)
+    {
+        bytesDone += op.length;
+        if (op.zero)
+            bytesZeroed += op.length;
+        release(op);
+    }
+
+    void release(Op& op)
+    {
+        --inFlight;
+        inFlightBytes -= op.length;
+        op.kind = OpKind::Free;
+    }
+
+    void onCompletion(std::uint64_t tag, int res)
+    {
+        if (tag == kWakeTag) {
+            job.m_wakePending.store(false);
+            armWake();
+            return;
+        }
+        Op& op = ops[tag];
+        if (res == -EAGAIN || res == -EINTR) {
+            restage(op);
+            return;
+        }
+        switch (op.kind) {
+        case OpKind::Read:
+            if (res < 0)
+                return onError(op, -res, true);
+            if (res == 0)
+                return onError(op, EIO, true); // the source shrank under us
+            op.progress += static_cast<std::uint64_t>(res);
+            if (op.progress < op.length)
+                return stageRead(op);
+            op.progress = 0;
+            if (isAllZero(op.buf, op.length)) {
+                // Data that reads as zeroes is stored as zeroes, not copied:
+                // the target stays sparse and nothing is transferred.
+                op.zero = true;
+                op.kind = OpKind::Zero;
+                return stageZero(op);
+            }
+            op.kind = OpKind::Write;
+            return stageWrite(op);
+        case OpKind::Write:
+        case OpKind::ZeroWrite:
+            if (res < 0)
+                return onError(op, -res, false);
+            if (res == 0)
+                return onError(op, EIO, false);
+            op.progress += static_cast<std::uint64_t>(res);
+            if (op.progress < op.length)
+                return stageWrite(op);
+            return finish(op);
+        case OpKind::Zero:
+            if (res == -EOPNOTSUPP || res == -EINVAL || res == -ENODEV) {
+                const bool wasPunch = job.m_options.unmap && punchSupported;
+                (wasPunch ? punchSupported : zeroRangeSupported) = false;
+                log->info("{}: {} not supported, {}", dst.path(),
+                          wasPunch ? "discard (punch hole)" : "write-zeroes",
+                          zeroRangeSupported ? "using write-zeroes" : "writing zero buffers");
+                return stageZero(op);
+            }
+            if (res < 0)
+                return onError(op, -res, false);
+            return finish(op);
+        case OpKind::Free:
+            break;
+        }
+    }
+
+    void restage(Op& op)
+    {
+        switch (op.kind) {
+        case OpKind::Read:
+            return stageRead(op);
+        case OpKind::Write:
+        case OpKind::ZeroWrite:
+            return stageWrite(op);
+        case OpKind::Zero:
+            return stageZero(op);
+        case OpKind::Free:
+            return;
+        }
+    }
+
+    void onError(Op& op, int err, bool read)
+    {
+        const ErrorPolicy policy = read ? job.m_options.onSourceError : job.m_options.onTargetError;
+        const ErrorAction action = decideErrorAction(policy, err);
+        const Disk& disk = read ? src : dst;
+        const std::string where = std::string(read ? "read " : "write ") + disk.path() + " at " +
+                                  std::to_string(op.offset) + "+" + std::to_string(op.length);
+        log->warn("{}: {} (policy {})", where, errnoText(err), toString(policy));
+
+        if (action == ErrorAction::Ignore) {
+            if (read) {
+                rescue(op);
+                op.kind = OpKind::Write;
+                op.progress = 0;
+                return stageWrite(op);
+            }
+            appendMerged(unwritable, op.range());
+            return release(op);
+        }
+        // Invariant: a range that did not reach the target is dirty again
+        // before anything else happens, so a resume or a later pass copies it.
+        dirty.set(op.offset, op.length);
+        release(op);
+        if (action == ErrorAction::Stop) {
+            // Never leave the source quiesced while waiting for a person.
+            endQuiesce();
+            if (ioError.empty()) {
+                ioError = systemError(err, where).message;
+                transition(status() == JobStatus::Ready ? JobStatus::Standby : JobStatus::Paused);
+            }
+            return;
+        }
+        if (!failure) {
+            failure = systemError(err, where);
+            failureFromSource = read;
+        }
+    }
+
+    // Reads what can be read of a range that failed as a whole: first per
+    // granule, then per logical block inside a failing granule. Unreadable
+    // blocks become zeroes in the buffer and are recorded. This runs on the
+    // job thread synchronously: it only happens on a failing disk, where
+    // every read is slow anyway, and it keeps the bookkeeping simple.
+    void rescue(Op& op)
+    {
+        const std::uint64_t g = job.m_granularity;
+        const std::uint64_t block = src.logicalBlockSize();
+        auto readAt = [&](std::uint64_t pos, std::uint64_t len) {
+            const auto want = roundUp(len, src.requiredAlignment());
+            std::uint64_t got = 0;
+            while (got < len) {
+                const ssize_t n = ::pread(src.fd(), op.buf + pos + got, want - got,
+                                          static_cast<off_t>(op.offset + pos + got));
+                if (n < 0 && errno == EINTR)
+                    continue;
+                if (n <= 0)
+                    return false;
+                got += static_cast<std::uint64_t>(n);
+            }
+            return true;
+        };
+        std::uint64_t lost = 0;
+        for (std::uint64_t pos = 0; pos < op.length; pos += g) {
+            const std::uint64_t len = std::min(g, op.length - pos);
+            if (readAt(pos, len))
+                continue;
+            for (std::uint64_t b = 0; b < len; b += block) {
+                const std::uint64_t blen = std::min(block, len - b);
+                if (readAt(pos + b, blen))
+                    continue;
+                std::memset(op.buf + pos + b, 0, blen);
+                appendMerged(unreadable, {op.offset + pos + b, blen});
+                lost += blen;
+            }
+        }
+        unreadableBytes += lost;
+        log->warn("{}: {} unreadable in {}+{}, written as zeroes", src.path(), formatBytes(lost),
+                  op.offset, op.length);
+    }
+
+    // -- progress ------------------------------------------------------------
+
+    void publish(bool force)
+    {
+        const auto now = Clock::now();
+        if (!force && now - lastPublish < kTick)
+            return;
+        lastPublish = now;
+        auto snap = std::make_shared<JobSnapshot>();
+        snap->status = status();
+        snap->diskSize = src.size();
+        snap->bytesDone = bytesDone;
+        snap->bytesZeroed = bytesZeroed;
+        snap->dirtyBytes = dirty.dirtyBytes();
+        snap->inFlightBytes = inFlightBytes;
+        snap->bytesRemaining = snap->dirtyBytes + inFlightBytes;
+        snap->speedLimit = limiter.speed();
+        snap->elapsedSeconds = std::chrono::duration<double>(now - startTime).count();
+        snap->readyReached = readyReached;
+        snap->ioError = ioError;
+        snap->unreadableBytes = unreadableBytes;
+        snap->generation = ++generation;
+        job.m_snapshot.store(std::move(snap));
+        if (job.m_mapCells > 0) {
+            auto map = std::make_shared<DirtyMapSnapshot>();
+            map->diskSize = src.size();
+            map->granularity = job.m_granularity;
+            map->cells = dirty.downsample(job.m_mapCells);
+            for (const auto& op : ops)
+                if (op.kind != OpKind::Free)
+                    map->inFlight.push_back(op.range());
+            map->unreadable = unreadable;
+            map->generation = generation;
+            job.m_dirtyMap.store(std::move(map));
+        }
+        if (!force)
+            emit({JobEvent::Kind::Progress, status(), status()});
+    }
+
+    // -- the loop ------------------------------------------------------------
+
+    Result<void> waitForCompletions(std::optional<std::chrono::nanoseconds> timeout)
+    {
+        auto r = ring->submitAndWait(timeout);
+        if (!r)
+            return r;
+        ring->reap([this](std::uint64_t tag, int res) { onCompletion(tag, res); });
+        return {};
+    }
+
+    // Waits out every request in flight (cancel, failure, pause points).
+    void drain()
+    {
+        while (inFlight > 0) {
+            if (!waitForCompletions(kTick))
+                break;
+        }
+    }
+
+    Result<void> flushTarget()
+    {
+        auto r = dst.flush();
+        if (!r)
+            log->error("{}", r.error().message);
+        return r;
+    }
+
+    void endQuiesce()
+    {
+        if (!quiesced)
+            return;
+        quiesced = false;
+        if (job.m_options.unquiesce)
+            job.m_options.unquiesce();
+        const double secs = std::chrono::duration<double>(Clock::now() - quiesceStart).count();
+        job.m_result.quiesceSeconds = secs;
+        log->info("source quiesced for {:.3f} s", secs);
+    }
+
+    // Returns true when the job is over (result filled in).
+    Result<bool> converge()
+    {
+        if (!readyReached) {
+            // READY promises that the target holds everything copied so
+            // far durably: flush before saying so.
+            if (auto r = flushTarget(); !r)
+                return r.error();
+            readyReached = true;
+            transition(JobStatus::Ready);
+            log->info(
+                "ready: source and target are in sync after {}",
+                formatDuration(std::chrono::duration<double>(Clock::now() - startTime).count()));
+            emit({JobEvent::Kind::Ready, JobStatus::Ready, JobStatus::Ready});
+        }
+        if (!completeRequested)
+            return false;
+        if (!quiesced) {
+            quiesceStart = Clock::now();
+            if (job.m_options.quiesce) {
+                if (auto r = job.m_options.quiesce(); !r)
+                    return Error{r.error().code, "cannot quiesce the source: " + r.error().message};
+            }
+            quiesced = true;
+            // Writes that landed before the quiesce took effect may have
+            // dirtied more: go round the loop once more to copy them.
+            return false;
+        }
+        if (auto r = flushTarget(); !r)
+            return r.error();
+        if (job.m_options.verify) {
+            VerifyOptions vo;
+            vo.length = src.size();
+            vo.stop = &job.m_cancelFlag;
+            auto report = verifyDisks(src, dst, vo);
+            if (!report)
+                return report.error();
+            job.m_result.verify = *report;
+            log->info("verify: {}", report->identical ? "identical" : "DIFFERENT");
+        }
+        endQuiesce();
+        job.m_result.outcome = JobResult::Outcome::Completed;
+        return true;
+    }
+
+    void run()
+    {
+        JobResult& result = job.m_result;
+        auto finishWith = [&](JobResult::Outcome outcome) {
+            result.outcome = outcome;
+            const bool clean = outcome == JobResult::Outcome::Completed ||
+                               outcome == JobResult::Outcome::Cancelled;
+            if (clean) {
+                if (status() == JobStatus::Standby)
+                    transition(JobStatus::Ready);
+                transition(JobStatus::Waiting);
+                transition(JobStatus::Pending);
+            } else {
+                transition(JobStatus::Aborting);
+            }
+            transition(JobStatus::Concluded);
+        };
+
+        if (auto r = init(); !r) {
+            result.error = r.error();
+            return finishWith(JobResult::Outcome::Failed);
+        }
+        processCommands();
+        if (cancelRequested)
+            return finishWith(JobResult::Outcome::Aborted);
+        transition(JobStatus::Running);
+        if (auto r = initDirty(); !r) {
+            failure = r.error();
+            failureFromSource = true;
+        }
+
+        for (;;) {
+            processCommands();
+            if (failure) {
+                drain();
+                endQuiesce();
+                result.error = *failure;
+                result.sourceFailed = failureFromSource;
+                return finishWith(JobResult::Outcome::Failed);
+            }
+            if (cancelRequested) {
+                drain();
+                endQuiesce();
+                if (!readyReached)
+                    return finishWith(JobResult::Outcome::Aborted);
+                // After READY the target is a consistent copy of a converged
+                // state once what is in flight has landed: make it durable.
+                if (auto r = flushTarget(); !r) {
+                    result.error = r.error();
+                    return finishWith(JobResult::Outcome::Failed);
+                }
+                return finishWith(JobResult::Outcome::Cancelled);
+            }
+            const auto now = Clock::now();
+            if (!stopped()) {
+                if (auto r = fill(now); !r) {
+                    failure = r.error();
+                    failureFromSource = true;
+                    continue;
+                }
+                if (inFlight == 0 && dirty.dirtyGranules() == 0) {
+                    auto done = converge();
+                    if (!done) {
+                        failure = done.error();
+                        continue;
+                    }
+                    if (*done)
+                        return finishWith(JobResult::Outcome::Completed);
+                    if (quiesced && dirty.dirtyGranules() != 0)
+                        continue;
+                }
+            }
+            publish(false);
+            std::chrono::nanoseconds timeout = kTick;
+            const auto throttle = limiter.delay(now);
+            if (throttle > std::chrono::nanoseconds::zero())
+                timeout = std::min<std::chrono::nanoseconds>(timeout, throttle);
+            if (auto r = waitForCompletions(timeout); !r) {
+                failure = r.error();
+                failureFromSource = false;
+            }
+        }
+    }
+};
+
+// ---------------------------------------------------------------------------
+
+MirrorJob::MirrorJob(Disk source, Disk target, MirrorOptions options, std::uint64_t granularity,
+                     Logger log)
+    : m_source(std::move(source)), m_target(std::move(target)), m_options(std::move(options)),
+      m_granularity(granularity), m_log(std::move(log)), m_dirty(m_source.size(), granularity)
+{
+    m_wakeFd = ::eventfd(0, EFD_CLOEXEC);
+    auto snap = std::make_shared<JobSnapshot>();
+    snap->diskSize = m_source.size();
+    snap->speedLimit = m_options.speed;
+    m_snapshot.store(std::move(snap));
+}
+
+Result<std::unique_ptr<MirrorJob>> MirrorJob::create(Disk source, Disk target,
+                                                     MirrorOptions options, Logger log)
+{
+    log = orNull(std::move(log));
+    if (auto r = validateOptions(options); !r)
+        return r.error();
+    if (source.identity() == target.identity())
+        return Error{EINVAL, "source and target are the same " +
+                                 std::string(source.isBlockDevice() ? "device" : "file") + " (" +
+                                 source.path() + ", " + target.path() + ")"};
+    if (!target.writable())
+        return Error{EROFS, target.path() + ": the target is not open for writing"};
+    if (target.size() < source.size())
+        return Error{ENOSPC, "target " + target.path() + " (" + formatBytes(target.size()) +
+                                 ") is smaller than source " + source.path() + " (" +
+                                 formatBytes(source.size()) + ")"};
+    const std::uint64_t g = options.granularity ? options.granularity : defaultGranularity(target);
+    const std::uint64_t align = std::max(source.requiredAlignment(), target.requiredAlignment());
+    if (g < align)
+        return Error{EINVAL, "granularity " + formatBytes(g) + " is smaller than the " +
+                                 formatBytes(align) + " blocks that direct I/O needs here"};
+    if (options.bufSize < g)
+        return Error{EINVAL, "buffer size " + formatBytes(options.bufSize) +
+                                 " is smaller than one granule (" + formatBytes(g) + ")"};
+    std::unique_ptr<MirrorJob> job(new MirrorJob(std::move(source), std::move(target),
+                                                 std::move(options), g,
+                                                 childLogger(log, "engine.mirror")));
+    if (job->m_wakeFd < 0)
+        return systemError(errno, "eventfd");
+    return job;
+}
+
+MirrorJob::~MirrorJob()
+{
+    if (m_thread.joinable()) {
+        m_cancelFlag.store(true);
+        {
+            std::lock_guard lock(m_commandMutex);
+            m_commands.push_back({JobVerb::Cancel, 0});
+        }
+        wake();
+        m_thread.join();
+    }
+    if (m_wakeFd >= 0)
+        ::close(m_wakeFd);
+}
+
+void MirrorJob::setListener(Listener listener)
+{
+    m_listener = std::move(listener);
+}
+
+void MirrorJob::setDirtyMapCells(std::size_t cells)
+{
+    m_mapCells = cells;
+}
+
+void MirrorJob::start()
+{
+    m_thread = std::jthread([this] {
+        Impl impl(*this);
+        impl.run();
+        m_result.bytesDone = impl.bytesDone;
+        m_result.bytesZeroed = impl.bytesZeroed;
+        m_result.unreadable = impl.unreadable;
+        m_result.unwritable = impl.unwritable;
+        m_result.elapsedSeconds =
+            std::chrono::duration<double>(Clock::now() - impl.startTime).count();
+        impl.publish(true);
+        {
+            std::lock_guard lock(m_doneMutex);
+            m_finished.store(true);
+        }
+        m_doneCv.notify_all();
+        if (m_listener)
+            m_listener({JobEvent::Kind::Finished, JobStatus::Concluded, JobStatus::Concluded});
+        impl.transition(JobStatus::Null);
+    });
+}
+
+Result<void> MirrorJob::enqueue(JobVerb verb, std::uint64_t argument)
+{
+    const JobStatus s = m_status.load();
+    if (!isVerbAllowed(verb, s))
+        return Error{EBUSY, "cannot " + std::string(toString(verb)) + " the job while it is " +
+                                std::string(toString(s))};
+    {
+        std::lock_guard lock(m_commandMutex);
+        m_commands.push_back({verb, argument});
+    }
+    wake();
+    return {};
+}
+
+Result<void> MirrorJob::complete()
+{
+    return enqueue(JobVerb::Complete);
+}
+
+Result<void> MirrorJob::cancel()
+{
+    auto r = enqueue(JobVerb::Cancel);
+    if (r)
+        m_cancelFlag.store(true);
+    return r;
+}
+
+Result<void> MirrorJob::pause()
+{
+    return enqueue(JobVerb::Pause);
+}
+
+Result<void> MirrorJob::resume()
+{
+    return enqueue(JobVerb::Resume);
+}
+
+Result<void> MirrorJob::setSpeed(std::uint64_t bytesPerSecond)
+{
+    return enqueue(JobVerb::SetSpeed, bytesPerSecond);
+}
+
+void MirrorJob::notifyWrite(std::uint64_t offset, std::uint64_t length)
+{
+    m_dirty.set(offset, length);
+    wake();
+}
+
+void MirrorJob::wake()
+{
+    if (!m_wakePending.exchange(true)) {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] const ssize_t n = ::write(m_wakeFd, &one, sizeof one);
+    }
+}
+
+std::shared_ptr<const JobSnapshot> MirrorJob::snapshot() const
+{
+    return m_snapshot.load();
+}
+
+std::shared_ptr<const DirtyMapSnapshot> MirrorJob::dirtyMap() const
+{
+    return m_dirtyMap.load();
+}
+
+const JobResult& MirrorJob::wait()
+{
+    std::unique_lock lock(m_doneMutex);
+    m_doneCv.wait(lock, [this] { return m_finished.load(); });
+    return m_result;
+}
+
+} // namespace engine

@@ -1,0 +1,195 @@
+#include "safety.h"
+
+#include "disk.h"
+
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace engine {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string sysfsDir(dev_t dev)
+{
+    std::error_code ec;
+    const auto p = fs::canonical(
+        "/sys/dev/block/" + std::to_string(major(dev)) + ":" + std::to_string(minor(dev)), ec);
+    return ec ? std::string() : p.string();
+}
+
+std::string readLine(const std::string& path)
+{
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    return line;
+}
+
+// The device numbers of a whole disk's partitions ("sda" -> sda1, sda2...).
+std::vector<dev_t> partitionsOf(const std::string& sysDir)
+{
+    std::vector<dev_t> out;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(sysDir, ec)) {
+        if (!fs::exists(entry.path() / "partition"))
+            continue;
+        unsigned ma = 0, mi = 0;
+        char colon = 0;
+        std::istringstream in(readLine((entry.path() / "dev").string()));
+        if (in >> ma >> colon >> mi)
+            out.push_back(makedev(ma, mi));
+    }
+    return out;
+}
+
+std::vector<std::pair<dev_t, std::string>> mounts()
+{
+    std::vector<std::pair<dev_t, std::string>> out;
+    std::ifstream in("/proc/self/mountinfo");
+    std::string line;
+    while (std::getline(in, line)) {
+        // id parent major:minor root mountpoint ...
+        std::istringstream fields(line);
+        std::string id, parent, mm, root, point;
+        fields >> id >> parent >> mm >> root >> point;
+        const auto colon = mm.find(':');
+        if (colon == std::string::npos)
+            continue;
+        const unsigned ma = static_cast<unsigned>(std::stoul(mm.substr(0, colon)));
+        const unsigned mi = static_cast<unsigned>(std::stoul(mm.substr(colon + 1)));
+        out.emplace_back(makedev(ma, mi), point);
+    }
+    return out;
+}
+
+std::vector<dev_t> selfAndPartitions(dev_t dev)
+{
+    std::vector<dev_t> devs{dev};
+    const std::string dir = sysfsDir(dev);
+    if (!dir.empty())
+        for (dev_t p : partitionsOf(dir))
+            devs.push_back(p);
+    return devs;
+}
+
+// The file a loop device reads from, empty when it is not a loop device.
+std::string loopBackingFile(dev_t dev)
+{
+    const std::string dir = sysfsDir(dev);
+    if (dir.empty())
+        return {};
+    std::string f = readLine(dir + "/loop/backing_file");
+    if (f.empty()) // a partition of a loop device
+        f = readLine(dir + "/../loop/backing_file");
+    return f;
+}
+
+} // namespace
+
+std::vector<std::string> mountPointsOf(unsigned ma, unsigned mi)
+{
+    std::vector<std::string> out;
+    const auto devs = selfAndPartitions(makedev(ma, mi));
+    for (const auto& [dev, point] : mounts())
+        for (dev_t d : devs)
+            if (d == dev)
+                out.push_back(point);
+    return out;
+}
+
+Result<void> checkTargetNotInUse(const std::string& targetPath)
+{
+    auto id = identify(targetPath);
+    if (!id)
+        return id.error();
+    if (!id->blockDevice)
+        return {};
+    const auto points = mountPointsOf(major(id->rdev), minor(id->rdev));
+    for (const auto& p : points)
+        if (p == "/")
+            return Error{EBUSY, "refusing " + targetPath +
+                                    ": it holds the running system's root file system (rule: "
+                                    "system disk)"};
+    if (!points.empty())
+        return Error{EBUSY, "refusing " + targetPath + ": it is mounted at " + points.front() +
+                                " (rule: mounted target); unmount it first"};
+
+    const auto devs = selfAndPartitions(id->rdev);
+    std::ifstream swaps("/proc/swaps");
+    std::string line;
+    std::getline(swaps, line); // header
+    while (std::getline(swaps, line)) {
+        const std::string swapPath = line.substr(0, line.find_first_of(" \t"));
+        struct stat st
+        {
+        };
+        if (::stat(swapPath.c_str(), &st) == 0 && S_ISBLK(st.st_mode))
+            for (dev_t d : devs)
+                if (d == st.st_rdev)
+                    return Error{EBUSY, "refusing " + targetPath + ": it is in use as swap (" +
+                                            swapPath + ") (rule: held target)"};
+    }
+    for (dev_t d : devs) {
+        const std::string dir = sysfsDir(d);
+        std::error_code ec;
+        if (dir.empty() || !fs::exists(dir + "/holders", ec))
+            continue;
+        for (const auto& h : fs::directory_iterator(dir + "/holders", ec))
+            return Error{EBUSY, "refusing " + targetPath + ": it is held by " +
+                                    h.path().filename().string() +
+                                    " (LVM, RAID or device-mapper) (rule: held target)"};
+    }
+    return {};
+}
+
+Result<void> checkDistinct(const std::string& sourcePath, const std::string& targetPath)
+{
+    auto s = identify(sourcePath);
+    if (!s)
+        return s.error();
+    auto t = identify(targetPath);
+    if (!t)
+        return t.error();
+    if (*s == *t)
+        return Error{EINVAL, "refusing: source " + sourcePath + " and target " + targetPath +
+                                 " are the same " + (s->blockDevice ? "device" : "file") +
+                                 " (rule: source is target)"};
+    auto sameFile = [](const std::string& file, const DiskIdentity& other) {
+        if (file.empty() || other.blockDevice)
+            return false;
+        auto id = identify(file);
+        return id && *id == other;
+    };
+    if (t->blockDevice && sameFile(loopBackingFile(t->rdev), *s))
+        return Error{EINVAL, "refusing: target " + targetPath +
+                                 " is a loop device backed by "
+                                 "the source file " +
+                                 sourcePath + " (rule: source is target)"};
+    if (s->blockDevice && sameFile(loopBackingFile(s->rdev), *t))
+        return Error{EINVAL, "refusing: source " + sourcePath +
+                                 " is a loop device backed by "
+                                 "the target file " +
+                                 targetPath + " (rule: source is target)"};
+    if (s->blockDevice && t->blockDevice) {
+        for (dev_t p : selfAndPartitions(s->rdev))
+            if (p == t->rdev)
+                return Error{EINVAL, "refusing: target " + targetPath +
+                                         " is a partition of the source " + sourcePath +
+                                         " (rule: target inside source)"};
+        for (dev_t p : selfAndPartitions(t->rdev))
+            if (p == s->rdev)
+                return Error{EINVAL, "refusing: target " + targetPath +
+                                         " is the disk that holds the source " + sourcePath +
+                                         " (rule: target contains source)"};
+    }
+    return {};
+}
+
+} // namespace engine

@@ -1,0 +1,26 @@
+// Safety rules that protect the wrong disk from being overwritten. They live
+// in the engine so the CLI and the GUI refuse exactly the same things, each
+// refusal naming its rule.
+#pragma once
+
+#include "result.h"
+
+#include <string>
+#include <vector>
+
+namespace engine {
+
+/// Refuses a target block device that is mounted, has a mounted partition,
+/// is used as swap, or is held by another driver (LVM, md, dm). Files pass.
+Result<void> checkTargetNotInUse(const std::string& targetPath);
+
+/// Refuses source and target that reach the same storage: the same inode or
+/// device through any path, a loop device backed by the other file, or a
+/// partition of the other disk.
+Result<void> checkDistinct(const std::string& sourcePath, const std::string& targetPath);
+
+/// Mount points (from /proc/self/mountinfo) of the block device with the
+/// given device number and of its partitions.
+std::vector<std::string> mountPointsOf(unsigned major, unsigned minor);
+
+} // namespace engine

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs exactly the Debian 12 packages that building, running and testing
+# DriveMirror need. Idempotent: when everything is present it changes nothing
+# and does not touch the network.
+set -euo pipefail
+
+packages=(
+    # build
+    build-essential cmake ninja-build pkg-config clang-format
+    qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
+    liburing-dev libudev-dev libblkid-dev libspdlog-dev libfmt-dev
+    # tests: oracles, real filesystems, fault injection, the GUI under Xvfb
+    qemu-utils fio e2fsprogs util-linux fuse3 libfuse3-dev xvfb xauth
+    # runtime of the GUI on a bare server (xcb platform plugin)
+    libxcb-cursor0
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+        missing+=("$p")
+    fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "bootstrap: all ${#packages[@]} packages present"
+    exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+    if command -v sudo >/dev/null 2>&1; then
+        exec sudo "$0" "$@"
+    fi
+    echo "bootstrap: missing packages (${missing[*]}); run this script as root" >&2
+    exit 1
+fi
+
+echo "bootstrap: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -1,0 +1,71 @@
+#pragma once
+
+// FaultFs mounts the faultfs test file system over a backing file, so a test
+// can give the mirror engine a "disk" whose reads or writes fail with chosen
+// errors at chosen offsets. See faultfs.c for the fault arguments:
+//
+//   --read-error OFFSET:LENGTH[:ERRNO]    --write-error OFFSET:LENGTH[:ERRNO]
+//   --size BYTES
+//
+// A request overlapping a fault range fails as a whole; requests beside it
+// succeed. Files are served in direct I/O mode, so every read and write
+// reaches the daemon with the caller's offsets (the kernel splits requests
+// larger than 1 MiB; a split request failing after its first part succeeded
+// returns a short count rather than an error).
+//
+// Mounting needs root, /dev/fuse and the faultfs binary named by the
+// DRIVEMIRROR_FAULTFS environment variable (ctest sets it). When any of them
+// is missing, mount() returns nullptr and says why, for a QSKIP.
+//
+// The daemon is told to stop when the thread that mounted it ends, so that a
+// crashed test leaves no mount behind: mount from the test's own thread.
+
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+
+#include <memory>
+
+class QProcess;
+
+namespace testsupport {
+
+class FaultFs
+{
+public:
+    // Mounts backingFile (which must exist) on a fresh temporary directory and
+    // waits up to five seconds for MOUNTPOINT/disk to become readable.
+    static std::unique_ptr<FaultFs> mount(const QString& backingFile, const QStringList& faultArgs,
+                                          QString* whyNot);
+
+    // Whether this machine can mount faultfs at all; fills *whyNot if not.
+    static bool available(QString* whyNot);
+
+    // Unmounts (fusermount3 -u, falling back to umount -l) and waits for the
+    // daemon to exit.
+    ~FaultFs();
+
+    FaultFs(const FaultFs&) = delete;
+    FaultFs& operator=(const FaultFs&) = delete;
+    FaultFs(FaultFs&&) = delete;
+    FaultFs& operator=(FaultFs&&) = delete;
+
+    // MOUNTPOINT/disk, the faulty view of the backing file.
+    QString diskPath() const;
+    QString mountPoint() const;
+    // Whether the daemon is still running.
+    bool isRunning() const;
+    // What the daemon wrote to stderr so far.
+    QString log() const;
+
+private:
+    FaultFs();
+    bool unmount(bool* detached);
+
+    QTemporaryDir m_dir;
+    QString m_mountPoint;
+    QString m_logPath;
+    std::unique_ptr<QProcess> m_process;
+};
+
+} // namespace testsupport

@@ -1,0 +1,631 @@
+/*
+ * faultfs - a one-file FUSE file system that injects I/O errors.
+ *
+ *   faultfs BACKING_FILE MOUNTPOINT [--read-error OFFSET:LENGTH[:ERRNO]]...
+ *           [--write-error OFFSET:LENGTH[:ERRNO]]... [--size BYTES]
+ *
+ * MOUNTPOINT/disk is the only file. Its content is BACKING_FILE, read and
+ * written at the same offsets. A read (or write) request whose byte range
+ * overlaps a --read-error (--write-error) range fails with -ERRNO; requests
+ * that do not overlap succeed, so a caller retrying in smaller blocks around
+ * a bad range recovers the good blocks. ERRNO defaults to EIO and may be a
+ * number or a name (EIO, ENOSPC, ...). Numbers accept 0x prefixes and K, M,
+ * G suffixes (powers of 1024).
+ *
+ * Files are opened in direct_io mode: the page cache is bypassed and every
+ * request reaches this daemon with the caller's offsets (the kernel splits
+ * requests larger than its maximum FUSE transfer size). Write faults also
+ * apply to fallocate(), which is how zeroing and discarding reach the file.
+ *
+ * With --size the file reports that size: reads past the backing file's end
+ * return zeros, reads past the size hit end of file, and writes past the size
+ * fail with ENOSPC (a write straddling the end is shortened). Without it the
+ * size follows the backing file.
+ *
+ * The daemon runs in the foreground and single-threaded; SIGTERM or SIGINT
+ * unmounts and exits.
+ */
+
+#define FUSE_USE_VERSION 31
+#define _GNU_SOURCE
+
+#include <fuse.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define DISK_NAME "disk"
+#define DISK_PATH "/" DISK_NAME
+
+struct fault_range {
+    uint64_t offset;
+    uint64_t length;
+    int error;
+};
+
+struct fault_list {
+    struct fault_range *items;
+    size_t count;
+};
+
+struct faultfs_state {
+    int backing_fd;
+    int writable;
+    int fixed_size;   /* --size given */
+    uint64_t size;    /* valid when fixed_size */
+    struct fault_list read_faults;
+    struct fault_list write_faults;
+};
+
+static struct faultfs_state g_state = { .backing_fd = -1 };
+
+/* ---------------------------------------------------------------- parsing */
+
+struct errno_name {
+    const char *name;
+    int value;
+};
+
+static const struct errno_name k_errno_names[] = {
+    { "EIO", EIO },         { "ENOSPC", ENOSPC },       { "EROFS", EROFS },
+    { "EPERM", EPERM },     { "EACCES", EACCES },       { "EINVAL", EINVAL },
+    { "ENXIO", ENXIO },     { "ENODEV", ENODEV },       { "ENOMEDIUM", ENOMEDIUM },
+    { "EBADMSG", EBADMSG }, { "EILSEQ", EILSEQ },       { "ENODATA", ENODATA },
+    { "EFBIG", EFBIG },     { "EDQUOT", EDQUOT },       { "EAGAIN", EAGAIN },
+    { "EINTR", EINTR },     { "ENOMEM", ENOMEM },       { "EBUSY", EBUSY },
+    { "ETIMEDOUT", ETIMEDOUT }, { "EREMOTEIO", EREMOTEIO },
+    { "EOPNOTSUPP", EOPNOTSUPP }, { "ENOTCONN", ENOTCONN },
+};
+
+static int parse_u64(const char *text, uint64_t *out)
+{
+    char *end = NULL;
+    unsigned long long value;
+    uint64_t scale = 1;
+
+    if (text == NULL || *text == '\0' || *text == '-' || isspace((unsigned char)*text))
+        return -1;
+    errno = 0;
+    value = strtoull(text, &end, 0);
+    if (errno != 0 || end == text)
+        return -1;
+    if (*end != '\0') {
+        switch (toupper((unsigned char)*end)) {
+        case 'K': scale = 1024ULL; break;
+        case 'M': scale = 1024ULL * 1024; break;
+        case 'G': scale = 1024ULL * 1024 * 1024; break;
+        default: return -1;
+        }
+        ++end;
+        if (toupper((unsigned char)*end) == 'I' && toupper((unsigned char)end[1]) == 'B')
+            end += 2;
+        if (*end != '\0')
+            return -1;
+    }
+    if (value > UINT64_MAX / scale)
+        return -1;
+    *out = (uint64_t)value * scale;
+    return 0;
+}
+
+static int parse_errno(const char *text, int *out)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof k_errno_names / sizeof k_errno_names[0]; ++i) {
+        if (strcasecmp(text, k_errno_names[i].name) == 0) {
+            *out = k_errno_names[i].value;
+            return 0;
+        }
+    }
+    {
+        char *end = NULL;
+        long value;
+
+        errno = 0;
+        value = strtol(text, &end, 10);
+        if (errno != 0 || end == text || *end != '\0' || value <= 0 || value > 4095)
+            return -1;
+        *out = (int)value;
+    }
+    return 0;
+}
+
+/* Parses OFFSET:LENGTH[:ERRNO]. */
+static int parse_fault(const char *spec, struct fault_range *out)
+{
+    char buffer[256];
+    char *first;
+    char *second;
+    char *third;
+
+    if (strlen(spec) >= sizeof buffer)
+        return -1;
+    strcpy(buffer, spec);
+    first = buffer;
+    second = strchr(first, ':');
+    if (second == NULL)
+        return -1;
+    *second++ = '\0';
+    third = strchr(second, ':');
+    if (third != NULL)
+        *third++ = '\0';
+
+    if (parse_u64(first, &out->offset) != 0 || parse_u64(second, &out->length) != 0)
+        return -1;
+    if (out->length == 0 || out->offset > UINT64_MAX - out->length)
+        return -1;
+    out->error = EIO;
+    if (third != NULL && parse_errno(third, &out->error) != 0)
+        return -1;
+    return 0;
+}
+
+static int add_fault(struct fault_list *list, const struct fault_range *range)
+{
+    struct fault_range *grown =
+        realloc(list->items, (list->count + 1) * sizeof *list->items);
+
+    if (grown == NULL)
+        return -1;
+    list->items = grown;
+    list->items[list->count++] = *range;
+    return 0;
+}
+
+/* Returns the errno of the first fault range overlapping [offset, offset+length), or 0. */
+static int find_fault(const struct fault_list *list, uint64_t offset, uint64_t length)
+{
+    size_t i;
+    uint64_t end;
+
+    if (length == 0)
+        return 0;
+    end = offset + length < offset ? UINT64_MAX : offset + length;
+    for (i = 0; i < list->count; ++i) {
+        const struct fault_range *range = &list->items[i];
+
+        if (offset < range->offset + range->length && range->offset < end)
+            return range->error;
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------- operations */
+
+static int current_size(uint64_t *size)
+{
+    struct stat st;
+
+    if (g_state.fixed_size) {
+        *size = g_state.size;
+        return 0;
+    }
+    if (fstat(g_state.backing_fd, &st) != 0)
+        return errno ? -errno : -EIO;
+    *size = (uint64_t)st.st_size;
+    return 0;
+}
+
+static void *faultfs_init(struct fuse_conn_info *conn, struct fuse_config *cfg)
+{
+    (void)conn;
+    cfg->direct_io = 1;
+    cfg->kernel_cache = 0;
+    cfg->auto_cache = 0;
+    cfg->attr_timeout = 0;
+    cfg->entry_timeout = 0;
+    cfg->negative_timeout = 0;
+    cfg->use_ino = 0;
+    return NULL;
+}
+
+static int faultfs_getattr(const char *path, struct stat *st, struct fuse_file_info *fi)
+{
+    struct stat backing;
+    uint64_t size = 0;
+    int res;
+
+    (void)fi;
+    memset(st, 0, sizeof *st);
+    if (strcmp(path, "/") == 0) {
+        st->st_mode = S_IFDIR | 0755;
+        st->st_nlink = 2;
+        st->st_uid = getuid();
+        st->st_gid = getgid();
+        return 0;
+    }
+    if (strcmp(path, DISK_PATH) != 0)
+        return -ENOENT;
+
+    if (fstat(g_state.backing_fd, &backing) != 0)
+        return -errno;
+    res = current_size(&size);
+    if (res != 0)
+        return res;
+    st->st_mode = S_IFREG | (g_state.writable ? 0644 : 0444);
+    st->st_nlink = 1;
+    st->st_uid = backing.st_uid;
+    st->st_gid = backing.st_gid;
+    st->st_size = (off_t)size;
+    st->st_blksize = 4096;
+    st->st_blocks = backing.st_blocks;
+    st->st_atim = backing.st_atim;
+    st->st_mtim = backing.st_mtim;
+    st->st_ctim = backing.st_ctim;
+    return 0;
+}
+
+static int faultfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, off_t offset,
+                           struct fuse_file_info *fi, enum fuse_readdir_flags flags)
+{
+    (void)offset;
+    (void)fi;
+    (void)flags;
+    if (strcmp(path, "/") != 0)
+        return -ENOENT;
+    filler(buf, ".", NULL, 0, 0);
+    filler(buf, "..", NULL, 0, 0);
+    filler(buf, DISK_NAME, NULL, 0, 0);
+    return 0;
+}
+
+static int faultfs_open(const char *path, struct fuse_file_info *fi)
+{
+    if (strcmp(path, DISK_PATH) != 0)
+        return strcmp(path, "/") == 0 ? -EISDIR : -ENOENT;
+    if ((fi->flags & O_ACCMODE) != O_RDONLY && !g_state.writable)
+        return -EROFS;
+    fi->direct_io = 1;
+    fi->keep_cache = 0;
+    fi->nonseekable = 0;
+    return 0;
+}
+
+static int faultfs_read(const char *path, char *buf, size_t size, off_t offset,
+                        struct fuse_file_info *fi)
+{
+    uint64_t file_size = 0;
+    size_t done = 0;
+    int res;
+
+    (void)path;
+    (void)fi;
+    if (offset < 0)
+        return -EINVAL;
+    res = find_fault(&g_state.read_faults, (uint64_t)offset, size);
+    if (res != 0)
+        return -res;
+    res = current_size(&file_size);
+    if (res != 0)
+        return res;
+    if ((uint64_t)offset >= file_size)
+        return 0;
+    if (size > file_size - (uint64_t)offset)
+        size = (size_t)(file_size - (uint64_t)offset);
+    if (size > INT_MAX)
+        size = INT_MAX;
+
+    while (done < size) {
+        ssize_t n = pread(g_state.backing_fd, buf + done, size - done, offset + (off_t)done);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (done > 0)
+                break;
+            return -errno;
+        }
+        if (n == 0) {
+            /* Past the backing file's end but inside --size: zeros. */
+            if (g_state.fixed_size) {
+                memset(buf + done, 0, size - done);
+                done = size;
+            }
+            break;
+        }
+        done += (size_t)n;
+    }
+    return (int)done;
+}
+
+static int faultfs_write(const char *path, const char *buf, size_t size, off_t offset,
+                         struct fuse_file_info *fi)
+{
+    size_t done = 0;
+    int res;
+
+    (void)path;
+    (void)fi;
+    if (offset < 0)
+        return -EINVAL;
+    res = find_fault(&g_state.write_faults, (uint64_t)offset, size);
+    if (res != 0)
+        return -res;
+    if (g_state.fixed_size && size > 0) {
+        if ((uint64_t)offset >= g_state.size)
+            return -ENOSPC;
+        if (size > g_state.size - (uint64_t)offset)
+            size = (size_t)(g_state.size - (uint64_t)offset);
+    }
+    if (size > INT_MAX)
+        size = INT_MAX;
+
+    while (done < size) {
+        ssize_t n = pwrite(g_state.backing_fd, buf + done, size - done, offset + (off_t)done);
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            if (done > 0)
+                break;
+            return -errno;
+        }
+        if (n == 0)
+            break;
+        done += (size_t)n;
+    }
+    return (int)done;
+}
+
+static int faultfs_truncate(const char *path, off_t size, struct fuse_file_info *fi)
+{
+    (void)fi;
+    if (strcmp(path, DISK_PATH) != 0)
+        return -ENOENT;
+    if (size < 0)
+        return -EINVAL;
+    if (!g_state.writable)
+        return -EROFS;
+    if (ftruncate(g_state.backing_fd, size) != 0)
+        return -errno;
+    if (g_state.fixed_size)
+        g_state.size = (uint64_t)size;
+    return 0;
+}
+
+static int faultfs_fsync(const char *path, int datasync, struct fuse_file_info *fi)
+{
+    (void)path;
+    (void)fi;
+    if ((datasync ? fdatasync(g_state.backing_fd) : fsync(g_state.backing_fd)) != 0)
+        return -errno;
+    return 0;
+}
+
+static int faultfs_flush(const char *path, struct fuse_file_info *fi)
+{
+    (void)path;
+    (void)fi;
+    return 0;
+}
+
+static int faultfs_release(const char *path, struct fuse_file_info *fi)
+{
+    (void)path;
+    (void)fi;
+    return 0;
+}
+
+static int faultfs_fallocate(const char *path, int mode, off_t offset, off_t length,
+                             struct fuse_file_info *fi)
+{
+    const int punch = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
+    int res;
+
+    (void)path;
+    (void)fi;
+    if (mode != punch && mode != FALLOC_FL_ZERO_RANGE
+        && mode != (FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE))
+        return -EOPNOTSUPP;
+    if (offset < 0 || length <= 0)
+        return -EINVAL;
+    if (!g_state.writable)
+        return -EROFS;
+    res = find_fault(&g_state.write_faults, (uint64_t)offset, (uint64_t)length);
+    if (res != 0)
+        return -res;
+    if (g_state.fixed_size && (uint64_t)offset + (uint64_t)length > g_state.size)
+        return (mode & FALLOC_FL_KEEP_SIZE) || (uint64_t)offset >= g_state.size ? -ENOSPC
+                                                                                 : -EFBIG;
+    if (fallocate(g_state.backing_fd, mode, offset, length) != 0)
+        return -errno;
+    return 0;
+}
+
+static int faultfs_statfs(const char *path, struct statvfs *st)
+{
+    (void)path;
+    if (fstatvfs(g_state.backing_fd, st) != 0)
+        return -errno;
+    return 0;
+}
+
+static int faultfs_utimens(const char *path, const struct timespec tv[2], struct fuse_file_info *fi)
+{
+    (void)tv;
+    (void)fi;
+    return strcmp(path, DISK_PATH) == 0 || strcmp(path, "/") == 0 ? 0 : -ENOENT;
+}
+
+static const struct fuse_operations k_operations = {
+    .init = faultfs_init,
+    .getattr = faultfs_getattr,
+    .readdir = faultfs_readdir,
+    .open = faultfs_open,
+    .read = faultfs_read,
+    .write = faultfs_write,
+    .truncate = faultfs_truncate,
+    .fsync = faultfs_fsync,
+    .flush = faultfs_flush,
+    .release = faultfs_release,
+    .fallocate = faultfs_fallocate,
+    .statfs = faultfs_statfs,
+    .utimens = faultfs_utimens,
+};
+
+/* ------------------------------------------------------------------- main */
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "usage: faultfs BACKING_FILE MOUNTPOINT [--read-error OFFSET:LENGTH[:ERRNO]]...\n"
+            "               [--write-error OFFSET:LENGTH[:ERRNO]]... [--size BYTES]\n");
+}
+
+/*
+ * Mounts and serves requests on this thread until the file system is
+ * unmounted or SIGTERM, SIGINT or SIGHUP arrives; either ends with the file
+ * system unmounted. Returns the process exit status.
+ */
+static int serve(char *program, const char *mountpoint)
+{
+    char *argv[] = { program, "-o", "fsname=faultfs,subtype=faultfs", NULL };
+    struct fuse_args args = FUSE_ARGS_INIT(3, argv);
+    struct fuse_session *session;
+    struct fuse *fuse;
+    int res;
+
+    fuse = fuse_new(&args, &k_operations, sizeof k_operations, NULL);
+    if (fuse == NULL)
+        return 1;
+    if (fuse_mount(fuse, mountpoint) != 0) {
+        fuse_destroy(fuse);
+        return 1;
+    }
+    session = fuse_get_session(fuse);
+    /* A shell starting us in the background ignores SIGINT, and libfuse
+     * only takes over signals left at their default. */
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    if (fuse_set_signal_handlers(session) != 0) {
+        fuse_unmount(fuse);
+        fuse_destroy(fuse);
+        return 1;
+    }
+    /* 0: unmounted from outside; > 0: stopped by that signal; < 0: error. */
+    res = fuse_loop(fuse);
+    fuse_remove_signal_handlers(session);
+    fuse_unmount(fuse);
+    fuse_destroy(fuse);
+    fuse_opt_free_args(&args);
+    if (res < 0) {
+        fprintf(stderr, "faultfs: %s\n", strerror(-res));
+        return 1;
+    }
+    return 0;
+}
+
+/* Matches "--name VALUE" and "--name=VALUE"; advances *index past VALUE. */
+static int option_value(int argc, char **argv, int *index, const char *name, const char **value)
+{
+    const char *arg = argv[*index];
+    size_t len = strlen(name);
+
+    if (strncmp(arg, name, len) != 0)
+        return 0;
+    if (arg[len] == '=') {
+        *value = arg + len + 1;
+        return 1;
+    }
+    if (arg[len] != '\0')
+        return 0;
+    if (*index + 1 >= argc) {
+        *value = NULL;
+        return 1;
+    }
+    *value = argv[++*index];
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    const char *backing;
+    const char *mountpoint;
+    struct stat st;
+    int i;
+    int status;
+
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc < 3) {
+        usage(stderr);
+        return 2;
+    }
+    backing = argv[1];
+    mountpoint = argv[2];
+
+    for (i = 3; i < argc; ++i) {
+        const char *value = NULL;
+        struct fault_range range;
+        struct fault_list *list = NULL;
+
+        if (option_value(argc, argv, &i, "--read-error", &value))
+            list = &g_state.read_faults;
+        else if (option_value(argc, argv, &i, "--write-error", &value))
+            list = &g_state.write_faults;
+        else if (option_value(argc, argv, &i, "--size", &value)) {
+            if (value == NULL || parse_u64(value, &g_state.size) != 0
+                || g_state.size > (uint64_t)INT64_MAX) {
+                fprintf(stderr, "faultfs: invalid --size '%s'\n", value ? value : "");
+                return 2;
+            }
+            g_state.fixed_size = 1;
+            continue;
+        } else {
+            fprintf(stderr, "faultfs: unknown argument '%s'\n", argv[i]);
+            usage(stderr);
+            return 2;
+        }
+        if (value == NULL || parse_fault(value, &range) != 0) {
+            fprintf(stderr, "faultfs: invalid fault '%s' (want OFFSET:LENGTH[:ERRNO])\n",
+                    value ? value : "");
+            return 2;
+        }
+        if (add_fault(list, &range) != 0) {
+            fprintf(stderr, "faultfs: out of memory\n");
+            return 1;
+        }
+    }
+
+    g_state.backing_fd = open(backing, O_RDWR | O_CLOEXEC);
+    g_state.writable = 1;
+    if (g_state.backing_fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM)) {
+        g_state.backing_fd = open(backing, O_RDONLY | O_CLOEXEC);
+        g_state.writable = 0;
+    }
+    if (g_state.backing_fd < 0) {
+        fprintf(stderr, "faultfs: cannot open %s: %s\n", backing, strerror(errno));
+        return 1;
+    }
+    if (fstat(g_state.backing_fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        fprintf(stderr, "faultfs: %s is not a regular file\n", backing);
+        return 1;
+    }
+    if (stat(mountpoint, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "faultfs: mount point %s is not a directory\n", mountpoint);
+        return 1;
+    }
+
+    status = serve(argv[0], mountpoint);
+    close(g_state.backing_fd);
+    free(g_state.read_faults.items);
+    free(g_state.write_faults.items);
+    return status;
+}

@@ -1,0 +1,173 @@
+#include "test_support.h"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QStandardPaths>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <random>
+#include <vector>
+
+namespace testsupport {
+
+bool isRoot()
+{
+    return ::geteuid() == 0;
+}
+
+// /var/tmp is disk-backed on Debian even where /tmp is a tmpfs.
+ScratchDir::ScratchDir() : m_dir(QStringLiteral("/var/tmp/drivemirror-test-XXXXXX"))
+{
+}
+
+bool createSparse(const QString& path, std::uint64_t size)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0)
+        return false;
+    const bool ok = ::ftruncate(fd, static_cast<off_t>(size)) == 0;
+    ::close(fd);
+    return ok;
+}
+
+namespace {
+bool writeWith(const QString& path, std::uint64_t offset, std::uint64_t length,
+               const std::function<void(std::vector<std::uint64_t>&)>& fill)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY);
+    if (fd < 0)
+        return false;
+    std::vector<std::uint64_t> buf(1 << 17);
+    std::uint64_t done = 0;
+    bool ok = true;
+    while (ok && done < length) {
+        fill(buf);
+        const auto n =
+            static_cast<std::size_t>(std::min<std::uint64_t>(buf.size() * 8, length - done));
+        ok = ::pwrite(fd, buf.data(), n, static_cast<off_t>(offset + done)) ==
+             static_cast<ssize_t>(n);
+        done += n;
+    }
+    ok = ::fsync(fd) == 0 && ok;
+    ::close(fd);
+    return ok;
+}
+} // namespace
+
+bool writePattern(const QString& path, std::uint64_t offset, std::uint64_t length,
+                  std::uint64_t seed)
+{
+    std::mt19937_64 rng(seed);
+    return writeWith(path, offset, length, [&](std::vector<std::uint64_t>& b) {
+        for (auto& w : b)
+            w = rng() | 1; // never a zero word: the data must not look like a hole
+    });
+}
+
+bool writeZeroData(const QString& path, std::uint64_t offset, std::uint64_t length)
+{
+    return writeWith(path, offset, length,
+                     [](std::vector<std::uint64_t>& b) { std::fill(b.begin(), b.end(), 0); });
+}
+
+std::uint64_t allocatedBytes(const QString& path)
+{
+    struct stat st
+    {
+    };
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return 0;
+    return static_cast<std::uint64_t>(st.st_blocks) * 512;
+}
+
+std::uint64_t fileSize(const QString& path)
+{
+    return static_cast<std::uint64_t>(QFileInfo(path).size());
+}
+
+CommandResult runCommand(const QString& program, const QStringList& args, int timeoutMs,
+                         const QByteArray& stdinData)
+{
+    CommandResult r;
+    QProcess p;
+    p.start(program, args);
+    if (!p.waitForStarted(10000))
+        return r;
+    r.started = true;
+    if (!stdinData.isEmpty())
+        p.write(stdinData);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        r.exitCode = -2;
+    } else {
+        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -3;
+    }
+    r.out = QString::fromLocal8Bit(p.readAllStandardOutput());
+    r.err = QString::fromLocal8Bit(p.readAllStandardError());
+    return r;
+}
+
+bool cmpIdentical(const QString& a, const QString& b)
+{
+    return runCommand(QStringLiteral("cmp"), {QStringLiteral("-s"), a, b}).exitCode == 0;
+}
+
+bool cmpIdenticalPrefix(const QString& a, const QString& b, std::uint64_t length)
+{
+    return runCommand(QStringLiteral("cmp"),
+                      {QStringLiteral("-s"), QStringLiteral("-n"), QString::number(length), a, b})
+               .exitCode == 0;
+}
+
+std::optional<bool> qemuImgIdentical(const QString& a, const QString& b)
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("qemu-img")).isEmpty())
+        return std::nullopt;
+    const auto r =
+        runCommand(QStringLiteral("qemu-img"),
+                   {QStringLiteral("compare"), QStringLiteral("-q"), QStringLiteral("-f"),
+                    QStringLiteral("raw"), QStringLiteral("-F"), QStringLiteral("raw"), a, b});
+    if (r.exitCode != 0 && r.exitCode != 1)
+        return std::nullopt;
+    return r.exitCode == 0;
+}
+
+std::unique_ptr<LoopDevice> LoopDevice::attach(const QString& file, QString* whyNot, bool partScan)
+{
+    if (!isRoot()) {
+        if (whyNot)
+            *whyNot = QStringLiteral("loop devices need root");
+        return nullptr;
+    }
+    QStringList args{QStringLiteral("--find"), QStringLiteral("--show")};
+    if (partScan)
+        args << QStringLiteral("--partscan");
+    args << file;
+    const auto r = runCommand(QStringLiteral("losetup"), args);
+    if (r.exitCode != 0) {
+        if (whyNot)
+            *whyNot = QStringLiteral("losetup failed: ") + r.err.trimmed();
+        return nullptr;
+    }
+    std::unique_ptr<LoopDevice> dev(new LoopDevice);
+    dev->m_path = r.out.trimmed();
+    return dev;
+}
+
+LoopDevice::~LoopDevice()
+{
+    runCommand(QStringLiteral("losetup"), {QStringLiteral("-d"), m_path});
+}
+
+QString cliPath()
+{
+    return qEnvironmentVariable("DRIVEMIRROR_CLI");
+}
+
+} // namespace testsupport

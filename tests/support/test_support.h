@@ -1,0 +1,81 @@
+// Helpers shared by the test suites: scratch images on a real file system,
+// loop devices, and the external oracles (cmp, qemu-img compare, e2fsck).
+#pragma once
+
+#include <QString>
+#include <QStringList>
+#include <QTemporaryDir>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace testsupport {
+
+/// True when running as root (loop devices, mounts, FUSE need it).
+bool isRoot();
+
+/// A scratch directory on a disk-backed file system (O_DIRECT, SEEK_DATA and
+/// fallocate behave as on a user's disk, unlike tmpfs). Removed at the end.
+class ScratchDir
+{
+public:
+    ScratchDir();
+    bool isValid() const { return m_dir.isValid(); }
+    QString path() const { return m_dir.path(); }
+    QString file(const QString& name) const { return m_dir.filePath(name); }
+    std::string stdFile(const QString& name) const { return file(name).toStdString(); }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+/// Creates a sparse file of @p size bytes.
+bool createSparse(const QString& path, std::uint64_t size);
+/// Writes deterministic pseudo-random data (from @p seed) at [offset, offset+length).
+bool writePattern(const QString& path, std::uint64_t offset, std::uint64_t length,
+                  std::uint64_t seed);
+/// Writes zero bytes (as data, allocating blocks) at [offset, offset+length).
+bool writeZeroData(const QString& path, std::uint64_t offset, std::uint64_t length);
+/// Bytes actually allocated on disk for @p path (st_blocks * 512).
+std::uint64_t allocatedBytes(const QString& path);
+std::uint64_t fileSize(const QString& path);
+
+struct CommandResult
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+    bool started = false;
+};
+/// Runs a program to completion (default 120 s limit) and returns its output.
+CommandResult runCommand(const QString& program, const QStringList& args, int timeoutMs = 120000,
+                         const QByteArray& stdinData = {});
+
+/// cmp -s A B: byte for byte identical over the whole files.
+bool cmpIdentical(const QString& a, const QString& b);
+/// cmp -n LENGTH A B (for targets larger than their source).
+bool cmpIdenticalPrefix(const QString& a, const QString& b, std::uint64_t length);
+/// qemu-img compare -f raw -F raw A B; nullopt when qemu-img is missing.
+std::optional<bool> qemuImgIdentical(const QString& a, const QString& b);
+
+/// A loop device attached to a file for the lifetime of the object.
+class LoopDevice
+{
+public:
+    /// nullptr with a reason when not root or losetup fails.
+    static std::unique_ptr<LoopDevice> attach(const QString& file, QString* whyNot,
+                                              bool partScan = false);
+    ~LoopDevice();
+    QString path() const { return m_path; }
+    std::string stdPath() const { return m_path.toStdString(); }
+
+private:
+    QString m_path;
+};
+
+/// The drivemirror-cli binary under test (from the DRIVEMIRROR_CLI environment).
+QString cliPath();
+
+} // namespace testsupport
