@@ -578,9 +578,14 @@ int driveJob(engine::MirrorJob& job, const MirrorArgs& a, const engine::Logger& 
             formatRate(rate);
         switch (res.outcome) {
         case engine::JobResult::Outcome::Completed:
-            log->info("completed: {}; {} is identical to {} as of the final copy (source quiesced "
-                      "{:.3f} s)",
-                      summary, a.target, a.source, res.quiesceSeconds);
+            if (res.unreadable.empty() && res.unwritable.empty())
+                log->info("completed: {}; {} is identical to {} as of the final copy (source "
+                          "quiesced {:.3f} s)",
+                          summary, a.target, a.source, res.quiesceSeconds);
+            else
+                log->warn("completed with errors ignored: {}; {} differs from {} in the ranges "
+                          "listed below",
+                          summary, a.target, a.source);
             break;
         case engine::JobResult::Outcome::Cancelled:
             log->info("cancelled after READY: {}; {} is a consistent copy of {} as last converged",

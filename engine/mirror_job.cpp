@@ -876,8 +876,8 @@ struct MirrorJob::Impl
                     }
                     if (*done)
                         return finishWith(JobResult::Outcome::Completed);
-                    if (quiesced && dirty.dirtyGranules() != 0)
-                        continue;
+                    if (quiesced)
+                        continue; // copy what the quiesce let through, without a wait
                 }
             }
             publish(false);

@@ -1,0 +1,274 @@
+#include "job_setup.h"
+
+#include "disk.h"
+#include "safety.h"
+#include "units.h"
+
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+namespace engine {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string sysfsDevDir(dev_t dev)
+{
+    return "/sys/dev/block/" + std::to_string(major(dev)) + ":" + std::to_string(minor(dev));
+}
+
+bool sysfsReadOnly(dev_t dev)
+{
+    std::ifstream in(sysfsDevDir(dev) + "/ro");
+    int ro = 0;
+    return (in >> ro) && ro != 0;
+}
+
+std::vector<std::string> sysfsPartitions(dev_t dev)
+{
+    std::vector<std::string> out;
+    std::error_code ec;
+    const fs::path dir = fs::canonical(sysfsDevDir(dev), ec);
+    if (ec)
+        return out;
+    for (const auto& entry : fs::directory_iterator(dir, ec))
+        if (fs::exists(entry.path() / "partition", ec))
+            out.push_back(entry.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::string modeText(mode_t mode)
+{
+    char m[8];
+    std::snprintf(m, sizeof m, "%04o", static_cast<unsigned>(mode & 07777));
+    return m;
+}
+
+struct FreeDeleter
+{
+    void operator()(void* p) const { std::free(p); }
+};
+
+} // namespace
+
+Result<std::uint64_t> storageSize(const std::string& path)
+{
+    struct stat st
+    {
+    };
+    if (::stat(path.c_str(), &st) != 0)
+        return systemError(errno, path);
+    if (S_ISREG(st.st_mode))
+        return static_cast<std::uint64_t>(st.st_size);
+    if (!S_ISBLK(st.st_mode))
+        return Error{EINVAL, path + ": not a regular file or block device"};
+    std::ifstream in(sysfsDevDir(st.st_rdev) + "/size");
+    std::uint64_t sectors = 0;
+    if (!(in >> sectors))
+        return Error{ENODEV, path + ": no size in sysfs"};
+    return sectors * 512;
+}
+
+Result<void> checkSourceCandidate(const std::string& source)
+{
+    auto id = identify(source);
+    if (!id)
+        return id.error();
+    if (::access(source.c_str(), R_OK) != 0)
+        return Error{errno, "cannot read " + source + ": " + errnoText(errno) +
+                                (id->blockDevice ? " (rule: needs root)" : " (rule: permission)")};
+    return {};
+}
+
+Result<void> checkTargetCandidate(const std::string& source, const std::string& target)
+{
+    struct stat st
+    {
+    };
+    if (::stat(target.c_str(), &st) != 0) {
+        if (errno != ENOENT)
+            return systemError(errno, target);
+        // A new file: its directory must exist and take it.
+        std::string dir = fs::path(target).parent_path().string();
+        if (dir.empty())
+            dir = ".";
+        if (::access(dir.c_str(), W_OK | X_OK) != 0)
+            return Error{errno, "cannot create " + target + ": " + errnoText(errno) +
+                                    " (rule: permission)"};
+        if (!source.empty() && fs::path(source) == fs::path(target))
+            return Error{EINVAL, "refusing: source and target are the same path " + target +
+                                     " (rule: source is target)"};
+        return {};
+    }
+    const bool block = S_ISBLK(st.st_mode);
+    if (!block && !S_ISREG(st.st_mode))
+        return Error{EINVAL, target + ": not a regular file or block device"};
+    if (!source.empty()) {
+        if (auto r = checkDistinct(source, target); !r)
+            return r;
+    }
+    if (auto r = checkTargetNotInUse(target); !r)
+        return r;
+    // Root may open a file without write permission; a disk tool must not:
+    // a read-only mode is the owner's "do not overwrite".
+    if (!block && (st.st_mode & 0222) == 0)
+        return Error{EROFS, "refusing " + target + ": the file is read-only (mode " +
+                                modeText(st.st_mode) + ") (rule: read-only target)"};
+    if (block && sysfsReadOnly(st.st_rdev))
+        return Error{EROFS, "refusing " + target +
+                                ": the device is read-only (write-protected or set read-only) "
+                                "(rule: read-only target)"};
+    if (::access(target.c_str(), W_OK) != 0)
+        return Error{errno, "cannot write " + target + ": " + errnoText(errno) +
+                                (block ? " (rule: needs root)" : " (rule: permission)")};
+    if (!source.empty()) {
+        auto sourceSize = storageSize(source);
+        auto targetSize = storageSize(target);
+        if (sourceSize && targetSize && *targetSize < *sourceSize)
+            return Error{ENOSPC, "refusing " + target + ": it holds " + formatBytes(*targetSize) +
+                                     ", less than the " + formatBytes(*sourceSize) +
+                                     " of the source (rule: target too small)"};
+    }
+    return {};
+}
+
+std::string dataSignature(const Disk& disk)
+{
+    constexpr std::size_t kBytes = 8192;
+    if (disk.size() < kBytes)
+        return {};
+    void* raw = nullptr;
+    if (::posix_memalign(&raw, 4096, kBytes) != 0)
+        return {};
+    std::unique_ptr<unsigned char, FreeDeleter> holder(static_cast<unsigned char*>(raw));
+    unsigned char* buf = holder.get();
+    if (::pread(disk.fd(), buf, kBytes, 0) != static_cast<ssize_t>(kBytes))
+        return {};
+    if (std::memcmp(buf + 512, "EFI PART", 8) == 0)
+        return "a GPT partition table";
+    if (std::memcmp(buf + 3, "NTFS", 4) == 0)
+        return "an NTFS file system";
+    if (std::memcmp(buf + 82, "FAT32", 5) == 0 || std::memcmp(buf + 54, "FAT", 3) == 0)
+        return "a FAT file system";
+    if (buf[510] == 0x55 && buf[511] == 0xAA)
+        return "a partition table (MBR)";
+    if (buf[1024 + 56] == 0x53 && buf[1024 + 57] == 0xEF)
+        return "an ext2/3/4 file system";
+    if (std::memcmp(buf, "XFSB", 4) == 0)
+        return "an XFS file system";
+    if (std::memcmp(buf + 4096 - 10, "SWAPSPACE2", 10) == 0)
+        return "a swap area";
+    if (std::memcmp(buf + 512, "LABELONE", 8) == 0)
+        return "an LVM physical volume";
+    if (std::memcmp(buf, "LUKS\xba\xbe", 6) == 0)
+        return "a LUKS encrypted volume";
+    return {};
+}
+
+Result<TargetFacts> inspectTarget(const std::string& target)
+{
+    TargetFacts facts;
+    struct stat st
+    {
+    };
+    if (::stat(target.c_str(), &st) != 0) {
+        if (errno == ENOENT)
+            return facts;
+        return systemError(errno, target);
+    }
+    facts.exists = true;
+    facts.blockDevice = S_ISBLK(st.st_mode);
+    auto size = storageSize(target);
+    if (!size)
+        return size.error();
+    facts.size = *size;
+    if (facts.blockDevice)
+        facts.partitions = sysfsPartitions(st.st_rdev);
+    auto disk = Disk::open(target, {Disk::Access::ReadOnly, true, false});
+    if (disk) {
+        facts.signatureReadable = true;
+        facts.dataSignature = dataSignature(*disk);
+    }
+    return facts;
+}
+
+Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
+{
+    const Logger log = orNull(logger);
+    if (auto r = validateOptions(setup.options); !r)
+        return r.error();
+    auto srcId = identify(setup.source);
+    if (!srcId)
+        return Error{srcId.error().code, "source: " + srcId.error().message};
+    if (auto r = checkSourceCandidate(setup.source); !r)
+        return r.error();
+
+    struct stat st
+    {
+    };
+    const bool targetExists = ::stat(setup.target.c_str(), &st) == 0;
+    if (!targetExists && errno != ENOENT)
+        return systemError(errno, "target " + setup.target);
+    if (auto r = checkTargetCandidate(setup.source, setup.target); !r)
+        return r.error();
+
+    auto source = Disk::open(setup.source, {Disk::Access::ReadOnly, true, false}, log);
+    if (!source)
+        return Error{source.error().code, "source: " + source.error().message};
+
+    PreparedJob prepared;
+    if (!targetExists) {
+        if (auto r = Disk::createSparseFile(setup.target, source->size()); !r)
+            return Error{r.error().code, "target: " + r.error().message};
+        prepared.targetCreated = true;
+        log->info("created {} as a sparse file of {}", setup.target, formatBytes(source->size()));
+    }
+    auto removeCreated = [&] {
+        if (prepared.targetCreated)
+            ::unlink(setup.target.c_str());
+    };
+
+    auto target = Disk::open(setup.target, {Disk::Access::ReadWrite, true, true}, log);
+    if (!target) {
+        removeCreated();
+        std::string msg = target.error().message;
+        const int code = target.error().code;
+        if (code == EBUSY)
+            msg += " (the device is mounted or held by another program) (rule: target in use)";
+        else if ((code == EACCES || code == EPERM) && (srcId->blockDevice || S_ISBLK(st.st_mode)))
+            msg += " (block devices need root) (rule: needs root)";
+        return Error{code, "target: " + msg};
+    }
+    if (target->isBlockDevice()) {
+        const std::string sig = dataSignature(*target);
+        if (!sig.empty() && !setup.allowDataOnTarget)
+            return Error{EEXIST, "target " + setup.target + " holds " + sig +
+                                     "; everything on it would be overwritten and the overwrite "
+                                     "was not confirmed (rule: target holds data)"};
+        if (!sig.empty())
+            log->warn("{} holds {}; overwriting it as confirmed", setup.target, sig);
+    }
+
+    auto job =
+        MirrorJob::create(std::move(*source), std::move(*target), std::move(setup.options), log);
+    if (!job) {
+        removeCreated();
+        return job.error();
+    }
+    prepared.job = std::move(*job);
+    return prepared;
+}
+
+} // namespace engine

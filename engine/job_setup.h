@@ -1,0 +1,83 @@
+// From two paths and options to a mirror job that is ready to start, with
+// every safety rule applied in one place, so that every front end refuses
+// exactly the same things in the same order:
+//
+//   options valid -> source readable -> target distinct from the source
+//   -> target not mounted / swap / held, not read-only, writable by us
+//   -> (target missing: create a sparse file of the source's size)
+//   -> target opened exclusively -> a block device holding data needs the
+//      user's explicit consent -> MirrorJob::create (sizes, alignment)
+//
+// Every refusal is an Error whose message names the rule ("(rule: ...)"),
+// like the checks in safety.h. Nothing is written before all checks that can
+// be made without writing have passed; a target file created here is removed
+// again if a later step fails.
+#pragma once
+
+#include "logging.h"
+#include "mirror_job.h"
+#include "result.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace engine {
+
+struct JobSetup
+{
+    std::string source;
+    std::string target; ///< created as a sparse file of the source's size when missing
+    MirrorOptions options;
+    /// The user accepted that a target block device holding a partition
+    /// table or file system is overwritten (the CLI's --force).
+    bool allowDataOnTarget = false;
+};
+
+struct PreparedJob
+{
+    std::unique_ptr<MirrorJob> job;
+    bool targetCreated = false; ///< the target file did not exist and was created
+};
+
+/// The size in bytes of the file or block device at @p path, without opening
+/// it (st_size, or the sector count in sysfs).
+Result<std::uint64_t> storageSize(const std::string& path);
+
+/// The rules for a source that need no I/O on it: it exists, is a regular
+/// file or a block device, and this process may read it.
+Result<void> checkSourceCandidate(const std::string& source);
+
+/// Every rule that can refuse @p target without opening it for writing:
+/// distinct from @p source, not in use (mounted, swap, held), not read-only,
+/// writable by this process, at least as large as the source. A target that
+/// does not exist passes when its directory is writable (it will be created).
+/// With an empty @p source only the rules about the target alone apply.
+Result<void> checkTargetCandidate(const std::string& source, const std::string& target);
+
+/// What a target holds, for the confirmation that names what is overwritten.
+struct TargetFacts
+{
+    bool exists = false;
+    bool blockDevice = false;
+    std::uint64_t size = 0;
+    /// "a GPT partition table", "an ext2/3/4 file system", ...; empty when
+    /// no known signature was found (or the first sectors could not be read).
+    std::string dataSignature;
+    bool signatureReadable = false;      ///< the first sectors could be read
+    std::vector<std::string> partitions; ///< block devices: kernel names of partitions
+};
+
+/// Reads the first sectors of @p target (read-only) and lists its partitions.
+Result<TargetFacts> inspectTarget(const std::string& target);
+
+/// A cheap look at the magic numbers in the first 8 KiB of @p disk: the
+/// kind of partition table or file system it holds, or empty.
+std::string dataSignature(const Disk& disk);
+
+/// Applies every rule above, creates a missing target, opens both disks
+/// (the target exclusively) and creates the job (status created, not started).
+Result<PreparedJob> prepareJob(JobSetup setup, const Logger& log);
+
+} // namespace engine

@@ -1,0 +1,647 @@
+// The mirror job end to end on real image files, with cmp and qemu-img
+// compare as oracles that owe nothing to our code.
+#include "disk.h"
+#include "engine_printers.h"
+#include "mirror_job.h"
+#include "test_support.h"
+#include "verify.h"
+
+#include <QtTest>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <mutex>
+#include <random>
+#include <thread>
+
+using namespace engine;
+using namespace testsupport;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::uint64_t MiB = 1 << 20;
+constexpr std::uint64_t KiB = 1 << 10;
+
+Disk openOrFail(const QString& path, bool writable)
+{
+    auto d = Disk::open(path.toStdString(),
+                        {writable ? Disk::Access::ReadWrite : Disk::Access::ReadOnly, true, false});
+    if (!d)
+        qFatal("open %s: %s", qPrintable(path), d.error().message.c_str());
+    return std::move(*d);
+}
+
+std::unique_ptr<MirrorJob> makeJob(const QString& src, const QString& dst, MirrorOptions o = {})
+{
+    auto job = MirrorJob::create(openOrFail(src, false), openOrFail(dst, true), std::move(o));
+    if (!job)
+        qFatal("create: %s", job.error().message.c_str());
+    return std::move(*job);
+}
+
+// Records every status change, thread-safely.
+struct StatusLog
+{
+    std::mutex mutex;
+    std::vector<JobStatus> seen;
+    std::atomic<bool> ready{false};
+    MirrorJob::Listener listener()
+    {
+        return [this](const JobEvent& ev) {
+            if (ev.kind == JobEvent::Kind::StatusChanged) {
+                std::lock_guard lock(mutex);
+                seen.push_back(ev.to);
+            }
+            if (ev.kind == JobEvent::Kind::Ready)
+                ready = true;
+        };
+    }
+    std::vector<JobStatus> statuses()
+    {
+        std::lock_guard lock(mutex);
+        return seen;
+    }
+};
+
+bool waitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit = 60s)
+{
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (!cond()) {
+        if (std::chrono::steady_clock::now() > end)
+            return false;
+        std::this_thread::sleep_for(5ms);
+    }
+    return true;
+}
+
+const JobResult& runToCompletion(MirrorJob& job, StatusLog& log)
+{
+    job.setListener(log.listener());
+    job.start();
+    if (!waitFor([&] { return log.ready.load() || job.finished(); }))
+        qFatal("the job did not reach READY");
+    if (!job.finished()) {
+        auto r = job.complete();
+        if (!r)
+            qFatal("complete: %s", r.error().message.c_str());
+    }
+    return job.wait();
+}
+
+// Writes random blocks to a file and tells the job, until stopped; the
+// job's quiesce hook stops it, as a frozen file system would.
+class Writer
+{
+public:
+    // @p dirtyRate: the bytes per second the writer may dirty, counted in
+    // whole granules, so the job can converge as it would on a real system
+    // whose write load stays below the copy rate.
+    Writer(QString path, std::uint64_t size, std::uint64_t seed, MirrorJob* job,
+           std::uint64_t granularity, std::uint64_t dirtyRate = 64 * MiB)
+        : m_size(size), m_seed(seed), m_job(job),
+          m_pause(
+              std::chrono::microseconds(1'000'000 * std::max(granularity, 32 * KiB) / dirtyRate))
+    {
+        m_fd = ::open(QFile::encodeName(path).constData(), O_WRONLY);
+    }
+    ~Writer()
+    {
+        stop();
+        ::close(m_fd);
+    }
+    void start()
+    {
+        m_thread = std::thread([this] { run(); });
+    }
+    void stop()
+    {
+        m_stop = true;
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+    std::uint64_t writes() const { return m_writes; }
+
+private:
+    void run()
+    {
+        std::mt19937_64 rng(m_seed);
+        std::vector<std::uint64_t> buf(64 * KiB / 8);
+        while (!m_stop) {
+            // Unaligned offsets and lengths: writes straddle granules.
+            const std::uint64_t len = 1 + rng() % (64 * KiB - 1);
+            const std::uint64_t off = rng() % (m_size - len);
+            for (auto& w : buf)
+                w = rng();
+            if (::pwrite(m_fd, buf.data(), len, static_cast<off_t>(off)) ==
+                static_cast<ssize_t>(len)) {
+                m_job->notifyWrite(off, len);
+                ++m_writes;
+            }
+            std::this_thread::sleep_for(m_pause);
+        }
+    }
+    int m_fd = -1;
+    std::uint64_t m_size;
+    std::uint64_t m_seed;
+    MirrorJob* m_job;
+    std::chrono::microseconds m_pause;
+    std::atomic<bool> m_stop{false};
+    std::atomic<std::uint64_t> m_writes{0};
+    std::thread m_thread;
+};
+
+} // namespace
+
+class TestMirrorJob : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void syncFull_dataHolesAndZeroes_identicalByCmpAndQemuImg();
+    void syncFull_statusSequence_matchesQemuLifecycle();
+    void syncTop_holesOfSource_leftUntouchedOnTarget();
+    void syncNone_copiesOnlyNotifiedWrites();
+    void liveWriter_randomSeeds_completeGivesIdenticalTarget_data();
+    void liveWriter_randomSeeds_completeGivesIdenticalTarget();
+    void oddSizes_notMultipleOfGranularity_identical_data();
+    void oddSizes_notMultipleOfGranularity_identical();
+    void emptySource_readyAtOnce();
+    void zeroHeavySource_targetStaysSparse();
+    void noUnmap_zeroRunsWrittenAsZeroes();
+    void cancel_beforeReady_abortsAndSaysIncomplete();
+    void cancel_afterReady_consistentCopy();
+    void pause_whileRunning_stopsCopyingUntilResume();
+    void speed_changedWhileRunning_takesEffect();
+    void commands_inWrongState_refusedWithStateAndVerb();
+    void create_refusesBadCombinations();
+    void verifyDisks_reportsFirstDifferences();
+    void dirtyMap_publishedWithCells();
+
+private:
+    ScratchDir m_dir;
+};
+
+void TestMirrorJob::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+}
+
+void TestMirrorJob::syncFull_dataHolesAndZeroes_identicalByCmpAndQemuImg()
+{
+    const QString src = m_dir.file("full-src.img"), dst = m_dir.file("full-dst.img");
+    QVERIFY(createSparse(src, 64 * MiB));
+    QVERIFY(writePattern(src, 0, 5 * MiB, 1));
+    QVERIFY(writePattern(src, 20 * MiB + 4 * KiB, 3 * MiB, 2));
+    QVERIFY(writeZeroData(src, 30 * MiB, 2 * MiB));
+    QVERIFY(writePattern(src, 64 * MiB - 100 * KiB, 100 * KiB, 3));
+    // The target held other data: full mode must overwrite holes too.
+    QVERIFY(createSparse(dst, 64 * MiB));
+    QVERIFY(writePattern(dst, 0, 64 * MiB, 99));
+
+    auto job = makeJob(src, dst);
+    StatusLog log;
+    const JobResult& r = runToCompletion(*job, log);
+    QCOMPARE(name(r.outcome), name(JobResult::Outcome::Completed));
+    QCOMPARE(r.bytesDone, 64 * MiB); // an idle source is copied exactly once
+    QVERIFY(r.bytesZeroed >= 64 * MiB - 10 * MiB);
+    job.reset();
+    QVERIFY(cmpIdentical(src, dst));
+    const auto q = qemuImgIdentical(src, dst);
+    QVERIFY2(q.has_value(), "qemu-img is not installed");
+    QVERIFY(*q);
+}
+
+void TestMirrorJob::syncFull_statusSequence_matchesQemuLifecycle()
+{
+    const QString src = m_dir.file("seq-src.img"), dst = m_dir.file("seq-dst.img");
+    QVERIFY(createSparse(src, 8 * MiB));
+    QVERIFY(writePattern(src, 0, 8 * MiB, 4));
+    QVERIFY(createSparse(dst, 8 * MiB));
+    auto job = makeJob(src, dst);
+    StatusLog log;
+    runToCompletion(*job, log);
+    job.reset(); // joins: the final transition to null has happened
+    const std::vector<JobStatus> expected{JobStatus::Running,   JobStatus::Ready,
+                                          JobStatus::Waiting,   JobStatus::Pending,
+                                          JobStatus::Concluded, JobStatus::Null};
+    QCOMPARE(names(log.statuses()), names(expected));
+}
+
+void TestMirrorJob::syncTop_holesOfSource_leftUntouchedOnTarget()
+{
+    const QString src = m_dir.file("top-src.img"), dst = m_dir.file("top-dst.img");
+    QVERIFY(createSparse(src, 32 * MiB));
+    QVERIFY(writePattern(src, 2 * MiB, 2 * MiB, 5));
+    QVERIFY(writePattern(src, 16 * MiB, 1 * MiB, 6));
+    QVERIFY(createSparse(dst, 32 * MiB));
+    QVERIFY(writePattern(dst, 0, 32 * MiB, 77));
+    const QString old = m_dir.file("top-old.img");
+    QVERIFY(QFile::copy(dst, old));
+
+    MirrorOptions o;
+    o.sync = SyncMode::Top;
+    auto job = makeJob(src, dst, o);
+    StatusLog log;
+    const JobResult& r = runToCompletion(*job, log);
+    QCOMPARE(name(r.outcome), name(JobResult::Outcome::Completed));
+    QCOMPARE(r.bytesDone, 3 * MiB);
+    job.reset();
+    // Allocated extents copied...
+    QFile s(src), d(dst), o2(old);
+    QVERIFY(s.open(QIODevice::ReadOnly) && d.open(QIODevice::ReadOnly) &&
+            o2.open(QIODevice::ReadOnly));
+    auto range = [](QFile& f, qint64 off, qint64 len) {
+        f.seek(off);
+        return f.read(len);
+    };
+    QCOMPARE(range(d, 2 * MiB, 2 * MiB), range(s, 2 * MiB, 2 * MiB));
+    QCOMPARE(range(d, 16 * MiB, MiB), range(s, 16 * MiB, MiB));
+    // ...and the holes keep what the target had.
+    QCOMPARE(range(d, 0, 2 * MiB), range(o2, 0, 2 * MiB));
+    QCOMPARE(range(d, 8 * MiB, 8 * MiB), range(o2, 8 * MiB, 8 * MiB));
+    QCOMPARE(range(d, 20 * MiB, 12 * MiB), range(o2, 20 * MiB, 12 * MiB));
+}
+
+void TestMirrorJob::syncNone_copiesOnlyNotifiedWrites()
+{
+    const QString src = m_dir.file("none-src.img"), dst = m_dir.file("none-dst.img");
+    QVERIFY(createSparse(src, 16 * MiB));
+    QVERIFY(writePattern(src, 0, 16 * MiB, 8));
+    QVERIFY(createSparse(dst, 16 * MiB));
+    QVERIFY(writePattern(dst, 0, 16 * MiB, 9));
+    const QString old = m_dir.file("none-old.img");
+    QVERIFY(QFile::copy(dst, old));
+
+    MirrorOptions o;
+    o.sync = SyncMode::None;
+    auto job = makeJob(src, dst, o);
+    StatusLog log;
+    job->setListener(log.listener());
+    job->start();
+    QVERIFY(waitFor([&] { return log.ready.load(); }));
+    QCOMPARE(job->snapshot()->bytesDone, 0ull);
+    // A write after READY: rewrite 100 KiB at 5 MiB + 3, then notify.
+    QVERIFY(writePattern(src, 5 * MiB + 3, 100 * KiB, 10));
+    job->notifyWrite(5 * MiB + 3, 100 * KiB);
+    QVERIFY(job->complete());
+    const JobResult& r = job->wait();
+    QCOMPARE(name(r.outcome), name(JobResult::Outcome::Completed));
+    QCOMPARE(r.bytesDone, 128 * KiB); // two 64 KiB granules
+    job.reset();
+    QFile s(src), d(dst), o2(old);
+    QVERIFY(s.open(QIODevice::ReadOnly) && d.open(QIODevice::ReadOnly) &&
+            o2.open(QIODevice::ReadOnly));
+    s.seek(5 * MiB);
+    d.seek(5 * MiB);
+    QCOMPARE(d.read(128 * KiB), s.read(128 * KiB));
+    d.seek(0);
+    o2.seek(0);
+    QCOMPARE(d.read(5 * MiB), o2.read(5 * MiB));
+    d.seek(5 * MiB + 128 * KiB);
+    o2.seek(5 * MiB + 128 * KiB);
+    QCOMPARE(d.readAll(), o2.readAll());
+}
+
+void TestMirrorJob::liveWriter_randomSeeds_completeGivesIdenticalTarget_data()
+{
+    QTest::addColumn<quint64>("seed");
+    QTest::addColumn<quint64>("size");
+    QTest::addColumn<quint64>("granularity");
+    QTest::addColumn<quint64>("bufSize");
+    std::mt19937_64 rng(20261122);
+    const quint64 grans[] = {4 * KiB, 64 * KiB, 512 * KiB, 1 * MiB};
+    for (int i = 0; i < 12; ++i) {
+        const quint64 g = grans[rng() % 4];
+        const quint64 size = 32 * MiB + (rng() % (16 * MiB)) / 4096 * 4096 + (i % 3 ? 0 : g / 2);
+        const quint64 buf = std::max<quint64>(g, (rng() % 2 ? 16 : 2) * MiB);
+        QTest::addRow("seed%d-g%llu", i, static_cast<unsigned long long>(g))
+            << quint64(rng()) << size << g << buf;
+    }
+}
+
+void TestMirrorJob::liveWriter_randomSeeds_completeGivesIdenticalTarget()
+{
+    QFETCH(quint64, seed);
+    QFETCH(quint64, size);
+    QFETCH(quint64, granularity);
+    QFETCH(quint64, bufSize);
+    const QString src = m_dir.file("live-src.img"), dst = m_dir.file("live-dst.img");
+    QFile::remove(src);
+    QFile::remove(dst);
+    QVERIFY(createSparse(src, size));
+    QVERIFY(writePattern(src, 0, size / 2, seed));
+    QVERIFY(createSparse(dst, size));
+
+    std::unique_ptr<Writer> writer;
+    MirrorOptions o;
+    o.granularity = granularity;
+    o.bufSize = bufSize;
+    o.quiesce = [&]() -> Result<void> {
+        writer->stop();
+        return {};
+    };
+    auto job = makeJob(src, dst, o);
+    writer = std::make_unique<Writer>(src, size, seed, job.get(), granularity);
+    // The writer must be gone before the job it notifies, on every path.
+    auto stopWriter = qScopeGuard([&] { writer->stop(); });
+    StatusLog log;
+    job->setListener(log.listener());
+    writer->start(); // writes start before and continue during the copy
+    job->start();
+    QVERIFY(waitFor([&] { return log.ready.load(); }));
+    std::this_thread::sleep_for(100ms); // live mirroring after READY
+    QVERIFY(job->complete());
+    const JobResult& r = job->wait();
+    QCOMPARE(name(r.outcome), name(JobResult::Outcome::Completed));
+    QVERIFY2(writer->writes() > 0, "the writer never wrote");
+    job.reset();
+    QVERIFY2(cmpIdentical(src, dst),
+             qPrintable(QStringLiteral("differs after %1 writes").arg(writer->writes())));
+}
+
+void TestMirrorJob::oddSizes_notMultipleOfGranularity_identical_data()
+{
+    QTest::addColumn<quint64>("size");
+    QTest::addColumn<quint64>("granularity");
+    QTest::newRow("10MiB+1234, 64K") << quint64(10 * MiB + 1234) << quint64(64 * KiB);
+    QTest::newRow("1MiB+4097, 64K") << quint64(MiB + 4097) << quint64(64 * KiB);
+    QTest::newRow("smaller than a granule") << quint64(3000) << quint64(64 * KiB);
+    QTest::newRow("one byte") << quint64(1) << quint64(512);
+    QTest::newRow("5MiB-512, 1M") << quint64(5 * MiB - 512) << quint64(MiB);
+}
+
+void TestMirrorJob::oddSizes_notMultipleOfGranularity_identical()
+{
+    QFETCH(quint64, size);
+    QFETCH(quint64, granularity);
+    const QString src = m_dir.file("odd-src.img"), dst = m_dir.file("odd-dst.img");
+    QFile::remove(src);
+    QFile::remove(dst);
+    QVERIFY(createSparse(src, size));
+    QVERIFY(writePattern(src, 0, size, size));
+    QVERIFY(createSparse(dst, size));
+    MirrorOptions o;
+    o.granularity = granularity;
+    auto job = makeJob(src, dst, o);
+    StatusLog log;
+    const JobResult& r = runToCompletion(*job, log);
+    QCOMPARE(name(r.outcome), name(JobResult::Outcome::Completed));
+    QCOMPARE(r.bytesDone, size);
+    job.reset();
+    QCOMPARE(fileSize(dst), size);
+    QVERIFY(cmpIdentical(src, dst));
+}
+
+void TestMirrorJob::emptySource_readyAtOnce()
+{
+    const QString src = m_dir.file("empty-src.img"), dst = m_dir.file("empty-dst.img");
+    QVERIFY(createSparse(src, 0));
+    QVERIFY(createSparse(dst, 0));
+    auto job = makeJob(src, dst);
+    StatusLog log;
+    const JobResult& r = runToCompletion(*job, log);
+    QCOMPARE(name(r.outcome), name(JobResult::Outcome::Completed));
+    QCOMPARE(r.bytesDone, 0ull);
+}
+
+void TestMirrorJob::zeroHeavySource_targetStaysSparse()
+{
+    const QString src = m_dir.file("sparse-src.img"), dst = m_dir.file("sparse-dst.img");
+    QVERIFY(createSparse(src, 128 * MiB));
+    for (int i = 0; i < 8; ++i) // ~10% data
+        QVERIFY(writePattern(src, static_cast<std::uint64_t>(i) * 16 * MiB, 1600 * KiB, 20 + i));
+    QVERIFY(writeZeroData(src, 100 * MiB, 8 * MiB)); // allocated, but zero
+    QVERIFY(createSparse(dst, 128 * MiB));
+    auto job = makeJob(src, dst);
+    StatusLog log;
+    const JobResult& r = runToCompletion(*job, log);
+    QCOMPARE(name(r.outcome), name(JobResult::Outcome::Completed));
+    QCOMPARE(r.bytesDone - r.bytesZeroed, 8 * 1600 * KiB);
+    job.reset();
+    QVERIFY(cmpIdentical(src, dst));
+    const auto allocated = allocatedBytes(dst);
+    QVERIFY2(allocated <= 8 * 1600 * KiB + 8 * 64 * KiB,
+             qPrintable(QStringLiteral("target allocates %1 bytes").arg(allocated)));
+}
+
+void TestMirrorJob::noUnmap_zeroRunsWrittenAsZeroes()
+{
+    const QString src = m_dir.file("nounmap-src.img"), dst = m_dir.file("nounmap-dst.img");
+    QVERIFY(createSparse(src, 16 * MiB));
+    QVERIFY(writePattern(src, 4 * MiB, MiB, 30));
+    QVERIFY(createSparse(dst, 16 * MiB));
+    QVERIFY(writePattern(dst, 0, 16 * MiB, 31));
+    MirrorOptions o;
+    o.unmap = false;
+    auto job = makeJob(src, dst, o);
+    StatusLog log;
+    QCOMPARE(name(runToCompletion(*job, log).outcome), name(JobResult::Outcome::Completed));
+    job.reset();
+    QVERIFY(cmpIdentical(src, dst));
+    // Without unmap the zeroed ranges stay allocated (ZERO_RANGE).
+    QVERIFY(allocatedBytes(dst) >= 15 * MiB);
+}
+
+void TestMirrorJob::cancel_beforeReady_abortsAndSaysIncomplete()
+{
+    const QString src = m_dir.file("cancel-src.img"), dst = m_dir.file("cancel-dst.img");
+    QVERIFY(createSparse(src, 64 * MiB));
+    QVERIFY(writePattern(src, 0, 64 * MiB, 40));
+    QVERIFY(createSparse(dst, 64 * MiB));
+    MirrorOptions o;
+    o.speed = 4 * MiB;
+    auto job = makeJob(src, dst, o);
+    StatusLog log;
+    job->setListener(log.listener());
+    job->start();
+    QVERIFY(waitFor([&] { return job->snapshot()->bytesDone > 0; }));
+    QVERIFY(job->cancel());
+    const JobResult& r = job->wait();
+    QCOMPARE(name(r.outcome), name(JobResult::Outcome::Aborted));
+    QVERIFY(r.bytesDone < 64 * MiB);
+    job.reset();
+    const auto seen = log.statuses();
+    QVERIFY(std::find(seen.begin(), seen.end(), JobStatus::Aborting) != seen.end());
+    QVERIFY(std::find(seen.begin(), seen.end(), JobStatus::Ready) == seen.end());
+    QVERIFY(!cmpIdentical(src, dst));
+}
+
+void TestMirrorJob::cancel_afterReady_consistentCopy()
+{
+    const QString src = m_dir.file("cancel2-src.img"), dst = m_dir.file("cancel2-dst.img");
+    QVERIFY(createSparse(src, 16 * MiB));
+    QVERIFY(writePattern(src, 0, 16 * MiB, 41));
+    QVERIFY(createSparse(dst, 16 * MiB));
+    auto job = makeJob(src, dst);
+    StatusLog log;
+    job->setListener(log.listener());
+    job->start();
+    QVERIFY(waitFor([&] { return log.ready.load(); }));
+    QVERIFY(job->cancel());
+    const JobResult& r = job->wait();
+    QCOMPARE(name(r.outcome), name(JobResult::Outcome::Cancelled));
+    job.reset();
+    const auto seen = log.statuses();
+    QVERIFY(std::find(seen.begin(), seen.end(), JobStatus::Aborting) == seen.end());
+    QVERIFY(cmpIdentical(src, dst));
+}
+
+void TestMirrorJob::pause_whileRunning_stopsCopyingUntilResume()
+{
+    const QString src = m_dir.file("pause-src.img"), dst = m_dir.file("pause-dst.img");
+    QVERIFY(createSparse(src, 64 * MiB));
+    QVERIFY(writePattern(src, 0, 64 * MiB, 42));
+    QVERIFY(createSparse(dst, 64 * MiB));
+    MirrorOptions o;
+    o.speed = 8 * MiB;
+    auto job = makeJob(src, dst, o);
+    StatusLog log;
+    job->setListener(log.listener());
+    job->start();
+    QVERIFY(waitFor([&] { return job->snapshot()->bytesDone > 0; }));
+    QVERIFY(job->pause());
+    QVERIFY(waitFor([&] {
+        auto s = job->snapshot();
+        return s->status == JobStatus::Paused && s->inFlightBytes == 0;
+    }));
+    const auto before = job->snapshot()->bytesDone;
+    std::this_thread::sleep_for(400ms);
+    QCOMPARE(job->snapshot()->bytesDone, before); // drained and idle
+    QVERIFY(!job->pause());                       // already paused: refused
+    QVERIFY(job->resume());
+    QVERIFY(job->setSpeed(0));
+    QVERIFY(waitFor([&] { return log.ready.load(); }));
+    QVERIFY(job->complete());
+    QCOMPARE(name(job->wait().outcome), name(JobResult::Outcome::Completed));
+    job.reset();
+    QVERIFY(cmpIdentical(src, dst));
+}
+
+void TestMirrorJob::speed_changedWhileRunning_takesEffect()
+{
+    const QString src = m_dir.file("speed-src.img"), dst = m_dir.file("speed-dst.img");
+    QVERIFY(createSparse(src, 128 * MiB));
+    QVERIFY(writePattern(src, 0, 128 * MiB, 43));
+    QVERIFY(createSparse(dst, 128 * MiB));
+    MirrorOptions o;
+    o.speed = 2 * MiB;
+    auto job = makeJob(src, dst, o);
+    StatusLog log;
+    job->setListener(log.listener());
+    job->start();
+    std::this_thread::sleep_for(1s);
+    // A limit can only be exceeded by the slack of one request per slice,
+    // however slow the machine: a functional check, not a timing one.
+    const auto limited = job->snapshot()->bytesDone;
+    QVERIFY2(limited <= 6 * MiB, qPrintable(QString::number(limited)));
+    QCOMPARE(job->snapshot()->speedLimit, 2 * MiB);
+    QVERIFY(job->setSpeed(0));
+    QVERIFY(waitFor([&] { return log.ready.load(); }, 120s));
+    QCOMPARE(job->snapshot()->speedLimit, 0ull);
+    QVERIFY(job->complete());
+    QCOMPARE(name(job->wait().outcome), name(JobResult::Outcome::Completed));
+    job.reset();
+    QVERIFY(cmpIdentical(src, dst));
+}
+
+void TestMirrorJob::commands_inWrongState_refusedWithStateAndVerb()
+{
+    const QString src = m_dir.file("cmd-src.img"), dst = m_dir.file("cmd-dst.img");
+    QVERIFY(createSparse(src, 64 * MiB));
+    QVERIFY(writePattern(src, 0, 64 * MiB, 44));
+    QVERIFY(createSparse(dst, 64 * MiB));
+    MirrorOptions o;
+    o.speed = 4 * MiB;
+    auto job = makeJob(src, dst, o);
+    job->start();
+    QVERIFY(waitFor([&] { return job->status() == JobStatus::Running; }));
+    const auto r = job->complete();
+    QVERIFY(!r);
+    QVERIFY2(r.error().message.find("complete") != std::string::npos &&
+                 r.error().message.find("running") != std::string::npos,
+             r.error().message.c_str());
+    QVERIFY(!job->resume());
+    QVERIFY(job->cancel());
+    QCOMPARE(name(job->wait().outcome), name(JobResult::Outcome::Aborted));
+    QVERIFY(!job->cancel());
+}
+
+void TestMirrorJob::create_refusesBadCombinations()
+{
+    const QString a = m_dir.file("cr-a.img"), small = m_dir.file("cr-small.img");
+    QVERIFY(createSparse(a, 8 * MiB));
+    QVERIFY(createSparse(small, 4 * MiB));
+    {
+        auto r = MirrorJob::create(openOrFail(a, false), openOrFail(small, true), {});
+        QVERIFY(!r);
+        QVERIFY(r.error().message.find("smaller") != std::string::npos);
+    }
+    {
+        auto r = MirrorJob::create(openOrFail(a, false), openOrFail(a, true), {});
+        QVERIFY(!r);
+        QVERIFY(r.error().message.find("same") != std::string::npos);
+    }
+    for (std::uint64_t g : {std::uint64_t(3000), std::uint64_t(256), std::uint64_t(128 * MiB)}) {
+        MirrorOptions o;
+        o.granularity = g;
+        const QString b = m_dir.file("cr-b.img");
+        QVERIFY(createSparse(b, 8 * MiB));
+        auto r = MirrorJob::create(openOrFail(a, false), openOrFail(b, true), o);
+        QVERIFY2(!r, qPrintable(QString::number(g)));
+        QVERIFY(r.error().message.find("granularity") != std::string::npos);
+    }
+    {
+        const QString b = m_dir.file("cr-b.img");
+        auto r = MirrorJob::create(openOrFail(a, false), openOrFail(b, false), {});
+        QVERIFY(!r);
+    }
+}
+
+void TestMirrorJob::verifyDisks_reportsFirstDifferences()
+{
+    const QString a = m_dir.file("v-a.img"), b = m_dir.file("v-b.img");
+    QVERIFY(createSparse(a, 16 * MiB));
+    QVERIFY(writePattern(a, MiB, 4 * MiB, 50));
+    QVERIFY(createSparse(b, 16 * MiB));
+    QVERIFY(writePattern(b, MiB, 4 * MiB, 50));
+    {
+        auto r = verifyDisks(openOrFail(a, false), openOrFail(b, false));
+        QVERIFY(r);
+        QVERIFY(r->identical);
+        QCOMPARE(r->bytesCompared + r->bytesSkipped, 16 * MiB);
+        QVERIFY(r->bytesSkipped >= 10 * MiB); // holes on both sides are not read
+    }
+    QVERIFY(writePattern(b, 3 * MiB + 700, 10, 51));
+    QVERIFY(writePattern(b, 12 * MiB, 512, 52));
+    auto r = verifyDisks(openOrFail(a, false), openOrFail(b, false));
+    QVERIFY(r);
+    QVERIFY(!r->identical);
+    QCOMPARE(r->differences.size(), std::size_t(2));
+    QCOMPARE(r->differences[0], (ByteRange{3 * MiB + 512, 512}));
+    QCOMPARE(r->differences[1], (ByteRange{12 * MiB, 512}));
+}
+
+void TestMirrorJob::dirtyMap_publishedWithCells()
+{
+    const QString src = m_dir.file("map-src.img"), dst = m_dir.file("map-dst.img");
+    QVERIFY(createSparse(src, 64 * MiB));
+    QVERIFY(writePattern(src, 0, 64 * MiB, 60));
+    QVERIFY(createSparse(dst, 64 * MiB));
+    MirrorOptions o;
+    o.speed = 16 * MiB;
+    auto job = makeJob(src, dst, o);
+    job->setDirtyMapCells(256);
+    job->start();
+    QVERIFY(waitFor([&] {
+        auto m = job->dirtyMap();
+        return m && m->cells.size() == 256 && m->cells.back() == 255 && m->cells.front() < 255;
+    }));
+    QVERIFY(job->cancel());
+    job->wait();
+}
+
+QTEST_GUILESS_MAIN(TestMirrorJob)
+#include "tst_mirror_job.moc"

@@ -1,0 +1,47 @@
+// Readable QCOMPARE failure messages for engine types. Enums that have an
+// engine toString() are compared through name(), since a second toString()
+// overload for them would be ambiguous; plain structs get a QTest printer.
+#pragma once
+
+#include "dirty_bitmap.h"
+#include "job_status.h"
+#include "mirror_job.h"
+
+#include <QStringList>
+#include <QtTest>
+
+namespace engine {
+
+inline char* toString(const ErrorAction& a)
+{
+    const char* names[] = {"report", "ignore", "stop"};
+    return qstrdup(names[static_cast<int>(a)]);
+}
+inline char* toString(const ByteRange& r)
+{
+    return qstrdup(QStringLiteral("[%1, +%2)").arg(r.offset).arg(r.length).toLatin1().constData());
+}
+inline char* toString(const std::vector<ByteRange>& v)
+{
+    QStringList parts;
+    for (const auto& r : v)
+        parts << QStringLiteral("[%1, +%2)").arg(r.offset).arg(r.length);
+    return qstrdup(parts.join(QLatin1Char(' ')).toLatin1().constData());
+}
+
+template <class E>
+QString name(E e)
+{
+    const auto sv = toString(e);
+    return QString::fromLatin1(sv.data(), static_cast<qsizetype>(sv.size()));
+}
+
+inline QStringList names(const std::vector<JobStatus>& v)
+{
+    QStringList out;
+    for (auto s : v)
+        out << name(s);
+    return out;
+}
+
+} // namespace engine
