@@ -13,7 +13,18 @@ packages=(
     qemu-utils fio e2fsprogs util-linux fuse3 libfuse3-dev xvfb xauth
     # runtime of the GUI on a bare server (xcb platform plugin)
     libxcb-cursor0
+    # a locale with a decimal comma, so tests can prove the CLI ignores it
+    locales
 )
+
+# Locales the tests switch to; generated once, then present.
+wanted_locales=(de_DE.UTF-8 ja_JP.UTF-8)
+have_locales() {
+    command -v locale >/dev/null 2>&1 || return 1
+    for l in "${wanted_locales[@]}"; do
+        locale -a 2>/dev/null | grep -qix "${l/UTF-8/utf8}" || return 1
+    done
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -22,8 +33,8 @@ for p in "${packages[@]}"; do
     fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-    echo "bootstrap: all ${#packages[@]} packages present"
+if [ ${#missing[@]} -eq 0 ] && have_locales; then
+    echo "bootstrap: all ${#packages[@]} packages and the test locales present"
     exit 0
 fi
 
@@ -35,7 +46,16 @@ if [ "$(id -u)" -ne 0 ]; then
     exit 1
 fi
 
-echo "bootstrap: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "bootstrap: installing ${missing[*]}"
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+if ! have_locales; then
+    for l in "${wanted_locales[@]}"; do
+        sed -i "s/^# *\(${l} UTF-8\)/\1/" /etc/locale.gen
+        grep -q "^${l} UTF-8" /etc/locale.gen || echo "${l} UTF-8" >> /etc/locale.gen
+    done
+    locale-gen >/dev/null
+fi
