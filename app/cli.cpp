@@ -664,7 +664,6 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log)
         if (auto r = engine::Disk::createSparseFile(a.target, source->size()); !r)
             return fail("target: " + r.error().message);
         created = true;
-        log->info("created {} as a sparse file of {}", a.target, formatBytes(source->size()));
     }
     auto removeCreated = [&] {
         if (created)
@@ -696,6 +695,9 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log)
         removeCreated();
         return fail(job.error().message);
     }
+    if (created)
+        log->info("created {} as a sparse file of {}", a.target,
+                  formatBytes((*job)->source().size()));
     p.job = std::move(*job);
     return p;
 }
@@ -707,7 +709,8 @@ int cmdMirror(int argc, char** argv)
     int opt;
     while ((opt = ::getopt_long(argc, argv, "v", kMirrorOptions, nullptr)) != -1) {
         if (opt == '?' || opt >= 1000)
-            return badInput("mirror: unknown or misplaced option (see --help)");
+            return badInput("mirror: unknown option or missing value: " +
+                            std::string(argv[optind - 1]) + " (see --help)");
         if (auto e = parseMirrorOption(opt, optarg, a))
             return badInput(*e);
     }
@@ -733,7 +736,8 @@ int cmdDemo(int argc, char** argv)
     int opt;
     while ((opt = ::getopt_long(argc, argv, "v", kMirrorOptions, nullptr)) != -1) {
         if (opt == '?')
-            return badInput("demo: unknown option (see --help)");
+            return badInput("demo: unknown option or missing value: " +
+                            std::string(argv[optind - 1]) + " (see --help)");
         if (opt == 1000) {
             auto v = engine::parseSize(optarg);
             if (!v || *v < (16u << 20))
@@ -924,6 +928,7 @@ int cmdInfo(int argc, char** argv)
 
 int run(int argc, char** argv)
 {
+    ::opterr = 0; // our own one-line messages instead of getopt's
     if (argc < 2)
         return badInput("missing command (see --help)");
     const std::string cmd = argv[1];

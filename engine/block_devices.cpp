@@ -71,7 +71,9 @@ std::string modelOf(const fs::path& dir, const std::string& name, const std::str
     }
     if (name.starts_with("md"))
         return "software RAID " + readAttribute(dir / "md" / "level");
-    const std::string vendor = readAttribute(dir / "device" / "vendor");
+    std::string vendor = readAttribute(dir / "device" / "vendor");
+    if (vendor.starts_with("0x")) // a PCI vendor id (virtio), not a name
+        vendor.clear();
     const std::string model = readAttribute(dir / "device" / "model");
     std::string out = vendor;
     if (!model.empty() && !model.starts_with(vendor))

@@ -102,7 +102,8 @@ Result<void> validateOptions(const MirrorOptions& options)
     if (g != 0 && (g < kMinGranularity || g > kMaxGranularity || (g & (g - 1)) != 0))
         return Error{EINVAL, "invalid granularity " + std::to_string(g) +
                                  ": it must be a power of two from 512 B to 64 MiB"};
-    if (options.bufSize < (g ? g : kMinGranularity))
+    // Without a chosen granularity the job uses at least the default one.
+    if (options.bufSize < (g ? g : kDefaultGranularity))
         return Error{EINVAL, "invalid buffer size " + std::to_string(options.bufSize) +
                                  ": it must hold at least one granule"};
     return {};
@@ -833,11 +834,13 @@ struct MirrorJob::Impl
         processCommands();
         if (cancelRequested)
             return finishWith(JobResult::Outcome::Aborted);
-        transition(JobStatus::Running);
+        // Fill the bitmap first, so the snapshot published with "running"
+        // already knows how much there is to copy.
         if (auto r = initDirty(); !r) {
             failure = r.error();
             failureFromSource = true;
         }
+        transition(JobStatus::Running);
 
         for (;;) {
             processCommands();
@@ -975,15 +978,17 @@ void MirrorJob::start()
         m_result.unwritable = impl.unwritable;
         m_result.elapsedSeconds =
             std::chrono::duration<double>(Clock::now() - impl.startTime).count();
-        impl.publish(true);
+        // Auto-dismiss, as QEMU does with auto-dismiss on.
+        impl.transition(JobStatus::Null);
+        // Finished is the listener's last call, and it comes before wait()
+        // returns: whoever waits may destroy what the listener uses.
+        if (m_listener)
+            m_listener({JobEvent::Kind::Finished, JobStatus::Null, JobStatus::Null});
         {
             std::lock_guard lock(m_doneMutex);
             m_finished.store(true);
         }
         m_doneCv.notify_all();
-        if (m_listener)
-            m_listener({JobEvent::Kind::Finished, JobStatus::Concluded, JobStatus::Concluded});
-        impl.transition(JobStatus::Null);
     });
 }
 

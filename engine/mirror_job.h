@@ -151,7 +151,8 @@ class MirrorJob
 {
 public:
     /// Called on the job thread; must return quickly (print, or post to
-    /// another thread). Progress comes at most every 100 ms.
+    /// another thread). Progress comes at most every 100 ms. Finished is the
+    /// last call, made before wait() returns and finished() turns true.
     using Listener = std::function<void(const JobEvent&)>;
 
     /// Validates everything that can be checked before a byte is written and
