@@ -10,7 +10,7 @@ packages=(
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
     liburing-dev libudev-dev libblkid-dev libspdlog-dev libfmt-dev
     # tests: oracles, real filesystems, fault injection, the GUI under Xvfb
-    qemu-utils fio e2fsprogs util-linux fuse3 libfuse3-dev xvfb xauth
+    qemu-utils fio e2fsprogs util-linux fdisk fuse3 libfuse3-dev xvfb xauth
     # runtime of the GUI on a bare server (xcb platform plugin)
     libxcb-cursor0
     # a locale with a decimal comma, so tests can prove the CLI ignores it

@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QStandardPaths>
+#include <QThread>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -157,6 +158,15 @@ std::unique_ptr<LoopDevice> LoopDevice::attach(const QString& file, QString* why
     }
     std::unique_ptr<LoopDevice> dev(new LoopDevice);
     dev->m_path = r.out.trimmed();
+    if (partScan) {
+        // Some kernels set the partscan flag without scanning; partx asks
+        // for the partitions explicitly (BLKPG), which works everywhere.
+        const QString first = dev->m_path + QStringLiteral("p1");
+        for (int i = 0; i < 20 && !QFileInfo::exists(first); ++i)
+            QThread::msleep(50);
+        if (!QFileInfo::exists(first))
+            runCommand(QStringLiteral("partx"), {QStringLiteral("-a"), dev->m_path});
+    }
     return dev;
 }
 
