@@ -1,6 +1,7 @@
 #include "cli.h"
 
 #include "demo.h"
+#include "device_catalog.h"
 #include "disk.h"
 #include "json_writer.h"
 #include "mirror_job.h"
@@ -47,6 +48,7 @@ const char* const kUsage = R"(Usage:
   drivemirror-cli mirror SOURCE TARGET [options]
   drivemirror-cli verify A B [--json]
   drivemirror-cli info PATH [--json]
+  drivemirror-cli list [--json]
   drivemirror-cli demo [--size SIZE] [--dir DIR] [--live SECONDS] [--writer-rate RATE] [--json]
   drivemirror-cli --version | --help
 
@@ -573,9 +575,9 @@ int driveJob(engine::MirrorJob& job, const MirrorArgs& a, const engine::Logger& 
                 ? static_cast<double>(res.bytesDone - res.bytesZeroed) / res.elapsedSeconds
                 : 0;
         const std::string summary =
-            formatBytes(res.bytesDone) + " processed (" + formatBytes(res.bytesZeroed) +
-            " as zeroes, no data moved) in " + formatDuration(res.elapsedSeconds) + ", data at " +
-            formatRate(rate);
+            formatBytes(res.bytesDone) + " processed, of which " + formatBytes(res.bytesZeroed) +
+            " were zero runs written without data transfer, in " +
+            formatDuration(res.elapsedSeconds) + "; data copied at " + formatRate(rate);
         switch (res.outcome) {
         case engine::JobResult::Outcome::Completed:
             if (res.unreadable.empty() && res.unwritable.empty())
@@ -924,6 +926,86 @@ int cmdInfo(int argc, char** argv)
     return kExitOk;
 }
 
+std::string stringArray(const std::vector<std::string>& v)
+{
+    std::string out = "[";
+    for (std::size_t i = 0; i < v.size(); ++i)
+        out += (i ? ", " : "") + jsonQuote(v[i]);
+    return out + "]";
+}
+
+int cmdList(int argc, char** argv)
+{
+    bool json = false;
+    for (int i = 1; i < argc; ++i) {
+        if (std::string(argv[i]) == "--json")
+            json = true;
+        else
+            return badInput("list: unknown argument " + std::string(argv[i]));
+    }
+    const auto all = engine::enumerateDevices(makeLogger(false));
+    if (json) {
+        for (const auto& d : all) {
+            const auto refusal = engine::targetRefusal(d, all);
+            JsonObject o;
+            o.add("name", d.name)
+                .add("path", d.devnode)
+                .add("id", d.stableId())
+                .add("kind", d.kind())
+                .add("bus", d.bus)
+                .add("size", d.size)
+                .add("model", d.model)
+                .add("vendor", d.vendor)
+                .add("serial", d.serial)
+                .add("wwn", d.wwn)
+                .add("logical-block-size", static_cast<std::uint64_t>(d.logicalBlockSize))
+                .add("physical-block-size", static_cast<std::uint64_t>(d.physicalBlockSize))
+                .add("removable", d.removable)
+                .add("rotational", d.rotational)
+                .add("read-only", d.readOnly)
+                .add("partition-table", d.partitionTable)
+                .add("fs-type", d.fsType)
+                .add("fs-label", d.fsLabel)
+                .add("fs-uuid", d.fsUuid)
+                .addRaw("mount-points", stringArray(d.mountPoints))
+                .addRaw("holders", stringArray(d.holders))
+                .add("swap", d.swap)
+                .add("holds-data", d.holdsData);
+            if (d.isPartition)
+                o.add("parent", d.parent).add("start-sector", d.startSector);
+            if (!d.loopBackingFile.empty())
+                o.add("backing-file", d.loopBackingFile);
+            if (refusal)
+                o.add("target-refusal", *refusal);
+            std::printf("%s\n", o.str().c_str());
+        }
+        return kExitOk;
+    }
+    std::printf("%-14s %-10s %10s  %-28s %-10s %s\n", "DEVICE", "KIND", "SIZE", "MODEL", "FS",
+                "USE");
+    for (const auto& d : all) {
+        std::string use;
+        if (!d.mountPoints.empty())
+            use = "mounted at " + d.mountPoints.front();
+        else if (d.swap)
+            use = "swap";
+        else if (!d.holders.empty())
+            use = "held by " + d.holders.front();
+        if (holdsRootFileSystem(d, all))
+            use += use.empty() ? "system disk" : ", system disk";
+        std::string fsText = d.fsType.empty() ? d.partitionTable : d.fsType;
+        if (!d.fsLabel.empty())
+            fsText += " \"" + d.fsLabel + "\"";
+        std::string model = d.model.empty() ? d.vendor : d.model;
+        if (!d.loopBackingFile.empty())
+            model = d.loopBackingFile;
+        std::printf("%-14s %-10s %10s  %-28.28s %-10s %s\n",
+                    (d.isPartition ? "  " + d.name : d.name).c_str(), d.kind().c_str(),
+                    formatBytes(d.size).c_str(), model.c_str(), fsText.c_str(), use.c_str());
+    }
+    return kExitOk;
+}
+
 } // namespace
 
 int run(int argc, char** argv)
@@ -949,6 +1031,8 @@ int run(int argc, char** argv)
         return cmdVerify(argc - 1, argv + 1);
     if (cmd == "info")
         return cmdInfo(argc - 1, argv + 1);
+    if (cmd == "list")
+        return cmdList(argc - 1, argv + 1);
     return badInput("unknown command '" + cmd + "' (see --help)");
 }
 

@@ -196,6 +196,14 @@ struct MirrorJob::Impl
     std::uint64_t cursor = 0;
     RateLimiter limiter;
     std::uint64_t wakeValue = 0;
+    struct
+    {
+        bool valid = false;
+        std::uint64_t generation = 0;
+        std::uint64_t from = 0;
+        std::uint64_t dataStart = 0;
+        std::uint64_t dataEnd = 0;
+    } extentCache;
     bool punchSupported = true;
     bool zeroRangeSupported = true;
 
@@ -274,7 +282,7 @@ struct MirrorJob::Impl
             ops[i].buf = slab.get() + i * slotSize;
         limiter.setSpeed(job.m_options.speed);
         armWake();
-        log->info("mirror {} -> {}: {} , sync {}, granularity {}, {} x {} buffers, {}", src.path(),
+        log->info("mirror {} -> {}: {}, sync {}, granularity {}, {} x {} buffers, {}", src.path(),
                   dst.path(), formatBytes(src.size()), toString(job.m_options.sync), formatBytes(g),
                   slots, formatBytes(slotSize),
                   src.directIo() && dst.directIo() ? "direct I/O" : "buffered I/O on one side");
@@ -406,12 +414,16 @@ struct MirrorJob::Impl
                 if (op.kind != OpKind::Free && op.offset > r.offset && op.offset < r.end())
                     r.length = op.offset - r.offset;
 
+            // Clear before asking the source what the range holds: a write
+            // that lands after this point dirties it again, so a stale answer
+            // below can cost a second copy but never a lost write.
+            dirty.reset(r.offset, r.length);
             Run run{r, false};
             if (!src.isBlockDevice()) {
-                auto ext = src.nextAllocated(r.offset);
+                auto ext = allocationAt(r.offset);
                 if (!ext)
                     return ext.error();
-                const std::uint64_t dataStart = *ext ? (*ext)->offset : src.size();
+                const auto [dataStart, dataEnd] = *ext;
                 if (dataStart > r.offset) {
                     // A hole: zero up to the data, in whole granules (a granule
                     // that is partly data must be copied as data). The last
@@ -423,20 +435,45 @@ struct MirrorJob::Impl
                         run.range.length = len;
                         run.zero = true;
                     }
-                } else if (*ext) {
+                } else if (dataEnd < src.size()) {
                     // Stop a data run at the extent end, rounded up to a granule,
                     // so the hole behind it becomes a zero run of its own.
-                    const std::uint64_t end = std::min(roundUp((*ext)->end(), g), r.end());
+                    const std::uint64_t end = std::min(roundUp(dataEnd, g), r.end());
                     run.range.length = end - r.offset;
                 }
             }
             if (!run.zero)
                 run.range.length = std::min(run.range.length, slotSize);
-            dirty.reset(run.range.offset, run.range.length);
+            // What this run does not cover stays to be copied.
+            if (run.range.end() < r.end())
+                dirty.set(run.range.end(), r.end() - run.range.end());
             cursor = run.range.end();
             return std::optional<Run>{run};
         }
         return std::optional<Run>{};
+    }
+
+    // Where the data around @p offset lies in the source file: [dataStart,
+    // dataEnd) is the first extent at or after @p offset, everything from
+    // @p offset to dataStart is a hole (dataStart = size: only holes). The
+    // last answer is reused while no write was notified since it was taken,
+    // because asking costs two system calls per request, and on some file
+    // systems (tmpfs) time proportional to the file's size.
+    Result<std::pair<std::uint64_t, std::uint64_t>> allocationAt(std::uint64_t offset)
+    {
+        const std::uint64_t gen = job.m_writeGeneration.load();
+        if (extentCache.valid && extentCache.generation == gen && offset >= extentCache.from &&
+            offset < extentCache.dataEnd)
+            return std::pair{std::max(offset, extentCache.dataStart), extentCache.dataEnd};
+        auto ext = src.nextAllocated(offset);
+        if (!ext)
+            return ext.error();
+        extentCache.valid = true;
+        extentCache.generation = gen;
+        extentCache.from = offset;
+        extentCache.dataStart = *ext ? (*ext)->offset : src.size();
+        extentCache.dataEnd = *ext ? (*ext)->end() : src.size();
+        return std::pair{extentCache.dataStart, extentCache.dataEnd};
     }
 
     Result<void> fill(Clock::time_point now)
@@ -1036,6 +1073,10 @@ Result<void> MirrorJob::setSpeed(std::uint64_t bytesPerSecond)
 
 void MirrorJob::notifyWrite(std::uint64_t offset, std::uint64_t length)
 {
+    // The generation moves before the bits are set: the job clears bits and
+    // then reads the generation, so either it sees this write's bits (and
+    // copies again) or it sees the new generation (and asks the source anew).
+    m_writeGeneration.fetch_add(1);
     m_dirty.set(offset, length);
     wake();
 }

@@ -216,7 +216,8 @@ private:
     std::atomic<JobStatus> m_status{JobStatus::Created};
     std::atomic<bool> m_finished{false};
     std::atomic<bool> m_wakePending{false};
-    std::atomic<bool> m_cancelFlag{false}; ///< lets a long verification stop early
+    std::atomic<bool> m_cancelFlag{false};           ///< lets a long verification stop early
+    std::atomic<std::uint64_t> m_writeGeneration{0}; ///< bumped by every notifyWrite
     int m_wakeFd = -1;
     std::atomic<std::shared_ptr<const JobSnapshot>> m_snapshot;
     std::atomic<std::shared_ptr<const DirtyMapSnapshot>> m_dirtyMap;
