@@ -4,6 +4,7 @@
 #include "device_catalog.h"
 #include "disk.h"
 #include "json_writer.h"
+#include "live_source.h"
 #include "mirror_job.h"
 #include "safety.h"
 #include "units.h"
@@ -74,6 +75,10 @@ Mirror options:
   --cancel-when-ready      cancel as soon as the job is READY (a consistent copy)
   --verify                 after the final copy, compare SOURCE and TARGET
   --force                  accept a target block device that holds data
+  --expect-id ID           refuse unless the target disk has this identity
+                           (the ID column of `list --json`)
+  --no-tracking            do not track writes to a block-device source (only
+                           for sources nothing writes to; refused if mounted)
   --json                   one JSON object per line on stdout (QMP-style events)
   -v, --verbose            debug messages on stderr
 
@@ -200,6 +205,8 @@ struct MirrorArgs
     bool json = false;
     bool force = false;
     bool verbose = false;
+    bool noTracking = false;
+    std::string expectId;
 };
 
 // Parses the options shared by `mirror` and `demo`; returns an error text.
@@ -284,6 +291,8 @@ const option kMirrorOptions[] = {
     {"force", no_argument, nullptr, 'f'},
     {"json", no_argument, nullptr, 'j'},
     {"verbose", no_argument, nullptr, 'v'},
+    {"no-tracking", no_argument, nullptr, 'N'},
+    {"expect-id", required_argument, nullptr, 'I'},
     {"size", required_argument, nullptr, 1000},
     {"dir", required_argument, nullptr, 1001},
     {"live", required_argument, nullptr, 1002},
@@ -616,6 +625,9 @@ int driveJob(engine::MirrorJob& job, const MirrorArgs& a, const engine::Logger& 
 struct Prepared
 {
     std::unique_ptr<engine::MirrorJob> job;
+    // Declared after the job so that it is destroyed first: its tracking
+    // thread reports into the job and must be gone before the job is.
+    std::unique_ptr<engine::LiveSource> live;
     int code = kExitOk;
 };
 
@@ -653,6 +665,54 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log)
                 std::snprintf(m, sizeof m, "%04o", st.st_mode & 07777);
                 return std::string(m);
             }() + ") (rule: read-only target)");
+    }
+
+    const bool targetIsDevice = targetExists && S_ISBLK(st.st_mode);
+    if ((srcId->blockDevice || targetIsDevice) && ::geteuid() != 0)
+        return fail("block devices need root: run the same command with sudo (rule: needs root)");
+    if (!a.expectId.empty() && !targetIsDevice)
+        return fail("--expect-id names a disk, but " + a.target + " is not a block device");
+    if (targetIsDevice) {
+        // The catalog's rules, and the identity check that keeps a renamed
+        // device (sdb that came back as sdc) from being taken for another.
+        const auto all = engine::enumerateDevices(log);
+        auto info = engine::describeDevice(a.target, log);
+        if (!info)
+            return fail("target: " + info.error().message);
+        if (auto why = engine::targetRefusal(*info, all))
+            return fail("refusing " + *why);
+        if (!a.expectId.empty() && info->stableId() != a.expectId)
+            return fail("refusing " + a.target + ": it is " + info->stableId() + ", not " +
+                        a.expectId + " (rule: target identity)");
+    }
+    if (srcId->blockDevice) {
+        if (!a.noTracking) {
+            auto live = engine::LiveSource::create(a.source, {}, log);
+            if (!live)
+                return fail("cannot track writes to " + a.source + ": " + live.error().message +
+                            " (use --no-tracking only if nothing writes to the source)");
+            p.live = std::move(*live);
+            a.options.quiesce = p.live->quiesceHook();
+            a.options.unquiesce = p.live->unquiesceHook();
+            const auto mounts = p.live->mountPoints();
+            if (mounts.empty())
+                log->info("{}: writes are tracked by the kernel; nothing is mounted, so Complete "
+                          "needs no freeze",
+                          a.source);
+            else
+                log->info("{}: live source, writes are tracked by the kernel; Complete will "
+                          "briefly freeze {}",
+                          a.source, mounts.front() + (mounts.size() > 1 ? " and more" : ""));
+        } else {
+            const auto id = *srcId;
+            const auto mounts = engine::mountPointsOf(major(id.rdev), minor(id.rdev));
+            if (!mounts.empty())
+                return fail("refusing --no-tracking: " + a.source + " is mounted at " +
+                            mounts.front() +
+                            "; without write tracking the copy would not be consistent (rule: "
+                            "live source needs tracking)");
+            log->warn("--no-tracking: writes to {} during the job would be missed", a.source);
+        }
     }
 
     auto source = engine::Disk::open(a.source, {engine::Disk::Access::ReadOnly, true, false}, log);
@@ -701,6 +761,15 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log)
         log->info("created {} as a sparse file of {}", a.target,
                   formatBytes((*job)->source().size()));
     p.job = std::move(*job);
+    if (p.live) {
+        // Tracking starts before the copy: no write may fall between the
+        // two.
+        if (auto r = p.live->attach(*p.job); !r) {
+            p.job.reset();
+            removeCreated();
+            return fail("cannot start write tracking: " + r.error().message);
+        }
+    }
     return p;
 }
 
