@@ -322,21 +322,31 @@ std::optional<std::string> dataSignature(const engine::Disk& disk)
     return std::nullopt;
 }
 
-struct PendingEvent
+sigset_t cancelSignals()
 {
-    engine::JobEvent event;
-};
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGTERM);
+    return mask;
+}
+
+// SIGINT and SIGTERM must cancel the job, never kill the process: a killed
+// process leaves a half-written target, a trace instance, and possibly a
+// frozen file system. They are blocked before any thread exists, so every
+// thread inherits the mask and the signals wait in driveJob's signalfd.
+void blockCancelSignals()
+{
+    const sigset_t mask = cancelSignals();
+    ::pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+}
 
 // Runs a prepared job to its end: events, stdin commands, signals, the
 // progress line. Returns the exit code.
 int driveJob(engine::MirrorJob& job, const MirrorArgs& a, const engine::Logger& log,
              engine::DemoWriter* demoWriter, double liveSeconds)
 {
-    sigset_t mask;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGINT);
-    sigaddset(&mask, SIGTERM);
-    ::pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+    const sigset_t mask = cancelSignals();
     const int sigFd = ::signalfd(-1, &mask, SFD_CLOEXEC);
 
     int pipeFds[2];
@@ -775,6 +785,7 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log)
 
 int cmdMirror(int argc, char** argv)
 {
+    blockCancelSignals();
     MirrorArgs a;
     optind = 1;
     int opt;
@@ -798,6 +809,7 @@ int cmdMirror(int argc, char** argv)
 
 int cmdDemo(int argc, char** argv)
 {
+    blockCancelSignals();
     MirrorArgs a;
     std::uint64_t size = 1ull << 30;
     std::string dir = engine::defaultDemoDir();
