@@ -41,8 +41,8 @@ engine::Logger makeLogger(bool verbose, const std::shared_ptr<ui::LogSink>& pane
     console->set_pattern("%^%l%$: %v");
     paneSink->set_level(verbose ? spdlog::level::debug : spdlog::level::info);
     console->set_level(verbose ? spdlog::level::debug : spdlog::level::info);
-    auto log = std::make_shared<spdlog::logger>(
-        "drivemirror", spdlog::sinks_init_list{console, paneSink});
+    auto log =
+        std::make_shared<spdlog::logger>("drivemirror", spdlog::sinks_init_list{console, paneSink});
     log->set_level(verbose ? spdlog::level::debug : spdlog::level::info);
     return log;
 }
@@ -98,17 +98,31 @@ int main(int argc, char** argv)
         QStringLiteral("screenshot"),
         QApplication::translate("main", "With --demo: save the window as PNG while in sync."),
         QStringLiteral("file"));
+    const QCommandLineOption screenshotAt(
+        QStringLiteral("screenshot-at"),
+        QApplication::translate("main", "When to take the screenshot: \"ready\" (default, "
+                                        "before --autocomplete) or \"copying\" (the first "
+                                        "copy half done)."),
+        QStringLiteral("when"));
     const QCommandLineOption verbose(
         QStringLiteral("verbose"),
         QApplication::translate("main", "Show debug messages in the log."));
-    parser.addOptions(
-        {demo, demoDir, demoSize, autostart, autocomplete, quitAfter, screenshot, verbose});
+    parser.addOptions({demo, demoDir, demoSize, autostart, autocomplete, quitAfter, screenshot,
+                       screenshotAt, verbose});
     parser.process(app);
 
     ui::DemoOptions demoOptions;
     demoOptions.autostart = parser.isSet(autostart);
     demoOptions.screenshotPath = parser.value(screenshot);
     demoOptions.dir = parser.value(demoDir);
+    if (parser.isSet(screenshotAt)) {
+        const QString when = parser.value(screenshotAt);
+        if (when != QStringLiteral("ready") && when != QStringLiteral("copying")) {
+            std::fprintf(stderr, "drivemirror: --screenshot-at is \"ready\" or \"copying\"\n");
+            return 2;
+        }
+        demoOptions.screenshotWhileCopying = when == QStringLiteral("copying");
+    }
     if (parser.isSet(autocomplete) &&
         !parseSeconds(parser.value(autocomplete), demoOptions.autocompleteSeconds)) {
         std::fprintf(stderr, "drivemirror: --autocomplete needs a number of seconds\n");
@@ -130,7 +144,7 @@ int main(int argc, char** argv)
     const bool demoOnly = demoOptions.autostart || demoOptions.autocompleteSeconds >= 0 ||
                           demoOptions.quitAfterCompleteSeconds >= 0 ||
                           !demoOptions.screenshotPath.isEmpty() || parser.isSet(demoDir) ||
-                          parser.isSet(demoSize);
+                          parser.isSet(demoSize) || parser.isSet(screenshotAt);
     if (demoOnly && !parser.isSet(demo)) {
         std::fprintf(stderr, "drivemirror: --autostart, --autocomplete, --quit-after-complete, "
                              "--screenshot, --demo-dir and --demo-size need --demo\n");
@@ -179,28 +193,26 @@ int main(int argc, char** argv)
     if (parser.isSet(demo)) {
         driver = std::make_unique<ui::DemoDriver>(window, devices, controller, demoOptions,
                                                   engine::childLogger(log, "demo"));
-        QObject::connect(driver.get(), &ui::DemoDriver::quitRequested, &app,
-                         [&exitCode](int code) {
-                             exitCode = code;
-                             QApplication::quit();
-                         });
-        QObject::connect(driver.get(), &ui::DemoDriver::failed, &window,
-                         [&window, &demoOptions, &exitCode](const QString& message) {
-                             if (demoOptions.quitAfterCompleteSeconds >= 0) {
-                                 exitCode = 1;
-                                 QApplication::quit();
-                                 return;
-                             }
-                             auto* box = new QMessageBox(
-                                 QMessageBox::Critical,
-                                 QApplication::translate("main", "Demo Not Available"),
-                                 QApplication::translate("main",
-                                                         "The demo images could not be created."),
-                                 QMessageBox::Ok, &window);
-                             box->setDetailedText(message);
-                             box->setAttribute(Qt::WA_DeleteOnClose);
-                             box->open();
-                         });
+        QObject::connect(driver.get(), &ui::DemoDriver::quitRequested, &app, [&exitCode](int code) {
+            exitCode = code;
+            QApplication::quit();
+        });
+        QObject::connect(
+            driver.get(), &ui::DemoDriver::failed, &window,
+            [&window, &demoOptions, &exitCode](const QString& message) {
+                if (demoOptions.quitAfterCompleteSeconds >= 0) {
+                    exitCode = 1;
+                    QApplication::quit();
+                    return;
+                }
+                auto* box = new QMessageBox(
+                    QMessageBox::Critical, QApplication::translate("main", "Demo Not Available"),
+                    QApplication::translate("main", "The demo images could not be created."),
+                    QMessageBox::Ok, &window);
+                box->setDetailedText(message);
+                box->setAttribute(Qt::WA_DeleteOnClose);
+                box->open();
+            });
         QObject::connect(&controller, &ui::JobController::startFailed, &app,
                          [&demoOptions, &exitCode] {
                              if (demoOptions.quitAfterCompleteSeconds >= 0) {

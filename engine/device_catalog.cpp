@@ -195,6 +195,11 @@ DeviceInfo describe(udev_device* d, const std::vector<MountEntry>& mounts,
         info.wwn = readSys(diskSys + "/wwid");
     if (info.wwn.empty())
         info.wwn = readSys(diskSys + "/device/wwid");
+    // virtio exposes its PCI vendor number where SCSI has a vendor name.
+    if (info.vendor.rfind("0x", 0) == 0)
+        info.vendor.clear();
+    if (info.model.empty() && info.bus == "virtio")
+        info.model = "Virtio disk";
     if (info.bus == "loop") {
         info.loopBackingFile = readSys(diskSys + "/loop/backing_file");
         if (info.model.empty())

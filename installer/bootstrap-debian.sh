@@ -12,7 +12,7 @@ packages=(
     # tests: oracles, real filesystems, fault injection, the GUI under Xvfb
     qemu-utils fio e2fsprogs util-linux fdisk fuse3 libfuse3-dev xvfb xauth
     # runtime of the GUI on a bare server (xcb platform plugin)
-    libxcb-cursor0
+    libxcb-cursor0 libqt6svg6
     # a locale with a decimal comma, so tests can prove the CLI ignores it
     locales
 )

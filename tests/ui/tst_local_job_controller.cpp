@@ -1,0 +1,191 @@
+// LocalJobController on real image files: signals in order and on the UI
+// thread, the ~10 Hz bound, refusals, creation of a missing target, cancel.
+#include "local_job_controller.h"
+#include "test_support.h"
+
+#include <QFile>
+#include <QSignalSpy>
+#include <QTest>
+#include <QThread>
+
+using engine::JobStatus;
+using testsupport::ScratchDir;
+
+namespace {
+
+constexpr std::uint64_t kMiB = 1ull << 20;
+
+ui::JobRequest request(const QString& source, const QString& target)
+{
+    ui::JobRequest r;
+    r.source = source;
+    r.target = target;
+    return r;
+}
+
+} // namespace
+
+class TestLocalJobController : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void start_missingTarget_createsItAndCompletes()
+    {
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        const QString dst = dir.file(QStringLiteral("new.img"));
+        QVERIFY(testsupport::createSparse(src, 32 * kMiB));
+        QVERIFY(testsupport::writePattern(src, 4 * kMiB, 8 * kMiB, 7));
+        ui::LocalJobController c(engine::nullLogger());
+        QSignalSpy started(&c, &ui::JobController::started);
+        QSignalSpy statuses(&c, &ui::JobController::statusChanged);
+        QSignalSpy maps(&c, &ui::JobController::dirtyMapChanged);
+        QSignalSpy finished(&c, &ui::JobController::finished);
+        QObject::connect(&c, &ui::JobController::progressChanged, this,
+                         [] { QVERIFY(QThread::currentThread() == qApp->thread()); });
+        ui::JobRequest r = request(src, dst);
+        r.settings.verify = true;
+        c.start(r);
+        QVERIFY(c.isActive());
+        QVERIFY(c.status() == JobStatus::Created);
+        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(c.status() == JobStatus::Ready, 20000);
+        QVERIFY(QFile::exists(dst));
+        QVERIFY(!maps.isEmpty());
+        const auto map = maps.back().front().value<ui::DirtyMapPtr>();
+        QCOMPARE(map->diskSize, 32 * kMiB);
+        QCOMPARE(map->cells.size(), std::size_t(512)); // one cell per 64 KiB granule
+        c.complete();
+        QVERIFY(c.completionRequested());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        const auto o = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY(o.outcome == engine::JobResult::Outcome::Completed);
+        QVERIFY(o.verify && o.verify->identical);
+        QVERIFY(!c.isActive());
+        QVERIFY(c.status() == JobStatus::Concluded);
+        QVERIFY(testsupport::cmpIdentical(src, dst));
+        // Status changes arrived in the engine's order.
+        std::vector<JobStatus> seen;
+        for (const auto& args : statuses)
+            seen.push_back(args.front().value<JobStatus>());
+        const auto pos = [&](JobStatus s) {
+            return std::find(seen.begin(), seen.end(), s) - seen.begin();
+        };
+        QVERIFY(pos(JobStatus::Running) < pos(JobStatus::Ready));
+        QVERIFY(pos(JobStatus::Ready) < pos(JobStatus::Concluded));
+    }
+
+    void start_targetTooSmall_startFailedWithRule()
+    {
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        const QString dst = dir.file(QStringLiteral("small.img"));
+        QVERIFY(testsupport::createSparse(src, 16 * kMiB));
+        QVERIFY(testsupport::createSparse(dst, 8 * kMiB));
+        ui::LocalJobController c(engine::nullLogger());
+        QSignalSpy failed(&c, &ui::JobController::startFailed);
+        QSignalSpy finished(&c, &ui::JobController::finished);
+        c.start(request(src, dst));
+        QTRY_COMPARE(failed.count(), 1);
+        const auto e = failed.front().front().value<engine::Error>();
+        QVERIFY(e.message.find("(rule: target too small)") != std::string::npos);
+        QVERIFY(!c.isActive());
+        QCOMPARE(finished.count(), 0);
+        QCOMPARE(testsupport::fileSize(dst), 8 * kMiB);
+    }
+
+    void progress_boundedRate_andSpeedApplied()
+    {
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        const QString dst = dir.file(QStringLiteral("dst.img"));
+        QVERIFY(testsupport::createSparse(src, 64 * kMiB));
+        QVERIFY(testsupport::writePattern(src, 0, 64 * kMiB, 9));
+        ui::LocalJobController c(engine::nullLogger());
+        QSignalSpy progress(&c, &ui::JobController::progressChanged);
+        QSignalSpy finished(&c, &ui::JobController::finished);
+        ui::JobRequest r = request(src, dst);
+        r.settings.speed = 2 * kMiB;
+        c.start(r);
+        // A speed change while preparing is applied when the job starts.
+        c.setSpeed(4 * kMiB);
+        QTRY_VERIFY_WITH_TIMEOUT(c.status() == JobStatus::Running, 20000);
+        progress.clear();
+        QTest::qWait(2000);
+        qInfo("%lld progress signals in 2 s", static_cast<long long>(progress.count()));
+        QVERIFY(progress.count() >= 5);
+        QVERIFY(progress.count() <= 30); // about 10 Hz, never a flood
+        QTRY_COMPARE(c.snapshot()->speedLimit, 4 * kMiB);
+        c.pause();
+        QTRY_VERIFY(c.status() == JobStatus::Paused);
+        c.resume();
+        QTRY_VERIFY(c.status() == JobStatus::Running);
+        c.cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        QVERIFY(finished.front().front().value<ui::JobOutcome>().outcome ==
+                engine::JobResult::Outcome::Aborted);
+    }
+
+    void cancel_rightAfterStart_endsCleanly()
+    {
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        const QString dst = dir.file(QStringLiteral("new.img"));
+        QVERIFY(testsupport::createSparse(src, 16 * kMiB));
+        ui::LocalJobController c(engine::nullLogger());
+        QSignalSpy finished(&c, &ui::JobController::finished);
+        c.start(request(src, dst));
+        c.cancel(); // still preparing
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        QVERIFY(finished.front().front().value<ui::JobOutcome>().outcome ==
+                engine::JobResult::Outcome::Aborted);
+        QVERIFY(!c.isActive());
+        // Nothing was mirrored: the file created for it is gone again.
+        QTRY_VERIFY(!QFile::exists(dst));
+    }
+
+    void destroy_whileRunning_doesNotHang()
+    {
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        const QString dst = dir.file(QStringLiteral("dst.img"));
+        QVERIFY(testsupport::createSparse(src, 32 * kMiB));
+        QVERIFY(testsupport::writePattern(src, 0, 32 * kMiB, 5));
+        auto c = std::make_unique<ui::LocalJobController>(engine::nullLogger());
+        ui::JobRequest r = request(src, dst);
+        r.settings.speed = 1 * kMiB;
+        r.demoWriter = true; // the writer must stop with the job
+        c->start(r);
+        QTRY_VERIFY_WITH_TIMEOUT(c->status() == JobStatus::Running, 20000);
+        QElapsedTimer t;
+        t.start();
+        c.reset();
+        QVERIFY(t.elapsed() < 5000);
+    }
+
+    void inspectTarget_reportsRefusalOrFacts()
+    {
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        const QString dst = dir.file(QStringLiteral("dst.img"));
+        QVERIFY(testsupport::createSparse(src, 16 * kMiB));
+        QVERIFY(testsupport::createSparse(dst, 16 * kMiB));
+        ui::LocalJobController c(engine::nullLogger());
+        QSignalSpy inspected(&c, &ui::JobController::targetInspected);
+        c.inspectTarget(src, dst);
+        QTRY_COMPARE(inspected.count(), 1);
+        auto i = inspected.front().front().value<ui::TargetInspection>();
+        QVERIFY(!i.refusal);
+        QVERIFY(i.facts.exists);
+        QCOMPARE(i.facts.size, 16 * kMiB);
+        c.inspectTarget(src, src);
+        QTRY_COMPARE(inspected.count(), 2);
+        i = inspected.back().front().value<ui::TargetInspection>();
+        QVERIFY(i.refusal);
+        QVERIFY(!c.isActive());
+    }
+};
+
+QTEST_MAIN(TestLocalJobController)
+#include "tst_local_job_controller.moc"

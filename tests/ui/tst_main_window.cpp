@@ -1,0 +1,507 @@
+// The main window driven like a user would: real image files, a real job
+// through LocalJobController, and a fake controller to put the window in
+// every job state.
+#include "confirm_start_dialog.h"
+#include "demo_driver.h"
+#include "device_list_model.h"
+#include "device_pane.h"
+#include "dirty_map_widget.h"
+#include "fake_job_controller.h"
+#include "gui_test_support.h"
+#include "job_settings_widget.h"
+#include "local_job_controller.h"
+#include "log_view.h"
+#include "main_window.h"
+#include "status_panel.h"
+#include "test_support.h"
+#include "throughput_graph.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QElapsedTimer>
+#include <QLineEdit>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+#include <QUrl>
+
+using engine::JobStatus;
+using engine::JobVerb;
+using testsupport::ScratchDir;
+
+namespace {
+
+constexpr std::uint64_t kMiB = 1ull << 20;
+
+const JobStatus kAllStatuses[] = {
+    JobStatus::Created,   JobStatus::Running, JobStatus::Paused,  JobStatus::Ready,
+    JobStatus::Standby,   JobStatus::Waiting, JobStatus::Pending, JobStatus::Aborting,
+    JobStatus::Concluded, JobStatus::Null,
+};
+
+// A source with data extents and holes, and an existing target full of other data.
+bool makeImages(const ScratchDir& dir, std::uint64_t size, QString& source, QString& target)
+{
+    source = dir.file(QStringLiteral("source.img"));
+    target = dir.file(QStringLiteral("target.img"));
+    return testsupport::createSparse(source, size) &&
+           testsupport::writePattern(source, 0, size / 8, 1) &&
+           testsupport::writePattern(source, size / 2, size / 8, 2) &&
+           testsupport::writePattern(source, size - size / 16, size / 16, 3) &&
+           testsupport::createSparse(target, size) && testsupport::writePattern(target, 0, size, 4);
+}
+
+} // namespace
+
+class TestMainWindow : public QObject
+{
+    Q_OBJECT
+
+private:
+    // Lists both images and selects them; QVERIFY-style failures return early.
+    void select(ui::MainWindow& w, ui::DeviceListModel& devices, const QString& source,
+                const QString& target)
+    {
+        devices.addImages({source, target});
+        QTRY_VERIFY(devices.entry(source) && devices.entry(target));
+        QTRY_VERIFY(devices.isIdle());
+        QVERIFY(w.sourcePane()->selectPath(source));
+        QTRY_VERIFY(devices.isIdle());
+        QVERIFY(w.targetPane()->selectPath(target));
+    }
+
+    void setSpeed(ui::MainWindow& w, double mibPerSecond)
+    {
+        auto* settings = w.settingsWidget();
+        settings->speedUnitCombo()->setCurrentIndex(1); // MiB/s
+        settings->speedSpin()->setValue(mibPerSecond);
+        settings->limitCheck()->setChecked(true);
+    }
+
+private Q_SLOTS:
+    void initTestCase() { uitest::isolateSettings(); }
+    void init() { QSettings().clear(); }
+
+    void startReadyComplete_imageFiles_targetIdentical()
+    {
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 64 * kMiB, source, target));
+
+        auto sink = std::make_shared<ui::LogSink>();
+        const engine::Logger log = uitest::loggerFor(sink);
+        ui::DeviceListModel devices;
+        ui::LocalJobController controller(log);
+        ui::MainWindow w(devices, controller, log);
+        w.logView()->setSink(sink);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+
+        // Nothing is preselected; Start needs both.
+        QVERIFY(!w.startButton()->isEnabled());
+        select(w, devices, source, target);
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(w.startButton()->isEnabled());
+        QVERIFY(!w.completeButton()->isEnabled());
+
+        QSignalSpy ready(&controller, &ui::JobController::ready);
+        QSignalSpy finished(&controller, &ui::JobController::finished);
+        QTest::mouseClick(w.startButton(), Qt::LeftButton);
+        QTRY_VERIFY(w.confirmDialog());
+        ui::ConfirmStartDialog* dialog = w.confirmDialog();
+        if (!dialog)
+            QFAIL("no confirmation");
+        QVERIFY(!dialog->target().newFile);
+        QCOMPARE(dialog->target().path, target);
+        QVERIFY(dialog->startButton()->isEnabled()); // a file: no name to type
+        dialog->startButton()->click();
+
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 40000);
+        QVERIFY(controller.status() == JobStatus::Ready);
+        QVERIFY(w.completeButton()->isEnabled());
+        QVERIFY(w.statusPanel()->bannerVisible());
+        QVERIFY(w.dirtyMap()->map() != nullptr);
+        QVERIFY(!w.startButton()->isEnabled());
+
+        QTest::mouseClick(w.completeButton(), Qt::LeftButton);
+        QVERIFY(!w.completeButton()->isEnabled()); // no second Complete while finishing
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 40000);
+        const auto outcome = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY(outcome.outcome == engine::JobResult::Outcome::Completed);
+        QVERIFY(testsupport::cmpIdentical(source, target));
+
+        QVERIFY(w.startButton()->isEnabled());
+        QVERIFY(!w.cancelButton()->isEnabled());
+        QVERIFY(w.statusPanel()->bannerText().contains(QStringLiteral("Completed")));
+        // Engine and UI messages both reach the log pane.
+        QTRY_VERIFY(w.logView()->text().contains(QStringLiteral("ready: source and target")));
+        QVERIFY(w.logView()->text().contains(QStringLiteral("starting: ")));
+    }
+
+    void buttons_everyStatus_followVerbTable_data()
+    {
+        QTest::addColumn<int>("status");
+        for (JobStatus s : kAllStatuses)
+            QTest::newRow(std::string(engine::toString(s)).c_str()) << static_cast<int>(s);
+    }
+
+    void buttons_everyStatus_followVerbTable()
+    {
+        QFETCH(int, status);
+        const auto s = static_cast<JobStatus>(status);
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 16 * kMiB, source, target));
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        select(w, devices, source, target);
+        if (QTest::currentTestFailed())
+            return;
+
+        controller.active = true;
+        controller.setStatus(s);
+        QVERIFY(!w.startButton()->isEnabled());
+        const bool canPause = engine::isVerbAllowed(JobVerb::Pause, s);
+        const bool canResume = engine::isVerbAllowed(JobVerb::Resume, s);
+        QCOMPARE(w.pauseButton()->isEnabled(), canPause || canResume);
+        QCOMPARE(w.pauseButton()->text().remove(u'&'),
+                 canResume ? QStringLiteral("Resume") : QStringLiteral("Pause"));
+        QCOMPARE(w.completeButton()->isEnabled(), engine::isVerbAllowed(JobVerb::Complete, s));
+        QCOMPARE(w.cancelButton()->isEnabled(), engine::isVerbAllowed(JobVerb::Cancel, s));
+        QVERIFY(!w.sourcePane()->view()->isEnabled());
+        QVERIFY(!w.targetPane()->view()->isEnabled());
+
+        // Once Complete was accepted, neither Complete nor Pause is offered.
+        if (s == JobStatus::Ready) {
+            w.requestComplete();
+            QVERIFY(controller.calls.contains(QStringLiteral("complete")));
+            QVERIFY(!w.completeButton()->isEnabled());
+            QVERIFY(!w.pauseButton()->isEnabled());
+        }
+
+        // A pressed button sends its verb.
+        if (canPause || canResume) {
+            controller.completing = false;
+            controller.setStatus(s);
+            QTest::mouseClick(w.pauseButton(), Qt::LeftButton);
+            QVERIFY(controller.calls.contains(canResume ? QStringLiteral("resume")
+                                                        : QStringLiteral("pause")));
+        }
+
+        controller.finish(engine::JobResult::Outcome::Cancelled);
+        QVERIFY(w.startButton()->isEnabled());
+        QVERIFY(!w.pauseButton()->isEnabled());
+        QVERIFY(!w.completeButton()->isEnabled());
+        QVERIFY(!w.cancelButton()->isEnabled());
+        QVERIFY(w.sourcePane()->view()->isEnabled());
+    }
+
+    void buttons_idle_startNeedsSourceAndTarget()
+    {
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 16 * kMiB, source, target));
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        devices.addImages({source, target});
+        QTRY_VERIFY(devices.entry(source) && devices.entry(target) && devices.isIdle());
+        for (QPushButton* b :
+             {w.startButton(), w.pauseButton(), w.completeButton(), w.cancelButton()})
+            QVERIFY(!b->isEnabled());
+        QVERIFY(w.targetPane()->currentPath().isEmpty()); // never preselected
+        QVERIFY(w.sourcePane()->selectPath(source));
+        QVERIFY(!w.startButton()->isEnabled());
+        QTRY_VERIFY(devices.isIdle());
+        // The source cannot be its own target.
+        QVERIFY(!w.targetPane()->selectPath(source));
+        QVERIFY(w.targetPane()->selectPath(target));
+        QVERIFY(w.startButton()->isEnabled());
+        w.targetPane()->clearSelection();
+        QVERIFY(!w.startButton()->isEnabled());
+    }
+
+    void dropImages_sourceSelected_targetOnlyListed()
+    {
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 16 * kMiB, source, target));
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        const auto drop = [](QWidget* pane, const QString& file) {
+            QMimeData mime;
+            mime.setUrls({QUrl::fromLocalFile(file)});
+            const QPointF pos(pane->width() / 2.0, pane->height() / 2.0);
+            QDragEnterEvent enter(pos.toPoint(), Qt::CopyAction, &mime, Qt::LeftButton,
+                                  Qt::NoModifier);
+            QApplication::sendEvent(pane, &enter);
+            QDropEvent dropEvent(pos, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+            QApplication::sendEvent(pane, &dropEvent);
+            return enter.isAccepted() && dropEvent.isAccepted();
+        };
+        QVERIFY(drop(w.sourcePane(), source));
+        QTRY_COMPARE(w.sourcePane()->currentPath(), source);
+        QVERIFY(drop(w.targetPane(), target));
+        QTRY_VERIFY(devices.entry(target) && devices.isIdle());
+        QVERIFY(w.targetPane()->currentPath().isEmpty()); // offered, never preselected
+    }
+
+    void confirmation_mistypedName_refusesStart()
+    {
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 16 * kMiB, source, target));
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        // The target answers like a disk with partitions.
+        controller.inspection.facts.exists = true;
+        controller.inspection.facts.blockDevice = true;
+        controller.inspection.facts.size = 16 * kMiB;
+        controller.inspection.facts.signatureReadable = true;
+        controller.inspection.facts.dataSignature = "a GPT partition table";
+        controller.inspection.facts.partitions = {"target.img1", "target.img2"};
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        select(w, devices, source, target);
+        if (QTest::currentTestFailed())
+            return;
+
+        w.requestStart();
+        QTRY_VERIFY(w.confirmDialog());
+        ui::ConfirmStartDialog* dialog = w.confirmDialog();
+        if (!dialog)
+            QFAIL("no confirmation");
+        QVERIFY(dialog->target().requiresTypedName());
+        QVERIFY(dialog->nameEdit());
+        QVERIFY(!dialog->startButton()->isEnabled());
+
+        for (const QString& wrong :
+             {QString(), QStringLiteral("target.im"), QStringLiteral("Target.img"),
+              QStringLiteral("target.img "), QStringLiteral("target.img1")}) {
+            dialog->nameEdit()->setText(wrong);
+            QVERIFY2(!dialog->startButton()->isEnabled(), qPrintable(wrong));
+            dialog->accept(); // Enter, or a button that got enabled anyway
+            QVERIFY(dialog->isVisible());
+            QVERIFY(!controller.calls.contains(QStringLiteral("start")));
+        }
+        QTest::keyClicks(dialog->nameEdit(), QStringLiteral("x"));
+        dialog->nameEdit()->clear();
+        QTest::keyClicks(dialog->nameEdit(), QStringLiteral("target.img"));
+        QVERIFY(dialog->startButton()->isEnabled());
+        dialog->startButton()->click();
+        QCOMPARE(controller.calls.count(QStringLiteral("start")), 1);
+        QVERIFY(controller.lastRequest.overwriteConfirmed);
+        QCOMPARE(controller.lastRequest.target, target);
+    }
+
+    void confirmation_rejected_startsNothing()
+    {
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 16 * kMiB, source, target));
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        controller.inspection.facts.exists = true;
+        controller.inspection.facts.size = 16 * kMiB;
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        select(w, devices, source, target);
+        if (QTest::currentTestFailed())
+            return;
+        w.requestStart();
+        QTRY_VERIFY(w.confirmDialog());
+        ui::ConfirmStartDialog* dialog = w.confirmDialog();
+        if (!dialog)
+            QFAIL("no confirmation");
+        QVERIFY(!dialog->target().requiresTypedName());
+        dialog->reject();
+        QVERIFY(!controller.calls.contains(QStringLiteral("start")));
+        QTRY_VERIFY(w.startButton()->isEnabled());
+    }
+
+    void confirmation_refusedTarget_showsCauseAndAdvice()
+    {
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 16 * kMiB, source, target));
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        controller.inspection.refusal = engine::Error{
+            EBUSY, "refusing /dev/sdz: it is mounted at /mnt (rule: mounted target); unmount "
+                   "it first"};
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        select(w, devices, source, target);
+        if (QTest::currentTestFailed())
+            return;
+        w.requestStart();
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY((box = w.findChild<QMessageBox*>(QStringLiteral("errorDialog"))));
+        QVERIFY(box->text().contains(QStringLiteral("mounted")));
+        QVERIFY(box->informativeText().contains(QStringLiteral("Unmount")));
+        QVERIFY(box->detailedText().contains(QStringLiteral("/mnt")));
+        QVERIFY(!w.confirmDialog());
+        QVERIFY(!controller.calls.contains(QStringLiteral("start")));
+    }
+
+    void cancel_beforeAndAfterReady_explainsWhatTheTargetIs()
+    {
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 16 * kMiB, source, target));
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        controller.inspection.facts.exists = true;
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        select(w, devices, source, target);
+        if (QTest::currentTestFailed())
+            return;
+        controller.active = true;
+
+        controller.setStatus(JobStatus::Running);
+        w.requestCancel();
+        QTRY_VERIFY(w.questionBox());
+        QVERIFY(w.questionBox()->informativeText().contains(QStringLiteral("not usable")));
+        // "Keep Mirroring" leaves the job alone.
+        uitest::buttonWithRole(w.questionBox(), QMessageBox::RejectRole)->click();
+        QTRY_VERIFY(!w.questionBox());
+        QVERIFY(!controller.calls.contains(QStringLiteral("cancel")));
+
+        controller.setStatus(JobStatus::Ready);
+        w.requestCancel();
+        QTRY_VERIFY(w.questionBox());
+        QVERIFY(w.questionBox()->informativeText().contains(QStringLiteral("consistent copy")));
+        uitest::buttonWithRole(w.questionBox(), QMessageBox::DestructiveRole)->click();
+        QVERIFY(controller.calls.contains(QStringLiteral("cancel")));
+        QVERIFY(!w.cancelButton()->isEnabled());
+        controller.finish(engine::JobResult::Outcome::Cancelled);
+        QVERIFY(w.statusPanel()->bannerText().contains(QStringLiteral("consistent copy")));
+    }
+
+    void speedChange_whileRunning_reachesJob()
+    {
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 64 * kMiB, source, target));
+        ui::DeviceListModel devices;
+        ui::LocalJobController controller(engine::nullLogger());
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        select(w, devices, source, target);
+        if (QTest::currentTestFailed())
+            return;
+        setSpeed(w, 1); // slow enough to stay running for the whole test
+        w.requestStart();
+        QTRY_VERIFY(w.confirmDialog());
+        if (ui::ConfirmStartDialog* dialog = w.confirmDialog())
+            dialog->startButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(controller.snapshot() && controller.status() == JobStatus::Running,
+                                 20000);
+        QTRY_COMPARE(controller.snapshot()->speedLimit, 1 * kMiB);
+
+        w.settingsWidget()->speedSpin()->setValue(3);
+        QTRY_COMPARE_WITH_TIMEOUT(controller.snapshot()->speedLimit, 3 * kMiB, 5000);
+        w.settingsWidget()->speedUnitCombo()->setCurrentIndex(0); // 3 KiB/s
+        QTRY_COMPARE_WITH_TIMEOUT(controller.snapshot()->speedLimit, 3 * 1024ull, 5000);
+        w.settingsWidget()->limitCheck()->setChecked(false); // unlimited
+        QTRY_COMPARE_WITH_TIMEOUT(controller.snapshot()->speedLimit, 0ull, 5000);
+        // Only the speed stays editable while running.
+        QVERIFY(w.settingsWidget()->speedSpin()->isEnabled() ||
+                !w.settingsWidget()->limitCheck()->isChecked());
+        QVERIFY(w.settingsWidget()->limitCheck()->isEnabled());
+        QVERIFY(!w.settingsWidget()->syncCombo()->isEnabled());
+
+        QSignalSpy finished(&controller, &ui::JobController::finished);
+        controller.cancel();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 20000);
+    }
+
+    void close_midJob_cancelsWithoutHang()
+    {
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 64 * kMiB, source, target));
+        ui::DeviceListModel devices;
+        ui::LocalJobController controller(engine::nullLogger());
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        select(w, devices, source, target);
+        if (QTest::currentTestFailed())
+            return;
+        setSpeed(w, 2);
+        w.requestStart();
+        QTRY_VERIFY(w.confirmDialog());
+        if (ui::ConfirmStartDialog* dialog = w.confirmDialog())
+            dialog->startButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(controller.status() == JobStatus::Running, 20000);
+
+        // "Keep Running" keeps window and job.
+        QVERIFY(!w.close());
+        QTRY_VERIFY(w.questionBox());
+        QCOMPARE(w.questionBox()->objectName(), QStringLiteral("closeConfirmation"));
+        QVERIFY(w.questionBox()->informativeText().contains(QStringLiteral("not usable")));
+        uitest::buttonWithRole(w.questionBox(), QMessageBox::RejectRole)->click();
+        QTRY_VERIFY(!w.questionBox());
+        QVERIFY(w.isVisible());
+        QVERIFY(controller.isActive());
+
+        QSignalSpy finished(&controller, &ui::JobController::finished);
+        QVERIFY(!w.close());
+        QTRY_VERIFY(w.questionBox());
+        QElapsedTimer timer;
+        timer.start();
+        uitest::buttonWithRole(w.questionBox(), QMessageBox::DestructiveRole)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isVisible(), 10000);
+        const qint64 ms = timer.elapsed();
+        QCOMPARE(finished.count(), 1);
+        QVERIFY(finished.front().front().value<ui::JobOutcome>().outcome ==
+                engine::JobResult::Outcome::Aborted);
+        QVERIFY(!controller.isActive());
+        qInfo("closed %lld ms after confirming", static_cast<long long>(ms));
+        QVERIFY2(ms < 5000, "cancelling on close took too long");
+    }
+
+    void demo_autostartAutocomplete_completesIdentical()
+    {
+        ScratchDir dir;
+        ui::DeviceListModel devices;
+        ui::LocalJobController controller(engine::nullLogger());
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        ui::DemoOptions options;
+        options.dir = dir.path();
+        options.size = 32 * kMiB;
+        options.autostart = true;
+        options.autocompleteSeconds = 0.5;
+        options.quitAfterCompleteSeconds = 0;
+        ui::DemoDriver driver(w, devices, controller, options, engine::nullLogger());
+        QSignalSpy quit(&driver, &ui::DemoDriver::quitRequested);
+        QSignalSpy finished(&controller, &ui::JobController::finished);
+        QSignalSpy ready(&controller, &ui::JobController::ready);
+        driver.begin();
+        QTRY_VERIFY_WITH_TIMEOUT(quit.count() == 1, 45000);
+        QCOMPARE(quit.front().front().toInt(), 0);
+        QCOMPARE(ready.count(), 1);
+        QCOMPARE(w.sourcePane()->currentPath(), driver.sourcePath());
+        QCOMPARE(w.targetPane()->currentPath(), driver.targetPath());
+        const auto outcome = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY(outcome.outcome == engine::JobResult::Outcome::Completed);
+        QVERIFY(outcome.verify && outcome.verify->identical);
+        QVERIFY(testsupport::cmpIdentical(driver.sourcePath(), driver.targetPath()));
+        // The demo's choices were shown, not stored.
+        QVERIFY(!QSettings().contains(QStringLiteral("job/verify")));
+    }
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_main_window.moc"

@@ -1,0 +1,164 @@
+#include "confirm_start_dialog.h"
+
+#include "format.h"
+
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QIcon>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QStyle>
+#include <QVBoxLayout>
+
+namespace ui {
+
+QString ConfirmStartDialog::signatureText(const QString& engineText)
+{
+    static const std::pair<const char*, const char*> kKnown[] = {
+        {"a GPT partition table", QT_TR_NOOP("a GPT partition table")},
+        {"a partition table (MBR)", QT_TR_NOOP("a partition table (MBR)")},
+        {"an ext2/3/4 file system", QT_TR_NOOP("an ext2/3/4 file system")},
+        {"an NTFS file system", QT_TR_NOOP("an NTFS file system")},
+        {"a FAT file system", QT_TR_NOOP("a FAT file system")},
+        {"an XFS file system", QT_TR_NOOP("an XFS file system")},
+        {"a swap area", QT_TR_NOOP("a swap area")},
+        {"an LVM physical volume", QT_TR_NOOP("an LVM physical volume")},
+        {"a LUKS encrypted volume", QT_TR_NOOP("a LUKS encrypted volume")},
+    };
+    for (const auto& [engine, text] : kKnown)
+        if (engineText == QLatin1String(engine))
+            return tr(text);
+    return engineText;
+}
+
+ConfirmStartDialog::ConfirmStartDialog(const TargetDescription& target, QWidget* parent)
+    : QDialog(parent), m_target(target)
+{
+    setWindowTitle(target.newFile ? tr("Create Target and Start?") : tr("Overwrite Target?"));
+    setModal(true);
+
+    auto* icon = new QLabel(this);
+    const int iconSize = style()->pixelMetric(QStyle::PM_MessageBoxIconSize, nullptr, this);
+    icon->setPixmap(style()
+                        ->standardIcon(target.newFile ? QStyle::SP_MessageBoxQuestion
+                                                      : QStyle::SP_MessageBoxWarning,
+                                       nullptr, this)
+                        .pixmap(iconSize, iconSize));
+    icon->setAlignment(Qt::AlignTop);
+
+    auto* headline = new QLabel(this);
+    headline->setWordWrap(true);
+    headline->setTextFormat(Qt::RichText);
+    headline->setText(
+        QStringLiteral("<b>%1</b>")
+            .arg((target.newFile
+                      ? tr("A new image file will be created and kept in sync with the source:")
+                      : tr("Everything on this target will be overwritten:"))
+                     .toHtmlEscaped()));
+
+    const QLocale locale;
+    auto* facts = new QFormLayout;
+    facts->setRowWrapPolicy(QFormLayout::WrapLongRows);
+    const auto addFact = [&](const QString& label, const QString& value) {
+        auto* v = new QLabel(value, this);
+        v->setWordWrap(true);
+        v->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        facts->addRow(label, v);
+    };
+    if (!target.newFile)
+        addFact(tr("Model:"), target.model.isEmpty() ? tr("unknown") : target.model);
+    const std::uint64_t size = target.newFile ? target.sourceSize : target.size;
+    addFact(tr("Size:"), tr("%1 (%2 bytes)")
+                             .arg(Format::bytes(size))
+                             .arg(locale.toString(static_cast<qulonglong>(size))));
+    addFact(tr("Path:"), target.path);
+    if (!target.kind.isEmpty())
+        addFact(tr("Kind:"), target.kind);
+    if (!target.newFile) {
+        QString holds;
+        if (!target.dataSignature.isEmpty())
+            holds = signatureText(target.dataSignature);
+        if (!target.partitions.isEmpty()) {
+            const QString parts =
+                tr("partitions %1").arg(target.partitions.join(QStringLiteral(", ")));
+            holds = holds.isEmpty() ? parts : holds + QStringLiteral("; ") + parts;
+        }
+        if (holds.isEmpty())
+            holds = target.signatureReadable ? tr("no partition table or file system found")
+                                             : tr("unknown (its first sectors could not be read)");
+        addFact(tr("Holds:"), holds);
+    }
+    addFact(tr("Source:"), tr("%1 (%2)").arg(target.sourcePath, Format::bytes(target.sourceSize)));
+
+    auto* text = new QVBoxLayout;
+    text->addWidget(headline);
+    text->addLayout(facts);
+
+    if (target.requiresTypedName()) {
+        auto* prompt = new QLabel(this);
+        prompt->setWordWrap(true);
+        prompt->setTextFormat(Qt::RichText);
+        prompt->setText(tr("This device holds data that will be lost. To confirm, type its name "
+                           "<b>%1</b>:")
+                            .arg(target.name.toHtmlEscaped()));
+        m_name = new QLineEdit(this);
+        m_name->setPlaceholderText(target.name);
+        m_name->setAccessibleName(tr("Device name"));
+        prompt->setBuddy(m_name);
+        text->addSpacing(6);
+        text->addWidget(prompt);
+        text->addWidget(m_name);
+    } else if (!target.newFile) {
+        auto* note = new QLabel(tr("This cannot be undone."), this);
+        note->setWordWrap(true);
+        text->addSpacing(6);
+        text->addWidget(note);
+    }
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(icon, 0, Qt::AlignTop);
+    top->addSpacing(8);
+    top->addLayout(text, 1);
+
+    auto* buttons = new QDialogButtonBox(this);
+    m_start =
+        buttons->addButton(target.newFile ? tr("Create and Start") : tr("Overwrite and Start"),
+                           QDialogButtonBox::AcceptRole);
+    QPushButton* cancel = buttons->addButton(QDialogButtonBox::Cancel);
+    cancel->setDefault(true);
+    m_start->setAutoDefault(false);
+    connect(buttons, &QDialogButtonBox::accepted, this, &ConfirmStartDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &ConfirmStartDialog::reject);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addSpacing(8);
+    layout->addWidget(buttons);
+
+    if (m_name) {
+        m_start->setEnabled(false);
+        connect(m_name, &QLineEdit::textChanged, this,
+                [this] { m_start->setEnabled(confirmed()); });
+        m_name->setFocus();
+    } else {
+        cancel->setFocus();
+    }
+    setMinimumWidth(fontMetrics().averageCharWidth() * 60);
+}
+
+bool ConfirmStartDialog::confirmed() const
+{
+    return !m_name || m_name->text() == m_target.name;
+}
+
+void ConfirmStartDialog::accept()
+{
+    if (!confirmed())
+        return;
+    QDialog::accept();
+}
+
+} // namespace ui

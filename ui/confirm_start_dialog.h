@@ -1,0 +1,69 @@
+// ConfirmStartDialog: the last question before a target is overwritten.
+//
+// It names the target by model, size and path and says what it holds. For a
+// block device that holds partitions or data (or whose first sectors could
+// not be read) the user must type the device's name; Start stays disabled,
+// and accept() refuses, until the typed name matches exactly.
+#pragma once
+
+#include <QDialog>
+#include <QStringList>
+
+#include <cstdint>
+
+class QLineEdit;
+class QPushButton;
+
+namespace ui {
+
+struct TargetDescription
+{
+    QString path;
+    QString name; ///< kernel name of a device ("sdb") or file name
+    QString model;
+    QString kind; ///< translated kind ("Disk", "USB", "Image")
+    std::uint64_t size = 0;
+    bool blockDevice = false;
+    bool newFile = false;  ///< does not exist yet: created at start
+    QString dataSignature; ///< engine text: "a GPT partition table", ...
+    bool signatureReadable = true;
+    QStringList partitions;
+    QStringList mountPoints;
+    QString sourcePath;
+    std::uint64_t sourceSize = 0;
+
+    /// Typing the name is required for a block device with partitions or
+    /// data, or whose contents could not be read.
+    bool requiresTypedName() const
+    {
+        return blockDevice &&
+               (!partitions.isEmpty() || !dataSignature.isEmpty() || !signatureReadable);
+    }
+};
+
+class ConfirmStartDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    explicit ConfirmStartDialog(const TargetDescription& target, QWidget* parent = nullptr);
+
+    const TargetDescription& target() const { return m_target; }
+    /// True when no name is required or the typed one matches.
+    bool confirmed() const;
+    QLineEdit* nameEdit() const { return m_name; }
+    QPushButton* startButton() const { return m_start; }
+
+    /// The engine's description of what a disk holds, translated.
+    static QString signatureText(const QString& engineText);
+
+public Q_SLOTS:
+    void accept() override;
+
+private:
+    TargetDescription m_target;
+    QLineEdit* m_name = nullptr;
+    QPushButton* m_start = nullptr;
+};
+
+} // namespace ui

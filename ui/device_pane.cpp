@@ -1,0 +1,194 @@
+#include "device_pane.h"
+
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QMimeData>
+#include <QPushButton>
+#include <QTableView>
+#include <QUrl>
+#include <QVBoxLayout>
+
+namespace ui {
+
+namespace {
+
+QStringList localFiles(const QMimeData* mime)
+{
+    QStringList out;
+    if (!mime || !mime->hasUrls())
+        return out;
+    for (const QUrl& url : mime->urls())
+        if (url.isLocalFile())
+            out.append(url.toLocalFile());
+    return out;
+}
+
+} // namespace
+
+DevicePane::DevicePane(DeviceFilterModel::Purpose purpose, DeviceListModel* model, QWidget* parent)
+    : QWidget(parent), m_purpose(purpose), m_model(model),
+      m_filter(new DeviceFilterModel(purpose, this)), m_title(new QLabel(this)),
+      m_view(new QTableView(this)), m_add(new QPushButton(tr("Add Image…"), this)),
+      m_refresh(new QPushButton(tr("Refresh"), this))
+{
+    const bool source = purpose == DeviceFilterModel::Purpose::Source;
+    m_filter->setSourceModel(model);
+    m_title->setText(source ? tr("<b>Source</b>: what is copied")
+                            : tr("<b>Target</b>: what is overwritten"));
+    m_title->setWordWrap(true);
+
+    m_view->setModel(m_filter);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setAlternatingRowColors(true);
+    m_view->setShowGrid(false);
+    m_view->setWordWrap(false);
+    m_view->setTextElideMode(Qt::ElideMiddle);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setHighlightSections(false);
+    // Short columns fit their contents; model and state share the rest.
+    QHeaderView* header = m_view->horizontalHeader();
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(DeviceListModel::ModelColumn, QHeaderView::Stretch);
+    header->setSectionResizeMode(DeviceListModel::MountColumn, QHeaderView::Stretch);
+    m_view->setAccessibleName(source ? tr("Sources") : tr("Targets"));
+    m_view->setMinimumHeight(fontMetrics().height() * 6);
+
+    m_add->setToolTip(source ? tr("Add image files to mirror from (you can also drop files here).")
+                             : tr("Add existing image files to overwrite (you can also drop files "
+                                  "here)."));
+    m_refresh->setToolTip(tr("Read the list of disks again."));
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_add);
+    if (!source) {
+        m_new = new QPushButton(tr("New Image File…"), this);
+        m_new->setToolTip(tr("Create a new sparse image file of the source's size as target."));
+        buttons->addWidget(m_new);
+        connect(m_new, &QPushButton::clicked, this, &DevicePane::chooseNewImage);
+    }
+    buttons->addStretch(1);
+    buttons->addWidget(m_refresh);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_title);
+    layout->addWidget(m_view, 1);
+    layout->addLayout(buttons);
+
+    setAcceptDrops(true);
+    connect(m_add, &QPushButton::clicked, this, &DevicePane::chooseImages);
+    connect(m_refresh, &QPushButton::clicked, this, &DevicePane::refreshRequested);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &DevicePane::emitIfChanged);
+    // A row that becomes unusable (for a new source, say) loses its selection.
+    connect(m_filter, &QAbstractItemModel::dataChanged, this, &DevicePane::dropRefusedSelection);
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &DevicePane::emitIfChanged);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, &DevicePane::emitIfChanged);
+}
+
+QString DevicePane::currentPath() const
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (rows.isEmpty())
+        return {};
+    const QModelIndex index = rows.front();
+    if (!m_filter->refusal(index).isEmpty())
+        return {};
+    return index.data(DeviceListModel::PathRole).toString();
+}
+
+bool DevicePane::selectPath(const QString& path)
+{
+    const int sourceRow = m_model->rowOf(path);
+    if (sourceRow < 0)
+        return false;
+    const QModelIndex index = m_filter->mapFromSource(m_model->index(sourceRow, 0));
+    if (!index.isValid() || !m_filter->refusal(index).isEmpty())
+        return false;
+    m_view->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect |
+                                                QItemSelectionModel::Rows);
+    m_view->setCurrentIndex(index);
+    m_view->scrollTo(index);
+    emitIfChanged();
+    return true;
+}
+
+void DevicePane::clearSelection()
+{
+    m_view->selectionModel()->clearSelection();
+    emitIfChanged();
+}
+
+void DevicePane::setLocked(bool locked)
+{
+    m_view->setEnabled(!locked);
+    m_add->setEnabled(!locked);
+    m_refresh->setEnabled(!locked);
+    if (m_new)
+        m_new->setEnabled(!locked);
+    setAcceptDrops(!locked);
+}
+
+void DevicePane::emitIfChanged()
+{
+    const QString path = currentPath();
+    if (path == m_lastPath)
+        return;
+    m_lastPath = path;
+    Q_EMIT currentPathChanged(path);
+}
+
+void DevicePane::dropRefusedSelection()
+{
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    if (!rows.isEmpty() && !m_filter->refusal(rows.front()).isEmpty())
+        m_view->selectionModel()->clearSelection();
+    emitIfChanged();
+}
+
+void DevicePane::chooseImages()
+{
+    auto* dialog = new QFileDialog(this, m_purpose == DeviceFilterModel::Purpose::Source
+                                             ? tr("Add Source Image Files")
+                                             : tr("Add Target Image Files"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setFileMode(QFileDialog::ExistingFiles);
+    dialog->setNameFilters({tr("Disk images (*.img *.raw *.iso *.bin *.dd)"), tr("All files (*)")});
+    connect(dialog, &QFileDialog::filesSelected, this, &DevicePane::imagesChosen);
+    dialog->open();
+}
+
+void DevicePane::chooseNewImage()
+{
+    auto* dialog = new QFileDialog(this, tr("New Image File"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setAcceptMode(QFileDialog::AcceptSave);
+    dialog->setDefaultSuffix(QStringLiteral("img"));
+    dialog->setNameFilters({tr("Disk images (*.img)"), tr("All files (*)")});
+    connect(dialog, &QFileDialog::fileSelected, this, &DevicePane::newImageChosen);
+    dialog->open();
+}
+
+void DevicePane::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (!localFiles(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+}
+
+void DevicePane::dropEvent(QDropEvent* event)
+{
+    const QStringList files = localFiles(event->mimeData());
+    if (files.isEmpty())
+        return;
+    event->acceptProposedAction();
+    Q_EMIT imagesChosen(files);
+}
+
+} // namespace ui

@@ -1,0 +1,67 @@
+// DevicePane: one of the two lists (source or target), with its buttons.
+//
+// A table over a DeviceFilterModel; rows the rules refuse are greyed out and
+// say why in their tooltip. Image files come in through "Add Image…" or by
+// drag and drop; the target pane also offers "New Image File…". Nothing is
+// selected until the user selects it (the target pane never preselects).
+#pragma once
+
+#include "device_list_model.h"
+
+#include <QWidget>
+
+class QLabel;
+class QPushButton;
+class QTableView;
+
+namespace ui {
+
+class DevicePane : public QWidget
+{
+    Q_OBJECT
+
+public:
+    DevicePane(DeviceFilterModel::Purpose purpose, DeviceListModel* model,
+               QWidget* parent = nullptr);
+
+    DeviceFilterModel::Purpose purpose() const { return m_purpose; }
+    /// The selected path, empty when nothing (usable) is selected.
+    QString currentPath() const;
+    /// Selects @p path if it is listed and usable; returns whether it did.
+    bool selectPath(const QString& path);
+    void clearSelection();
+    QTableView* view() const { return m_view; }
+    DeviceFilterModel* filterModel() const { return m_filter; }
+    /// Locks the selection while a job runs.
+    void setLocked(bool locked);
+
+Q_SIGNALS:
+    void currentPathChanged(const QString& path);
+    /// The user asked to add these images (file dialog or drop).
+    void imagesChosen(const QStringList& paths);
+    /// Target pane: the user chose a path for a new image file.
+    void newImageChosen(const QString& path);
+    void refreshRequested();
+
+protected:
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void chooseImages();
+    void chooseNewImage();
+    void emitIfChanged();
+    void dropRefusedSelection();
+
+    DeviceFilterModel::Purpose m_purpose;
+    DeviceListModel* m_model;
+    DeviceFilterModel* m_filter;
+    QLabel* m_title;
+    QTableView* m_view;
+    QPushButton* m_add;
+    QPushButton* m_new = nullptr;
+    QPushButton* m_refresh;
+    QString m_lastPath;
+};
+
+} // namespace ui

@@ -1,0 +1,107 @@
+#include "format.h"
+
+#include <QLocale>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+
+namespace ui {
+
+namespace {
+
+int decimalsFor(double value)
+{
+    if (value < 10)
+        return 2;
+    if (value < 100)
+        return 1;
+    return 0;
+}
+
+} // namespace
+
+QString Format::bytes(std::uint64_t bytes)
+{
+    const QLocale locale;
+    if (bytes < 1024)
+        return locale.formattedDataSize(static_cast<qint64>(bytes), 0, QLocale::DataSizeIecFormat);
+    // formattedDataSize takes the number of decimals; choose them so that
+    // the value keeps three significant digits in the unit it picks.
+    double scaled = static_cast<double>(bytes);
+    while (scaled >= 1024)
+        scaled /= 1024;
+    int decimals = decimalsFor(scaled);
+    // Rounding may carry into the next digit (9.996 -> 10.0).
+    if (std::round(scaled * std::pow(10, decimals)) / std::pow(10, decimals) >= 10 && decimals == 2)
+        decimals = 1;
+    if (std::round(scaled * std::pow(10, decimals)) / std::pow(10, decimals) >= 100 &&
+        decimals == 1)
+        decimals = 0;
+    return locale.formattedDataSize(
+        static_cast<qint64>(std::min<std::uint64_t>(bytes, static_cast<std::uint64_t>(INT64_MAX))),
+        decimals, QLocale::DataSizeIecFormat);
+}
+
+QString Format::rate(double bytesPerSecond)
+{
+    if (!(bytesPerSecond > 0))
+        return tr("%1/s").arg(bytes(0));
+    return tr("%1/s").arg(bytes(static_cast<std::uint64_t>(std::llround(bytesPerSecond))));
+}
+
+QString Format::duration(double seconds)
+{
+    if (!std::isfinite(seconds) || seconds < 0)
+        return QStringLiteral("–");
+    const auto total = static_cast<long long>(std::llround(std::min(seconds, 1e9)));
+    const QLocale locale;
+    const auto two = [&](long long v) { return locale.toString(v).rightJustified(2, u'0'); };
+    if (total < 60)
+        return tr("%1 s").arg(total);
+    if (total < 3600)
+        return tr("%1 min %2 s").arg(total / 60).arg(two(total % 60));
+    return tr("%1 h %2 min").arg(total / 3600).arg(two(total % 3600 / 60));
+}
+
+QString Format::percent(double fraction)
+{
+    if (!std::isfinite(fraction))
+        fraction = 0;
+    fraction = std::clamp(fraction, 0.0, 1.0);
+    double value = fraction * 100;
+    // Never claim 100 % while anything is left, nor 0 % once anything moved.
+    if (fraction < 1 && value > 99.9)
+        value = 99.9;
+    if (fraction > 0 && value < 0.1)
+        value = 0.1;
+    return tr("%1 %").arg(QLocale().toString(value, 'f', 1));
+}
+
+QString Format::status(engine::JobStatus status)
+{
+    using S = engine::JobStatus;
+    switch (status) {
+    case S::Created:
+        return tr("Preparing");
+    case S::Running:
+        return tr("Copying");
+    case S::Paused:
+        return tr("Paused");
+    case S::Ready:
+        return tr("Ready: in sync");
+    case S::Standby:
+        return tr("Paused while in sync");
+    case S::Waiting:
+    case S::Pending:
+        return tr("Finishing");
+    case S::Aborting:
+        return tr("Stopping");
+    case S::Concluded:
+    case S::Null:
+        return tr("Finished");
+    }
+    return {};
+}
+
+} // namespace ui

@@ -1,0 +1,33 @@
+// Text for sizes, rates, durations and job states, for every widget of the
+// desktop app (the engine and the CLI format through engine/units.h). Built
+// on QLocale, so digits and separators follow the user's locale; units are
+// IEC (KiB, MiB, GiB), as in the CLI.
+#pragma once
+
+#include "job_status.h"
+
+#include <QCoreApplication>
+#include <QString>
+
+#include <cstdint>
+
+namespace ui {
+
+class Format
+{
+    Q_DECLARE_TR_FUNCTIONS(ui::Format)
+
+public:
+    /// "512 bytes", "64.0 KiB", "1.50 GiB": three significant digits.
+    static QString bytes(std::uint64_t bytes);
+    /// bytes() per second: "123 MiB/s".
+    static QString rate(double bytesPerSecond);
+    /// "42 s", "4 min 05 s", "2 h 03 min"; "–" when unknown or negative.
+    static QString duration(double seconds);
+    /// "42.3 %" (one decimal; 0 and 100 exact only when the fraction is).
+    static QString percent(double fraction);
+    /// A user-facing name for an engine job status ("Copying", "Ready").
+    static QString status(engine::JobStatus status);
+};
+
+} // namespace ui

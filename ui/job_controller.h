@@ -1,0 +1,128 @@
+// JobController: what the main window knows about a mirror job.
+//
+// The window talks only to this interface: commands in (inspect, start,
+// pause, resume, complete, cancel, set speed), signals out, always on the UI
+// thread, carrying immutable values (snapshots shared by pointer, never the
+// live engine state). LocalJobController runs the engine in this process on
+// its own threads; a controller that drives a privileged helper process
+// through the CLI's JSON protocol implements the same interface, so the
+// window does not change when a job needs root.
+//
+//   inspectTarget() --> targetInspected          (checks + what the target holds)
+//   start()         --> started | startFailed    (preparation on a worker)
+//                   --> statusChanged*, progressChanged*, dirtyMapChanged*,
+//                       ready, commandFailed*, finished   (about 10 Hz at most)
+#pragma once
+
+#include "job_settings.h"
+#include "job_setup.h"
+#include "mirror_job.h"
+
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+namespace ui {
+
+using SnapshotPtr = std::shared_ptr<const engine::JobSnapshot>;
+using DirtyMapPtr = std::shared_ptr<const engine::DirtyMapSnapshot>;
+
+inline constexpr std::uint64_t kDemoWriterRate = 8ull << 20;
+
+struct JobRequest
+{
+    QString source;
+    QString target; ///< created as a sparse file of the source's size when missing
+    JobSettings settings;
+    /// The user typed the target's name to accept that the partitions or
+    /// data on a target block device are overwritten.
+    bool overwriteConfirmed = false;
+    /// Demo mode: a writer keeps changing the source while it is mirrored.
+    bool demoWriter = false;
+    std::uint64_t demoWriterRate = kDemoWriterRate;
+};
+
+/// The answer to inspectTarget(): whether the rules accept the target for
+/// this source, and what it holds now.
+struct TargetInspection
+{
+    QString source;
+    QString target;
+    std::optional<engine::Error> refusal;
+    engine::TargetFacts facts;
+};
+
+/// How a job ended, for the window's summary and dialogs.
+struct JobOutcome
+{
+    engine::JobResult::Outcome outcome = engine::JobResult::Outcome::Failed;
+    engine::Error error;       ///< with Failed
+    bool sourceFailed = false; ///< with Failed: the source, not the target, failed
+    std::optional<engine::VerifyReport> verify;
+    double quiesceSeconds = 0;
+    double elapsedSeconds = 0;
+    std::uint64_t bytesDone = 0;
+    std::uint64_t bytesZeroed = 0;
+    std::uint64_t unreadableRanges = 0; ///< source ranges replaced by zeroes
+    std::uint64_t unwritableRanges = 0; ///< target ranges left unwritten
+    QString source;
+    QString target;
+};
+
+class JobController : public QObject
+{
+    Q_OBJECT
+
+public:
+    using QObject::QObject;
+
+    /// From start() until finished (or startFailed).
+    virtual bool isActive() const = 0;
+    /// The engine status of the current (or last) job; Created while preparing.
+    virtual engine::JobStatus status() const = 0;
+    /// The newest progress snapshot, or nullptr before the first.
+    virtual SnapshotPtr snapshot() const = 0;
+    /// Complete was accepted and the job is finishing (it may still be READY
+    /// while the final copy and verification run).
+    virtual bool completionRequested() const = 0;
+
+    /// Applies every rule that needs no write to @p target and reads what it
+    /// holds; answers with targetInspected. Does not touch the job.
+    virtual void inspectTarget(const QString& source, const QString& target) = 0;
+    /// Prepares (checks again, creates a missing target file, opens both
+    /// disks) off the UI thread, then starts the job.
+    virtual void start(const JobRequest& request) = 0;
+    virtual void pause() = 0;
+    virtual void resume() = 0;
+    virtual void complete() = 0;
+    /// Before READY the target is left incomplete; after READY it is a
+    /// consistent copy of the last converged state.
+    virtual void cancel() = 0;
+    /// Applies at once to a running job (bytes/s, 0 = unlimited).
+    virtual void setSpeed(std::uint64_t bytesPerSecond) = 0;
+
+Q_SIGNALS:
+    void targetInspected(const ui::TargetInspection& inspection);
+    void started();
+    void startFailed(const engine::Error& error);
+    void statusChanged(engine::JobStatus status);
+    void progressChanged(const ui::SnapshotPtr& snapshot);
+    void dirtyMapChanged(const ui::DirtyMapPtr& map);
+    void ready();
+    void commandFailed(engine::JobVerb verb, const engine::Error& error);
+    void finished(const ui::JobOutcome& outcome);
+};
+
+} // namespace ui
+
+Q_DECLARE_METATYPE(engine::JobStatus)
+Q_DECLARE_METATYPE(engine::JobVerb)
+Q_DECLARE_METATYPE(engine::Error)
+Q_DECLARE_METATYPE(ui::SnapshotPtr)
+Q_DECLARE_METATYPE(ui::DirtyMapPtr)
+Q_DECLARE_METATYPE(ui::TargetInspection)
+Q_DECLARE_METATYPE(ui::JobOutcome)

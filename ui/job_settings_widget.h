@@ -1,0 +1,73 @@
+// JobSettingsWidget: edits JobSettings (sync mode, granularity, speed limit,
+// buffer, error policies, unmap, verify) and keeps them in QSettings.
+//
+// While a job runs only the speed limit stays editable; every change of it
+// is reported at once through speedChanged, so the window can apply it to
+// the running job.
+#pragma once
+
+#include "job_settings.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+
+namespace ui {
+
+class JobSettingsWidget : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit JobSettingsWidget(QWidget* parent = nullptr);
+
+    JobSettings settings() const;
+    void setSettings(const JobSettings& settings);
+    /// Locks everything but the speed limit while a job runs.
+    void setJobRunning(bool running);
+
+    /// Loads from / saves to QSettings (group "job").
+    void load();
+    void save() const;
+    /// When false, changes are not saved (the demo shows its own choices).
+    void setPersistent(bool persistent) { m_persistent = persistent; }
+
+    /// The one-line explanation of a sync mode.
+    static QString syncExplanation(engine::SyncMode mode);
+
+    // For tests and the window's keyboard focus.
+    QComboBox* syncCombo() const { return m_sync; }
+    QCheckBox* limitCheck() const { return m_limit; }
+    QDoubleSpinBox* speedSpin() const { return m_speedValue; }
+    QComboBox* speedUnitCombo() const { return m_speedUnit; }
+
+Q_SIGNALS:
+    /// The speed limit changed (bytes/s, 0 = unlimited).
+    void speedChanged(std::uint64_t bytesPerSecond);
+    void settingsChanged();
+
+private:
+    void onChanged();
+    std::uint64_t speedFromControls() const;
+    void updateSyncExplanation();
+
+    QComboBox* m_sync;
+    QLabel* m_syncHelp;
+    QComboBox* m_granularity;
+    QCheckBox* m_limit;
+    QDoubleSpinBox* m_speedValue;
+    QComboBox* m_speedUnit;
+    QComboBox* m_bufSize;
+    QComboBox* m_sourcePolicy;
+    QComboBox* m_targetPolicy;
+    QCheckBox* m_unmap;
+    QCheckBox* m_verify;
+    bool m_updating = false;
+    bool m_persistent = true;
+    std::uint64_t m_lastSpeed = 0;
+};
+
+} // namespace ui

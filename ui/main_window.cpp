@@ -1,0 +1,632 @@
+#include "main_window.h"
+
+#include "confirm_start_dialog.h"
+#include "device_list_model.h"
+#include "device_pane.h"
+#include "dirty_map_legend.h"
+#include "dirty_map_widget.h"
+#include "error_text.h"
+#include "format.h"
+#include "job_settings_widget.h"
+#include "log_view.h"
+#include "notifier.h"
+#include "resources.h"
+#include "status_panel.h"
+#include "throughput_graph.h"
+#include "units.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QFileInfo>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QScreen>
+#include <QSettings>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+namespace ui {
+
+namespace {
+
+// A push button that mirrors an action (text, icon, tooltip, enabled).
+QPushButton* buttonFor(QAction* action, QWidget* parent)
+{
+    auto* button = new QPushButton(action->icon(), action->text(), parent);
+    button->setToolTip(action->toolTip());
+    button->setEnabled(action->isEnabled());
+    QObject::connect(button, &QPushButton::clicked, action, &QAction::trigger);
+    QObject::connect(action, &QAction::changed, button, [button, action] {
+        button->setText(action->text());
+        button->setIcon(action->icon());
+        button->setToolTip(action->toolTip());
+        button->setEnabled(action->isEnabled());
+    });
+    return button;
+}
+
+QGroupBox* group(const QString& title, QWidget* content, QWidget* parent)
+{
+    auto* box = new QGroupBox(title, parent);
+    auto* layout = new QVBoxLayout(box);
+    layout->addWidget(content);
+    return box;
+}
+
+} // namespace
+
+MainWindow::MainWindow(DeviceListModel& devices, JobController& controller, engine::Logger log,
+                       QWidget* parent)
+    : QMainWindow(parent), m_devices(devices), m_controller(controller),
+      m_logger(engine::orNull(std::move(log)))
+{
+    initResources();
+    setWindowTitle(tr("DriveMirror"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/drivemirror.svg")));
+    setObjectName(QStringLiteral("MainWindow"));
+
+    m_sourcePane = new DevicePane(DeviceFilterModel::Purpose::Source, &devices, this);
+    m_targetPane = new DevicePane(DeviceFilterModel::Purpose::Target, &devices, this);
+    m_settings = new JobSettingsWidget(this);
+    m_settings->load();
+    m_map = new DirtyMapWidget(this);
+    m_graph = new ThroughputGraph(this);
+    m_status = new StatusPanel(this);
+    m_log = new LogView(this);
+    m_notifier = new DesktopNotifier(this);
+
+    buildActions();
+    buildLayout();
+    connectController();
+
+    connect(m_sourcePane, &DevicePane::currentPathChanged, this, &MainWindow::onSelectionChanged);
+    connect(m_targetPane, &DevicePane::currentPathChanged, this, &MainWindow::onSelectionChanged);
+    for (DevicePane* pane : {m_sourcePane, m_targetPane}) {
+        connect(pane, &DevicePane::imagesChosen, this, [this, pane](const QStringList& paths) {
+            // An image added in the source list becomes the source; one added
+            // in the target list is offered, never preselected.
+            if (pane == m_sourcePane && !paths.isEmpty())
+                m_pendingSource = QFileInfo(paths.front()).absoluteFilePath();
+            m_devices.addImages(paths, false);
+        });
+        connect(pane, &DevicePane::refreshRequested, &m_devices, &DeviceListModel::refresh);
+    }
+    connect(m_targetPane, &DevicePane::newImageChosen, this, [this](const QString& path) {
+        // The user asked for this very file as the target: select it.
+        m_pendingTarget = QFileInfo(path).absoluteFilePath();
+        m_devices.addImages({path}, true);
+    });
+    connect(&m_devices, &DeviceListModel::imagesAdded, this, [this](const QStringList& paths) {
+        for (const QString& p : paths) {
+            if (p == m_pendingSource && m_sourcePane->selectPath(p))
+                m_pendingSource.clear();
+            if (p == m_pendingTarget && m_targetPane->selectPath(p))
+                m_pendingTarget.clear();
+        }
+    });
+    connect(&m_devices, &DeviceListModel::probeFailed, this,
+            [this](const QString& path, const engine::Error& error) {
+                m_logger->warn("cannot add {}: {}", path.toStdString(), error.message);
+                showError(tr("Cannot Add %1").arg(QFileInfo(path).fileName()), error);
+            });
+    connect(&m_devices, &DeviceListModel::idle, this, &MainWindow::updateActions);
+    connect(m_settings, &JobSettingsWidget::speedChanged, this, [this](std::uint64_t speed) {
+        if (m_controller.isActive())
+            m_controller.setSpeed(speed);
+    });
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) {
+        const QRect screen = QApplication::primaryScreen()
+                                 ? QApplication::primaryScreen()->availableGeometry()
+                                 : QRect(0, 0, 1600, 1000);
+        resize(std::min(1500, screen.width() - 40), std::min(980, screen.height() - 40));
+    }
+    m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    updateActions();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildActions()
+{
+    m_startAction = new QAction(QIcon(QStringLiteral(":/icons/start.svg")), tr("&Start"), this);
+    m_startAction->setToolTip(tr("Start mirroring the source to the target"));
+    m_pauseAction = new QAction(QIcon(QStringLiteral(":/icons/pause.svg")), tr("&Pause"), this);
+    m_pauseAction->setToolTip(tr("Pause copying; writes to the source are still tracked"));
+    m_completeAction =
+        new QAction(QIcon(QStringLiteral(":/icons/complete.svg")), tr("C&omplete"), this);
+    m_completeAction->setToolTip(tr("Finish with a target identical to the source (only when "
+                                    "in sync)"));
+    m_cancelAction = new QAction(QIcon(QStringLiteral(":/icons/cancel.svg")), tr("&Cancel"), this);
+    m_cancelAction->setToolTip(tr("Stop the mirror"));
+    connect(m_startAction, &QAction::triggered, this, &MainWindow::requestStart);
+    connect(m_pauseAction, &QAction::triggered, this, &MainWindow::requestPauseResume);
+    connect(m_completeAction, &QAction::triggered, this, &MainWindow::requestComplete);
+    connect(m_cancelAction, &QAction::triggered, this, &MainWindow::requestCancel);
+
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* refresh = file->addAction(tr("&Refresh Disks"), &m_devices, &DeviceListModel::refresh);
+    refresh->setShortcut(QKeySequence::Refresh);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+    QMenu* job = menuBar()->addMenu(tr("&Mirror"));
+    job->addAction(m_startAction);
+    job->addAction(m_pauseAction);
+    job->addAction(m_completeAction);
+    job->addAction(m_cancelAction);
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About DriveMirror"), this, [this] {
+        auto* box = new QMessageBox(this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setWindowTitle(tr("About DriveMirror"));
+        box->setIconPixmap(windowIcon().pixmap(64, 64));
+        box->setText(tr("<b>DriveMirror %1</b>").arg(QApplication::applicationVersion()));
+        box->setInformativeText(
+            tr("Clones disks and image files and keeps the copy in sync while the source is in "
+               "use, until you complete (an identical copy) or cancel (a consistent copy)."));
+        box->open();
+    });
+}
+
+void MainWindow::buildLayout()
+{
+    m_startButton = buttonFor(m_startAction, this);
+    m_pauseButton = buttonFor(m_pauseAction, this);
+    m_completeButton = buttonFor(m_completeAction, this);
+    m_cancelButton = buttonFor(m_cancelAction, this);
+    m_startButton->setObjectName(QStringLiteral("startButton"));
+    m_pauseButton->setObjectName(QStringLiteral("pauseButton"));
+    m_completeButton->setObjectName(QStringLiteral("completeButton"));
+    m_cancelButton->setObjectName(QStringLiteral("cancelButton"));
+
+    // Top: the two lists side by side.
+    auto* lists = new QSplitter(Qt::Horizontal, this);
+    lists->addWidget(m_sourcePane);
+    lists->addWidget(m_targetPane);
+    lists->setChildrenCollapsible(false);
+
+    // Middle: settings | dirty map with legend, above the graph.
+    auto* settingsBox = group(tr("Settings"), m_settings, this);
+    settingsBox->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    auto* mapArea = new QWidget(this);
+    auto* mapLayout = new QHBoxLayout(mapArea);
+    mapLayout->setContentsMargins(0, 0, 0, 0);
+    mapLayout->addWidget(m_map, 1);
+    auto* legend = new DirtyMapLegend(m_map, mapArea);
+    legend->setFixedWidth(fontMetrics().averageCharWidth() * 26);
+    mapLayout->addWidget(legend);
+    auto* monitor = new QSplitter(Qt::Vertical, this);
+    monitor->addWidget(group(tr("Dirty Map"), mapArea, this));
+    monitor->addWidget(group(tr("Throughput"), m_graph, this));
+    monitor->setStretchFactor(0, 3);
+    monitor->setStretchFactor(1, 2);
+    monitor->setChildrenCollapsible(false);
+    auto* middle = new QSplitter(Qt::Horizontal, this);
+    middle->addWidget(settingsBox);
+    middle->addWidget(monitor);
+    middle->setStretchFactor(0, 0);
+    middle->setStretchFactor(1, 1);
+    middle->setChildrenCollapsible(false);
+
+    // Controls: status on the left, buttons on the right.
+    auto* controls = new QWidget(this);
+    auto* controlLayout = new QHBoxLayout(controls);
+    controlLayout->setContentsMargins(0, 0, 0, 0);
+    controlLayout->addWidget(m_status, 1);
+    auto* buttons = new QVBoxLayout;
+    auto* buttonRow = new QHBoxLayout;
+    buttonRow->addWidget(m_startButton);
+    buttonRow->addWidget(m_pauseButton);
+    buttonRow->addWidget(m_completeButton);
+    buttonRow->addWidget(m_cancelButton);
+    buttons->addLayout(buttonRow);
+    buttons->addStretch(1);
+    controlLayout->addSpacing(12);
+    controlLayout->addLayout(buttons);
+
+    auto* upper = new QWidget(this);
+    auto* upperLayout = new QVBoxLayout(upper);
+    upperLayout->setContentsMargins(0, 0, 0, 0);
+    upperLayout->addWidget(middle, 1);
+    upperLayout->addWidget(controls);
+
+    m_splitter = new QSplitter(Qt::Vertical, this);
+    m_splitter->addWidget(lists);
+    m_splitter->addWidget(upper);
+    m_splitter->addWidget(group(tr("Log"), m_log, this));
+    m_splitter->setStretchFactor(0, 2);
+    m_splitter->setStretchFactor(1, 5);
+    m_splitter->setStretchFactor(2, 1);
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->setSizes({190, 580, 170});
+
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(8, 8, 8, 8);
+    layout->addWidget(m_splitter);
+    setCentralWidget(central);
+}
+
+void MainWindow::connectController()
+{
+    JobController* c = &m_controller;
+    connect(c, &JobController::targetInspected, this, &MainWindow::onTargetInspected);
+    connect(c, &JobController::statusChanged, this, [this](engine::JobStatus s) {
+        m_status->setStatus(s);
+        updateActions();
+    });
+    connect(c, &JobController::started, this, [this] {
+        m_status->setActivity({});
+        updateActions();
+    });
+    connect(c, &JobController::progressChanged, this, [this](const SnapshotPtr& snap) {
+        if (!snap)
+            return;
+        m_status->setSnapshot(*snap);
+        m_graph->addSample(*snap);
+    });
+    connect(c, &JobController::dirtyMapChanged, m_map, &DirtyMapWidget::setMap);
+    connect(c, &JobController::ready, this, &MainWindow::onReady);
+    connect(c, &JobController::finished, this, &MainWindow::onFinished);
+    connect(c, &JobController::startFailed, this, [this](const engine::Error& error) {
+        m_status->setActivity({});
+        m_status->reset();
+        m_closeRequested = false;
+        updateActions();
+        showError(tr("Cannot Start the Mirror"), error);
+    });
+    connect(c, &JobController::commandFailed, this,
+            [this](engine::JobVerb verb, const engine::Error& error) {
+                // Usually a race with a status change (the job became READY
+                // just as Pause was pressed): worth a log line, not a dialog.
+                m_logger->warn("{} refused: {}", engine::toString(verb), error.message);
+                updateActions();
+            });
+}
+
+bool MainWindow::readyReached() const
+{
+    const SnapshotPtr snap = m_controller.snapshot();
+    const engine::JobStatus s = m_controller.status();
+    return (snap && snap->readyReached) || s == engine::JobStatus::Ready ||
+           s == engine::JobStatus::Standby;
+}
+
+void MainWindow::updateActions()
+{
+    using engine::isVerbAllowed;
+    using engine::JobVerb;
+    const bool active = m_controller.isActive();
+    const engine::JobStatus s = m_controller.status();
+    const bool completing = m_controller.completionRequested();
+    const bool selection =
+        !m_sourcePane->currentPath().isEmpty() && !m_targetPane->currentPath().isEmpty();
+
+    m_startAction->setEnabled(!active && !m_inspecting && selection && !m_closeRequested);
+    const bool canResume = active && isVerbAllowed(JobVerb::Resume, s);
+    const bool canPause = active && isVerbAllowed(JobVerb::Pause, s);
+    m_pauseAction->setText(canResume ? tr("&Resume") : tr("&Pause"));
+    m_pauseAction->setIcon(QIcon(canResume ? QStringLiteral(":/icons/start.svg")
+                                           : QStringLiteral(":/icons/pause.svg")));
+    m_pauseAction->setToolTip(canResume ? tr("Continue copying")
+                                        : tr("Pause copying; writes to the source are still "
+                                             "tracked"));
+    m_pauseAction->setEnabled((canPause || canResume) && !completing && !m_cancelRequested);
+    m_completeAction->setEnabled(active && isVerbAllowed(JobVerb::Complete, s) && !completing &&
+                                 !m_cancelRequested);
+    m_cancelAction->setEnabled(active && isVerbAllowed(JobVerb::Cancel, s) && !m_cancelRequested);
+
+    m_sourcePane->setLocked(active || m_inspecting);
+    m_targetPane->setLocked(active || m_inspecting);
+    m_settings->setJobRunning(active || m_inspecting);
+}
+
+void MainWindow::onSelectionChanged()
+{
+    m_devices.setSource(m_sourcePane->currentPath());
+    updateActions();
+}
+
+void MainWindow::requestStart()
+{
+    const QString source = m_sourcePane->currentPath();
+    const QString target = m_targetPane->currentPath();
+    if (source.isEmpty() || target.isEmpty() || m_controller.isActive() || m_inspecting)
+        return;
+    m_inspecting = true;
+    m_status->setActivity(tr("Checking the target…"));
+    updateActions();
+    m_controller.inspectTarget(source, target);
+}
+
+TargetDescription MainWindow::describeTarget(const TargetInspection& inspection) const
+{
+    TargetDescription d;
+    d.path = inspection.target;
+    d.sourcePath = inspection.source;
+    if (const DeviceEntry* e = m_devices.entry(inspection.target)) {
+        d.name = e->name;
+        d.model = e->model;
+        d.kind = DeviceListModel::kindText(*e);
+        d.mountPoints = e->mountPoints;
+    } else {
+        d.name = QFileInfo(inspection.target).fileName();
+    }
+    if (const DeviceEntry* s = m_devices.entry(inspection.source))
+        d.sourceSize = s->size;
+    const engine::TargetFacts& f = inspection.facts;
+    d.newFile = !f.exists;
+    d.size = f.size;
+    d.blockDevice = f.blockDevice;
+    d.dataSignature = QString::fromStdString(f.dataSignature);
+    d.signatureReadable = !f.exists || f.signatureReadable;
+    for (const auto& p : f.partitions)
+        d.partitions.append(QString::fromStdString(p));
+    if (d.blockDevice && d.name.isEmpty())
+        d.name = QFileInfo(inspection.target).fileName();
+    return d;
+}
+
+void MainWindow::onTargetInspected(const TargetInspection& inspection)
+{
+    if (!m_inspecting)
+        return;
+    m_inspecting = false;
+    m_status->setActivity({});
+    if (inspection.source != m_sourcePane->currentPath() ||
+        inspection.target != m_targetPane->currentPath()) {
+        updateActions();
+        return; // the selection changed meanwhile: the user starts again
+    }
+    if (inspection.refusal) {
+        updateActions();
+        showError(tr("Cannot Use This Target"), *inspection.refusal);
+        return;
+    }
+    const TargetDescription target = describeTarget(inspection);
+    if (target.newFile && !m_confirmNewFiles) {
+        startJob(false);
+        return;
+    }
+    auto* dialog = new ConfirmStartDialog(target, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    const bool typed = target.requiresTypedName();
+    connect(dialog, &QDialog::accepted, this, [this, typed] { startJob(typed); });
+    connect(dialog, &QDialog::rejected, this, [this] {
+        m_logger->info("start cancelled by the user");
+        updateActions();
+    });
+    m_confirm = dialog;
+    updateActions();
+    dialog->open();
+}
+
+void MainWindow::startJob(bool overwriteConfirmed)
+{
+    JobRequest request;
+    request.source = m_sourcePane->currentPath();
+    request.target = m_targetPane->currentPath();
+    if (request.source.isEmpty() || request.target.isEmpty())
+        return;
+    request.settings = m_settings->settings();
+    request.overwriteConfirmed = overwriteConfirmed;
+    request.demoWriter = m_demo;
+    m_cancelRequested = false;
+    m_map->setMap(nullptr);
+    m_map->setPlaceholderText(tr("Preparing…"));
+    m_graph->clear();
+    m_status->reset();
+    m_status->setActivity(tr("Preparing the mirror…"));
+    m_logger->info("starting: {} -> {} (speed limit {}{})", request.source.toStdString(),
+                   request.target.toStdString(),
+                   request.settings.speed
+                       ? engine::formatRate(static_cast<double>(request.settings.speed))
+                       : std::string("none"),
+                   m_demo ? "; a demo writer keeps changing the source" : "");
+    m_controller.start(request);
+    updateActions();
+}
+
+void MainWindow::requestPauseResume()
+{
+    if (engine::isVerbAllowed(engine::JobVerb::Resume, m_controller.status()))
+        m_controller.resume();
+    else
+        m_controller.pause();
+    updateActions();
+}
+
+void MainWindow::requestComplete()
+{
+    if (!engine::isVerbAllowed(engine::JobVerb::Complete, m_controller.status()))
+        return;
+    m_controller.complete();
+    m_status->showBanner(StatusPanel::Tone::Info, tr("Completing."),
+                         m_settings->settings().verify
+                             ? tr("The source is quiesced for the final copy, then source and "
+                                  "target are compared.")
+                             : tr("The source is quiesced for the final copy."));
+    updateActions();
+}
+
+QString MainWindow::cancelMeaning() const
+{
+    if (readyReached())
+        return tr("The target stays a consistent copy of the source as it was when they were "
+                  "last in sync; later writes to the source are not on it. For a copy identical "
+                  "to the source now, use Complete instead.");
+    return tr("The target is not in sync yet: it holds only part of the source and is not "
+              "usable as a copy.");
+}
+
+void MainWindow::requestCancel()
+{
+    if (!m_controller.isActive() || m_question)
+        return;
+    auto* box = new QMessageBox(QMessageBox::Warning, tr("Cancel the Mirror?"),
+                                readyReached() ? tr("Stop mirroring?")
+                                               : tr("Cancel the mirror before it is in sync?"),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("cancelConfirmation"));
+    box->setInformativeText(cancelMeaning());
+    QPushButton* yes = box->addButton(tr("Cancel Mirror"), QMessageBox::DestructiveRole);
+    QPushButton* no = box->addButton(tr("Keep Mirroring"), QMessageBox::RejectRole);
+    box->setDefaultButton(no);
+    box->setEscapeButton(no);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    connect(box, &QMessageBox::buttonClicked, this, [this, yes](QAbstractButton* clicked) {
+        if (clicked != yes || !m_controller.isActive())
+            return;
+        m_cancelRequested = true;
+        m_status->setActivity(tr("Cancelling…"));
+        m_controller.cancel();
+        updateActions();
+    });
+    m_question = box;
+    box->open();
+}
+
+void MainWindow::onReady()
+{
+    m_status->showBanner(StatusPanel::Tone::Success, tr("In sync."),
+                         tr("The target matches the source and follows every new write. Press "
+                            "Complete for an identical copy, or Cancel to stop with a "
+                            "consistent copy."));
+    m_notifier->notify(tr("DriveMirror: in sync"),
+                       tr("%1 is in sync with %2. Complete the mirror when you are ready.")
+                           .arg(m_targetPane->currentPath(), m_sourcePane->currentPath()));
+    updateActions();
+}
+
+void MainWindow::onFinished(const JobOutcome& o)
+{
+    m_status->setActivity({});
+    m_map->setPlaceholderText(tr("The dirty map appears when a mirror starts."));
+    using Outcome = engine::JobResult::Outcome;
+    switch (o.outcome) {
+    case Outcome::Completed:
+        if (o.verify && !o.verify->identical) {
+            m_status->showBanner(StatusPanel::Tone::Error, tr("Completed, but different."),
+                                 tr("Verification found differences between source and target. "
+                                    "Do not rely on this copy; see the log."));
+            auto* box = new QMessageBox(QMessageBox::Critical, tr("Verification Failed"),
+                                        tr("The copy is not identical to the source."),
+                                        QMessageBox::Ok, this);
+            box->setInformativeText(tr("Check the disks and start the mirror again."));
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->setObjectName(QStringLiteral("errorDialog"));
+            box->open();
+        } else {
+            m_status->showBanner(
+                StatusPanel::Tone::Success, tr("Completed."),
+                o.verify ? tr("%1 is identical to %2, verified by comparing both (%3).")
+                               .arg(o.target, o.source, Format::duration(o.elapsedSeconds))
+                         : tr("%1 is identical to %2 as of the final copy (%3).")
+                               .arg(o.target, o.source, Format::duration(o.elapsedSeconds)));
+        }
+        m_notifier->notify(tr("DriveMirror: completed"),
+                           tr("The mirror to %1 is complete.").arg(o.target));
+        break;
+    case Outcome::Cancelled:
+        m_status->showBanner(StatusPanel::Tone::Info, tr("Cancelled."),
+                             tr("%1 is a consistent copy of %2 as of the last time they were in "
+                                "sync.")
+                                 .arg(o.target, o.source));
+        break;
+    case Outcome::Aborted:
+        m_status->showBanner(StatusPanel::Tone::Warning, tr("Cancelled before in sync."),
+                             tr("%1 is incomplete and not usable as a copy.").arg(o.target));
+        break;
+    case Outcome::Failed:
+        m_status->showBanner(StatusPanel::Tone::Error,
+                             o.sourceFailed ? tr("Failed reading the source.")
+                                            : tr("Failed writing the target."),
+                             ErrorText::describe(o.error).cause);
+        if (!m_closeRequested)
+            showError(tr("The Mirror Failed"), o.error);
+        m_notifier->notify(tr("DriveMirror: failed"), ErrorText::describe(o.error).cause,
+                           DesktopNotifier::Kind::Critical);
+        break;
+    }
+    if (o.unreadableRanges > 0)
+        m_logger->warn("{} source range(s) could not be read and were written as zeroes",
+                       o.unreadableRanges);
+    m_cancelRequested = false;
+    updateActions();
+    Q_EMIT jobFinished(o);
+    if (m_closeRequested) {
+        m_closing = true;
+        close();
+    }
+}
+
+void MainWindow::showError(const QString& title, const engine::Error& error)
+{
+    const UserMessage m = ErrorText::describe(error);
+    auto* box = new QMessageBox(QMessageBox::Critical, title, m.cause, QMessageBox::Ok, this);
+    box->setObjectName(QStringLiteral("errorDialog"));
+    box->setInformativeText(m.advice);
+    box->setDetailedText(m.details);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    box->open();
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (m_controller.isActive() && !m_closing) {
+        event->ignore();
+        if (m_closeRequested || m_question)
+            return;
+        auto* box = new QMessageBox(QMessageBox::Question, tr("Close DriveMirror?"),
+                                    tr("A mirror is running. Closing cancels it."),
+                                    QMessageBox::NoButton, this);
+        box->setObjectName(QStringLiteral("closeConfirmation"));
+        box->setInformativeText(cancelMeaning());
+        QPushButton* yes =
+            box->addButton(tr("Cancel Mirror and Close"), QMessageBox::DestructiveRole);
+        QPushButton* no = box->addButton(tr("Keep Running"), QMessageBox::RejectRole);
+        box->setDefaultButton(no);
+        box->setEscapeButton(no);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setWindowModality(Qt::WindowModal);
+        connect(box, &QMessageBox::buttonClicked, this, [this, yes](QAbstractButton* clicked) {
+            if (clicked != yes)
+                return;
+            if (!m_controller.isActive()) {
+                m_closing = true;
+                close();
+                return;
+            }
+            m_closeRequested = true;
+            m_cancelRequested = true;
+            m_status->setActivity(tr("Cancelling, then closing…"));
+            m_logger->info("closing: cancelling the mirror first");
+            m_controller.cancel();
+            updateActions();
+        });
+        m_question = box;
+        box->open();
+        return;
+    }
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+    event->accept();
+}
+
+void MainWindow::setDemoMode(bool demo)
+{
+    m_demo = demo;
+    setWindowTitle(demo ? tr("DriveMirror (demo)") : tr("DriveMirror"));
+}
+
+} // namespace ui

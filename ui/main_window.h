@@ -1,0 +1,140 @@
+// MainWindow: composes the panes and drives a job through a JobController.
+//
+//   +-- Source ----------------------+-- Target ----------------------+
+//   | table (DevicePane)             | table (DevicePane)             |
+//   +-- Settings ----+-- Dirty map ---------------------+-- legend ---+
+//   | form           | DirtyMapWidget                   |             |
+//   |                +-- Throughput --------------------+-------------+
+//   |                | ThroughputGraph                                |
+//   +----------------+------------------------------------------------+
+//   | StatusPanel (progress, numbers, banner)   [Start][Pause][Complete][Cancel]
+//   +-- Log (LogView) ------------------------------------------------+
+//
+// The window owns no engine object and never touches a disk: the model
+// lists devices on workers, the controller runs the job. The buttons follow
+// the job status through engine::isVerbAllowed, the one verb table shared
+// with the engine and the CLI. Every question is asked with a window-modal
+// dialog opened with open(), never a nested event loop.
+#pragma once
+
+#include "confirm_start_dialog.h"
+#include "job_controller.h"
+#include "logging.h"
+
+#include <QMainWindow>
+#include <QMessageBox>
+#include <QPointer>
+
+class QAction;
+class QPushButton;
+class QSplitter;
+
+namespace ui {
+
+class DesktopNotifier;
+class DeviceListModel;
+class DevicePane;
+class DirtyMapWidget;
+class JobSettingsWidget;
+class LogView;
+class StatusPanel;
+class ThroughputGraph;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    MainWindow(DeviceListModel& devices, JobController& controller, engine::Logger log,
+               QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Demo mode: jobs run with a writer that keeps changing the source.
+    void setDemoMode(bool demo);
+    bool demoMode() const { return m_demo; }
+    /// Skip the confirmation when the target is a new file (demo --autostart).
+    void setConfirmNewFiles(bool confirm) { m_confirmNewFiles = confirm; }
+
+    DevicePane* sourcePane() const { return m_sourcePane; }
+    DevicePane* targetPane() const { return m_targetPane; }
+    JobSettingsWidget* settingsWidget() const { return m_settings; }
+    DirtyMapWidget* dirtyMap() const { return m_map; }
+    ThroughputGraph* graph() const { return m_graph; }
+    StatusPanel* statusPanel() const { return m_status; }
+    LogView* logView() const { return m_log; }
+    DesktopNotifier* notifier() const { return m_notifier; }
+    QPushButton* startButton() const { return m_startButton; }
+    QPushButton* pauseButton() const { return m_pauseButton; }
+    QPushButton* completeButton() const { return m_completeButton; }
+    QPushButton* cancelButton() const { return m_cancelButton; }
+    /// The open confirmation or question, if any (tests, the demo driver).
+    ConfirmStartDialog* confirmDialog() const { return m_confirm; }
+    QMessageBox* questionBox() const { return m_question; }
+
+public Q_SLOTS:
+    /// Start: check the target, confirm, then start the job.
+    void requestStart();
+    void requestPauseResume();
+    void requestComplete();
+    /// Cancel: asks first, explaining what the target will be.
+    void requestCancel();
+
+Q_SIGNALS:
+    /// A job ended (after the window updated itself).
+    void jobFinished(const ui::JobOutcome& outcome);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void buildActions();
+    void buildLayout();
+    void connectController();
+    void updateActions();
+    void onSelectionChanged();
+    void onTargetInspected(const TargetInspection& inspection);
+    void startJob(bool overwriteConfirmed);
+    void onReady();
+    void onFinished(const JobOutcome& outcome);
+    void showError(const QString& title, const engine::Error& error);
+    QString cancelMeaning() const;
+    bool readyReached() const;
+    TargetDescription describeTarget(const TargetInspection& inspection) const;
+
+    DeviceListModel& m_devices;
+    JobController& m_controller;
+    engine::Logger m_logger;
+
+    DevicePane* m_sourcePane = nullptr;
+    DevicePane* m_targetPane = nullptr;
+    JobSettingsWidget* m_settings = nullptr;
+    DirtyMapWidget* m_map = nullptr;
+    ThroughputGraph* m_graph = nullptr;
+    StatusPanel* m_status = nullptr;
+    LogView* m_log = nullptr;
+    QSplitter* m_splitter = nullptr;
+    DesktopNotifier* m_notifier = nullptr;
+
+    QAction* m_startAction = nullptr;
+    QAction* m_pauseAction = nullptr;
+    QAction* m_completeAction = nullptr;
+    QAction* m_cancelAction = nullptr;
+    QPushButton* m_startButton = nullptr;
+    QPushButton* m_pauseButton = nullptr;
+    QPushButton* m_completeButton = nullptr;
+    QPushButton* m_cancelButton = nullptr;
+
+    QPointer<ConfirmStartDialog> m_confirm;
+    QPointer<QMessageBox> m_question;
+
+    QString m_pendingSource; ///< select when added (an image added to the source list)
+    QString m_pendingTarget; ///< select when added (a new image file chosen as target)
+    bool m_demo = false;
+    bool m_confirmNewFiles = true;
+    bool m_inspecting = false; ///< Start pressed, waiting for the target check
+    bool m_cancelRequested = false;
+    bool m_closeRequested = false;
+    bool m_closing = false; ///< the job ended after a close request
+};
+
+} // namespace ui

@@ -1,0 +1,209 @@
+#include "status_panel.h"
+
+#include "format.h"
+
+#include <QLabel>
+#include <QProgressBar>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+
+namespace ui {
+
+namespace {
+
+constexpr double kRateWindow = 3.0; // seconds
+
+} // namespace
+
+StatusPanel::StatusPanel(QWidget* parent)
+    : QWidget(parent), m_progress(new QProgressBar(this)), m_line(new QLabel(this)),
+      m_activity(new QLabel(this)), m_banner(new QLabel(this))
+{
+    m_progress->setRange(0, 1000);
+    m_progress->setValue(0);
+    m_progress->setTextVisible(true);
+    m_progress->setFormat(QString());
+    m_line->setWordWrap(true);
+    m_line->setTextFormat(Qt::RichText);
+    m_line->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_activity->setWordWrap(true);
+    m_activity->hide();
+    m_banner->setWordWrap(true);
+    m_banner->setTextFormat(Qt::RichText);
+    m_banner->setAutoFillBackground(true);
+    m_banner->setMargin(8);
+    m_banner->setObjectName(QStringLiteral("banner"));
+    m_banner->hide();
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(4);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_line);
+    layout->addWidget(m_activity);
+    layout->addWidget(m_banner);
+    refresh();
+}
+
+void StatusPanel::reset()
+{
+    m_hasStatus = false;
+    m_hasSnapshot = false;
+    m_snapshot = {};
+    m_samples.clear();
+    hideBanner();
+    refresh();
+}
+
+void StatusPanel::setStatus(engine::JobStatus status)
+{
+    m_status = status;
+    m_hasStatus = true;
+    refresh();
+}
+
+void StatusPanel::setSnapshot(const engine::JobSnapshot& snapshot)
+{
+    if (m_hasSnapshot && snapshot.elapsedSeconds < m_snapshot.elapsedSeconds)
+        m_samples.clear();
+    m_snapshot = snapshot;
+    m_hasSnapshot = true;
+    m_samples.push_back({snapshot.elapsedSeconds, snapshot.bytesDone, snapshot.bytesZeroed});
+    while (m_samples.size() > 2 && m_samples.back().t - m_samples.front().t > kRateWindow)
+        m_samples.pop_front();
+    refresh();
+}
+
+void StatusPanel::setActivity(const QString& text)
+{
+    m_activity->setText(text);
+    m_activity->setVisible(!text.isEmpty());
+}
+
+double StatusPanel::rate() const
+{
+    if (m_samples.size() < 2)
+        return 0;
+    const double dt = m_samples.back().t - m_samples.front().t;
+    if (dt <= 0)
+        return 0;
+    return static_cast<double>(m_samples.back().done - m_samples.front().done) / dt;
+}
+
+double StatusPanel::dataRate() const
+{
+    if (m_samples.size() < 2)
+        return 0;
+    const double dt = m_samples.back().t - m_samples.front().t;
+    if (dt <= 0)
+        return 0;
+    const auto copied = [](const Sample& s) { return s.done - std::min(s.zeroed, s.done); };
+    const std::uint64_t a = copied(m_samples.front());
+    const std::uint64_t b = copied(m_samples.back());
+    return static_cast<double>(b - std::min(a, b)) / dt;
+}
+
+QString StatusPanel::statusText() const
+{
+    return m_line->text();
+}
+
+QString StatusPanel::bannerText() const
+{
+    return m_banner->text();
+}
+
+bool StatusPanel::bannerVisible() const
+{
+    return !m_banner->isHidden();
+}
+
+void StatusPanel::refresh()
+{
+    if (!m_hasStatus) {
+        m_progress->setValue(0);
+        m_progress->setFormat(QString());
+        m_line->setText(tr("Choose a source and a target, check the settings, then press "
+                           "Start."));
+        return;
+    }
+    const QString sep = QStringLiteral(" · ");
+    QStringList parts;
+    parts << QStringLiteral("<b>%1</b>").arg(Format::status(m_status).toHtmlEscaped());
+    if (m_hasSnapshot) {
+        const engine::JobSnapshot& s = m_snapshot;
+        const std::uint64_t total = s.bytesDone + s.bytesRemaining;
+        const double fraction =
+            total ? static_cast<double>(s.bytesDone) / static_cast<double>(total) : 0.0;
+        const bool inSync =
+            m_status == engine::JobStatus::Ready || m_status == engine::JobStatus::Standby;
+        const double shown = inSync ? 1.0 : fraction;
+        m_progress->setValue(static_cast<int>(std::lround(shown * 1000)));
+        m_progress->setFormat(Format::percent(shown));
+        parts
+            << tr("%1 of %2").arg(Format::bytes(s.bytesDone), Format::bytes(total)).toHtmlEscaped();
+        const double r = rate();
+        const bool moving =
+            m_status == engine::JobStatus::Running || m_status == engine::JobStatus::Ready;
+        // The rate shown is data moved, comparable with the speed limit; the
+        // ETA also counts zero runs, which cost no transfer.
+        parts << tr("copying %1").arg(Format::rate(moving ? dataRate() : 0)).toHtmlEscaped();
+        if (m_status == engine::JobStatus::Running && r > 1 && s.bytesRemaining > 0)
+            parts << tr("about %1 left")
+                         .arg(Format::duration(static_cast<double>(s.bytesRemaining) / r))
+                         .toHtmlEscaped();
+        parts
+            << tr("%1 to copy").arg(Format::bytes(s.dirtyBytes + s.inFlightBytes)).toHtmlEscaped();
+        if (s.speedLimit > 0)
+            parts << tr("limit %1")
+                         .arg(Format::rate(static_cast<double>(s.speedLimit)))
+                         .toHtmlEscaped();
+        if (s.unreadableBytes > 0)
+            parts << tr("%1 unreadable").arg(Format::bytes(s.unreadableBytes)).toHtmlEscaped();
+        if (!s.ioError.empty())
+            parts << QStringLiteral("<span style=\"color:#c62828\">%1</span>")
+                         .arg(tr("stopped on an I/O error: %1")
+                                  .arg(QString::fromStdString(s.ioError))
+                                  .toHtmlEscaped());
+    } else {
+        m_progress->setValue(0);
+        m_progress->setFormat(QString());
+    }
+    m_line->setText(parts.join(sep));
+}
+
+void StatusPanel::showBanner(Tone tone, const QString& title, const QString& text)
+{
+    QColor background;
+    switch (tone) {
+    case Tone::Info:
+        background = QColor(0xd8, 0xe8, 0xfa);
+        break;
+    case Tone::Success:
+        background = QColor(0xd9, 0xf2, 0xe0);
+        break;
+    case Tone::Warning:
+        background = QColor(0xfd, 0xef, 0xd0);
+        break;
+    case Tone::Error:
+        background = QColor(0xfa, 0xdc, 0xdc);
+        break;
+    }
+    QPalette pal = m_banner->palette();
+    pal.setColor(QPalette::Window, background);
+    pal.setColor(QPalette::WindowText, QColor(0x20, 0x20, 0x20));
+    m_banner->setPalette(pal);
+    m_banner->setText(
+        QStringLiteral("<b>%1</b> %2").arg(title.toHtmlEscaped(), text.toHtmlEscaped()));
+    m_banner->show();
+}
+
+void StatusPanel::hideBanner()
+{
+    m_banner->hide();
+    m_banner->clear();
+}
+
+} // namespace ui

@@ -1,0 +1,68 @@
+// StatusPanel: the job's state in words and numbers, under the graphs.
+//
+//   [=========42 %=========                    ]
+//   Copying · 431 MiB of 1.00 GiB · 180 MiB/s · about 3 s left · 12.0 MiB to copy
+//   [ banner: READY / completed / cancelled / failed, with what it means ]
+//
+// Rates and the ETA come from the snapshots' cumulative counters over a few
+// seconds. Labels wrap, so long translations never clip.
+#pragma once
+
+#include "mirror_job.h"
+
+#include <QWidget>
+
+#include <deque>
+
+class QLabel;
+class QProgressBar;
+
+namespace ui {
+
+class StatusPanel : public QWidget
+{
+    Q_OBJECT
+
+public:
+    enum class Tone { Info, Success, Warning, Error };
+
+    explicit StatusPanel(QWidget* parent = nullptr);
+
+    void setStatus(engine::JobStatus status);
+    void setSnapshot(const engine::JobSnapshot& snapshot);
+    /// A line of its own for what is happening outside the job (checking,
+    /// preparing demo images, cancelling...). Empty: hidden.
+    void setActivity(const QString& text);
+    void showBanner(Tone tone, const QString& title, const QString& text);
+    void hideBanner();
+    void reset();
+
+    /// Bytes/s over the last few seconds: all bytes processed (copied, zeroed).
+    double rate() const;
+    /// Bytes/s over the last few seconds that were read and written as data.
+    double dataRate() const;
+    QString statusText() const;
+    QString bannerText() const;
+    bool bannerVisible() const;
+
+private:
+    void refresh();
+
+    QProgressBar* m_progress;
+    QLabel* m_line;
+    QLabel* m_activity;
+    QLabel* m_banner;
+    engine::JobStatus m_status = engine::JobStatus::Created;
+    bool m_hasStatus = false;
+    bool m_hasSnapshot = false;
+    engine::JobSnapshot m_snapshot;
+    struct Sample
+    {
+        double t;
+        std::uint64_t done;
+        std::uint64_t zeroed;
+    };
+    std::deque<Sample> m_samples;
+};
+
+} // namespace ui
