@@ -3,6 +3,7 @@
 #include "demo.h"
 #include "device_catalog.h"
 #include "disk.h"
+#include "job_setup.h"
 #include "json_writer.h"
 #include "live_source.h"
 #include "mirror_job.h"
@@ -299,28 +300,6 @@ const option kMirrorOptions[] = {
     {"writer-rate", required_argument, nullptr, 1003},
     {nullptr, 0, nullptr, 0},
 };
-
-// Does a block device carry a partition table or a file system signature?
-// A first, cheap look at the first and last sectors' magic numbers.
-std::optional<std::string> dataSignature(const engine::Disk& disk)
-{
-    alignas(4096) static unsigned char buf[8192];
-    if (::pread(disk.fd(), buf, sizeof buf, 0) != static_cast<ssize_t>(sizeof buf))
-        return std::nullopt;
-    if (buf[510] == 0x55 && buf[511] == 0xAA)
-        return std::string("a partition table (MBR)");
-    if (std::memcmp(buf + 512, "EFI PART", 8) == 0)
-        return std::string("a GPT partition table");
-    if (buf[1024 + 56] == 0x53 && buf[1024 + 57] == 0xEF)
-        return std::string("an ext2/3/4 file system");
-    if (std::memcmp(buf + 3, "NTFS", 4) == 0)
-        return std::string("an NTFS file system");
-    if (std::memcmp(buf + 82, "FAT32", 5) == 0 || std::memcmp(buf + 54, "FAT", 3) == 0)
-        return std::string("a FAT file system");
-    if (std::memcmp(buf, "XFSB", 4) == 0)
-        return std::string("an XFS file system");
-    return std::nullopt;
-}
 
 sigset_t cancelSignals()
 {
@@ -630,156 +609,42 @@ int driveJob(engine::MirrorJob& job, const MirrorArgs& a, const engine::Logger& 
     return code;
 }
 
-// Opens source and target after every check that can refuse without writing.
-// Creates a missing target file only once everything else passed.
+// Every rule, the target's creation and the job itself come from
+// engine::prepareJob, the same path the desktop app takes; what is left here
+// is turning a refusal into one line and exit code 2.
 struct Prepared
 {
-    std::unique_ptr<engine::MirrorJob> job;
-    // Declared after the job so that it is destroyed first: its tracking
-    // thread reports into the job and must be gone before the job is.
-    std::unique_ptr<engine::LiveSource> live;
+    engine::PreparedJob prepared;
     int code = kExitOk;
+    engine::MirrorJob* job() const { return prepared.job.get(); }
 };
 
 Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log)
 {
     Prepared p;
-    auto fail = [&](const std::string& msg) {
+    if (a.completeWhenReady && a.cancelWhenReady) {
+        p.code = badInput("--complete-when-ready and --cancel-when-ready exclude each other");
+        return p;
+    }
+    engine::JobSetup setup;
+    setup.source = a.source;
+    setup.target = a.target;
+    setup.options = a.options;
+    setup.allowDataOnTarget = a.force;
+    setup.expectedTargetId = a.expectId;
+    setup.trackWrites = !a.noTracking;
+    auto prepared = engine::prepareJob(std::move(setup), log);
+    if (!prepared) {
+        std::string msg = prepared.error().message;
+        if (prepared.error().code == EEXIST &&
+            msg.find("(rule: target holds data)") != std::string::npos)
+            msg += "; run again with --force to accept";
         p.code = badInput(msg);
-        return std::move(p);
-    };
-    if (a.completeWhenReady && a.cancelWhenReady)
-        return fail("--complete-when-ready and --cancel-when-ready exclude each other");
-    if (auto r = engine::validateOptions(a.options); !r)
-        return fail(r.error().message);
-
-    auto srcId = engine::identify(a.source);
-    if (!srcId)
-        return fail("source: " + srcId.error().message);
-    struct stat st
-    {
-    };
-    const bool targetExists = ::stat(a.target.c_str(), &st) == 0;
-    if (!targetExists && errno != ENOENT)
-        return fail("target: " + engine::systemError(errno, a.target).message);
-    if (targetExists) {
-        if (auto r = engine::checkDistinct(a.source, a.target); !r)
-            return fail(r.error().message);
-        if (auto r = engine::checkTargetNotInUse(a.target); !r)
-            return fail(r.error().message);
-        // Root may open a file without write permission; a disk tool must
-        // not: a read-only mode is the owner's "do not overwrite".
-        if (S_ISREG(st.st_mode) && (st.st_mode & 0222) == 0)
-            return fail("refusing " + a.target + ": the file is read-only (mode " + [&] {
-                char m[8];
-                std::snprintf(m, sizeof m, "%04o", st.st_mode & 07777);
-                return std::string(m);
-            }() + ") (rule: read-only target)");
+        return p;
     }
-
-    const bool targetIsDevice = targetExists && S_ISBLK(st.st_mode);
-    if ((srcId->blockDevice || targetIsDevice) && ::geteuid() != 0)
-        return fail("block devices need root: run the same command with sudo (rule: needs root)");
-    if (!a.expectId.empty() && !targetIsDevice)
-        return fail("--expect-id names a disk, but " + a.target + " is not a block device");
-    if (targetIsDevice) {
-        // The catalog's rules, and the identity check that keeps a renamed
-        // device (sdb that came back as sdc) from being taken for another.
-        const auto all = engine::enumerateDevices(log);
-        auto info = engine::describeDevice(a.target, log);
-        if (!info)
-            return fail("target: " + info.error().message);
-        if (auto why = engine::targetRefusal(*info, all))
-            return fail("refusing " + *why);
-        if (!a.expectId.empty() && info->stableId() != a.expectId)
-            return fail("refusing " + a.target + ": it is " + info->stableId() + ", not " +
-                        a.expectId + " (rule: target identity)");
-    }
-    if (srcId->blockDevice) {
-        if (!a.noTracking) {
-            auto live = engine::LiveSource::create(a.source, {}, log);
-            if (!live)
-                return fail("cannot track writes to " + a.source + ": " + live.error().message +
-                            " (use --no-tracking only if nothing writes to the source)");
-            p.live = std::move(*live);
-            a.options.quiesce = p.live->quiesceHook();
-            a.options.unquiesce = p.live->unquiesceHook();
-            const auto mounts = p.live->mountPoints();
-            if (mounts.empty())
-                log->info("{}: writes are tracked by the kernel; nothing is mounted, so Complete "
-                          "needs no freeze",
-                          a.source);
-            else
-                log->info("{}: live source, writes are tracked by the kernel; Complete will "
-                          "briefly freeze {}",
-                          a.source, mounts.front() + (mounts.size() > 1 ? " and more" : ""));
-        } else {
-            const auto id = *srcId;
-            const auto mounts = engine::mountPointsOf(major(id.rdev), minor(id.rdev));
-            if (!mounts.empty())
-                return fail("refusing --no-tracking: " + a.source + " is mounted at " +
-                            mounts.front() +
-                            "; without write tracking the copy would not be consistent (rule: "
-                            "live source needs tracking)");
-            log->warn("--no-tracking: writes to {} during the job would be missed", a.source);
-        }
-    }
-
-    auto source = engine::Disk::open(a.source, {engine::Disk::Access::ReadOnly, true, false}, log);
-    if (!source)
-        return fail("source: " + source.error().message);
-    if (source->isBlockDevice() && ::geteuid() != 0)
-        log->debug("reading a block device without root works only with read permission on it");
-
-    bool created = false;
-    if (!targetExists) {
-        if (auto r = engine::Disk::createSparseFile(a.target, source->size()); !r)
-            return fail("target: " + r.error().message);
-        created = true;
-    }
-    auto removeCreated = [&] {
-        if (created)
-            ::unlink(a.target.c_str());
-    };
-    auto target = engine::Disk::open(a.target, {engine::Disk::Access::ReadWrite, true, true}, log);
-    if (!target) {
-        removeCreated();
-        std::string msg = target.error().message;
-        if (target.error().code == EBUSY)
-            msg += " (the device is mounted or held by another program) (rule: target in use)";
-        if (target.error().code == EACCES || target.error().code == EPERM)
-            msg += srcId->blockDevice || S_ISBLK(st.st_mode)
-                       ? " (block devices need root: run with sudo)"
-                       : "";
-        return fail("target: " + msg);
-    }
-    if (target->isBlockDevice() && !a.force) {
-        if (auto sig = dataSignature(*target))
-            return fail("target " + a.target + " holds " + *sig +
-                        "; everything on it will be overwritten. Run again with --force to "
-                        "accept (rule: target holds data)");
-    }
-    if (target->isBlockDevice() && a.force)
+    if (a.force && prepared->job->target().isBlockDevice())
         log->warn("--force: {} will be overwritten", a.target);
-
-    auto job = engine::MirrorJob::create(std::move(*source), std::move(*target), a.options, log);
-    if (!job) {
-        removeCreated();
-        return fail(job.error().message);
-    }
-    if (created)
-        log->info("created {} as a sparse file of {}", a.target,
-                  formatBytes((*job)->source().size()));
-    p.job = std::move(*job);
-    if (p.live) {
-        // Tracking starts before the copy: no write may fall between the
-        // two.
-        if (auto r = p.live->attach(*p.job); !r) {
-            p.job.reset();
-            removeCreated();
-            return fail("cannot start write tracking: " + r.error().message);
-        }
-    }
+    p.prepared = std::move(*prepared);
     return p;
 }
 
@@ -802,9 +667,9 @@ int cmdMirror(int argc, char** argv)
     a.target = argv[optind + 1];
     auto log = makeLogger(a.verbose);
     auto prepared = prepareMirror(a, log);
-    if (!prepared.job)
+    if (!prepared.job())
         return prepared.code;
-    return driveJob(*prepared.job, a, log, nullptr, 0);
+    return driveJob(*prepared.job(), a, log, nullptr, 0);
 }
 
 int cmdDemo(int argc, char** argv)
@@ -872,15 +737,15 @@ int cmdDemo(int argc, char** argv)
     // qemu-img compare and found identical. A real source would carry on.
     a.options.unquiesce = [] {};
     auto prepared = prepareMirror(a, log);
-    if (!prepared.job)
+    if (!prepared.job())
         return prepared.code;
-    jobPtr = prepared.job.get();
+    jobPtr = prepared.job();
     if (auto r = writer.start(); !r)
         return badInput(r.error().message);
     log->info("demo: a writer changes the source at {} while it is mirrored; the job completes "
               "{} s after READY and verifies the copy",
               formatRate(static_cast<double>(writerRate)), live);
-    const int code = driveJob(*prepared.job, a, log, &writer, live);
+    const int code = driveJob(*prepared.job(), a, log, &writer, live);
     writer.stop();
     return code;
 }

@@ -1,5 +1,6 @@
 #include "job_setup.h"
 
+#include "device_catalog.h"
 #include "disk.h"
 #include "safety.h"
 #include "units.h"
@@ -105,7 +106,7 @@ Result<void> checkTargetCandidate(const std::string& source, const std::string& 
         if (dir.empty())
             dir = ".";
         if (::access(dir.c_str(), W_OK | X_OK) != 0)
-            return Error{errno, "cannot create " + target + ": " + errnoText(errno) +
+            return Error{errno, "cannot create target " + target + ": " + errnoText(errno) +
                                     " (rule: permission)"};
         if (!source.empty() && fs::path(source) == fs::path(target))
             return Error{EINVAL, "refusing: source and target are the same path " + target +
@@ -119,8 +120,17 @@ Result<void> checkTargetCandidate(const std::string& source, const std::string& 
         if (auto r = checkDistinct(source, target); !r)
             return r;
     }
-    if (auto r = checkTargetNotInUse(target); !r)
-        return r;
+    if (block) {
+        // The catalog's rules: mounted (also a partition), swap, held by
+        // LVM/RAID/dm, the system disk, read-only.
+        const auto all = enumerateDevices();
+        for (const auto& d : all)
+            if (d.devnum == st.st_rdev)
+                if (auto why = targetRefusal(d, all))
+                    return Error{EBUSY, "refusing " + *why};
+        if (auto r = checkTargetNotInUse(target); !r)
+            return r;
+    }
     // Root may open a file without write permission; a disk tool must not:
     // a read-only mode is the owner's "do not overwrite".
     if (!block && (st.st_mode & 0222) == 0)
@@ -137,9 +147,9 @@ Result<void> checkTargetCandidate(const std::string& source, const std::string& 
         auto sourceSize = storageSize(source);
         auto targetSize = storageSize(target);
         if (sourceSize && targetSize && *targetSize < *sourceSize)
-            return Error{ENOSPC, "refusing " + target + ": it holds " + formatBytes(*targetSize) +
-                                     ", less than the " + formatBytes(*sourceSize) +
-                                     " of the source (rule: target too small)"};
+            return Error{ENOSPC, "refusing target " + target + " (" + formatBytes(*targetSize) +
+                                     "): it is smaller than the source (" +
+                                     formatBytes(*sourceSize) + ") (rule: target too small)"};
     }
     return {};
 }
@@ -224,16 +234,56 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
     if (auto r = checkTargetCandidate(setup.source, setup.target); !r)
         return r.error();
 
+    const bool targetIsDevice = targetExists && S_ISBLK(st.st_mode);
+    if ((srcId->blockDevice || targetIsDevice) && ::geteuid() != 0)
+        return Error{EPERM, "block devices need root: run drivemirror-cli with sudo, or let the "
+                            "desktop app ask for authorisation (rule: needs root)"};
+    if (!setup.expectedTargetId.empty()) {
+        if (!targetIsDevice)
+            return Error{EINVAL, "an expected identity names a disk, but " + setup.target +
+                                     " is not a block device (rule: target identity)"};
+        auto info = describeDevice(setup.target, log);
+        if (!info)
+            return Error{info.error().code, "target: " + info.error().message};
+        if (info->stableId() != setup.expectedTargetId)
+            return Error{ESTALE, "refusing " + setup.target + ": it is " + info->stableId() +
+                                     ", not " + setup.expectedTargetId +
+                                     " (rule: target identity)"};
+    }
+
+    PreparedJob prepared;
+    if (srcId->blockDevice) {
+        if (setup.trackWrites) {
+            auto live = LiveSource::create(setup.source, {}, log);
+            if (!live)
+                return Error{live.error().code,
+                             "cannot track writes to " + setup.source + ": " +
+                                 live.error().message +
+                                 " (rule: live source needs tracking; turn tracking off only if "
+                                 "nothing writes to the source)"};
+            prepared.live = std::move(*live);
+            setup.options.quiesce = prepared.live->quiesceHook();
+            setup.options.unquiesce = prepared.live->unquiesceHook();
+        } else {
+            const auto mounts = mountPointsOf(major(srcId->rdev), minor(srcId->rdev));
+            if (!mounts.empty())
+                return Error{EBUSY, "refusing to mirror " + setup.source +
+                                        " without write "
+                                        "tracking: it is mounted at " +
+                                        mounts.front() + " (rule: live source needs tracking)"};
+            log->warn("write tracking is off: writes to {} during the job would be missed",
+                      setup.source);
+        }
+    }
+
     auto source = Disk::open(setup.source, {Disk::Access::ReadOnly, true, false}, log);
     if (!source)
         return Error{source.error().code, "source: " + source.error().message};
 
-    PreparedJob prepared;
     if (!targetExists) {
         if (auto r = Disk::createSparseFile(setup.target, source->size()); !r)
             return Error{r.error().code, "target: " + r.error().message};
         prepared.targetCreated = true;
-        log->info("created {} as a sparse file of {}", setup.target, formatBytes(source->size()));
     }
     auto removeCreated = [&] {
         if (prepared.targetCreated)
@@ -268,6 +318,27 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
         return job.error();
     }
     prepared.job = std::move(*job);
+    if (prepared.live) {
+        // Tracking starts before the copy, so no write falls between them.
+        if (auto r = prepared.live->attach(*prepared.job); !r) {
+            prepared.live.reset();
+            prepared.job.reset();
+            removeCreated();
+            return Error{r.error().code, "cannot start write tracking: " + r.error().message};
+        }
+        const auto mounts = prepared.live->mountPoints();
+        if (mounts.empty())
+            log->info("{}: writes are tracked by the kernel; nothing is mounted, so Complete "
+                      "needs no freeze",
+                      setup.source);
+        else
+            log->info("{}: live source, writes are tracked by the kernel; Complete will briefly "
+                      "freeze {}{}",
+                      setup.source, mounts.front(), mounts.size() > 1 ? " and more" : "");
+    }
+    if (prepared.targetCreated)
+        log->info("created {} as a sparse file of {}", setup.target,
+                  formatBytes(prepared.job->source().size()));
     return prepared;
 }
 

@@ -14,6 +14,7 @@
 // again if a later step fails.
 #pragma once
 
+#include "live_source.h"
 #include "logging.h"
 #include "mirror_job.h"
 #include "result.h"
@@ -33,11 +34,21 @@ struct JobSetup
     /// The user accepted that a target block device holding a partition
     /// table or file system is overwritten (the CLI's --force).
     bool allowDataOnTarget = false;
+    /// When set, a target block device must carry this stable identity
+    /// (DeviceInfo::stableId), so a disk renamed since it was chosen is refused.
+    std::string expectedTargetId;
+    /// Track writes to a block-device source through the kernel and freeze
+    /// its file systems at Complete. Off only for a source nothing writes to;
+    /// refused for a mounted one.
+    bool trackWrites = true;
 };
 
 struct PreparedJob
 {
     std::unique_ptr<MirrorJob> job;
+    /// Set for a block-device source: already tracking into the job. Declared
+    /// after the job so it is destroyed first (its thread reports into the job).
+    std::unique_ptr<LiveSource> live;
     bool targetCreated = false; ///< the target file did not exist and was created
 };
 
@@ -77,7 +88,9 @@ Result<TargetFacts> inspectTarget(const std::string& target);
 std::string dataSignature(const Disk& disk);
 
 /// Applies every rule above, creates a missing target, opens both disks
-/// (the target exclusively) and creates the job (status created, not started).
+/// (the target exclusively) and creates the job (status created, not
+/// started). For a block-device source, write tracking is already running
+/// when this returns, so no write between preparing and starting is missed.
 Result<PreparedJob> prepareJob(JobSetup setup, const Logger& log);
 
 } // namespace engine

@@ -11,10 +11,13 @@
 #include "test_support.h"
 #include "trace_tracker.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -294,6 +297,8 @@ private Q_SLOTS:
     void liveFull_mountedExt4UnderLoad_cleanWholeTarget();
     void livePartition_sourceIsPartition_cleanWholeTarget();
     void liveOverflow_tinyTraceBuffer_fullResyncStillClean();
+    void cli_mountedSourceUnderLoad_completesCleanAndReportsFreeze();
+    void cli_sigtermDuringLiveJob_cancelsAndRemovesTraceInstance();
     void catalog_loopDeviceAddedAndRemoved_seen();
     void safety_rulesRefuseWithTheirNames();
 
@@ -417,6 +422,61 @@ void TestLive::liveOverflow_tinyTraceBuffer_fullResyncStillClean()
     // A full resync copies the disk at least twice.
     QVERIFY(r.bytesDone >= 2 * 128 * MiB);
     checkTarget(m_dir, target, r.filesBeforeComplete);
+}
+
+void TestLive::cli_mountedSourceUnderLoad_completesCleanAndReportsFreeze()
+{
+    QString why;
+    auto src = Ext4Source::create(m_dir, QStringLiteral("cli"), 128 * MiB, false, &why);
+    QVERIFY2(src, qPrintable(why));
+    const QString target = m_dir.file(QStringLiteral("cli-target.img"));
+    QFile::remove(target);
+    FioLoad fio(src->mountPoint(), QStringLiteral("10m"));
+    std::this_thread::sleep_for(300ms);
+    const auto r =
+        runCommand(cliPath(), {QStringLiteral("mirror"), src->device(), target,
+                               QStringLiteral("--complete-when-ready"), QStringLiteral("--json")});
+    fio.stop();
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.err.contains(QStringLiteral("live source")), qPrintable(r.err));
+    const QStringList lines = r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QVERIFY(!lines.isEmpty());
+    const auto done = QJsonDocument::fromJson(lines.last().toUtf8()).object();
+    QCOMPARE(done.value(QStringLiteral("event")).toString(), QStringLiteral("BLOCK_JOB_COMPLETED"));
+    const double freeze = done.value(QStringLiteral("data"))
+                              .toObject()
+                              .value(QStringLiteral("quiesce-seconds"))
+                              .toDouble(-1);
+    QVERIFY2(freeze >= 0 && freeze < 5, qPrintable(lines.last()));
+    const auto fsck = runCommand(QStringLiteral("e2fsck"), {QStringLiteral("-fn"), target});
+    QVERIFY2(fsck.exitCode == 0, qPrintable(fsck.out + fsck.err));
+}
+
+void TestLive::cli_sigtermDuringLiveJob_cancelsAndRemovesTraceInstance()
+{
+    const QString img = m_dir.file(QStringLiteral("sig.img"));
+    QVERIFY(createSparse(img, 256 * MiB));
+    QVERIFY(writePattern(img, 0, 256 * MiB, 9));
+    QString why;
+    auto loop = LoopDevice::attach(img, &why);
+    QVERIFY2(loop, qPrintable(why));
+    const QString target = m_dir.file(QStringLiteral("sig-target.img"));
+    QFile::remove(target);
+    QProcess p;
+    p.start(cliPath(), {QStringLiteral("mirror"), loop->path(), target, QStringLiteral("--speed"),
+                        QStringLiteral("16M"), QStringLiteral("--json")});
+    QVERIFY(p.waitForStarted());
+    const QString instance = QString::fromStdString(*TraceTracker::tracefsRoot()) +
+                             QStringLiteral("/instances/drivemirror-%1-0").arg(p.processId());
+    QVERIFY(waitFor([&] { return QFileInfo::exists(instance); }, 10s));
+    std::this_thread::sleep_for(500ms);
+    ::kill(static_cast<pid_t>(p.processId()), SIGTERM);
+    QVERIFY(p.waitForFinished(30000));
+    QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(p.exitCode(), 5); // cancelled before READY
+    QVERIFY2(!QFileInfo::exists(instance), qPrintable(instance));
+    QVERIFY(QString::fromUtf8(p.readAllStandardOutput())
+                .contains(QStringLiteral("BLOCK_JOB_CANCELLED")));
 }
 
 void TestLive::catalog_loopDeviceAddedAndRemoved_seen()
