@@ -25,14 +25,20 @@ struct LocalJobController::Session
     std::atomic<engine::MirrorJob*> jobForWriter{nullptr};
     std::unique_ptr<engine::DemoWriter> writer;
     std::unique_ptr<engine::MirrorJob> job;
+    /// Kernel write tracking of a block-device source; reports into the job.
+    std::unique_ptr<engine::LiveSource> live;
 
     ~Session()
     {
-        // The writer notifies the job and the job's quiesce hook pauses the
-        // writer: stop the writer's thread first, then the job's, then free.
+        // The writer and the tracker notify the job, and the job's quiesce
+        // hook pauses the writer or freezes the source: stop the feeding
+        // threads first, then the job's, then free.
         if (writer)
             writer->stop();
+        if (live)
+            live->stop();
         job.reset();
+        live.reset();
         writer.reset();
     }
 };
@@ -158,6 +164,7 @@ void LocalJobController::start(const JobRequest& request)
         if (!prepared)
             return Prepared{prepared.error()};
         s->targetCreated = prepared->targetCreated;
+        s->live = std::move(prepared->live);
         s->job = std::move(prepared->job);
         s->jobForWriter.store(s->job.get());
         if (s->writer) {
