@@ -33,17 +33,6 @@ Result<std::unique_ptr<MirrorJob>> makeJob(const QString& src, const QString& ds
     return MirrorJob::create(std::move(*s), std::move(*d), std::move(o));
 }
 
-bool waitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit = 60s)
-{
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (!cond()) {
-        if (std::chrono::steady_clock::now() > end)
-            return false;
-        std::this_thread::sleep_for(5ms);
-    }
-    return true;
-}
-
 // Runs the job; completes it at READY. Returns the result.
 const JobResult& runJob(MirrorJob& job)
 {

@@ -34,17 +34,6 @@ namespace {
 
 constexpr std::uint64_t MiB = 1 << 20;
 
-bool waitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit = 120s)
-{
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (!cond()) {
-        if (std::chrono::steady_clock::now() > end)
-            return false;
-        std::this_thread::sleep_for(5ms);
-    }
-    return true;
-}
-
 // The content of checksummed file number @p n: its size and bytes follow
 // from n alone, so a reader can tell a whole file from a torn one.
 QByteArray fileContent(int n)
@@ -242,7 +231,7 @@ LiveRun mirrorLive(const Ext4Source& source, const QString& targetImage,
     (*job)->start();
     if (duringCopy)
         duringCopy();
-    if (!waitFor([&] { return (*job)->status() == JobStatus::Ready || (*job)->finished(); }))
+    if (!waitFor([&] { return (*job)->status() == JobStatus::Ready || (*job)->finished(); }, 120s))
         qFatal("no READY under load");
     std::this_thread::sleep_for(1s); // mirror live writes for a while
     out.filesBeforeComplete = files.finished();

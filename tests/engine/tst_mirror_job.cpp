@@ -66,17 +66,6 @@ struct StatusLog
     }
 };
 
-bool waitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit = 60s)
-{
-    const auto end = std::chrono::steady_clock::now() + limit;
-    while (!cond()) {
-        if (std::chrono::steady_clock::now() > end)
-            return false;
-        std::this_thread::sleep_for(5ms);
-    }
-    return true;
-}
-
 const JobResult& runToCompletion(MirrorJob& job, StatusLog& log)
 {
     job.setListener(log.listener());

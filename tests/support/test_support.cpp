@@ -175,6 +175,17 @@ LoopDevice::~LoopDevice()
     runCommand(QStringLiteral("losetup"), {QStringLiteral("-d"), m_path});
 }
 
+bool waitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit)
+{
+    const auto end = std::chrono::steady_clock::now() + limit;
+    while (!cond()) {
+        if (std::chrono::steady_clock::now() > end)
+            return false;
+        QThread::msleep(5);
+    }
+    return true;
+}
+
 QString cliPath()
 {
     return qEnvironmentVariable("DRIVEMIRROR_CLI");

@@ -6,7 +6,9 @@
 #include <QStringList>
 #include <QTemporaryDir>
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -74,6 +76,10 @@ public:
 private:
     QString m_path;
 };
+
+/// Polls @p cond every 5 ms until it holds or @p limit passes.
+bool waitFor(const std::function<bool()>& cond,
+             std::chrono::milliseconds limit = std::chrono::seconds(60));
 
 /// The drivemirror-cli binary under test (from the DRIVEMIRROR_CLI environment).
 QString cliPath();
