@@ -229,7 +229,14 @@ void TraceTracker::run(std::stop_token stop)
             cv.wait_for(lock, stop, m_readInterval, [] { return false; });
         } else {
             pollfd p{m_pipeFd, POLLIN, 0};
-            ::poll(&p, 1, 100);
+            if (::poll(&p, 1, 100) > 0 && (p.revents & POLLIN)) {
+                // Let a few milliseconds of events gather: one read per
+                // batch instead of one wake-up per write.
+                std::mutex m;
+                std::condition_variable_any cv;
+                std::unique_lock lock(m);
+                cv.wait_for(lock, stop, std::chrono::milliseconds(10), [] { return false; });
+            }
         }
         if (auto r = readAvailable(); !r) {
             m_log->error("write tracking stopped: {}", r.error().message);
@@ -240,7 +247,7 @@ void TraceTracker::run(std::stop_token stop)
     }
 }
 
-Result<void> TraceTracker::readAvailable()
+Result<void> TraceTracker::readAvailable(bool force)
 {
     std::lock_guard lock(m_readMutex);
     char buf[65536];
@@ -256,7 +263,13 @@ Result<void> TraceTracker::readAvailable()
             continue;
         return systemError(errno, "read " + m_instance + "/trace_pipe");
     }
-    checkLoss();
+    // The loss counters live in one sysfs file per CPU; reading them on
+    // every wake-up cost more than the events themselves at low rates.
+    const auto now = std::chrono::steady_clock::now();
+    if (force || now - m_lastLossCheck >= std::chrono::milliseconds(100)) {
+        m_lastLossCheck = now;
+        checkLoss();
+    }
     return {};
 }
 
@@ -264,7 +277,7 @@ Result<void> TraceTracker::drain()
 {
     if (m_pipeFd < 0)
         return Error{EBADF, "write tracking is not running"};
-    return readAvailable();
+    return readAvailable(true);
 }
 
 void TraceTracker::parse(const char* data, std::size_t length)

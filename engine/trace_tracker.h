@@ -77,7 +77,7 @@ public:
 private:
     TraceTracker() = default;
     void run(std::stop_token stop);
-    Result<void> readAvailable();
+    Result<void> readAvailable(bool force = false);
     void parse(const char* data, std::size_t length);
     void handleLine(const std::string& line);
     void checkLoss();
@@ -96,6 +96,7 @@ private:
     std::mutex m_readMutex; ///< one reader at a time: the thread or drain()
     std::string m_partial;  ///< guarded by m_readMutex: a line cut by a read
     std::uint64_t m_lostBaseline = 0;
+    std::chrono::steady_clock::time_point m_lastLossCheck{};
     std::atomic<std::uint64_t> m_events{0};
     std::atomic<std::uint64_t> m_overflows{0};
     std::jthread m_thread;
