@@ -15,6 +15,10 @@ packages=(
     libxcb-cursor0 libqt6svg6
     # a locale with a decimal comma, so tests can prove the CLI ignores it
     locales
+    # the Debian package: icons rendered at build time, cpack's dependency
+    # computation, its checks, and what the package depends on at run time
+    librsvg2-bin dpkg-dev file lintian desktop-file-utils appstream libxml2-utils
+    man-db qt6-qpa-plugins pkexec
 )
 
 # Locales the tests switch to; generated once, then present.
