@@ -160,6 +160,10 @@ int main(int argc, char** argv)
     window.logView()->setSink(paneSink);
     log->info("DriveMirror {} started{}", DRIVEMIRROR_VERSION,
               ::geteuid() == 0 ? "" : "; without root only image files can be used");
+    QString noHotplug;
+    if (!devices.startMonitoring(&noHotplug))
+        log->warn("disks plugged in or removed are not seen until Refresh: {}",
+                  noHotplug.toStdString());
     devices.refresh();
     window.show();
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
@@ -55,6 +56,27 @@ struct MountEntry
     std::string point;
 };
 
+// mountinfo writes space, tab, newline and backslash in paths as octal
+// escapes ("/mnt/my\040disk").
+std::string unescapeMountPath(const std::string& s)
+{
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\\' && i + 3 < s.size() &&
+            std::isdigit(static_cast<unsigned char>(s[i + 1])) &&
+            std::isdigit(static_cast<unsigned char>(s[i + 2])) &&
+            std::isdigit(static_cast<unsigned char>(s[i + 3]))) {
+            out.push_back(
+                static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0')));
+            i += 3;
+        } else {
+            out.push_back(s[i]);
+        }
+    }
+    return out;
+}
+
 std::vector<MountEntry> readMounts()
 {
     std::vector<MountEntry> out;
@@ -66,7 +88,7 @@ std::vector<MountEntry> readMounts()
         f >> id >> parent >> mm >> root >> point;
         unsigned ma = 0, mi = 0;
         if (std::sscanf(mm.c_str(), "%u:%u", &ma, &mi) == 2)
-            out.push_back({makedev(ma, mi), point});
+            out.push_back({makedev(ma, mi), unescapeMountPath(point)});
     }
     return out;
 }
@@ -112,6 +134,21 @@ std::string busOf(udev_device* d, const std::string& name, const std::string& sy
     if (name.rfind("sd", 0) == 0)
         return "scsi";
     return "other";
+}
+
+std::vector<std::string> holdersOf(const std::string& syspath)
+{
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (const auto& h : fs::directory_iterator(syspath + "/holders", ec))
+        out.push_back(h.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+bool ownData(const DeviceInfo& info)
+{
+    return !info.partitionTable.empty() || !info.fsType.empty();
 }
 
 // Partition table and file system signatures, read from the device itself:
@@ -217,10 +254,8 @@ DeviceInfo describe(udev_device* d, const std::vector<MountEntry>& mounts,
         if (m.dev == info.devnum)
             info.mountPoints.push_back(m.point);
     info.swap = std::find(swaps.begin(), swaps.end(), info.devnum) != swaps.end();
-    std::error_code ec;
-    for (const auto& h : fs::directory_iterator(sys + "/holders", ec))
-        info.holders.push_back(h.path().filename().string());
-    info.holdsData = !info.partitionTable.empty() || !info.fsType.empty();
+    info.holders = holdersOf(sys);
+    info.holdsData = ownData(info);
     return info;
 }
 
@@ -249,6 +284,25 @@ void forEachBlockDevice(udev* u, F&& f)
         udev_device_unref(d);
     }
     udev_enumerate_unref(e);
+}
+
+// Disks in name order, each followed by its partitions; a disk holds data
+// when it or any of its partitions does.
+void arrange(std::vector<DeviceInfo>& devices)
+{
+    auto key = [](const DeviceInfo& i) {
+        return std::make_tuple(i.isPartition ? i.parent : i.name, i.isPartition ? 1 : 0,
+                               i.partitionNumber, i.name);
+    };
+    std::sort(devices.begin(), devices.end(),
+              [&](const DeviceInfo& a, const DeviceInfo& b) { return key(a) < key(b); });
+    for (auto& d : devices)
+        d.holdsData = ownData(d);
+    for (auto& disk : devices)
+        if (!disk.isPartition)
+            for (const auto& p : devices)
+                if (p.isPartition && p.parent == disk.name && p.holdsData)
+                    disk.holdsData = true;
 }
 
 } // namespace
@@ -295,20 +349,43 @@ std::vector<DeviceInfo> enumerateDevices(Logger log)
             out.push_back(std::move(info));
     });
     udev_unref(u);
-    // Disks first in name order, each followed by its partitions.
-    auto key = [](const DeviceInfo& i) {
-        return std::make_tuple(i.isPartition ? i.parent : i.name, i.isPartition ? 1 : 0,
-                               i.partitionNumber);
-    };
-    std::sort(out.begin(), out.end(),
-              [&](const DeviceInfo& a, const DeviceInfo& b) { return key(a) < key(b); });
-    // A disk holds data when any of its partitions does.
-    for (auto& disk : out)
-        if (!disk.isPartition)
-            for (const auto& p : out)
-                if (p.isPartition && p.parent == disk.name && p.holdsData)
-                    disk.holdsData = true;
+    arrange(out);
     return out;
+}
+
+void updateUsage(std::vector<DeviceInfo>& devices)
+{
+    const auto mounts = readMounts();
+    const auto swaps = readSwaps();
+    for (auto& info : devices) {
+        info.mountPoints.clear();
+        for (const auto& m : mounts)
+            if (m.dev == info.devnum)
+                info.mountPoints.push_back(m.point);
+        info.swap = std::find(swaps.begin(), swaps.end(), info.devnum) != swaps.end();
+        info.holders = holdersOf(info.syspath);
+    }
+}
+
+void applyDeviceEvents(std::vector<DeviceInfo>& devices, const std::vector<DeviceEvent>& events)
+{
+    for (const auto& ev : events) {
+        const std::string& name = ev.info.name;
+        if (ev.kind == DeviceEventKind::Removed) {
+            // A disk that goes takes its partitions with it.
+            std::erase_if(devices, [&](const DeviceInfo& d) {
+                return d.name == name || (d.isPartition && d.parent == name);
+            });
+            continue;
+        }
+        auto it = std::find_if(devices.begin(), devices.end(),
+                               [&](const DeviceInfo& d) { return d.name == name; });
+        if (it != devices.end())
+            *it = ev.info;
+        else
+            devices.push_back(ev.info);
+    }
+    arrange(devices);
 }
 
 Result<DeviceInfo> describeDevice(const std::string& path, Logger log)

@@ -81,6 +81,13 @@ std::vector<DeviceInfo> enumerateDevices(Logger log = {});
 /// One device by path (/dev/sdb, a /dev/disk/by-id link, ...).
 Result<DeviceInfo> describeDevice(const std::string& path, Logger log = {});
 
+/// Re-reads what uses each device (mount points, swap, holders) without
+/// probing the devices themselves: cheap enough for every mount change.
+void updateUsage(std::vector<DeviceInfo>& devices);
+/// Applies hotplug events to a list from enumerateDevices(), keeping its
+/// order and the "disk holds data when a partition does" rule.
+void applyDeviceEvents(std::vector<DeviceInfo>& devices, const std::vector<DeviceEvent>& events);
+
 /// Why @p target (with @p all, the machine's devices for the partition and
 /// holder checks) must not be overwritten, naming the rule; nullopt if it may.
 /// The same rules serve the CLI and the GUI.

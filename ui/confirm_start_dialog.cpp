@@ -5,13 +5,18 @@
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QIcon>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QStyle>
+#include <QTreeWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace ui {
 
@@ -83,19 +88,68 @@ ConfirmStartDialog::ConfirmStartDialog(const TargetDescription& target, QWidget*
             holds = signatureText(target.dataSignature);
         if (!target.partitions.isEmpty()) {
             const QString parts =
-                tr("partitions %1").arg(target.partitions.join(QStringLiteral(", ")));
+                target.partitionDetails.empty()
+                    ? tr("partitions %1").arg(target.partitions.join(QStringLiteral(", ")))
+                : target.partitionDetails.size() == 1
+                    ? tr("one partition, listed below")
+                    : tr("%1 partitions, listed below").arg(target.partitionDetails.size());
             holds = holds.isEmpty() ? parts : holds + QStringLiteral("; ") + parts;
         }
+        if (holds.isEmpty() && !target.fsType.isEmpty())
+            holds = tr("a %1 file system").arg(target.fsType);
         if (holds.isEmpty())
             holds = target.signatureReadable ? tr("no partition table or file system found")
                                              : tr("unknown (its first sectors could not be read)");
         addFact(tr("Holds:"), holds);
+        if (!target.fsLabel.isEmpty())
+            addFact(tr("Label:"), target.fsLabel);
     }
     addFact(tr("Source:"), tr("%1 (%2)").arg(target.sourcePath, Format::bytes(target.sourceSize)));
 
     auto* text = new QVBoxLayout;
     text->addWidget(headline);
     text->addLayout(facts);
+
+    if (!target.newFile && !target.partitionDetails.empty()) {
+        m_partitions = new QTreeWidget(this);
+        m_partitions->setObjectName(QStringLiteral("partitionList"));
+        m_partitions->setAccessibleName(tr("Partitions that will be overwritten"));
+        m_partitions->setRootIsDecorated(false);
+        m_partitions->setSelectionMode(QAbstractItemView::NoSelection);
+        m_partitions->setFocusPolicy(Qt::NoFocus);
+        m_partitions->setHeaderLabels(
+            {tr("Partition"), tr("Label"), tr("File system"), tr("Size"), tr("Mounted at")});
+        for (const PartitionDescription& p : target.partitionDetails) {
+            auto* item = new QTreeWidgetItem(m_partitions);
+            item->setText(0, p.name);
+            item->setText(1, p.label.isEmpty() ? QStringLiteral("–") : p.label);
+            item->setText(2, p.fsType.isEmpty() ? tr("none found") : p.fsType);
+            item->setText(3, Format::bytes(p.size));
+            item->setTextAlignment(3, Qt::AlignRight | Qt::AlignVCenter);
+            item->setText(4, p.mountPoints.isEmpty() ? QStringLiteral("–")
+                                                     : p.mountPoints.join(QStringLiteral(", ")));
+        }
+        // Wide enough for every column and tall enough for up to eight rows
+        // (then it scrolls), so nothing about a partition is hidden.
+        m_partitions->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+        int width = 2 * m_partitions->frameWidth();
+        for (int c = 0; c < m_partitions->columnCount(); ++c) {
+            m_partitions->resizeColumnToContents(c);
+            m_partitions->setColumnWidth(c, m_partitions->columnWidth(c) +
+                                                fontMetrics().averageCharWidth());
+            width += m_partitions->columnWidth(c);
+        }
+        const int count = static_cast<int>(target.partitionDetails.size());
+        const int rows = std::min(count, 8);
+        const int rowHeight = std::max(m_partitions->sizeHintForRow(0), fontMetrics().height() + 4);
+        if (count > rows)
+            width += m_partitions->verticalScrollBar()->sizeHint().width();
+        m_partitions->setMinimumWidth(width);
+        m_partitions->setFixedHeight(m_partitions->header()->sizeHint().height() +
+                                     rows * rowHeight + 2 * m_partitions->frameWidth() + 2);
+        text->addSpacing(4);
+        text->addWidget(m_partitions);
+    }
 
     if (target.requiresTypedName()) {
         auto* prompt = new QLabel(this);

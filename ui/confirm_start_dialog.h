@@ -1,20 +1,34 @@
 // ConfirmStartDialog: the last question before a target is overwritten.
 //
-// It names the target by model, size and path and says what it holds. For a
-// block device that holds partitions or data (or whose first sectors could
-// not be read) the user must type the device's name; Start stays disabled,
-// and accept() refuses, until the typed name matches exactly.
+// It names the target by model, size and path and says what it holds: the
+// signature in its first sectors, its own file system and label, and a table
+// of its partitions with their labels, file systems and sizes (from the
+// device catalog). For a block device that holds partitions or data (or
+// whose first sectors could not be read) the user must type the device's
+// name; Start stays disabled, and accept() refuses, until the typed name
+// matches exactly.
 #pragma once
 
 #include <QDialog>
 #include <QStringList>
 
 #include <cstdint>
+#include <vector>
 
 class QLineEdit;
 class QPushButton;
+class QTreeWidget;
 
 namespace ui {
+
+struct PartitionDescription
+{
+    QString name; ///< kernel name: "sdb1"
+    QString label;
+    QString fsType; ///< "ext4", "vfat", "swap", ... or empty
+    std::uint64_t size = 0;
+    QStringList mountPoints;
+};
 
 struct TargetDescription
 {
@@ -27,7 +41,12 @@ struct TargetDescription
     bool newFile = false;  ///< does not exist yet: created at start
     QString dataSignature; ///< engine text: "a GPT partition table", ...
     bool signatureReadable = true;
-    QStringList partitions;
+    QStringList partitions; ///< kernel names
+    /// The partitions as the catalog describes them (may be empty when the
+    /// catalog could not be read; partitions then still names them).
+    std::vector<PartitionDescription> partitionDetails;
+    QString fsType; ///< a file system on the device itself
+    QString fsLabel;
     QStringList mountPoints;
     QString sourcePath;
     std::uint64_t sourceSize = 0;
@@ -52,6 +71,8 @@ public:
     /// True when no name is required or the typed one matches.
     bool confirmed() const;
     QLineEdit* nameEdit() const { return m_name; }
+    /// The table of the target's partitions, or nullptr when it has none.
+    QTreeWidget* partitionList() const { return m_partitions; }
     QPushButton* startButton() const { return m_start; }
 
     /// The engine's description of what a disk holds, translated.
@@ -64,6 +85,7 @@ private:
     TargetDescription m_target;
     QLineEdit* m_name = nullptr;
     QPushButton* m_start = nullptr;
+    QTreeWidget* m_partitions = nullptr;
 };
 
 } // namespace ui

@@ -1,14 +1,18 @@
 #include "device_list_model.h"
 
-#include "block_devices.h"
 #include "error_text.h"
 #include "format.h"
 #include "job_setup.h"
+#include "safety.h"
+#include "units.h"
 
 #include <QFileInfo>
+#include <QFont>
 #include <QFutureWatcher>
+#include <QSocketNotifier>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,10 +23,13 @@ namespace ui {
 
 struct DeviceListModel::Update
 {
-    enum class Kind { Refresh, AddImages, Check };
+    enum class Kind { Devices, AddImages, Check };
     Kind kind = Kind::Check;
     QString source; ///< the source the refusals were computed for
     std::vector<DeviceEntry> entries;
+    /// Devices: the new catalog, and whether the monitor was drained.
+    std::vector<engine::DeviceInfo> catalog;
+    bool drained = false;
     QStringList removed; ///< image paths that no longer exist
     QStringList added;
     std::vector<std::pair<QString, engine::Error>> failures;
@@ -54,48 +61,95 @@ bool sameError(const std::optional<engine::Error>& a, const std::optional<engine
 
 // --- worker-side helpers: plain functions over values, no model access ---
 
-DeviceEntry fromBlockDevice(const engine::BlockDeviceInfo& d)
+DeviceEntry::Kind kindOf(const engine::DeviceInfo& d)
+{
+    // The catalog decides what a device is; this only picks the icon.
+    const std::string k = d.kind();
+    if (d.isPartition)
+        return DeviceEntry::Kind::Partition;
+    if (k == "loop")
+        return DeviceEntry::Kind::Loop;
+    if (k == "USB")
+        return DeviceEntry::Kind::Usb;
+    if (k == "SD card")
+        return DeviceEntry::Kind::Card;
+    if (k == "virtual")
+        return DeviceEntry::Kind::Virtual;
+    if (k == "SSD")
+        return DeviceEntry::Kind::Ssd;
+    return DeviceEntry::Kind::Disk;
+}
+
+// What a person recognises a disk by: "Samsung SSD 870 EVO"; a loop
+// device's file.
+QString modelText(const engine::DeviceInfo& d)
+{
+    if (!d.loopBackingFile.empty())
+        return fromStd(d.loopBackingFile);
+    QString model = fromStd(d.model).replace(u'_', u' ').trimmed();
+    const QString vendor = fromStd(d.vendor).replace(u'_', u' ').trimmed();
+    // "ATA" names the bus, not the maker.
+    if (!vendor.isEmpty() && vendor != QLatin1String("ATA") &&
+        !model.startsWith(vendor, Qt::CaseInsensitive))
+        model = model.isEmpty() ? vendor : vendor + u' ' + model;
+    return model;
+}
+
+DeviceEntry fromDevice(const engine::DeviceInfo& d, const std::vector<engine::DeviceInfo>& all)
 {
     DeviceEntry e;
-    e.path = fromStd(d.path);
+    e.path = fromStd(d.devnode);
     e.name = fromStd(d.name);
-    e.model = fromStd(d.model);
+    e.model = modelText(d);
     e.serial = fromStd(d.serial);
     e.parent = fromStd(d.parent);
     e.size = d.size;
+    e.kind = kindOf(d);
     e.readOnly = d.readOnly;
     e.blockDevice = true;
     e.mountPoints = fromStd(d.mountPoints);
     e.holders = fromStd(d.holders);
-    e.partitions = fromStd(d.partitions);
-    switch (d.kind) {
-    case engine::BlockDeviceInfo::Kind::Disk:
-        e.kind = DeviceEntry::Kind::Disk;
-        break;
-    case engine::BlockDeviceInfo::Kind::Partition:
-        e.kind = DeviceEntry::Kind::Partition;
-        break;
-    case engine::BlockDeviceInfo::Kind::Usb:
-        e.kind = DeviceEntry::Kind::Usb;
-        break;
-    case engine::BlockDeviceInfo::Kind::Loop:
-        e.kind = DeviceEntry::Kind::Loop;
-        break;
-    }
+    e.swap = d.swap;
+    e.stableId = fromStd(d.stableId());
+    e.bus = fromStd(d.bus);
+    e.fsType = fromStd(d.fsType);
+    e.fsLabel = fromStd(d.fsLabel);
+    e.partitionTable = fromStd(d.partitionTable);
+    e.loopBackingFile = fromStd(d.loopBackingFile);
+    e.partitionNumber = d.partitionNumber;
+    e.holdsData = d.holdsData;
+    e.removable = d.removable;
+    if (!d.isPartition)
+        for (const auto& p : all)
+            if (p.isPartition && p.parent == d.name) {
+                e.partitions.append(fromStd(p.name));
+                e.partitionMounts.append(fromStd(p.mountPoints));
+            }
     return e;
 }
 
-std::vector<DeviceEntry> listDevices()
+std::vector<DeviceEntry> entriesOf(const std::vector<engine::DeviceInfo>& catalog)
 {
     std::vector<DeviceEntry> out;
-    for (const auto& d : engine::listBlockDevices())
-        out.push_back(fromBlockDevice(d));
+    out.reserve(catalog.size());
+    for (const auto& d : catalog)
+        out.push_back(fromDevice(d, catalog));
     return out;
 }
 
+const engine::DeviceInfo* findDevice(const std::vector<engine::DeviceInfo>& catalog, dev_t devnum)
+{
+    for (const auto& d : catalog)
+        if (d.devnum == devnum)
+            return &d;
+    return nullptr;
+}
+
 // Probes one path chosen by the user: an image file, a path for a new one,
-// or a device node (which becomes a device row).
-engine::Result<DeviceEntry> probe(const QString& path, bool allowNew)
+// or a device node (which becomes a device row). @p catalog is filled on
+// first need.
+engine::Result<DeviceEntry> probe(const QString& path, bool allowNew,
+                                  std::vector<engine::DeviceInfo>& catalog, bool& enumerated)
 {
     const std::string p = path.toStdString();
     struct stat st
@@ -114,14 +168,13 @@ engine::Result<DeviceEntry> probe(const QString& path, bool allowNew)
         return engine::systemError(err, p);
     }
     if (S_ISBLK(st.st_mode)) {
-        for (const auto& d : engine::listBlockDevices()) {
-            struct stat ds
-            {
-            };
-            if (::stat(d.path.c_str(), &ds) == 0 && ds.st_rdev == st.st_rdev)
-                return fromBlockDevice(d);
+        if (!enumerated) {
+            catalog = engine::enumerateDevices();
+            enumerated = true;
         }
-        return engine::Error{ENODEV, p + ": not listed in /sys/block"};
+        if (const engine::DeviceInfo* d = findDevice(catalog, st.st_rdev))
+            return fromDevice(*d, catalog);
+        return engine::Error{ENODEV, p + ": not in the list of block devices (empty or detached)"};
     }
     if (!S_ISREG(st.st_mode))
         return engine::Error{EINVAL, p + ": not a regular file or block device"};
@@ -134,28 +187,139 @@ engine::Result<DeviceEntry> probe(const QString& path, bool allowNew)
     return e;
 }
 
-void check(DeviceEntry& e, const QString& source)
+// What every row is checked against: the chosen source and the catalog.
+struct CheckContext
+{
+    std::string source;
+    std::optional<std::uint64_t> sourceSize;
+    const std::vector<engine::DeviceInfo>* catalog = nullptr;
+    bool canOpenDevices = false;
+};
+
+CheckContext contextFor(const QString& source, const std::vector<engine::DeviceInfo>& catalog,
+                        bool canOpenDevices)
+{
+    CheckContext c;
+    c.source = source.toStdString();
+    c.catalog = &catalog;
+    c.canOpenDevices = canOpenDevices;
+    if (!c.source.empty())
+        if (auto size = engine::storageSize(c.source))
+            c.sourceSize = *size;
+    return c;
+}
+
+engine::Error needsRoot(const std::string& path)
+{
+    return engine::Error{EPERM, "needs root: " + path +
+                                    " is a block device, and only an administrator may read or "
+                                    "write disks (rule: needs root)"};
+}
+
+// The rules of engine::checkTargetCandidate for a block device, against the
+// catalog this update already read instead of a new enumeration per row.
+std::optional<engine::Error> blockTargetRefusal(const std::string& path, const CheckContext& c)
+{
+    struct stat st
+    {
+    };
+    if (::stat(path.c_str(), &st) != 0)
+        return engine::systemError(errno, path);
+    const engine::DeviceInfo* info = findDevice(*c.catalog, st.st_rdev);
+    if (!info) {
+        if (auto r = engine::checkTargetCandidate(c.source, path); !r)
+            return r.error();
+        return std::nullopt;
+    }
+    if (!c.source.empty())
+        if (auto r = engine::checkDistinct(c.source, path); !r)
+            return r.error();
+    if (auto why = engine::targetRefusal(*info, *c.catalog))
+        return engine::Error{EBUSY, "refusing " + *why};
+    if (::access(path.c_str(), W_OK) != 0) {
+        const int err = errno;
+        return engine::Error{err, "cannot write " + path + ": " + engine::errnoText(err) +
+                                      " (rule: needs root)"};
+    }
+    if (c.sourceSize && info->size < *c.sourceSize)
+        return engine::Error{ENOSPC,
+                             "refusing target " + path + " (" + engine::formatBytes(info->size) +
+                                 "): it is smaller than the source (" +
+                                 engine::formatBytes(*c.sourceSize) + ") (rule: target too small)"};
+    return std::nullopt;
+}
+
+void check(DeviceEntry& e, const CheckContext& c)
 {
     const std::string path = e.path.toStdString();
     e.sourceRefusal.reset();
     e.targetRefusal.reset();
     if (e.newImage)
         e.sourceRefusal = engine::Error{ENOENT, path + " does not exist yet"};
+    else if (e.blockDevice && !c.canOpenDevices)
+        e.sourceRefusal = needsRoot(path);
     else if (auto r = engine::checkSourceCandidate(path); !r)
         e.sourceRefusal = r.error();
-    if (!source.isEmpty() && source == e.path)
+
+    if (!c.source.empty() && c.source == path)
         e.targetRefusal =
             engine::Error{EINVAL, "refusing: " + path + " is the source (rule: source is target)"};
-    else if (auto r = engine::checkTargetCandidate(source.toStdString(), path); !r)
+    else if (e.blockDevice && !c.canOpenDevices)
+        e.targetRefusal = needsRoot(path);
+    else if (e.blockDevice)
+        e.targetRefusal = blockTargetRefusal(path, c);
+    else if (auto r = engine::checkTargetCandidate(c.source, path); !r)
         e.targetRefusal = r.error();
+}
+
+QString quoted(const QString& s)
+{
+    return DeviceListModel::tr("“%1”").arg(s);
+}
+
+// "ext4 “data”", "GPT", or empty.
+QString contentText(const DeviceEntry& e)
+{
+    QString fs = e.fsType;
+    if (!e.fsLabel.isEmpty())
+        fs = fs.isEmpty() ? quoted(e.fsLabel) : fs + u' ' + quoted(e.fsLabel);
+    if (!e.partitionTable.isEmpty()) {
+        const QString table = e.partitionTable == QLatin1String("dos") ? DeviceListModel::tr("MBR")
+                                                                       : e.partitionTable.toUpper();
+        fs = fs.isEmpty() ? table : table + QStringLiteral(", ") + fs;
+    }
+    return fs;
 }
 
 } // namespace
 
+bool DeviceEntry::operator==(const DeviceEntry& o) const
+{
+    return path == o.path && name == o.name && model == o.model && serial == o.serial &&
+           parent == o.parent && size == o.size && kind == o.kind && readOnly == o.readOnly &&
+           blockDevice == o.blockDevice && newImage == o.newImage && mountPoints == o.mountPoints &&
+           partitionMounts == o.partitionMounts && holders == o.holders &&
+           partitions == o.partitions && swap == o.swap && stableId == o.stableId && bus == o.bus &&
+           fsType == o.fsType && fsLabel == o.fsLabel && partitionTable == o.partitionTable &&
+           loopBackingFile == o.loopBackingFile && partitionNumber == o.partitionNumber &&
+           holdsData == o.holdsData && removable == o.removable &&
+           sameError(sourceRefusal, o.sourceRefusal) && sameError(targetRefusal, o.targetRefusal);
+}
+
 // --- model ---------------------------------------------------------------
 
-DeviceListModel::DeviceListModel(QObject* parent) : QAbstractTableModel(parent)
+DeviceListModel::DeviceListModel(QObject* parent)
+    : QAbstractTableModel(parent), m_canOpenDevices(::geteuid() == 0)
 {
+}
+
+DeviceListModel::~DeviceListModel()
+{
+    // A worker may still hold the monitor; it is freed with the last copy.
+    delete m_monitorNotifier;
+    delete m_mountNotifier;
+    if (m_mountFd >= 0)
+        ::close(m_mountFd);
 }
 
 int DeviceListModel::rowCount(const QModelIndex& parent) const
@@ -173,10 +337,16 @@ QString DeviceListModel::kindText(const DeviceEntry& e)
     switch (e.kind) {
     case DeviceEntry::Kind::Disk:
         return tr("Disk");
+    case DeviceEntry::Kind::Ssd:
+        return tr("SSD");
     case DeviceEntry::Kind::Partition:
         return tr("Partition");
     case DeviceEntry::Kind::Usb:
         return tr("USB");
+    case DeviceEntry::Kind::Card:
+        return tr("SD card");
+    case DeviceEntry::Kind::Virtual:
+        return tr("Virtual");
     case DeviceEntry::Kind::Loop:
         return tr("Loop");
     case DeviceEntry::Kind::Image:
@@ -192,23 +362,36 @@ QString DeviceListModel::mountText(const DeviceEntry& e)
             return tr("Mounted at %1").arg(e.mountPoints.front());
         return tr("Mounted at %1 (+%2)").arg(e.mountPoints.front()).arg(e.mountPoints.size() - 1);
     }
+    if (!e.partitionMounts.isEmpty()) {
+        if (e.partitionMounts.size() == 1)
+            return tr("Partition mounted at %1").arg(e.partitionMounts.front());
+        return tr("Partitions mounted at %1 (+%2)")
+            .arg(e.partitionMounts.front())
+            .arg(e.partitionMounts.size() - 1);
+    }
+    if (e.swap)
+        return tr("In use as swap");
     if (!e.holders.isEmpty())
         return tr("In use by %1").arg(e.holders.join(QStringLiteral(", ")));
     if (e.newImage)
         return tr("Created at start");
     if (!e.blockDevice)
         return tr("File");
-    return tr("Not mounted");
+    const QString content = contentText(e);
+    return content.isEmpty() ? tr("Not mounted") : tr("Not mounted · %1").arg(content);
 }
 
 QIcon DeviceListModel::kindIcon(DeviceEntry::Kind kind)
 {
     switch (kind) {
     case DeviceEntry::Kind::Disk:
+    case DeviceEntry::Kind::Ssd:
+    case DeviceEntry::Kind::Virtual:
         return QIcon(QStringLiteral(":/icons/disk.svg"));
     case DeviceEntry::Kind::Partition:
         return QIcon(QStringLiteral(":/icons/partition.svg"));
     case DeviceEntry::Kind::Usb:
+    case DeviceEntry::Kind::Card:
         return QIcon(QStringLiteral(":/icons/usb.svg"));
     case DeviceEntry::Kind::Loop:
         return QIcon(QStringLiteral(":/icons/loop.svg"));
@@ -261,20 +444,29 @@ QVariant DeviceListModel::data(const QModelIndex& index, int role) const
             return cachedIcon(e.kind);
         return {};
     case Qt::ToolTipRole: {
-        QString tip = e.path;
+        QStringList tip{e.path};
         if (!e.model.isEmpty())
-            tip += u'\n' + e.model;
+            tip << e.model;
         if (!e.serial.isEmpty())
-            tip += u'\n' + tr("Serial: %1").arg(e.serial);
+            tip << tr("Serial: %1").arg(e.serial);
         if (!e.newImage)
-            tip += u'\n' + tr("%1 (%2 bytes)").arg(Format::bytes(size)).arg(size);
+            tip << tr("%1 (%2 bytes)").arg(Format::bytes(size)).arg(size);
+        if (e.blockDevice) {
+            tip << tr("Kind: %1").arg(kindText(e));
+            if (const QString content = contentText(e); !content.isEmpty())
+                tip << tr("Holds: %1").arg(content);
+        }
         if (!e.partitions.isEmpty())
-            tip += u'\n' + tr("Partitions: %1").arg(e.partitions.join(QStringLiteral(", ")));
-        if (!e.mountPoints.isEmpty())
-            tip += u'\n' + tr("Mounted at: %1").arg(e.mountPoints.join(QStringLiteral(", ")));
+            tip << tr("Partitions: %1").arg(e.partitions.join(QStringLiteral(", ")));
+        if (!e.allMountPoints().isEmpty())
+            tip << tr("Mounted at: %1").arg(e.allMountPoints().join(QStringLiteral(", ")));
+        if (!e.holders.isEmpty())
+            tip << tr("Held by: %1").arg(e.holders.join(QStringLiteral(", ")));
         if (e.readOnly)
-            tip += u'\n' + tr("Read-only");
-        return tip;
+            tip << tr("Read-only");
+        if (!e.stableId.isEmpty())
+            tip << tr("Identity: %1").arg(e.stableId);
+        return tip.join(u'\n');
     }
     case Qt::TextAlignmentRole:
         if (index.column() == SizeColumn)
@@ -294,6 +486,16 @@ QVariant DeviceListModel::data(const QModelIndex& index, int role) const
         return e.sourceRefusal ? ErrorText::brief(*e.sourceRefusal) : QString();
     case TargetRefusalRole:
         return e.targetRefusal ? ErrorText::brief(*e.targetRefusal) : QString();
+    case SourceRefusalDetailsRole:
+        return e.sourceRefusal ? fromStd(e.sourceRefusal->message) : QString();
+    case TargetRefusalDetailsRole:
+        return e.targetRefusal ? fromStd(e.targetRefusal->message) : QString();
+    case StableIdRole:
+        return e.stableId;
+    case LiveRole:
+        return e.live();
+    case MountPointsRole:
+        return e.allMountPoints();
     }
     return {};
 }
@@ -333,6 +535,15 @@ int DeviceListModel::rowOf(const QString& path) const
     return -1;
 }
 
+std::vector<const DeviceEntry*> DeviceListModel::partitionsOf(const QString& name) const
+{
+    std::vector<const DeviceEntry*> out;
+    for (const auto& e : m_rows)
+        if (e.blockDevice && !e.parent.isEmpty() && e.parent == name)
+            out.push_back(&e);
+    return out;
+}
+
 void DeviceListModel::run(std::function<Update()> work)
 {
     ++m_pending;
@@ -349,47 +560,122 @@ void DeviceListModel::run(std::function<Update()> work)
 
 void DeviceListModel::refresh()
 {
-    std::vector<std::pair<QString, bool>> images;
-    for (const auto& e : m_rows)
-        if (!e.blockDevice)
+    scheduleDeviceWork(RefreshAll);
+}
+
+bool DeviceListModel::startMonitoring(QString* whyNot)
+{
+    if (m_monitorNotifier)
+        return true;
+    auto monitor = engine::DeviceMonitor::create();
+    if (!monitor) {
+        if (whyNot)
+            *whyNot = fromStd(monitor.error().message);
+        return false;
+    }
+    m_monitor = std::shared_ptr<engine::DeviceMonitor>(std::move(*monitor));
+    m_monitorNotifier = new QSocketNotifier(m_monitor->fd(), QSocketNotifier::Read, this);
+    connect(m_monitorNotifier, &QSocketNotifier::activated, this, [this] {
+        // The worker reads the events; until it is done the socket stays
+        // readable, so stop listening instead of waking up again and again.
+        m_monitorNotifier->setEnabled(false);
+        scheduleDeviceWork(DrainEvents);
+    });
+    // Mounting and unmounting send no device event; mountinfo signals them
+    // with POLLPRI.
+    m_mountFd = ::open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+    if (m_mountFd >= 0) {
+        m_mountNotifier = new QSocketNotifier(m_mountFd, QSocketNotifier::Exception, this);
+        connect(m_mountNotifier, &QSocketNotifier::activated, this,
+                [this] { scheduleDeviceWork(ReadUsage); });
+    }
+    return true;
+}
+
+void DeviceListModel::scheduleDeviceWork(int what)
+{
+    m_deviceWorkWanted |= what;
+    if (!m_deviceWorkRunning)
+        startDeviceWork();
+}
+
+void DeviceListModel::startDeviceWork()
+{
+    const int what = std::exchange(m_deviceWorkWanted, 0);
+    if (what == 0)
+        return;
+    m_deviceWorkRunning = true;
+    std::vector<std::pair<QString, bool>> images; // re-probed on refresh
+    std::vector<DeviceEntry> imageRows;           // re-checked otherwise
+    for (const auto& e : m_rows) {
+        if (e.blockDevice)
+            continue;
+        if (what & RefreshAll)
             images.emplace_back(e.path, e.newImage);
-    const QString source = m_source;
-    run([images, source] {
+        else
+            imageRows.push_back(e);
+    }
+    std::shared_ptr<engine::DeviceMonitor> monitor;
+    if (what & DrainEvents)
+        monitor = m_monitor;
+    run([what, monitor, catalog = m_catalog, images = std::move(images),
+         imageRows = std::move(imageRows), source = m_source,
+         canOpen = m_canOpenDevices]() mutable {
         Update u;
-        u.kind = Update::Kind::Refresh;
+        u.kind = Update::Kind::Devices;
         u.source = source;
-        u.entries = listDevices();
+        u.drained = monitor != nullptr;
+        std::vector<engine::DeviceEvent> events;
+        if (monitor)
+            events = monitor->drain();
+        if (what & RefreshAll) {
+            catalog = engine::enumerateDevices();
+        } else {
+            engine::applyDeviceEvents(catalog, events);
+            engine::updateUsage(catalog);
+        }
+        u.entries = entriesOf(catalog);
+        bool enumerated = true;
         for (const auto& [path, isNew] : images) {
-            auto e = probe(path, isNew);
+            auto e = probe(path, isNew, catalog, enumerated);
             if (e)
                 u.entries.push_back(std::move(*e));
             else
                 u.removed.append(path);
         }
+        for (auto& e : imageRows)
+            u.entries.push_back(std::move(e));
+        const CheckContext context = contextFor(source, catalog, canOpen);
         for (auto& e : u.entries)
-            check(e, source);
+            check(e, context);
+        u.catalog = std::move(catalog);
         return u;
     });
 }
 
 void DeviceListModel::addImages(const QStringList& paths, bool asNewTarget)
 {
-    const QString source = m_source;
-    run([paths, asNewTarget, source] {
+    run([paths, asNewTarget, source = m_source, catalog = m_catalog,
+         canOpen = m_canOpenDevices]() mutable {
         Update u;
         u.kind = Update::Kind::AddImages;
         u.source = source;
+        bool enumerated = false;
+        std::vector<DeviceEntry> entries;
         for (const QString& path : paths) {
             const QString absolute = QFileInfo(path).absoluteFilePath();
-            auto e = probe(absolute, asNewTarget);
+            auto e = probe(absolute, asNewTarget, catalog, enumerated);
             if (!e) {
                 u.failures.emplace_back(absolute, e.error());
                 continue;
             }
-            check(*e, source);
             u.added.append(e->path);
-            u.entries.push_back(std::move(*e));
+            entries.push_back(std::move(*e));
         }
+        const CheckContext context = contextFor(source, catalog, canOpen);
+        for (auto& e : entries)
+            check(e, context);
+        u.entries = std::move(entries);
         return u;
     });
 }
@@ -404,15 +690,30 @@ void DeviceListModel::setSource(const QString& path)
         if (m_rows[i].newImage)
             Q_EMIT dataChanged(index(static_cast<int>(i), SizeColumn),
                                index(static_cast<int>(i), SizeColumn));
-    std::vector<DeviceEntry> rows = m_rows;
+    recheck();
+}
+
+void DeviceListModel::setCanOpenDevices(bool can)
+{
+    if (can == m_canOpenDevices)
+        return;
+    m_canOpenDevices = can;
+    Q_EMIT canOpenDevicesChanged(can);
+    recheck();
+}
+
+void DeviceListModel::recheck()
+{
     const quint64 generation = ++m_checkGeneration;
-    run([rows = std::move(rows), path, generation]() mutable {
+    run([rows = m_rows, catalog = m_catalog, path = m_source, generation,
+         canOpen = m_canOpenDevices]() mutable {
         Update u;
         u.kind = Update::Kind::Check;
         u.source = path;
         u.generation = generation;
+        const CheckContext context = contextFor(path, catalog, canOpen);
         for (auto& e : rows)
-            check(e, path);
+            check(e, context);
         u.entries = std::move(rows);
         return u;
     });
@@ -421,8 +722,8 @@ void DeviceListModel::setSource(const QString& path)
 void DeviceListModel::setRow(int row, DeviceEntry entry)
 {
     auto& slot = m_rows[static_cast<std::size_t>(row)];
-    // A row checked against another source keeps its current verdicts until
-    // the check for the current source arrives.
+    if (slot == entry)
+        return;
     slot = std::move(entry);
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
 }
@@ -433,8 +734,9 @@ void DeviceListModel::apply(Update u)
         Q_EMIT probeFailed(path, error);
 
     const bool current = u.source == m_source;
-    // Verdicts computed for another source are stale: keep the row's.
-    if (!current) {
+    // Verdicts computed for another source are stale: keep the row's until
+    // the check for the current source arrives.
+    if (!current && u.kind != Update::Kind::Check) {
         for (auto& e : u.entries)
             if (const DeviceEntry* old = entry(e.path)) {
                 e.sourceRefusal = old->sourceRefusal;
@@ -463,8 +765,11 @@ void DeviceListModel::apply(Update u)
         merge(std::move(u.entries), false);
         if (!u.added.isEmpty())
             Q_EMIT imagesAdded(u.added);
+        if (!current)
+            recheck();
         return;
-    case Update::Kind::Refresh:
+    case Update::Kind::Devices:
+        m_catalog = std::move(u.catalog);
         for (const QString& path : u.removed) {
             const int row = rowOf(path);
             if (row < 0)
@@ -474,13 +779,20 @@ void DeviceListModel::apply(Update u)
             endRemoveRows();
         }
         merge(std::move(u.entries), true);
+        m_deviceWorkRunning = false;
+        if (u.drained && m_monitorNotifier)
+            m_monitorNotifier->setEnabled(true);
+        if (!current)
+            recheck();
+        if (m_deviceWorkWanted)
+            startDeviceWork();
         return;
     }
 }
 
 // Devices first, in the order listed; images after them, in the order added.
 // With @p replaceDevices the device entries are the complete list: device
-// rows not in it are removed.
+// rows not in it are removed. Rows whose content did not change emit nothing.
 void DeviceListModel::merge(std::vector<DeviceEntry> entries, bool replaceDevices)
 {
     if (replaceDevices) {
@@ -561,16 +873,41 @@ Qt::ItemFlags DeviceFilterModel::flags(const QModelIndex& index) const
 
 QVariant DeviceFilterModel::data(const QModelIndex& index, int role) const
 {
-    if (role == Qt::ToolTipRole && index.isValid()) {
-        const QString why = refusal(index);
-        const QString tip = QSortFilterProxyModel::data(index, role).toString();
-        if (!why.isEmpty())
-            return m_purpose == Purpose::Source
-                       ? tr("Cannot be the source:\n%1\n\n%2").arg(why, tip)
-                       : tr("Cannot be the target:\n%1\n\n%2").arg(why, tip);
+    const auto base = [&](int r) { return QSortFilterProxyModel::data(index, r); };
+    if (!index.isValid() ||
+        (role != Qt::ToolTipRole && role != Qt::DisplayRole && role != Qt::FontRole))
+        return base(role);
+    const bool source = m_purpose == Purpose::Source;
+    const QString why =
+        base(source ? DeviceListModel::SourceRefusalRole : DeviceListModel::TargetRefusalRole)
+            .toString();
+    const bool live = source && why.isEmpty() && base(DeviceListModel::LiveRole).toBool();
+    if (role == Qt::ToolTipRole) {
+        const QString tip = base(role).toString();
+        if (!why.isEmpty()) {
+            const QString details = base(source ? DeviceListModel::SourceRefusalDetailsRole
+                                                : DeviceListModel::TargetRefusalDetailsRole)
+                                        .toString();
+            return (source ? tr("Cannot be the source: %1\n(%2)\n\n%3")
+                           : tr("Cannot be the target: %1\n(%2)\n\n%3"))
+                .arg(why, details, tip);
+        }
+        if (live)
+            return tr("Live source: while it is mirrored, writes to it are tracked; Complete "
+                      "freezes %1 for a moment for the final copy.\n\n%2")
+                .arg(base(DeviceListModel::MountPointsRole)
+                         .toStringList()
+                         .join(QStringLiteral(", ")),
+                     tip);
         return tip;
     }
-    return QSortFilterProxyModel::data(index, role);
+    if (!live || index.column() != DeviceListModel::MountColumn)
+        return base(role);
+    if (role == Qt::DisplayRole)
+        return tr("Live · %1").arg(base(role).toString());
+    QFont font = base(role).value<QFont>();
+    font.setBold(true);
+    return font;
 }
 
 bool DeviceFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const

@@ -1,13 +1,23 @@
 // DeviceListModel: the disks, partitions and image files a job can use.
 //
 // One keyed table (key: the path) shared by the source and the target list,
-// each of which looks at it through a DeviceFilterModel. Rows are merged by
-// key on every refresh, so selection and scroll position survive. All I/O
-// (the /sys/block walk, probing image files, the safety checks that decide
-// whether a row may be a target) runs on the thread pool; the model only
-// applies results on the UI thread.
+// each of which looks at it through a DeviceFilterModel. The block devices
+// come from the engine's device catalog (libudev, sysfs, blkid) and follow
+// the machine live:
+//
+//   DeviceMonitor::fd() --QSocketNotifier--> drain() on a worker
+//       --> applyDeviceEvents() on a copy of the catalog --> per-row
+//           insert / remove / dataChanged on the UI thread
+//   /proc/self/mountinfo --QSocketNotifier (POLLPRI)--> updateUsage() on a
+//       worker --> mount state and refusals per row
+//
+// Rows are merged by key, so selection and scroll position survive every
+// update. All I/O (enumeration, probing, hotplug draining, image probing,
+// the safety checks that decide whether a row may be a source or a target)
+// runs on the thread pool; the model only applies results on the UI thread.
 #pragma once
 
+#include "device_catalog.h"
 #include "result.h"
 
 #include <QAbstractTableModel>
@@ -17,14 +27,18 @@
 #include <QStringList>
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <vector>
+
+class QSocketNotifier;
 
 namespace ui {
 
 struct DeviceEntry
 {
-    enum class Kind { Disk, Partition, Usb, Loop, Image };
+    enum class Kind { Disk, Ssd, Partition, Usb, Card, Virtual, Loop, Image };
 
     QString path; ///< the key
     QString name;
@@ -38,11 +52,32 @@ struct DeviceEntry
     /// An image file that does not exist yet: created at start as a sparse
     /// file of the source's size. Offered as a target only.
     bool newImage = false;
-    QStringList mountPoints;
+    QStringList mountPoints;     ///< of the device itself
+    QStringList partitionMounts; ///< disks: mount points of their partitions
     QStringList holders;
-    QStringList partitions;
+    QStringList partitions; ///< disks: kernel names of their partitions
+    bool swap = false;
+
+    // From the device catalog (block devices only).
+    QString stableId; ///< engine::DeviceInfo::stableId()
+    QString bus;
+    QString fsType;
+    QString fsLabel;
+    QString partitionTable;
+    QString loopBackingFile;
+    unsigned partitionNumber = 0;
+    bool holdsData = false;
+    bool removable = false;
+
     std::optional<engine::Error> sourceRefusal; ///< why it cannot be a source
     std::optional<engine::Error> targetRefusal; ///< why it cannot be the current source's target
+
+    /// Every file system mounted from it (itself, then its partitions).
+    QStringList allMountPoints() const { return mountPoints + partitionMounts; }
+    /// A mounted block device: as a source it is live (writes are tracked,
+    /// Complete freezes its file systems).
+    bool live() const { return blockDevice && !allMountPoints().isEmpty(); }
+    bool operator==(const DeviceEntry& other) const;
 };
 
 class DeviceListModel : public QAbstractTableModel
@@ -57,11 +92,17 @@ public:
         KindRole, ///< DeviceEntry::Kind as int
         NewImageRole,
         BlockDeviceRole,
-        SourceRefusalRole, ///< translated reason, empty when usable as source
-        TargetRefusalRole, ///< translated reason, empty when usable as target
+        SourceRefusalRole,        ///< translated reason, empty when usable as source
+        TargetRefusalRole,        ///< translated reason, empty when usable as target
+        SourceRefusalDetailsRole, ///< the engine's message, naming the rule
+        TargetRefusalDetailsRole,
+        StableIdRole,
+        LiveRole,        ///< a mounted block device
+        MountPointsRole, ///< QStringList, allMountPoints()
     };
 
     explicit DeviceListModel(QObject* parent = nullptr);
+    ~DeviceListModel() override;
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -71,6 +112,11 @@ public:
 
     /// Re-reads the block devices and re-probes the image files (async).
     void refresh();
+    /// Follows hotplug events and mount changes from now on. False (with
+    /// the reason) when the kernel's device events cannot be received; the
+    /// list then changes only on refresh().
+    bool startMonitoring(QString* whyNot = nullptr);
+    bool isMonitoring() const { return m_monitorNotifier != nullptr; }
     /// Probes @p paths and adds them (async); with @p asNewTarget a missing
     /// path becomes a new image file to create. Emits imagesAdded.
     void addImages(const QStringList& paths, bool asNewTarget = false);
@@ -78,9 +124,19 @@ public:
     void setSource(const QString& path);
     QString source() const { return m_source; }
 
+    /// Whether this process may open block devices (root). Without it every
+    /// device row is refused for both purposes, saying so. Defaults to the
+    /// effective user id; tests set it.
+    void setCanOpenDevices(bool can);
+    bool canOpenDevices() const { return m_canOpenDevices; }
+
     const DeviceEntry* entry(const QString& path) const;
     int rowOf(const QString& path) const;
-    /// True while no refresh, probe or check is pending.
+    /// The rows of the partitions of disk @p name, in order.
+    std::vector<const DeviceEntry*> partitionsOf(const QString& name) const;
+    /// The catalog the device rows were built from.
+    const std::vector<engine::DeviceInfo>& catalog() const { return m_catalog; }
+    /// True while no refresh, probe, hotplug update or check is pending.
     bool isIdle() const { return m_pending == 0; }
 
     static QString kindText(const DeviceEntry& e);
@@ -91,28 +147,45 @@ Q_SIGNALS:
     /// Images were probed and are in the model (or were already).
     void imagesAdded(const QStringList& paths);
     void probeFailed(const QString& path, const engine::Error& error);
-    /// A refresh, probe or check finished and the model is up to date.
+    /// A refresh, probe, hotplug update or check finished and the model is
+    /// up to date.
     void idle();
+    void canOpenDevicesChanged(bool can);
 
 private:
     struct Update;
+    enum DeviceWork { RefreshAll = 1, DrainEvents = 2, ReadUsage = 4 };
     void run(std::function<Update()> work);
     void apply(Update update);
+    void scheduleDeviceWork(int what);
+    void startDeviceWork();
+    void recheck();
     void merge(std::vector<DeviceEntry> entries, bool replaceDevices);
     void setRow(int row, DeviceEntry entry);
     std::uint64_t sourceSize() const;
     const QIcon& cachedIcon(DeviceEntry::Kind kind) const;
 
     std::vector<DeviceEntry> m_rows;
+    std::vector<engine::DeviceInfo> m_catalog;
     QString m_source;
+    bool m_canOpenDevices = false;
     quint64 m_checkGeneration = 0;
     int m_pending = 0;
     mutable QHash<int, QIcon> m_icons;
+
+    // Device work (refresh, hotplug, mount changes) runs one at a time, so
+    // each starts from the catalog the previous one produced.
+    std::shared_ptr<engine::DeviceMonitor> m_monitor;
+    QSocketNotifier* m_monitorNotifier = nullptr;
+    QSocketNotifier* m_mountNotifier = nullptr;
+    int m_mountFd = -1;
+    int m_deviceWorkWanted = 0;
+    bool m_deviceWorkRunning = false;
 };
 
 /// One list's view of the devices: the source list hides images that do
-/// not exist yet; both grey out rows the rules refuse for their purpose and
-/// say why in the tooltip.
+/// not exist yet and marks mounted block devices as live; both grey out rows
+/// the rules refuse for their purpose and say why in the tooltip.
 class DeviceFilterModel : public QSortFilterProxyModel
 {
     Q_OBJECT

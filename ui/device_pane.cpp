@@ -32,7 +32,8 @@ QStringList localFiles(const QMimeData* mime)
 DevicePane::DevicePane(DeviceFilterModel::Purpose purpose, DeviceListModel* model, QWidget* parent)
     : QWidget(parent), m_purpose(purpose), m_model(model),
       m_filter(new DeviceFilterModel(purpose, this)), m_title(new QLabel(this)),
-      m_view(new QTableView(this)), m_add(new QPushButton(tr("Add Image…"), this)),
+      m_note(new QLabel(this)), m_view(new QTableView(this)),
+      m_add(new QPushButton(tr("Add Image…"), this)),
       m_refresh(new QPushButton(tr("Refresh"), this))
 {
     const bool source = purpose == DeviceFilterModel::Purpose::Source;
@@ -80,6 +81,11 @@ DevicePane::DevicePane(DeviceFilterModel::Purpose purpose, DeviceListModel* mode
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_title);
     layout->addWidget(m_view, 1);
+    m_note->setObjectName(QStringLiteral("note"));
+    m_note->setWordWrap(true);
+    m_note->setTextFormat(Qt::RichText);
+    m_note->hide();
+    layout->addWidget(m_note);
     layout->addLayout(buttons);
 
     setAcceptDrops(true);
@@ -134,6 +140,19 @@ void DevicePane::setLocked(bool locked)
     if (m_new)
         m_new->setEnabled(!locked);
     setAcceptDrops(!locked);
+}
+
+void DevicePane::setNote(const QString& text)
+{
+    if (m_note->text() == text)
+        return;
+    m_note->setText(text);
+    m_note->setVisible(!text.isEmpty());
+}
+
+QString DevicePane::note() const
+{
+    return m_note->text();
 }
 
 void DevicePane::emitIfChanged()

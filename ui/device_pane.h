@@ -34,6 +34,9 @@ public:
     DeviceFilterModel* filterModel() const { return m_filter; }
     /// Locks the selection while a job runs.
     void setLocked(bool locked);
+    /// A rich-text line under the list (the live note); empty hides it.
+    void setNote(const QString& text);
+    QString note() const;
 
 Q_SIGNALS:
     void currentPathChanged(const QString& path);
@@ -57,6 +60,7 @@ private:
     DeviceListModel* m_model;
     DeviceFilterModel* m_filter;
     QLabel* m_title;
+    QLabel* m_note;
     QTableView* m_view;
     QPushButton* m_add;
     QPushButton* m_new = nullptr;

@@ -50,17 +50,23 @@ DirtyMapLegend::DirtyMapLegend(DirtyMapWidget* map, QWidget* parent)
     grid->setContentsMargins(0, 0, 0, 0);
     grid->setHorizontalSpacing(8);
     grid->setVerticalSpacing(6);
-    const auto addRow = [&](int row, QLabel* swatchLabel, const QString& text, const QString& tip) {
+    const auto addRow = [&](int row, QLabel* swatchLabel, const QString& text, const QString& tip,
+                            Qt::TextFormat format = Qt::PlainText) {
         auto* label = new QLabel(text, this);
         label->setWordWrap(true);
+        label->setTextFormat(format);
         label->setToolTip(tip);
         swatchLabel->setToolTip(tip);
         grid->addWidget(swatchLabel, row, 0, Qt::AlignLeft | Qt::AlignTop);
         grid->addWidget(label, row, 1, Qt::AlignTop);
     };
     addRow(0, m_clean, tr("In sync"), tr("Source and target agree in this range."));
-    addRow(1, m_dirty, tr("To copy (a little … all)"),
-           tr("Part of this range still has to be copied; the darker, the more."));
+    // Two short lines rather than one long one: a narrow legend wraps the
+    // long one mid-phrase, which reads as cut off.
+    addRow(1, m_dirty,
+           QStringLiteral("%1<br><small>%2</small>")
+               .arg(tr("To copy").toHtmlEscaped(), tr("darker = more").toHtmlEscaped()),
+           tr("Part of this range still has to be copied; the darker, the more."), Qt::RichText);
     addRow(2, m_inFlight, tr("Being copied"), tr("A copy request for this range is in flight."));
     addRow(3, m_unreadable, tr("Unreadable"),
            tr("The source could not be read here; zeroes were written instead."));

@@ -57,6 +57,10 @@ UserMessage ErrorText::describe(const engine::Error& error)
                      "not confirmed.");
         m.advice = tr("Start again and type the device name to confirm, or choose another "
                       "target.");
+    } else if (rule == "target identity") {
+        m.cause = tr("The target is no longer the disk you chose: it was removed, replaced or "
+                     "renamed since.");
+        m.advice = tr("Check which disk is connected, then choose the target again.");
     } else if (rule == "needs root") {
         m.cause = tr("Disks and partitions can only be used with administrator rights.");
         m.advice = tr("Start DriveMirror as administrator (for example with sudo) to use block "

@@ -14,6 +14,7 @@
 //                       ready, commandFailed*, finished   (about 10 Hz at most)
 #pragma once
 
+#include "device_catalog.h"
 #include "job_settings.h"
 #include "job_setup.h"
 #include "mirror_job.h"
@@ -21,10 +22,12 @@
 #include <QMetaType>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <vector>
 
 namespace ui {
 
@@ -41,6 +44,10 @@ struct JobRequest
     /// The user typed the target's name to accept that the partitions or
     /// data on a target block device are overwritten.
     bool overwriteConfirmed = false;
+    /// The stable identity (engine::DeviceInfo::stableId) of the target
+    /// block device when the user chose it; a different disk under the same
+    /// path is refused. Empty for image files.
+    QString expectedTargetId;
     /// Demo mode: a writer keeps changing the source while it is mirrored.
     bool demoWriter = false;
     std::uint64_t demoWriterRate = kDemoWriterRate;
@@ -52,8 +59,13 @@ struct TargetInspection
 {
     QString source;
     QString target;
+    QString expectedTargetId;
     std::optional<engine::Error> refusal;
     engine::TargetFacts facts;
+    /// A block-device target as the catalog sees it now, and its partitions
+    /// (with their file systems and labels), for the confirmation.
+    std::optional<engine::DeviceInfo> device;
+    std::vector<engine::DeviceInfo> partitions;
 };
 
 /// How a job ended, for the window's summary and dialogs.
@@ -63,8 +75,13 @@ struct JobOutcome
     engine::Error error;       ///< with Failed
     bool sourceFailed = false; ///< with Failed: the source, not the target, failed
     std::optional<engine::VerifyReport> verify;
-    double quiesceSeconds = 0;
+    double quiesceSeconds = 0; ///< how long the source was quiesced (frozen) at Complete
     double elapsedSeconds = 0;
+    /// A block-device source whose writes were tracked by the kernel.
+    bool liveSource = false;
+    /// The file systems mounted from a live source when the job started:
+    /// what Complete froze for quiesceSeconds.
+    QStringList frozenMountPoints;
     std::uint64_t bytesDone = 0;
     std::uint64_t bytesZeroed = 0;
     std::uint64_t unreadableRanges = 0; ///< source ranges replaced by zeroes
@@ -91,8 +108,11 @@ public:
     virtual bool completionRequested() const = 0;
 
     /// Applies every rule that needs no write to @p target and reads what it
-    /// holds; answers with targetInspected. Does not touch the job.
-    virtual void inspectTarget(const QString& source, const QString& target) = 0;
+    /// holds; answers with targetInspected. With @p expectedTargetId, a
+    /// block device that no longer carries that identity is refused (rule:
+    /// target identity). Does not touch the job.
+    virtual void inspectTarget(const QString& source, const QString& target,
+                               const QString& expectedTargetId) = 0;
     /// Prepares (checks again, creates a missing target file, opens both
     /// disks) off the UI thread, then starts the job.
     virtual void start(const JobRequest& request) = 0;

@@ -6,10 +6,12 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <utility>
 
 namespace ui {
@@ -25,8 +27,11 @@ struct LocalJobController::Session
     std::atomic<engine::MirrorJob*> jobForWriter{nullptr};
     std::unique_ptr<engine::DemoWriter> writer;
     std::unique_ptr<engine::MirrorJob> job;
-    /// Kernel write tracking of a block-device source; reports into the job.
+    /// Kernel write tracking of a block-device source; reports into the job
+    /// and freezes the source's file systems at Complete (the job's quiesce
+    /// hooks point into it), so it lives exactly as long as the job.
     std::unique_ptr<engine::LiveSource> live;
+    std::vector<std::string> liveMounts; ///< mounted from the source at start
 
     ~Session()
     {
@@ -86,24 +91,58 @@ bool LocalJobController::current(quint64 id) const
     return m_session && m_session->id == id;
 }
 
-void LocalJobController::inspectTarget(const QString& source, const QString& target)
+void LocalJobController::inspectTarget(const QString& source, const QString& target,
+                                       const QString& expectedTargetId)
 {
     auto* watcher = new QFutureWatcher<TargetInspection>(this);
     connect(watcher, &QFutureWatcher<TargetInspection>::finished, this, [this, watcher] {
         watcher->deleteLater();
         Q_EMIT targetInspected(watcher->result());
     });
-    watcher->setFuture(QtConcurrent::run([source, target] {
+    watcher->setFuture(QtConcurrent::run([source, target, expectedTargetId] {
         TargetInspection out;
         out.source = source;
         out.target = target;
-        if (auto r = engine::checkTargetCandidate(toStd(source), toStd(target)); !r)
+        out.expectedTargetId = expectedTargetId;
+        const std::string path = toStd(target);
+        if (auto r = engine::checkTargetCandidate(toStd(source), path); !r)
             out.refusal = r.error();
-        auto facts = engine::inspectTarget(toStd(target));
+        auto facts = engine::inspectTarget(path);
         if (facts)
             out.facts = *facts;
         else if (!out.refusal)
             out.refusal = facts.error();
+        if (facts && facts->blockDevice) {
+            struct stat st
+            {
+            };
+            const auto all = engine::enumerateDevices();
+            if (::stat(path.c_str(), &st) == 0)
+                for (const auto& d : all)
+                    if (d.devnum == st.st_rdev)
+                        out.device = d;
+            if (out.device)
+                for (const auto& d : all)
+                    if (d.isPartition && d.parent == out.device->name)
+                        out.partitions.push_back(d);
+        }
+        // The identity comes first: every other verdict would be about
+        // another disk than the one the user chose.
+        if (!expectedTargetId.isEmpty()) {
+            const std::string expected = toStd(expectedTargetId);
+            if (!facts || !facts->blockDevice)
+                out.refusal = engine::Error{
+                    EINVAL, "an expected identity names a disk, but " + path +
+                                " is not a block device (any more) (rule: target identity)"};
+            else if (!out.device)
+                out.refusal = engine::Error{
+                    ENODEV, "refusing " + path + ": it is not in the device list any more, not " +
+                                expected + " (rule: target identity)"};
+            else if (out.device->stableId() != expected)
+                out.refusal =
+                    engine::Error{ESTALE, "refusing " + path + ": it is " + out.device->stableId() +
+                                              ", not " + expected + " (rule: target identity)"};
+        }
         return out;
     }));
 }
@@ -142,6 +181,7 @@ void LocalJobController::start(const JobRequest& request)
         setup.target = toStd(request.target);
         setup.options = request.settings.toOptions();
         setup.allowDataOnTarget = request.overwriteConfirmed;
+        setup.expectedTargetId = toStd(request.expectedTargetId);
         s->targetCreated = false;
         if (request.demoWriter) {
             s->writer = std::make_unique<engine::DemoWriter>(
@@ -166,6 +206,8 @@ void LocalJobController::start(const JobRequest& request)
         s->targetCreated = prepared->targetCreated;
         s->live = std::move(prepared->live);
         s->job = std::move(prepared->job);
+        if (s->live)
+            s->liveMounts = s->live->mountPoints();
         s->jobForWriter.store(s->job.get());
         if (s->writer) {
             if (auto r = s->writer->start(); !r)
@@ -317,6 +359,9 @@ void LocalJobController::onFinished(quint64 id)
     outcome.unwritableRanges = r.unwritable.size();
     outcome.source = m_request.source;
     outcome.target = m_request.target;
+    outcome.liveSource = m_session->live != nullptr;
+    for (const auto& m : m_session->liveMounts)
+        outcome.frozenMountPoints.append(QString::fromStdString(m));
 
     switch (r.outcome) {
     case engine::JobResult::Outcome::Completed:

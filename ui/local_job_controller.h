@@ -46,7 +46,8 @@ public:
     SnapshotPtr snapshot() const override { return m_snapshot; }
     bool completionRequested() const override { return m_completionRequested; }
 
-    void inspectTarget(const QString& source, const QString& target) override;
+    void inspectTarget(const QString& source, const QString& target,
+                       const QString& expectedTargetId) override;
     void start(const JobRequest& request) override;
     void pause() override;
     void resume() override;

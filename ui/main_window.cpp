@@ -21,6 +21,8 @@
 #include <QFileInfo>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
@@ -84,7 +86,15 @@ MainWindow::MainWindow(DeviceListModel& devices, JobController& controller, engi
     connectController();
 
     connect(m_sourcePane, &DevicePane::currentPathChanged, this, &MainWindow::onSelectionChanged);
-    connect(m_targetPane, &DevicePane::currentPathChanged, this, &MainWindow::onSelectionChanged);
+    connect(m_targetPane, &DevicePane::currentPathChanged, this, [this] {
+        rememberTargetIdentity();
+        onSelectionChanged();
+    });
+    // Mount state follows the machine: the live note follows the model.
+    connect(&m_devices, &QAbstractItemModel::dataChanged, this, &MainWindow::updateLiveNote);
+    connect(&m_devices, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateLiveNote);
+    connect(&m_devices, &DeviceListModel::canOpenDevicesChanged, this,
+            [this](bool can) { m_privilegeNote->setVisible(!can); });
     for (DevicePane* pane : {m_sourcePane, m_targetPane}) {
         connect(pane, &DevicePane::imagesChosen, this, [this, pane](const QStringList& paths) {
             // An image added in the source list becomes the source; one added
@@ -226,6 +236,13 @@ void MainWindow::buildLayout()
     buttonRow->addWidget(m_completeButton);
     buttonRow->addWidget(m_cancelButton);
     buttons->addLayout(buttonRow);
+    m_completeNote = new QLabel(this);
+    m_completeNote->setObjectName(QStringLiteral("completeNote"));
+    m_completeNote->setWordWrap(true);
+    m_completeNote->setMaximumWidth(buttonRow->sizeHint().width());
+    m_completeNote->setAlignment(Qt::AlignRight | Qt::AlignTop);
+    m_completeNote->hide();
+    buttons->addWidget(m_completeNote);
     buttons->addStretch(1);
     controlLayout->addSpacing(12);
     controlLayout->addLayout(buttons);
@@ -246,9 +263,25 @@ void MainWindow::buildLayout()
     m_splitter->setChildrenCollapsible(false);
     m_splitter->setSizes({190, 580, 170});
 
+    // Without root the disks are greyed out: say so once, above the lists.
+    m_privilegeNote = new QLabel(this);
+    m_privilegeNote->setObjectName(QStringLiteral("privilegeNote"));
+    m_privilegeNote->setWordWrap(true);
+    m_privilegeNote->setText(tr("Running without administrator rights: only image files can be "
+                                "mirrored; disks are listed greyed out. Start DriveMirror as root "
+                                "to use them."));
+    m_privilegeNote->setAutoFillBackground(true);
+    QPalette notePalette = m_privilegeNote->palette();
+    notePalette.setColor(QPalette::Window, QColor(0xfd, 0xef, 0xd0));
+    notePalette.setColor(QPalette::WindowText, QColor(0x20, 0x20, 0x20));
+    m_privilegeNote->setPalette(notePalette);
+    m_privilegeNote->setMargin(6);
+    m_privilegeNote->setVisible(!m_devices.canOpenDevices());
+
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(8, 8, 8, 8);
+    layout->addWidget(m_privilegeNote);
     layout->addWidget(m_splitter);
     setCentralWidget(central);
 }
@@ -325,12 +358,70 @@ void MainWindow::updateActions()
     m_sourcePane->setLocked(active || m_inspecting);
     m_targetPane->setLocked(active || m_inspecting);
     m_settings->setJobRunning(active || m_inspecting);
+
+    // A live job: the freeze is explained before Complete is pressed.
+    const bool live = active && !m_jobLiveMounts.isEmpty();
+    m_completeNote->setVisible(live);
+    if (live) {
+        const QString what = freezeWhat(m_jobLiveMounts);
+        m_completeNote->setText(
+            tr("Complete freezes %1 for a moment: writes to it wait until the final copy is "
+               "done, then continue.")
+                .arg(what));
+        m_completeAction->setToolTip(tr("Finish with a target identical to the source (only when "
+                                        "in sync). Freezes %1 for a moment for the final copy.")
+                                         .arg(what));
+    } else {
+        m_completeAction->setToolTip(tr("Finish with a target identical to the source (only when "
+                                        "in sync)"));
+    }
 }
 
 void MainWindow::onSelectionChanged()
 {
     m_devices.setSource(m_sourcePane->currentPath());
+    updateLiveNote();
     updateActions();
+}
+
+void MainWindow::rememberTargetIdentity()
+{
+    // The disk the user chose is the one under this path now: a disk that
+    // takes its place later (renamed, swapped, re-attached) is refused.
+    const QString path = m_targetPane->currentPath();
+    if (path == m_targetIdPath)
+        return;
+    m_targetIdPath = path;
+    const DeviceEntry* e = m_devices.entry(path);
+    m_targetId = e && e->blockDevice ? e->stableId : QString();
+    if (!m_targetId.isEmpty())
+        m_logger->debug("target {} chosen: {}", path.toStdString(), m_targetId.toStdString());
+}
+
+QStringList MainWindow::liveMountsOf(const QString& source) const
+{
+    const DeviceEntry* e = m_devices.entry(source);
+    return e && e->live() ? e->allMountPoints() : QStringList();
+}
+
+QString MainWindow::freezeWhat(const QStringList& mounts)
+{
+    if (mounts.size() == 1)
+        return mounts.front();
+    if (mounts.size() == 2)
+        return tr("%1 and %2").arg(mounts.front(), mounts.back());
+    return tr("%1 and %2 more").arg(mounts.front()).arg(mounts.size() - 1);
+}
+
+void MainWindow::updateLiveNote()
+{
+    // While a job runs, the note describes its source as it started.
+    const QStringList mounts =
+        m_controller.isActive() ? m_jobLiveMounts : liveMountsOf(m_sourcePane->currentPath());
+    m_sourcePane->setNote(
+        mounts.isEmpty() ? QString()
+                         : tr("<b>Live:</b> writes are tracked; Complete freezes %1 for a moment.")
+                               .arg(freezeWhat(mounts).toHtmlEscaped()));
 }
 
 void MainWindow::requestStart()
@@ -339,10 +430,16 @@ void MainWindow::requestStart()
     const QString target = m_targetPane->currentPath();
     if (source.isEmpty() || target.isEmpty() || m_controller.isActive() || m_inspecting)
         return;
+    // What Start means is fixed now: a device that vanishes from the list
+    // while the user confirms still gets checked, and refused, by identity.
+    m_startSource = source;
+    m_startTarget = target;
+    m_startTargetId = target == m_targetIdPath ? m_targetId : QString();
+    m_startLiveMounts = liveMountsOf(source);
     m_inspecting = true;
     m_status->setActivity(tr("Checking the target…"));
     updateActions();
-    m_controller.inspectTarget(source, target);
+    m_controller.inspectTarget(source, target, m_startTargetId);
 }
 
 TargetDescription MainWindow::describeTarget(const TargetInspection& inspection) const
@@ -350,13 +447,36 @@ TargetDescription MainWindow::describeTarget(const TargetInspection& inspection)
     TargetDescription d;
     d.path = inspection.target;
     d.sourcePath = inspection.source;
-    if (const DeviceEntry* e = m_devices.entry(inspection.target)) {
+    const DeviceEntry* e = m_devices.entry(inspection.target);
+    if (e) {
         d.name = e->name;
         d.model = e->model;
         d.kind = DeviceListModel::kindText(*e);
         d.mountPoints = e->mountPoints;
+        d.fsType = e->fsType;
+        d.fsLabel = e->fsLabel;
     } else {
         d.name = QFileInfo(inspection.target).fileName();
+    }
+    // The catalog as read for this inspection is the freshest word on what
+    // the disk holds; the list's rows are the fallback.
+    if (inspection.device) {
+        d.name = QString::fromStdString(inspection.device->name);
+        d.fsType = QString::fromStdString(inspection.device->fsType);
+        d.fsLabel = QString::fromStdString(inspection.device->fsLabel);
+        for (const engine::DeviceInfo& p : inspection.partitions) {
+            PartitionDescription pd;
+            pd.name = QString::fromStdString(p.name);
+            pd.label = QString::fromStdString(p.fsLabel);
+            pd.fsType = QString::fromStdString(p.fsType);
+            pd.size = p.size;
+            for (const auto& m : p.mountPoints)
+                pd.mountPoints.append(QString::fromStdString(m));
+            d.partitionDetails.push_back(pd);
+        }
+    } else if (e) {
+        for (const DeviceEntry* p : m_devices.partitionsOf(e->name))
+            d.partitionDetails.push_back({p->name, p->fsLabel, p->fsType, p->size, p->mountPoints});
     }
     if (const DeviceEntry* s = m_devices.entry(inspection.source))
         d.sourceSize = s->size;
@@ -379,10 +499,9 @@ void MainWindow::onTargetInspected(const TargetInspection& inspection)
         return;
     m_inspecting = false;
     m_status->setActivity({});
-    if (inspection.source != m_sourcePane->currentPath() ||
-        inspection.target != m_targetPane->currentPath()) {
+    if (inspection.source != m_startSource || inspection.target != m_startTarget) {
         updateActions();
-        return; // the selection changed meanwhile: the user starts again
+        return; // an answer to an earlier Start
     }
     if (inspection.refusal) {
         updateActions();
@@ -411,12 +530,14 @@ void MainWindow::onTargetInspected(const TargetInspection& inspection)
 void MainWindow::startJob(bool overwriteConfirmed)
 {
     JobRequest request;
-    request.source = m_sourcePane->currentPath();
-    request.target = m_targetPane->currentPath();
-    if (request.source.isEmpty() || request.target.isEmpty())
+    request.source = m_startSource;
+    request.target = m_startTarget;
+    if (request.source.isEmpty() || request.target.isEmpty() || m_controller.isActive())
         return;
     request.settings = m_settings->settings();
     request.overwriteConfirmed = overwriteConfirmed;
+    request.expectedTargetId = m_startTargetId;
+    m_jobLiveMounts = m_startLiveMounts;
     request.demoWriter = m_demo;
     m_cancelRequested = false;
     m_map->setMap(nullptr);
@@ -431,6 +552,7 @@ void MainWindow::startJob(bool overwriteConfirmed)
                        : std::string("none"),
                    m_demo ? "; a demo writer keeps changing the source" : "");
     m_controller.start(request);
+    updateLiveNote();
     updateActions();
 }
 
@@ -448,11 +570,20 @@ void MainWindow::requestComplete()
     if (!engine::isVerbAllowed(engine::JobVerb::Complete, m_controller.status()))
         return;
     m_controller.complete();
-    m_status->showBanner(StatusPanel::Tone::Info, tr("Completing."),
-                         m_settings->settings().verify
-                             ? tr("The source is quiesced for the final copy, then source and "
-                                  "target are compared.")
-                             : tr("The source is quiesced for the final copy."));
+    const bool verify = m_settings->settings().verify;
+    if (!m_jobLiveMounts.isEmpty())
+        m_status->showBanner(
+            StatusPanel::Tone::Info, tr("Completing."),
+            verify ? tr("%1 is frozen for the final copy and the comparison of source and "
+                        "target: writes to it wait, then continue.")
+                         .arg(freezeWhat(m_jobLiveMounts))
+                   : tr("%1 is frozen for the final copy: writes to it wait, then continue.")
+                         .arg(freezeWhat(m_jobLiveMounts)));
+    else
+        m_status->showBanner(StatusPanel::Tone::Info, tr("Completing."),
+                             verify ? tr("The source is quiesced for the final copy, then source "
+                                         "and target are compared.")
+                                    : tr("The source is quiesced for the final copy."));
     updateActions();
 }
 
@@ -525,12 +656,19 @@ void MainWindow::onFinished(const JobOutcome& o)
             box->setObjectName(QStringLiteral("errorDialog"));
             box->open();
         } else {
-            m_status->showBanner(
-                StatusPanel::Tone::Success, tr("Completed."),
-                o.verify ? tr("%1 is identical to %2, verified by comparing both (%3).")
-                               .arg(o.target, o.source, Format::duration(o.elapsedSeconds))
-                         : tr("%1 is identical to %2 as of the final copy (%3).")
-                               .arg(o.target, o.source, Format::duration(o.elapsedSeconds)));
+            QString text = o.verify
+                               ? tr("%1 is identical to %2, verified by comparing both (%3).")
+                                     .arg(o.target, o.source, Format::duration(o.elapsedSeconds))
+                               : tr("%1 is identical to %2 as of the final copy (%3).")
+                                     .arg(o.target, o.source, Format::duration(o.elapsedSeconds));
+            if (!o.frozenMountPoints.isEmpty())
+                text += u' ' + tr("Freeze window: %1 was frozen for %2 s.")
+                                   .arg(freezeWhat(o.frozenMountPoints),
+                                        QLocale().toString(o.quiesceSeconds, 'f', 3));
+            else if (o.liveSource)
+                text += u' ' + tr("Writes were tracked; nothing was mounted from the source, so "
+                                  "nothing had to be frozen.");
+            m_status->showBanner(StatusPanel::Tone::Success, tr("Completed."), text);
         }
         m_notifier->notify(tr("DriveMirror: completed"),
                            tr("The mirror to %1 is complete.").arg(o.target));
@@ -560,6 +698,12 @@ void MainWindow::onFinished(const JobOutcome& o)
         m_logger->warn("{} source range(s) could not be read and were written as zeroes",
                        o.unreadableRanges);
     m_cancelRequested = false;
+    m_jobLiveMounts.clear();
+    // What a written disk holds now is what its source held: read it again
+    // (no device event says so when udevd does not watch the disk).
+    if (const DeviceEntry* t = m_devices.entry(o.target); t && t->blockDevice)
+        m_devices.refresh();
+    updateLiveNote();
     updateActions();
     Q_EMIT jobFinished(o);
     if (m_closeRequested) {

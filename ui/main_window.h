@@ -1,13 +1,16 @@
 // MainWindow: composes the panes and drives a job through a JobController.
 //
+//   [ without root: "only image files can be mirrored" note             ]
 //   +-- Source ----------------------+-- Target ----------------------+
 //   | table (DevicePane)             | table (DevicePane)             |
+//   | "Live: writes are tracked…"    |                                |
 //   +-- Settings ----+-- Dirty map ---------------------+-- legend ---+
 //   | form           | DirtyMapWidget                   |             |
 //   |                +-- Throughput --------------------+-------------+
 //   |                | ThroughputGraph                                |
 //   +----------------+------------------------------------------------+
 //   | StatusPanel (progress, numbers, banner)   [Start][Pause][Complete][Cancel]
+//   |                                  live job: "Complete freezes /mnt/x…"
 //   +-- Log (LogView) ------------------------------------------------+
 //
 // The window owns no engine object and never touches a disk: the model
@@ -15,6 +18,10 @@
 // the job status through engine::isVerbAllowed, the one verb table shared
 // with the engine and the CLI. Every question is asked with a window-modal
 // dialog opened with open(), never a nested event loop.
+//
+// A target block device is remembered by its stable identity when the user
+// picks it; Start checks that identity (and the engine checks it again when
+// the job is prepared), so a disk swapped in under the same name is refused.
 #pragma once
 
 #include "confirm_start_dialog.h"
@@ -26,6 +33,7 @@
 #include <QPointer>
 
 class QAction;
+class QLabel;
 class QPushButton;
 class QSplitter;
 
@@ -67,6 +75,12 @@ public:
     QPushButton* pauseButton() const { return m_pauseButton; }
     QPushButton* completeButton() const { return m_completeButton; }
     QPushButton* cancelButton() const { return m_cancelButton; }
+    /// Explains the freeze next to the buttons while a live job runs.
+    QLabel* completeNote() const { return m_completeNote; }
+    /// "Running without administrator rights…", shown when disks cannot be used.
+    QLabel* privilegeNote() const { return m_privilegeNote; }
+    /// The identity of the chosen target block device (empty for files).
+    QString chosenTargetId() const { return m_targetId; }
     /// The open confirmation or question, if any (tests, the demo driver).
     ConfirmStartDialog* confirmDialog() const { return m_confirm; }
     QMessageBox* questionBox() const { return m_question; }
@@ -92,6 +106,10 @@ private:
     void connectController();
     void updateActions();
     void onSelectionChanged();
+    void rememberTargetIdentity();
+    void updateLiveNote();
+    QStringList liveMountsOf(const QString& source) const;
+    static QString freezeWhat(const QStringList& mounts);
     void onTargetInspected(const TargetInspection& inspection);
     void startJob(bool overwriteConfirmed);
     void onReady();
@@ -123,9 +141,20 @@ private:
     QPushButton* m_pauseButton = nullptr;
     QPushButton* m_completeButton = nullptr;
     QPushButton* m_cancelButton = nullptr;
+    QLabel* m_completeNote = nullptr;
+    QLabel* m_privilegeNote = nullptr;
 
     QPointer<ConfirmStartDialog> m_confirm;
     QPointer<QMessageBox> m_question;
+
+    QString m_targetIdPath; ///< the target path whose identity m_targetId is
+    QString m_targetId;
+    // Fixed when Start is pressed, for the inspection, confirmation and start.
+    QString m_startSource;
+    QString m_startTarget;
+    QString m_startTargetId;
+    QStringList m_startLiveMounts;
+    QStringList m_jobLiveMounts; ///< the running job's source file systems (live)
 
     QString m_pendingSource; ///< select when added (an image added to the source list)
     QString m_pendingTarget; ///< select when added (a new image file chosen as target)

@@ -2,6 +2,7 @@
 
 #include "format.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QProgressBar>
 #include <QVBoxLayout>
@@ -18,13 +19,19 @@ constexpr double kRateWindow = 3.0; // seconds
 } // namespace
 
 StatusPanel::StatusPanel(QWidget* parent)
-    : QWidget(parent), m_progress(new QProgressBar(this)), m_line(new QLabel(this)),
-      m_activity(new QLabel(this)), m_banner(new QLabel(this))
+    : QWidget(parent), m_progress(new QProgressBar(this)), m_percent(new QLabel(this)),
+      m_line(new QLabel(this)), m_activity(new QLabel(this)), m_banner(new QLabel(this))
 {
     m_progress->setRange(0, 1000);
     m_progress->setValue(0);
-    m_progress->setTextVisible(true);
+    // The percentage sits beside the bar, not on it: styles that centre it on
+    // the bar split it between the filled and the empty part.
+    m_progress->setTextVisible(false);
     m_progress->setFormat(QString());
+    m_percent->setObjectName(QStringLiteral("percent"));
+    m_percent->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    m_percent->setMinimumWidth(m_percent->fontMetrics().horizontalAdvance(Format::percent(1)) +
+                               m_percent->fontMetrics().averageCharWidth());
     m_line->setWordWrap(true);
     m_line->setTextFormat(Qt::RichText);
     m_line->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -40,7 +47,11 @@ StatusPanel::StatusPanel(QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(4);
-    layout->addWidget(m_progress);
+    auto* bar = new QHBoxLayout;
+    bar->setSpacing(8);
+    bar->addWidget(m_progress, 1);
+    bar->addWidget(m_percent);
+    layout->addLayout(bar);
     layout->addWidget(m_line);
     layout->addWidget(m_activity);
     layout->addWidget(m_banner);
@@ -105,6 +116,11 @@ double StatusPanel::dataRate() const
     return static_cast<double>(b - std::min(a, b)) / dt;
 }
 
+QString StatusPanel::percentText() const
+{
+    return m_percent->text();
+}
+
 QString StatusPanel::statusText() const
 {
     return m_line->text();
@@ -124,7 +140,7 @@ void StatusPanel::refresh()
 {
     if (!m_hasStatus) {
         m_progress->setValue(0);
-        m_progress->setFormat(QString());
+        m_percent->clear();
         m_line->setText(tr("Choose a source and a target, check the settings, then press "
                            "Start."));
         return;
@@ -141,7 +157,8 @@ void StatusPanel::refresh()
             m_status == engine::JobStatus::Ready || m_status == engine::JobStatus::Standby;
         const double shown = inSync ? 1.0 : fraction;
         m_progress->setValue(static_cast<int>(std::lround(shown * 1000)));
-        m_progress->setFormat(Format::percent(shown));
+        m_percent->setText(Format::percent(shown));
+        m_progress->setFormat(m_percent->text()); // for screen readers
         parts
             << tr("%1 of %2").arg(Format::bytes(s.bytesDone), Format::bytes(total)).toHtmlEscaped();
         const double r = rate();
@@ -169,7 +186,7 @@ void StatusPanel::refresh()
                                   .toHtmlEscaped());
     } else {
         m_progress->setValue(0);
-        m_progress->setFormat(QString());
+        m_percent->clear();
     }
     m_line->setText(parts.join(sep));
 }

@@ -1,6 +1,6 @@
 // StatusPanel: the job's state in words and numbers, under the graphs.
 //
-//   [=========42 %=========                    ]
+//   [=================                    ] 42.3 %
 //   Copying · 431 MiB of 1.00 GiB · 180 MiB/s · about 3 s left · 12.0 MiB to copy
 //   [ banner: READY / completed / cancelled / failed, with what it means ]
 //
@@ -42,6 +42,8 @@ public:
     /// Bytes/s over the last few seconds that were read and written as data.
     double dataRate() const;
     QString statusText() const;
+    /// "42.3 %" beside the bar; empty before the first progress.
+    QString percentText() const;
     QString bannerText() const;
     bool bannerVisible() const;
 
@@ -49,6 +51,7 @@ private:
     void refresh();
 
     QProgressBar* m_progress;
+    QLabel* m_percent;
     QLabel* m_line;
     QLabel* m_activity;
     QLabel* m_banner;

@@ -20,12 +20,14 @@ public:
     ui::SnapshotPtr snapshot() const override { return currentSnapshot; }
     bool completionRequested() const override { return completing; }
 
-    void inspectTarget(const QString& source, const QString& target) override
+    void inspectTarget(const QString& source, const QString& target,
+                       const QString& expectedTargetId) override
     {
         calls << QStringLiteral("inspect");
         ui::TargetInspection out = inspection;
         out.source = source;
         out.target = target;
+        out.expectedTargetId = expectedTargetId;
         if (answerInspections)
             Q_EMIT targetInspected(out);
     }
@@ -69,7 +71,7 @@ public:
         completing = false;
         currentStatus = engine::JobStatus::Concluded;
         Q_EMIT statusChanged(currentStatus);
-        ui::JobOutcome o;
+        ui::JobOutcome o = nextOutcome;
         o.outcome = outcome;
         o.source = lastRequest.source;
         o.target = lastRequest.target;
@@ -82,6 +84,7 @@ public:
     engine::JobStatus currentStatus = engine::JobStatus::Created;
     ui::SnapshotPtr currentSnapshot;
     ui::TargetInspection inspection;
+    ui::JobOutcome nextOutcome; ///< what finish() reports, besides the outcome
     ui::JobRequest lastRequest;
     QStringList calls;
     std::vector<std::uint64_t> speeds;

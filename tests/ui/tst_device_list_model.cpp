@@ -1,15 +1,33 @@
 // DeviceListModel and its filters: keyed merging under QAbstractItemModelTester,
-// image probing, and which rows each list greys out.
+// image probing, which rows each list greys out, and (as root, on loop
+// devices) hotplug and mount changes followed live through the real monitor.
 #include "device_list_model.h"
 #include "test_support.h"
 
 #include <QAbstractItemModelTester>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QItemSelectionModel>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 
+using testsupport::runCommand;
 using testsupport::ScratchDir;
 using ui::DeviceFilterModel;
 using ui::DeviceListModel;
+
+namespace {
+
+constexpr std::uint64_t kMiB = 1ull << 20;
+
+QModelIndex proxyIndex(const DeviceFilterModel& proxy, const DeviceListModel& model,
+                       const QString& path, int column = 0)
+{
+    return proxy.mapFromSource(model.index(model.rowOf(path), column));
+}
+
+} // namespace
 
 class TestDeviceListModel : public QObject
 {
@@ -149,6 +167,172 @@ private Q_SLOTS:
         QVERIFY(model.index(row, 0).data(Qt::ToolTipRole).toString().contains(a));
         for (int c = 0; c < DeviceListModel::ColumnCount; ++c)
             QVERIFY(!model.headerData(c, Qt::Horizontal).toString().isEmpty());
+    }
+
+    void hotplug_loopAttachedAndDetached_rowFollowsWithoutRefresh()
+    {
+        if (!testsupport::isRoot())
+            QSKIP("needs root: attaching loop devices");
+        ScratchDir dir;
+        const QString keep = dir.file(QStringLiteral("keep.img"));
+        const QString img = dir.file(QStringLiteral("hotplug.img"));
+        QVERIFY(testsupport::createSparse(keep, 8 * kMiB));
+        QVERIFY(testsupport::createSparse(img, 24 * kMiB));
+        DeviceListModel model;
+        QAbstractItemModelTester tester(&model,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        DeviceFilterModel sources(DeviceFilterModel::Purpose::Source);
+        sources.setSourceModel(&model);
+        QString why;
+        QVERIFY2(model.startMonitoring(&why), qPrintable(why));
+        QVERIFY(model.isMonitoring());
+        model.refresh();
+        model.addImages({keep});
+        QTRY_VERIFY(model.isIdle() && model.rowOf(keep) >= 0);
+        // A selection that must survive every hotplug update.
+        QItemSelectionModel selection(&sources);
+        const QModelIndex keepIndex = proxyIndex(sources, model, keep);
+        selection.select(keepIndex,
+                         QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        QSignalSpy resets(&model, &QAbstractItemModel::modelReset);
+        QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
+
+        QElapsedTimer timer;
+        timer.start();
+        auto loop = testsupport::LoopDevice::attach(img, &why);
+        QVERIFY2(loop, qPrintable(why));
+        QTRY_VERIFY_WITH_TIMEOUT(model.rowOf(loop->path()) >= 0, 10000);
+        qInfo("listed %lld ms after attaching", static_cast<long long>(timer.elapsed()));
+        const ui::DeviceEntry* e = model.entry(loop->path());
+        QVERIFY(e);
+        QVERIFY(e->blockDevice);
+        QVERIFY(e->kind == ui::DeviceEntry::Kind::Loop);
+        QCOMPARE(e->size, 24 * kMiB);
+        QCOMPARE(e->model, img); // a loop device is recognised by its file
+        QVERIFY(!e->stableId.isEmpty());
+        const int row = model.rowOf(loop->path());
+        QCOMPARE(model.index(row, DeviceListModel::KindColumn).data().toString(),
+                 QStringLiteral("Loop"));
+        QVERIFY(model.index(row, DeviceListModel::MountColumn)
+                    .data()
+                    .toString()
+                    .startsWith(QStringLiteral("Not mounted")));
+        QVERIFY(inserted.count() >= 1);
+
+        const QString path = loop->path();
+        timer.restart();
+        loop.reset(); // detach
+        QTRY_VERIFY_WITH_TIMEOUT(model.rowOf(path) < 0, 10000);
+        qInfo("gone %lld ms after detaching", static_cast<long long>(timer.elapsed()));
+        QVERIFY(removed.count() >= 1);
+        QCOMPARE(resets.count(), 0); // row by row, never a reset
+        QVERIFY(selection.isRowSelected(proxyIndex(sources, model, keep).row()));
+        QCOMPARE(selection.selectedRows().size(), 1);
+    }
+
+    void mountedLoop_greyedOutTarget_toolTipNamesRule_liveAsSource()
+    {
+        if (!testsupport::isRoot())
+            QSKIP("needs root: loop devices, mkfs and mount");
+        ScratchDir dir;
+        const QString img = dir.file(QStringLiteral("fs.img"));
+        QVERIFY(testsupport::createSparse(img, 32 * kMiB));
+        QString why;
+        auto loop = testsupport::LoopDevice::attach(img, &why);
+        QVERIFY2(loop, qPrintable(why));
+        QCOMPARE(
+            runCommand(QStringLiteral("mkfs.ext4"), {QStringLiteral("-q"), QStringLiteral("-L"),
+                                                     QStringLiteral("Data"), loop->path()})
+                .exitCode,
+            0);
+        DeviceListModel model;
+        DeviceFilterModel sources(DeviceFilterModel::Purpose::Source);
+        DeviceFilterModel targets(DeviceFilterModel::Purpose::Target);
+        sources.setSourceModel(&model);
+        targets.setSourceModel(&model);
+        QAbstractItemModelTester tester(&targets,
+                                        QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QVERIFY(model.startMonitoring());
+        model.refresh();
+        QTRY_VERIFY(model.isIdle() && model.rowOf(loop->path()) >= 0);
+        QVERIFY(targets.flags(proxyIndex(targets, model, loop->path())) & Qt::ItemIsEnabled);
+        QCOMPARE(model.entry(loop->path())->fsLabel, QStringLiteral("Data"));
+        QVERIFY(model.entry(loop->path())->holdsData);
+
+        // Mounted while the model watches: no refresh, no device event.
+        const QString mnt = dir.file(QStringLiteral("mnt"));
+        QVERIFY(QDir().mkpath(mnt));
+        QCOMPARE(runCommand(QStringLiteral("mount"), {loop->path(), mnt}).exitCode, 0);
+        auto unmount = qScopeGuard([&] { runCommand(QStringLiteral("umount"), {mnt}); });
+        const auto targetIndex = [&] { return proxyIndex(targets, model, loop->path()); };
+        QTRY_VERIFY_WITH_TIMEOUT(!(targets.flags(targetIndex()) & Qt::ItemIsEnabled), 10000);
+        QVERIFY(!(targets.flags(targetIndex()) & Qt::ItemIsSelectable));
+        const QString tip = targetIndex().data(Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains(QStringLiteral("(rule: mounted target)")), qPrintable(tip));
+        QVERIFY2(tip.contains(mnt), qPrintable(tip));
+        QVERIFY(tip.startsWith(QStringLiteral("Cannot be the target")));
+
+        // As a source it is fine, and live.
+        const QModelIndex asSource =
+            proxyIndex(sources, model, loop->path(), DeviceListModel::MountColumn);
+        QVERIFY(sources.flags(asSource) & Qt::ItemIsEnabled);
+        QCOMPARE(asSource.data().toString(), QStringLiteral("Live · Mounted at %1").arg(mnt));
+        QVERIFY(asSource.data(Qt::ToolTipRole).toString().contains(QStringLiteral("freezes")));
+        QVERIFY(model.entry(loop->path())->live());
+
+        // Unmounted again: usable as a target again.
+        unmount.dismiss();
+        QCOMPARE(runCommand(QStringLiteral("umount"), {mnt}).exitCode, 0);
+        QTRY_VERIFY_WITH_TIMEOUT(targets.flags(targetIndex()) & Qt::ItemIsEnabled, 10000);
+        QVERIFY(!model.entry(loop->path())->live());
+    }
+
+    void withoutRoot_deviceRowsGreyed_needsRootToolTip()
+    {
+        ScratchDir dir;
+        const QString img = dir.file(QStringLiteral("a.img"));
+        QVERIFY(testsupport::createSparse(img, 8 * kMiB));
+        std::unique_ptr<testsupport::LoopDevice> loop;
+        if (testsupport::isRoot()) {
+            QString why;
+            loop = testsupport::LoopDevice::attach(dir.file(QStringLiteral("a.img")), &why);
+            QVERIFY2(loop, qPrintable(why));
+        }
+        DeviceListModel model;
+        DeviceFilterModel sources(DeviceFilterModel::Purpose::Source);
+        DeviceFilterModel targets(DeviceFilterModel::Purpose::Target);
+        sources.setSourceModel(&model);
+        targets.setSourceModel(&model);
+        QSignalSpy changed(&model, &DeviceListModel::canOpenDevicesChanged);
+        model.setCanOpenDevices(false);
+        QCOMPARE(changed.count(), 1);
+        model.refresh();
+        model.addImages({img});
+        QTRY_VERIFY(model.isIdle() && model.rowOf(img) >= 0);
+        int devices = 0;
+        for (int row = 0; row < model.rowCount(); ++row) {
+            if (!model.index(row, 0).data(DeviceListModel::BlockDeviceRole).toBool())
+                continue;
+            ++devices;
+            for (const DeviceFilterModel* proxy : {&sources, &targets}) {
+                const QModelIndex i = proxy->mapFromSource(model.index(row, 0));
+                QVERIFY(!(proxy->flags(i) & Qt::ItemIsEnabled));
+                const QString tip = i.data(Qt::ToolTipRole).toString();
+                QVERIFY2(tip.contains(QStringLiteral("needs root: ")), qPrintable(tip));
+            }
+        }
+        if (devices == 0)
+            QSKIP("no block device on this machine to grey out");
+        // Image files stay usable.
+        QVERIFY(sources.flags(proxyIndex(sources, model, img)) & Qt::ItemIsEnabled);
+        QVERIFY(targets.flags(proxyIndex(targets, model, img)) & Qt::ItemIsEnabled);
+
+        if (testsupport::isRoot()) {
+            model.setCanOpenDevices(true);
+            QTRY_VERIFY(model.isIdle());
+            QVERIFY(targets.flags(proxyIndex(targets, model, loop->path())) & Qt::ItemIsEnabled);
+        }
     }
 };
 

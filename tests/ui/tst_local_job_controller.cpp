@@ -173,17 +173,82 @@ private Q_SLOTS:
         QVERIFY(testsupport::createSparse(dst, 16 * kMiB));
         ui::LocalJobController c(engine::nullLogger());
         QSignalSpy inspected(&c, &ui::JobController::targetInspected);
-        c.inspectTarget(src, dst);
+        c.inspectTarget(src, dst, {});
         QTRY_COMPARE(inspected.count(), 1);
         auto i = inspected.front().front().value<ui::TargetInspection>();
         QVERIFY(!i.refusal);
         QVERIFY(i.facts.exists);
         QCOMPARE(i.facts.size, 16 * kMiB);
-        c.inspectTarget(src, src);
+        c.inspectTarget(src, src, {});
         QTRY_COMPARE(inspected.count(), 2);
         i = inspected.back().front().value<ui::TargetInspection>();
         QVERIFY(i.refusal);
         QVERIFY(!c.isActive());
+        // An identity names a disk: a file under the chosen path is refused.
+        c.inspectTarget(src, dst, QStringLiteral("seq:loop7:42"));
+        QTRY_COMPARE(inspected.count(), 3);
+        i = inspected.back().front().value<ui::TargetInspection>();
+        QVERIFY(i.refusal);
+        QVERIFY2(i.refusal->message.find("(rule: target identity)") != std::string::npos,
+                 i.refusal->message.c_str());
+    }
+
+    void start_expectedTargetId_reachesTheEngineRules()
+    {
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        const QString dst = dir.file(QStringLiteral("dst.img"));
+        QVERIFY(testsupport::createSparse(src, 16 * kMiB));
+        QVERIFY(testsupport::createSparse(dst, 16 * kMiB));
+        ui::LocalJobController c(engine::nullLogger());
+        QSignalSpy failed(&c, &ui::JobController::startFailed);
+        ui::JobRequest r = request(src, dst);
+        r.expectedTargetId = QStringLiteral("wwn:0x5000c500a1b2c3d4");
+        c.start(r);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 20000);
+        const auto error = failed.front().front().value<engine::Error>();
+        QVERIFY2(error.message.find("(rule: target identity)") != std::string::npos,
+                 error.message.c_str());
+        QVERIFY(!c.isActive());
+    }
+
+    void liveLoopSource_writesAfterReady_trackedAndCompletedIdentical()
+    {
+        if (!testsupport::isRoot())
+            QSKIP("needs root: a loop device as the source, kernel write tracking");
+        ScratchDir dir;
+        const QString img = dir.file(QStringLiteral("src.img"));
+        const QString dst = dir.file(QStringLiteral("dst.img"));
+        QVERIFY(testsupport::createSparse(img, 32 * kMiB));
+        QVERIFY(testsupport::writePattern(img, 0, 8 * kMiB, 11));
+        QString why;
+        auto loop = testsupport::LoopDevice::attach(img, &why);
+        QVERIFY2(loop, qPrintable(why));
+        ui::LocalJobController c(engine::nullLogger());
+        QSignalSpy ready(&c, &ui::JobController::ready);
+        QSignalSpy finished(&c, &ui::JobController::finished);
+        ui::JobRequest r = request(loop->path(), dst);
+        r.settings.verify = true;
+        c.start(r);
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 20000);
+        // Written behind the job's back, to the device: only the kernel's
+        // tracking tells the job, and verify would catch a miss.
+        const auto dd = testsupport::runCommand(
+            QStringLiteral("dd"),
+            {QStringLiteral("if=/dev/urandom"), QStringLiteral("of=") + loop->path(),
+             QStringLiteral("bs=64K"), QStringLiteral("count=16"), QStringLiteral("seek=300"),
+             QStringLiteral("oflag=direct"), QStringLiteral("status=none")});
+        QCOMPARE(dd.exitCode, 0);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            c.snapshot() && c.snapshot()->dirtyBytes == 0 && c.status() == JobStatus::Ready, 20000);
+        c.complete();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        const auto o = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY(o.outcome == engine::JobResult::Outcome::Completed);
+        QVERIFY(o.liveSource);
+        QVERIFY(o.frozenMountPoints.isEmpty()); // nothing mounted, nothing frozen
+        QVERIFY(o.verify && o.verify->identical);
+        QVERIFY(testsupport::cmpIdentical(loop->path(), dst));
     }
 };
 

@@ -18,18 +18,30 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTableView>
 #include <QTest>
+#include <QThread>
+#include <QTreeWidget>
 #include <QUrl>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
 
 using engine::JobStatus;
 using engine::JobVerb;
+using testsupport::runCommand;
 using testsupport::ScratchDir;
 
 namespace {
@@ -53,6 +65,61 @@ bool makeImages(const ScratchDir& dir, std::uint64_t size, QString& source, QStr
            testsupport::writePattern(source, size - size / 16, size / 16, 3) &&
            testsupport::createSparse(target, size) && testsupport::writePattern(target, 0, size, 4);
 }
+
+// Attaches @p file to the loop device @p node (losetup --find picks any; a
+// swap needs the same node). The old file's detach may be deferred while
+// something still has the node open, so this retries briefly.
+bool attachAt(const QString& node, const QString& file)
+{
+    for (int i = 0; i < 100; ++i) {
+        if (runCommand(QStringLiteral("losetup"), {node, file}).exitCode == 0)
+            return true;
+        QThread::msleep(20);
+    }
+    return false;
+}
+
+// Files written into a mounted file system until stopped, each fsynced: a
+// steady stream of writes the kernel tracking must see.
+class FileWriter
+{
+public:
+    explicit FileWriter(const QString& dir)
+        : m_thread([this, d = dir.toStdString()] {
+              std::string block(64 * 1024, 'x');
+              for (int n = 0; !m_stop; ++n) {
+                  block[static_cast<std::size_t>(n) % block.size()] =
+                      static_cast<char>('a' + n % 26);
+                  const std::string path = d + "/f" + std::to_string(n % 200);
+                  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+                  if (fd < 0)
+                      break;
+                  const bool ok =
+                      ::write(fd, block.data(), block.size()) == static_cast<ssize_t>(block.size());
+                  ::fsync(fd);
+                  ::close(fd);
+                  if (!ok)
+                      break;
+                  ++m_files;
+                  std::this_thread::sleep_for(std::chrono::milliseconds(10));
+              }
+          })
+    {
+    }
+    ~FileWriter() { stop(); }
+    void stop()
+    {
+        m_stop = true;
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+    int files() const { return m_files; }
+
+private:
+    std::atomic<bool> m_stop{false};
+    std::atomic<int> m_files{0};
+    std::thread m_thread;
+};
 
 } // namespace
 
@@ -469,6 +536,278 @@ private Q_SLOTS:
         QVERIFY(!controller.isActive());
         qInfo("closed %lld ms after confirming", static_cast<long long>(ms));
         QVERIFY2(ms < 5000, "cancelling on close took too long");
+    }
+
+    void withoutRoot_noteBeforeStart()
+    {
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        devices.setCanOpenDevices(false);
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        QVERIFY(w.privilegeNote()->isVisible());
+        QVERIFY(w.privilegeNote()->text().contains(QStringLiteral("administrator")));
+        devices.setCanOpenDevices(true);
+        QVERIFY(!w.privilegeNote()->isVisible());
+    }
+
+    void finished_liveOutcome_showsFreezeWindow()
+    {
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 16 * kMiB, source, target));
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        controller.inspection.facts.exists = true;
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        select(w, devices, source, target);
+        if (QTest::currentTestFailed())
+            return;
+        controller.active = true;
+        controller.setStatus(JobStatus::Running);
+        // The percentage sits beside the bar, not half on it.
+        QCOMPARE(w.statusPanel()->percentText(), QStringLiteral("0.0 %"));
+        controller.nextOutcome.liveSource = true;
+        controller.nextOutcome.quiesceSeconds = 0.0421;
+        controller.nextOutcome.frozenMountPoints = {QStringLiteral("/mnt/x")};
+        controller.finish(engine::JobResult::Outcome::Completed);
+        const QString banner = w.statusPanel()->bannerText();
+        QVERIFY2(banner.contains(QStringLiteral("Freeze window: /mnt/x was frozen for 0.042 s")),
+                 qPrintable(banner));
+    }
+
+    void targetIdentity_loopSwappedBehindPath_startRefused()
+    {
+        if (!testsupport::isRoot())
+            QSKIP("needs root: loop devices");
+        ScratchDir dir;
+        const QString source = dir.file(QStringLiteral("source.img"));
+        const QString first = dir.file(QStringLiteral("first.img"));
+        const QString second = dir.file(QStringLiteral("second.img"));
+        QVERIFY(testsupport::createSparse(source, 8 * kMiB));
+        QVERIFY(testsupport::writePattern(source, 0, 8 * kMiB, 5));
+        QVERIFY(testsupport::createSparse(first, 16 * kMiB));
+        QVERIFY(testsupport::createSparse(second, 16 * kMiB));
+        QString why;
+        auto loop = testsupport::LoopDevice::attach(first, &why);
+        QVERIFY2(loop, qPrintable(why));
+        const QString node = loop->path();
+
+        ui::DeviceListModel devices;
+        QVERIFY(devices.startMonitoring());
+        devices.refresh();
+        ui::LocalJobController controller(engine::nullLogger());
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        select(w, devices, source, node);
+        if (QTest::currentTestFailed())
+            return;
+        const QString chosen = devices.entry(node)->stableId;
+        QCOMPARE(w.chosenTargetId(), chosen);
+
+        // Another file behind the same node, while the user looks away.
+        QTRY_VERIFY(devices.isIdle());
+        QTest::qWait(100);
+        QCOMPARE(runCommand(QStringLiteral("losetup"), {QStringLiteral("-d"), node}).exitCode, 0);
+        QVERIFY(attachAt(node, second));
+        auto detach = qScopeGuard([&] {
+            runCommand(QStringLiteral("losetup"), {QStringLiteral("-d"), node});
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(devices.entry(node) && devices.entry(node)->stableId != chosen,
+                                 10000);
+        QTRY_VERIFY(devices.isIdle());
+        // Same path, same row, still selected: only the identity tells.
+        QCOMPARE(w.targetPane()->currentPath(), node);
+        QVERIFY(w.startButton()->isEnabled());
+        QSignalSpy started(&controller, &ui::JobController::started);
+        w.requestStart();
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY((box = w.findChild<QMessageBox*>(QStringLiteral("errorDialog"))));
+        QVERIFY2(box->detailedText().contains(QStringLiteral("(rule: target identity)")),
+                 qPrintable(box->detailedText()));
+        QVERIFY(box->text().contains(QStringLiteral("no longer the disk")));
+        QVERIFY(!w.confirmDialog());
+        box->close();
+        QTRY_VERIFY(!w.findChild<QMessageBox*>(QStringLiteral("errorDialog")));
+
+        // Chosen again, then swapped while the confirmation is open: the
+        // engine's own check at start refuses it.
+        w.targetPane()->clearSelection();
+        QVERIFY(w.targetPane()->selectPath(node));
+        const QString rechosen = w.chosenTargetId();
+        QCOMPARE(rechosen, devices.entry(node)->stableId);
+        w.requestStart();
+        QTRY_VERIFY(w.confirmDialog());
+        ui::ConfirmStartDialog* dialog = w.confirmDialog();
+        if (!dialog)
+            QFAIL("no confirmation");
+        QCOMPARE(runCommand(QStringLiteral("losetup"), {QStringLiteral("-d"), node}).exitCode, 0);
+        QVERIFY(attachAt(node, first));
+        QSignalSpy failed(&controller, &ui::JobController::startFailed);
+        dialog->startButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 20000);
+        const auto error = failed.front().front().value<engine::Error>();
+        QVERIFY2(error.message.find("(rule: target identity)") != std::string::npos,
+                 error.message.c_str());
+        QCOMPARE(started.count(), 0);
+        QVERIFY(testsupport::allocatedBytes(first) == 0); // nothing was written
+    }
+
+    void confirmation_partitionedLoopTarget_listsPartitions_refusesMistypedName()
+    {
+        if (!testsupport::isRoot())
+            QSKIP("needs root: loop devices with partitions");
+        ScratchDir dir;
+        const QString source = dir.file(QStringLiteral("source.img"));
+        const QString disk = dir.file(QStringLiteral("disk.img"));
+        QVERIFY(testsupport::createSparse(source, 8 * kMiB));
+        QVERIFY(testsupport::createSparse(disk, 48 * kMiB));
+        const auto sf = runCommand(QStringLiteral("sfdisk"), {QStringLiteral("-q"), disk}, 60000,
+                                   QByteArrayLiteral("label: gpt\nsize=16MiB\nsize=20MiB\n"));
+        QVERIFY2(sf.exitCode == 0, qPrintable(sf.err));
+        QString why;
+        auto loop = testsupport::LoopDevice::attach(disk, &why, true);
+        QVERIFY2(loop, qPrintable(why));
+        const QString name = QFileInfo(loop->path()).fileName();
+        const QString p1 = loop->path() + QStringLiteral("p1");
+        const QString p2 = loop->path() + QStringLiteral("p2");
+        QTRY_VERIFY(QFile::exists(p2));
+        QCOMPARE(
+            runCommand(QStringLiteral("mkfs.ext4"),
+                       {QStringLiteral("-q"), QStringLiteral("-L"), QStringLiteral("Photos"), p1})
+                .exitCode,
+            0);
+        QCOMPARE(runCommand(QStringLiteral("mkswap"),
+                            {QStringLiteral("-L"), QStringLiteral("Spare"), p2})
+                     .exitCode,
+                 0);
+
+        ui::DeviceListModel devices;
+        QVERIFY(devices.startMonitoring());
+        devices.refresh();
+        ui::LocalJobController controller(engine::nullLogger());
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        select(w, devices, source, loop->path());
+        if (QTest::currentTestFailed())
+            return;
+        QSignalSpy started(&controller, &ui::JobController::started);
+        w.requestStart();
+        QTRY_VERIFY_WITH_TIMEOUT(w.confirmDialog(), 10000);
+        ui::ConfirmStartDialog* dialog = w.confirmDialog();
+        if (!dialog)
+            QFAIL("no confirmation");
+        QVERIFY(dialog->target().requiresTypedName());
+        QCOMPARE(dialog->target().name, name);
+        QTreeWidget* parts = dialog->partitionList();
+        QVERIFY(parts);
+        QVERIFY(parts->isVisible());
+        QCOMPARE(parts->topLevelItemCount(), 2);
+        QCOMPARE(parts->topLevelItem(0)->text(0), name + QStringLiteral("p1"));
+        QCOMPARE(parts->topLevelItem(0)->text(1), QStringLiteral("Photos"));
+        QCOMPARE(parts->topLevelItem(0)->text(2), QStringLiteral("ext4"));
+        QCOMPARE(parts->topLevelItem(0)->text(3), QStringLiteral("16.0 MiB"));
+        QCOMPARE(parts->topLevelItem(1)->text(0), name + QStringLiteral("p2"));
+        QCOMPARE(parts->topLevelItem(1)->text(1), QStringLiteral("Spare"));
+        QCOMPARE(parts->topLevelItem(1)->text(2), QStringLiteral("swap"));
+        QCOMPARE(parts->topLevelItem(1)->text(3), QStringLiteral("20.0 MiB"));
+
+        for (const QString& wrong : {QString(), name + QStringLiteral("p1"), name.toUpper(),
+                                     name.left(name.size() - 1), QStringLiteral("/dev/") + name}) {
+            dialog->nameEdit()->setText(wrong);
+            QVERIFY2(!dialog->startButton()->isEnabled(), qPrintable(wrong));
+            dialog->accept();
+            QVERIFY(dialog->isVisible());
+        }
+        QCOMPARE(started.count(), 0);
+        QVERIFY(!controller.isActive());
+        dialog->nameEdit()->setText(name);
+        QVERIFY(dialog->startButton()->isEnabled());
+        dialog->reject(); // nothing is overwritten in this test
+        QTRY_VERIFY(!w.confirmDialog());
+        QVERIFY(!controller.isActive());
+    }
+
+    void liveSource_mountedExt4_readyCompleteShowsFreezeWindow_fsckClean()
+    {
+        if (!testsupport::isRoot())
+            QSKIP("needs root: loop devices, mounts, kernel write tracking and FIFREEZE");
+        ScratchDir dir;
+        const QString img = dir.file(QStringLiteral("live.img"));
+        const QString target = dir.file(QStringLiteral("copy.img"));
+        QVERIFY(testsupport::createSparse(img, 64 * kMiB));
+        QString why;
+        auto loop = testsupport::LoopDevice::attach(img, &why);
+        QVERIFY2(loop, qPrintable(why));
+        QCOMPARE(
+            runCommand(QStringLiteral("mkfs.ext4"), {QStringLiteral("-q"), loop->path()}).exitCode,
+            0);
+        const QString mnt = dir.file(QStringLiteral("mnt"));
+        QVERIFY(QDir().mkpath(mnt));
+        QCOMPARE(runCommand(QStringLiteral("mount"), {loop->path(), mnt}).exitCode, 0);
+        auto unmount = qScopeGuard([&] { runCommand(QStringLiteral("umount"), {mnt}); });
+
+        auto sink = std::make_shared<ui::LogSink>();
+        const engine::Logger log = uitest::loggerFor(sink);
+        ui::DeviceListModel devices;
+        QVERIFY(devices.startMonitoring());
+        devices.refresh();
+        ui::LocalJobController controller(log);
+        ui::MainWindow w(devices, controller, log);
+        w.logView()->setSink(sink);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        ui::JobSettings settings = w.settingsWidget()->settings();
+        settings.verify = true;
+        w.settingsWidget()->setSettings(settings);
+
+        QTRY_VERIFY(devices.isIdle() && devices.entry(loop->path()));
+        QVERIFY(w.sourcePane()->selectPath(loop->path()));
+        // Labelled live in the list and in the window before anything starts.
+        const QModelIndex state = w.sourcePane()->filterModel()->mapFromSource(
+            devices.index(devices.rowOf(loop->path()), ui::DeviceListModel::MountColumn));
+        QVERIFY(state.data().toString().startsWith(QStringLiteral("Live")));
+        QVERIFY2(w.sourcePane()->note().contains(QStringLiteral("writes are tracked")) &&
+                     w.sourcePane()->note().contains(mnt),
+                 qPrintable(w.sourcePane()->note()));
+        devices.addImages({target}, true);
+        QTRY_VERIFY(devices.isIdle() && devices.entry(target));
+        QVERIFY(w.targetPane()->selectPath(target));
+        QVERIFY(w.chosenTargetId().isEmpty()); // a file has no disk identity
+
+        FileWriter writer(mnt);
+        QSignalSpy ready(&controller, &ui::JobController::ready);
+        QSignalSpy finished(&controller, &ui::JobController::finished);
+        w.requestStart();
+        QTRY_VERIFY(w.confirmDialog());
+        if (ui::ConfirmStartDialog* dialog = w.confirmDialog())
+            dialog->startButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 40000);
+        // The freeze is explained before Complete is pressed.
+        QVERIFY(w.completeNote()->isVisible());
+        QVERIFY2(w.completeNote()->text().contains(mnt), qPrintable(w.completeNote()->text()));
+        QVERIFY(w.completeButton()->toolTip().contains(QStringLiteral("Freezes")));
+        const int filesBefore = writer.files();
+        QTRY_VERIFY_WITH_TIMEOUT(writer.files() > filesBefore + 10, 10000); // still writing
+        QTest::mouseClick(w.completeButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 40000);
+        writer.stop();
+        const auto o = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY2(o.outcome == engine::JobResult::Outcome::Completed, o.error.message.c_str());
+        QVERIFY(o.liveSource);
+        QCOMPARE(o.frozenMountPoints, QStringList{mnt});
+        QVERIFY(o.verify && o.verify->identical);
+        const QString banner = w.statusPanel()->bannerText();
+        QVERIFY2(banner.contains(QStringLiteral("Freeze window: %1 was frozen for").arg(mnt)),
+                 qPrintable(banner));
+        QVERIFY(!w.completeNote()->isVisible());
+        qInfo("freeze window %.3f s; %d files written during the job", o.quiesceSeconds,
+              writer.files());
+        QVERIFY(o.quiesceSeconds < 5);
+
+        const auto fsck = runCommand(QStringLiteral("e2fsck"), {QStringLiteral("-fn"), target});
+        QVERIFY2(fsck.exitCode == 0, qPrintable(fsck.out + fsck.err));
     }
 
     void demo_autostartAutocomplete_completesIdentical()
