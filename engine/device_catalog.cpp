@@ -1,6 +1,7 @@
 #include "device_catalog.h"
 
 #include "disk.h"
+#include "safety.h"
 
 #include <blkid/blkid.h>
 #include <libudev.h>
@@ -48,66 +49,6 @@ const char* prop(udev_device* d, const char* key)
 {
     const char* v = udev_device_get_property_value(d, key);
     return v ? v : "";
-}
-
-struct MountEntry
-{
-    dev_t dev;
-    std::string point;
-};
-
-// mountinfo writes space, tab, newline and backslash in paths as octal
-// escapes ("/mnt/my\040disk").
-std::string unescapeMountPath(const std::string& s)
-{
-    std::string out;
-    out.reserve(s.size());
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] == '\\' && i + 3 < s.size() &&
-            std::isdigit(static_cast<unsigned char>(s[i + 1])) &&
-            std::isdigit(static_cast<unsigned char>(s[i + 2])) &&
-            std::isdigit(static_cast<unsigned char>(s[i + 3]))) {
-            out.push_back(
-                static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0')));
-            i += 3;
-        } else {
-            out.push_back(s[i]);
-        }
-    }
-    return out;
-}
-
-std::vector<MountEntry> readMounts()
-{
-    std::vector<MountEntry> out;
-    std::ifstream in("/proc/self/mountinfo");
-    std::string line;
-    while (std::getline(in, line)) {
-        std::istringstream f(line);
-        std::string id, parent, mm, root, point;
-        f >> id >> parent >> mm >> root >> point;
-        unsigned ma = 0, mi = 0;
-        if (std::sscanf(mm.c_str(), "%u:%u", &ma, &mi) == 2)
-            out.push_back({makedev(ma, mi), unescapeMountPath(point)});
-    }
-    return out;
-}
-
-std::vector<dev_t> readSwaps()
-{
-    std::vector<dev_t> out;
-    std::ifstream in("/proc/swaps");
-    std::string line;
-    std::getline(in, line);
-    while (std::getline(in, line)) {
-        struct stat st
-        {
-        };
-        const std::string path = line.substr(0, line.find_first_of(" \t"));
-        if (::stat(path.c_str(), &st) == 0 && S_ISBLK(st.st_mode))
-            out.push_back(st.st_rdev);
-    }
-    return out;
 }
 
 std::string busOf(udev_device* d, const std::string& name, const std::string& syspath)
@@ -341,8 +282,8 @@ std::vector<DeviceInfo> enumerateDevices(Logger log)
         log->error("udev is not available: no device list");
         return out;
     }
-    const auto mounts = readMounts();
-    const auto swaps = readSwaps();
+    const auto mounts = readMountTable();
+    const auto swaps = swapDevices();
     forEachBlockDevice(u, [&](udev_device* d) {
         DeviceInfo info = describe(d, mounts, swaps);
         if (wanted(info))
@@ -355,8 +296,8 @@ std::vector<DeviceInfo> enumerateDevices(Logger log)
 
 void updateUsage(std::vector<DeviceInfo>& devices)
 {
-    const auto mounts = readMounts();
-    const auto swaps = readSwaps();
+    const auto mounts = readMountTable();
+    const auto swaps = swapDevices();
     for (auto& info : devices) {
         info.mountPoints.clear();
         for (const auto& m : mounts)
@@ -404,7 +345,7 @@ Result<DeviceInfo> describeDevice(const std::string& path, Logger log)
 bool holdsRootFileSystem(const DeviceInfo& disk, const std::vector<DeviceInfo>& all)
 {
     dev_t root = 0;
-    for (const auto& m : readMounts())
+    for (const auto& m : readMountTable())
         if (m.point == "/")
             root = m.dev;
     if (root == 0)
@@ -481,8 +422,8 @@ int DeviceMonitor::fd() const
 std::vector<DeviceEvent> DeviceMonitor::drain()
 {
     std::vector<DeviceEvent> events;
-    const auto mounts = readMounts();
-    const auto swaps = readSwaps();
+    const auto mounts = readMountTable();
+    const auto swaps = swapDevices();
     while (udev_device* d = udev_monitor_receive_device(m_monitor)) {
         const std::string action = udev_device_get_action(d) ? udev_device_get_action(d) : "";
         DeviceEvent ev{DeviceEventKind::Changed, {}};

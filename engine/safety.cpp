@@ -6,6 +6,7 @@
 #include <sys/sysmacros.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -49,26 +50,6 @@ std::vector<dev_t> partitionsOf(const std::string& sysDir)
     return out;
 }
 
-std::vector<std::pair<dev_t, std::string>> mounts()
-{
-    std::vector<std::pair<dev_t, std::string>> out;
-    std::ifstream in("/proc/self/mountinfo");
-    std::string line;
-    while (std::getline(in, line)) {
-        // id parent major:minor root mountpoint ...
-        std::istringstream fields(line);
-        std::string id, parent, mm, root, point;
-        fields >> id >> parent >> mm >> root >> point;
-        const auto colon = mm.find(':');
-        if (colon == std::string::npos)
-            continue;
-        const unsigned ma = static_cast<unsigned>(std::stoul(mm.substr(0, colon)));
-        const unsigned mi = static_cast<unsigned>(std::stoul(mm.substr(colon + 1)));
-        out.emplace_back(makedev(ma, mi), point);
-    }
-    return out;
-}
-
 std::vector<dev_t> selfAndPartitions(dev_t dev)
 {
     std::vector<dev_t> devs{dev};
@@ -91,16 +72,71 @@ std::string loopBackingFile(dev_t dev)
     return f;
 }
 
+// mountinfo and /proc/swaps write space, tab, newline and backslash in paths
+// as octal escapes ("/mnt/my\040disk").
+std::string unescapeProcPath(const std::string& s)
+{
+    std::string out;
+    out.reserve(s.size());
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto digit = [&](std::size_t k) {
+            return k < s.size() && s[k] >= '0' && s[k] <= '7';
+        };
+        if (s[i] == '\\' && digit(i + 1) && digit(i + 2) && digit(i + 3)) {
+            out.push_back(
+                static_cast<char>((s[i + 1] - '0') * 64 + (s[i + 2] - '0') * 8 + (s[i + 3] - '0')));
+            i += 3;
+        } else {
+            out.push_back(s[i]);
+        }
+    }
+    return out;
+}
+
 } // namespace
+
+std::vector<MountEntry> readMountTable()
+{
+    std::vector<MountEntry> out;
+    std::ifstream in("/proc/self/mountinfo");
+    std::string line;
+    while (std::getline(in, line)) {
+        // id parent major:minor root mountpoint ...
+        std::istringstream fields(line);
+        std::string id, parent, mm, root, point;
+        fields >> id >> parent >> mm >> root >> point;
+        unsigned ma = 0, mi = 0;
+        if (std::sscanf(mm.c_str(), "%u:%u", &ma, &mi) == 2)
+            out.push_back({makedev(ma, mi), unescapeProcPath(point)});
+    }
+    return out;
+}
+
+std::vector<dev_t> swapDevices()
+{
+    std::vector<dev_t> out;
+    std::ifstream in("/proc/swaps");
+    std::string line;
+    std::getline(in, line); // header
+    while (std::getline(in, line)) {
+        const std::string path = unescapeProcPath(line.substr(0, line.find_first_of(" \t")));
+        struct stat st
+        {
+        };
+        if (::stat(path.c_str(), &st) == 0 && S_ISBLK(st.st_mode))
+            out.push_back(st.st_rdev);
+    }
+    return out;
+}
 
 std::vector<std::string> mountPointsOf(unsigned ma, unsigned mi)
 {
     std::vector<std::string> out;
     const auto devs = selfAndPartitions(makedev(ma, mi));
-    for (const auto& [dev, point] : mounts())
+    for (const auto& m : readMountTable())
         for (dev_t d : devs)
-            if (d == dev)
-                out.push_back(point);
+            if (d == m.dev)
+                out.push_back(m.point);
     return out;
 }
 
@@ -122,20 +158,13 @@ Result<void> checkTargetNotInUse(const std::string& targetPath)
                                 " (rule: mounted target); unmount it first"};
 
     const auto devs = selfAndPartitions(id->rdev);
-    std::ifstream swaps("/proc/swaps");
-    std::string line;
-    std::getline(swaps, line); // header
-    while (std::getline(swaps, line)) {
-        const std::string swapPath = line.substr(0, line.find_first_of(" \t"));
-        struct stat st
-        {
-        };
-        if (::stat(swapPath.c_str(), &st) == 0 && S_ISBLK(st.st_mode))
-            for (dev_t d : devs)
-                if (d == st.st_rdev)
-                    return Error{EBUSY, "refusing " + targetPath + ": it is in use as swap (" +
-                                            swapPath + ") (rule: held target)"};
-    }
+    for (dev_t swap : swapDevices())
+        for (dev_t d : devs)
+            if (d == swap)
+                return Error{EBUSY,
+                             "refusing " + targetPath +
+                                 ": it (or one of its partitions) is in use as swap (rule: held "
+                                 "target)"};
     for (dev_t d : devs) {
         const std::string dir = sysfsDir(d);
         std::error_code ec;
