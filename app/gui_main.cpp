@@ -15,6 +15,9 @@
 #include <QSocketNotifier>
 #include <QTimer>
 
+#include <algorithm>
+#include <string_view>
+
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -58,12 +61,23 @@ bool parseSeconds(const QString& text, double& out)
 
 int main(int argc, char** argv)
 {
+    // --help and --version must answer on a console without a display, where
+    // QApplication could not open its window system.
+    const bool textOnly = std::any_of(argv + 1, argv + argc, [](const char* a) {
+        const std::string_view v(a);
+        return v == "--help" || v == "-h" || v == "--help-all" || v == "--version" || v == "-v";
+    });
+    if (textOnly && qEnvironmentVariableIsEmpty("DISPLAY") &&
+        qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
+        qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("drivemirror"));
     QApplication::setOrganizationName(QStringLiteral("DriveMirror"));
     QApplication::setApplicationDisplayName(QStringLiteral("DriveMirror"));
     QApplication::setApplicationVersion(QStringLiteral(DRIVEMIRROR_VERSION));
-    QApplication::setDesktopFileName(QStringLiteral("drivemirror"));
+    // The id of the .desktop entry and icon, so desktops match the window to them.
+    QApplication::setDesktopFileName(QStringLiteral("io.github.drivemirror.DriveMirror"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate(
