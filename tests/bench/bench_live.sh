@@ -7,6 +7,8 @@
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench_lib.sh
+source "$SCRIPT_DIR/bench_lib.sh"
 REPO_DIR=$(cd "$SCRIPT_DIR/../.." && pwd)
 
 DIR=/var/tmp/drivemirror-bench-live
@@ -53,7 +55,6 @@ EOF
 }
 
 die() { echo "bench_live: $*" >&2; exit 2; }
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -79,24 +80,6 @@ if [[ $QUICK -eq 1 ]]; then
 fi
 
 # SIZE with optional binary suffix -> bytes
-to_bytes() {
-    local s=${1^^} n m
-    s=${s%IB}
-    s=${s%B}
-    if [[ $s =~ ^([0-9]+)([KMGT]?)$ ]]; then
-        n=${BASH_REMATCH[1]}
-        case "${BASH_REMATCH[2]}" in
-        K) m=$((1 << 10)) ;;
-        M) m=$((1 << 20)) ;;
-        G) m=$((1 << 30)) ;;
-        T) m=$((1 << 40)) ;;
-        *) m=1 ;;
-        esac
-        echo $((n * m))
-    else
-        return 1
-    fi
-}
 
 MIB=$((1 << 20))
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || die "--runs must be a positive integer, got '$RUNS'"
@@ -192,14 +175,7 @@ if ((free_bytes < need)); then
 fi
 
 # ---------------------------------------------------------------- helpers
-drop_caches() {
-    sync
-    echo 3 >/proc/sys/vm/drop_caches
-}
 
-fmt_bytes() {
-    awk -v b="$1" 'BEGIN { if (b >= 1073741824) printf "%.2f GiB", b / 1073741824; else printf "%.0f MiB", b / 1048576 }'
-}
 
 # write_random FILE BYTES: incompressible data, AES-CTR keystream when openssl
 # is there (far faster than /dev/urandom)
@@ -213,10 +189,6 @@ write_random() {
     [[ $(stat -c %s "$1") -eq $2 ]] || die "could not write $1"
 }
 
-show_failure() {
-    log "$1 failed (exit $2); last lines of its output:"
-    tail -n 15 "$3" >&2 || true
-}
 
 # Prints, tab-separated: final event, seconds from START to BLOCK_JOB_READY,
 # job elapsed, quiesce seconds, offset, len, zeroed, error ("NA" where absent).

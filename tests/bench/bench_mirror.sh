@@ -5,6 +5,8 @@
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench_lib.sh
+source "$SCRIPT_DIR/bench_lib.sh"
 REPO_DIR=$(cd "$SCRIPT_DIR/../.." && pwd)
 
 DIR=/var/tmp/drivemirror-bench
@@ -42,7 +44,6 @@ EOF
 }
 
 die() { echo "bench_mirror: $*" >&2; exit 2; }
-log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -74,24 +75,6 @@ done
 has_tool() { [[ " $TOOLS " == *" $1 "* ]]; }
 
 # SIZE with optional binary suffix -> bytes
-to_bytes() {
-    local s=${1^^} n m
-    s=${s%IB}
-    s=${s%B}
-    if [[ $s =~ ^([0-9]+)([KMGT]?)$ ]]; then
-        n=${BASH_REMATCH[1]}
-        case "${BASH_REMATCH[2]}" in
-        K) m=$((1 << 10)) ;;
-        M) m=$((1 << 20)) ;;
-        G) m=$((1 << 30)) ;;
-        T) m=$((1 << 40)) ;;
-        *) m=1 ;;
-        esac
-        echo $((n * m))
-    else
-        return 1
-    fi
-}
 
 EXTENT=$((4 << 20))
 declare -a SIZE_BYTES=()
@@ -169,10 +152,6 @@ if ((free_bytes < need)); then
 fi
 
 # ---------------------------------------------------------------- helpers
-drop_caches() {
-    sync
-    echo 3 >/proc/sys/vm/drop_caches
-}
 
 allocated() { stat -c '%b %B' "$1" | awk '{ printf "%.0f\n", $1 * $2 }'; }
 
@@ -197,10 +176,6 @@ record() {
 }
 
 # Prints the last lines of a failed run's log.
-show_failure() {
-    log "$1 failed (exit $2); last lines of its output:"
-    tail -n 15 "$3" >&2 || true
-}
 
 make_full_image() {
     local f=$1 bytes=$2
@@ -243,9 +218,6 @@ print(f"{n_data} data extents, {n_zero} written-zero extents of {slots}")
 EOF
 }
 
-fmt_bytes() {
-    awk -v b="$1" 'BEGIN { if (b >= 1073741824) printf "%.2f GiB", b / 1073741824; else printf "%.0f MiB", b / 1048576 }'
-}
 
 # QMP driver for QEMU's own mirror: blockdev-mirror sync=full, complete at READY.
 QMP_DRIVER="$WORK/qmp_mirror.py"
