@@ -81,6 +81,8 @@ Mirror options:
   --no-tracking            do not track writes to a block-device source (only
                            for sources nothing writes to; refused if mounted)
   --json                   one JSON object per line on stdout (QMP-style events)
+  --progress-interval MS   BLOCK_JOB_PROGRESS every MS milliseconds (default 1000)
+  --map-cells N            add the dirty map (N cells, hex) to progress events
   -v, --verbose            debug messages on stderr
 
 Without --complete-when-ready/--cancel-when-ready the job waits at READY and
@@ -141,6 +143,20 @@ std::string rangesJson(const std::vector<engine::ByteRange>& ranges)
         out += JsonObject().add("offset", ranges[i].offset).add("length", ranges[i].length).str();
     }
     return out + "]";
+}
+
+// The dirty map as two hex digits per cell (00 clean .. ff all dirty): the
+// form a front end in another process can paint from.
+std::string hexCells(const std::vector<std::uint8_t>& cells)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(cells.size() * 2);
+    for (const std::uint8_t c : cells) {
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
+    }
+    return out;
 }
 
 std::string verifyJson(const engine::VerifyReport& r)
@@ -208,6 +224,8 @@ struct MirrorArgs
     bool verbose = false;
     bool noTracking = false;
     std::string expectId;
+    std::chrono::milliseconds progressInterval{1000};
+    std::size_t mapCells = 0;
 };
 
 // Parses the options shared by `mirror` and `demo`; returns an error text.
@@ -274,6 +292,30 @@ std::optional<std::string> parseMirrorOption(int opt, const char* arg, MirrorArg
     case 'v':
         a.verbose = true;
         return std::nullopt;
+    case 'N':
+        a.noTracking = true;
+        return std::nullopt;
+    case 'I':
+        a.expectId = arg;
+        return std::nullopt;
+    case 'P': {
+        char* end = nullptr;
+        const long ms = std::strtol(arg, &end, 10);
+        if (!end || *end || ms < 50 || ms > 60000)
+            return "--progress-interval: milliseconds from 50 to 60000, not '" + std::string(arg) +
+                   "'";
+        a.progressInterval = std::chrono::milliseconds(ms);
+        return std::nullopt;
+    }
+    case 'M': {
+        char* end = nullptr;
+        const long cells = std::strtol(arg, &end, 10);
+        if (!end || *end || cells < 1 || cells > (1 << 20))
+            return "--map-cells: a number of cells from 1 to 1048576, not '" + std::string(arg) +
+                   "'";
+        a.mapCells = static_cast<std::size_t>(cells);
+        return std::nullopt;
+    }
     }
     return std::string("unknown option");
 }
@@ -294,6 +336,8 @@ const option kMirrorOptions[] = {
     {"verbose", no_argument, nullptr, 'v'},
     {"no-tracking", no_argument, nullptr, 'N'},
     {"expect-id", required_argument, nullptr, 'I'},
+    {"progress-interval", required_argument, nullptr, 'P'},
+    {"map-cells", required_argument, nullptr, 'M'},
     {"size", required_argument, nullptr, 1000},
     {"dir", required_argument, nullptr, 1001},
     {"live", required_argument, nullptr, 1002},
@@ -430,12 +474,15 @@ int driveJob(engine::MirrorJob& job, const MirrorArgs& a, const engine::Logger& 
         progressShown = true;
     };
 
+    if (a.mapCells > 0)
+        job.setDirtyMapCells(a.mapCells);
+    const int pollMs = static_cast<int>(std::min<std::int64_t>(250, a.progressInterval.count()));
     job.start();
     bool finished = false;
     while (!finished) {
         pollfd fds[3] = {
             {pipeFds[0], POLLIN, 0}, {sigFd, POLLIN, 0}, {stdinOpen ? 0 : -1, POLLIN, 0}};
-        ::poll(fds, 3, 250);
+        ::poll(fds, 3, pollMs);
         if (fds[1].revents & POLLIN) {
             signalfd_siginfo si{};
             [[maybe_unused]] const ssize_t n = ::read(sigFd, &si, sizeof si);
@@ -513,13 +560,23 @@ int driveJob(engine::MirrorJob& job, const MirrorArgs& a, const engine::Logger& 
             break;
         if (tty)
             drawProgress(*snap);
-        if (a.json && now - lastJsonProgress >= std::chrono::seconds(1)) {
+        if (a.json && now - lastJsonProgress >= a.progressInterval) {
             lastJsonProgress = now;
-            printEvent("BLOCK_JOB_PROGRESS", commonData(*snap)
-                                                 .add("status", engine::toString(snap->status))
-                                                 .add("rate", meter.rate())
-                                                 .add("dirty", snap->dirtyBytes)
-                                                 .add("zeroed", snap->bytesZeroed));
+            JsonObject data = commonData(*snap);
+            data.add("status", engine::toString(snap->status))
+                .add("rate", meter.rate())
+                .add("dirty", snap->dirtyBytes)
+                .add("in-flight", snap->inFlightBytes)
+                .add("zeroed", snap->bytesZeroed)
+                .add("unreadable-bytes", snap->unreadableBytes);
+            if (!snap->ioError.empty())
+                data.add("io-error", snap->ioError);
+            if (auto map = job.dirtyMap(); map && a.mapCells > 0)
+                data.add("map", hexCells(map->cells))
+                    .add("granularity", map->granularity)
+                    .addRaw("in-flight-ranges", rangesJson(map->inFlight))
+                    .addRaw("unreadable-ranges", rangesJson(map->unreadable));
+            printEvent("BLOCK_JOB_PROGRESS", data);
         }
     }
     if (progressShown)

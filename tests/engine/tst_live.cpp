@@ -288,6 +288,9 @@ private Q_SLOTS:
     void liveOverflow_tinyTraceBuffer_fullResyncStillClean();
     void cli_mountedSourceUnderLoad_completesCleanAndReportsFreeze();
     void cli_sigtermDuringLiveJob_cancelsAndRemovesTraceInstance();
+    void cli_expectId_refusesAnotherDisk();
+    void cli_noTrackingOnMountedSource_refused();
+    void cli_progressCarriesDirtyMap();
     void catalog_loopDeviceAddedAndRemoved_seen();
     void safety_rulesRefuseWithTheirNames();
 
@@ -466,6 +469,84 @@ void TestLive::cli_sigtermDuringLiveJob_cancelsAndRemovesTraceInstance()
     QVERIFY2(!QFileInfo::exists(instance), qPrintable(instance));
     QVERIFY(QString::fromUtf8(p.readAllStandardOutput())
                 .contains(QStringLiteral("BLOCK_JOB_CANCELLED")));
+}
+
+void TestLive::cli_expectId_refusesAnotherDisk()
+{
+    const QString srcImg = m_dir.file(QStringLiteral("id-src.img"));
+    QVERIFY(createSparse(srcImg, 16 * MiB));
+    QVERIFY(writePattern(srcImg, 0, 16 * MiB, 11));
+    const QString tgtImg = m_dir.file(QStringLiteral("id-tgt.img"));
+    QVERIFY(createSparse(tgtImg, 16 * MiB));
+    QString why;
+    auto target = LoopDevice::attach(tgtImg, &why);
+    QVERIFY2(target, qPrintable(why));
+    auto info = describeDevice(target->stdPath());
+    QVERIFY(info);
+    const QString id = QString::fromStdString(info->stableId());
+    // The listing names the same identity.
+    const auto list = runCommand(cliPath(), {QStringLiteral("list"), QStringLiteral("--json")});
+    QCOMPARE(list.exitCode, 0);
+    QVERIFY2(list.out.contains(QStringLiteral("\"id\": \"") + id + QLatin1Char('"')),
+             qPrintable(list.out));
+
+    const auto wrong = runCommand(
+        cliPath(), {QStringLiteral("mirror"), srcImg, target->path(), QStringLiteral("--expect-id"),
+                    id + QStringLiteral("x"), QStringLiteral("--complete-when-ready")});
+    QCOMPARE(wrong.exitCode, 2);
+    QVERIFY2(wrong.err.contains(QStringLiteral("(rule: target identity)")), qPrintable(wrong.err));
+    const auto right = runCommand(cliPath(), {QStringLiteral("mirror"), srcImg, target->path(),
+                                              QStringLiteral("--expect-id"), id,
+                                              QStringLiteral("--complete-when-ready")});
+    QVERIFY2(right.exitCode == 0, qPrintable(right.err));
+    QVERIFY(cmpIdenticalPrefix(srcImg, target->path(), 16 * MiB));
+}
+
+void TestLive::cli_noTrackingOnMountedSource_refused()
+{
+    QString why;
+    auto src = Ext4Source::create(m_dir, QStringLiteral("notrack"), 32 * MiB, false, &why);
+    QVERIFY2(src, qPrintable(why));
+    const QString target = m_dir.file(QStringLiteral("notrack-target.img"));
+    QFile::remove(target);
+    const auto r = runCommand(cliPath(), {QStringLiteral("mirror"), src->device(), target,
+                                          QStringLiteral("--no-tracking"),
+                                          QStringLiteral("--complete-when-ready")});
+    QCOMPARE(r.exitCode, 2);
+    QVERIFY2(r.err.contains(QStringLiteral("(rule: live source needs tracking)")),
+             qPrintable(r.err));
+    QVERIFY(!QFileInfo::exists(target)); // nothing was written
+}
+
+void TestLive::cli_progressCarriesDirtyMap()
+{
+    const QString srcImg = m_dir.file(QStringLiteral("map-src.img"));
+    QVERIFY(createSparse(srcImg, 32 * MiB));
+    QVERIFY(writePattern(srcImg, 0, 32 * MiB, 12));
+    const QString target = m_dir.file(QStringLiteral("map-target.img"));
+    QFile::remove(target);
+    const auto r =
+        runCommand(cliPath(), {QStringLiteral("mirror"), srcImg, target, QStringLiteral("--json"),
+                               QStringLiteral("--map-cells"), QStringLiteral("32"),
+                               QStringLiteral("--progress-interval"), QStringLiteral("100"),
+                               QStringLiteral("--speed"), QStringLiteral("32M"),
+                               QStringLiteral("--complete-when-ready")});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QStringList maps;
+    for (const QString& line : r.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+        const auto o = QJsonDocument::fromJson(line.toUtf8()).object();
+        if (o.value(QStringLiteral("event")).toString() == QStringLiteral("BLOCK_JOB_PROGRESS"))
+            maps << o.value(QStringLiteral("data"))
+                        .toObject()
+                        .value(QStringLiteral("map"))
+                        .toString();
+    }
+    QVERIFY2(maps.size() >= 3, qPrintable(r.out)); // about a second at 32 MiB/s, every 100 ms
+    for (const QString& m : maps)
+        QCOMPARE(m.size(), 64); // two hex digits per cell
+    // The copy runs front to back: the first cell is clean before the last.
+    QVERIFY2(maps.last().startsWith(QStringLiteral("00")), qPrintable(maps.last()));
+    QVERIFY2(maps.first().endsWith(QStringLiteral("ff")), qPrintable(maps.first()));
 }
 
 void TestLive::catalog_loopDeviceAddedAndRemoved_seen()
