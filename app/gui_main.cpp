@@ -11,9 +11,12 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QLibraryInfo>
+#include <QLocale>
 #include <QMessageBox>
 #include <QSocketNotifier>
 #include <QTimer>
+#include <QTranslator>
 
 #include <algorithm>
 #include <string_view>
@@ -78,6 +81,18 @@ int main(int argc, char** argv)
     QApplication::setApplicationVersion(QStringLiteral(DRIVEMIRROR_VERSION));
     // The id of the .desktop entry and icon, so desktops match the window to them.
     QApplication::setDesktopFileName(QStringLiteral("io.github.drivemirror.DriveMirror"));
+
+    // The user's language: Qt's own strings (standard buttons, file dialogs)
+    // from the system's Qt translations, DriveMirror's from the embedded
+    // :/i18n/drivemirror_<lang>.qm. Numbers, sizes and dates follow QLocale().
+    QTranslator qtTranslator;
+    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qtTranslator);
+    QTranslator appTranslator;
+    if (appTranslator.load(QLocale(), QStringLiteral("drivemirror"), QStringLiteral("_"),
+                           QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&appTranslator);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate(

@@ -23,22 +23,24 @@ constexpr std::uint64_t kGiB = kMiB * 1024;
 void addPolicies(QComboBox* combo)
 {
     using P = engine::ErrorPolicy;
-    combo->addItem(JobSettingsWidget::tr("Report (stop the job)"), static_cast<int>(P::Report));
-    combo->setItemData(0, JobSettingsWidget::tr("The job fails at the first error."),
+    combo->addItem(ui::JobSettingsWidget::tr("Report (stop the job)"), static_cast<int>(P::Report));
+    combo->setItemData(0, ui::JobSettingsWidget::tr("The job fails at the first error."),
                        Qt::ToolTipRole);
-    combo->addItem(JobSettingsWidget::tr("Ignore (skip and continue)"),
+    combo->addItem(ui::JobSettingsWidget::tr("Ignore (skip and continue)"),
                    static_cast<int>(P::Ignore));
-    combo->setItemData(1,
-                       JobSettingsWidget::tr("Skip the failed range, record it and go on. On the "
-                                             "source, what cannot be read is written as zeroes."),
+    combo->setItemData(
+        1,
+        ui::JobSettingsWidget::tr("Skip the failed range, record it and go on. On the "
+                                  "source, what cannot be read is written as zeroes."),
+        Qt::ToolTipRole);
+    combo->addItem(ui::JobSettingsWidget::tr("Pause (retry on resume)"), static_cast<int>(P::Stop));
+    combo->setItemData(2,
+                       ui::JobSettingsWidget::tr("Pause the job; Resume retries the failed range."),
                        Qt::ToolTipRole);
-    combo->addItem(JobSettingsWidget::tr("Pause (retry on resume)"), static_cast<int>(P::Stop));
-    combo->setItemData(2, JobSettingsWidget::tr("Pause the job; Resume retries the failed range."),
-                       Qt::ToolTipRole);
-    combo->addItem(JobSettingsWidget::tr("Pause when full, else report"),
+    combo->addItem(ui::JobSettingsWidget::tr("Pause when full, else report"),
                    static_cast<int>(P::Enospc));
     combo->setItemData(
-        3, JobSettingsWidget::tr("Pause when the target runs out of space, fail otherwise."),
+        3, ui::JobSettingsWidget::tr("Pause when the target runs out of space, fail otherwise."),
         Qt::ToolTipRole);
 }
 

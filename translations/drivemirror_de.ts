@@ -1,0 +1,1368 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>main</name>
+    <message>
+        <source>Clone disks and image files and keep the copy in sync while the source is in use.</source>
+        <translation>Datenträger und Image-Dateien klonen und die Kopie synchron halten, während die Quelle in Benutzung ist.</translation>
+    </message>
+    <message>
+        <source>Mirror a demo image that a writer keeps changing.</source>
+        <translation>Ein Demo-Image spiegeln, das fortlaufend beschrieben wird.</translation>
+    </message>
+    <message>
+        <source>Where the demo images go (default: the cache).</source>
+        <translation>Ablageort der Demo-Images (Standard: der Cache).</translation>
+    </message>
+    <message>
+        <source>Size of the demo source image (default: 1G).</source>
+        <translation>Größe des Demo-Quell-Images (Standard: 1G).</translation>
+    </message>
+    <message>
+        <source>With --demo: start the mirror at once.</source>
+        <translation>Mit --demo: die Spiegelung sofort starten.</translation>
+    </message>
+    <message>
+        <source>With --demo: complete this many seconds after READY.</source>
+        <translation>Mit --demo: so viele Sekunden nach READY abschließen.</translation>
+    </message>
+    <message>
+        <source>With --demo: quit this many seconds after the job ended (exit code 0 when it completed identical).</source>
+        <translation>Mit --demo: so viele Sekunden nach Ende des Auftrags beenden (Exit-Code 0, wenn er identisch abgeschlossen wurde).</translation>
+    </message>
+    <message>
+        <source>With --demo: save the window as PNG while in sync.</source>
+        <translation>Mit --demo: das Fenster im synchronen Zustand als PNG speichern.</translation>
+    </message>
+    <message>
+        <source>When to take the screenshot: &quot;ready&quot; (default, before --autocomplete) or &quot;copying&quot; (the first copy half done).</source>
+        <translation>Zeitpunkt des Bildschirmfotos: &quot;ready&quot; (Standard, vor --autocomplete) oder &quot;copying&quot; (erste Kopie zur Hälfte erledigt).</translation>
+    </message>
+    <message>
+        <source>Show debug messages in the log.</source>
+        <translation>Debug-Meldungen im Protokoll anzeigen.</translation>
+    </message>
+    <message>
+        <source>Demo Not Available</source>
+        <translation>Demo nicht verfügbar</translation>
+    </message>
+    <message>
+        <source>The demo images could not be created.</source>
+        <translation>Die Demo-Images konnten nicht erstellt werden.</translation>
+    </message>
+</context>
+<context>
+    <name>ui::ConfirmStartDialog</name>
+    <message>
+        <source>a GPT partition table</source>
+        <translation>eine GPT-Partitionstabelle</translation>
+    </message>
+    <message>
+        <source>a partition table (MBR)</source>
+        <translation>eine Partitionstabelle (MBR)</translation>
+    </message>
+    <message>
+        <source>an ext2/3/4 file system</source>
+        <translation>ein ext2/3/4-Dateisystem</translation>
+    </message>
+    <message>
+        <source>an NTFS file system</source>
+        <translation>ein NTFS-Dateisystem</translation>
+    </message>
+    <message>
+        <source>a FAT file system</source>
+        <translation>ein FAT-Dateisystem</translation>
+    </message>
+    <message>
+        <source>an XFS file system</source>
+        <translation>ein XFS-Dateisystem</translation>
+    </message>
+    <message>
+        <source>a swap area</source>
+        <translation>ein Swap-Bereich</translation>
+    </message>
+    <message>
+        <source>an LVM physical volume</source>
+        <translation>ein LVM Physical Volume</translation>
+    </message>
+    <message>
+        <source>a LUKS encrypted volume</source>
+        <translation>ein LUKS-verschlüsseltes Volume</translation>
+    </message>
+    <message>
+        <source>Create Target and Start?</source>
+        <translation>Ziel erstellen und starten?</translation>
+    </message>
+    <message>
+        <source>Overwrite Target?</source>
+        <translation>Ziel überschreiben?</translation>
+    </message>
+    <message>
+        <source>A new image file will be created and kept in sync with the source:</source>
+        <translation>Eine neue Image-Datei wird erstellt und mit der Quelle synchron gehalten:</translation>
+    </message>
+    <message>
+        <source>Everything on this target will be overwritten:</source>
+        <translation>Alles auf diesem Ziel wird überschrieben:</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>Modell:</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>Size:</source>
+        <translation>Größe:</translation>
+    </message>
+    <message>
+        <source>%1 (%2 bytes)</source>
+        <translation>%1 (%2 Bytes)</translation>
+    </message>
+    <message>
+        <source>Path:</source>
+        <translation>Pfad:</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>Art:</translation>
+    </message>
+    <message>
+        <source>partitions %1</source>
+        <translation>Partitionen %1</translation>
+    </message>
+    <message>
+        <source>one partition, listed below</source>
+        <translation>eine Partition, unten aufgeführt</translation>
+    </message>
+    <message>
+        <source>%1 partitions, listed below</source>
+        <translation>%1 Partitionen, unten aufgeführt</translation>
+    </message>
+    <message>
+        <source>a %1 file system</source>
+        <translation>ein %1-Dateisystem</translation>
+    </message>
+    <message>
+        <source>no partition table or file system found</source>
+        <translation>keine Partitionstabelle und kein Dateisystem gefunden</translation>
+    </message>
+    <message>
+        <source>unknown (its first sectors could not be read)</source>
+        <translation>unbekannt (die ersten Sektoren konnten nicht gelesen werden)</translation>
+    </message>
+    <message>
+        <source>Holds:</source>
+        <translation>Enthält:</translation>
+    </message>
+    <message>
+        <source>Label:</source>
+        <translation>Bezeichnung:</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>Quelle:</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Partitions that will be overwritten</source>
+        <translation>Partitionen, die überschrieben werden</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>Bezeichnung</translation>
+    </message>
+    <message>
+        <source>File system</source>
+        <translation>Dateisystem</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Mounted at</source>
+        <translation>Eingehängt in</translation>
+    </message>
+    <message>
+        <source>none found</source>
+        <translation>keine gefunden</translation>
+    </message>
+    <message>
+        <source>This device holds data that will be lost. To confirm, type its name &lt;b&gt;%1&lt;/b&gt;:</source>
+        <translation>Dieses Gerät enthält Daten, die verloren gehen. Geben Sie zur Bestätigung seinen Namen &lt;b&gt;%1&lt;/b&gt; ein:</translation>
+    </message>
+    <message>
+        <source>Device name</source>
+        <translation>Gerätename</translation>
+    </message>
+    <message>
+        <source>This cannot be undone.</source>
+        <translation>Dies kann nicht rückgängig gemacht werden.</translation>
+    </message>
+    <message>
+        <source>Create and Start</source>
+        <translation>Erstellen und starten</translation>
+    </message>
+    <message>
+        <source>Overwrite and Start</source>
+        <translation>Überschreiben und starten</translation>
+    </message>
+</context>
+<context>
+    <name>ui::DemoDriver</name>
+    <message>
+        <source>Preparing the demo images…</source>
+        <translation>Demo-Images werden vorbereitet…</translation>
+    </message>
+</context>
+<context>
+    <name>ui::DeviceFilterModel</name>
+    <message>
+        <source>Cannot be the source: %1
+(%2)
+
+%3</source>
+        <translation>Kann nicht die Quelle sein: %1
+(%2)
+
+%3</translation>
+    </message>
+    <message>
+        <source>Cannot be the target: %1
+(%2)
+
+%3</source>
+        <translation>Kann nicht das Ziel sein: %1
+(%2)
+
+%3</translation>
+    </message>
+    <message>
+        <source>Live source: while it is mirrored, writes to it are tracked; Complete freezes %1 for a moment for the final copy.
+
+%2</source>
+        <translation>Live-Quelle: Während der Spiegelung werden Schreibzugriffe verfolgt; „Abschließen“ friert %1 für die letzte Kopie kurz ein.
+
+%2</translation>
+    </message>
+    <message>
+        <source>Live · %1</source>
+        <translation>Live · %1</translation>
+    </message>
+</context>
+<context>
+    <name>ui::DeviceListModel</name>
+    <message>
+        <source>“%1”</source>
+        <translation>„%1“</translation>
+    </message>
+    <message>
+        <source>MBR</source>
+        <translation>MBR</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>Festplatte</translation>
+    </message>
+    <message>
+        <source>SSD</source>
+        <translation>SSD</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <source>USB</source>
+        <translation>USB</translation>
+    </message>
+    <message>
+        <source>SD card</source>
+        <translation>SD-Karte</translation>
+    </message>
+    <message>
+        <source>Virtual</source>
+        <translation>Virtuell</translation>
+    </message>
+    <message>
+        <source>Loop</source>
+        <translation>Loop</translation>
+    </message>
+    <message>
+        <source>New image</source>
+        <translation>Neues Image</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>Image</translation>
+    </message>
+    <message>
+        <source>Mounted at %1</source>
+        <translation>Eingehängt in %1</translation>
+    </message>
+    <message>
+        <source>Mounted at %1 (+%2)</source>
+        <translation>Eingehängt in %1 (+%2)</translation>
+    </message>
+    <message>
+        <source>Partition mounted at %1</source>
+        <translation>Partition eingehängt in %1</translation>
+    </message>
+    <message>
+        <source>Partitions mounted at %1 (+%2)</source>
+        <translation>Partitionen eingehängt in %1 (+%2)</translation>
+    </message>
+    <message>
+        <source>In use as swap</source>
+        <translation>Als Swap in Benutzung</translation>
+    </message>
+    <message>
+        <source>In use by %1</source>
+        <translation>In Benutzung durch %1</translation>
+    </message>
+    <message>
+        <source>Created at start</source>
+        <translation>Wird beim Start erstellt</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <source>Not mounted</source>
+        <translation>Nicht eingehängt</translation>
+    </message>
+    <message>
+        <source>Not mounted · %1</source>
+        <translation>Nicht eingehängt · %1</translation>
+    </message>
+    <message>
+        <source>%1 (as source)</source>
+        <translation>%1 (wie die Quelle)</translation>
+    </message>
+    <message>
+        <source>As source</source>
+        <translation>Wie die Quelle</translation>
+    </message>
+    <message>
+        <source>Serial: %1</source>
+        <translation>Seriennummer: %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2 bytes)</source>
+        <translation>%1 (%2 Bytes)</translation>
+    </message>
+    <message>
+        <source>Kind: %1</source>
+        <translation>Art: %1</translation>
+    </message>
+    <message>
+        <source>Holds: %1</source>
+        <translation>Enthält: %1</translation>
+    </message>
+    <message>
+        <source>Partitions: %1</source>
+        <translation>Partitionen: %1</translation>
+    </message>
+    <message>
+        <source>Mounted at: %1</source>
+        <translation>Eingehängt in: %1</translation>
+    </message>
+    <message>
+        <source>Held by: %1</source>
+        <translation>Belegt durch: %1</translation>
+    </message>
+    <message>
+        <source>Read-only</source>
+        <translation>Schreibgeschützt</translation>
+    </message>
+    <message>
+        <source>Identity: %1</source>
+        <translation>Kennung: %1</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+</context>
+<context>
+    <name>ui::DevicePane</name>
+    <message>
+        <source>Add Image…</source>
+        <translation>Image hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Source&lt;/b&gt;: what is copied</source>
+        <translation>&lt;b&gt;Quelle&lt;/b&gt;: was kopiert wird</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Target&lt;/b&gt;: what is overwritten</source>
+        <translation>&lt;b&gt;Ziel&lt;/b&gt;: was überschrieben wird</translation>
+    </message>
+    <message>
+        <source>Sources</source>
+        <translation>Quellen</translation>
+    </message>
+    <message>
+        <source>Targets</source>
+        <translation>Ziele</translation>
+    </message>
+    <message>
+        <source>Add image files to mirror from (you can also drop files here).</source>
+        <translation>Image-Dateien als Quelle der Spiegelung hinzufügen (Dateien können auch hier abgelegt werden).</translation>
+    </message>
+    <message>
+        <source>Add existing image files to overwrite (you can also drop files here).</source>
+        <translation>Vorhandene Image-Dateien zum Überschreiben hinzufügen (Dateien können auch hier abgelegt werden).</translation>
+    </message>
+    <message>
+        <source>Read the list of disks again.</source>
+        <translation>Die Liste der Datenträger neu einlesen.</translation>
+    </message>
+    <message>
+        <source>New Image File…</source>
+        <translation>Neue Image-Datei…</translation>
+    </message>
+    <message>
+        <source>Create a new sparse image file of the source&apos;s size as target.</source>
+        <translation>Eine neue Sparse-Image-Datei in der Größe der Quelle als Ziel erstellen.</translation>
+    </message>
+    <message>
+        <source>Add Source Image Files</source>
+        <translation>Quell-Image-Dateien hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add Target Image Files</source>
+        <translation>Ziel-Image-Dateien hinzufügen</translation>
+    </message>
+    <message>
+        <source>Disk images (*.img *.raw *.iso *.bin *.dd)</source>
+        <translation>Datenträger-Images (*.img *.raw *.iso *.bin *.dd)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>New Image File</source>
+        <translation>Neue Image-Datei</translation>
+    </message>
+    <message>
+        <source>Disk images (*.img)</source>
+        <translation>Datenträger-Images (*.img)</translation>
+    </message>
+</context>
+<context>
+    <name>ui::DirtyMapLegend</name>
+    <message>
+        <source>In sync</source>
+        <translation>Synchron</translation>
+    </message>
+    <message>
+        <source>Source and target agree in this range.</source>
+        <translation>Quelle und Ziel stimmen in diesem Bereich überein.</translation>
+    </message>
+    <message>
+        <source>To copy</source>
+        <translation>Zu kopieren</translation>
+    </message>
+    <message>
+        <source>darker = more</source>
+        <translation>dunkler = mehr</translation>
+    </message>
+    <message>
+        <source>Part of this range still has to be copied; the darker, the more.</source>
+        <translation>Ein Teil dieses Bereichs muss noch kopiert werden; je dunkler, desto mehr.</translation>
+    </message>
+    <message>
+        <source>Being copied</source>
+        <translation>Wird kopiert</translation>
+    </message>
+    <message>
+        <source>A copy request for this range is in flight.</source>
+        <translation>Für diesen Bereich läuft gerade eine Kopieranforderung.</translation>
+    </message>
+    <message>
+        <source>Unreadable</source>
+        <translation>Unlesbar</translation>
+    </message>
+    <message>
+        <source>The source could not be read here; zeroes were written instead.</source>
+        <translation>Die Quelle konnte hier nicht gelesen werden; stattdessen wurden Nullen geschrieben.</translation>
+    </message>
+    <message>
+        <source>%1 cells of %2 each over %3; copied in granules of %4.</source>
+        <translation>%1 Zellen zu je %2 über %3; kopiert in Granulen zu %4.</translation>
+    </message>
+</context>
+<context>
+    <name>ui::DirtyMapWidget</name>
+    <message>
+        <source>The dirty map appears when a mirror starts.</source>
+        <translation>Die Änderungskarte erscheint, sobald eine Spiegelung startet.</translation>
+    </message>
+    <message>
+        <source>In sync</source>
+        <translation>Synchron</translation>
+    </message>
+    <message>
+        <source>All to copy</source>
+        <translation>Alles zu kopieren</translation>
+    </message>
+    <message>
+        <source>%1 to copy</source>
+        <translation>%1 zu kopieren</translation>
+    </message>
+    <message>
+        <source>Being copied</source>
+        <translation>Wird kopiert</translation>
+    </message>
+    <message>
+        <source>Contains unreadable sectors (copied as zeroes)</source>
+        <translation>Enthält unlesbare Sektoren (als Nullen kopiert)</translation>
+    </message>
+    <message>
+        <source>%1 – %2 (%3)
+Bytes %4 to %5
+%6</source>
+        <translation>%1 – %2 (%3)
+Bytes %4 bis %5
+%6</translation>
+    </message>
+</context>
+<context>
+    <name>ui::ErrorText</name>
+    <message>
+        <source>The source and the target are the same storage.</source>
+        <translation>Quelle und Ziel sind derselbe Speicher.</translation>
+    </message>
+    <message>
+        <source>Choose a different target.</source>
+        <translation>Wählen Sie ein anderes Ziel.</translation>
+    </message>
+    <message>
+        <source>The target and the source are parts of the same disk.</source>
+        <translation>Ziel und Quelle liegen auf demselben Datenträger.</translation>
+    </message>
+    <message>
+        <source>Choose a target on another disk.</source>
+        <translation>Wählen Sie ein Ziel auf einem anderen Datenträger.</translation>
+    </message>
+    <message>
+        <source>The target holds the file system of the running system.</source>
+        <translation>Das Ziel enthält das Dateisystem des laufenden Systems.</translation>
+    </message>
+    <message>
+        <source>Choose another disk. The running system cannot be overwritten.</source>
+        <translation>Wählen Sie einen anderen Datenträger. Das laufende System kann nicht überschrieben werden.</translation>
+    </message>
+    <message>
+        <source>The target (or one of its partitions) is mounted.</source>
+        <translation>Das Ziel (oder eine seiner Partitionen) ist eingehängt.</translation>
+    </message>
+    <message>
+        <source>Unmount all its file systems first, then try again.</source>
+        <translation>Hängen Sie zuerst alle seine Dateisysteme aus und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>The target is in use by the system (swap, LVM, RAID, encryption or another program).</source>
+        <translation>Das Ziel wird vom System verwendet (Swap, LVM, RAID, Verschlüsselung oder ein anderes Programm).</translation>
+    </message>
+    <message>
+        <source>Stop using it (for example swapoff, deactivate the volume group or close the program), then try again.</source>
+        <translation>Beenden Sie die Verwendung (z. B. swapoff, Volume Group deaktivieren oder das Programm schließen) und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>The target is read-only.</source>
+        <translation>Das Ziel ist schreibgeschützt.</translation>
+    </message>
+    <message>
+        <source>Choose another target, or make this one writable if you are sure it may be overwritten.</source>
+        <translation>Wählen Sie ein anderes Ziel oder machen Sie dieses beschreibbar, wenn Sie sicher sind, dass es überschrieben werden darf.</translation>
+    </message>
+    <message>
+        <source>The target is smaller than the source.</source>
+        <translation>Das Ziel ist kleiner als die Quelle.</translation>
+    </message>
+    <message>
+        <source>Choose a target that is at least as large as the source.</source>
+        <translation>Wählen Sie ein Ziel, das mindestens so groß wie die Quelle ist.</translation>
+    </message>
+    <message>
+        <source>The target holds a partition table or file system, and overwriting it was not confirmed.</source>
+        <translation>Das Ziel enthält eine Partitionstabelle oder ein Dateisystem, und das Überschreiben wurde nicht bestätigt.</translation>
+    </message>
+    <message>
+        <source>Start again and type the device name to confirm, or choose another target.</source>
+        <translation>Starten Sie erneut und geben Sie zur Bestätigung den Gerätenamen ein, oder wählen Sie ein anderes Ziel.</translation>
+    </message>
+    <message>
+        <source>The target is no longer the disk you chose: it was removed, replaced or renamed since.</source>
+        <translation>Das Ziel ist nicht mehr der gewählte Datenträger: Er wurde inzwischen entfernt, ersetzt oder umbenannt.</translation>
+    </message>
+    <message>
+        <source>Check which disk is connected, then choose the target again.</source>
+        <translation>Prüfen Sie, welcher Datenträger angeschlossen ist, und wählen Sie das Ziel dann erneut.</translation>
+    </message>
+    <message>
+        <source>Disks and partitions can only be used with administrator rights.</source>
+        <translation>Datenträger und Partitionen können nur mit Administratorrechten verwendet werden.</translation>
+    </message>
+    <message>
+        <source>Start DriveMirror as administrator (for example with sudo) to use block devices, or mirror image files instead.</source>
+        <translation>Starten Sie DriveMirror als Administrator (z. B. mit sudo), um Blockgeräte zu verwenden, oder spiegeln Sie stattdessen Image-Dateien.</translation>
+    </message>
+    <message>
+        <source>You do not have permission for this file or folder.</source>
+        <translation>Sie haben keine Berechtigung für diese Datei oder diesen Ordner.</translation>
+    </message>
+    <message>
+        <source>Choose a location you may write to, or change the permissions.</source>
+        <translation>Wählen Sie einen Ort, an dem Sie schreiben dürfen, oder ändern Sie die Berechtigungen.</translation>
+    </message>
+    <message>
+        <source>The file or device does not exist (any more).</source>
+        <translation>Die Datei oder das Gerät existiert nicht (mehr).</translation>
+    </message>
+    <message>
+        <source>Refresh the lists and choose again.</source>
+        <translation>Aktualisieren Sie die Listen und wählen Sie erneut.</translation>
+    </message>
+    <message>
+        <source>Access was denied.</source>
+        <translation>Der Zugriff wurde verweigert.</translation>
+    </message>
+    <message>
+        <source>Check the permissions, or start DriveMirror as administrator for block devices.</source>
+        <translation>Prüfen Sie die Berechtigungen oder starten Sie DriveMirror für Blockgeräte als Administrator.</translation>
+    </message>
+    <message>
+        <source>The device is busy: it is mounted or used by another program.</source>
+        <translation>Das Gerät ist belegt: Es ist eingehängt oder wird von einem anderen Programm verwendet.</translation>
+    </message>
+    <message>
+        <source>Unmount it or close the program that uses it, then try again.</source>
+        <translation>Hängen Sie es aus oder schließen Sie das Programm, das es verwendet, und versuchen Sie es dann erneut.</translation>
+    </message>
+    <message>
+        <source>The target cannot be written: it is read-only.</source>
+        <translation>Das Ziel kann nicht beschrieben werden: Es ist schreibgeschützt.</translation>
+    </message>
+    <message>
+        <source>Choose a writable target.</source>
+        <translation>Wählen Sie ein beschreibbares Ziel.</translation>
+    </message>
+    <message>
+        <source>There is not enough space.</source>
+        <translation>Es ist nicht genügend Speicherplatz vorhanden.</translation>
+    </message>
+    <message>
+        <source>Free space on the target&apos;s file system, or choose a larger target.</source>
+        <translation>Geben Sie Speicherplatz auf dem Dateisystem des Ziels frei oder wählen Sie ein größeres Ziel.</translation>
+    </message>
+    <message>
+        <source>A read or write failed with an input/output error: the disk or its connection may be failing.</source>
+        <translation>Ein Lese- oder Schreibvorgang ist mit einem Ein-/Ausgabefehler fehlgeschlagen: Der Datenträger oder seine Verbindung ist möglicherweise defekt.</translation>
+    </message>
+    <message>
+        <source>Check the cable and the disk&apos;s health. To rescue what can be read, set the source error policy to &quot;Ignore&quot; and start again.</source>
+        <translation>Prüfen Sie das Kabel und den Zustand des Datenträgers. Um zu retten, was lesbar ist, setzen Sie die Fehlerbehandlung der Quelle auf „Ignorieren“ und starten Sie erneut.</translation>
+    </message>
+    <message>
+        <source>A setting or the chosen storage is not valid for this job.</source>
+        <translation>Eine Einstellung oder der gewählte Speicher ist für diesen Auftrag ungültig.</translation>
+    </message>
+    <message>
+        <source>Check the job settings (granularity, buffer size) and the chosen source and target.</source>
+        <translation>Prüfen Sie die Auftragseinstellungen (Granularität, Puffergröße) sowie die gewählte Quelle und das Ziel.</translation>
+    </message>
+    <message>
+        <source>There is not enough memory for the copy buffers.</source>
+        <translation>Es ist nicht genügend Arbeitsspeicher für die Kopierpuffer vorhanden.</translation>
+    </message>
+    <message>
+        <source>Choose a smaller buffer size.</source>
+        <translation>Wählen Sie eine kleinere Puffergröße.</translation>
+    </message>
+    <message>
+        <source>The kernel lacks a feature the copy needs (io_uring).</source>
+        <translation>Dem Kernel fehlt eine für das Kopieren nötige Funktion (io_uring).</translation>
+    </message>
+    <message>
+        <source>Use a kernel with io_uring enabled (Linux 5.6 or later).</source>
+        <translation>Verwenden Sie einen Kernel mit aktiviertem io_uring (Linux 5.6 oder neuer).</translation>
+    </message>
+    <message>
+        <source>The operation failed.</source>
+        <translation>Der Vorgang ist fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>See the details and the log for more information.</source>
+        <translation>Weitere Informationen finden Sie in den Details und im Protokoll.</translation>
+    </message>
+</context>
+<context>
+    <name>ui::Format</name>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Preparing</source>
+        <translation>Vorbereitung</translation>
+    </message>
+    <message>
+        <source>Copying</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>Pausiert</translation>
+    </message>
+    <message>
+        <source>Ready: in sync</source>
+        <translation>Bereit: synchron</translation>
+    </message>
+    <message>
+        <source>Paused while in sync</source>
+        <translation>Pausiert im synchronen Zustand</translation>
+    </message>
+    <message>
+        <source>Finishing</source>
+        <translation>Wird abgeschlossen</translation>
+    </message>
+    <message>
+        <source>Stopping</source>
+        <translation>Wird angehalten</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>Beendet</translation>
+    </message>
+</context>
+<context>
+    <name>ui::JobSettingsWidget</name>
+    <message>
+        <source>Copies the whole source, then keeps the target in sync.</source>
+        <translation>Kopiert die gesamte Quelle und hält das Ziel danach synchron.</translation>
+    </message>
+    <message>
+        <source>Copies only what the source has allocated; holes stay untouched on the target.</source>
+        <translation>Kopiert nur die belegten Bereiche der Quelle; Lücken bleiben auf dem Ziel unverändert.</translation>
+    </message>
+    <message>
+        <source>Copies nothing up front, only what is written to the source from now on.</source>
+        <translation>Kopiert vorab nichts, nur was ab jetzt auf die Quelle geschrieben wird.</translation>
+    </message>
+    <message>
+        <source>Limit to</source>
+        <translation>Begrenzen auf</translation>
+    </message>
+    <message>
+        <source>Discard zero ranges on the target (keeps it sparse)</source>
+        <translation>Nullbereiche auf dem Ziel verwerfen (bleibt Sparse)</translation>
+    </message>
+    <message>
+        <source>Verify the copy after completion</source>
+        <translation>Kopie nach dem Abschließen überprüfen</translation>
+    </message>
+    <message>
+        <source>Full</source>
+        <translation>Vollständig</translation>
+    </message>
+    <message>
+        <source>Allocated data only (top)</source>
+        <translation>Nur belegte Daten (top)</translation>
+    </message>
+    <message>
+        <source>New writes only (none)</source>
+        <translation>Nur neue Schreibvorgänge (none)</translation>
+    </message>
+    <message>
+        <source>&amp;Sync mode:</source>
+        <translation>Sync-&amp;Modus:</translation>
+    </message>
+    <message>
+        <source>Automatic (%1, or the target&apos;s block size)</source>
+        <translation>Automatisch (%1 oder die Blockgröße des Ziels)</translation>
+    </message>
+    <message>
+        <source>The unit of dirty tracking: a write anywhere in a granule copies the whole granule again. Smaller granules copy less after small writes but need more memory.</source>
+        <translation>Die Einheit der Änderungsverfolgung: Ein Schreibzugriff irgendwo in einer Granule kopiert die ganze Granule erneut. Kleinere Granulen kopieren nach kleinen Schreibzugriffen weniger, benötigen aber mehr Arbeitsspeicher.</translation>
+    </message>
+    <message>
+        <source>&amp;Granularity:</source>
+        <translation>&amp;Granularität:</translation>
+    </message>
+    <message>
+        <source>KiB/s</source>
+        <translation>KiB/s</translation>
+    </message>
+    <message>
+        <source>MiB/s</source>
+        <translation>MiB/s</translation>
+    </message>
+    <message>
+        <source>GiB/s</source>
+        <translation>GiB/s</translation>
+    </message>
+    <message>
+        <source>Unchecked: as fast as the disks allow. Changes apply at once, also to a running job.</source>
+        <translation>Nicht aktiviert: so schnell, wie die Datenträger es erlauben. Änderungen gelten sofort, auch für einen laufenden Auftrag.</translation>
+    </message>
+    <message>
+        <source>Speed &amp;limit:</source>
+        <translation>Geschwindigkeits&amp;begrenzung:</translation>
+    </message>
+    <message>
+        <source>Memory for data in flight, split into up to 16 requests.</source>
+        <translation>Arbeitsspeicher für Daten in Übertragung, aufgeteilt auf bis zu 16 Anforderungen.</translation>
+    </message>
+    <message>
+        <source>&amp;Buffer:</source>
+        <translation>P&amp;uffer:</translation>
+    </message>
+    <message>
+        <source>On &amp;read error:</source>
+        <translation>Bei &amp;Lesefehler:</translation>
+    </message>
+    <message>
+        <source>On &amp;write error:</source>
+        <translation>Bei Sch&amp;reibfehler:</translation>
+    </message>
+    <message>
+        <source>Ranges that read as zeroes are discarded on the target instead of written, so an image stays sparse and an SSD learns they are free.</source>
+        <translation>Bereiche, die als Nullen gelesen werden, werden auf dem Ziel verworfen statt geschrieben; so bleibt ein Image sparse und eine SSD erfährt, dass sie frei sind.</translation>
+    </message>
+    <message>
+        <source>After the final copy, read source and target and compare them, while the source is still quiesced.</source>
+        <translation>Nach der letzten Kopie Quelle und Ziel lesen und vergleichen, solange die Quelle noch ruhiggestellt ist.</translation>
+    </message>
+    <message>
+        <source>Report (stop the job)</source>
+        <translation>Melden (Auftrag anhalten)</translation>
+    </message>
+    <message>
+        <source>The job fails at the first error.</source>
+        <translation>Der Auftrag schlägt beim ersten Fehler fehl.</translation>
+    </message>
+    <message>
+        <source>Ignore (skip and continue)</source>
+        <translation>Ignorieren (überspringen und fortfahren)</translation>
+    </message>
+    <message>
+        <source>Skip the failed range, record it and go on. On the source, what cannot be read is written as zeroes.</source>
+        <translation>Den fehlerhaften Bereich überspringen, protokollieren und fortfahren. Was auf der Quelle nicht gelesen werden kann, wird als Nullen geschrieben.</translation>
+    </message>
+    <message>
+        <source>Pause (retry on resume)</source>
+        <translation>Pausieren (beim Fortsetzen wiederholen)</translation>
+    </message>
+    <message>
+        <source>Pause the job; Resume retries the failed range.</source>
+        <translation>Den Auftrag pausieren; „Fortsetzen“ wiederholt den fehlerhaften Bereich.</translation>
+    </message>
+    <message>
+        <source>Pause when full, else report</source>
+        <translation>Bei vollem Ziel pausieren, sonst melden</translation>
+    </message>
+    <message>
+        <source>Pause when the target runs out of space, fail otherwise.</source>
+        <translation>Pausieren, wenn auf dem Ziel kein Platz mehr ist, sonst fehlschlagen.</translation>
+    </message>
+</context>
+<context>
+    <name>ui::LocalJobController</name>
+    <message>
+        <source>A job is already running.</source>
+        <translation>Es läuft bereits ein Auftrag.</translation>
+    </message>
+    <message>
+        <source>The job has not started yet.</source>
+        <translation>Der Auftrag wurde noch nicht gestartet.</translation>
+    </message>
+</context>
+<context>
+    <name>ui::LogView</name>
+    <message>
+        <source>Save Log…</source>
+        <translation>Protokoll speichern…</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+    <message>
+        <source>Messages from the mirror appear here.</source>
+        <translation>Meldungen der Spiegelung erscheinen hier.</translation>
+    </message>
+    <message>
+        <source>debug</source>
+        <translation>Debug</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Save Log</source>
+        <translation>Protokoll speichern</translation>
+    </message>
+    <message>
+        <source>Log files (*.log *.txt)</source>
+        <translation>Protokolldateien (*.log *.txt)</translation>
+    </message>
+    <message>
+        <source>Log Not Saved</source>
+        <translation>Protokoll nicht gespeichert</translation>
+    </message>
+    <message>
+        <source>The log could not be saved to %1.</source>
+        <translation>Das Protokoll konnte nicht in %1 gespeichert werden.</translation>
+    </message>
+    <message>
+        <source>Choose another location and try again.</source>
+        <translation>Wählen Sie einen anderen Ort und versuchen Sie es erneut.</translation>
+    </message>
+</context>
+<context>
+    <name>ui::MainWindow</name>
+    <message>
+        <source>DriveMirror</source>
+        <translation>DriveMirror</translation>
+    </message>
+    <message>
+        <source>Cannot Add %1</source>
+        <translation>%1 kann nicht hinzugefügt werden</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>&amp;Starten</translation>
+    </message>
+    <message>
+        <source>Start mirroring the source to the target</source>
+        <translation>Spiegelung der Quelle auf das Ziel starten</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pausieren</translation>
+    </message>
+    <message>
+        <source>Pause copying; writes to the source are still tracked</source>
+        <translation>Kopieren pausieren; Schreibzugriffe auf die Quelle werden weiter verfolgt</translation>
+    </message>
+    <message>
+        <source>C&amp;omplete</source>
+        <translation>&amp;Abschließen</translation>
+    </message>
+    <message>
+        <source>Finish with a target identical to the source (only when in sync)</source>
+        <translation>Mit einem zur Quelle identischen Ziel abschließen (nur im synchronen Zustand)</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>Abbre&amp;chen</translation>
+    </message>
+    <message>
+        <source>Stop the mirror</source>
+        <translation>Spiegelung beenden</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh Disks</source>
+        <translation>Datenträger &amp;aktualisieren</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Mirror</source>
+        <translation>Spi&amp;egelung</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About DriveMirror</source>
+        <translation>&amp;Über DriveMirror</translation>
+    </message>
+    <message>
+        <source>About DriveMirror</source>
+        <translation>Über DriveMirror</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;DriveMirror %1&lt;/b&gt;</source>
+        <translation>&lt;b&gt;DriveMirror %1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Clones disks and image files and keeps the copy in sync while the source is in use, until you complete (an identical copy) or cancel (a consistent copy).</source>
+        <translation>Klont Datenträger und Image-Dateien und hält die Kopie synchron, während die Quelle in Benutzung ist – bis Sie abschließen (identische Kopie) oder abbrechen (konsistente Kopie).</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Dirty Map</source>
+        <translation>Änderungskarte</translation>
+    </message>
+    <message>
+        <source>Throughput</source>
+        <translation>Durchsatz</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <source>Running without administrator rights: only image files can be mirrored; disks are listed greyed out. Start DriveMirror as root to use them.</source>
+        <translation>Ohne Administratorrechte: Nur Image-Dateien können gespiegelt werden; Datenträger werden ausgegraut angezeigt. Starten Sie DriveMirror als root, um sie zu verwenden.</translation>
+    </message>
+    <message>
+        <source>Cannot Start the Mirror</source>
+        <translation>Spiegelung kann nicht gestartet werden</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>Continue copying</source>
+        <translation>Kopieren fortsetzen</translation>
+    </message>
+    <message>
+        <source>Complete freezes %1 for a moment: writes to it wait until the final copy is done, then continue.</source>
+        <translation>„Abschließen“ friert %1 kurz ein: Schreibzugriffe darauf warten, bis die letzte Kopie fertig ist, und laufen dann weiter.</translation>
+    </message>
+    <message>
+        <source>Finish with a target identical to the source (only when in sync). Freezes %1 for a moment for the final copy.</source>
+        <translation>Mit einem zur Quelle identischen Ziel abschließen (nur im synchronen Zustand). Friert %1 für die letzte Kopie kurz ein.</translation>
+    </message>
+    <message>
+        <source>%1 and %2</source>
+        <translation>%1 und %2</translation>
+    </message>
+    <message>
+        <source>%1 and %2 more</source>
+        <translation>%1 und %2 weitere</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Live:&lt;/b&gt; writes are tracked; Complete freezes %1 for a moment.</source>
+        <translation>&lt;b&gt;Live:&lt;/b&gt; Schreibzugriffe werden verfolgt; „Abschließen“ friert %1 kurz ein.</translation>
+    </message>
+    <message>
+        <source>Checking the target…</source>
+        <translation>Ziel wird geprüft…</translation>
+    </message>
+    <message>
+        <source>Cannot Use This Target</source>
+        <translation>Dieses Ziel kann nicht verwendet werden</translation>
+    </message>
+    <message>
+        <source>Preparing…</source>
+        <translation>Vorbereitung…</translation>
+    </message>
+    <message>
+        <source>Preparing the mirror…</source>
+        <translation>Spiegelung wird vorbereitet…</translation>
+    </message>
+    <message>
+        <source>Completing.</source>
+        <translation>Wird abgeschlossen.</translation>
+    </message>
+    <message>
+        <source>%1 is frozen for the final copy and the comparison of source and target: writes to it wait, then continue.</source>
+        <translation>%1 ist für die letzte Kopie und den Vergleich von Quelle und Ziel eingefroren: Schreibzugriffe darauf warten und laufen dann weiter.</translation>
+    </message>
+    <message>
+        <source>%1 is frozen for the final copy: writes to it wait, then continue.</source>
+        <translation>%1 ist für die letzte Kopie eingefroren: Schreibzugriffe darauf warten und laufen dann weiter.</translation>
+    </message>
+    <message>
+        <source>The source is quiesced for the final copy, then source and target are compared.</source>
+        <translation>Die Quelle wird für die letzte Kopie ruhiggestellt, danach werden Quelle und Ziel verglichen.</translation>
+    </message>
+    <message>
+        <source>The source is quiesced for the final copy.</source>
+        <translation>Die Quelle wird für die letzte Kopie ruhiggestellt.</translation>
+    </message>
+    <message>
+        <source>The target stays a consistent copy of the source as it was when they were last in sync; later writes to the source are not on it. For a copy identical to the source now, use Complete instead.</source>
+        <translation>Das Ziel bleibt eine konsistente Kopie der Quelle zum Zeitpunkt der letzten Synchronität; spätere Schreibzugriffe auf die Quelle sind nicht darauf. Für eine Kopie, die jetzt mit der Quelle identisch ist, verwenden Sie stattdessen „Abschließen“.</translation>
+    </message>
+    <message>
+        <source>The target is not in sync yet: it holds only part of the source and is not usable as a copy.</source>
+        <translation>Das Ziel ist noch nicht synchron: Es enthält nur einen Teil der Quelle und ist als Kopie nicht verwendbar.</translation>
+    </message>
+    <message>
+        <source>Cancel the Mirror?</source>
+        <translation>Spiegelung abbrechen?</translation>
+    </message>
+    <message>
+        <source>Stop mirroring?</source>
+        <translation>Spiegelung beenden?</translation>
+    </message>
+    <message>
+        <source>Cancel the mirror before it is in sync?</source>
+        <translation>Spiegelung abbrechen, bevor sie synchron ist?</translation>
+    </message>
+    <message>
+        <source>Cancel Mirror</source>
+        <translation>Spiegelung abbrechen</translation>
+    </message>
+    <message>
+        <source>Keep Mirroring</source>
+        <translation>Weiter spiegeln</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>Wird abgebrochen…</translation>
+    </message>
+    <message>
+        <source>In sync.</source>
+        <translation>Synchron.</translation>
+    </message>
+    <message>
+        <source>The target matches the source and follows every new write. Press Complete for an identical copy, or Cancel to stop with a consistent copy.</source>
+        <translation>Das Ziel stimmt mit der Quelle überein und folgt jedem neuen Schreibzugriff. Klicken Sie auf „Abschließen“ für eine identische Kopie oder auf „Abbrechen“, um mit einer konsistenten Kopie aufzuhören.</translation>
+    </message>
+    <message>
+        <source>DriveMirror: in sync</source>
+        <translation>DriveMirror: synchron</translation>
+    </message>
+    <message>
+        <source>%1 is in sync with %2. Complete the mirror when you are ready.</source>
+        <translation>%1 ist synchron mit %2. Schließen Sie die Spiegelung ab, wenn Sie bereit sind.</translation>
+    </message>
+    <message>
+        <source>The dirty map appears when a mirror starts.</source>
+        <translation>Die Änderungskarte erscheint, sobald eine Spiegelung startet.</translation>
+    </message>
+    <message>
+        <source>Completed, but different.</source>
+        <translation>Abgeschlossen, aber unterschiedlich.</translation>
+    </message>
+    <message>
+        <source>Verification found differences between source and target. Do not rely on this copy; see the log.</source>
+        <translation>Die Überprüfung hat Unterschiede zwischen Quelle und Ziel gefunden. Verlassen Sie sich nicht auf diese Kopie; siehe Protokoll.</translation>
+    </message>
+    <message>
+        <source>Verification Failed</source>
+        <translation>Überprüfung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>The copy is not identical to the source.</source>
+        <translation>Die Kopie ist nicht identisch mit der Quelle.</translation>
+    </message>
+    <message>
+        <source>Check the disks and start the mirror again.</source>
+        <translation>Prüfen Sie die Datenträger und starten Sie die Spiegelung erneut.</translation>
+    </message>
+    <message>
+        <source>%1 is identical to %2, verified by comparing both (%3).</source>
+        <translation>%1 ist identisch mit %2, durch Vergleich beider überprüft (%3).</translation>
+    </message>
+    <message>
+        <source>%1 is identical to %2 as of the final copy (%3).</source>
+        <translation>%1 ist zum Zeitpunkt der letzten Kopie identisch mit %2 (%3).</translation>
+    </message>
+    <message>
+        <source>Freeze window: %1 was frozen for %2 s.</source>
+        <translation>Einfrierzeit: %1 war %2 s lang eingefroren.</translation>
+    </message>
+    <message>
+        <source>Writes were tracked; nothing was mounted from the source, so nothing had to be frozen.</source>
+        <translation>Schreibzugriffe wurden verfolgt; von der Quelle war nichts eingehängt, daher musste nichts eingefroren werden.</translation>
+    </message>
+    <message>
+        <source>Completed.</source>
+        <translation>Abgeschlossen.</translation>
+    </message>
+    <message>
+        <source>DriveMirror: completed</source>
+        <translation>DriveMirror: abgeschlossen</translation>
+    </message>
+    <message>
+        <source>The mirror to %1 is complete.</source>
+        <translation>Die Spiegelung auf %1 ist abgeschlossen.</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>%1 is a consistent copy of %2 as of the last time they were in sync.</source>
+        <translation>%1 ist eine konsistente Kopie von %2 zum Zeitpunkt der letzten Synchronität.</translation>
+    </message>
+    <message>
+        <source>Cancelled before in sync.</source>
+        <translation>Vor der Synchronität abgebrochen.</translation>
+    </message>
+    <message>
+        <source>%1 is incomplete and not usable as a copy.</source>
+        <translation>%1 ist unvollständig und als Kopie nicht verwendbar.</translation>
+    </message>
+    <message>
+        <source>Failed reading the source.</source>
+        <translation>Lesen der Quelle fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>Failed writing the target.</source>
+        <translation>Schreiben des Ziels fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>The Mirror Failed</source>
+        <translation>Die Spiegelung ist fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>DriveMirror: failed</source>
+        <translation>DriveMirror: fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Close DriveMirror?</source>
+        <translation>DriveMirror schließen?</translation>
+    </message>
+    <message>
+        <source>A mirror is running. Closing cancels it.</source>
+        <translation>Eine Spiegelung läuft. Beim Schließen wird sie abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Cancel Mirror and Close</source>
+        <translation>Spiegelung abbrechen und schließen</translation>
+    </message>
+    <message>
+        <source>Keep Running</source>
+        <translation>Weiterlaufen lassen</translation>
+    </message>
+    <message>
+        <source>Cancelling, then closing…</source>
+        <translation>Wird abgebrochen, dann geschlossen…</translation>
+    </message>
+    <message>
+        <source>DriveMirror (demo)</source>
+        <translation>DriveMirror (Demo)</translation>
+    </message>
+</context>
+<context>
+    <name>ui::StatusPanel</name>
+    <message>
+        <source>Choose a source and a target, check the settings, then press Start.</source>
+        <translation>Wählen Sie eine Quelle und ein Ziel, prüfen Sie die Einstellungen und klicken Sie dann auf „Starten“.</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>copying %1</source>
+        <translation>kopiert %1</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>noch etwa %1</translation>
+    </message>
+    <message>
+        <source>%1 to copy</source>
+        <translation>%1 zu kopieren</translation>
+    </message>
+    <message>
+        <source>limit %1</source>
+        <translation>Limit %1</translation>
+    </message>
+    <message>
+        <source>%1 unreadable</source>
+        <translation>%1 unlesbar</translation>
+    </message>
+    <message>
+        <source>stopped on an I/O error: %1</source>
+        <translation>wegen E/A-Fehler angehalten: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ui::ThroughputGraph</name>
+    <message>
+        <source>now</source>
+        <translation>jetzt</translation>
+    </message>
+    <message>
+        <source>−%1 s</source>
+        <translation>−%1 s</translation>
+    </message>
+    <message>
+        <source>−%1 min</source>
+        <translation>−%1 min</translation>
+    </message>
+    <message>
+        <source>Data copied</source>
+        <translation>Kopierte Daten</translation>
+    </message>
+    <message>
+        <source>Zeroed or discarded</source>
+        <translation>Genullt oder verworfen</translation>
+    </message>
+    <message>
+        <source>Speed limit</source>
+        <translation>Geschwindigkeitsbegrenzung</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,1368 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja_JP">
+<context>
+    <name>main</name>
+    <message>
+        <source>Clone disks and image files and keep the copy in sync while the source is in use.</source>
+        <translation>ディスクとイメージファイルを複製し、ソースの使用中もコピーを同期し続けます。</translation>
+    </message>
+    <message>
+        <source>Mirror a demo image that a writer keeps changing.</source>
+        <translation>書き込みが続くデモイメージをミラーします。</translation>
+    </message>
+    <message>
+        <source>Where the demo images go (default: the cache).</source>
+        <translation>デモイメージの保存先（既定: キャッシュ）。</translation>
+    </message>
+    <message>
+        <source>Size of the demo source image (default: 1G).</source>
+        <translation>デモ用ソースイメージのサイズ（既定: 1G）。</translation>
+    </message>
+    <message>
+        <source>With --demo: start the mirror at once.</source>
+        <translation>--demo と併用: ミラーをすぐに開始します。</translation>
+    </message>
+    <message>
+        <source>With --demo: complete this many seconds after READY.</source>
+        <translation>--demo と併用: READY になってから指定秒数後に完了します。</translation>
+    </message>
+    <message>
+        <source>With --demo: quit this many seconds after the job ended (exit code 0 when it completed identical).</source>
+        <translation>--demo と併用: ジョブ終了から指定秒数後に終了します（同一の状態で完了した場合は終了コード 0）。</translation>
+    </message>
+    <message>
+        <source>With --demo: save the window as PNG while in sync.</source>
+        <translation>--demo と併用: 同期中のウィンドウを PNG として保存します。</translation>
+    </message>
+    <message>
+        <source>When to take the screenshot: &quot;ready&quot; (default, before --autocomplete) or &quot;copying&quot; (the first copy half done).</source>
+        <translation>スクリーンショットを撮るタイミング: &quot;ready&quot;（既定、--autocomplete の前）または &quot;copying&quot;（最初のコピーが半分終わった時点）。</translation>
+    </message>
+    <message>
+        <source>Show debug messages in the log.</source>
+        <translation>ログにデバッグメッセージを表示します。</translation>
+    </message>
+    <message>
+        <source>Demo Not Available</source>
+        <translation>デモを利用できません</translation>
+    </message>
+    <message>
+        <source>The demo images could not be created.</source>
+        <translation>デモイメージを作成できませんでした。</translation>
+    </message>
+</context>
+<context>
+    <name>ui::ConfirmStartDialog</name>
+    <message>
+        <source>a GPT partition table</source>
+        <translation>GPT パーティションテーブル</translation>
+    </message>
+    <message>
+        <source>a partition table (MBR)</source>
+        <translation>パーティションテーブル（MBR）</translation>
+    </message>
+    <message>
+        <source>an ext2/3/4 file system</source>
+        <translation>ext2/3/4 ファイルシステム</translation>
+    </message>
+    <message>
+        <source>an NTFS file system</source>
+        <translation>NTFS ファイルシステム</translation>
+    </message>
+    <message>
+        <source>a FAT file system</source>
+        <translation>FAT ファイルシステム</translation>
+    </message>
+    <message>
+        <source>an XFS file system</source>
+        <translation>XFS ファイルシステム</translation>
+    </message>
+    <message>
+        <source>a swap area</source>
+        <translation>スワップ領域</translation>
+    </message>
+    <message>
+        <source>an LVM physical volume</source>
+        <translation>LVM 物理ボリューム</translation>
+    </message>
+    <message>
+        <source>a LUKS encrypted volume</source>
+        <translation>LUKS 暗号化ボリューム</translation>
+    </message>
+    <message>
+        <source>Create Target and Start?</source>
+        <translation>ターゲットを作成して開始しますか？</translation>
+    </message>
+    <message>
+        <source>Overwrite Target?</source>
+        <translation>ターゲットを上書きしますか？</translation>
+    </message>
+    <message>
+        <source>A new image file will be created and kept in sync with the source:</source>
+        <translation>新しいイメージファイルを作成し、ソースと同期し続けます:</translation>
+    </message>
+    <message>
+        <source>Everything on this target will be overwritten:</source>
+        <translation>このターゲット上のすべてが上書きされます:</translation>
+    </message>
+    <message>
+        <source>Model:</source>
+        <translation>モデル:</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <source>Size:</source>
+        <translation>サイズ:</translation>
+    </message>
+    <message>
+        <source>%1 (%2 bytes)</source>
+        <translation>%1（%2 バイト）</translation>
+    </message>
+    <message>
+        <source>Path:</source>
+        <translation>パス:</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>種類:</translation>
+    </message>
+    <message>
+        <source>partitions %1</source>
+        <translation>パーティション %1</translation>
+    </message>
+    <message>
+        <source>one partition, listed below</source>
+        <translation>1 個のパーティション（下に一覧表示）</translation>
+    </message>
+    <message>
+        <source>%1 partitions, listed below</source>
+        <translation>%1 個のパーティション（下に一覧表示）</translation>
+    </message>
+    <message>
+        <source>a %1 file system</source>
+        <translation>%1 ファイルシステム</translation>
+    </message>
+    <message>
+        <source>no partition table or file system found</source>
+        <translation>パーティションテーブルもファイルシステムも見つかりません</translation>
+    </message>
+    <message>
+        <source>unknown (its first sectors could not be read)</source>
+        <translation>不明（先頭セクタを読み取れませんでした）</translation>
+    </message>
+    <message>
+        <source>Holds:</source>
+        <translation>内容:</translation>
+    </message>
+    <message>
+        <source>Label:</source>
+        <translation>ラベル:</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>ソース:</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>Partitions that will be overwritten</source>
+        <translation>上書きされるパーティション</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>パーティション</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>ラベル</translation>
+    </message>
+    <message>
+        <source>File system</source>
+        <translation>ファイルシステム</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>サイズ</translation>
+    </message>
+    <message>
+        <source>Mounted at</source>
+        <translation>マウント先</translation>
+    </message>
+    <message>
+        <source>none found</source>
+        <translation>見つかりません</translation>
+    </message>
+    <message>
+        <source>This device holds data that will be lost. To confirm, type its name &lt;b&gt;%1&lt;/b&gt;:</source>
+        <translation>このデバイスには失われるデータがあります。確認のため、デバイス名 &lt;b&gt;%1&lt;/b&gt; を入力してください:</translation>
+    </message>
+    <message>
+        <source>Device name</source>
+        <translation>デバイス名</translation>
+    </message>
+    <message>
+        <source>This cannot be undone.</source>
+        <translation>この操作は元に戻せません。</translation>
+    </message>
+    <message>
+        <source>Create and Start</source>
+        <translation>作成して開始</translation>
+    </message>
+    <message>
+        <source>Overwrite and Start</source>
+        <translation>上書きして開始</translation>
+    </message>
+</context>
+<context>
+    <name>ui::DemoDriver</name>
+    <message>
+        <source>Preparing the demo images…</source>
+        <translation>デモイメージを準備しています…</translation>
+    </message>
+</context>
+<context>
+    <name>ui::DeviceFilterModel</name>
+    <message>
+        <source>Cannot be the source: %1
+(%2)
+
+%3</source>
+        <translation>ソースにできません: %1
+（%2）
+
+%3</translation>
+    </message>
+    <message>
+        <source>Cannot be the target: %1
+(%2)
+
+%3</source>
+        <translation>ターゲットにできません: %1
+（%2）
+
+%3</translation>
+    </message>
+    <message>
+        <source>Live source: while it is mirrored, writes to it are tracked; Complete freezes %1 for a moment for the final copy.
+
+%2</source>
+        <translation>ライブソース: ミラー中はこのソースへの書き込みが追跡されます。「完了」では最終コピーのために %1 を一時的にフリーズします。
+
+%2</translation>
+    </message>
+    <message>
+        <source>Live · %1</source>
+        <translation>ライブ · %1</translation>
+    </message>
+</context>
+<context>
+    <name>ui::DeviceListModel</name>
+    <message>
+        <source>“%1”</source>
+        <translation>「%1」</translation>
+    </message>
+    <message>
+        <source>MBR</source>
+        <translation>MBR</translation>
+    </message>
+    <message>
+        <source>Disk</source>
+        <translation>ディスク</translation>
+    </message>
+    <message>
+        <source>SSD</source>
+        <translation>SSD</translation>
+    </message>
+    <message>
+        <source>Partition</source>
+        <translation>パーティション</translation>
+    </message>
+    <message>
+        <source>USB</source>
+        <translation>USB</translation>
+    </message>
+    <message>
+        <source>SD card</source>
+        <translation>SD カード</translation>
+    </message>
+    <message>
+        <source>Virtual</source>
+        <translation>仮想</translation>
+    </message>
+    <message>
+        <source>Loop</source>
+        <translation>ループ</translation>
+    </message>
+    <message>
+        <source>New image</source>
+        <translation>新規イメージ</translation>
+    </message>
+    <message>
+        <source>Image</source>
+        <translation>イメージ</translation>
+    </message>
+    <message>
+        <source>Mounted at %1</source>
+        <translation>%1 にマウント</translation>
+    </message>
+    <message>
+        <source>Mounted at %1 (+%2)</source>
+        <translation>%1 にマウント（+%2）</translation>
+    </message>
+    <message>
+        <source>Partition mounted at %1</source>
+        <translation>パーティションを %1 にマウント</translation>
+    </message>
+    <message>
+        <source>Partitions mounted at %1 (+%2)</source>
+        <translation>パーティションを %1 にマウント（+%2）</translation>
+    </message>
+    <message>
+        <source>In use as swap</source>
+        <translation>スワップとして使用中</translation>
+    </message>
+    <message>
+        <source>In use by %1</source>
+        <translation>%1 が使用中</translation>
+    </message>
+    <message>
+        <source>Created at start</source>
+        <translation>開始時に作成</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <source>Not mounted</source>
+        <translation>未マウント</translation>
+    </message>
+    <message>
+        <source>Not mounted · %1</source>
+        <translation>未マウント · %1</translation>
+    </message>
+    <message>
+        <source>%1 (as source)</source>
+        <translation>%1（ソースと同じ）</translation>
+    </message>
+    <message>
+        <source>As source</source>
+        <translation>ソースと同じ</translation>
+    </message>
+    <message>
+        <source>Serial: %1</source>
+        <translation>シリアル番号: %1</translation>
+    </message>
+    <message>
+        <source>%1 (%2 bytes)</source>
+        <translation>%1（%2 バイト）</translation>
+    </message>
+    <message>
+        <source>Kind: %1</source>
+        <translation>種類: %1</translation>
+    </message>
+    <message>
+        <source>Holds: %1</source>
+        <translation>内容: %1</translation>
+    </message>
+    <message>
+        <source>Partitions: %1</source>
+        <translation>パーティション: %1</translation>
+    </message>
+    <message>
+        <source>Mounted at: %1</source>
+        <translation>マウント先: %1</translation>
+    </message>
+    <message>
+        <source>Held by: %1</source>
+        <translation>使用元: %1</translation>
+    </message>
+    <message>
+        <source>Read-only</source>
+        <translation>読み取り専用</translation>
+    </message>
+    <message>
+        <source>Identity: %1</source>
+        <translation>識別子: %1</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>サイズ</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>種類</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状態</translation>
+    </message>
+</context>
+<context>
+    <name>ui::DevicePane</name>
+    <message>
+        <source>Add Image…</source>
+        <translation>イメージを追加…</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>再読み込み</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Source&lt;/b&gt;: what is copied</source>
+        <translation>&lt;b&gt;ソース&lt;/b&gt;: コピー元</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Target&lt;/b&gt;: what is overwritten</source>
+        <translation>&lt;b&gt;ターゲット&lt;/b&gt;: 上書きされる側</translation>
+    </message>
+    <message>
+        <source>Sources</source>
+        <translation>ソース</translation>
+    </message>
+    <message>
+        <source>Targets</source>
+        <translation>ターゲット</translation>
+    </message>
+    <message>
+        <source>Add image files to mirror from (you can also drop files here).</source>
+        <translation>ミラー元のイメージファイルを追加します（ここにファイルをドロップすることもできます）。</translation>
+    </message>
+    <message>
+        <source>Add existing image files to overwrite (you can also drop files here).</source>
+        <translation>上書きする既存のイメージファイルを追加します（ここにファイルをドロップすることもできます）。</translation>
+    </message>
+    <message>
+        <source>Read the list of disks again.</source>
+        <translation>ディスクの一覧を読み込み直します。</translation>
+    </message>
+    <message>
+        <source>New Image File…</source>
+        <translation>新規イメージファイル…</translation>
+    </message>
+    <message>
+        <source>Create a new sparse image file of the source&apos;s size as target.</source>
+        <translation>ソースと同じサイズの新しいスパースイメージファイルをターゲットとして作成します。</translation>
+    </message>
+    <message>
+        <source>Add Source Image Files</source>
+        <translation>ソースイメージファイルを追加</translation>
+    </message>
+    <message>
+        <source>Add Target Image Files</source>
+        <translation>ターゲットイメージファイルを追加</translation>
+    </message>
+    <message>
+        <source>Disk images (*.img *.raw *.iso *.bin *.dd)</source>
+        <translation>ディスクイメージ (*.img *.raw *.iso *.bin *.dd)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>New Image File</source>
+        <translation>新規イメージファイル</translation>
+    </message>
+    <message>
+        <source>Disk images (*.img)</source>
+        <translation>ディスクイメージ (*.img)</translation>
+    </message>
+</context>
+<context>
+    <name>ui::DirtyMapLegend</name>
+    <message>
+        <source>In sync</source>
+        <translation>同期済み</translation>
+    </message>
+    <message>
+        <source>Source and target agree in this range.</source>
+        <translation>この範囲ではソースとターゲットが一致しています。</translation>
+    </message>
+    <message>
+        <source>To copy</source>
+        <translation>コピー待ち</translation>
+    </message>
+    <message>
+        <source>darker = more</source>
+        <translation>濃いほど多い</translation>
+    </message>
+    <message>
+        <source>Part of this range still has to be copied; the darker, the more.</source>
+        <translation>この範囲の一部はまだコピーが必要です。色が濃いほど量が多くなります。</translation>
+    </message>
+    <message>
+        <source>Being copied</source>
+        <translation>コピー中</translation>
+    </message>
+    <message>
+        <source>A copy request for this range is in flight.</source>
+        <translation>この範囲のコピー要求を処理中です。</translation>
+    </message>
+    <message>
+        <source>Unreadable</source>
+        <translation>読み取り不能</translation>
+    </message>
+    <message>
+        <source>The source could not be read here; zeroes were written instead.</source>
+        <translation>ここではソースを読み取れなかったため、代わりにゼロを書き込みました。</translation>
+    </message>
+    <message>
+        <source>%1 cells of %2 each over %3; copied in granules of %4.</source>
+        <translation>%3 を %2 ずつの %1 セルで表示。%4 単位でコピーします。</translation>
+    </message>
+</context>
+<context>
+    <name>ui::DirtyMapWidget</name>
+    <message>
+        <source>The dirty map appears when a mirror starts.</source>
+        <translation>ダーティマップはミラーの開始時に表示されます。</translation>
+    </message>
+    <message>
+        <source>In sync</source>
+        <translation>同期済み</translation>
+    </message>
+    <message>
+        <source>All to copy</source>
+        <translation>すべてコピー待ち</translation>
+    </message>
+    <message>
+        <source>%1 to copy</source>
+        <translation>コピー待ち %1</translation>
+    </message>
+    <message>
+        <source>Being copied</source>
+        <translation>コピー中</translation>
+    </message>
+    <message>
+        <source>Contains unreadable sectors (copied as zeroes)</source>
+        <translation>読み取り不能なセクタを含みます（ゼロとしてコピー）</translation>
+    </message>
+    <message>
+        <source>%1 – %2 (%3)
+Bytes %4 to %5
+%6</source>
+        <translation>%1 – %2（%3）
+バイト %4 ～ %5
+%6</translation>
+    </message>
+</context>
+<context>
+    <name>ui::ErrorText</name>
+    <message>
+        <source>The source and the target are the same storage.</source>
+        <translation>ソースとターゲットが同じストレージです。</translation>
+    </message>
+    <message>
+        <source>Choose a different target.</source>
+        <translation>別のターゲットを選択してください。</translation>
+    </message>
+    <message>
+        <source>The target and the source are parts of the same disk.</source>
+        <translation>ターゲットとソースが同じディスク上にあります。</translation>
+    </message>
+    <message>
+        <source>Choose a target on another disk.</source>
+        <translation>別のディスク上のターゲットを選択してください。</translation>
+    </message>
+    <message>
+        <source>The target holds the file system of the running system.</source>
+        <translation>ターゲットには実行中のシステムのファイルシステムがあります。</translation>
+    </message>
+    <message>
+        <source>Choose another disk. The running system cannot be overwritten.</source>
+        <translation>別のディスクを選択してください。実行中のシステムは上書きできません。</translation>
+    </message>
+    <message>
+        <source>The target (or one of its partitions) is mounted.</source>
+        <translation>ターゲット（またはそのパーティションのいずれか）がマウントされています。</translation>
+    </message>
+    <message>
+        <source>Unmount all its file systems first, then try again.</source>
+        <translation>すべてのファイルシステムをアンマウントしてから、もう一度実行してください。</translation>
+    </message>
+    <message>
+        <source>The target is in use by the system (swap, LVM, RAID, encryption or another program).</source>
+        <translation>ターゲットはシステムで使用中です（スワップ、LVM、RAID、暗号化、または別のプログラム）。</translation>
+    </message>
+    <message>
+        <source>Stop using it (for example swapoff, deactivate the volume group or close the program), then try again.</source>
+        <translation>使用を停止してから（例: swapoff、ボリュームグループの無効化、プログラムの終了）、もう一度実行してください。</translation>
+    </message>
+    <message>
+        <source>The target is read-only.</source>
+        <translation>ターゲットは読み取り専用です。</translation>
+    </message>
+    <message>
+        <source>Choose another target, or make this one writable if you are sure it may be overwritten.</source>
+        <translation>別のターゲットを選択するか、上書きしてよいことが確かな場合はこのターゲットを書き込み可能にしてください。</translation>
+    </message>
+    <message>
+        <source>The target is smaller than the source.</source>
+        <translation>ターゲットがソースより小さいです。</translation>
+    </message>
+    <message>
+        <source>Choose a target that is at least as large as the source.</source>
+        <translation>ソース以上のサイズのターゲットを選択してください。</translation>
+    </message>
+    <message>
+        <source>The target holds a partition table or file system, and overwriting it was not confirmed.</source>
+        <translation>ターゲットにはパーティションテーブルまたはファイルシステムがあり、上書きが確認されていません。</translation>
+    </message>
+    <message>
+        <source>Start again and type the device name to confirm, or choose another target.</source>
+        <translation>もう一度開始してデバイス名を入力して確認するか、別のターゲットを選択してください。</translation>
+    </message>
+    <message>
+        <source>The target is no longer the disk you chose: it was removed, replaced or renamed since.</source>
+        <translation>ターゲットは選択したディスクではなくなりました。その後、取り外し、交換、または名前の変更が行われました。</translation>
+    </message>
+    <message>
+        <source>Check which disk is connected, then choose the target again.</source>
+        <translation>接続されているディスクを確認してから、ターゲットを選択し直してください。</translation>
+    </message>
+    <message>
+        <source>Disks and partitions can only be used with administrator rights.</source>
+        <translation>ディスクとパーティションは管理者権限がある場合にのみ使用できます。</translation>
+    </message>
+    <message>
+        <source>Start DriveMirror as administrator (for example with sudo) to use block devices, or mirror image files instead.</source>
+        <translation>ブロックデバイスを使用するには DriveMirror を管理者として（例: sudo で）起動するか、代わりにイメージファイルをミラーしてください。</translation>
+    </message>
+    <message>
+        <source>You do not have permission for this file or folder.</source>
+        <translation>このファイルまたはフォルダーへのアクセス権がありません。</translation>
+    </message>
+    <message>
+        <source>Choose a location you may write to, or change the permissions.</source>
+        <translation>書き込み可能な場所を選択するか、アクセス権を変更してください。</translation>
+    </message>
+    <message>
+        <source>The file or device does not exist (any more).</source>
+        <translation>ファイルまたはデバイスが存在しません（削除された可能性があります）。</translation>
+    </message>
+    <message>
+        <source>Refresh the lists and choose again.</source>
+        <translation>一覧を再読み込みして、選択し直してください。</translation>
+    </message>
+    <message>
+        <source>Access was denied.</source>
+        <translation>アクセスが拒否されました。</translation>
+    </message>
+    <message>
+        <source>Check the permissions, or start DriveMirror as administrator for block devices.</source>
+        <translation>アクセス権を確認するか、ブロックデバイスを使う場合は DriveMirror を管理者として起動してください。</translation>
+    </message>
+    <message>
+        <source>The device is busy: it is mounted or used by another program.</source>
+        <translation>デバイスはビジー状態です。マウントされているか、別のプログラムが使用しています。</translation>
+    </message>
+    <message>
+        <source>Unmount it or close the program that uses it, then try again.</source>
+        <translation>アンマウントするか使用中のプログラムを終了してから、もう一度実行してください。</translation>
+    </message>
+    <message>
+        <source>The target cannot be written: it is read-only.</source>
+        <translation>ターゲットに書き込めません。読み取り専用です。</translation>
+    </message>
+    <message>
+        <source>Choose a writable target.</source>
+        <translation>書き込み可能なターゲットを選択してください。</translation>
+    </message>
+    <message>
+        <source>There is not enough space.</source>
+        <translation>空き容量が不足しています。</translation>
+    </message>
+    <message>
+        <source>Free space on the target&apos;s file system, or choose a larger target.</source>
+        <translation>ターゲットのファイルシステムの空き容量を増やすか、より大きなターゲットを選択してください。</translation>
+    </message>
+    <message>
+        <source>A read or write failed with an input/output error: the disk or its connection may be failing.</source>
+        <translation>読み取りまたは書き込みが入出力エラーで失敗しました。ディスクまたはその接続に障害がある可能性があります。</translation>
+    </message>
+    <message>
+        <source>Check the cable and the disk&apos;s health. To rescue what can be read, set the source error policy to &quot;Ignore&quot; and start again.</source>
+        <translation>ケーブルとディスクの状態を確認してください。読み取れるデータを救出するには、ソースのエラー処理を「無視」に設定して、もう一度開始してください。</translation>
+    </message>
+    <message>
+        <source>A setting or the chosen storage is not valid for this job.</source>
+        <translation>設定または選択したストレージがこのジョブには無効です。</translation>
+    </message>
+    <message>
+        <source>Check the job settings (granularity, buffer size) and the chosen source and target.</source>
+        <translation>ジョブの設定（粒度、バッファサイズ）と、選択したソースおよびターゲットを確認してください。</translation>
+    </message>
+    <message>
+        <source>There is not enough memory for the copy buffers.</source>
+        <translation>コピーバッファ用のメモリが不足しています。</translation>
+    </message>
+    <message>
+        <source>Choose a smaller buffer size.</source>
+        <translation>より小さいバッファサイズを選択してください。</translation>
+    </message>
+    <message>
+        <source>The kernel lacks a feature the copy needs (io_uring).</source>
+        <translation>コピーに必要なカーネル機能（io_uring）がありません。</translation>
+    </message>
+    <message>
+        <source>Use a kernel with io_uring enabled (Linux 5.6 or later).</source>
+        <translation>io_uring が有効なカーネル（Linux 5.6 以降）を使用してください。</translation>
+    </message>
+    <message>
+        <source>The operation failed.</source>
+        <translation>操作に失敗しました。</translation>
+    </message>
+    <message>
+        <source>See the details and the log for more information.</source>
+        <translation>詳細とログで詳しい情報を確認してください。</translation>
+    </message>
+</context>
+<context>
+    <name>ui::Format</name>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 時間 %2 分</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1%</translation>
+    </message>
+    <message>
+        <source>Preparing</source>
+        <translation>準備中</translation>
+    </message>
+    <message>
+        <source>Copying</source>
+        <translation>コピー中</translation>
+    </message>
+    <message>
+        <source>Paused</source>
+        <translation>一時停止中</translation>
+    </message>
+    <message>
+        <source>Ready: in sync</source>
+        <translation>準備完了: 同期済み</translation>
+    </message>
+    <message>
+        <source>Paused while in sync</source>
+        <translation>同期済みで一時停止中</translation>
+    </message>
+    <message>
+        <source>Finishing</source>
+        <translation>完了処理中</translation>
+    </message>
+    <message>
+        <source>Stopping</source>
+        <translation>停止中</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>終了</translation>
+    </message>
+</context>
+<context>
+    <name>ui::JobSettingsWidget</name>
+    <message>
+        <source>Copies the whole source, then keeps the target in sync.</source>
+        <translation>ソース全体をコピーし、その後ターゲットを同期し続けます。</translation>
+    </message>
+    <message>
+        <source>Copies only what the source has allocated; holes stay untouched on the target.</source>
+        <translation>ソースで割り当て済みの部分だけをコピーします。未割り当て領域はターゲット上でそのままです。</translation>
+    </message>
+    <message>
+        <source>Copies nothing up front, only what is written to the source from now on.</source>
+        <translation>事前には何もコピーせず、今後ソースに書き込まれた部分だけをコピーします。</translation>
+    </message>
+    <message>
+        <source>Limit to</source>
+        <translation>制限値</translation>
+    </message>
+    <message>
+        <source>Discard zero ranges on the target (keeps it sparse)</source>
+        <translation>ターゲット上のゼロ範囲を破棄（スパースを維持）</translation>
+    </message>
+    <message>
+        <source>Verify the copy after completion</source>
+        <translation>完了後にコピーを検証</translation>
+    </message>
+    <message>
+        <source>Full</source>
+        <translation>完全</translation>
+    </message>
+    <message>
+        <source>Allocated data only (top)</source>
+        <translation>割り当て済みデータのみ（top）</translation>
+    </message>
+    <message>
+        <source>New writes only (none)</source>
+        <translation>新しい書き込みのみ（none）</translation>
+    </message>
+    <message>
+        <source>&amp;Sync mode:</source>
+        <translation>同期モード(&amp;Y):</translation>
+    </message>
+    <message>
+        <source>Automatic (%1, or the target&apos;s block size)</source>
+        <translation>自動（%1 またはターゲットのブロックサイズ）</translation>
+    </message>
+    <message>
+        <source>The unit of dirty tracking: a write anywhere in a granule copies the whole granule again. Smaller granules copy less after small writes but need more memory.</source>
+        <translation>変更追跡の単位です。グラニュール内のどこかに書き込みがあると、そのグラニュール全体が再コピーされます。小さくすると小さな書き込み後のコピー量は減りますが、より多くのメモリが必要です。</translation>
+    </message>
+    <message>
+        <source>&amp;Granularity:</source>
+        <translation>粒度(&amp;G):</translation>
+    </message>
+    <message>
+        <source>KiB/s</source>
+        <translation>KiB/秒</translation>
+    </message>
+    <message>
+        <source>MiB/s</source>
+        <translation>MiB/秒</translation>
+    </message>
+    <message>
+        <source>GiB/s</source>
+        <translation>GiB/秒</translation>
+    </message>
+    <message>
+        <source>Unchecked: as fast as the disks allow. Changes apply at once, also to a running job.</source>
+        <translation>オフの場合はディスクが許す限り高速にコピーします。変更は実行中のジョブにも即座に反映されます。</translation>
+    </message>
+    <message>
+        <source>Speed &amp;limit:</source>
+        <translation>速度制限(&amp;L):</translation>
+    </message>
+    <message>
+        <source>Memory for data in flight, split into up to 16 requests.</source>
+        <translation>転送中データ用のメモリ。最大 16 個の要求に分割されます。</translation>
+    </message>
+    <message>
+        <source>&amp;Buffer:</source>
+        <translation>バッファ(&amp;B):</translation>
+    </message>
+    <message>
+        <source>On &amp;read error:</source>
+        <translation>読み取りエラー時(&amp;E):</translation>
+    </message>
+    <message>
+        <source>On &amp;write error:</source>
+        <translation>書き込みエラー時(&amp;W):</translation>
+    </message>
+    <message>
+        <source>Ranges that read as zeroes are discarded on the target instead of written, so an image stays sparse and an SSD learns they are free.</source>
+        <translation>ゼロとして読み取られた範囲はターゲットに書き込まず破棄します。これによりイメージはスパースのまま保たれ、SSD はその領域が空きであることを認識します。</translation>
+    </message>
+    <message>
+        <source>After the final copy, read source and target and compare them, while the source is still quiesced.</source>
+        <translation>最終コピーの後、ソースが静止状態のうちにソースとターゲットを読み取って比較します。</translation>
+    </message>
+    <message>
+        <source>Report (stop the job)</source>
+        <translation>報告（ジョブを停止）</translation>
+    </message>
+    <message>
+        <source>The job fails at the first error.</source>
+        <translation>最初のエラーでジョブが失敗します。</translation>
+    </message>
+    <message>
+        <source>Ignore (skip and continue)</source>
+        <translation>無視（スキップして続行）</translation>
+    </message>
+    <message>
+        <source>Skip the failed range, record it and go on. On the source, what cannot be read is written as zeroes.</source>
+        <translation>失敗した範囲をスキップして記録し、続行します。ソース上で読み取れない部分はゼロとして書き込まれます。</translation>
+    </message>
+    <message>
+        <source>Pause (retry on resume)</source>
+        <translation>一時停止（再開時に再試行）</translation>
+    </message>
+    <message>
+        <source>Pause the job; Resume retries the failed range.</source>
+        <translation>ジョブを一時停止します。「再開」で失敗した範囲を再試行します。</translation>
+    </message>
+    <message>
+        <source>Pause when full, else report</source>
+        <translation>容量不足なら一時停止、それ以外は報告</translation>
+    </message>
+    <message>
+        <source>Pause when the target runs out of space, fail otherwise.</source>
+        <translation>ターゲットの空き容量がなくなったら一時停止し、それ以外は失敗にします。</translation>
+    </message>
+</context>
+<context>
+    <name>ui::LocalJobController</name>
+    <message>
+        <source>A job is already running.</source>
+        <translation>ジョブはすでに実行中です。</translation>
+    </message>
+    <message>
+        <source>The job has not started yet.</source>
+        <translation>ジョブはまだ開始されていません。</translation>
+    </message>
+</context>
+<context>
+    <name>ui::LogView</name>
+    <message>
+        <source>Save Log…</source>
+        <translation>ログを保存…</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>クリア</translation>
+    </message>
+    <message>
+        <source>Messages from the mirror appear here.</source>
+        <translation>ミラーからのメッセージがここに表示されます。</translation>
+    </message>
+    <message>
+        <source>debug</source>
+        <translation>デバッグ</translation>
+    </message>
+    <message>
+        <source>info</source>
+        <translation>情報</translation>
+    </message>
+    <message>
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>error</source>
+        <translation>エラー</translation>
+    </message>
+    <message>
+        <source>Save Log</source>
+        <translation>ログを保存</translation>
+    </message>
+    <message>
+        <source>Log files (*.log *.txt)</source>
+        <translation>ログファイル (*.log *.txt)</translation>
+    </message>
+    <message>
+        <source>Log Not Saved</source>
+        <translation>ログを保存できませんでした</translation>
+    </message>
+    <message>
+        <source>The log could not be saved to %1.</source>
+        <translation>ログを %1 に保存できませんでした。</translation>
+    </message>
+    <message>
+        <source>Choose another location and try again.</source>
+        <translation>別の場所を選択して、もう一度実行してください。</translation>
+    </message>
+</context>
+<context>
+    <name>ui::MainWindow</name>
+    <message>
+        <source>DriveMirror</source>
+        <translation>DriveMirror</translation>
+    </message>
+    <message>
+        <source>Cannot Add %1</source>
+        <translation>%1 を追加できません</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>開始(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Start mirroring the source to the target</source>
+        <translation>ソースからターゲットへのミラーを開始</translation>
+    </message>
+    <message>
+        <source>&amp;Pause</source>
+        <translation>一時停止(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Pause copying; writes to the source are still tracked</source>
+        <translation>コピーを一時停止します。ソースへの書き込みは引き続き追跡されます</translation>
+    </message>
+    <message>
+        <source>C&amp;omplete</source>
+        <translation>完了(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Finish with a target identical to the source (only when in sync)</source>
+        <translation>ソースと同一のターゲットで終了します（同期済みの場合のみ）</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>キャンセル(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Stop the mirror</source>
+        <translation>ミラーを停止</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>ファイル(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh Disks</source>
+        <translation>ディスクを再読み込み(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>終了(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Mirror</source>
+        <translation>ミラー(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>ヘルプ(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About DriveMirror</source>
+        <translation>DriveMirror について(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About DriveMirror</source>
+        <translation>DriveMirror について</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;DriveMirror %1&lt;/b&gt;</source>
+        <translation>&lt;b&gt;DriveMirror %1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Clones disks and image files and keeps the copy in sync while the source is in use, until you complete (an identical copy) or cancel (a consistent copy).</source>
+        <translation>ディスクとイメージファイルを複製し、ソースの使用中もコピーを同期し続けます。完了（同一のコピー）またはキャンセル（整合性のあるコピー）するまで同期は続きます。</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>設定</translation>
+    </message>
+    <message>
+        <source>Dirty Map</source>
+        <translation>ダーティマップ</translation>
+    </message>
+    <message>
+        <source>Throughput</source>
+        <translation>スループット</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>ログ</translation>
+    </message>
+    <message>
+        <source>Running without administrator rights: only image files can be mirrored; disks are listed greyed out. Start DriveMirror as root to use them.</source>
+        <translation>管理者権限なしで実行中: ミラーできるのはイメージファイルのみで、ディスクはグレー表示されます。ディスクを使用するには DriveMirror を root として起動してください。</translation>
+    </message>
+    <message>
+        <source>Cannot Start the Mirror</source>
+        <translation>ミラーを開始できません</translation>
+    </message>
+    <message>
+        <source>&amp;Resume</source>
+        <translation>再開(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Continue copying</source>
+        <translation>コピーを再開</translation>
+    </message>
+    <message>
+        <source>Complete freezes %1 for a moment: writes to it wait until the final copy is done, then continue.</source>
+        <translation>「完了」では %1 を一時的にフリーズします。書き込みは最終コピーが終わるまで待機し、その後再開されます。</translation>
+    </message>
+    <message>
+        <source>Finish with a target identical to the source (only when in sync). Freezes %1 for a moment for the final copy.</source>
+        <translation>ソースと同一のターゲットで終了します（同期済みの場合のみ）。最終コピーのために %1 を一時的にフリーズします。</translation>
+    </message>
+    <message>
+        <source>%1 and %2</source>
+        <translation>%1 と %2</translation>
+    </message>
+    <message>
+        <source>%1 and %2 more</source>
+        <translation>%1 ほか %2 件</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Live:&lt;/b&gt; writes are tracked; Complete freezes %1 for a moment.</source>
+        <translation>&lt;b&gt;ライブ:&lt;/b&gt; 書き込みは追跡されます。「完了」では %1 を一時的にフリーズします。</translation>
+    </message>
+    <message>
+        <source>Checking the target…</source>
+        <translation>ターゲットを確認しています…</translation>
+    </message>
+    <message>
+        <source>Cannot Use This Target</source>
+        <translation>このターゲットは使用できません</translation>
+    </message>
+    <message>
+        <source>Preparing…</source>
+        <translation>準備中…</translation>
+    </message>
+    <message>
+        <source>Preparing the mirror…</source>
+        <translation>ミラーを準備しています…</translation>
+    </message>
+    <message>
+        <source>Completing.</source>
+        <translation>完了処理中です。</translation>
+    </message>
+    <message>
+        <source>%1 is frozen for the final copy and the comparison of source and target: writes to it wait, then continue.</source>
+        <translation>最終コピーとソース・ターゲットの比較のため %1 をフリーズしています。書き込みは待機した後に再開されます。</translation>
+    </message>
+    <message>
+        <source>%1 is frozen for the final copy: writes to it wait, then continue.</source>
+        <translation>最終コピーのため %1 をフリーズしています。書き込みは待機した後に再開されます。</translation>
+    </message>
+    <message>
+        <source>The source is quiesced for the final copy, then source and target are compared.</source>
+        <translation>最終コピーのためソースを静止させ、その後ソースとターゲットを比較します。</translation>
+    </message>
+    <message>
+        <source>The source is quiesced for the final copy.</source>
+        <translation>最終コピーのためソースを静止させます。</translation>
+    </message>
+    <message>
+        <source>The target stays a consistent copy of the source as it was when they were last in sync; later writes to the source are not on it. For a copy identical to the source now, use Complete instead.</source>
+        <translation>ターゲットは、最後に同期していた時点のソースの整合性のあるコピーとして残ります。それ以降のソースへの書き込みは含まれません。現在のソースと同一のコピーが必要な場合は、代わりに「完了」を使用してください。</translation>
+    </message>
+    <message>
+        <source>The target is not in sync yet: it holds only part of the source and is not usable as a copy.</source>
+        <translation>ターゲットはまだ同期していません。ソースの一部しか含まれておらず、コピーとしては使用できません。</translation>
+    </message>
+    <message>
+        <source>Cancel the Mirror?</source>
+        <translation>ミラーをキャンセルしますか？</translation>
+    </message>
+    <message>
+        <source>Stop mirroring?</source>
+        <translation>ミラーを停止しますか？</translation>
+    </message>
+    <message>
+        <source>Cancel the mirror before it is in sync?</source>
+        <translation>同期が完了する前にミラーをキャンセルしますか？</translation>
+    </message>
+    <message>
+        <source>Cancel Mirror</source>
+        <translation>ミラーをキャンセル</translation>
+    </message>
+    <message>
+        <source>Keep Mirroring</source>
+        <translation>ミラーを続ける</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>キャンセルしています…</translation>
+    </message>
+    <message>
+        <source>In sync.</source>
+        <translation>同期済みです。</translation>
+    </message>
+    <message>
+        <source>The target matches the source and follows every new write. Press Complete for an identical copy, or Cancel to stop with a consistent copy.</source>
+        <translation>ターゲットはソースと一致しており、新しい書き込みにも追従しています。同一のコピーにするには「完了」を、整合性のあるコピーで停止するには「キャンセル」を押してください。</translation>
+    </message>
+    <message>
+        <source>DriveMirror: in sync</source>
+        <translation>DriveMirror: 同期済み</translation>
+    </message>
+    <message>
+        <source>%1 is in sync with %2. Complete the mirror when you are ready.</source>
+        <translation>%1 は %2 と同期しています。準備ができたらミラーを完了してください。</translation>
+    </message>
+    <message>
+        <source>The dirty map appears when a mirror starts.</source>
+        <translation>ダーティマップはミラーの開始時に表示されます。</translation>
+    </message>
+    <message>
+        <source>Completed, but different.</source>
+        <translation>完了しましたが、相違があります。</translation>
+    </message>
+    <message>
+        <source>Verification found differences between source and target. Do not rely on this copy; see the log.</source>
+        <translation>検証でソースとターゲットの相違が見つかりました。このコピーは信頼しないでください。ログを参照してください。</translation>
+    </message>
+    <message>
+        <source>Verification Failed</source>
+        <translation>検証に失敗しました</translation>
+    </message>
+    <message>
+        <source>The copy is not identical to the source.</source>
+        <translation>コピーはソースと同一ではありません。</translation>
+    </message>
+    <message>
+        <source>Check the disks and start the mirror again.</source>
+        <translation>ディスクを確認して、ミラーをもう一度開始してください。</translation>
+    </message>
+    <message>
+        <source>%1 is identical to %2, verified by comparing both (%3).</source>
+        <translation>%1 は %2 と同一です（両者の比較で検証済み、%3）。</translation>
+    </message>
+    <message>
+        <source>%1 is identical to %2 as of the final copy (%3).</source>
+        <translation>%1 は最終コピーの時点で %2 と同一です（%3）。</translation>
+    </message>
+    <message>
+        <source>Freeze window: %1 was frozen for %2 s.</source>
+        <translation>フリーズ時間: %1 は %2 秒間フリーズされました。</translation>
+    </message>
+    <message>
+        <source>Writes were tracked; nothing was mounted from the source, so nothing had to be frozen.</source>
+        <translation>書き込みは追跡されました。ソースからのマウントはなかったため、フリーズは不要でした。</translation>
+    </message>
+    <message>
+        <source>Completed.</source>
+        <translation>完了しました。</translation>
+    </message>
+    <message>
+        <source>DriveMirror: completed</source>
+        <translation>DriveMirror: 完了</translation>
+    </message>
+    <message>
+        <source>The mirror to %1 is complete.</source>
+        <translation>%1 へのミラーが完了しました。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>キャンセルしました。</translation>
+    </message>
+    <message>
+        <source>%1 is a consistent copy of %2 as of the last time they were in sync.</source>
+        <translation>%1 は、最後に同期していた時点の %2 の整合性のあるコピーです。</translation>
+    </message>
+    <message>
+        <source>Cancelled before in sync.</source>
+        <translation>同期前にキャンセルしました。</translation>
+    </message>
+    <message>
+        <source>%1 is incomplete and not usable as a copy.</source>
+        <translation>%1 は不完全なため、コピーとしては使用できません。</translation>
+    </message>
+    <message>
+        <source>Failed reading the source.</source>
+        <translation>ソースの読み取りに失敗しました。</translation>
+    </message>
+    <message>
+        <source>Failed writing the target.</source>
+        <translation>ターゲットへの書き込みに失敗しました。</translation>
+    </message>
+    <message>
+        <source>The Mirror Failed</source>
+        <translation>ミラーに失敗しました</translation>
+    </message>
+    <message>
+        <source>DriveMirror: failed</source>
+        <translation>DriveMirror: 失敗</translation>
+    </message>
+    <message>
+        <source>Close DriveMirror?</source>
+        <translation>DriveMirror を閉じますか？</translation>
+    </message>
+    <message>
+        <source>A mirror is running. Closing cancels it.</source>
+        <translation>ミラーを実行中です。閉じるとミラーはキャンセルされます。</translation>
+    </message>
+    <message>
+        <source>Cancel Mirror and Close</source>
+        <translation>ミラーをキャンセルして閉じる</translation>
+    </message>
+    <message>
+        <source>Keep Running</source>
+        <translation>実行を続ける</translation>
+    </message>
+    <message>
+        <source>Cancelling, then closing…</source>
+        <translation>キャンセルしてから閉じています…</translation>
+    </message>
+    <message>
+        <source>DriveMirror (demo)</source>
+        <translation>DriveMirror（デモ）</translation>
+    </message>
+</context>
+<context>
+    <name>ui::StatusPanel</name>
+    <message>
+        <source>Choose a source and a target, check the settings, then press Start.</source>
+        <translation>ソースとターゲットを選択し、設定を確認してから「開始」を押してください。</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>copying %1</source>
+        <translation>コピー速度 %1</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>残り約 %1</translation>
+    </message>
+    <message>
+        <source>%1 to copy</source>
+        <translation>コピー待ち %1</translation>
+    </message>
+    <message>
+        <source>limit %1</source>
+        <translation>制限 %1</translation>
+    </message>
+    <message>
+        <source>%1 unreadable</source>
+        <translation>読み取り不能 %1</translation>
+    </message>
+    <message>
+        <source>stopped on an I/O error: %1</source>
+        <translation>入出力エラーで停止: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ui::ThroughputGraph</name>
+    <message>
+        <source>now</source>
+        <translation>現在</translation>
+    </message>
+    <message>
+        <source>−%1 s</source>
+        <translation>−%1 秒</translation>
+    </message>
+    <message>
+        <source>−%1 min</source>
+        <translation>−%1 分</translation>
+    </message>
+    <message>
+        <source>Data copied</source>
+        <translation>コピー済みデータ</translation>
+    </message>
+    <message>
+        <source>Zeroed or discarded</source>
+        <translation>ゼロ化または破棄</translation>
+    </message>
+    <message>
+        <source>Speed limit</source>
+        <translation>速度制限</translation>
+    </message>
+</context>
+</TS>
