@@ -124,12 +124,16 @@ Result<void> checkTargetCandidate(const std::string& source, const std::string& 
         // The catalog's rules: mounted (also a partition), swap, held by
         // LVM/RAID/dm, the system disk, read-only.
         const auto all = enumerateDevices();
-        for (const auto& d : all)
-            if (d.devnum == st.st_rdev)
-                if (auto why = targetRefusal(d, all))
-                    return Error{EBUSY, "refusing " + *why};
-        if (auto r = checkTargetNotInUse(target); !r)
-            return r;
+        const auto it = std::find_if(all.begin(), all.end(),
+                                     [&](const DeviceInfo& d) { return d.devnum == st.st_rdev; });
+        // A device the catalog does not know (no medium, size 0) cannot be
+        // checked, so it is not written either.
+        if (it == all.end())
+            return Error{ENODEV, "refusing " + target +
+                                     ": the device list does not know it, so its use cannot be "
+                                     "checked (rule: unknown device)"};
+        if (auto why = targetRefusal(*it, all))
+            return Error{EBUSY, "refusing " + *why};
     }
     // Root may open a file without write permission; a disk tool must not:
     // a read-only mode is the owner's "do not overwrite".

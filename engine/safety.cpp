@@ -140,44 +140,6 @@ std::vector<std::string> mountPointsOf(unsigned ma, unsigned mi)
     return out;
 }
 
-Result<void> checkTargetNotInUse(const std::string& targetPath)
-{
-    auto id = identify(targetPath);
-    if (!id)
-        return id.error();
-    if (!id->blockDevice)
-        return {};
-    const auto points = mountPointsOf(major(id->rdev), minor(id->rdev));
-    for (const auto& p : points)
-        if (p == "/")
-            return Error{EBUSY, "refusing " + targetPath +
-                                    ": it holds the running system's root file system (rule: "
-                                    "system disk)"};
-    if (!points.empty())
-        return Error{EBUSY, "refusing " + targetPath + ": it is mounted at " + points.front() +
-                                " (rule: mounted target); unmount it first"};
-
-    const auto devs = selfAndPartitions(id->rdev);
-    for (dev_t swap : swapDevices())
-        for (dev_t d : devs)
-            if (d == swap)
-                return Error{EBUSY,
-                             "refusing " + targetPath +
-                                 ": it (or one of its partitions) is in use as swap (rule: held "
-                                 "target)"};
-    for (dev_t d : devs) {
-        const std::string dir = sysfsDir(d);
-        std::error_code ec;
-        if (dir.empty() || !fs::exists(dir + "/holders", ec))
-            continue;
-        for (const auto& h : fs::directory_iterator(dir + "/holders", ec))
-            return Error{EBUSY, "refusing " + targetPath + ": it is held by " +
-                                    h.path().filename().string() +
-                                    " (LVM, RAID or device-mapper) (rule: held target)"};
-    }
-    return {};
-}
-
 Result<void> checkDistinct(const std::string& sourcePath, const std::string& targetPath)
 {
     auto s = identify(sourcePath);

@@ -12,10 +12,6 @@
 
 namespace engine {
 
-/// Refuses a target block device that is mounted, has a mounted partition,
-/// is used as swap, or is held by another driver (LVM, md, dm). Files pass.
-Result<void> checkTargetNotInUse(const std::string& targetPath);
-
 /// Refuses source and target that reach the same storage: the same inode or
 /// device through any path, a loop device backed by the other file, or a
 /// partition of the other disk.
