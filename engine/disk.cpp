@@ -216,16 +216,6 @@ Result<std::optional<ByteRange>> Disk::nextAllocated(std::uint64_t offset) const
     return std::optional<ByteRange>{ByteRange{start, end - start}};
 }
 
-Result<bool> Disk::isHole(std::uint64_t offset, std::uint64_t length) const
-{
-    if (isBlockDevice() || length == 0)
-        return false;
-    auto next = nextAllocated(offset);
-    if (!next)
-        return next.error();
-    return !next->has_value() || (*next)->offset >= offset + length;
-}
-
 Result<void> Disk::writeZeroes(std::uint64_t offset, std::uint64_t length, bool unmap)
 {
     if (length == 0)

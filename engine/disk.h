@@ -79,10 +79,6 @@ public:
     /// at @p offset or later; nullopt when only holes follow. Block devices
     /// and file systems without SEEK_DATA report everything as allocated.
     Result<std::optional<ByteRange>> nextAllocated(std::uint64_t offset) const;
-    /// True when [offset, offset+length) lies entirely in a hole (reads as
-    /// zeroes without being stored). Always false on block devices.
-    Result<bool> isHole(std::uint64_t offset, std::uint64_t length) const;
-
     /// Makes [offset, offset+length) read as zeroes: with @p unmap the space
     /// is released where the storage can guarantee zeroes afterwards (punch a
     /// hole / discard), otherwise zeroes are written efficiently (ZERO_RANGE /

@@ -26,13 +26,12 @@ Result<Ring> Ring::create(unsigned entries, Logger log)
         return e;
     }
     ring.m_valid = true;
-    ring.m_entries = entries;
     return ring;
 }
 
 Ring::Ring(Ring&& other) noexcept
     : m_ring(other.m_ring), m_valid(std::exchange(other.m_valid, false)),
-      m_entries(other.m_entries), m_log(std::move(other.m_log))
+      m_log(std::move(other.m_log))
 {
 }
 

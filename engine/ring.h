@@ -70,14 +70,11 @@ public:
         return count;
     }
 
-    unsigned entries() const { return m_entries; }
-
 private:
     Ring() = default;
 
     io_uring m_ring{};
     bool m_valid = false;
-    unsigned m_entries = 0;
     Logger m_log;
 };
 

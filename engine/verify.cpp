@@ -162,13 +162,14 @@ Result<VerifyReport> verifyDisks(const Disk& a, const Disk& b, const VerifyOptio
         // Compare finished pairs in order.
         while (!order.empty() && order.front()->got[0] >= order.front()->length &&
                order.front()->got[1] >= order.front()->length) {
-            compare(*order.front());
+            if (!failure) // a failed read leaves nothing worth comparing
+                compare(*order.front());
             order.front()->busy = false;
             order.pop_front();
         }
+        // After a failure nothing new is staged; what is in flight lands and
+        // is popped above before the buffers go away.
         if (order.empty() && (exhausted || failure))
-            break;
-        if (failure && order.empty())
             break;
         if (auto r = ring->submitAndWait(std::chrono::milliseconds(100)); !r)
             return r.error();
@@ -189,13 +190,6 @@ Result<VerifyReport> verifyDisks(const Disk& a, const Disk& b, const VerifyOptio
             if (p.got[side] < p.length)
                 stage(p, side);
         });
-        if (failure) {
-            // Let what is in flight land before the buffers go away.
-            if (std::all_of(pairs.begin(), pairs.end(), [](const Pair& p) {
-                    return !p.busy || (p.got[0] >= p.length && p.got[1] >= p.length);
-                }))
-                break;
-        }
         const auto now = std::chrono::steady_clock::now();
         if (options.progress && now - lastProgress > std::chrono::milliseconds(100)) {
             lastProgress = now;
