@@ -336,10 +336,23 @@ Result<DeviceInfo> describeDevice(const std::string& path, Logger log)
         return id.error();
     if (!id->blockDevice)
         return Error{ENOTBLK, path + ": not a block device"};
-    for (auto& info : enumerateDevices(log))
-        if (info.devnum == id->rdev)
-            return info;
-    return Error{ENODEV, path + ": no such block device in the device list"};
+    // Only this device: enumerating would probe every disk of the machine,
+    // and a failing one can take seconds to answer.
+    log = orNull(std::move(log));
+    udev* u = udev_new();
+    if (!u)
+        return Error{ENOMEM, "udev is not available"};
+    udev_device* d = udev_device_new_from_devnum(u, 'b', id->rdev);
+    if (!d) {
+        udev_unref(u);
+        return Error{ENODEV, path + ": no such block device in the device list"};
+    }
+    DeviceInfo info = describe(d, readMountTable(), swapDevices());
+    udev_device_unref(d);
+    udev_unref(u);
+    if (!wanted(info))
+        return Error{ENODEV, path + ": no such block device in the device list (no medium?)"};
+    return info;
 }
 
 bool holdsRootFileSystem(const DeviceInfo& disk, const std::vector<DeviceInfo>& all)
