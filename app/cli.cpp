@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -27,6 +28,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <iostream>
@@ -50,6 +52,7 @@ const char* const kUsage = R"(Usage:
   drivemirror-cli mirror SOURCE TARGET [options]
   drivemirror-cli verify A B [--json]
   drivemirror-cli info PATH [--json]
+  drivemirror-cli inspect TARGET [--source SOURCE] [--expect-id ID] [--json]
   drivemirror-cli list [--json]
   drivemirror-cli demo [--size SIZE] [--dir DIR] [--live SECONDS] [--writer-rate RATE] [--json]
   drivemirror-cli --version | --help
@@ -83,11 +86,17 @@ Mirror options:
   --json                   one JSON object per line on stdout (QMP-style events)
   --progress-interval MS   BLOCK_JOB_PROGRESS every MS milliseconds (default 1000)
   --map-cells N            add the dirty map (N cells, hex) to progress events
+  --cancel-on-eof          cancel the job when stdin is closed (for a program
+                           that drives the CLI through a pipe)
   -v, --verbose            debug messages on stderr
 
 Without --complete-when-ready/--cancel-when-ready the job waits at READY and
 reads commands, one per line, on stdin: complete, cancel, pause, resume,
 speed RATE, status. SIGINT or SIGTERM cancels.
+
+inspect applies every rule that needs no write to TARGET (for SOURCE, when
+given) and tells what TARGET holds: exit 0 when it would be accepted, 2 when
+a rule refuses it.
 
 SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too).
 
@@ -134,6 +143,21 @@ void printEvent(const std::string& name, const JsonObject& data)
     std::fflush(stdout);
 }
 
+// A refusal before the job exists, in the form QMP answers a failed command.
+void printError(int code, const std::string& message)
+{
+    std::fprintf(stdout, "%s\n",
+                 JsonObject()
+                     .addRaw("error", JsonObject()
+                                          .add("class", "GenericError")
+                                          .add("desc", message)
+                                          .add("errno", code)
+                                          .str())
+                     .str()
+                     .c_str());
+    std::fflush(stdout);
+}
+
 std::string rangesJson(const std::vector<engine::ByteRange>& ranges)
 {
     std::string out = "[";
@@ -157,6 +181,29 @@ std::string hexCells(const std::vector<std::uint8_t>& cells)
         out.push_back(kHex[c & 15]);
     }
     return out;
+}
+
+std::string stringArray(const std::vector<std::string>& v)
+{
+    std::string out = "[";
+    for (std::size_t i = 0; i < v.size(); ++i)
+        out += (i ? ", " : "") + jsonQuote(v[i]);
+    return out + "]";
+}
+
+const char* outcomeName(engine::JobResult::Outcome o)
+{
+    switch (o) {
+    case engine::JobResult::Outcome::Completed:
+        return "completed";
+    case engine::JobResult::Outcome::Cancelled:
+        return "cancelled";
+    case engine::JobResult::Outcome::Aborted:
+        return "aborted";
+    case engine::JobResult::Outcome::Failed:
+        break;
+    }
+    return "failed";
 }
 
 std::string verifyJson(const engine::VerifyReport& r)
@@ -226,6 +273,7 @@ struct MirrorArgs
     std::string expectId;
     std::chrono::milliseconds progressInterval{1000};
     std::size_t mapCells = 0;
+    bool cancelOnEof = false;
 };
 
 // Parses the options shared by `mirror` and `demo`; returns an error text.
@@ -307,6 +355,9 @@ std::optional<std::string> parseMirrorOption(int opt, const char* arg, MirrorArg
         a.progressInterval = std::chrono::milliseconds(ms);
         return std::nullopt;
     }
+    case 'E':
+        a.cancelOnEof = true;
+        return std::nullopt;
     case 'M': {
         char* end = nullptr;
         const long cells = std::strtol(arg, &end, 10);
@@ -338,6 +389,7 @@ const option kMirrorOptions[] = {
     {"expect-id", required_argument, nullptr, 'I'},
     {"progress-interval", required_argument, nullptr, 'P'},
     {"map-cells", required_argument, nullptr, 'M'},
+    {"cancel-on-eof", no_argument, nullptr, 'E'},
     {"size", required_argument, nullptr, 1000},
     {"dir", required_argument, nullptr, 1001},
     {"live", required_argument, nullptr, 1002},
@@ -366,9 +418,10 @@ void blockCancelSignals()
 
 // Runs a prepared job to its end: events, stdin commands, signals, the
 // progress line. Returns the exit code.
-int driveJob(engine::MirrorJob& job, const MirrorArgs& a, const engine::Logger& log,
+int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const engine::Logger& log,
              engine::DemoWriter* demoWriter, double liveSeconds)
 {
+    engine::MirrorJob& job = *prepared.job;
     const sigset_t mask = cancelSignals();
     const int sigFd = ::signalfd(-1, &mask, SFD_CLOEXEC);
 
@@ -408,18 +461,12 @@ int driveJob(engine::MirrorJob& job, const MirrorArgs& a, const engine::Logger& 
     };
     auto reply = [&](const engine::Result<void>& r) {
         if (a.json) {
-            if (r)
+            if (r) {
                 std::fprintf(stdout, "{\"return\": {}}\n");
-            else
-                std::fprintf(stdout, "%s\n",
-                             JsonObject()
-                                 .addRaw("error", JsonObject()
-                                                      .add("class", "GenericError")
-                                                      .add("desc", r.error().message)
-                                                      .str())
-                                 .str()
-                                 .c_str());
-            std::fflush(stdout);
+                std::fflush(stdout);
+            } else {
+                printError(r.error().code, r.error().message);
+            }
         } else if (!r) {
             log->error("{}", r.error().message);
         }
@@ -477,6 +524,22 @@ int driveJob(engine::MirrorJob& job, const MirrorArgs& a, const engine::Logger& 
     if (a.mapCells > 0)
         job.setDirtyMapCells(a.mapCells);
     const int pollMs = static_cast<int>(std::min<std::int64_t>(250, a.progressInterval.count()));
+    if (a.json) {
+        // What a front end in another process needs before the first
+        // progress event: the geometry of the map and what Complete freezes.
+        std::vector<std::string> mounts;
+        if (prepared.live)
+            mounts = prepared.live->mountPoints();
+        printEvent("JOB_STARTED", JsonObject()
+                                      .add("device", device)
+                                      .add("source", a.source)
+                                      .add("target", a.target)
+                                      .add("len", job.source().size())
+                                      .add("granularity", job.granularity())
+                                      .add("live", prepared.live != nullptr)
+                                      .addRaw("mount-points", stringArray(mounts))
+                                      .add("target-created", prepared.targetCreated));
+    }
     job.start();
     bool finished = false;
     while (!finished) {
@@ -496,6 +559,11 @@ int driveJob(engine::MirrorJob& job, const MirrorArgs& a, const engine::Logger& 
             const ssize_t n = ::read(0, buf, sizeof buf);
             if (n <= 0) {
                 stdinOpen = false;
+                if (a.cancelOnEof) {
+                    log->info("stdin closed: cancelling");
+                    if (auto r = job.cancel(); !r)
+                        log->debug("{}", r.error().message);
+                }
             } else {
                 stdinBuffer.append(buf, static_cast<std::size_t>(n));
                 std::size_t nl;
@@ -621,6 +689,9 @@ int driveJob(engine::MirrorJob& job, const MirrorArgs& a, const engine::Logger& 
             d.addRaw("verify", verifyJson(*res.verify));
         if (res.outcome == engine::JobResult::Outcome::Completed)
             d.add("quiesce-seconds", res.quiesceSeconds);
+        d.add("outcome", outcomeName(res.outcome));
+        if (res.outcome == engine::JobResult::Outcome::Failed)
+            d.add("source-failed", res.sourceFailed).add("errno", res.error.code);
         const bool cancelled = res.outcome == engine::JobResult::Outcome::Cancelled ||
                                res.outcome == engine::JobResult::Outcome::Aborted;
         printEvent(cancelled ? "BLOCK_JOB_CANCELLED" : "BLOCK_JOB_COMPLETED", d);
@@ -666,6 +737,40 @@ int driveJob(engine::MirrorJob& job, const MirrorArgs& a, const engine::Logger& 
     return code;
 }
 
+// Run through pkexec or sudo, the CLI is root, but the image file it creates
+// is the user's: hand it to the user who asked, or they could not open the
+// copy they made.
+void giveToInvokingUser(const std::string& path, const engine::Logger& log)
+{
+    if (::geteuid() != 0)
+        return;
+    std::optional<uid_t> uid;
+    std::optional<gid_t> gid;
+    auto number = [](const char* name) -> std::optional<unsigned long> {
+        const char* v = std::getenv(name);
+        if (!v || !*v)
+            return std::nullopt;
+        char* end = nullptr;
+        const unsigned long n = std::strtoul(v, &end, 10);
+        if (*end)
+            return std::nullopt;
+        return n;
+    };
+    if (auto u = number("PKEXEC_UID")) {
+        uid = static_cast<uid_t>(*u);
+        if (const passwd* pw = ::getpwuid(*uid))
+            gid = pw->pw_gid;
+    } else if (auto su = number("SUDO_UID")) {
+        uid = static_cast<uid_t>(*su);
+        if (auto sg = number("SUDO_GID"))
+            gid = static_cast<gid_t>(*sg);
+    }
+    if (!uid || *uid == 0)
+        return;
+    if (::chown(path.c_str(), *uid, gid.value_or(static_cast<gid_t>(-1))) != 0)
+        log->warn("cannot give {} to user {}: {}", path, *uid, std::strerror(errno));
+}
+
 // Every rule, the target's creation and the job itself come from
 // engine::prepareJob, the same path the desktop app takes; what is left here
 // is turning a refusal into one line and exit code 2.
@@ -696,11 +801,15 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log)
         if (prepared.error().code == EEXIST &&
             msg.find("(rule: target holds data)") != std::string::npos)
             msg += "; run again with --force to accept";
+        if (a.json)
+            printError(prepared.error().code, msg);
         p.code = badInput(msg);
         return p;
     }
     if (a.force && prepared->job->target().isBlockDevice())
         log->warn("--force: {} will be overwritten", a.target);
+    if (prepared->targetCreated)
+        giveToInvokingUser(a.target, log);
     p.prepared = std::move(*prepared);
     return p;
 }
@@ -726,7 +835,7 @@ int cmdMirror(int argc, char** argv)
     auto prepared = prepareMirror(a, log);
     if (!prepared.job())
         return prepared.code;
-    return driveJob(*prepared.job(), a, log, nullptr, 0);
+    return driveJob(prepared.prepared, a, log, nullptr, 0);
 }
 
 int cmdDemo(int argc, char** argv)
@@ -802,7 +911,7 @@ int cmdDemo(int argc, char** argv)
     log->info("demo: a writer changes the source at {} while it is mirrored; the job completes "
               "{} s after READY and verifies the copy",
               formatRate(static_cast<double>(writerRate)), live);
-    const int code = driveJob(*prepared.job(), a, log, &writer, live);
+    const int code = driveJob(prepared.prepared, a, log, &writer, live);
     writer.stop();
     return code;
 }
@@ -929,12 +1038,43 @@ int cmdInfo(int argc, char** argv)
     return kExitOk;
 }
 
-std::string stringArray(const std::vector<std::string>& v)
+// One device as `list --json` and `inspect --json` print it: every field a
+// front end in another process needs to show and identify it.
+JsonObject deviceJson(const engine::DeviceInfo& d)
 {
-    std::string out = "[";
-    for (std::size_t i = 0; i < v.size(); ++i)
-        out += (i ? ", " : "") + jsonQuote(v[i]);
-    return out + "]";
+    JsonObject o;
+    o.add("name", d.name)
+        .add("path", d.devnode)
+        .add("id", d.stableId())
+        .add("kind", d.kind())
+        .add("bus", d.bus)
+        .add("size", d.size)
+        .add("model", d.model)
+        .add("vendor", d.vendor)
+        .add("serial", d.serial)
+        .add("wwn", d.wwn)
+        .add("logical-block-size", static_cast<std::uint64_t>(d.logicalBlockSize))
+        .add("physical-block-size", static_cast<std::uint64_t>(d.physicalBlockSize))
+        .add("removable", d.removable)
+        .add("rotational", d.rotational)
+        .add("read-only", d.readOnly)
+        .add("partition-table", d.partitionTable)
+        .add("fs-type", d.fsType)
+        .add("fs-label", d.fsLabel)
+        .add("fs-uuid", d.fsUuid)
+        .addRaw("mount-points", stringArray(d.mountPoints))
+        .addRaw("holders", stringArray(d.holders))
+        .add("swap", d.swap)
+        .add("holds-data", d.holdsData);
+    if (d.isPartition)
+        o.add("parent", d.parent).add("start-sector", d.startSector);
+    if (!d.loopBackingFile.empty())
+        o.add("backing-file", d.loopBackingFile);
+    o.add("major", static_cast<std::uint64_t>(major(d.devnum)))
+        .add("minor", static_cast<std::uint64_t>(minor(d.devnum)))
+        .add("disk-seq", d.diskSeq)
+        .add("partition-number", static_cast<std::uint64_t>(d.partitionNumber));
+    return o;
 }
 
 int cmdList(int argc, char** argv)
@@ -949,36 +1089,8 @@ int cmdList(int argc, char** argv)
     const auto all = engine::enumerateDevices(makeLogger(false));
     if (json) {
         for (const auto& d : all) {
-            const auto refusal = engine::targetRefusal(d, all);
-            JsonObject o;
-            o.add("name", d.name)
-                .add("path", d.devnode)
-                .add("id", d.stableId())
-                .add("kind", d.kind())
-                .add("bus", d.bus)
-                .add("size", d.size)
-                .add("model", d.model)
-                .add("vendor", d.vendor)
-                .add("serial", d.serial)
-                .add("wwn", d.wwn)
-                .add("logical-block-size", static_cast<std::uint64_t>(d.logicalBlockSize))
-                .add("physical-block-size", static_cast<std::uint64_t>(d.physicalBlockSize))
-                .add("removable", d.removable)
-                .add("rotational", d.rotational)
-                .add("read-only", d.readOnly)
-                .add("partition-table", d.partitionTable)
-                .add("fs-type", d.fsType)
-                .add("fs-label", d.fsLabel)
-                .add("fs-uuid", d.fsUuid)
-                .addRaw("mount-points", stringArray(d.mountPoints))
-                .addRaw("holders", stringArray(d.holders))
-                .add("swap", d.swap)
-                .add("holds-data", d.holdsData);
-            if (d.isPartition)
-                o.add("parent", d.parent).add("start-sector", d.startSector);
-            if (!d.loopBackingFile.empty())
-                o.add("backing-file", d.loopBackingFile);
-            if (refusal)
+            JsonObject o = deviceJson(d);
+            if (const auto refusal = engine::targetRefusal(d, all))
                 o.add("target-refusal", *refusal);
             std::printf("%s\n", o.str().c_str());
         }
@@ -1009,11 +1121,91 @@ int cmdList(int argc, char** argv)
     return kExitOk;
 }
 
+int cmdInspect(int argc, char** argv)
+{
+    bool json = false;
+    std::string source, target, expectId;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--json") {
+            json = true;
+        } else if (arg == "--source" || arg == "--expect-id") {
+            if (i + 1 >= argc)
+                return badInput("inspect: " + arg + " needs a value");
+            (arg == "--source" ? source : expectId) = argv[++i];
+        } else if (!arg.empty() && arg[0] == '-') {
+            return badInput("inspect: unknown option " + arg);
+        } else if (target.empty()) {
+            target = arg;
+        } else {
+            return badInput("inspect takes one target");
+        }
+    }
+    if (target.empty())
+        return badInput("inspect needs a target (see --help)");
+    const engine::TargetReview r = engine::reviewTarget(source, target, expectId);
+    const engine::TargetFacts& f = r.facts;
+    if (json) {
+        JsonObject facts;
+        facts.add("exists", f.exists)
+            .add("block-device", f.blockDevice)
+            .add("size", f.size)
+            .add("data-signature", f.dataSignature)
+            .add("signature-readable", f.signatureReadable)
+            .addRaw("partitions", stringArray(f.partitions));
+        JsonObject o;
+        o.add("target", target).add("source", source).add("expect-id", expectId);
+        if (r.refusal)
+            o.addRaw("refusal", JsonObject()
+                                    .add("errno", r.refusal->code)
+                                    .add("message", r.refusal->message)
+                                    .str());
+        o.addRaw("facts", facts.str());
+        if (r.device)
+            o.addRaw("device", deviceJson(*r.device).str());
+        std::string parts = "[";
+        for (std::size_t i = 0; i < r.partitions.size(); ++i)
+            parts += (i ? ", " : "") + deviceJson(r.partitions[i]).str();
+        o.addRaw("device-partitions", parts + "]");
+        std::printf("%s\n", o.str().c_str());
+    } else {
+        std::printf("target:   %s\n", target.c_str());
+        if (!f.exists)
+            std::printf("holds:    nothing (it does not exist and would be created)\n");
+        else if (!f.signatureReadable)
+            std::printf("holds:    unknown (the first sectors could not be read)\n");
+        else
+            std::printf("holds:    %s\n", f.dataSignature.empty()
+                                              ? "no known partition table or file system"
+                                              : f.dataSignature.c_str());
+        if (f.exists)
+            std::printf("size:     %s\n", formatBytes(f.size).c_str());
+        if (r.device)
+            std::printf("device:   %s %s (%s)\n", r.device->kind().c_str(), r.device->model.c_str(),
+                        r.device->stableId().c_str());
+        for (const auto& p : r.partitions)
+            std::printf("  %-12s %10s  %s%s%s\n", p.name.c_str(), formatBytes(p.size).c_str(),
+                        p.fsType.c_str(), p.fsLabel.empty() ? "" : " ",
+                        p.fsLabel.empty() ? "" : ("\"" + p.fsLabel + "\"").c_str());
+        if (r.refusal)
+            std::printf("verdict:  refused: %s\n", r.refusal->message.c_str());
+        else if (f.blockDevice && !f.dataSignature.empty())
+            std::printf("verdict:  accepted once you agree to overwrite %s (mirror --force)\n",
+                        f.dataSignature.c_str());
+        else
+            std::printf("verdict:  accepted\n");
+    }
+    return r.refusal ? kExitBadInput : kExitOk;
+}
+
 } // namespace
 
 int run(int argc, char** argv)
 {
     ::opterr = 0; // our own one-line messages instead of getopt's
+    // A front end that reads our output may go away: a write to its closed
+    // pipe must fail with EPIPE, not kill the process in the middle of a job.
+    ::signal(SIGPIPE, SIG_IGN);
     if (argc < 2)
         return badInput("missing command (see --help)");
     const std::string cmd = argv[1];
@@ -1036,6 +1228,8 @@ int run(int argc, char** argv)
         return cmdInfo(argc - 1, argv + 1);
     if (cmd == "list")
         return cmdList(argc - 1, argv + 1);
+    if (cmd == "inspect")
+        return cmdInspect(argc - 1, argv + 1);
     return badInput("unknown command '" + cmd + "' (see --help)");
 }
 

@@ -218,6 +218,48 @@ Result<TargetFacts> inspectTarget(const std::string& target)
     return facts;
 }
 
+TargetReview reviewTarget(const std::string& source, const std::string& target,
+                          const std::string& expectedTargetId)
+{
+    TargetReview out;
+    if (auto r = checkTargetCandidate(source, target); !r)
+        out.refusal = r.error();
+    auto facts = inspectTarget(target);
+    if (facts)
+        out.facts = *facts;
+    else if (!out.refusal)
+        out.refusal = facts.error();
+    if (facts && facts->blockDevice) {
+        struct stat st
+        {
+        };
+        const auto all = enumerateDevices();
+        if (::stat(target.c_str(), &st) == 0)
+            for (const auto& d : all)
+                if (d.devnum == st.st_rdev)
+                    out.device = d;
+        if (out.device)
+            for (const auto& d : all)
+                if (d.isPartition && d.parent == out.device->name)
+                    out.partitions.push_back(d);
+    }
+    if (!expectedTargetId.empty()) {
+        if (!facts || !facts->blockDevice)
+            out.refusal = Error{EINVAL, "an expected identity names a disk, but " + target +
+                                            " is not a block device (any more) (rule: target "
+                                            "identity)"};
+        else if (!out.device)
+            out.refusal = Error{ENODEV, "refusing " + target +
+                                            ": it is not in the device list any more, not " +
+                                            expectedTargetId + " (rule: target identity)"};
+        else if (out.device->stableId() != expectedTargetId)
+            out.refusal =
+                Error{ESTALE, "refusing " + target + ": it is " + out.device->stableId() +
+                                  ", not " + expectedTargetId + " (rule: target identity)"};
+    }
+    return out;
+}
+
 Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
 {
     const Logger log = orNull(logger);

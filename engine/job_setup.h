@@ -14,6 +14,7 @@
 // again if a later step fails.
 #pragma once
 
+#include "device_catalog.h"
 #include "live_source.h"
 #include "logging.h"
 #include "mirror_job.h"
@@ -21,6 +22,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,6 +84,24 @@ struct TargetFacts
 
 /// Reads the first sectors of @p target (read-only) and lists its partitions.
 Result<TargetFacts> inspectTarget(const std::string& target);
+
+/// What a front end shows before the user confirms a target: the rules'
+/// verdict, what the target holds and, for a block device, the device and
+/// its partitions as the catalog sees them now.
+struct TargetReview
+{
+    std::optional<Error> refusal;
+    TargetFacts facts;
+    std::optional<DeviceInfo> device;
+    std::vector<DeviceInfo> partitions;
+};
+
+/// checkTargetCandidate and inspectTarget together. With @p expectedTargetId
+/// a block device that no longer carries that identity is refused, and that
+/// verdict comes first: any other would be about another disk than the one
+/// the user chose. Writes nothing.
+TargetReview reviewTarget(const std::string& source, const std::string& target,
+                          const std::string& expectedTargetId);
 
 /// A cheap look at the magic numbers in the first 8 KiB of @p disk: the
 /// kind of partition table or file system it holds, or empty.

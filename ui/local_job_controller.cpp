@@ -100,49 +100,15 @@ void LocalJobController::inspectTarget(const QString& source, const QString& tar
         Q_EMIT targetInspected(watcher->result());
     });
     watcher->setFuture(QtConcurrent::run([source, target, expectedTargetId] {
+        auto review = engine::reviewTarget(toStd(source), toStd(target), toStd(expectedTargetId));
         TargetInspection out;
         out.source = source;
         out.target = target;
         out.expectedTargetId = expectedTargetId;
-        const std::string path = toStd(target);
-        if (auto r = engine::checkTargetCandidate(toStd(source), path); !r)
-            out.refusal = r.error();
-        auto facts = engine::inspectTarget(path);
-        if (facts)
-            out.facts = *facts;
-        else if (!out.refusal)
-            out.refusal = facts.error();
-        if (facts && facts->blockDevice) {
-            struct stat st
-            {
-            };
-            const auto all = engine::enumerateDevices();
-            if (::stat(path.c_str(), &st) == 0)
-                for (const auto& d : all)
-                    if (d.devnum == st.st_rdev)
-                        out.device = d;
-            if (out.device)
-                for (const auto& d : all)
-                    if (d.isPartition && d.parent == out.device->name)
-                        out.partitions.push_back(d);
-        }
-        // The identity comes first: every other verdict would be about
-        // another disk than the one the user chose.
-        if (!expectedTargetId.isEmpty()) {
-            const std::string expected = toStd(expectedTargetId);
-            if (!facts || !facts->blockDevice)
-                out.refusal = engine::Error{
-                    EINVAL, "an expected identity names a disk, but " + path +
-                                " is not a block device (any more) (rule: target identity)"};
-            else if (!out.device)
-                out.refusal = engine::Error{
-                    ENODEV, "refusing " + path + ": it is not in the device list any more, not " +
-                                expected + " (rule: target identity)"};
-            else if (out.device->stableId() != expected)
-                out.refusal =
-                    engine::Error{ESTALE, "refusing " + path + ": it is " + out.device->stableId() +
-                                              ", not " + expected + " (rule: target identity)"};
-        }
+        out.refusal = std::move(review.refusal);
+        out.facts = std::move(review.facts);
+        out.device = std::move(review.device);
+        out.partitions = std::move(review.partitions);
         return out;
     }));
 }

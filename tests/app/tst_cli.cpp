@@ -301,6 +301,9 @@ public:
         return m_proc.waitForStarted(10000);
     }
 
+    void closeStdin() { m_proc.closeWriteChannel(); }
+    void setEnvironment(const QProcessEnvironment& env) { m_proc.setProcessEnvironment(env); }
+
     void send(const QByteArray& line)
     {
         m_proc.write(line + '\n');
@@ -507,6 +510,14 @@ private Q_SLOTS:
     void info_json_reportsFileLayout();
     void commandLine_versionHelpUnknown();
     void demo_imagesIdentical();
+
+    // What the desktop app's helper process relies on.
+    void helper_jobStartedFirst_outcomeLast();
+    void helper_refusalIsOneJsonError();
+    void helper_stdinClosed_cancels();
+    void helper_createdTarget_belongsToInvokingUser();
+    void inspect_imageTarget();
+    void inspect_loopTarget_identityAndPartitions();
 
 private:
     QString bigSource(); ///< 256 MiB of data, made once, for the throttled runs
@@ -1807,6 +1818,235 @@ void TestCli::demo_imagesIdentical()
     QCOMPARE(v.value(QStringLiteral("identical")), QJsonValue(true));
     // The live writer ran during the job: more than one pass over the disk.
     QVERIFY2(dataInt(done, "offset") >= qint64(64 * kMiB), qPrintable(show(r)));
+}
+
+// ---------------------------------------------------------------------------
+// The helper protocol
+
+void TestCli::helper_jobStartedFirst_outcomeLast()
+{
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    const QString dst = dir.file(QStringLiteral("new.img")); // created by the job
+    const std::uint64_t size = 24 * kMiB;
+    QVERIFY(makeImage(src, size, {{0, 4 * kMiB, false, 7}}));
+    const auto r =
+        cli({QStringLiteral("mirror"), src, dst, QStringLiteral("--json"),
+             QStringLiteral("--complete-when-ready"), QStringLiteral("--map-cells"),
+             QStringLiteral("64"), QStringLiteral("--progress-interval"), QStringLiteral("50"),
+             QStringLiteral("--granularity"), QStringLiteral("1M")});
+    QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
+    const auto json = parseJsonLines(r.out);
+    QVERIFY(json.bad.isEmpty());
+    QVERIFY(!json.objects.isEmpty());
+    const QJsonObject first = json.objects.first();
+    QVERIFY2(isEvent(first, QStringLiteral("JOB_STARTED")), qPrintable(show(r)));
+    const auto d = first.value(QStringLiteral("data")).toObject();
+    QCOMPARE(d.value(QStringLiteral("len")).toInteger(), static_cast<qint64>(size));
+    QCOMPARE(d.value(QStringLiteral("granularity")).toInteger(), static_cast<qint64>(kMiB));
+    QCOMPARE(d.value(QStringLiteral("live")), QJsonValue(false));
+    QCOMPARE(d.value(QStringLiteral("target-created")), QJsonValue(true));
+    QCOMPARE(d.value(QStringLiteral("source")), QJsonValue(src));
+    QCOMPARE(d.value(QStringLiteral("target")), QJsonValue(dst));
+    QVERIFY(d.value(QStringLiteral("mount-points")).toArray().isEmpty());
+    QCOMPARE(eventsNamed(json.objects, QStringLiteral("JOB_STARTED")).size(), 1);
+    const QJsonObject last = lastEvent(json.objects);
+    QVERIFY(isEvent(last, QStringLiteral("BLOCK_JOB_COMPLETED")));
+    QCOMPARE(last.value(QStringLiteral("data")).toObject().value(QStringLiteral("outcome")),
+             QJsonValue(QStringLiteral("completed")));
+    // Progress events carry the map: 64 cells of two hex digits.
+    const auto progress = eventsNamed(json.objects, QStringLiteral("BLOCK_JOB_PROGRESS"));
+    for (const auto& e : progress) {
+        const QString map =
+            e.value(QStringLiteral("data")).toObject().value(QStringLiteral("map")).toString();
+        QCOMPARE(map.size(), 128);
+        QVERIFY(QRegularExpression(QStringLiteral("^[0-9a-f]+$")).match(map).hasMatch());
+    }
+    QVERIFY2(cmpIdentical(src, dst), "cmp: target differs from source");
+}
+
+void TestCli::helper_refusalIsOneJsonError()
+{
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    QVERIFY(makeImage(src, 8 * kMiB, {{0, kMiB, false, 3}}));
+    const auto r = cli({QStringLiteral("mirror"), src, src, QStringLiteral("--json")});
+    QVERIFY2(r.exitCode == kExitBadInput, qPrintable(show(r)));
+    const auto json = parseJsonLines(r.out);
+    QVERIFY(json.bad.isEmpty());
+    QCOMPARE(json.objects.size(), 1);
+    const auto e = json.objects.first().value(QStringLiteral("error")).toObject();
+    QVERIFY2(e.value(QStringLiteral("desc"))
+                 .toString()
+                 .contains(QStringLiteral("(rule: source is target)")),
+             qPrintable(show(r)));
+    QVERIFY(e.value(QStringLiteral("errno")).toInt() > 0);
+    QVERIFY2(isOneLineError(r.err), qPrintable(show(r)));
+}
+
+void TestCli::helper_stdinClosed_cancels()
+{
+    const QString src = bigSource();
+    QVERIFY(!src.isEmpty());
+    ScratchDir dir;
+    const QString dst = dir.file(QStringLiteral("dst.img"));
+    CliSession s;
+    QVERIFY(s.start({QStringLiteral("mirror"), src, dst, QStringLiteral("--json"),
+                     QStringLiteral("--cancel-on-eof"), QStringLiteral("--speed"),
+                     QStringLiteral("8M")}));
+    QVERIFY2(s.waitForEvent(QStringLiteral("JOB_STARTED"), 20000) >= 0, qPrintable(s.transcript()));
+    s.closeStdin();
+    QCOMPARE(s.finish(20000), kExitAborted);
+    const QJsonObject last = lastEvent(s.lines());
+    QVERIFY2(isEvent(last, QStringLiteral("BLOCK_JOB_CANCELLED")), qPrintable(s.transcript()));
+    QCOMPARE(last.value(QStringLiteral("data")).toObject().value(QStringLiteral("outcome")),
+             QJsonValue(QStringLiteral("aborted")));
+
+    // Without the option a closed stdin changes nothing: the job goes on.
+    CliSession plain;
+    QVERIFY(
+        plain.start({QStringLiteral("mirror"), src, dir.file(QStringLiteral("dst2.img")),
+                     QStringLiteral("--json"), QStringLiteral("--speed"), QStringLiteral("8M")}));
+    QVERIFY(plain.waitForEvent(QStringLiteral("JOB_STARTED"), 20000) >= 0);
+    plain.closeStdin();
+    QCOMPARE(plain.waitForEvent(QStringLiteral("BLOCK_JOB_CANCELLED"), 1500), -1);
+    QVERIFY(::kill(static_cast<pid_t>(plain.pid()), SIGTERM) == 0);
+    QCOMPARE(plain.finish(20000), kExitAborted);
+}
+
+void TestCli::helper_createdTarget_belongsToInvokingUser()
+{
+    if (!isRoot())
+        QSKIP("needs root: only root can give a file to another user");
+    ScratchDir dir;
+    ::chmod(QFile::encodeName(dir.path()).constData(), 0777);
+    const QString src = dir.file(QStringLiteral("src.img"));
+    QVERIFY(makeImage(src, 8 * kMiB, {{0, kMiB, false, 5}}));
+    const QString dst = dir.file(QStringLiteral("users-copy.img"));
+    CliSession s;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("PKEXEC_UID"), QStringLiteral("65534"));
+    s.setEnvironment(env);
+    QVERIFY(s.start({QStringLiteral("mirror"), src, dst, QStringLiteral("--json"),
+                     QStringLiteral("--complete-when-ready")}));
+    QCOMPARE(s.finish(30000), kExitOk);
+    struct stat st
+    {
+    };
+    QVERIFY(::stat(QFile::encodeName(dst).constData(), &st) == 0);
+    QCOMPARE(st.st_uid, static_cast<uid_t>(65534));
+    // An existing target keeps its owner.
+    CliSession again;
+    again.setEnvironment(env);
+    const QString existing = dir.file(QStringLiteral("existing.img"));
+    QVERIFY(createSparse(existing, 8 * kMiB));
+    QVERIFY(again.start({QStringLiteral("mirror"), src, existing, QStringLiteral("--json"),
+                         QStringLiteral("--complete-when-ready")}));
+    QCOMPARE(again.finish(30000), kExitOk);
+    QVERIFY(::stat(QFile::encodeName(existing).constData(), &st) == 0);
+    QCOMPARE(st.st_uid, ::geteuid());
+}
+
+void TestCli::inspect_imageTarget()
+{
+    QVERIFY2(haveTool(QStringLiteral("mkfs.ext4")), "mkfs.ext4 is missing (e2fsprogs)");
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    const QString fs = dir.file(QStringLiteral("fs.img"));
+    QVERIFY(makeImage(src, 16 * kMiB, {{0, kMiB, false, 9}}));
+    QVERIFY(createSparse(fs, 32 * kMiB));
+    const auto mk =
+        runCommand(QStringLiteral("mkfs.ext4"), {QStringLiteral("-q"), QStringLiteral("-F"), fs});
+    QVERIFY2(mk.exitCode == 0, qPrintable(mk.err));
+    const QByteArray before = contentHash(fs);
+
+    auto r = cli(
+        {QStringLiteral("inspect"), fs, QStringLiteral("--source"), src, QStringLiteral("--json")});
+    QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
+    auto json = parseJsonLines(r.out);
+    QCOMPARE(json.objects.size(), 1);
+    QJsonObject o = json.objects.first();
+    QVERIFY(!o.contains(QStringLiteral("refusal")));
+    const auto facts = o.value(QStringLiteral("facts")).toObject();
+    QCOMPARE(facts.value(QStringLiteral("exists")), QJsonValue(true));
+    QCOMPARE(facts.value(QStringLiteral("block-device")), QJsonValue(false));
+    QCOMPARE(facts.value(QStringLiteral("size")).toInteger(), static_cast<qint64>(32 * kMiB));
+    QVERIFY2(facts.value(QStringLiteral("data-signature"))
+                 .toString()
+                 .contains(QStringLiteral("ext2/3/4")),
+             qPrintable(show(r)));
+
+    // Smaller than the source: refused, exit 2, in text and JSON.
+    r = cli({QStringLiteral("inspect"), src, QStringLiteral("--source"), fs});
+    QVERIFY2(r.exitCode == kExitBadInput, qPrintable(show(r)));
+    QVERIFY2(r.out.contains(QStringLiteral("refused: ")), qPrintable(show(r)));
+    r = cli({QStringLiteral("inspect"), src, QStringLiteral("--source"), src,
+             QStringLiteral("--json")});
+    QVERIFY2(r.exitCode == kExitBadInput, qPrintable(show(r)));
+    json = parseJsonLines(r.out);
+    QCOMPARE(json.objects.size(), 1);
+    QVERIFY(json.objects.first()
+                .value(QStringLiteral("refusal"))
+                .toObject()
+                .value(QStringLiteral("message"))
+                .toString()
+                .contains(QStringLiteral("(rule: source is target)")));
+    // An expected identity names a disk, so an image file is refused.
+    r = cli({QStringLiteral("inspect"), fs, QStringLiteral("--expect-id"),
+             QStringLiteral("wwn:0x1"), QStringLiteral("--json")});
+    QVERIFY2(r.exitCode == kExitBadInput, qPrintable(show(r)));
+    QVERIFY(r.out.contains(QStringLiteral("rule: target identity")));
+    QVERIFY2(cli({QStringLiteral("inspect")}).exitCode == kExitBadInput,
+             "inspect without a target");
+    QVERIFY2(contentHash(fs) == before, "inspect changed the target");
+}
+
+void TestCli::inspect_loopTarget_identityAndPartitions()
+{
+    if (!isRoot())
+        QSKIP("needs root: attaches a loop device");
+    QVERIFY2(haveTool(QStringLiteral("sfdisk")), "sfdisk is missing (fdisk)");
+    ScratchDir dir;
+    const QString backing = dir.file(QStringLiteral("disk.img"));
+    QVERIFY(createSparse(backing, 64 * kMiB));
+    const auto part = runCommand(QStringLiteral("sfdisk"), {QStringLiteral("-q"), backing}, 30000,
+                                 "label: gpt\n,16M\n,16M\n");
+    QVERIFY2(part.exitCode == 0, qPrintable(part.err));
+    QString why;
+    auto loop = LoopDevice::attach(backing, &why, true);
+    QVERIFY2(loop, qPrintable(why));
+    // The catalog reads partitions from udev, which learns of them a moment later.
+    runCommand(QStringLiteral("udevadm"), {QStringLiteral("settle")});
+    const QByteArray before = contentHash(loop->path());
+
+    auto r = cli({QStringLiteral("inspect"), loop->path(), QStringLiteral("--json")});
+    QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
+    auto json = parseJsonLines(r.out);
+    QCOMPARE(json.objects.size(), 1);
+    const QJsonObject o = json.objects.first();
+    QVERIFY2(o.value(QStringLiteral("facts"))
+                 .toObject()
+                 .value(QStringLiteral("data-signature"))
+                 .toString()
+                 .contains(QStringLiteral("GPT")),
+             qPrintable(show(r)));
+    const auto device = o.value(QStringLiteral("device")).toObject();
+    QCOMPARE(device.value(QStringLiteral("path")), QJsonValue(loop->path()));
+    const QString id = device.value(QStringLiteral("id")).toString();
+    QVERIFY(!id.isEmpty());
+    QCOMPARE(o.value(QStringLiteral("device-partitions")).toArray().size(), 2);
+
+    // The id matches `list --json`, and another id is refused.
+    const auto list = cli({QStringLiteral("list"), QStringLiteral("--json")});
+    QVERIFY(list.out.contains(QStringLiteral("\"id\": \"%1\"").arg(id)));
+    r = cli({QStringLiteral("inspect"), loop->path(), QStringLiteral("--expect-id"), id});
+    QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
+    QVERIFY2(r.out.contains(QStringLiteral("mirror --force")), qPrintable(show(r)));
+    r = cli({QStringLiteral("inspect"), loop->path(), QStringLiteral("--expect-id"),
+             id + QStringLiteral("x"), QStringLiteral("--json")});
+    QVERIFY2(r.exitCode == kExitBadInput, qPrintable(show(r)));
+    QVERIFY2(r.out.contains(QStringLiteral("rule: target identity")), qPrintable(show(r)));
+    QVERIFY2(contentHash(loop->path()) == before, "inspect changed the device");
 }
 
 QTEST_GUILESS_MAIN(TestCli)
