@@ -3,6 +3,7 @@
 #include "error_text.h"
 #include "format.h"
 #include "job_setup.h"
+#include "resources.h"
 #include "safety.h"
 #include "units.h"
 
@@ -63,7 +64,8 @@ bool sameError(const std::optional<engine::Error>& a, const std::optional<engine
 
 DeviceEntry::Kind kindOf(const engine::DeviceInfo& d)
 {
-    // The catalog decides what a device is; this only picks the icon.
+    // The catalog decides what a device is; this names it for the row's
+    // kind text and icon.
     const std::string k = d.kind();
     if (d.isPartition)
         return DeviceEntry::Kind::Partition;
@@ -95,7 +97,10 @@ QString modelText(const engine::DeviceInfo& d)
     return model;
 }
 
-DeviceEntry fromDevice(const engine::DeviceInfo& d, const std::vector<engine::DeviceInfo>& all)
+} // namespace
+
+DeviceEntry DeviceListModel::entryFor(const engine::DeviceInfo& d,
+                                      const std::vector<engine::DeviceInfo>& all)
 {
     DeviceEntry e;
     e.path = fromStd(d.devnode);
@@ -128,12 +133,14 @@ DeviceEntry fromDevice(const engine::DeviceInfo& d, const std::vector<engine::De
     return e;
 }
 
+namespace {
+
 std::vector<DeviceEntry> entriesOf(const std::vector<engine::DeviceInfo>& catalog)
 {
     std::vector<DeviceEntry> out;
     out.reserve(catalog.size());
     for (const auto& d : catalog)
-        out.push_back(fromDevice(d, catalog));
+        out.push_back(DeviceListModel::entryFor(d, catalog));
     return out;
 }
 
@@ -173,7 +180,7 @@ engine::Result<DeviceEntry> probe(const QString& path, bool allowNew,
             enumerated = true;
         }
         if (const engine::DeviceInfo* d = findDevice(catalog, st.st_rdev))
-            return fromDevice(*d, catalog);
+            return DeviceListModel::entryFor(*d, catalog);
         return engine::Error{ENODEV, p + ": not in the list of block devices (empty or detached)"};
     }
     if (!S_ISREG(st.st_mode))
@@ -193,16 +200,16 @@ struct CheckContext
     std::string source;
     std::optional<std::uint64_t> sourceSize;
     const std::vector<engine::DeviceInfo>* catalog = nullptr;
-    bool canOpenDevices = false;
+    DeviceListModel::DeviceAccess access = DeviceListModel::DeviceAccess::None;
 };
 
 CheckContext contextFor(const QString& source, const std::vector<engine::DeviceInfo>& catalog,
-                        bool canOpenDevices)
+                        DeviceListModel::DeviceAccess access)
 {
     CheckContext c;
     c.source = source.toStdString();
     c.catalog = &catalog;
-    c.canOpenDevices = canOpenDevices;
+    c.access = access;
     if (!c.source.empty())
         if (auto size = engine::storageSize(c.source))
             c.sourceSize = *size;
@@ -236,7 +243,8 @@ std::optional<engine::Error> blockTargetRefusal(const std::string& path, const C
             return r.error();
     if (auto why = engine::targetRefusal(*info, *c.catalog))
         return engine::Error{EBUSY, "refusing " + *why};
-    if (::access(path.c_str(), W_OK) != 0) {
+    // A helper opens the device with its own rights and checks them itself.
+    if (c.access == DeviceListModel::DeviceAccess::Direct && ::access(path.c_str(), W_OK) != 0) {
         const int err = errno;
         return engine::Error{err, "cannot write " + path + ": " + engine::errnoText(err) +
                                       " (rule: needs root)"};
@@ -256,15 +264,17 @@ void check(DeviceEntry& e, const CheckContext& c)
     e.targetRefusal.reset();
     if (e.newImage)
         e.sourceRefusal = engine::Error{ENOENT, path + " does not exist yet"};
-    else if (e.blockDevice && !c.canOpenDevices)
+    else if (e.blockDevice && c.access == DeviceListModel::DeviceAccess::None)
         e.sourceRefusal = needsRoot(path);
+    else if (e.blockDevice && c.access == DeviceListModel::DeviceAccess::Helper)
+        ; // readable by the helper; it applies the source rules itself
     else if (auto r = engine::checkSourceCandidate(path); !r)
         e.sourceRefusal = r.error();
 
     if (!c.source.empty() && c.source == path)
         e.targetRefusal =
             engine::Error{EINVAL, "refusing: " + path + " is the source (rule: source is target)"};
-    else if (e.blockDevice && !c.canOpenDevices)
+    else if (e.blockDevice && c.access == DeviceListModel::DeviceAccess::None)
         e.targetRefusal = needsRoot(path);
     else if (e.blockDevice)
         e.targetRefusal = blockTargetRefusal(path, c);
@@ -309,8 +319,10 @@ bool DeviceEntry::operator==(const DeviceEntry& o) const
 // --- model ---------------------------------------------------------------
 
 DeviceListModel::DeviceListModel(QObject* parent)
-    : QAbstractTableModel(parent), m_canOpenDevices(::geteuid() == 0)
+    : QAbstractTableModel(parent),
+      m_access(::geteuid() == 0 ? DeviceAccess::Direct : DeviceAccess::None)
 {
+    initResources(); // the row icons
 }
 
 DeviceListModel::~DeviceListModel()
@@ -381,32 +393,38 @@ QString DeviceListModel::mountText(const DeviceEntry& e)
     return content.isEmpty() ? tr("Not mounted") : tr("Not mounted · %1").arg(content);
 }
 
-QIcon DeviceListModel::kindIcon(DeviceEntry::Kind kind)
+QString DeviceListModel::iconPath(const DeviceEntry& e)
 {
-    switch (kind) {
-    case DeviceEntry::Kind::Disk:
+    switch (e.kind) {
     case DeviceEntry::Kind::Ssd:
+        // The catalog calls every non-rotational whole disk that is not USB,
+        // SD card, loop or virtual an SSD; one whose medium can be taken out
+        // (removable) is drawn as a plain disk.
+        if (!e.removable)
+            return QStringLiteral(":/icons/ssd.svg");
+        return QStringLiteral(":/icons/disk.svg");
+    case DeviceEntry::Kind::Disk:
     case DeviceEntry::Kind::Virtual:
-        return QIcon(QStringLiteral(":/icons/disk.svg"));
+        return QStringLiteral(":/icons/disk.svg");
     case DeviceEntry::Kind::Partition:
-        return QIcon(QStringLiteral(":/icons/partition.svg"));
+        return QStringLiteral(":/icons/partition.svg");
     case DeviceEntry::Kind::Usb:
     case DeviceEntry::Kind::Card:
-        return QIcon(QStringLiteral(":/icons/usb.svg"));
+        return QStringLiteral(":/icons/usb.svg");
     case DeviceEntry::Kind::Loop:
-        return QIcon(QStringLiteral(":/icons/loop.svg"));
+        return QStringLiteral(":/icons/loop.svg");
     case DeviceEntry::Kind::Image:
-        return QIcon(QStringLiteral(":/icons/image.svg"));
+        return QStringLiteral(":/icons/image.svg");
     }
     return {};
 }
 
-const QIcon& DeviceListModel::cachedIcon(DeviceEntry::Kind kind) const
+const QIcon& DeviceListModel::cachedIcon(const QString& path) const
 {
-    // QIcon keeps its rendered pixmaps: one per kind, for the model's life.
-    auto it = m_icons.find(static_cast<int>(kind));
+    // QIcon keeps its rendered pixmaps: one per icon, for the model's life.
+    auto it = m_icons.find(path);
     if (it == m_icons.end())
-        it = m_icons.insert(static_cast<int>(kind), kindIcon(kind));
+        it = m_icons.insert(path, QIcon(path));
     return *it;
 }
 
@@ -441,7 +459,7 @@ QVariant DeviceListModel::data(const QModelIndex& index, int role) const
         return {};
     case Qt::DecorationRole:
         if (index.column() == NameColumn)
-            return cachedIcon(e.kind);
+            return cachedIcon(iconPath(e));
         return {};
     case Qt::ToolTipRole: {
         QStringList tip{e.path};
@@ -619,8 +637,7 @@ void DeviceListModel::startDeviceWork()
     if (what & DrainEvents)
         monitor = m_monitor;
     run([what, monitor, catalog = m_catalog, images = std::move(images),
-         imageRows = std::move(imageRows), source = m_source,
-         canOpen = m_canOpenDevices]() mutable {
+         imageRows = std::move(imageRows), source = m_source, access = m_access]() mutable {
         Update u;
         u.kind = Update::Kind::Devices;
         u.source = source;
@@ -645,7 +662,7 @@ void DeviceListModel::startDeviceWork()
         }
         for (auto& e : imageRows)
             u.entries.push_back(std::move(e));
-        const CheckContext context = contextFor(source, catalog, canOpen);
+        const CheckContext context = contextFor(source, catalog, access);
         for (auto& e : u.entries)
             check(e, context);
         u.catalog = std::move(catalog);
@@ -655,8 +672,7 @@ void DeviceListModel::startDeviceWork()
 
 void DeviceListModel::addImages(const QStringList& paths, bool asNewTarget)
 {
-    run([paths, asNewTarget, source = m_source, catalog = m_catalog,
-         canOpen = m_canOpenDevices]() mutable {
+    run([paths, asNewTarget, source = m_source, catalog = m_catalog, access = m_access]() mutable {
         Update u;
         u.kind = Update::Kind::AddImages;
         u.source = source;
@@ -672,7 +688,7 @@ void DeviceListModel::addImages(const QStringList& paths, bool asNewTarget)
             u.added.append(e->path);
             entries.push_back(std::move(*e));
         }
-        const CheckContext context = contextFor(source, catalog, canOpen);
+        const CheckContext context = contextFor(source, catalog, access);
         for (auto& e : entries)
             check(e, context);
         u.entries = std::move(entries);
@@ -693,12 +709,14 @@ void DeviceListModel::setSource(const QString& path)
     recheck();
 }
 
-void DeviceListModel::setCanOpenDevices(bool can)
+void DeviceListModel::setDeviceAccess(DeviceAccess access)
 {
-    if (can == m_canOpenDevices)
+    if (access == m_access)
         return;
-    m_canOpenDevices = can;
-    Q_EMIT canOpenDevicesChanged(can);
+    const bool could = canOpenDevices();
+    m_access = access;
+    if (could != canOpenDevices())
+        Q_EMIT canOpenDevicesChanged(canOpenDevices());
     recheck();
 }
 
@@ -706,12 +724,12 @@ void DeviceListModel::recheck()
 {
     const quint64 generation = ++m_checkGeneration;
     run([rows = m_rows, catalog = m_catalog, path = m_source, generation,
-         canOpen = m_canOpenDevices]() mutable {
+         access = m_access]() mutable {
         Update u;
         u.kind = Update::Kind::Check;
         u.source = path;
         u.generation = generation;
-        const CheckContext context = contextFor(path, catalog, canOpen);
+        const CheckContext context = contextFor(path, catalog, access);
         for (auto& e : rows)
             check(e, context);
         u.entries = std::move(rows);

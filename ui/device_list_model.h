@@ -124,11 +124,19 @@ public:
     void setSource(const QString& path);
     QString source() const { return m_source; }
 
-    /// Whether this process may open block devices (root). Without it every
-    /// device row is refused for both purposes, saying so. Defaults to the
-    /// effective user id; tests set it.
-    void setCanOpenDevices(bool can);
-    bool canOpenDevices() const { return m_canOpenDevices; }
+    /// Who opens block devices: nobody (every device row is refused for both
+    /// purposes, saying so), this process (root), or a helper process with
+    /// root rights (then the rules that need no access to the device still
+    /// apply here, and the helper applies all of them again). Defaults to
+    /// Direct for root and None otherwise.
+    enum class DeviceAccess { None, Direct, Helper };
+    void setDeviceAccess(DeviceAccess access);
+    DeviceAccess deviceAccess() const { return m_access; }
+    void setCanOpenDevices(bool can)
+    {
+        setDeviceAccess(can ? DeviceAccess::Direct : DeviceAccess::None);
+    }
+    bool canOpenDevices() const { return m_access != DeviceAccess::None; }
 
     const DeviceEntry* entry(const QString& path) const;
     int rowOf(const QString& path) const;
@@ -141,7 +149,16 @@ public:
 
     static QString kindText(const DeviceEntry& e);
     static QString mountText(const DeviceEntry& e);
-    static QIcon kindIcon(DeviceEntry::Kind kind);
+    /// The resource path of the row's icon (Qt::DecorationRole of the name
+    /// column): ":/icons/ssd.svg" for a fixed solid-state disk (not
+    /// rotational, not removable, not USB, SD card or loop),
+    /// ":/icons/disk.svg" for a rotational, removable or virtual one, and
+    /// the partition, USB, loop or image icon for the others. Pure.
+    static QString iconPath(const DeviceEntry& e);
+    /// The row for catalog device @p d; @p all (the whole catalog) supplies
+    /// a disk's partitions and their mount points. Pure: runs on workers.
+    static DeviceEntry entryFor(const engine::DeviceInfo& d,
+                                const std::vector<engine::DeviceInfo>& all);
 
 Q_SIGNALS:
     /// Images were probed and are in the model (or were already).
@@ -163,15 +180,15 @@ private:
     void merge(std::vector<DeviceEntry> entries, bool replaceDevices);
     void setRow(int row, DeviceEntry entry);
     std::uint64_t sourceSize() const;
-    const QIcon& cachedIcon(DeviceEntry::Kind kind) const;
+    const QIcon& cachedIcon(const QString& path) const;
 
     std::vector<DeviceEntry> m_rows;
     std::vector<engine::DeviceInfo> m_catalog;
     QString m_source;
-    bool m_canOpenDevices = false;
+    DeviceAccess m_access = DeviceAccess::None;
     quint64 m_checkGeneration = 0;
     int m_pending = 0;
-    mutable QHash<int, QIcon> m_icons;
+    mutable QHash<QString, QIcon> m_icons; ///< by resource path
 
     // Device work (refresh, hotplug, mount changes) runs one at a time, so
     // each starts from the catalog the previous one produced.

@@ -1,9 +1,12 @@
 #include "status_panel.h"
 
 #include "format.h"
+#include "resources.h"
 
 #include <QHBoxLayout>
+#include <QIcon>
 #include <QLabel>
+#include <QPainter>
 #include <QProgressBar>
 #include <QVBoxLayout>
 
@@ -15,13 +18,51 @@ namespace ui {
 namespace {
 
 constexpr double kRateWindow = 3.0; // seconds
+constexpr int kIconSize = 16;       // logical pixels
 
 } // namespace
 
-StatusPanel::StatusPanel(QWidget* parent)
-    : QWidget(parent), m_progress(new QProgressBar(this)), m_percent(new QLabel(this)),
-      m_line(new QLabel(this)), m_activity(new QLabel(this)), m_banner(new QLabel(this))
+// The state icon. Painted through QIcon::paint, which renders the SVG at the
+// device pixel ratio of the painter's device: sharp on every screen, also
+// after the window moves to a screen with another scale.
+class StatusPanel::IconView : public QWidget
 {
+public:
+    explicit IconView(QWidget* parent) : QWidget(parent)
+    {
+        setObjectName(QStringLiteral("stateIcon"));
+        setFixedSize(kIconSize, kIconSize);
+    }
+
+    StateIcon which() const { return m_which; }
+
+    void setState(StateIcon icon)
+    {
+        if (!m_icon.isNull() && icon == m_which)
+            return;
+        m_which = icon;
+        m_icon = QIcon(StatusPanel::iconPath(icon));
+        update();
+    }
+
+protected:
+    void paintEvent(QPaintEvent*) override
+    {
+        QPainter painter(this);
+        m_icon.paint(&painter, rect());
+    }
+
+private:
+    StateIcon m_which = StateIcon::Idle;
+    QIcon m_icon;
+};
+
+StatusPanel::StatusPanel(QWidget* parent)
+    : QWidget(parent), m_progress(new QProgressBar(this)), m_stateIcon(new IconView(this)),
+      m_percent(new QLabel(this)), m_line(new QLabel(this)), m_activity(new QLabel(this)),
+      m_banner(new QLabel(this))
+{
+    initResources(); // the state icons
     m_progress->setRange(0, 1000);
     m_progress->setValue(0);
     // The percentage sits beside the bar, not on it: styles that centre it on
@@ -52,7 +93,12 @@ StatusPanel::StatusPanel(QWidget* parent)
     bar->addWidget(m_progress, 1);
     bar->addWidget(m_percent);
     layout->addLayout(bar);
-    layout->addWidget(m_line);
+    auto* line = new QHBoxLayout;
+    line->setSpacing(6);
+    // Centred like the label's text, also when the panel is taller than it needs.
+    line->addWidget(m_stateIcon, 0, Qt::AlignVCenter);
+    line->addWidget(m_line, 1);
+    layout->addLayout(line);
     layout->addWidget(m_activity);
     layout->addWidget(m_banner);
     refresh();
@@ -62,6 +108,7 @@ void StatusPanel::reset()
 {
     m_hasStatus = false;
     m_hasSnapshot = false;
+    m_outcomeTone.reset();
     m_snapshot = {};
     m_samples.clear();
     hideBanner();
@@ -70,6 +117,13 @@ void StatusPanel::reset()
 
 void StatusPanel::setStatus(engine::JobStatus status)
 {
+    const auto concluded = [](engine::JobStatus s) {
+        return s == engine::JobStatus::Concluded || s == engine::JobStatus::Null;
+    };
+    // A banner from before the end (in sync, completing) says nothing about
+    // the outcome.
+    if (!m_hasStatus || !concluded(m_status))
+        m_outcomeTone.reset();
     m_status = status;
     m_hasStatus = true;
     refresh();
@@ -136,8 +190,83 @@ bool StatusPanel::bannerVisible() const
     return !m_banner->isHidden();
 }
 
+StatusPanel::StateIcon StatusPanel::stateIcon() const
+{
+    return m_stateIcon->which();
+}
+
+QString StatusPanel::iconPath(StateIcon icon)
+{
+    switch (icon) {
+    case StateIcon::Idle:
+        return QStringLiteral(":/icons/state-idle.svg");
+    case StateIcon::Running:
+        return QStringLiteral(":/icons/state-running.svg");
+    case StateIcon::Paused:
+        return QStringLiteral(":/icons/state-paused.svg");
+    case StateIcon::Ready:
+        return QStringLiteral(":/icons/state-ready.svg");
+    case StateIcon::Completing:
+        return QStringLiteral(":/icons/state-completing.svg");
+    case StateIcon::Completed:
+        return QStringLiteral(":/icons/state-completed.svg");
+    case StateIcon::Cancelled:
+        return QStringLiteral(":/icons/state-cancelled.svg");
+    case StateIcon::Failed:
+        return QStringLiteral(":/icons/state-failed.svg");
+    }
+    return {};
+}
+
+namespace {
+
+StatusPanel::StateIcon iconFor(engine::JobStatus status, bool stoppedOnError,
+                               std::optional<StatusPanel::Tone> outcome)
+{
+    using S = engine::JobStatus;
+    using I = StatusPanel::StateIcon;
+    using T = StatusPanel::Tone;
+    switch (status) {
+    case S::Created:
+        return I::Idle;
+    case S::Running:
+        return I::Running;
+    case S::Paused:
+    case S::Standby:
+        // The error policy "stop" pauses the job until someone resumes it.
+        return stoppedOnError ? I::Failed : I::Paused;
+    case S::Ready:
+        return I::Ready;
+    case S::Waiting:
+    case S::Pending:
+        return I::Completing;
+    case S::Aborting:
+        return stoppedOnError ? I::Failed : I::Cancelled;
+    case S::Concluded:
+    case S::Null:
+        if (!outcome)
+            return I::Completing; // finished, the outcome is on its way
+        switch (*outcome) {
+        case T::Success:
+            return I::Completed;
+        case T::Info:    // cancelled after READY: a consistent copy
+        case T::Warning: // cancelled before READY: the target is incomplete
+            return I::Cancelled;
+        case T::Error: // failed, or completed but verification differs
+            return I::Failed;
+        }
+        return I::Completing;
+    }
+    return I::Idle;
+}
+
+} // namespace
+
 void StatusPanel::refresh()
 {
+    m_stateIcon->setState(
+        m_hasStatus ? iconFor(m_status, m_hasSnapshot && !m_snapshot.ioError.empty(), m_outcomeTone)
+                    : StateIcon::Idle);
     if (!m_hasStatus) {
         m_progress->setValue(0);
         m_percent->clear();
@@ -215,6 +344,11 @@ void StatusPanel::showBanner(Tone tone, const QString& title, const QString& tex
     m_banner->setText(
         QStringLiteral("<b>%1</b> %2").arg(title.toHtmlEscaped(), text.toHtmlEscaped()));
     m_banner->show();
+    if (m_hasStatus &&
+        (m_status == engine::JobStatus::Concluded || m_status == engine::JobStatus::Null)) {
+        m_outcomeTone = tone;
+        refresh();
+    }
 }
 
 void StatusPanel::hideBanner()

@@ -1,11 +1,13 @@
 // StatusPanel: the job's state in words and numbers, under the graphs.
 //
 //   [=================                    ] 42.3 %
-//   Copying · 431 MiB of 1.00 GiB · 180 MiB/s · about 3 s left · 12.0 MiB to copy
+//   (>) Copying · 431 MiB of 1.00 GiB · 180 MiB/s · about 3 s left · 12.0 MiB to copy
 //   [ banner: READY / completed / cancelled / failed, with what it means ]
 //
 // Rates and the ETA come from the snapshots' cumulative counters over a few
-// seconds. Labels wrap, so long translations never clip.
+// seconds. Labels wrap, so long translations never clip. The icon before the
+// status line shows the state at a glance: from the job status, and once
+// the job has concluded, from the outcome banner the window shows for it.
 #pragma once
 
 #include "mirror_job.h"
@@ -13,6 +15,7 @@
 #include <QWidget>
 
 #include <deque>
+#include <optional>
 
 class QLabel;
 class QProgressBar;
@@ -25,6 +28,8 @@ class StatusPanel : public QWidget
 
 public:
     enum class Tone { Info, Success, Warning, Error };
+    /// The icon beside the status line (resources/icons/state-*.svg).
+    enum class StateIcon { Idle, Running, Paused, Ready, Completing, Completed, Cancelled, Failed };
 
     explicit StatusPanel(QWidget* parent = nullptr);
 
@@ -46,17 +51,26 @@ public:
     QString percentText() const;
     QString bannerText() const;
     bool bannerVisible() const;
+    /// What the icon beside the status line shows now.
+    StateIcon stateIcon() const;
+    /// The resource path of @p icon: ":/icons/state-running.svg", ...
+    static QString iconPath(StateIcon icon);
 
 private:
+    class IconView;
     void refresh();
 
     QProgressBar* m_progress;
+    IconView* m_stateIcon;
     QLabel* m_percent;
     QLabel* m_line;
     QLabel* m_activity;
     QLabel* m_banner;
     engine::JobStatus m_status = engine::JobStatus::Created;
     bool m_hasStatus = false;
+    /// The tone of the banner shown since the job concluded: its outcome
+    /// (the window reports it after the Concluded status).
+    std::optional<Tone> m_outcomeTone;
     bool m_hasSnapshot = false;
     engine::JobSnapshot m_snapshot;
     struct Sample

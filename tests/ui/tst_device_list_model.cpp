@@ -7,6 +7,9 @@
 #include <QAbstractItemModelTester>
 #include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QIcon>
+#include <QImage>
 #include <QItemSelectionModel>
 #include <QScopeGuard>
 #include <QSignalSpy>
@@ -167,6 +170,90 @@ private Q_SLOTS:
         QVERIFY(model.index(row, 0).data(Qt::ToolTipRole).toString().contains(a));
         for (int c = 0; c < DeviceListModel::ColumnCount; ++c)
             QVERIFY(!model.headerData(c, Qt::Horizontal).toString().isEmpty());
+    }
+
+    void iconPath_catalogDevice_ssdOnlyForFixedSolidStateDisks_data()
+    {
+        QTest::addColumn<QString>("bus");
+        QTest::addColumn<bool>("rotational");
+        QTest::addColumn<bool>("removable");
+        QTest::addColumn<bool>("partition");
+        QTest::addColumn<QString>("icon");
+        const auto icon = [](const char* name) {
+            return QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name));
+        };
+        QTest::newRow("nvme") << QStringLiteral("nvme") << false << false << false << icon("ssd");
+        QTest::newRow("ata ssd") << QStringLiteral("ata") << false << false << false << icon("ssd");
+        QTest::newRow("virtio ssd")
+            << QStringLiteral("virtio") << false << false << false << icon("ssd");
+        QTest::newRow("ata hdd") << QStringLiteral("ata") << true << false << false << icon("disk");
+        QTest::newRow("scsi hdd") << QStringLiteral("scsi") << true << false << false
+                                  << icon("disk");
+        QTest::newRow("removable flash")
+            << QStringLiteral("scsi") << false << true << false << icon("disk");
+        QTest::newRow("usb stick")
+            << QStringLiteral("usb") << false << true << false << icon("usb");
+        QTest::newRow("usb ssd") << QStringLiteral("usb") << false << false << false << icon("usb");
+        QTest::newRow("sd card") << QStringLiteral("mmc") << false << true << false << icon("usb");
+        QTest::newRow("loop") << QStringLiteral("loop") << false << false << false << icon("loop");
+        QTest::newRow("dm") << QStringLiteral("dm") << false << false << false << icon("disk");
+        QTest::newRow("ssd partition")
+            << QStringLiteral("nvme") << false << false << true << icon("partition");
+    }
+
+    void iconPath_catalogDevice_ssdOnlyForFixedSolidStateDisks()
+    {
+        QFETCH(QString, bus);
+        QFETCH(bool, rotational);
+        QFETCH(bool, removable);
+        QFETCH(bool, partition);
+        QFETCH(QString, icon);
+        engine::DeviceInfo d;
+        d.name = partition ? "xda1" : "xda";
+        d.devnode = "/dev/" + d.name;
+        d.isPartition = partition;
+        d.parent = partition ? "xda" : "";
+        d.bus = bus.toStdString();
+        d.rotational = rotational;
+        d.removable = removable;
+        d.size = 64 * kMiB;
+        const ui::DeviceEntry e = DeviceListModel::entryFor(d, {d});
+        QCOMPARE(DeviceListModel::iconPath(e), icon);
+        QVERIFY2(QFile::exists(icon), qPrintable(icon));
+    }
+
+    void decoration_everyRow_isTheIconOfItsPath()
+    {
+        // The model shows what iconPath() names: compared as rendered images,
+        // since QIcon identity says nothing about the file behind it.
+        ScratchDir dir;
+        const QString a = dir.file(QStringLiteral("a.img"));
+        QVERIFY(testsupport::createSparse(a, 3 << 20));
+        DeviceListModel model;
+        model.refresh();
+        model.addImages({a});
+        model.addImages({dir.file(QStringLiteral("new.img"))}, true);
+        QTRY_VERIFY(model.rowOf(a) >= 0 && model.isIdle());
+        const auto render = [](const QIcon& icon) {
+            return icon.pixmap(QSize(16, 16), 2.0)
+                .toImage()
+                .convertToFormat(QImage::Format_ARGB32_Premultiplied);
+        };
+        QCOMPARE(DeviceListModel::iconPath(*model.entry(a)), QStringLiteral(":/icons/image.svg"));
+        for (int row = 0; row < model.rowCount(); ++row) {
+            const QModelIndex index = model.index(row, DeviceListModel::NameColumn);
+            const ui::DeviceEntry* e =
+                model.entry(index.data(DeviceListModel::PathRole).toString());
+            QVERIFY(e);
+            const QImage shown = render(index.data(Qt::DecorationRole).value<QIcon>());
+            QVERIFY2(!shown.isNull(), qPrintable(e->path));
+            QCOMPARE(shown, render(QIcon(DeviceListModel::iconPath(*e))));
+            QVERIFY(
+                !model.index(row, DeviceListModel::SizeColumn).data(Qt::DecorationRole).isValid());
+        }
+        // The SSD and the disk icon are told apart in the list.
+        QVERIFY(render(QIcon(QStringLiteral(":/icons/ssd.svg"))) !=
+                render(QIcon(QStringLiteral(":/icons/disk.svg"))));
     }
 
     void hotplug_loopAttachedAndDetached_rowFollowsWithoutRefresh()
