@@ -505,6 +505,16 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
         reply(Error{EINVAL, "unknown command '" + verb +
                                 "' (complete, cancel, pause, resume, speed RATE, status)"});
     };
+    // With --map-cells, the map rides along progress and READY: a job that
+    // converges between two progress events still shows its clean map.
+    auto withMap = [&](JsonObject data) {
+        if (auto map = job.dirtyMap(); map && a.mapCells > 0)
+            data.add("map", hexCells(map->cells))
+                .add("granularity", map->granularity)
+                .addRaw("in-flight-ranges", rangesJson(map->inFlight))
+                .addRaw("unreadable-ranges", rangesJson(map->unreadable));
+        return data;
+    };
     auto drawProgress = [&](const engine::JobSnapshot& s) {
         const double rate = meter.rate();
         const double total = static_cast<double>(s.bytesDone + s.bytesRemaining);
@@ -598,7 +608,7 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
             case engine::JobEvent::Kind::Ready:
                 readyAt = now;
                 if (a.json)
-                    printEvent("BLOCK_JOB_READY", commonData(*snap));
+                    printEvent("BLOCK_JOB_READY", withMap(commonData(*snap)));
                 else
                     log->info("READY: {} and {} are in sync{}", a.source, a.target,
                               a.completeWhenReady || a.cancelWhenReady || demoWriter
@@ -639,12 +649,7 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
                 .add("unreadable-bytes", snap->unreadableBytes);
             if (!snap->ioError.empty())
                 data.add("io-error", snap->ioError);
-            if (auto map = job.dirtyMap(); map && a.mapCells > 0)
-                data.add("map", hexCells(map->cells))
-                    .add("granularity", map->granularity)
-                    .addRaw("in-flight-ranges", rangesJson(map->inFlight))
-                    .addRaw("unreadable-ranges", rangesJson(map->unreadable));
-            printEvent("BLOCK_JOB_PROGRESS", data);
+            printEvent("BLOCK_JOB_PROGRESS", withMap(std::move(data)));
         }
     }
     if (progressShown)

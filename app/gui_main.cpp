@@ -6,6 +6,8 @@
 #include "local_job_controller.h"
 #include "log_view.h"
 #include "main_window.h"
+#include "remote_job_controller.h"
+#include "routing_job_controller.h"
 #include "units.h"
 #include "version.h"
 
@@ -183,12 +185,33 @@ int main(int argc, char** argv)
     auto paneSink = std::make_shared<ui::LogSink>();
     const engine::Logger log = makeLogger(parser.isSet(verbose), paneSink);
 
+    // The window runs unprivileged: a job on a disk runs in drivemirror-cli,
+    // started with root rights through pkexec, behind the same interface.
     ui::DeviceListModel devices;
-    ui::LocalJobController controller(log);
+    ui::LocalJobController local(log);
+    std::unique_ptr<ui::RemoteJobController> remote;
+    if (::geteuid() != 0) {
+        const auto helper = ui::HelperCommand::detect(QCoreApplication::applicationDirPath());
+        if (helper.isValid())
+            remote = std::make_unique<ui::RemoteJobController>(helper, log);
+    }
+    ui::RoutingJobController controller(local, remote.get(),
+                                        &ui::RoutingJobController::blockDeviceInvolved);
+    devices.setDeviceAccess(::geteuid() == 0 ? ui::DeviceListModel::DeviceAccess::Direct
+                            : remote         ? ui::DeviceListModel::DeviceAccess::Helper
+                                             : ui::DeviceListModel::DeviceAccess::None);
     ui::MainWindow window(devices, controller, engine::childLogger(log, "ui"));
     window.logView()->setSink(paneSink);
-    log->info("DriveMirror {} started{}", DRIVEMIRROR_VERSION,
-              ::geteuid() == 0 ? "" : "; without root only image files can be used");
+    if (::geteuid() == 0)
+        log->info("DriveMirror {} started as root", DRIVEMIRROR_VERSION);
+    else if (remote)
+        log->info("DriveMirror {} started; jobs on disks run in a helper with administrator "
+                  "rights ({}), which asks for authentication",
+                  DRIVEMIRROR_VERSION, remote->helper().display().toStdString());
+    else
+        log->info("DriveMirror {} started; without root and without pkexec only image files "
+                  "can be used",
+                  DRIVEMIRROR_VERSION);
     QString noHotplug;
     if (!devices.startMonitoring(&noHotplug))
         log->warn("disks plugged in or removed are not seen until Refresh: {}",

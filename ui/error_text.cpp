@@ -63,8 +63,13 @@ UserMessage ErrorText::describe(const engine::Error& error)
         m.advice = tr("Check which disk is connected, then choose the target again.");
     } else if (rule == "needs root") {
         m.cause = tr("Disks and partitions can only be used with administrator rights.");
-        m.advice = tr("Start DriveMirror as administrator (for example with sudo) to use block "
-                      "devices, or mirror image files instead.");
+        m.advice = tr("Install pkexec so that DriveMirror can ask for administrator rights, or "
+                      "mirror image files instead.");
+    } else if (rule == "authentication") {
+        m.cause = tr("Administrator authentication was cancelled or refused, so the disks "
+                     "could not be opened.");
+        m.advice = tr("Start again and authenticate as an administrator when asked, or mirror "
+                      "image files instead.");
     } else if (rule == "permission") {
         m.cause = tr("You do not have permission for this file or folder.");
         m.advice = tr("Choose a location you may write to, or change the permissions.");

@@ -267,9 +267,9 @@ void MainWindow::buildLayout()
     m_privilegeNote = new QLabel(this);
     m_privilegeNote->setObjectName(QStringLiteral("privilegeNote"));
     m_privilegeNote->setWordWrap(true);
-    m_privilegeNote->setText(tr("Running without administrator rights: only image files can be "
-                                "mirrored; disks are listed greyed out. Start DriveMirror as root "
-                                "to use them."));
+    m_privilegeNote->setText(tr("Running without administrator rights, and pkexec was not found: "
+                                "only image files can be mirrored; disks are listed greyed out. "
+                                "Install pkexec, or start DriveMirror as root, to use them."));
     m_privilegeNote->setAutoFillBackground(true);
     QPalette notePalette = m_privilegeNote->palette();
     notePalette.setColor(QPalette::Window, QColor(0xfd, 0xef, 0xd0));

@@ -12,6 +12,8 @@
 #include "local_job_controller.h"
 #include "log_view.h"
 #include "main_window.h"
+#include "remote_job_controller.h"
+#include "routing_job_controller.h"
 #include "status_panel.h"
 #include "test_support.h"
 #include "throughput_graph.h"
@@ -121,6 +123,34 @@ private:
     std::thread m_thread;
 };
 
+// The window's controller as the application builds it: in this process, or
+// every job in the helper process (drivemirror-cli, started directly here
+// instead of through pkexec, which needs a desktop session to ask).
+class Controllers
+{
+public:
+    Controllers(bool helper, const engine::Logger& log) : m_local(log)
+    {
+        if (helper)
+            m_remote = std::make_unique<ui::RemoteJobController>(
+                ui::HelperCommand{testsupport::cliPath(), {}}, log);
+        m_router = std::make_unique<ui::RoutingJobController>(
+            m_local, m_remote.get(), [](const QString&, const QString&) { return true; });
+    }
+    ui::JobController& get() { return *m_router; }
+    /// What the device lists may assume about opening disks.
+    ui::DeviceListModel::DeviceAccess access() const
+    {
+        return m_remote ? ui::DeviceListModel::DeviceAccess::Helper
+                        : ui::DeviceListModel::DeviceAccess::Direct;
+    }
+
+private:
+    ui::LocalJobController m_local;
+    std::unique_ptr<ui::RemoteJobController> m_remote;
+    std::unique_ptr<ui::RoutingJobController> m_router;
+};
+
 } // namespace
 
 class TestMainWindow : public QObject
@@ -152,8 +182,16 @@ private Q_SLOTS:
     void initTestCase() { uitest::isolateSettings(); }
     void init() { QSettings().clear(); }
 
+    void startReadyComplete_imageFiles_targetIdentical_data()
+    {
+        QTest::addColumn<bool>("helper");
+        QTest::newRow("in process") << false;
+        QTest::newRow("helper process") << true;
+    }
+
     void startReadyComplete_imageFiles_targetIdentical()
     {
+        QFETCH(bool, helper);
         ScratchDir dir;
         QString source, target;
         QVERIFY(makeImages(dir, 64 * kMiB, source, target));
@@ -161,7 +199,9 @@ private Q_SLOTS:
         auto sink = std::make_shared<ui::LogSink>();
         const engine::Logger log = uitest::loggerFor(sink);
         ui::DeviceListModel devices;
-        ui::LocalJobController controller(log);
+        Controllers controllers(helper, log);
+        devices.setDeviceAccess(controllers.access());
+        ui::JobController& controller = controllers.get();
         ui::MainWindow w(devices, controller, log);
         w.logView()->setSink(sink);
         w.show();
@@ -729,8 +769,16 @@ private Q_SLOTS:
         QVERIFY(!controller.isActive());
     }
 
+    void liveSource_mountedExt4_readyCompleteShowsFreezeWindow_fsckClean_data()
+    {
+        QTest::addColumn<bool>("helper");
+        QTest::newRow("in process") << false;
+        QTest::newRow("helper process") << true;
+    }
+
     void liveSource_mountedExt4_readyCompleteShowsFreezeWindow_fsckClean()
     {
+        QFETCH(bool, helper);
         if (!testsupport::isRoot())
             QSKIP("needs root: loop devices, mounts, kernel write tracking and FIFREEZE");
         ScratchDir dir;
@@ -751,9 +799,11 @@ private Q_SLOTS:
         auto sink = std::make_shared<ui::LogSink>();
         const engine::Logger log = uitest::loggerFor(sink);
         ui::DeviceListModel devices;
+        Controllers controllers(helper, log);
+        devices.setDeviceAccess(controllers.access());
+        ui::JobController& controller = controllers.get();
         QVERIFY(devices.startMonitoring());
         devices.refresh();
-        ui::LocalJobController controller(log);
         ui::MainWindow w(devices, controller, log);
         w.logView()->setSink(sink);
         w.show();

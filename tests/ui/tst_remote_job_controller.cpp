@@ -1,0 +1,454 @@
+// RemoteJobController against the real drivemirror-cli as its helper (started
+// directly instead of through pkexec, which needs a desktop session to ask
+// for a password): the same signals and outcomes as the in-process
+// controller, refusals from the helper, a dismissed authentication, the
+// helper's end when the window goes away, and a live disk as the source.
+#include "engine_printers.h"
+#include "error_text.h"
+#include "helper_protocol.h"
+#include "local_job_controller.h"
+#include "remote_job_controller.h"
+#include "routing_job_controller.h"
+#include "test_support.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTest>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+
+using engine::JobStatus;
+using testsupport::ScratchDir;
+
+namespace {
+
+constexpr std::uint64_t kMiB = 1ull << 20;
+
+ui::HelperCommand cliHelper()
+{
+    return ui::HelperCommand{testsupport::cliPath(), {}};
+}
+
+ui::JobRequest request(const QString& source, const QString& target)
+{
+    ui::JobRequest r;
+    r.source = source;
+    r.target = target;
+    return r;
+}
+
+// Processes whose command line mentions @p needle (the helper of a job on a
+// uniquely named target).
+QList<pid_t> processesMentioning(const QString& needle)
+{
+    QList<pid_t> out;
+    const QByteArray n = QFile::encodeName(needle);
+    for (const QString& entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        bool ok = false;
+        const pid_t pid = static_cast<pid_t>(entry.toInt(&ok));
+        if (!ok || pid == ::getpid())
+            continue;
+        QFile f(QStringLiteral("/proc/%1/cmdline").arg(entry));
+        if (!f.open(QIODevice::ReadOnly))
+            continue;
+        if (f.readAll().contains(n))
+            out << pid;
+    }
+    return out;
+}
+
+std::vector<JobStatus> statusesOf(const QSignalSpy& spy)
+{
+    std::vector<JobStatus> seen;
+    for (const auto& args : spy)
+        seen.push_back(args.front().value<JobStatus>());
+    return seen;
+}
+
+} // namespace
+
+class TestRemoteJobController : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY2(QFileInfo(testsupport::cliPath()).isExecutable(),
+                 "DRIVEMIRROR_CLI must name the built drivemirror-cli (ctest sets it)");
+    }
+
+    void protocol_dirtyMapParsing()
+    {
+        QJsonObject data{{QStringLiteral("map"), QStringLiteral("00ff80")},
+                         {QStringLiteral("granularity"), 65536}};
+        auto m = ui::parseDirtyMap(data, 3 * 65536);
+        QVERIFY(m);
+        QCOMPARE(m->cells, (std::vector<std::uint8_t>{0, 255, 128}));
+        QCOMPARE(m->granularity, std::uint64_t(65536));
+        QCOMPARE(m->diskSize, std::uint64_t(3 * 65536));
+        data[QStringLiteral("map")] = QStringLiteral("0f0");
+        QVERIFY(!ui::parseDirtyMap(data, 1));
+        data[QStringLiteral("map")] = QStringLiteral("0g");
+        QVERIFY(!ui::parseDirtyMap(data, 1));
+        data.remove(QStringLiteral("map"));
+        QVERIFY(!ui::parseDirtyMap(data, 1));
+        for (std::size_t i = 0; i < engine::kStatusCount; ++i) {
+            const auto s = static_cast<JobStatus>(i);
+            QVERIFY(ui::parseStatus(QString::fromUtf8(engine::toString(s).data())) == s);
+        }
+        QVERIFY(!ui::parseStatus(QStringLiteral("flying")));
+    }
+
+    void protocol_argumentsCarryConsentAndIdentity()
+    {
+        ui::JobRequest r = request(QStringLiteral("relative-src.img"), QStringLiteral("/dev/sdz"));
+        QStringList a = ui::mirrorArguments(r, 1024);
+        QCOMPARE(a.at(1), QDir::current().absoluteFilePath(QStringLiteral("relative-src.img")));
+        QVERIFY(!a.contains(QStringLiteral("--force")));
+        QVERIFY(!a.contains(QStringLiteral("--expect-id")));
+        QVERIFY(a.contains(QStringLiteral("--cancel-on-eof")));
+        r.overwriteConfirmed = true;
+        r.expectedTargetId = QStringLiteral("wwn:0x5000");
+        r.settings.granularity = 1 << 20;
+        r.settings.verify = true;
+        a = ui::mirrorArguments(r, 1024);
+        QVERIFY(a.contains(QStringLiteral("--force")));
+        QCOMPARE(a.at(a.indexOf(QStringLiteral("--expect-id")) + 1), r.expectedTargetId);
+        QCOMPARE(a.at(a.indexOf(QStringLiteral("--granularity")) + 1), QStringLiteral("1048576"));
+        QCOMPARE(a.at(a.indexOf(QStringLiteral("--map-cells")) + 1), QStringLiteral("1024"));
+        QVERIFY(a.contains(QStringLiteral("--verify")));
+    }
+
+    void imageJob_completesLikeInProcess()
+    {
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        const QString dst = dir.file(QStringLiteral("new.img"));
+        QVERIFY(testsupport::createSparse(src, 32 * kMiB));
+        QVERIFY(testsupport::writePattern(src, 0, 32 * kMiB, 7));
+        ui::RemoteJobController c(cliHelper(), engine::nullLogger());
+        c.setDirtyMapCells(256);
+        QSignalSpy started(&c, &ui::JobController::started);
+        QSignalSpy statuses(&c, &ui::JobController::statusChanged);
+        QSignalSpy progress(&c, &ui::JobController::progressChanged);
+        QSignalSpy maps(&c, &ui::JobController::dirtyMapChanged);
+        QSignalSpy ready(&c, &ui::JobController::ready);
+        QSignalSpy failed(&c, &ui::JobController::commandFailed);
+        QSignalSpy finished(&c, &ui::JobController::finished);
+        ui::JobRequest r = request(src, dst);
+        r.settings.verify = true;
+        r.settings.speed = 32 * kMiB; // about ten progress events before READY
+        c.start(r);
+        QVERIFY(c.isActive());
+        QVERIFY(c.status() == JobStatus::Created);
+        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 20000);
+        QVERIFY(c.status() == JobStatus::Ready);
+        QVERIFY(c.snapshot() && c.snapshot()->readyReached);
+        QCOMPARE(c.snapshot()->diskSize, 32 * kMiB);
+        QVERIFY(progress.count() >= 2);
+        // The map follows the helper's job: at READY it turns all clean.
+        QTRY_VERIFY_WITH_TIMEOUT(!maps.isEmpty(), 5000);
+        const auto clean = [&maps] {
+            const auto map = maps.back().front().value<ui::DirtyMapPtr>();
+            return std::all_of(map->cells.begin(), map->cells.end(),
+                               [](auto v) { return v == 0; });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(clean(), 5000);
+        const auto map = maps.back().front().value<ui::DirtyMapPtr>();
+        QCOMPARE(map->diskSize, 32 * kMiB);
+        QCOMPARE(map->cells.size(), std::size_t(256));
+        QCOMPARE(map->granularity, std::uint64_t(64 * 1024));
+        // Before READY some of it was dirty: the map really came from the job.
+        QVERIFY(std::any_of(maps.begin(), maps.end(), [](const QList<QVariant>& args) {
+            const auto m = args.front().value<ui::DirtyMapPtr>();
+            return std::any_of(m->cells.begin(), m->cells.end(), [](auto v) { return v != 0; });
+        }));
+        c.setSpeed(0);
+        c.complete();
+        QTRY_VERIFY_WITH_TIMEOUT(c.completionRequested(), 10000);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+        QVERIFY2(failed.isEmpty(), "a command was refused");
+        const auto o = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY(o.outcome == engine::JobResult::Outcome::Completed);
+        QVERIFY(o.verify && o.verify->identical);
+        QCOMPARE(o.verify->bytesCompared + o.verify->bytesSkipped, 32 * kMiB);
+        QVERIFY(!o.liveSource);
+        QCOMPARE(o.source, src);
+        QCOMPARE(o.target, dst);
+        QVERIFY(!c.isActive());
+        QVERIFY(c.status() == JobStatus::Concluded);
+        QVERIFY(testsupport::cmpIdentical(src, dst));
+        const auto seen = statusesOf(statuses);
+        const auto pos = [&](JobStatus s) {
+            return std::find(seen.begin(), seen.end(), s) - seen.begin();
+        };
+        QVERIFY(pos(JobStatus::Running) < pos(JobStatus::Ready));
+        QVERIFY(pos(JobStatus::Ready) < pos(JobStatus::Concluded));
+        QCOMPARE(name(seen.back()), name(JobStatus::Concluded));
+    }
+
+    void refusal_startFailedWithTheHelpersRule()
+    {
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        QVERIFY(testsupport::createSparse(src, 8 * kMiB));
+        const QString small = dir.file(QStringLiteral("small.img"));
+        QVERIFY(testsupport::createSparse(small, 4 * kMiB));
+        ui::RemoteJobController c(cliHelper(), engine::nullLogger());
+        QSignalSpy startFailed(&c, &ui::JobController::startFailed);
+        QSignalSpy finished(&c, &ui::JobController::finished);
+        c.start(request(src, small));
+        QTRY_COMPARE_WITH_TIMEOUT(startFailed.count(), 1, 20000);
+        const auto e = startFailed.front().front().value<engine::Error>();
+        QVERIFY2(
+            QString::fromStdString(e.message).contains(QStringLiteral("(rule: target too small)")),
+            e.message.c_str());
+        QCOMPARE(e.code, ENOSPC);
+        QVERIFY(finished.isEmpty());
+        QVERIFY(!c.isActive());
+        QVERIFY(c.status() == JobStatus::Concluded);
+        QCOMPARE(QFileInfo(small).size(), qint64(4 * kMiB));
+    }
+
+    void inspect_answersFromTheHelper()
+    {
+        QVERIFY2(!QStandardPaths::findExecutable(QStringLiteral("mkfs.ext4")).isEmpty() ||
+                     QFileInfo::exists(QStringLiteral("/usr/sbin/mkfs.ext4")) ||
+                     QFileInfo::exists(QStringLiteral("/sbin/mkfs.ext4")),
+                 "mkfs.ext4 is missing (e2fsprogs)");
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        const QString fs = dir.file(QStringLiteral("fs.img"));
+        QVERIFY(testsupport::createSparse(src, 8 * kMiB));
+        QVERIFY(testsupport::createSparse(fs, 16 * kMiB));
+        const auto mk = testsupport::runCommand(QStringLiteral("mkfs.ext4"),
+                                                {QStringLiteral("-q"), QStringLiteral("-F"), fs});
+        QVERIFY2(mk.exitCode == 0, qPrintable(mk.err));
+        ui::RemoteJobController c(cliHelper(), engine::nullLogger());
+        QSignalSpy inspected(&c, &ui::JobController::targetInspected);
+        c.inspectTarget(src, fs, {});
+        QTRY_COMPARE_WITH_TIMEOUT(inspected.count(), 1, 20000);
+        auto i = inspected.front().front().value<ui::TargetInspection>();
+        QCOMPARE(i.source, src);
+        QCOMPARE(i.target, fs);
+        QVERIFY2(!i.refusal, i.refusal ? i.refusal->message.c_str() : "");
+        QVERIFY(i.facts.exists);
+        QCOMPARE(i.facts.size, 16 * kMiB);
+        QVERIFY(QString::fromStdString(i.facts.dataSignature).contains(QStringLiteral("ext2/3/4")));
+
+        c.inspectTarget(src, src, {});
+        QTRY_COMPARE_WITH_TIMEOUT(inspected.count(), 2, 20000);
+        i = inspected.back().front().value<ui::TargetInspection>();
+        QVERIFY(i.refusal);
+        QVERIFY(QString::fromStdString(i.refusal->message)
+                    .contains(QStringLiteral("(rule: source is target)")));
+    }
+
+    void missingHelper_saysSo()
+    {
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        QVERIFY(testsupport::createSparse(src, 8 * kMiB));
+        ui::RemoteJobController c(ui::HelperCommand{dir.file(QStringLiteral("no-such-helper")), {}},
+                                  engine::nullLogger());
+        QSignalSpy startFailed(&c, &ui::JobController::startFailed);
+        QSignalSpy inspected(&c, &ui::JobController::targetInspected);
+        c.start(request(src, dir.file(QStringLiteral("dst.img"))));
+        QTRY_COMPARE_WITH_TIMEOUT(startFailed.count(), 1, 10000);
+        QVERIFY(!c.isActive());
+        c.inspectTarget(src, dir.file(QStringLiteral("dst.img")), {});
+        QTRY_COMPARE_WITH_TIMEOUT(inspected.count(), 1, 10000);
+        const auto i = inspected.front().front().value<ui::TargetInspection>();
+        QVERIFY(i.refusal);
+        QVERIFY(
+            QString::fromStdString(i.refusal->message).contains(QStringLiteral("no-such-helper")));
+        QVERIFY(!QFile::exists(dir.file(QStringLiteral("dst.img"))));
+    }
+
+    void dismissedAuthentication_isExplained()
+    {
+        // A stand-in with pkexec's name and exit code for a dismissed dialog.
+        ScratchDir dir;
+        const QString fake = dir.file(QStringLiteral("pkexec"));
+        {
+            QFile f(fake);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("#!/bin/sh\necho 'Error executing command as another user: Request "
+                    "dismissed' >&2\nexit 126\n");
+        }
+        QVERIFY(
+            QFile::setPermissions(fake, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        const QString src = dir.file(QStringLiteral("src.img"));
+        QVERIFY(testsupport::createSparse(src, 8 * kMiB));
+        ui::RemoteJobController c(ui::HelperCommand{fake, {testsupport::cliPath()}},
+                                  engine::nullLogger());
+        QSignalSpy startFailed(&c, &ui::JobController::startFailed);
+        c.start(request(src, dir.file(QStringLiteral("dst.img"))));
+        QTRY_COMPARE_WITH_TIMEOUT(startFailed.count(), 1, 10000);
+        const auto e = startFailed.front().front().value<engine::Error>();
+        const QString msg = QString::fromStdString(e.message);
+        QVERIFY2(msg.contains(QStringLiteral("(rule: authentication)")), qPrintable(msg));
+        QVERIFY2(msg.contains(QStringLiteral("Request dismissed")), qPrintable(msg));
+        const ui::UserMessage m = ui::ErrorText::describe(e);
+        QVERIFY2(m.cause.contains(QStringLiteral("authentication")), qPrintable(m.cause));
+    }
+
+    void cancelBeforeReady_commandsAndRefusals()
+    {
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        const QString dst = dir.file(QStringLiteral("dst.img"));
+        QVERIFY(testsupport::createSparse(src, 64 * kMiB));
+        QVERIFY(testsupport::writePattern(src, 0, 64 * kMiB, 3));
+        ui::RemoteJobController c(cliHelper(), engine::nullLogger());
+        QSignalSpy started(&c, &ui::JobController::started);
+        QSignalSpy statuses(&c, &ui::JobController::statusChanged);
+        QSignalSpy failed(&c, &ui::JobController::commandFailed);
+        QSignalSpy finished(&c, &ui::JobController::finished);
+        ui::JobRequest r = request(src, dst);
+        r.settings.speed = 4 * kMiB;
+        c.start(r);
+        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(c.status() == JobStatus::Running, 10000);
+        c.pause();
+        QTRY_VERIFY_WITH_TIMEOUT(c.status() == JobStatus::Paused, 10000);
+        c.resume();
+        QTRY_VERIFY_WITH_TIMEOUT(c.status() == JobStatus::Running, 10000);
+        QVERIFY(failed.isEmpty());
+        // Complete before READY: the helper's job refuses, and says so.
+        c.complete();
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
+        QCOMPARE(name(failed.front().at(0).value<engine::JobVerb>()), name(engine::JobVerb::Complete));
+        QVERIFY(!c.completionRequested());
+        c.cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        const auto o = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY(o.outcome == engine::JobResult::Outcome::Aborted);
+        QVERIFY(o.bytesDone < 64 * kMiB);
+        QCOMPARE(name(statusesOf(statuses).back()), name(JobStatus::Concluded));
+    }
+
+    void destroyed_helperCancelsAndEnds()
+    {
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        const QString dst = dir.file(QStringLiteral("helper-end-%1.img").arg(::getpid()));
+        QVERIFY(testsupport::createSparse(src, 64 * kMiB));
+        QVERIFY(testsupport::writePattern(src, 0, 64 * kMiB, 4));
+        {
+            ui::RemoteJobController c(cliHelper(), engine::nullLogger());
+            QSignalSpy started(&c, &ui::JobController::started);
+            ui::JobRequest r = request(src, dst);
+            r.settings.speed = 2 * kMiB;
+            c.start(r);
+            QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 20000);
+            QCOMPARE(processesMentioning(dst).size(), 1);
+        }
+        QVERIFY(processesMentioning(dst).isEmpty());
+    }
+
+    void router_sendsJobsWhereTheRouteSays()
+    {
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        const QString viaHelper = dir.file(QStringLiteral("via-helper.img"));
+        const QString inProcess = dir.file(QStringLiteral("in-process.img"));
+        QVERIFY(testsupport::createSparse(src, 8 * kMiB));
+        QVERIFY(testsupport::writePattern(src, 0, 2 * kMiB, 5));
+        ui::LocalJobController local(engine::nullLogger());
+        ui::RemoteJobController remote(cliHelper(), engine::nullLogger());
+        ui::RoutingJobController router(
+            local, &remote, [&](const QString&, const QString& t) { return t == viaHelper; });
+        QSignalSpy ready(&router, &ui::JobController::ready);
+        QSignalSpy finished(&router, &ui::JobController::finished);
+        for (const QString& target : {viaHelper, inProcess}) {
+            router.start(request(src, target));
+            QCOMPARE(&router.current(), target == viaHelper
+                                            ? static_cast<ui::JobController*>(&remote)
+                                            : static_cast<ui::JobController*>(&local));
+            QTRY_VERIFY_WITH_TIMEOUT(router.status() == JobStatus::Ready, 20000);
+            router.complete();
+            QTRY_VERIFY_WITH_TIMEOUT(!router.isActive(), 20000);
+            QVERIFY(testsupport::cmpIdentical(src, target));
+        }
+        QCOMPARE(ready.count(), 2);
+        QCOMPARE(finished.count(), 2);
+        // Without root, a device node goes to the helper and a file does not.
+        QVERIFY(ui::RoutingJobController::blockDeviceInvolved(src, QStringLiteral("/dev/loop0")) ==
+                QFileInfo(QStringLiteral("/dev/loop0")).exists());
+        QVERIFY(!ui::RoutingJobController::blockDeviceInvolved(src, viaHelper));
+        QVERIFY(!ui::RoutingJobController::blockDeviceInvolved(src, QStringLiteral("/dev/null")));
+    }
+
+    void liveDiskSource_frozenAndCleanThroughTheHelper()
+    {
+        if (::geteuid() != 0)
+            QSKIP("needs root: attaches a loop device and mounts ext4 (the helper's real job)");
+        ScratchDir dir;
+        const QString backing = dir.file(QStringLiteral("live.img"));
+        QVERIFY(testsupport::createSparse(backing, 64 * kMiB));
+        QString why;
+        auto loop = testsupport::LoopDevice::attach(backing, &why);
+        QVERIFY2(loop, qPrintable(why));
+        auto mk =
+            testsupport::runCommand(QStringLiteral("mkfs.ext4"),
+                                    {QStringLiteral("-q"), QStringLiteral("-F"), loop->path()});
+        QVERIFY2(mk.exitCode == 0, qPrintable(mk.err));
+        const QString mnt = dir.file(QStringLiteral("mnt"));
+        QVERIFY(QDir().mkpath(mnt));
+        QVERIFY(testsupport::runCommand(QStringLiteral("mount"), {loop->path(), mnt}).exitCode ==
+                0);
+        auto unmount = qScopeGuard([&] {
+            testsupport::runCommand(QStringLiteral("umount"), {QStringLiteral("-l"), mnt});
+        });
+        {
+            QFile f(mnt + QStringLiteral("/before.txt"));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray(1 << 20, 'a'));
+        }
+        ::sync();
+
+        const QString dst = dir.file(QStringLiteral("copy.img"));
+        ui::RemoteJobController c(cliHelper(), engine::nullLogger());
+        QSignalSpy finished(&c, &ui::JobController::finished);
+        QSignalSpy ready(&c, &ui::JobController::ready);
+        c.start(request(loop->path(), dst));
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 30000);
+        {
+            // A write while mirrored: tracked by the helper's kernel trace.
+            QFile f(mnt + QStringLiteral("/during.txt"));
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(QByteArray(2 << 20, 'b'));
+            f.close();
+            ::sync();
+        }
+        c.complete();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+        const auto o = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY2(o.outcome == engine::JobResult::Outcome::Completed, o.error.message.c_str());
+        QVERIFY(o.liveSource);
+        QCOMPARE(o.frozenMountPoints, QStringList{QDir(mnt).canonicalPath()});
+        QVERIFY(o.quiesceSeconds > 0);
+        unmount.dismiss();
+        QVERIFY(testsupport::runCommand(QStringLiteral("umount"), {mnt}).exitCode == 0);
+        const auto fsck =
+            testsupport::runCommand(QStringLiteral("e2fsck"), {QStringLiteral("-fn"), dst});
+        QVERIFY2(fsck.exitCode == 0, qPrintable(fsck.out + fsck.err));
+        // The copy holds what was written while it was mirrored (the source
+        // itself changed again at umount, so it is not compared byte by byte).
+        const auto cat = testsupport::runCommand(
+            QStringLiteral("debugfs"), {QStringLiteral("-R"), QStringLiteral("cat /during.txt"), dst});
+        QCOMPARE(cat.out.size(), qsizetype(2 << 20));
+        QVERIFY(cat.out == QString(2 << 20, QLatin1Char('b')));
+    }
+};
+
+QTEST_MAIN(TestRemoteJobController)
+#include "tst_remote_job_controller.moc"

@@ -1,0 +1,412 @@
+#include "remote_job_controller.h"
+
+#include "units.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <cerrno>
+#include <utility>
+
+namespace ui {
+
+namespace {
+
+// pkexec's own exit codes: the helper never ran.
+constexpr int kPkexecDismissed = 126;
+constexpr int kPkexecNotAuthorized = 127;
+
+QString lastLine(const QByteArray& text)
+{
+    const QList<QByteArray> lines = text.trimmed().split('\n');
+    return lines.isEmpty() ? QString() : QString::fromUtf8(lines.last().trimmed());
+}
+
+} // namespace
+
+RemoteJobController::RemoteJobController(HelperCommand helper, engine::Logger log, QObject* parent)
+    : JobController(parent), m_helper(std::move(helper)), m_log(engine::orNull(std::move(log)))
+{
+}
+
+RemoteJobController::~RemoteJobController()
+{
+    if (!m_process)
+        return;
+    // No signal may reach a half-destroyed controller.
+    m_process->disconnect(this);
+    if (m_process->state() != QProcess::NotRunning) {
+        m_log->info("closing: cancelling the mirror in the helper process");
+        m_process->write("cancel\n");
+        m_process->closeWriteChannel();
+        if (!m_process->waitForFinished(60000))
+            m_log->error("the helper process did not end within a minute");
+    }
+}
+
+engine::Error RemoteJobController::helperFailure(int exitCode, QProcess::ExitStatus status,
+                                                 const QString& said) const
+{
+    const QString helper = m_helper.display();
+    if (status == QProcess::CrashExit)
+        return engine::Error{EIO, (QStringLiteral("the helper process (%1) crashed").arg(helper) +
+                                   (said.isEmpty() ? QString() : QStringLiteral(": ") + said))
+                                      .toStdString()};
+    const bool viaPkexec = QFileInfo(m_helper.program).fileName() == QLatin1String("pkexec");
+    if (viaPkexec && (exitCode == kPkexecDismissed || exitCode == kPkexecNotAuthorized))
+        return engine::Error{
+            EACCES, (QStringLiteral("administrator authentication was cancelled or refused "
+                                    "(pkexec exit %1%2) (rule: authentication)")
+                         .arg(exitCode)
+                         .arg(said.isEmpty() ? QString() : QStringLiteral(": ") + said))
+                        .toStdString()};
+    return engine::Error{EIO, (QStringLiteral("the helper process (%1) ended with exit code %2%3")
+                                   .arg(helper)
+                                   .arg(exitCode)
+                                   .arg(said.isEmpty() ? QString() : QStringLiteral(": ") + said))
+                                  .toStdString()};
+}
+
+void RemoteJobController::inspectTarget(const QString& source, const QString& target,
+                                        const QString& expectedTargetId)
+{
+    auto* process = new QProcess(this);
+    auto answer = [this, source, target, expectedTargetId](TargetInspection result) {
+        // The window matches answers by the paths it asked about.
+        result.source = source;
+        result.target = target;
+        result.expectedTargetId = expectedTargetId;
+        Q_EMIT targetInspected(result);
+    };
+    connect(process, &QProcess::finished, this,
+            [this, process, answer](int exitCode, QProcess::ExitStatus status) {
+                process->deleteLater();
+                const QByteArray err = process->readAllStandardError();
+                if (!err.isEmpty())
+                    m_log->debug("inspect helper: {}", err.trimmed().toStdString());
+                if (auto parsed = parseInspection(process->readAllStandardOutput())) {
+                    answer(std::move(*parsed));
+                    return;
+                }
+                TargetInspection failed;
+                failed.refusal = helperFailure(exitCode, status, lastLine(err));
+                answer(std::move(failed));
+            });
+    connect(process, &QProcess::errorOccurred, this,
+            [this, process, answer](QProcess::ProcessError error) {
+                if (error != QProcess::FailedToStart)
+                    return;
+                process->deleteLater();
+                TargetInspection failed;
+                failed.refusal =
+                    engine::Error{ENOENT, (QStringLiteral("cannot run the helper %1: %2")
+                                               .arg(m_helper.display(), process->errorString()))
+                                              .toStdString()};
+                answer(std::move(failed));
+            });
+    process->start(m_helper.program,
+                   m_helper.arguments + inspectArguments(source, target, expectedTargetId));
+}
+
+void RemoteJobController::start(const JobRequest& request)
+{
+    if (m_active) {
+        Q_EMIT commandFailed(engine::JobVerb::Cancel,
+                             engine::Error{EBUSY, tr("A job is already running.").toStdString()});
+        return;
+    }
+    if (m_process) {
+        m_process->disconnect(this);
+        m_process->deleteLater();
+    }
+    m_request = request;
+    m_active = true;
+    m_started = false;
+    m_completionRequested = false;
+    m_live = false;
+    m_readyReached = false;
+    m_mountPoints.clear();
+    m_diskSize = 0;
+    m_mapGeneration = 0;
+    m_snapshotGeneration = 0;
+    m_stdout.clear();
+    m_stderr.clear();
+    m_lastHelperError.clear();
+    m_refusal.reset();
+    m_outcome.reset();
+    m_pending.clear();
+    m_snapshot.reset();
+    m_status = engine::JobStatus::Created;
+    Q_EMIT statusChanged(m_status);
+
+    m_process = new QProcess(this);
+    connect(m_process, &QProcess::readyReadStandardOutput, this, &RemoteJobController::onStdout);
+    connect(m_process, &QProcess::readyReadStandardError, this, &RemoteJobController::onStderr);
+    connect(m_process, &QProcess::finished, this, &RemoteJobController::onExited);
+    connect(m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+        if (error != QProcess::FailedToStart)
+            return;
+        m_lastHelperError = m_process->errorString();
+        onExited(-1, QProcess::NormalExit);
+    });
+    const QStringList args = m_helper.arguments + mirrorArguments(request, m_mapCells);
+    m_log->info("starting the mirror in a helper process with administrator rights: {}",
+                m_helper.display().toStdString());
+    m_log->debug("helper arguments: {}", args.join(QLatin1Char(' ')).toStdString());
+    m_process->start(m_helper.program, args);
+}
+
+void RemoteJobController::send(engine::JobVerb verb, const QByteArray& line)
+{
+    if (!m_process || m_process->state() == QProcess::NotRunning)
+        return;
+    m_pending.enqueue(verb);
+    m_process->write(line + '\n');
+}
+
+void RemoteJobController::onStdout()
+{
+    m_stdout += m_process->readAllStandardOutput();
+    qsizetype nl;
+    while ((nl = m_stdout.indexOf('\n')) >= 0) {
+        const QByteArray line = m_stdout.left(nl);
+        m_stdout.remove(0, nl + 1);
+        onLine(line);
+    }
+}
+
+void RemoteJobController::logHelperLine(const QByteArray& raw)
+{
+    const QString line = QString::fromUtf8(raw).trimmed();
+    if (line.isEmpty())
+        return;
+    // The CLI's stderr: "level: message" lines from its logger, and
+    // "drivemirror-cli: message" for a refusal before the job exists.
+    const qsizetype colon = line.indexOf(QLatin1String(": "));
+    const QString head = colon > 0 ? line.left(colon) : QString();
+    const std::string text = (colon > 0 ? line.mid(colon + 2) : line).toStdString();
+    if (head == QLatin1String("info"))
+        m_log->info("{}", text);
+    else if (head == QLatin1String("warning"))
+        m_log->warn("{}", text);
+    else if (head == QLatin1String("debug"))
+        m_log->debug("{}", text);
+    else {
+        m_lastHelperError = head == QLatin1String("error") || head == QLatin1String("critical") ||
+                                    head == QLatin1String("drivemirror-cli")
+                                ? QString::fromStdString(text)
+                                : line;
+        m_log->error("{}", m_lastHelperError.toStdString());
+    }
+}
+
+void RemoteJobController::onStderr()
+{
+    m_stderr += m_process->readAllStandardError();
+    qsizetype nl;
+    while ((nl = m_stderr.indexOf('\n')) >= 0) {
+        logHelperLine(m_stderr.left(nl));
+        m_stderr.remove(0, nl + 1);
+    }
+}
+
+void RemoteJobController::onLine(const QByteArray& line)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(line);
+    if (!doc.isObject()) {
+        m_log->warn("helper: unexpected output: {}", line.toStdString());
+        return;
+    }
+    const QJsonObject o = doc.object();
+    if (o.contains(QStringLiteral("event"))) {
+        onEvent(o.value(QStringLiteral("event")).toString(),
+                o.value(QStringLiteral("data")).toObject());
+        return;
+    }
+    const bool ok = o.contains(QStringLiteral("return"));
+    if (!ok && !o.contains(QStringLiteral("error")))
+        return;
+    if (!m_started) {
+        // The job was refused before it existed: the reason for startFailed.
+        if (!ok)
+            m_refusal = parseError(o.value(QStringLiteral("error")).toObject());
+        return;
+    }
+    if (m_pending.isEmpty())
+        return;
+    const engine::JobVerb verb = m_pending.dequeue();
+    if (!ok) {
+        if (verb == engine::JobVerb::Complete && m_completionRequested) {
+            m_completionRequested = false;
+            Q_EMIT statusChanged(m_status);
+        }
+        Q_EMIT commandFailed(verb, parseError(o.value(QStringLiteral("error")).toObject()));
+        return;
+    }
+    if (verb == engine::JobVerb::Complete)
+        m_log->info("completing: quiescing the source for the final copy");
+}
+
+void RemoteJobController::onEvent(const QString& name, const QJsonObject& data)
+{
+    if (name == QLatin1String("JOB_STARTED")) {
+        m_started = true;
+        m_clock.start();
+        m_diskSize = data.value(QStringLiteral("len")).toInteger();
+        m_live = data.value(QStringLiteral("live")).toBool();
+        m_mountPoints.clear();
+        for (const QJsonValue& m : data.value(QStringLiteral("mount-points")).toArray())
+            m_mountPoints << m.toString();
+        auto first = std::make_shared<engine::JobSnapshot>();
+        first->diskSize = m_diskSize;
+        first->bytesRemaining = m_diskSize;
+        first->speedLimit = m_request.settings.speed;
+        m_snapshot = std::move(first);
+        Q_EMIT started();
+        return;
+    }
+    if (name == QLatin1String("JOB_STATUS_CHANGE")) {
+        if (auto s = parseStatus(data.value(QStringLiteral("status")).toString()))
+            setStatus(*s);
+        return;
+    }
+    if (name == QLatin1String("BLOCK_JOB_PROGRESS") || name == QLatin1String("BLOCK_JOB_READY")) {
+        const bool isReady = name == QLatin1String("BLOCK_JOB_READY");
+        m_readyReached = m_readyReached || isReady;
+        auto snap = std::make_shared<engine::JobSnapshot>(parseProgress(data, m_diskSize));
+        if (isReady)
+            snap->status = engine::JobStatus::Ready;
+        snap->readyReached = m_readyReached;
+        snap->elapsedSeconds = static_cast<double>(m_clock.elapsed()) / 1000.0;
+        snap->generation = ++m_snapshotGeneration;
+        if (!data.contains(QStringLiteral("status")) && !isReady)
+            snap->status = m_status;
+        m_snapshot = snap;
+        Q_EMIT progressChanged(m_snapshot);
+        if (auto map = parseDirtyMap(data, m_diskSize)) {
+            map->generation = ++m_mapGeneration;
+            Q_EMIT dirtyMapChanged(
+                std::make_shared<const engine::DirtyMapSnapshot>(std::move(*map)));
+        }
+        if (isReady)
+            Q_EMIT ready();
+        return;
+    }
+    if (name == QLatin1String("BLOCK_JOB_COMPLETED") ||
+        name == QLatin1String("BLOCK_JOB_CANCELLED")) {
+        m_outcome = parseOutcome(name, data);
+        if (m_snapshot) {
+            auto last = std::make_shared<engine::JobSnapshot>(*m_snapshot);
+            last->bytesDone = m_outcome->bytesDone;
+            last->bytesRemaining = 0;
+            last->dirtyBytes = 0;
+            last->inFlightBytes = 0;
+            last->generation = ++m_snapshotGeneration;
+            m_snapshot = std::move(last);
+            Q_EMIT progressChanged(m_snapshot);
+        }
+    }
+}
+
+void RemoteJobController::setStatus(engine::JobStatus status)
+{
+    if (status == engine::JobStatus::Null)
+        status = engine::JobStatus::Concluded;
+    if (status == m_status)
+        return;
+    m_status = status;
+    Q_EMIT statusChanged(status);
+}
+
+void RemoteJobController::onExited(int exitCode, QProcess::ExitStatus exitStatus)
+{
+    if (!m_active)
+        return;
+    // What is still in the pipes belongs to this job.
+    onStdout();
+    onStderr();
+    if (!m_stderr.isEmpty()) {
+        logHelperLine(m_stderr);
+        m_stderr.clear();
+    }
+    m_active = false;
+    if (!m_started) {
+        const engine::Error error =
+            m_refusal ? *m_refusal : helperFailure(exitCode, exitStatus, m_lastHelperError);
+        m_log->error("cannot start the mirror: {}", error.message);
+        setStatus(engine::JobStatus::Concluded);
+        Q_EMIT startFailed(error);
+        return;
+    }
+    JobOutcome outcome;
+    if (m_outcome) {
+        outcome = *m_outcome;
+    } else {
+        outcome.outcome = engine::JobResult::Outcome::Failed;
+        outcome.error = helperFailure(exitCode, exitStatus, m_lastHelperError);
+        outcome.error.message = "the helper ended without a result: " + outcome.error.message;
+        outcome.elapsedSeconds = static_cast<double>(m_clock.elapsed()) / 1000.0;
+        m_log->error("failed: {}", outcome.error.message);
+    }
+    outcome.source = m_request.source;
+    outcome.target = m_request.target;
+    outcome.liveSource = m_live;
+    if (m_live)
+        outcome.frozenMountPoints = m_mountPoints;
+    setStatus(engine::JobStatus::Concluded);
+    Q_EMIT finished(outcome);
+}
+
+void RemoteJobController::pause()
+{
+    if (!m_started)
+        return Q_EMIT commandFailed(
+            engine::JobVerb::Pause,
+            engine::Error{EBUSY, tr("The job has not started yet.").toStdString()});
+    send(engine::JobVerb::Pause, "pause");
+}
+
+void RemoteJobController::resume()
+{
+    if (!m_started)
+        return Q_EMIT commandFailed(
+            engine::JobVerb::Resume,
+            engine::Error{EBUSY, tr("The job has not started yet.").toStdString()});
+    send(engine::JobVerb::Resume, "resume");
+}
+
+void RemoteJobController::complete()
+{
+    if (!m_started)
+        return Q_EMIT commandFailed(
+            engine::JobVerb::Complete,
+            engine::Error{EBUSY, tr("The job has not started yet.").toStdString()});
+    // Taken as accepted until the helper says otherwise, so the window does
+    // not offer a second Complete while the first is on its way.
+    send(engine::JobVerb::Complete, "complete");
+    m_completionRequested = true;
+    Q_EMIT statusChanged(m_status);
+}
+
+void RemoteJobController::cancel()
+{
+    if (!m_active)
+        return;
+    // Before JOB_STARTED the line waits in the pipe: the helper reads it as
+    // soon as its job runs and cancels it at once.
+    send(engine::JobVerb::Cancel, "cancel");
+}
+
+void RemoteJobController::setSpeed(std::uint64_t bytesPerSecond)
+{
+    m_request.settings.speed = bytesPerSecond;
+    if (!m_active)
+        return;
+    send(engine::JobVerb::SetSpeed, "speed " + QByteArray::number(qulonglong(bytesPerSecond)));
+    m_log->info("speed limit: {}", bytesPerSecond
+                                       ? engine::formatRate(static_cast<double>(bytesPerSecond))
+                                       : std::string("unlimited"));
+}
+
+} // namespace ui
