@@ -157,8 +157,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(!maps.isEmpty(), 5000);
         const auto clean = [&maps] {
             const auto map = maps.back().front().value<ui::DirtyMapPtr>();
-            return std::all_of(map->cells.begin(), map->cells.end(),
-                               [](auto v) { return v == 0; });
+            return std::all_of(map->cells.begin(), map->cells.end(), [](auto v) { return v == 0; });
         };
         QTRY_VERIFY_WITH_TIMEOUT(clean(), 5000);
         const auto map = maps.back().front().value<ui::DirtyMapPtr>();
@@ -325,7 +324,8 @@ private Q_SLOTS:
         // Complete before READY: the helper's job refuses, and says so.
         c.complete();
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
-        QCOMPARE(name(failed.front().at(0).value<engine::JobVerb>()), name(engine::JobVerb::Complete));
+        QCOMPARE(name(failed.front().at(0).value<engine::JobVerb>()),
+                 name(engine::JobVerb::Complete));
         QVERIFY(!c.completionRequested());
         c.cancel();
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
@@ -443,8 +443,9 @@ private Q_SLOTS:
         QVERIFY2(fsck.exitCode == 0, qPrintable(fsck.out + fsck.err));
         // The copy holds what was written while it was mirrored (the source
         // itself changed again at umount, so it is not compared byte by byte).
-        const auto cat = testsupport::runCommand(
-            QStringLiteral("debugfs"), {QStringLiteral("-R"), QStringLiteral("cat /during.txt"), dst});
+        const auto cat =
+            testsupport::runCommand(QStringLiteral("debugfs"),
+                                    {QStringLiteral("-R"), QStringLiteral("cat /during.txt"), dst});
         QCOMPARE(cat.out.size(), qsizetype(2 << 20));
         QVERIFY(cat.out == QString(2 << 20, QLatin1Char('b')));
     }
