@@ -19,6 +19,8 @@ packages=(
     # computation, its checks, and what the package depends on at run time
     librsvg2-bin dpkg-dev file lintian desktop-file-utils appstream libxml2-utils
     man-db qt6-qpa-plugins pkexec
+    # the helper's tests: a real pkexec needs polkitd on a system bus
+    polkitd dbus dbus-bin
 )
 
 # Locales the tests switch to; generated once, then present.

@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
 #include <cerrno>
 #include <utility>
 
@@ -53,7 +54,10 @@ engine::Error RemoteJobController::helperFailure(int exitCode, QProcess::ExitSta
         return engine::Error{EIO, (QStringLiteral("the helper process (%1) crashed").arg(helper) +
                                    (said.isEmpty() ? QString() : QStringLiteral(": ") + said))
                                       .toStdString()};
-    const bool viaPkexec = QFileInfo(m_helper.program).fileName() == QLatin1String("pkexec");
+    const QStringList command = QStringList{m_helper.program} + m_helper.arguments;
+    const bool viaPkexec = std::any_of(command.begin(), command.end(), [](const QString& part) {
+        return QFileInfo(part).fileName() == QLatin1String("pkexec");
+    });
     if (viaPkexec && (exitCode == kPkexecDismissed || exitCode == kPkexecNotAuthorized))
         return engine::Error{
             EACCES, (QStringLiteral("administrator authentication was cancelled or refused "

@@ -234,6 +234,79 @@ env -u WAYLAND_DISPLAY QT_QPA_PLATFORM=xcb HOME="$tmp/home" XDG_RUNTIME_DIR="$tm
 tail -n 8 "$tmp/gui-demo.log"
 [ "$rc" -eq 0 ] || { cat "$tmp/gui-demo.log"; fail "drivemirror --demo exited with $rc"; }
 
+step "pkexec /usr/bin/drivemirror-cli as an unprivileged user"
+# The desktop app's path to a disk: a user's pkexec, authorised by the
+# installed polkit action (a rule stands in for the administrator's
+# password; it names only DriveMirror's action, so a yes proves that pkexec
+# mapped /usr/bin/drivemirror-cli to it), runs the CLI as root.
+helper_user=drivemirror-test
+rule=/etc/polkit-1/rules.d/00-drivemirror-packaging-test.rules
+started_bus="" started_polkitd="" loop=""
+pkexec_cleanup() {
+    [ -z "$loop" ] || losetup -d "$loop" 2>/dev/null || true
+    rm -f "$rule"
+    [ -z "$started_polkitd" ] || kill "$started_polkitd" 2>/dev/null || true
+    if [ -n "$started_bus" ]; then
+        kill "$started_bus" 2>/dev/null || true
+        sleep 0.2
+        rm -f /run/dbus/pid
+    fi
+}
+trap 'pkexec_cleanup; cleanup' EXIT
+id "$helper_user" >/dev/null 2>&1 ||
+    useradd --system --no-create-home --shell /usr/sbin/nologin "$helper_user"
+cat >"$rule" <<RULE
+polkit.addRule(function(action, subject) {
+    if (action.id == "io.github.drivemirror.drivemirror-cli" && subject.user == "$helper_user")
+        return polkit.Result.YES;
+});
+RULE
+if ! dbus-send --system --dest=org.freedesktop.DBus --print-reply /org/freedesktop/DBus \
+        org.freedesktop.DBus.GetId >/dev/null 2>&1; then
+    mkdir -p /run/dbus
+    rm -f /run/dbus/pid /run/dbus/system_bus_socket
+    started_bus=$(dbus-daemon --system --fork --print-pid) || fail "cannot start the system bus"
+fi
+if ! pgrep -x polkitd >/dev/null; then
+    /usr/lib/polkit-1/polkitd --no-debug >"$tmp/polkitd.log" 2>&1 &
+    started_polkitd=$!
+fi
+pkaction --action-id io.github.drivemirror.drivemirror-cli --verbose | sed -n '1,4p' ||
+    fail "polkit does not know the installed action io.github.drivemirror.drivemirror-cli"
+as_user() { (cd / && runuser -u "$helper_user" -- "$@"); }
+authorised=0
+for _ in $(seq 100); do
+    if out=$(as_user pkexec /usr/bin/drivemirror-cli --version 2>&1); then
+        authorised=1
+        break
+    fi
+    sleep 0.1
+done
+[ "$authorised" = 1 ] || fail "pkexec /usr/bin/drivemirror-cli was not authorised: $out"
+echo "pkexec as $helper_user: $out"
+dd if=/dev/urandom of="$tmp/disk.img" bs=1M count=24 status=none
+truncate -s 32M "$tmp/disk.img"
+loop=$(losetup --find --show "$tmp/disk.img") || fail "losetup failed"
+mkdir -p "$tmp/user"
+rc=0
+as_user pkexec /usr/bin/drivemirror-cli mirror "$loop" "$tmp/user/copy.img" --json \
+    --complete-when-ready --verify >"$tmp/pkexec-mirror.log" 2>&1 || rc=$?
+tail -n 1 "$tmp/pkexec-mirror.log"
+[ "$rc" -eq 0 ] || { cat "$tmp/pkexec-mirror.log"; fail "the mirror through pkexec exited $rc"; }
+cmp "$loop" "$tmp/user/copy.img" || fail "the copy made through pkexec differs from $loop"
+owner=$(stat -c %U "$tmp/user/copy.img")
+[ "$owner" = "$helper_user" ] || fail "the copy belongs to $owner, not to $helper_user"
+echo "a disk mirrored by $helper_user through pkexec: identical (cmp), owned by $owner"
+# Another user, whom no rule lets in: no agent to ask, so pkexec refuses.
+rc=0
+(cd / && runuser -u nobody -- pkexec /usr/bin/drivemirror-cli --version) \
+    >"$tmp/refused.log" 2>&1 || rc=$?
+[ "$rc" -eq 126 ] || [ "$rc" -eq 127 ] || fail "pkexec for nobody exited $rc, not 126/127"
+echo "pkexec for nobody: refused (exit $rc)"
+pkexec_cleanup
+loop=""
+trap cleanup EXIT
+
 step "dpkg -r drivemirror"
 dpkg -r drivemirror
 we_installed=0

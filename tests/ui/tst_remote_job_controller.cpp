@@ -7,6 +7,7 @@
 #include "error_text.h"
 #include "helper_protocol.h"
 #include "local_job_controller.h"
+#include "polkit_sandbox.h"
 #include "remote_job_controller.h"
 #include "routing_job_controller.h"
 #include "test_support.h"
@@ -385,6 +386,68 @@ private Q_SLOTS:
                 QFileInfo(QStringLiteral("/dev/loop0")).exists());
         QVERIFY(!ui::RoutingJobController::blockDeviceInvolved(src, viaHelper));
         QVERIFY(!ui::RoutingJobController::blockDeviceInvolved(src, QStringLiteral("/dev/null")));
+    }
+
+    void realPkexec_diskToUsersImage()
+    {
+        // The production path: an unprivileged user's helper, through the
+        // real pkexec and polkitd, reads a disk as root.
+        QString why;
+        const QString cli = QFileInfo(testsupport::cliPath()).canonicalFilePath();
+        auto sandbox = testsupport::PolkitSandbox::create({cli}, {}, &why);
+        if (!sandbox && !testsupport::isRoot())
+            QSKIP(qPrintable(why));
+        QVERIFY2(sandbox, qPrintable(why));
+        ScratchDir dir;
+        const QString backing = dir.file(QStringLiteral("disk.img"));
+        QVERIFY(testsupport::createSparse(backing, 32 * kMiB));
+        QVERIFY(testsupport::writePattern(backing, 0, 12 * kMiB, 21));
+        QVERIFY(testsupport::writePattern(backing, 20 * kMiB, 4 * kMiB, 22));
+        auto loop = testsupport::LoopDevice::attach(backing, &why);
+        QVERIFY2(loop, qPrintable(why));
+        const QString dst = dir.file(QStringLiteral("users-copy.img"));
+
+        QStringList prefix = sandbox->pkexecAsUser();
+        const QString program = prefix.takeFirst();
+        ui::RemoteJobController c(ui::HelperCommand{program, prefix + QStringList{cli}},
+                                  engine::nullLogger());
+        QSignalSpy inspected(&c, &ui::JobController::targetInspected);
+        c.inspectTarget(loop->path(), dst, {});
+        QTRY_COMPARE_WITH_TIMEOUT(inspected.count(), 1, 20000);
+        const auto i = inspected.front().front().value<ui::TargetInspection>();
+        QVERIFY2(!i.refusal, i.refusal ? i.refusal->message.c_str() : "");
+        QVERIFY(!i.facts.exists);
+
+        QSignalSpy ready(&c, &ui::JobController::ready);
+        QSignalSpy finished(&c, &ui::JobController::finished);
+        ui::JobRequest r = request(loop->path(), dst);
+        r.settings.verify = true;
+        c.start(r);
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 30000);
+        c.complete();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+        const auto o = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY2(o.outcome == engine::JobResult::Outcome::Completed, o.error.message.c_str());
+        QVERIFY(o.liveSource); // a disk's writes are tracked, by root
+        QVERIFY(o.verify && o.verify->identical);
+        QVERIFY(testsupport::cmpIdentical(loop->path(), dst));
+        struct stat st
+        {
+        };
+        QVERIFY(::stat(QFile::encodeName(dst).constData(), &st) == 0);
+        QCOMPARE(st.st_uid, sandbox->uid()); // the user's copy, not root's
+
+        // A user no rule covers: no agent to ask, pkexec refuses.
+        QStringList stranger = testsupport::PolkitSandbox::pkexecAsStranger();
+        const QString strangerProgram = stranger.takeFirst();
+        ui::RemoteJobController refused(
+            ui::HelperCommand{strangerProgram, stranger + QStringList{cli}}, engine::nullLogger());
+        QSignalSpy startFailed(&refused, &ui::JobController::startFailed);
+        refused.start(request(loop->path(), dir.file(QStringLiteral("strangers.img"))));
+        QTRY_COMPARE_WITH_TIMEOUT(startFailed.count(), 1, 30000);
+        const auto e = startFailed.front().front().value<engine::Error>();
+        QVERIFY2(e.message.find("(rule: authentication)") != std::string::npos, e.message.c_str());
+        QVERIFY(!QFile::exists(dir.file(QStringLiteral("strangers.img"))));
     }
 
     void liveDiskSource_frozenAndCleanThroughTheHelper()
