@@ -1001,7 +1001,11 @@ void MirrorJob::setListener(Listener listener)
 
 void MirrorJob::setDirtyMapCells(std::size_t cells)
 {
-    m_mapCells = cells;
+    // A cell finer than a granule shows nothing more and only skews the
+    // cells at the end: at most one cell per granule.
+    const std::uint64_t granules = (source().size() + granularity() - 1) / granularity();
+    m_mapCells = static_cast<std::size_t>(
+        std::min<std::uint64_t>(cells, std::max<std::uint64_t>(granules, 1)));
 }
 
 void MirrorJob::start()

@@ -166,7 +166,8 @@ public:
     MirrorJob& operator=(const MirrorJob&) = delete;
 
     void setListener(Listener listener); ///< before start()
-    /// Cells of the dirty map to publish with progress (0: none).
+    /// Cells of the dirty map to publish with progress (0: none); at most
+    /// one per granule.
     void setDirtyMapCells(std::size_t cells);
     void start();
 

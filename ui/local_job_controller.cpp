@@ -213,10 +213,7 @@ void LocalJobController::onPrepared(const std::shared_ptr<Session>& session,
 
     m_session = session;
     engine::MirrorJob& job = *session->job;
-    const std::uint64_t granularity = job.granularity();
-    const std::uint64_t granules = (job.source().size() + granularity - 1) / granularity;
-    job.setDirtyMapCells(static_cast<std::size_t>(
-        std::clamp<std::uint64_t>(granules, 1, static_cast<std::uint64_t>(m_mapCells))));
+    job.setDirtyMapCells(m_mapCells);
 
     const quint64 id = session->id;
     Session* s = session.get();
