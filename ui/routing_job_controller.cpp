@@ -56,7 +56,10 @@ JobController& RoutingJobController::pick(const QString& source, const QString& 
 void RoutingJobController::inspectTarget(const QString& source, const QString& target,
                                          const QString& expectedTargetId)
 {
-    pick(source, target).inspectTarget(source, target, expectedTargetId);
+    // The review reads the target only (the source is looked at by stat and
+    // sysfs): a disk-to-image job is reviewed here and asks for a password
+    // once, for the job itself.
+    pick(QString(), target).inspectTarget(source, target, expectedTargetId);
 }
 
 void RoutingJobController::start(const JobRequest& request)

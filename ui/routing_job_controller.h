@@ -3,7 +3,8 @@
 // privileged helper when this process is not root, everything else (image
 // files, and every job of a root process) runs in this process.
 //
-// The choice is made per inspection and per start from the paths alone, so
+// The choice is made per inspection (by the target alone: the review reads
+// nothing else) and per start (by both paths), so
 // the window, the demo driver and the tests see a single controller and
 // behave the same either way.
 #pragma once

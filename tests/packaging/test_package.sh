@@ -143,8 +143,12 @@ expect_file "$policy"
 xmllint --noout "$root/$policy" || fail "/$policy is not well-formed XML"
 grep -q '<annotate key="org.freedesktop.policykit.exec.path">/usr/bin/drivemirror-cli</annotate>' \
     "$root/$policy" || fail "/$policy does not name /usr/bin/drivemirror-cli for pkexec"
-grep -q '<allow_active>auth_admin</allow_active>' "$root/$policy" ||
-    fail "/$policy does not require auth_admin"
+grep -q '<allow_active>auth_admin_keep</allow_active>' "$root/$policy" ||
+    fail "/$policy does not require an administrator (auth_admin_keep) in the active session"
+for ctx in allow_any allow_inactive; do
+    grep -q "<$ctx>auth_admin</$ctx>" "$root/$policy" ||
+        fail "/$policy does not require an administrator for $ctx"
+done
 
 for page in drivemirror drivemirror-cli; do
     man_gz="usr/share/man/man1/$page.1.gz"
