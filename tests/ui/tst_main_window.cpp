@@ -533,13 +533,22 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 20000);
     }
 
+    void close_midJob_cancelsWithoutHang_data()
+    {
+        QTest::addColumn<bool>("helper");
+        QTest::newRow("in process") << false;
+        QTest::newRow("helper process") << true;
+    }
+
     void close_midJob_cancelsWithoutHang()
     {
+        QFETCH(bool, helper);
         ScratchDir dir;
         QString source, target;
         QVERIFY(makeImages(dir, 64 * kMiB, source, target));
         ui::DeviceListModel devices;
-        ui::LocalJobController controller(engine::nullLogger());
+        Controllers controllers(helper, engine::nullLogger());
+        ui::JobController& controller = controllers.get();
         ui::MainWindow w(devices, controller, engine::nullLogger());
         w.show();
         select(w, devices, source, target);
