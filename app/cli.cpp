@@ -3,6 +3,7 @@
 #include "demo.h"
 #include "device_catalog.h"
 #include "disk.h"
+#include "format.h"
 #include "job_setup.h"
 #include "json_writer.h"
 #include "live_source.h"
@@ -22,88 +23,301 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include <QCoreApplication>
+#include <QLocale>
+#include <QString>
+#include <QStringList>
+#include <QTextBoundaryFinder>
+
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <chrono>
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <initializer_list>
 #include <iostream>
 #include <mutex>
 #include <optional>
 #include <sstream>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace cli {
 
 namespace {
 
-using engine::Error;
-using engine::formatBytes;
-using engine::formatDuration;
-using engine::formatRate;
 using Clock = std::chrono::steady_clock;
 
-const char* const kUsage = R"(Usage:
-  drivemirror-cli mirror SOURCE TARGET [options]
-  drivemirror-cli verify A B [--json]
-  drivemirror-cli info PATH [--json]
-  drivemirror-cli inspect TARGET [--source SOURCE] [--expect-id ID] [--json]
-  drivemirror-cli list [--json]
-  drivemirror-cli demo [--size SIZE] [--dir DIR] [--live SECONDS] [--writer-rate RATE] [--json]
-  drivemirror-cli --version | --help
+// Everything the CLI prints for a person goes through tr() in the context
+// "cli" (translations/*.ts), in the language QLocale::system() names. What
+// programs read stays as it is in every locale: --json output, the stdin
+// command words, option names, the logger's level prefix ("info: "), the
+// "drivemirror-cli: " prefix, and messages that come from the engine, which
+// are English by design (they are also what a bug report quotes).
+class Cli
+{
+    Q_DECLARE_TR_FUNCTIONS(cli)
+};
 
-mirror copies SOURCE to TARGET (image files or block devices) with QEMU's
-drive-mirror semantics and keeps TARGET in sync until you complete or cancel.
-A TARGET that does not exist is created as a sparse file of SOURCE's size.
+// A translated text with %1..%9 replaced by @p args. The arguments go in as
+// bytes: a path need not be UTF-8, and an argument that itself contains "%2"
+// is not replaced again (as chained QString::arg calls would).
+std::string fill(const QString& text, std::initializer_list<std::string_view> args = {})
+{
+    const std::string t = text.toStdString();
+    std::string out;
+    out.reserve(t.size());
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (t[i] == '%' && i + 1 < t.size() && t[i + 1] >= '1' && t[i + 1] <= '9') {
+            const auto n = static_cast<std::size_t>(t[i + 1] - '1');
+            if (n < args.size()) {
+                out += *(args.begin() + n);
+                ++i;
+                continue;
+            }
+        }
+        out += t[i];
+    }
+    return out;
+}
 
-Mirror options:
-  --sync full|top|none     full: everything; top: only allocated extents of
-                           SOURCE (holes stay untouched); none: only what is
-                           written to SOURCE during the job (default full)
-  --granularity SIZE       dirty-tracking unit, power of two, 512 B..64 MiB
-                           (default 64 KiB, or the target's physical block)
-  --buf-size SIZE          copy buffer, split into up to 16 requests (default 16M)
-  --speed RATE             limit in bytes/s, e.g. 100M (default 0 = unlimited)
-  --on-source-error P      report|ignore|stop|enospc (default report)
-  --on-target-error P      report|ignore|stop|enospc (default report)
-                           ignore on the source re-reads a failed range block
-                           by block, writes zeroes where nothing can be read
-                           and lists those ranges at the end
-  --no-unmap               write zeroes instead of discarding (target fully allocated)
-  --complete-when-ready    complete as soon as the job is READY
-  --cancel-when-ready      cancel as soon as the job is READY (a consistent copy)
-  --verify                 after the final copy, compare SOURCE and TARGET
-  --force                  accept a target block device that holds data
-  --expect-id ID           refuse unless the target disk has this identity
-                           (the ID column of `list --json`)
-  --no-tracking            do not track writes to a block-device source (only
-                           for sources nothing writes to; refused if mounted)
-  --json                   one JSON object per line on stdout (QMP-style events)
-  --progress-interval MS   BLOCK_JOB_PROGRESS every MS milliseconds (default 1000)
-  --map-cells N            add the dirty map (N cells, hex) to progress events
-  --cancel-on-eof          cancel the job when stdin is closed (for a program
-                           that drives the CLI through a pipe)
-  -v, --verbose            debug messages on stderr
+// Sizes, rates, durations and numbers for a person, in the user's locale
+// (the desktop app's formatter). Logs of the engine and JSON keep the C locale.
+std::string sizeText(std::uint64_t bytes)
+{
+    return ui::Format::bytes(bytes).toStdString();
+}
 
-Without --complete-when-ready/--cancel-when-ready the job waits at READY and
-reads commands, one per line, on stdin: complete, cancel, pause, resume,
-speed RATE, status. SIGINT or SIGTERM cancels.
+std::string rateText(double bytesPerSecond)
+{
+    return ui::Format::rate(bytesPerSecond).toStdString();
+}
 
-inspect applies every rule that needs no write to TARGET (for SOURCE, when
-given) and tells what TARGET holds: exit 0 when it would be accepted, 2 when
-a rule refuses it.
+std::string durationText(double seconds)
+{
+    return ui::Format::duration(seconds).toStdString();
+}
 
-SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too).
+std::string numberText(double value, int decimals)
+{
+    return QLocale().toString(value, 'f', decimals).toStdString();
+}
 
-Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a
-safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled
-before READY (target incomplete); 6 verification found differences.
-)";
+// A count of bytes with the locale's digit grouping; plain digits in the C
+// locale, as the CLI printed them before it had translations.
+std::string countText(std::uint64_t value)
+{
+    QLocale locale;
+    if (locale.language() == QLocale::C)
+        locale.setNumberOptions(QLocale::OmitGroupSeparator);
+    return locale.toString(static_cast<qulonglong>(value)).toStdString();
+}
+
+// The kinds DeviceInfo::kind() names, as the list shows them. (QString:
+// lupdate loses the tr() context of a function that returns std::string.)
+QString kindText(const std::string& kind)
+{
+    if (kind == "disk")
+        return Cli::tr("disk");
+    if (kind == "SSD")
+        return Cli::tr("SSD");
+    if (kind == "partition")
+        return Cli::tr("partition");
+    if (kind == "loop")
+        return Cli::tr("loop");
+    if (kind == "loop partition")
+        return Cli::tr("loop partition");
+    if (kind == "USB")
+        return Cli::tr("USB");
+    if (kind == "SD card")
+        return Cli::tr("SD card");
+    if (kind == "virtual")
+        return Cli::tr("virtual");
+    return QString::fromStdString(kind); // one this CLI does not know yet: as the engine names it
+}
+
+// tr()'s plural count is an int; beyond it every language uses its plural.
+int pluralCount(std::uint64_t n)
+{
+    return static_cast<int>(std::min<std::uint64_t>(n, INT_MAX));
+}
+
+// East Asian wide characters take two columns of a terminal.
+bool isWide(char32_t c)
+{
+    return (c >= 0x1100 && c <= 0x115f) || (c >= 0x2e80 && c <= 0x303e) ||
+           (c >= 0x3041 && c <= 0x33ff) || (c >= 0x3400 && c <= 0x4dbf) ||
+           (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xa000 && c <= 0xa4cf) ||
+           (c >= 0xac00 && c <= 0xd7a3) || (c >= 0xf900 && c <= 0xfaff) ||
+           (c >= 0xfe30 && c <= 0xfe4f) || (c >= 0xff00 && c <= 0xff60) ||
+           (c >= 0xffe0 && c <= 0xffe6) || (c >= 0x20000 && c <= 0x3fffd);
+}
+
+int displayWidth(const QString& s)
+{
+    int width = 0;
+    for (const char32_t c : s.toUcs4())
+        width += isWide(c) ? 2 : 1;
+    return width;
+}
+
+int displayWidth(std::string_view s)
+{
+    return displayWidth(QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())));
+}
+
+// @p s cut to @p width columns (with "…" when cut) and padded to them.
+std::string fitText(const std::string& s, int width, bool alignRight = false)
+{
+    std::string out = s;
+    if (displayWidth(out) > width) {
+        QString q = QString::fromStdString(s);
+        while (!q.isEmpty() && displayWidth(q) > width - 1)
+            q.chop(1);
+        out = q.toStdString() + "…";
+    }
+    const std::string pad(static_cast<std::size_t>(std::max(0, width - displayWidth(out))), ' ');
+    return alignRight ? pad + out : out + pad;
+}
+
+// @p text wrapped to lines of at most @p width columns, for output that
+// continues at column @p indent (every further line is indented as much).
+// Lines break after spaces and, in Chinese or Japanese text, between
+// characters where Unicode line breaking allows it (so never before "、" or
+// "。"); never inside a word or an option name such as --cancel-on-eof, nor
+// between a number and what follows it.
+std::string wrapText(const QString& text, int indent, int width = 79)
+{
+    QStringList pieces;
+    QTextBoundaryFinder finder(QTextBoundaryFinder::Line, text);
+    qsizetype start = 0;
+    for (qsizetype pos = finder.toNextBoundary(); pos > 0 && pos < text.size();
+         pos = finder.toNextBoundary()) {
+        const QChar before = text.at(pos - 1);
+        // A number stays with its unit: "64 MiB", not "64" at a line's end.
+        const bool afterNumber = before.isSpace() && pos >= 2 && text.at(pos - 2).isDigit();
+        if ((before.isSpace() && !afterNumber) || isWide(before.unicode()) ||
+            isWide(text.at(pos).unicode())) {
+            pieces << text.mid(start, pos - start);
+            start = pos;
+        }
+    }
+    pieces << text.mid(start);
+
+    const auto withoutTrailingSpace = [](const QString& s) {
+        qsizetype n = s.size();
+        while (n > 0 && s.at(n - 1).isSpace())
+            --n;
+        return s.left(n);
+    };
+    std::string out;
+    QString line;
+    int column = indent;
+    for (const QString& piece : pieces) {
+        if (!line.isEmpty() && column + displayWidth(withoutTrailingSpace(piece)) > width) {
+            out += withoutTrailingSpace(line).toStdString() + "\n" +
+                   std::string(static_cast<std::size_t>(indent), ' ');
+            line.clear();
+            column = indent;
+        }
+        line += piece;
+        column += displayWidth(piece);
+    }
+    return out + withoutTrailingSpace(line).toStdString();
+}
+
+void printHelp()
+{
+    struct Option
+    {
+        const char* names;
+        QString text;
+    };
+    const Option options[] = {
+        {"--sync full|top|none",
+         Cli::tr("full: everything; top: only the allocated extents of SOURCE (holes stay "
+                 "untouched); none: only what is written to SOURCE during the job (default "
+                 "full)")},
+        {"--granularity SIZE",
+         Cli::tr("dirty-tracking unit, a power of two from 512 B to 64 MiB (default 64 KiB, or "
+                 "the target's physical block size when larger)")},
+        {"--buf-size SIZE", Cli::tr("copy buffer, split into up to 16 requests (default 16M)")},
+        {"--speed RATE", Cli::tr("limit in bytes per second, e.g. 100M (default 0 = unlimited)")},
+        {"--on-source-error P",
+         Cli::tr("report|ignore|stop|enospc (default report); ignore re-reads a failed range "
+                 "block by block, writes zeroes where nothing can be read and lists those "
+                 "ranges at the end")},
+        {"--on-target-error P", Cli::tr("report|ignore|stop|enospc (default report)")},
+        {"--no-unmap", Cli::tr("write zeroes instead of discarding them (target fully allocated)")},
+        {"--complete-when-ready", Cli::tr("complete as soon as the job is READY")},
+        {"--cancel-when-ready", Cli::tr("cancel as soon as the job is READY (a consistent copy)")},
+        {"--verify", Cli::tr("after the final copy, compare SOURCE and TARGET")},
+        {"--force", Cli::tr("accept a target block device that holds data")},
+        {"--expect-id ID",
+         Cli::tr("refuse unless the target disk has this identity (the id in `list --json`)")},
+        {"--no-tracking",
+         Cli::tr("do not track writes to a block-device source (only for sources nothing "
+                 "writes to; refused if mounted)")},
+        {"--json", Cli::tr("one JSON object per line on stdout (QMP-style events)")},
+        {"--progress-interval MS",
+         Cli::tr("BLOCK_JOB_PROGRESS every MS milliseconds (default 1000)")},
+        {"--map-cells N", Cli::tr("add the dirty map (N cells, hex) to progress events")},
+        {"--cancel-on-eof",
+         Cli::tr("cancel the job when stdin is closed (for a program that drives the CLI "
+                 "through a pipe)")},
+        {"-v, --verbose", Cli::tr("debug messages on stderr")},
+    };
+    constexpr int kDescriptionColumn = 27;
+    std::string out = fill(Cli::tr("Usage:")) + "\n";
+    out += "  drivemirror-cli mirror SOURCE TARGET " + fill(Cli::tr("[options]")) + "\n";
+    out += "  drivemirror-cli verify A B [--json]\n"
+           "  drivemirror-cli info PATH [--json]\n"
+           "  drivemirror-cli inspect TARGET [--source SOURCE] [--expect-id ID] [--json]\n"
+           "  drivemirror-cli list [--json]\n"
+           "  drivemirror-cli demo [--size SIZE] [--dir DIR] [--live SECONDS] "
+           "[--writer-rate RATE] [--json]\n"
+           "  drivemirror-cli --version | --help\n\n";
+    out += wrapText(Cli::tr("mirror copies SOURCE to TARGET (image files or block devices) "
+                            "with QEMU's drive-mirror semantics and keeps TARGET in sync until "
+                            "you complete or cancel. A TARGET that does not exist is created "
+                            "as a sparse file of SOURCE's size."),
+                    0) +
+           "\n\n";
+    out += fill(Cli::tr("Mirror options:")) + "\n";
+    for (const Option& o : options) {
+        std::string line = std::string("  ") + o.names;
+        if (static_cast<int>(line.size()) >= kDescriptionColumn - 1)
+            line += "\n" + std::string(kDescriptionColumn, ' ');
+        else
+            line += std::string(kDescriptionColumn - line.size(), ' ');
+        out += line + wrapText(o.text, kDescriptionColumn) + "\n";
+    }
+    out += "\n";
+    const QString paragraphs[] = {
+        Cli::tr("Without --complete-when-ready or --cancel-when-ready the job waits at READY "
+                "and reads commands, one per line, on stdin: complete, cancel, pause, resume, "
+                "speed RATE, status. SIGINT or SIGTERM cancels."),
+        Cli::tr("inspect applies every rule that needs no write to TARGET (for SOURCE, when "
+                "given) and tells what TARGET holds: exit 0 when it would be accepted, 2 when "
+                "a rule refuses it."),
+        Cli::tr("SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too)."),
+        Cli::tr("Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a "
+                "safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled "
+                "before READY (target incomplete); 6 verification found differences."),
+    };
+    for (std::size_t i = 0; i < std::size(paragraphs); ++i)
+        out += (i ? "\n" : "") + wrapText(paragraphs[i], 0) + "\n";
+    std::fputs(out.c_str(), stdout);
+}
 
 engine::Logger makeLogger(bool verbose)
 {
@@ -220,18 +434,27 @@ std::string verifyJson(const engine::VerifyReport& r)
 void printVerifyText(const engine::VerifyReport& r, const std::string& a, const std::string& b)
 {
     if (r.identical) {
-        std::fprintf(stderr,
-                     "identical: %s and %s agree over %s (%s read, %s of holes on both sides)\n",
-                     a.c_str(), b.c_str(), formatBytes(r.bytesCompared + r.bytesSkipped).c_str(),
-                     formatBytes(r.bytesCompared).c_str(), formatBytes(r.bytesSkipped).c_str());
+        const std::string line =
+            fill(Cli::tr("identical: %1 and %2 agree over %3 (%4 read, %5 of holes on both "
+                         "sides)"),
+                 {a, b, sizeText(r.bytesCompared + r.bytesSkipped), sizeText(r.bytesCompared),
+                  sizeText(r.bytesSkipped)});
+        std::fprintf(stderr, "%s\n", line.c_str());
         return;
     }
-    std::fprintf(stderr, "DIFFERENT: %s and %s differ in %s%zu range(s):\n", a.c_str(), b.c_str(),
-                 r.moreDifferences ? "more than " : "", r.differences.size());
+    const int n = pluralCount(r.differences.size());
+    const std::string line =
+        r.moreDifferences
+            ? fill(Cli::tr("DIFFERENT: %1 and %2 differ in more than %n range(s):", nullptr, n),
+                   {a, b})
+            : fill(Cli::tr("DIFFERENT: %1 and %2 differ in %n range(s):", nullptr, n), {a, b});
+    std::fprintf(stderr, "%s\n", line.c_str());
+    // Offsets and lengths as plain digits, ready for dd or cmp.
     for (const auto& d : r.differences)
-        std::fprintf(stderr, "  offset %llu, %llu bytes\n",
-                     static_cast<unsigned long long>(d.offset),
-                     static_cast<unsigned long long>(d.length));
+        std::fprintf(stderr, "  %s\n",
+                     fill(Cli::tr("offset %1, %2 bytes"),
+                          {std::to_string(d.offset), std::to_string(d.length)})
+                         .c_str());
 }
 
 // Rate over a sliding window of a couple of seconds, from cumulative bytes.
@@ -282,7 +505,7 @@ std::optional<std::string> parseMirrorOption(int opt, const char* arg, MirrorArg
     auto size = [&](const char* what, std::uint64_t& out) -> std::optional<std::string> {
         auto v = engine::parseSize(arg);
         if (!v)
-            return std::string(what) + ": " + v.error().message;
+            return std::string(what) + ": " + v.error().message; // the engine's text
         out = *v;
         return std::nullopt;
     };
@@ -290,7 +513,7 @@ std::optional<std::string> parseMirrorOption(int opt, const char* arg, MirrorArg
     case 's': {
         auto m = engine::parseSyncMode(arg);
         if (!m)
-            return "unknown sync mode '" + std::string(arg) + "' (use full, top or none)";
+            return fill(Cli::tr("unknown sync mode '%1' (use full, top or none)"), {arg});
         a.options.sync = *m;
         return std::nullopt;
     }
@@ -298,7 +521,7 @@ std::optional<std::string> parseMirrorOption(int opt, const char* arg, MirrorArg
         if (auto e = size("--granularity", a.options.granularity))
             return e;
         if (a.options.granularity == 0)
-            return std::string("--granularity: must not be 0");
+            return fill(Cli::tr("--granularity: must not be 0"));
         return std::nullopt;
     }
     case 'b':
@@ -314,8 +537,8 @@ std::optional<std::string> parseMirrorOption(int opt, const char* arg, MirrorArg
     case 'T': {
         auto p = engine::parseErrorPolicy(arg);
         if (!p)
-            return "unknown error policy '" + std::string(arg) +
-                   "' (use report, ignore, stop or enospc)";
+            return fill(Cli::tr("unknown error policy '%1' (use report, ignore, stop or enospc)"),
+                        {arg});
         (opt == 'S' ? a.options.onSourceError : a.options.onTargetError) = *p;
         return std::nullopt;
     }
@@ -350,8 +573,8 @@ std::optional<std::string> parseMirrorOption(int opt, const char* arg, MirrorArg
         char* end = nullptr;
         const long ms = std::strtol(arg, &end, 10);
         if (!end || *end || ms < 50 || ms > 60000)
-            return "--progress-interval: milliseconds from 50 to 60000, not '" + std::string(arg) +
-                   "'";
+            return fill(Cli::tr("--progress-interval: milliseconds from 50 to 60000, not '%1'"),
+                        {arg});
         a.progressInterval = std::chrono::milliseconds(ms);
         return std::nullopt;
     }
@@ -362,13 +585,13 @@ std::optional<std::string> parseMirrorOption(int opt, const char* arg, MirrorArg
         char* end = nullptr;
         const long cells = std::strtol(arg, &end, 10);
         if (!end || *end || cells < 1 || cells > (1 << 20))
-            return "--map-cells: a number of cells from 1 to 1048576, not '" + std::string(arg) +
-                   "'";
+            return fill(Cli::tr("--map-cells: a number of cells from 1 to 1048576, not '%1'"),
+                        {arg});
         a.mapCells = static_cast<std::size_t>(cells);
         return std::nullopt;
     }
     }
-    return std::string("unknown option");
+    return fill(Cli::tr("unknown option"));
 }
 
 const option kMirrorOptions[] = {
@@ -427,7 +650,7 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
 
     int pipeFds[2];
     if (::pipe2(pipeFds, O_CLOEXEC | O_NONBLOCK) != 0) {
-        log->error("pipe: {}", std::strerror(errno));
+        log->error("{}", fill(Cli::tr("cannot create a pipe: %1"), {std::strerror(errno)}));
         return kExitInternal;
     }
     std::mutex queueMutex;
@@ -502,8 +725,15 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
             std::fflush(stdout);
             return;
         }
-        reply(Error{EINVAL, "unknown command '" + verb +
-                                "' (complete, cancel, pause, resume, speed RATE, status)"});
+        // The command words are the protocol and stay English; so does the
+        // JSON answer. A person at the terminal reads the sentence translated.
+        if (a.json)
+            printError(EINVAL, "unknown command '" + verb +
+                                   "' (complete, cancel, pause, resume, speed RATE, status)");
+        else
+            log->error("{}", fill(Cli::tr("unknown command '%1' (complete, cancel, pause, resume, "
+                                          "speed RATE, status)"),
+                                  {verb}));
     };
     // With --map-cells, the map rides along progress and READY: a job that
     // converges between two progress events still shows its clean map.
@@ -517,17 +747,20 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
     };
     auto drawProgress = [&](const engine::JobSnapshot& s) {
         const double rate = meter.rate();
-        const double total = static_cast<double>(s.bytesDone + s.bytesRemaining);
-        const double pct = total > 0 ? 100.0 * static_cast<double>(s.bytesDone) / total : 100.0;
-        const std::string eta = rate > 1 && s.bytesRemaining > 0
-                                    ? formatDuration(static_cast<double>(s.bytesRemaining) / rate)
-                                    : std::string("--");
-        std::fprintf(stderr, "\r\033[K%-9s %5.1f%%  %s / %s  %s  ETA %s  dirty %s%s",
-                     std::string(engine::toString(s.status)).c_str(), pct,
-                     formatBytes(s.bytesDone).c_str(),
-                     formatBytes(s.bytesDone + s.bytesRemaining).c_str(), formatRate(rate).c_str(),
-                     eta.c_str(), formatBytes(s.dirtyBytes).c_str(),
-                     s.ioError.empty() ? "" : ("  STOPPED: " + s.ioError).c_str());
+        const std::uint64_t total = s.bytesDone + s.bytesRemaining;
+        const double fraction =
+            total > 0 ? static_cast<double>(s.bytesDone) / static_cast<double>(total) : 1.0;
+        const double eta = rate > 1 && s.bytesRemaining > 0
+                               ? static_cast<double>(s.bytesRemaining) / rate
+                               : -1; // shown as a dash
+        std::string line =
+            fill(Cli::tr("%1  %2  %3 of %4  %5  ETA %6  dirty %7"),
+                 {ui::Format::status(s.status).toStdString(),
+                  ui::Format::percent(fraction).toStdString(), sizeText(s.bytesDone),
+                  sizeText(total), rateText(rate), durationText(eta), sizeText(s.dirtyBytes)});
+        if (!s.ioError.empty())
+            line += "  " + fill(Cli::tr("STOPPED: %1"), {s.ioError});
+        std::fprintf(stderr, "\r\033[K%s", line.c_str());
         progressShown = true;
     };
 
@@ -559,7 +792,8 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
         if (fds[1].revents & POLLIN) {
             signalfd_siginfo si{};
             [[maybe_unused]] const ssize_t n = ::read(sigFd, &si, sizeof si);
-            log->info("{} received: cancelling", si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM");
+            log->info("{}", fill(Cli::tr("%1 received: cancelling"),
+                                 {si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM"}));
             auto r = job.cancel();
             if (!r)
                 log->debug("{}", r.error().message);
@@ -570,7 +804,7 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
             if (n <= 0) {
                 stdinOpen = false;
                 if (a.cancelOnEof) {
-                    log->info("stdin closed: cancelling");
+                    log->info("{}", fill(Cli::tr("stdin closed: cancelling")));
                     if (auto r = job.cancel(); !r)
                         log->debug("{}", r.error().message);
                 }
@@ -610,10 +844,13 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
                 if (a.json)
                     printEvent("BLOCK_JOB_READY", withMap(commonData(*snap)));
                 else
-                    log->info("READY: {} and {} are in sync{}", a.source, a.target,
-                              a.completeWhenReady || a.cancelWhenReady || demoWriter
-                                  ? ""
-                                  : "; type 'complete' or 'cancel' and Enter");
+                    log->info(
+                        "{}",
+                        a.completeWhenReady || a.cancelWhenReady || demoWriter
+                            ? fill(Cli::tr("READY: %1 and %2 are in sync"), {a.source, a.target})
+                            : fill(Cli::tr("READY: %1 and %2 are in sync; type 'complete' "
+                                           "or 'cancel' and Enter"),
+                                   {a.source, a.target}));
                 if (a.completeWhenReady && !demoWriter)
                     reply(job.complete());
                 else if (a.cancelWhenReady)
@@ -629,8 +866,8 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
         if (demoWriter && readyAt != Clock::time_point{} &&
             job.status() == engine::JobStatus::Ready &&
             now - readyAt >= std::chrono::duration<double>(liveSeconds)) {
-            log->info("demo: {} written by the live writer so far; completing",
-                      formatBytes(demoWriter->bytesWritten()));
+            log->info("{}", fill(Cli::tr("demo: %1 written by the live writer so far; completing"),
+                                 {sizeText(demoWriter->bytesWritten())}));
             readyAt = Clock::time_point{};
             reply(job.complete());
         }
@@ -671,7 +908,7 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
         break;
     case engine::JobResult::Outcome::Aborted:
         code = kExitAborted;
-        errorText = "cancelled before READY: the target is incomplete";
+        errorText = "cancelled before READY: the target is incomplete"; // JSON: stays English
         break;
     case engine::JobResult::Outcome::Failed:
         code = res.sourceFailed ? kExitSource : kExitTarget;
@@ -706,36 +943,43 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
                 ? static_cast<double>(res.bytesDone - res.bytesZeroed) / res.elapsedSeconds
                 : 0;
         const std::string summary =
-            formatBytes(res.bytesDone) + " processed, of which " + formatBytes(res.bytesZeroed) +
-            " were zero runs written without data transfer, in " +
-            formatDuration(res.elapsedSeconds) + "; data copied at " + formatRate(rate);
+            fill(Cli::tr("%1 processed, of which %2 were zero runs written without data "
+                         "transfer, in %3; data copied at %4"),
+                 {sizeText(res.bytesDone), sizeText(res.bytesZeroed),
+                  durationText(res.elapsedSeconds), rateText(rate)});
         switch (res.outcome) {
         case engine::JobResult::Outcome::Completed:
             if (res.unreadable.empty() && res.unwritable.empty())
-                log->info("completed: {}; {} is identical to {} as of the final copy (source "
-                          "quiesced {:.3f} s)",
-                          summary, a.target, a.source, res.quiesceSeconds);
+                log->info("{}",
+                          fill(Cli::tr("completed: %1; %2 is identical to %3 as of the "
+                                       "final copy (source quiesced %4 s)"),
+                               {summary, a.target, a.source, numberText(res.quiesceSeconds, 3)}));
             else
-                log->warn("completed with errors ignored: {}; {} differs from {} in the ranges "
-                          "listed below",
-                          summary, a.target, a.source);
+                log->warn("{}", fill(Cli::tr("completed with errors ignored: %1; %2 differs "
+                                             "from %3 in the ranges listed below"),
+                                     {summary, a.target, a.source}));
             break;
         case engine::JobResult::Outcome::Cancelled:
-            log->info("cancelled after READY: {}; {} is a consistent copy of {} as last converged",
-                      summary, a.target, a.source);
+            log->info("{}", fill(Cli::tr("cancelled after READY: %1; %2 is a consistent copy of "
+                                         "%3 as last converged"),
+                                 {summary, a.target, a.source}));
             break;
         case engine::JobResult::Outcome::Aborted:
-            log->warn("{}: {}", errorText, summary);
+            log->warn("{}", fill(Cli::tr("cancelled before READY: the target is incomplete: %1"),
+                                 {summary}));
             break;
         case engine::JobResult::Outcome::Failed:
-            log->error("failed: {}", errorText);
+            log->error("{}", fill(Cli::tr("failed: %1"), {errorText}));
             break;
         }
+        // Offsets and lengths as plain digits, ready for dd or cmp.
         for (const auto& r : res.unreadable)
-            log->warn("unreadable source range written as zeroes: offset {}, {} bytes", r.offset,
-                      r.length);
+            log->warn("{}", fill(Cli::tr("unreadable source range written as zeroes: offset %1, "
+                                         "%2 bytes"),
+                                 {std::to_string(r.offset), std::to_string(r.length)}));
         for (const auto& r : res.unwritable)
-            log->warn("target range left unwritten: offset {}, {} bytes", r.offset, r.length);
+            log->warn("{}", fill(Cli::tr("target range left unwritten: offset %1, %2 bytes"),
+                                 {std::to_string(r.offset), std::to_string(r.length)}));
         if (res.verify)
             printVerifyText(*res.verify, a.source, a.target);
     }
@@ -773,7 +1017,8 @@ void giveToInvokingUser(const std::string& path, const engine::Logger& log)
     if (!uid || *uid == 0)
         return;
     if (::chown(path.c_str(), *uid, gid.value_or(static_cast<gid_t>(-1))) != 0)
-        log->warn("cannot give {} to user {}: {}", path, *uid, std::strerror(errno));
+        log->warn("{}", fill(Cli::tr("cannot give %1 to user %2: %3"),
+                             {path, std::to_string(*uid), std::strerror(errno)}));
 }
 
 // Every rule, the target's creation and the job itself come from
@@ -790,7 +1035,8 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log)
 {
     Prepared p;
     if (a.completeWhenReady && a.cancelWhenReady) {
-        p.code = badInput("--complete-when-ready and --cancel-when-ready exclude each other");
+        p.code = badInput(
+            fill(Cli::tr("--complete-when-ready and --cancel-when-ready exclude each other")));
         return p;
     }
     engine::JobSetup setup;
@@ -802,17 +1048,20 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log)
     setup.trackWrites = !a.noTracking;
     auto prepared = engine::prepareJob(std::move(setup), log);
     if (!prepared) {
-        std::string msg = prepared.error().message;
-        if (prepared.error().code == EEXIST &&
-            msg.find("(rule: target holds data)") != std::string::npos)
-            msg += "; run again with --force to accept";
+        // The engine's message, with the way out the CLI offers: in English
+        // in the JSON answer, in the user's language around it on stderr.
+        const std::string& msg = prepared.error().message;
+        const bool forceHelps = prepared.error().code == EEXIST &&
+                                msg.find("(rule: target holds data)") != std::string::npos;
         if (a.json)
-            printError(prepared.error().code, msg);
-        p.code = badInput(msg);
+            printError(prepared.error().code,
+                       forceHelps ? msg + "; run again with --force to accept" : msg);
+        p.code = badInput(forceHelps ? fill(Cli::tr("%1; run again with --force to accept"), {msg})
+                                     : msg);
         return p;
     }
     if (a.force && prepared->job->target().isBlockDevice())
-        log->warn("--force: {} will be overwritten", a.target);
+        log->warn("{}", fill(Cli::tr("--force: %1 will be overwritten"), {a.target}));
     if (prepared->targetCreated)
         giveToInvokingUser(a.target, log);
     p.prepared = std::move(*prepared);
@@ -827,13 +1076,14 @@ int cmdMirror(int argc, char** argv)
     int opt;
     while ((opt = ::getopt_long(argc, argv, "v", kMirrorOptions, nullptr)) != -1) {
         if (opt == '?' || opt >= 1000)
-            return badInput("mirror: unknown option or missing value: " +
-                            std::string(argv[optind - 1]) + " (see --help)");
+            return badInput(
+                fill(Cli::tr("mirror: unknown option or missing value: %1 (see --help)"),
+                     {argv[optind - 1]}));
         if (auto e = parseMirrorOption(opt, optarg, a))
             return badInput(*e);
     }
     if (argc - optind != 2)
-        return badInput("mirror needs SOURCE and TARGET (see --help)");
+        return badInput(fill(Cli::tr("mirror needs SOURCE and TARGET (see --help)")));
     a.source = argv[optind];
     a.target = argv[optind + 1];
     auto log = makeLogger(a.verbose);
@@ -855,12 +1105,12 @@ int cmdDemo(int argc, char** argv)
     int opt;
     while ((opt = ::getopt_long(argc, argv, "v", kMirrorOptions, nullptr)) != -1) {
         if (opt == '?')
-            return badInput("demo: unknown option or missing value: " +
-                            std::string(argv[optind - 1]) + " (see --help)");
+            return badInput(fill(Cli::tr("demo: unknown option or missing value: %1 (see --help)"),
+                                 {argv[optind - 1]}));
         if (opt == 1000) {
             auto v = engine::parseSize(optarg);
             if (!v || *v < (16u << 20))
-                return badInput("--size: at least 16M");
+                return badInput(fill(Cli::tr("--size: at least 16M")));
             size = *v;
         } else if (opt == 1001) {
             dir = optarg;
@@ -868,20 +1118,21 @@ int cmdDemo(int argc, char** argv)
             char* end = nullptr;
             live = std::strtod(optarg, &end);
             if (!end || *end || live < 0)
-                return badInput("--live: a number of seconds");
+                return badInput(fill(Cli::tr("--live: a number of seconds")));
         } else if (opt == 1003) {
             auto v = engine::parseRate(optarg);
             if (!v || *v == 0)
-                return badInput("--writer-rate: a rate above 0");
+                return badInput(fill(Cli::tr("--writer-rate: a rate above 0")));
             writerRate = *v;
         } else if (auto e = parseMirrorOption(opt, optarg, a)) {
             return badInput(*e);
         }
     }
     if (optind != argc)
-        return badInput("demo takes no file arguments (see --help)");
+        return badInput(fill(Cli::tr("demo takes no file arguments (see --help)")));
     auto log = makeLogger(a.verbose);
-    log->info("demo: preparing a {} source image with data extents in {}", formatBytes(size), dir);
+    log->info("{}", fill(Cli::tr("demo: preparing a %1 source image with data extents in %2"),
+                         {sizeText(size), dir}));
     auto images = engine::prepareDemoImages(dir, size);
     if (!images)
         return badInput(images.error().message);
@@ -913,9 +1164,10 @@ int cmdDemo(int argc, char** argv)
     jobPtr = prepared.job();
     if (auto r = writer.start(); !r)
         return badInput(r.error().message);
-    log->info("demo: a writer changes the source at {} while it is mirrored; the job completes "
-              "{} s after READY and verifies the copy",
-              formatRate(static_cast<double>(writerRate)), live);
+    log->info("{}", fill(Cli::tr("demo: a writer changes the source at %1 while it is mirrored; "
+                                 "the job completes %2 s after READY and verifies the copy"),
+                         {rateText(static_cast<double>(writerRate)),
+                          QLocale().toString(live).toStdString()}));
     const int code = driveJob(prepared.prepared, a, log, &writer, live);
     writer.stop();
     return code;
@@ -930,12 +1182,12 @@ int cmdVerify(int argc, char** argv)
         if (arg == "--json")
             json = true;
         else if (!arg.empty() && arg[0] == '-')
-            return badInput("verify: unknown option " + arg);
+            return badInput(fill(Cli::tr("verify: unknown option %1"), {arg}));
         else
             paths.push_back(arg);
     }
     if (paths.size() != 2)
-        return badInput("verify needs two paths (see --help)");
+        return badInput(fill(Cli::tr("verify needs two paths (see --help)")));
     auto log = makeLogger(false);
     auto a = engine::Disk::open(paths[0], {engine::Disk::Access::ReadOnly, true, false}, log);
     if (!a)
@@ -944,15 +1196,19 @@ int cmdVerify(int argc, char** argv)
     if (!b)
         return badInput(b.error().message);
     if (b->size() < a->size())
-        return badInput(paths[1] + " (" + formatBytes(b->size()) + ") is smaller than " + paths[0] +
-                        " (" + formatBytes(a->size()) + ")");
+        return badInput(fill(Cli::tr("%1 (%2) is smaller than %3 (%4)"),
+                             {paths[1], sizeText(b->size()), paths[0], sizeText(a->size())}));
     engine::VerifyOptions vo;
     const bool tty = !json && ::isatty(2);
     if (tty)
         vo.progress = [](std::uint64_t done, std::uint64_t total) {
-            std::fprintf(stderr, "\r\033[Kverifying %5.1f%%",
-                         total ? 100.0 * static_cast<double>(done) / static_cast<double>(total)
-                               : 100.0);
+            std::fprintf(
+                stderr, "\r\033[K%s",
+                fill(Cli::tr("verifying %1"),
+                     {ui::Format::percent(
+                          total ? static_cast<double>(done) / static_cast<double>(total) : 1.0)
+                          .toStdString()})
+                    .c_str());
         };
     auto report = engine::verifyDisks(*a, *b, vo);
     if (tty)
@@ -966,9 +1222,21 @@ int cmdVerify(int argc, char** argv)
     else
         printVerifyText(*report, paths[0], paths[1]);
     if (b->size() > a->size() && !json)
-        std::fprintf(stderr, "note: %s is %s larger; the extra bytes were not compared\n",
-                     paths[1].c_str(), formatBytes(b->size() - a->size()).c_str());
+        std::fprintf(stderr, "%s\n",
+                     fill(Cli::tr("note: %1 is %2 larger; the extra bytes were not compared"),
+                          {paths[1], sizeText(b->size() - a->size())})
+                         .c_str());
     return report->identical ? kExitOk : kExitDifferent;
+}
+
+// "label: value" lines, the values lined up after the widest label.
+void printRows(const std::vector<std::pair<std::string, std::string>>& rows)
+{
+    int width = 0;
+    for (const auto& [label, value] : rows)
+        width = std::max(width, displayWidth(label));
+    for (const auto& [label, value] : rows)
+        std::printf("%s %s\n", fitText(label, width).c_str(), value.c_str());
 }
 
 int cmdInfo(int argc, char** argv)
@@ -980,14 +1248,14 @@ int cmdInfo(int argc, char** argv)
         if (arg == "--json")
             json = true;
         else if (!arg.empty() && arg[0] == '-')
-            return badInput("info: unknown option " + arg);
+            return badInput(fill(Cli::tr("info: unknown option %1"), {arg}));
         else if (path.empty())
             path = arg;
         else
-            return badInput("info takes one path");
+            return badInput(fill(Cli::tr("info takes one path")));
     }
     if (path.empty())
-        return badInput("info needs a path (see --help)");
+        return badInput(fill(Cli::tr("info needs a path (see --help)")));
     auto disk = engine::Disk::open(path, {engine::Disk::Access::ReadOnly, true, false},
                                    engine::nullLogger());
     if (!disk)
@@ -1027,19 +1295,24 @@ int cmdInfo(int argc, char** argv)
                 .c_str());
         return kExitOk;
     }
-    std::printf("path:                %s\n", path.c_str());
-    std::printf("kind:                %s\n", disk->isBlockDevice() ? "block device" : "image file");
-    std::printf("size:                %s (%llu bytes)\n", formatBytes(disk->size()).c_str(),
-                static_cast<unsigned long long>(disk->size()));
-    std::printf("logical block:       %u\n", disk->logicalBlockSize());
-    std::printf("physical block:      %u\n", disk->physicalBlockSize());
-    std::printf("direct I/O:          %s\n", disk->directIo() ? "yes" : "no (buffered)");
-    std::printf("allocated:           %s in %llu extent(s)\n", formatBytes(allocated).c_str(),
-                static_cast<unsigned long long>(extents));
-    std::printf("default granularity: %s\n",
-                formatBytes(engine::defaultGranularity(*disk)).c_str());
+    std::vector<std::pair<std::string, std::string>> rows = {
+        {fill(Cli::tr("path:")), path},
+        {fill(Cli::tr("kind:")),
+         fill(disk->isBlockDevice() ? Cli::tr("block device") : Cli::tr("image file"))},
+        {fill(Cli::tr("size:")),
+         fill(Cli::tr("%1 (%2 bytes)"), {sizeText(disk->size()), countText(disk->size())})},
+        {fill(Cli::tr("logical block:")), std::to_string(disk->logicalBlockSize())},
+        {fill(Cli::tr("physical block:")), std::to_string(disk->physicalBlockSize())},
+        {fill(Cli::tr("direct I/O:")),
+         fill(disk->directIo() ? Cli::tr("yes") : Cli::tr("no (buffered)"))},
+        {fill(Cli::tr("allocated:")),
+         fill(Cli::tr("%1 in %n extent(s)", nullptr, pluralCount(extents)), {sizeText(allocated)})},
+        {fill(Cli::tr("default granularity:")), sizeText(engine::defaultGranularity(*disk))},
+    };
     if (disk->isBlockDevice())
-        std::printf("mounted:             %s\n", mounts.empty() ? "no" : mounts.front().c_str());
+        rows.emplace_back(fill(Cli::tr("mounted:")),
+                          mounts.empty() ? fill(Cli::tr("no")) : mounts.front());
+    printRows(rows);
     return kExitOk;
 }
 
@@ -1089,7 +1362,7 @@ int cmdList(int argc, char** argv)
         if (std::string(argv[i]) == "--json")
             json = true;
         else
-            return badInput("list: unknown argument " + std::string(argv[i]));
+            return badInput(fill(Cli::tr("list: unknown argument %1"), {argv[i]}));
     }
     const auto all = engine::enumerateDevices(makeLogger(false));
     if (json) {
@@ -1101,27 +1374,42 @@ int cmdList(int argc, char** argv)
         }
         return kExitOk;
     }
-    std::printf("%-14s %-10s %10s  %-28s %-10s %s\n", "DEVICE", "KIND", "SIZE", "MODEL", "FS",
-                "USE");
+    // One row per device under translated headings; each column as wide as
+    // its widest cell (in terminal columns: translations differ in length),
+    // the model cut at 28.
+    using Row = std::array<std::string, 6>;
+    std::vector<Row> rows = {{fill(Cli::tr("DEVICE")), fill(Cli::tr("KIND")), fill(Cli::tr("SIZE")),
+                              fill(Cli::tr("MODEL")), fill(Cli::tr("FS")), fill(Cli::tr("USE"))}};
     for (const auto& d : all) {
         std::string use;
         if (!d.mountPoints.empty())
-            use = "mounted at " + d.mountPoints.front();
+            use = fill(Cli::tr("mounted at %1"), {d.mountPoints.front()});
         else if (d.swap)
-            use = "swap";
+            use = fill(Cli::tr("swap"));
         else if (!d.holders.empty())
-            use = "held by " + d.holders.front();
+            use = fill(Cli::tr("held by %1"), {d.holders.front()});
         if (holdsRootFileSystem(d, all))
-            use += use.empty() ? "system disk" : ", system disk";
+            use = use.empty() ? fill(Cli::tr("system disk"))
+                              : fill(Cli::tr("%1, system disk"), {use});
         std::string fsText = d.fsType.empty() ? d.partitionTable : d.fsType;
         if (!d.fsLabel.empty())
             fsText += " \"" + d.fsLabel + "\"";
         std::string model = d.model.empty() ? d.vendor : d.model;
         if (!d.loopBackingFile.empty())
             model = d.loopBackingFile;
-        std::printf("%-14s %-10s %10s  %-28.28s %-10s %s\n",
-                    (d.isPartition ? "  " + d.name : d.name).c_str(), d.kind().c_str(),
-                    formatBytes(d.size).c_str(), model.c_str(), fsText.c_str(), use.c_str());
+        rows.push_back({d.isPartition ? "  " + d.name : d.name, kindText(d.kind()).toStdString(),
+                        sizeText(d.size), model, fsText, use});
+    }
+    std::array<int, 6> width{};
+    for (const Row& r : rows)
+        for (std::size_t c = 0; c < r.size(); ++c)
+            width[c] = std::max(width[c], displayWidth(r[c]));
+    width[3] = std::min(width[3], 28);
+    for (const Row& r : rows) {
+        const std::string line = fitText(r[0], width[0]) + " " + fitText(r[1], width[1]) + " " +
+                                 fitText(r[2], width[2], true) + "  " + fitText(r[3], width[3]) +
+                                 " " + fitText(r[4], width[4]) + " " + r[5];
+        std::printf("%s\n", line.c_str());
     }
     return kExitOk;
 }
@@ -1136,18 +1424,18 @@ int cmdInspect(int argc, char** argv)
             json = true;
         } else if (arg == "--source" || arg == "--expect-id") {
             if (i + 1 >= argc)
-                return badInput("inspect: " + arg + " needs a value");
+                return badInput(fill(Cli::tr("inspect: %1 needs a value"), {arg}));
             (arg == "--source" ? source : expectId) = argv[++i];
         } else if (!arg.empty() && arg[0] == '-') {
-            return badInput("inspect: unknown option " + arg);
+            return badInput(fill(Cli::tr("inspect: unknown option %1"), {arg}));
         } else if (target.empty()) {
             target = arg;
         } else {
-            return badInput("inspect takes one target");
+            return badInput(fill(Cli::tr("inspect takes one target")));
         }
     }
     if (target.empty())
-        return badInput("inspect needs a target (see --help)");
+        return badInput(fill(Cli::tr("inspect needs a target (see --help)")));
     const engine::TargetReview r = engine::reviewTarget(source, target, expectId);
     const engine::TargetFacts& f = r.facts;
     if (json) {
@@ -1174,31 +1462,40 @@ int cmdInspect(int argc, char** argv)
         o.addRaw("device-partitions", parts + "]");
         std::printf("%s\n", o.str().c_str());
     } else {
-        std::printf("target:   %s\n", target.c_str());
+        const std::string labels[] = {fill(Cli::tr("target:")), fill(Cli::tr("holds:")),
+                                      fill(Cli::tr("size:")), fill(Cli::tr("device:")),
+                                      fill(Cli::tr("verdict:"))};
+        int width = 0;
+        for (const std::string& l : labels)
+            width = std::max(width, displayWidth(l));
+        auto row = [&](const std::string& label, const std::string& value) {
+            std::printf("%s %s\n", fitText(label, width).c_str(), value.c_str());
+        };
+        row(labels[0], target);
         if (!f.exists)
-            std::printf("holds:    nothing (it does not exist and would be created)\n");
+            row(labels[1], fill(Cli::tr("nothing (it does not exist and would be created)")));
         else if (!f.signatureReadable)
-            std::printf("holds:    unknown (the first sectors could not be read)\n");
+            row(labels[1], fill(Cli::tr("unknown (the first sectors could not be read)")));
         else
-            std::printf("holds:    %s\n", f.dataSignature.empty()
-                                              ? "no known partition table or file system"
-                                              : f.dataSignature.c_str());
+            row(labels[1], f.dataSignature.empty()
+                               ? fill(Cli::tr("no known partition table or file system"))
+                               : f.dataSignature);
         if (f.exists)
-            std::printf("size:     %s\n", formatBytes(f.size).c_str());
+            row(labels[2], sizeText(f.size));
         if (r.device)
-            std::printf("device:   %s %s (%s)\n", r.device->kind().c_str(), r.device->model.c_str(),
-                        r.device->stableId().c_str());
+            row(labels[3], kindText(r.device->kind()).toStdString() + " " + r.device->model + " (" +
+                               r.device->stableId() + ")");
         for (const auto& p : r.partitions)
-            std::printf("  %-12s %10s  %s%s%s\n", p.name.c_str(), formatBytes(p.size).c_str(),
-                        p.fsType.c_str(), p.fsLabel.empty() ? "" : " ",
-                        p.fsLabel.empty() ? "" : ("\"" + p.fsLabel + "\"").c_str());
+            std::printf("  %s %s  %s%s\n", fitText(p.name, 12).c_str(),
+                        fitText(sizeText(p.size), 10, true).c_str(), p.fsType.c_str(),
+                        p.fsLabel.empty() ? "" : (" \"" + p.fsLabel + "\"").c_str());
         if (r.refusal)
-            std::printf("verdict:  refused: %s\n", r.refusal->message.c_str());
+            row(labels[4], fill(Cli::tr("refused: %1"), {r.refusal->message}));
         else if (f.blockDevice && !f.dataSignature.empty())
-            std::printf("verdict:  accepted once you agree to overwrite %s (mirror --force)\n",
-                        f.dataSignature.c_str());
+            row(labels[4], fill(Cli::tr("accepted once you agree to overwrite %1 (mirror --force)"),
+                                {f.dataSignature}));
         else
-            std::printf("verdict:  accepted\n");
+            row(labels[4], fill(Cli::tr("accepted")));
     }
     return r.refusal ? kExitBadInput : kExitOk;
 }
@@ -1212,10 +1509,10 @@ int run(int argc, char** argv)
     // pipe must fail with EPIPE, not kill the process in the middle of a job.
     ::signal(SIGPIPE, SIG_IGN);
     if (argc < 2)
-        return badInput("missing command (see --help)");
+        return badInput(fill(Cli::tr("missing command (see --help)")));
     const std::string cmd = argv[1];
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
-        std::fputs(kUsage, stdout);
+        printHelp();
         return kExitOk;
     }
     if (cmd == "--version") {
@@ -1235,7 +1532,7 @@ int run(int argc, char** argv)
         return cmdList(argc - 1, argv + 1);
     if (cmd == "inspect")
         return cmdInspect(argc - 1, argv + 1);
-    return badInput("unknown command '" + cmd + "' (see --help)");
+    return badInput(fill(Cli::tr("unknown command '%1' (see --help)"), {cmd}));
 }
 
 } // namespace cli

@@ -1,4 +1,5 @@
-// drivemirror-cli: the headless front end (engine only, no Qt).
+// drivemirror-cli: the headless front end (the engine, and QtCore for its
+// translations and locale-aware sizes).
 #pragma once
 
 namespace cli {

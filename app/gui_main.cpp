@@ -8,17 +8,15 @@
 #include "main_window.h"
 #include "remote_job_controller.h"
 #include "routing_job_controller.h"
+#include "translations.h"
 #include "units.h"
 #include "version.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QLibraryInfo>
-#include <QLocale>
 #include <QMessageBox>
 #include <QSocketNotifier>
 #include <QTimer>
-#include <QTranslator>
 
 #include <algorithm>
 #include <string_view>
@@ -84,17 +82,11 @@ int main(int argc, char** argv)
     // The id of the .desktop entry and icon, so desktops match the window to them.
     QApplication::setDesktopFileName(QStringLiteral("io.github.drivemirror.DriveMirror"));
 
-    // The user's language: Qt's own strings (standard buttons, file dialogs)
-    // from the system's Qt translations, DriveMirror's from the embedded
-    // :/i18n/drivemirror_<lang>.qm. Numbers, sizes and dates follow QLocale().
-    QTranslator qtTranslator;
-    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(&qtTranslator);
-    QTranslator appTranslator;
-    if (appTranslator.load(QLocale(), QStringLiteral("drivemirror"), QStringLiteral("_"),
-                           QStringLiteral(":/i18n")))
-        QApplication::installTranslator(&appTranslator);
+    // The user's language: Qt's own strings (standard buttons, file dialogs,
+    // context menus) from the system's Qt translations when installed,
+    // DriveMirror's from the embedded :/i18n/drivemirror_<lang>.qm. Numbers,
+    // sizes and dates follow QLocale().
+    l10n::installTranslations(app, l10n::QtStrings::Included);
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QApplication::translate(

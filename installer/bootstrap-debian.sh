@@ -21,6 +21,8 @@ packages=(
     man-db qt6-qpa-plugins pkexec
     # the helper's tests: a real pkexec needs polkitd on a system bus
     polkitd dbus dbus-bin
+    # Qt's own strings in German and Japanese (the package recommends it)
+    qt6-translations-l10n
 )
 
 # Locales the tests switch to; generated once, then present.

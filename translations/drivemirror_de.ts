@@ -2,6 +2,522 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>cli</name>
+    <message>
+        <source>full: everything; top: only the allocated extents of SOURCE (holes stay untouched); none: only what is written to SOURCE during the job (default full)</source>
+        <translation>full: alles; top: nur die belegten Bereiche von SOURCE (Lücken bleiben unverändert); none: nur, was während des Auftrags auf SOURCE geschrieben wird (Standard: full)</translation>
+    </message>
+    <message>
+        <source>dirty-tracking unit, a power of two from 512 B to 64 MiB (default 64 KiB, or the target&apos;s physical block size when larger)</source>
+        <translation>Einheit der Änderungsverfolgung, eine Zweierpotenz von 512 B bis 64 MiB (Standard: 64 KiB oder die physische Blockgröße des Ziels, wenn diese größer ist)</translation>
+    </message>
+    <message>
+        <source>copy buffer, split into up to 16 requests (default 16M)</source>
+        <translation>Kopierpuffer, aufgeteilt auf bis zu 16 Anforderungen (Standard: 16M)</translation>
+    </message>
+    <message>
+        <source>limit in bytes per second, e.g. 100M (default 0 = unlimited)</source>
+        <translation>Begrenzung in Bytes pro Sekunde, z. B. 100M (Standard: 0 = unbegrenzt)</translation>
+    </message>
+    <message>
+        <source>report|ignore|stop|enospc (default report); ignore re-reads a failed range block by block, writes zeroes where nothing can be read and lists those ranges at the end</source>
+        <translation>report|ignore|stop|enospc (Standard: report); ignore liest einen fehlgeschlagenen Bereich Block für Block erneut, schreibt Nullen, wo nichts gelesen werden kann, und listet diese Bereiche am Ende auf</translation>
+    </message>
+    <message>
+        <source>report|ignore|stop|enospc (default report)</source>
+        <translation>report|ignore|stop|enospc (Standard: report)</translation>
+    </message>
+    <message>
+        <source>write zeroes instead of discarding them (target fully allocated)</source>
+        <translation>Nullen schreiben, statt sie zu verwerfen (Ziel vollständig belegt)</translation>
+    </message>
+    <message>
+        <source>complete as soon as the job is READY</source>
+        <translation>abschließen, sobald der Auftrag READY ist</translation>
+    </message>
+    <message>
+        <source>cancel as soon as the job is READY (a consistent copy)</source>
+        <translation>abbrechen, sobald der Auftrag READY ist (eine konsistente Kopie)</translation>
+    </message>
+    <message>
+        <source>after the final copy, compare SOURCE and TARGET</source>
+        <translation>nach der letzten Kopie SOURCE und TARGET vergleichen</translation>
+    </message>
+    <message>
+        <source>accept a target block device that holds data</source>
+        <translation>ein Ziel-Blockgerät akzeptieren, das Daten enthält</translation>
+    </message>
+    <message>
+        <source>refuse unless the target disk has this identity (the id in `list --json`)</source>
+        <translation>ablehnen, wenn der Zieldatenträger nicht diese Kennung hat (die id in `list --json`)</translation>
+    </message>
+    <message>
+        <source>do not track writes to a block-device source (only for sources nothing writes to; refused if mounted)</source>
+        <translation>Schreibzugriffe auf eine Blockgerät-Quelle nicht verfolgen (nur für Quellen, auf die nichts schreibt; abgelehnt, wenn eingehängt)</translation>
+    </message>
+    <message>
+        <source>one JSON object per line on stdout (QMP-style events)</source>
+        <translation>ein JSON-Objekt pro Zeile auf stdout (Ereignisse im Stil von QMP)</translation>
+    </message>
+    <message>
+        <source>BLOCK_JOB_PROGRESS every MS milliseconds (default 1000)</source>
+        <translation>BLOCK_JOB_PROGRESS alle MS Millisekunden (Standard: 1000)</translation>
+    </message>
+    <message>
+        <source>add the dirty map (N cells, hex) to progress events</source>
+        <translation>die Änderungskarte (N Zellen, hexadezimal) zu den Fortschrittsereignissen hinzufügen</translation>
+    </message>
+    <message>
+        <source>cancel the job when stdin is closed (for a program that drives the CLI through a pipe)</source>
+        <translation>den Auftrag abbrechen, wenn stdin geschlossen wird (für ein Programm, das die CLI über eine Pipe steuert)</translation>
+    </message>
+    <message>
+        <source>debug messages on stderr</source>
+        <translation>Debug-Meldungen auf stderr</translation>
+    </message>
+    <message>
+        <source>Usage:</source>
+        <translation>Aufruf:</translation>
+    </message>
+    <message>
+        <source>[options]</source>
+        <translation>[Optionen]</translation>
+    </message>
+    <message>
+        <source>mirror copies SOURCE to TARGET (image files or block devices) with QEMU&apos;s drive-mirror semantics and keeps TARGET in sync until you complete or cancel. A TARGET that does not exist is created as a sparse file of SOURCE&apos;s size.</source>
+        <translation>mirror kopiert SOURCE nach TARGET (Image-Dateien oder Blockgeräte) mit der Semantik von QEMUs drive-mirror und hält TARGET synchron, bis Sie abschließen oder abbrechen. Ein TARGET, das nicht existiert, wird als Sparse-Datei in der Größe von SOURCE erstellt.</translation>
+    </message>
+    <message>
+        <source>Mirror options:</source>
+        <translation>Optionen von mirror:</translation>
+    </message>
+    <message>
+        <source>Without --complete-when-ready or --cancel-when-ready the job waits at READY and reads commands, one per line, on stdin: complete, cancel, pause, resume, speed RATE, status. SIGINT or SIGTERM cancels.</source>
+        <translation>Ohne --complete-when-ready oder --cancel-when-ready wartet der Auftrag bei READY und liest Befehle, einen pro Zeile, von stdin: complete, cancel, pause, resume, speed RATE, status. SIGINT oder SIGTERM bricht ab.</translation>
+    </message>
+    <message>
+        <source>inspect applies every rule that needs no write to TARGET (for SOURCE, when given) and tells what TARGET holds: exit 0 when it would be accepted, 2 when a rule refuses it.</source>
+        <translation>inspect wendet jede Regel an, die keinen Schreibzugriff auf TARGET braucht (für SOURCE, falls angegeben), und zeigt, was TARGET enthält: Exit-Code 0, wenn es akzeptiert würde, 2, wenn eine Regel es ablehnt.</translation>
+    </message>
+    <message>
+        <source>SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too).</source>
+        <translation>SIZE und RATE: Bytes oder eine Zahl mit K, M, G, T (binär; auch KiB, MiB …).</translation>
+    </message>
+    <message>
+        <source>Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled before READY (target incomplete); 6 verification found differences.</source>
+        <translation>Exit-Codes: 0 wie verlangt erledigt; 1 interner Fehler; 2 ungültige Eingabe oder von einer Sicherheitsregel abgelehnt (nichts geschrieben); 3 Quelle fehlgeschlagen; 4 Ziel fehlgeschlagen; 5 vor READY abgebrochen (Ziel unvollständig); 6 Überprüfung hat Unterschiede gefunden.</translation>
+    </message>
+    <message>
+        <source>identical: %1 and %2 agree over %3 (%4 read, %5 of holes on both sides)</source>
+        <translation>identisch: %1 und %2 stimmen über %3 überein (%4 gelesen, %5 Lücken auf beiden Seiten)</translation>
+    </message>
+    <message numerus="yes">
+        <source>DIFFERENT: %1 and %2 differ in more than %n range(s):</source>
+        <translation>
+            <numerusform>UNTERSCHIEDLICH: %1 und %2 unterscheiden sich in mehr als %n Bereich:</numerusform>
+            <numerusform>UNTERSCHIEDLICH: %1 und %2 unterscheiden sich in mehr als %n Bereichen:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>DIFFERENT: %1 and %2 differ in %n range(s):</source>
+        <translation>
+            <numerusform>UNTERSCHIEDLICH: %1 und %2 unterscheiden sich in %n Bereich:</numerusform>
+            <numerusform>UNTERSCHIEDLICH: %1 und %2 unterscheiden sich in %n Bereichen:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>offset %1, %2 bytes</source>
+        <translation>Offset %1, %2 Bytes</translation>
+    </message>
+    <message>
+        <source>unknown sync mode &apos;%1&apos; (use full, top or none)</source>
+        <translation>unbekannter Sync-Modus &apos;%1&apos; (full, top oder none verwenden)</translation>
+    </message>
+    <message>
+        <source>--granularity: must not be 0</source>
+        <translation>--granularity: darf nicht 0 sein</translation>
+    </message>
+    <message>
+        <source>unknown error policy &apos;%1&apos; (use report, ignore, stop or enospc)</source>
+        <translation>unbekannte Fehlerbehandlung &apos;%1&apos; (report, ignore, stop oder enospc verwenden)</translation>
+    </message>
+    <message>
+        <source>--progress-interval: milliseconds from 50 to 60000, not &apos;%1&apos;</source>
+        <translation>--progress-interval: Millisekunden von 50 bis 60000, nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>--map-cells: a number of cells from 1 to 1048576, not &apos;%1&apos;</source>
+        <translation>--map-cells: eine Zellenzahl von 1 bis 1048576, nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>unknown option</source>
+        <translation>unbekannte Option</translation>
+    </message>
+    <message>
+        <source>cannot create a pipe: %1</source>
+        <translation>Pipe kann nicht erstellt werden: %1</translation>
+    </message>
+    <message>
+        <source>unknown command &apos;%1&apos; (complete, cancel, pause, resume, speed RATE, status)</source>
+        <translation>unbekannter Befehl &apos;%1&apos; (complete, cancel, pause, resume, speed RATE, status)</translation>
+    </message>
+    <message>
+        <source>%1  %2  %3 of %4  %5  ETA %6  dirty %7</source>
+        <translation>%1  %2  %3 von %4  %5  Restzeit %6  zu kopieren %7</translation>
+    </message>
+    <message>
+        <source>STOPPED: %1</source>
+        <translation>ANGEHALTEN: %1</translation>
+    </message>
+    <message>
+        <source>%1 received: cancelling</source>
+        <translation>%1 empfangen: wird abgebrochen</translation>
+    </message>
+    <message>
+        <source>stdin closed: cancelling</source>
+        <translation>stdin geschlossen: wird abgebrochen</translation>
+    </message>
+    <message>
+        <source>READY: %1 and %2 are in sync</source>
+        <translation>READY: %1 und %2 sind synchron</translation>
+    </message>
+    <message>
+        <source>READY: %1 and %2 are in sync; type &apos;complete&apos; or &apos;cancel&apos; and Enter</source>
+        <translation>READY: %1 und %2 sind synchron; &apos;complete&apos; oder &apos;cancel&apos; eingeben und Enter drücken</translation>
+    </message>
+    <message>
+        <source>demo: %1 written by the live writer so far; completing</source>
+        <translation>Demo: bisher %1 vom laufenden Schreiber geschrieben; wird abgeschlossen</translation>
+    </message>
+    <message>
+        <source>%1 processed, of which %2 were zero runs written without data transfer, in %3; data copied at %4</source>
+        <translation>%1 verarbeitet, davon %2 Nullbereiche ohne Datenübertragung geschrieben, in %3; Daten kopiert mit %4</translation>
+    </message>
+    <message>
+        <source>completed: %1; %2 is identical to %3 as of the final copy (source quiesced %4 s)</source>
+        <translation>abgeschlossen: %1; %2 ist zum Zeitpunkt der letzten Kopie identisch mit %3 (Quelle %4 s ruhiggestellt)</translation>
+    </message>
+    <message>
+        <source>completed with errors ignored: %1; %2 differs from %3 in the ranges listed below</source>
+        <translation>abgeschlossen, Fehler ignoriert: %1; %2 unterscheidet sich von %3 in den unten aufgeführten Bereichen</translation>
+    </message>
+    <message>
+        <source>cancelled after READY: %1; %2 is a consistent copy of %3 as last converged</source>
+        <translation>nach READY abgebrochen: %1; %2 ist eine konsistente Kopie von %3 zum Zeitpunkt der letzten Synchronität</translation>
+    </message>
+    <message>
+        <source>cancelled before READY: the target is incomplete: %1</source>
+        <translation>vor READY abgebrochen: Das Ziel ist unvollständig: %1</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>unreadable source range written as zeroes: offset %1, %2 bytes</source>
+        <translation>unlesbarer Quellbereich als Nullen geschrieben: Offset %1, %2 Bytes</translation>
+    </message>
+    <message>
+        <source>target range left unwritten: offset %1, %2 bytes</source>
+        <translation>Zielbereich nicht geschrieben: Offset %1, %2 Bytes</translation>
+    </message>
+    <message>
+        <source>cannot give %1 to user %2: %3</source>
+        <translation>%1 kann nicht an Benutzer %2 übergeben werden: %3</translation>
+    </message>
+    <message>
+        <source>--complete-when-ready and --cancel-when-ready exclude each other</source>
+        <translation>--complete-when-ready und --cancel-when-ready schließen einander aus</translation>
+    </message>
+    <message>
+        <source>%1; run again with --force to accept</source>
+        <translation>%1; zum Akzeptieren erneut mit --force ausführen</translation>
+    </message>
+    <message>
+        <source>--force: %1 will be overwritten</source>
+        <translation>--force: %1 wird überschrieben</translation>
+    </message>
+    <message>
+        <source>mirror: unknown option or missing value: %1 (see --help)</source>
+        <translation>mirror: unbekannte Option oder fehlender Wert: %1 (siehe --help)</translation>
+    </message>
+    <message>
+        <source>mirror needs SOURCE and TARGET (see --help)</source>
+        <translation>mirror braucht SOURCE und TARGET (siehe --help)</translation>
+    </message>
+    <message>
+        <source>demo: unknown option or missing value: %1 (see --help)</source>
+        <translation>demo: unbekannte Option oder fehlender Wert: %1 (siehe --help)</translation>
+    </message>
+    <message>
+        <source>--size: at least 16M</source>
+        <translation>--size: mindestens 16M</translation>
+    </message>
+    <message>
+        <source>--live: a number of seconds</source>
+        <translation>--live: eine Anzahl von Sekunden</translation>
+    </message>
+    <message>
+        <source>--writer-rate: a rate above 0</source>
+        <translation>--writer-rate: eine Rate über 0</translation>
+    </message>
+    <message>
+        <source>demo takes no file arguments (see --help)</source>
+        <translation>demo nimmt keine Dateiargumente (siehe --help)</translation>
+    </message>
+    <message>
+        <source>demo: preparing a %1 source image with data extents in %2</source>
+        <translation>Demo: Ein Quell-Image von %1 mit Datenbereichen wird in %2 vorbereitet</translation>
+    </message>
+    <message>
+        <source>demo: a writer changes the source at %1 while it is mirrored; the job completes %2 s after READY and verifies the copy</source>
+        <translation>Demo: Ein Schreiber ändert die Quelle mit %1, während sie gespiegelt wird; der Auftrag wird %2 s nach READY abgeschlossen und überprüft die Kopie</translation>
+    </message>
+    <message>
+        <source>verify: unknown option %1</source>
+        <translation>verify: unbekannte Option %1</translation>
+    </message>
+    <message>
+        <source>verify needs two paths (see --help)</source>
+        <translation>verify braucht zwei Pfade (siehe --help)</translation>
+    </message>
+    <message>
+        <source>%1 (%2) is smaller than %3 (%4)</source>
+        <translation>%1 (%2) ist kleiner als %3 (%4)</translation>
+    </message>
+    <message>
+        <source>verifying %1</source>
+        <translation>Überprüfung: %1</translation>
+    </message>
+    <message>
+        <source>note: %1 is %2 larger; the extra bytes were not compared</source>
+        <translation>Hinweis: %1 ist %2 größer; die zusätzlichen Bytes wurden nicht verglichen</translation>
+    </message>
+    <message>
+        <source>info: unknown option %1</source>
+        <translation>info: unbekannte Option %1</translation>
+    </message>
+    <message>
+        <source>info takes one path</source>
+        <translation>info nimmt genau einen Pfad</translation>
+    </message>
+    <message>
+        <source>info needs a path (see --help)</source>
+        <translation>info braucht einen Pfad (siehe --help)</translation>
+    </message>
+    <message>
+        <source>path:</source>
+        <translation>Pfad:</translation>
+    </message>
+    <message>
+        <source>kind:</source>
+        <translation>Art:</translation>
+    </message>
+    <message>
+        <source>block device</source>
+        <translation>Blockgerät</translation>
+    </message>
+    <message>
+        <source>image file</source>
+        <translation>Image-Datei</translation>
+    </message>
+    <message>
+        <source>size:</source>
+        <translation>Größe:</translation>
+    </message>
+    <message>
+        <source>%1 (%2 bytes)</source>
+        <translation>%1 (%2 Bytes)</translation>
+    </message>
+    <message>
+        <source>logical block:</source>
+        <translation>Logischer Block:</translation>
+    </message>
+    <message>
+        <source>physical block:</source>
+        <translation>Physischer Block:</translation>
+    </message>
+    <message>
+        <source>direct I/O:</source>
+        <translation>Direkt-E/A:</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no (buffered)</source>
+        <translation>nein (gepuffert)</translation>
+    </message>
+    <message>
+        <source>allocated:</source>
+        <translation>Belegt:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 in %n extent(s)</source>
+        <translation>
+            <numerusform>%1 in %n Bereich</numerusform>
+            <numerusform>%1 in %n Bereichen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>default granularity:</source>
+        <translation>Standard-Granularität:</translation>
+    </message>
+    <message>
+        <source>mounted:</source>
+        <translation>Eingehängt:</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <source>list: unknown argument %1</source>
+        <translation>list: unbekanntes Argument %1</translation>
+    </message>
+    <message>
+        <source>DEVICE</source>
+        <translation>GERÄT</translation>
+    </message>
+    <message>
+        <source>KIND</source>
+        <translation>ART</translation>
+    </message>
+    <message>
+        <source>SIZE</source>
+        <translation>GRÖSSE</translation>
+    </message>
+    <message>
+        <source>MODEL</source>
+        <translation>MODELL</translation>
+    </message>
+    <message>
+        <source>FS</source>
+        <translation>DATEISYSTEM</translation>
+    </message>
+    <message>
+        <source>USE</source>
+        <translation>VERWENDUNG</translation>
+    </message>
+    <message>
+        <source>mounted at %1</source>
+        <translation>eingehängt in %1</translation>
+    </message>
+    <message>
+        <source>swap</source>
+        <translation>Swap</translation>
+    </message>
+    <message>
+        <source>held by %1</source>
+        <translation>belegt durch %1</translation>
+    </message>
+    <message>
+        <source>system disk</source>
+        <translation>Systemdatenträger</translation>
+    </message>
+    <message>
+        <source>%1, system disk</source>
+        <translation>%1, Systemdatenträger</translation>
+    </message>
+    <message>
+        <source>inspect: %1 needs a value</source>
+        <translation>inspect: %1 braucht einen Wert</translation>
+    </message>
+    <message>
+        <source>inspect: unknown option %1</source>
+        <translation>inspect: unbekannte Option %1</translation>
+    </message>
+    <message>
+        <source>inspect takes one target</source>
+        <translation>inspect nimmt genau ein Ziel</translation>
+    </message>
+    <message>
+        <source>inspect needs a target (see --help)</source>
+        <translation>inspect braucht ein Ziel (siehe --help)</translation>
+    </message>
+    <message>
+        <source>target:</source>
+        <translation>Ziel:</translation>
+    </message>
+    <message>
+        <source>holds:</source>
+        <translation>Enthält:</translation>
+    </message>
+    <message>
+        <source>device:</source>
+        <translation>Gerät:</translation>
+    </message>
+    <message>
+        <source>verdict:</source>
+        <translation>Ergebnis:</translation>
+    </message>
+    <message>
+        <source>nothing (it does not exist and would be created)</source>
+        <translation>nichts (existiert nicht und würde erstellt)</translation>
+    </message>
+    <message>
+        <source>unknown (the first sectors could not be read)</source>
+        <translation>unbekannt (die ersten Sektoren konnten nicht gelesen werden)</translation>
+    </message>
+    <message>
+        <source>no known partition table or file system</source>
+        <translation>keine bekannte Partitionstabelle und kein bekanntes Dateisystem</translation>
+    </message>
+    <message>
+        <source>refused: %1</source>
+        <translation>abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>accepted once you agree to overwrite %1 (mirror --force)</source>
+        <translation>akzeptiert, sobald Sie dem Überschreiben von %1 zustimmen (mirror --force)</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>akzeptiert</translation>
+    </message>
+    <message>
+        <source>missing command (see --help)</source>
+        <translation>Befehl fehlt (siehe --help)</translation>
+    </message>
+    <message>
+        <source>unknown command &apos;%1&apos; (see --help)</source>
+        <translation>unbekannter Befehl &apos;%1&apos; (siehe --help)</translation>
+    </message>
+    <message>
+        <source>disk</source>
+        <translation>Festplatte</translation>
+    </message>
+    <message>
+        <source>SSD</source>
+        <translation>SSD</translation>
+    </message>
+    <message>
+        <source>partition</source>
+        <translation>Partition</translation>
+    </message>
+    <message>
+        <source>loop</source>
+        <translation>Loop</translation>
+    </message>
+    <message>
+        <source>loop partition</source>
+        <translation>Loop-Partition</translation>
+    </message>
+    <message>
+        <source>USB</source>
+        <translation>USB</translation>
+    </message>
+    <message>
+        <source>SD card</source>
+        <translation>SD-Karte</translation>
+    </message>
+    <message>
+        <source>virtual</source>
+        <translation>virtuell</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Clone disks and image files and keep the copy in sync while the source is in use.</source>
@@ -640,10 +1156,6 @@ Bytes %4 bis %5
         <translation>Datenträger und Partitionen können nur mit Administratorrechten verwendet werden.</translation>
     </message>
     <message>
-        <source>Start DriveMirror as administrator (for example with sudo) to use block devices, or mirror image files instead.</source>
-        <translation>Starten Sie DriveMirror als Administrator (z. B. mit sudo), um Blockgeräte zu verwenden, oder spiegeln Sie stattdessen Image-Dateien.</translation>
-    </message>
-    <message>
         <source>You do not have permission for this file or folder.</source>
         <translation>Sie haben keine Berechtigung für diese Datei oder diesen Ordner.</translation>
     </message>
@@ -730,6 +1242,18 @@ Bytes %4 bis %5
     <message>
         <source>See the details and the log for more information.</source>
         <translation>Weitere Informationen finden Sie in den Details und im Protokoll.</translation>
+    </message>
+    <message>
+        <source>Install pkexec so that DriveMirror can ask for administrator rights, or mirror image files instead.</source>
+        <translation>Installieren Sie pkexec, damit DriveMirror nach Administratorrechten fragen kann, oder spiegeln Sie stattdessen Image-Dateien.</translation>
+    </message>
+    <message>
+        <source>Administrator authentication was cancelled or refused, so the disks could not be opened.</source>
+        <translation>Die Authentifizierung als Administrator wurde abgebrochen oder verweigert, daher konnten die Datenträger nicht geöffnet werden.</translation>
+    </message>
+    <message>
+        <source>Start again and authenticate as an administrator when asked, or mirror image files instead.</source>
+        <translation>Starten Sie erneut und authentifizieren Sie sich als Administrator, wenn Sie dazu aufgefordert werden, oder spiegeln Sie stattdessen Image-Dateien.</translation>
     </message>
 </context>
 <context>
@@ -826,10 +1350,6 @@ Bytes %4 bis %5
         <translation>Nur neue Schreibvorgänge (none)</translation>
     </message>
     <message>
-        <source>&amp;Sync mode:</source>
-        <translation>Sync-&amp;Modus:</translation>
-    </message>
-    <message>
         <source>Automatic (%1, or the target&apos;s block size)</source>
         <translation>Automatisch (%1 oder die Blockgröße des Ziels)</translation>
     </message>
@@ -868,10 +1388,6 @@ Bytes %4 bis %5
     <message>
         <source>&amp;Buffer:</source>
         <translation>P&amp;uffer:</translation>
-    </message>
-    <message>
-        <source>On &amp;read error:</source>
-        <translation>Bei &amp;Lesefehler:</translation>
     </message>
     <message>
         <source>On &amp;write error:</source>
@@ -916,6 +1432,14 @@ Bytes %4 bis %5
     <message>
         <source>Pause when the target runs out of space, fail otherwise.</source>
         <translation>Pausieren, wenn auf dem Ziel kein Platz mehr ist, sonst fehlschlagen.</translation>
+    </message>
+    <message>
+        <source>S&amp;ync mode:</source>
+        <translation>Sync-&amp;Modus:</translation>
+    </message>
+    <message>
+        <source>On read &amp;error:</source>
+        <translation>Bei &amp;Lesefehler:</translation>
     </message>
 </context>
 <context>
@@ -1073,10 +1597,6 @@ Bytes %4 bis %5
     <message>
         <source>Log</source>
         <translation>Protokoll</translation>
-    </message>
-    <message>
-        <source>Running without administrator rights: only image files can be mirrored; disks are listed greyed out. Start DriveMirror as root to use them.</source>
-        <translation>Ohne Administratorrechte: Nur Image-Dateien können gespiegelt werden; Datenträger werden ausgegraut angezeigt. Starten Sie DriveMirror als root, um sie zu verwenden.</translation>
     </message>
     <message>
         <source>Cannot Start the Mirror</source>
@@ -1301,6 +1821,28 @@ Bytes %4 bis %5
     <message>
         <source>DriveMirror (demo)</source>
         <translation>DriveMirror (Demo)</translation>
+    </message>
+    <message>
+        <source>Running without administrator rights, and pkexec was not found: only image files can be mirrored; disks are listed greyed out. Install pkexec, or start DriveMirror as root, to use them.</source>
+        <translation>Keine Administratorrechte und pkexec nicht gefunden: Nur Image-Dateien können gespiegelt werden; Datenträger werden ausgegraut angezeigt. Installieren Sie pkexec oder starten Sie DriveMirror als root, um sie zu verwenden.</translation>
+    </message>
+</context>
+<context>
+    <name>ui::RemoteJobController</name>
+    <message>
+        <source>A job is already running.</source>
+        <translation>Es läuft bereits ein Auftrag.</translation>
+    </message>
+    <message>
+        <source>The job has not started yet.</source>
+        <translation>Der Auftrag wurde noch nicht gestartet.</translation>
+    </message>
+</context>
+<context>
+    <name>ui::RoutingJobController</name>
+    <message>
+        <source>A job is already running.</source>
+        <translation>Es läuft bereits ein Auftrag.</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,519 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>cli</name>
+    <message>
+        <source>full: everything; top: only the allocated extents of SOURCE (holes stay untouched); none: only what is written to SOURCE during the job (default full)</source>
+        <translation>full: すべて。top: SOURCE の割り当て済み領域のみ（未割り当て領域はそのまま）。none: ジョブ中に SOURCE へ書き込まれた部分のみ（既定: full）</translation>
+    </message>
+    <message>
+        <source>dirty-tracking unit, a power of two from 512 B to 64 MiB (default 64 KiB, or the target&apos;s physical block size when larger)</source>
+        <translation>変更追跡の単位。512 B から 64 MiB までの 2 のべき乗（既定: 64 KiB。ターゲットの物理ブロックサイズのほうが大きい場合はそのサイズ）</translation>
+    </message>
+    <message>
+        <source>copy buffer, split into up to 16 requests (default 16M)</source>
+        <translation>コピーバッファ。最大 16 個の要求に分割されます（既定: 16M）</translation>
+    </message>
+    <message>
+        <source>limit in bytes per second, e.g. 100M (default 0 = unlimited)</source>
+        <translation>1 秒あたりのバイト数による速度制限。例: 100M（既定: 0 = 無制限）</translation>
+    </message>
+    <message>
+        <source>report|ignore|stop|enospc (default report); ignore re-reads a failed range block by block, writes zeroes where nothing can be read and lists those ranges at the end</source>
+        <translation>report|ignore|stop|enospc（既定: report）。ignore では失敗した範囲をブロックごとに読み直し、読み取れない部分にはゼロを書き込み、その範囲を最後に一覧表示します</translation>
+    </message>
+    <message>
+        <source>report|ignore|stop|enospc (default report)</source>
+        <translation>report|ignore|stop|enospc（既定: report）</translation>
+    </message>
+    <message>
+        <source>write zeroes instead of discarding them (target fully allocated)</source>
+        <translation>ゼロを破棄せずに書き込みます（ターゲットはすべて割り当て済みになります）</translation>
+    </message>
+    <message>
+        <source>complete as soon as the job is READY</source>
+        <translation>ジョブが READY になったらすぐに完了します</translation>
+    </message>
+    <message>
+        <source>cancel as soon as the job is READY (a consistent copy)</source>
+        <translation>ジョブが READY になったらすぐにキャンセルします（整合性のあるコピー）</translation>
+    </message>
+    <message>
+        <source>after the final copy, compare SOURCE and TARGET</source>
+        <translation>最終コピーの後に SOURCE と TARGET を比較します</translation>
+    </message>
+    <message>
+        <source>accept a target block device that holds data</source>
+        <translation>データのあるターゲットのブロックデバイスを受け入れます</translation>
+    </message>
+    <message>
+        <source>refuse unless the target disk has this identity (the id in `list --json`)</source>
+        <translation>ターゲットディスクがこの識別子でなければ拒否します（`list --json` の id）</translation>
+    </message>
+    <message>
+        <source>do not track writes to a block-device source (only for sources nothing writes to; refused if mounted)</source>
+        <translation>ブロックデバイスのソースへの書き込みを追跡しません（何も書き込まないソース専用。マウント中なら拒否）</translation>
+    </message>
+    <message>
+        <source>one JSON object per line on stdout (QMP-style events)</source>
+        <translation>stdout に 1 行につき 1 つの JSON オブジェクトを出力します（QMP 形式のイベント）</translation>
+    </message>
+    <message>
+        <source>BLOCK_JOB_PROGRESS every MS milliseconds (default 1000)</source>
+        <translation>MS ミリ秒ごとに BLOCK_JOB_PROGRESS を出力します（既定: 1000）</translation>
+    </message>
+    <message>
+        <source>add the dirty map (N cells, hex) to progress events</source>
+        <translation>進捗イベントにダーティマップ（N セル、16 進数）を追加します</translation>
+    </message>
+    <message>
+        <source>cancel the job when stdin is closed (for a program that drives the CLI through a pipe)</source>
+        <translation>stdin が閉じられたらジョブをキャンセルします（パイプ経由で CLI を操作するプログラム向け）</translation>
+    </message>
+    <message>
+        <source>debug messages on stderr</source>
+        <translation>stderr にデバッグメッセージを出力します</translation>
+    </message>
+    <message>
+        <source>Usage:</source>
+        <translation>使い方:</translation>
+    </message>
+    <message>
+        <source>[options]</source>
+        <translation>[オプション]</translation>
+    </message>
+    <message>
+        <source>mirror copies SOURCE to TARGET (image files or block devices) with QEMU&apos;s drive-mirror semantics and keeps TARGET in sync until you complete or cancel. A TARGET that does not exist is created as a sparse file of SOURCE&apos;s size.</source>
+        <translation>mirror は QEMU の drive-mirror と同じ方式で SOURCE を TARGET へコピーし（イメージファイルまたはブロックデバイス）、完了またはキャンセルするまで TARGET を同期し続けます。存在しない TARGET は、SOURCE と同じサイズのスパースファイルとして作成されます。</translation>
+    </message>
+    <message>
+        <source>Mirror options:</source>
+        <translation>mirror のオプション:</translation>
+    </message>
+    <message>
+        <source>Without --complete-when-ready or --cancel-when-ready the job waits at READY and reads commands, one per line, on stdin: complete, cancel, pause, resume, speed RATE, status. SIGINT or SIGTERM cancels.</source>
+        <translation>--complete-when-ready も --cancel-when-ready も指定しない場合、ジョブは READY で待機し、stdin から 1 行に 1 つずつコマンドを読み取ります: complete、cancel、pause、resume、speed RATE、status。SIGINT または SIGTERM でキャンセルします。</translation>
+    </message>
+    <message>
+        <source>inspect applies every rule that needs no write to TARGET (for SOURCE, when given) and tells what TARGET holds: exit 0 when it would be accepted, 2 when a rule refuses it.</source>
+        <translation>inspect は TARGET への書き込みを必要としないすべての規則を（SOURCE が指定されていればその組み合わせで）適用し、TARGET の内容を表示します。受け入れられる場合は終了コード 0、規則により拒否される場合は 2 です。</translation>
+    </message>
+    <message>
+        <source>SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too).</source>
+        <translation>SIZE と RATE: バイト数、または K、M、G、T を付けた数値（2 進接頭辞。KiB、MiB なども可）。</translation>
+    </message>
+    <message>
+        <source>Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled before READY (target incomplete); 6 verification found differences.</source>
+        <translation>終了コード: 0 指示どおり終了、1 内部エラー、2 不正な入力または安全規則による拒否（何も書き込んでいない）、3 ソースの失敗、4 ターゲットの失敗、5 READY 前にキャンセル（ターゲットは不完全）、6 検証で相違を検出。</translation>
+    </message>
+    <message>
+        <source>identical: %1 and %2 agree over %3 (%4 read, %5 of holes on both sides)</source>
+        <translation>同一: %1 と %2 は %3 にわたって一致しています（読み取り %4、両側の未割り当て領域 %5）</translation>
+    </message>
+    <message numerus="yes">
+        <source>DIFFERENT: %1 and %2 differ in more than %n range(s):</source>
+        <translation>
+            <numerusform>相違あり: %1 と %2 は %n 個を超える範囲で異なります:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>DIFFERENT: %1 and %2 differ in %n range(s):</source>
+        <translation>
+            <numerusform>相違あり: %1 と %2 は %n 個の範囲で異なります:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>offset %1, %2 bytes</source>
+        <translation>オフセット %1、%2 バイト</translation>
+    </message>
+    <message>
+        <source>unknown sync mode &apos;%1&apos; (use full, top or none)</source>
+        <translation>不明な同期モード &apos;%1&apos;（full、top、none のいずれかを指定してください）</translation>
+    </message>
+    <message>
+        <source>--granularity: must not be 0</source>
+        <translation>--granularity: 0 は指定できません</translation>
+    </message>
+    <message>
+        <source>unknown error policy &apos;%1&apos; (use report, ignore, stop or enospc)</source>
+        <translation>不明なエラー処理 &apos;%1&apos;（report、ignore、stop、enospc のいずれかを指定してください）</translation>
+    </message>
+    <message>
+        <source>--progress-interval: milliseconds from 50 to 60000, not &apos;%1&apos;</source>
+        <translation>--progress-interval: 50 から 60000 までのミリ秒数を指定してください（&apos;%1&apos; は不可）</translation>
+    </message>
+    <message>
+        <source>--map-cells: a number of cells from 1 to 1048576, not &apos;%1&apos;</source>
+        <translation>--map-cells: 1 から 1048576 までのセル数を指定してください（&apos;%1&apos; は不可）</translation>
+    </message>
+    <message>
+        <source>unknown option</source>
+        <translation>不明なオプション</translation>
+    </message>
+    <message>
+        <source>cannot create a pipe: %1</source>
+        <translation>パイプを作成できません: %1</translation>
+    </message>
+    <message>
+        <source>unknown command &apos;%1&apos; (complete, cancel, pause, resume, speed RATE, status)</source>
+        <translation>不明なコマンド &apos;%1&apos;（complete、cancel、pause、resume、speed RATE、status）</translation>
+    </message>
+    <message>
+        <source>%1  %2  %3 of %4  %5  ETA %6  dirty %7</source>
+        <translation>%1  %2  %3 / %4  %5  残り %6  コピー待ち %7</translation>
+    </message>
+    <message>
+        <source>STOPPED: %1</source>
+        <translation>停止: %1</translation>
+    </message>
+    <message>
+        <source>%1 received: cancelling</source>
+        <translation>%1 を受信しました: キャンセルします</translation>
+    </message>
+    <message>
+        <source>stdin closed: cancelling</source>
+        <translation>stdin が閉じられました: キャンセルします</translation>
+    </message>
+    <message>
+        <source>READY: %1 and %2 are in sync</source>
+        <translation>READY: %1 と %2 は同期済みです</translation>
+    </message>
+    <message>
+        <source>READY: %1 and %2 are in sync; type &apos;complete&apos; or &apos;cancel&apos; and Enter</source>
+        <translation>READY: %1 と %2 は同期済みです。&apos;complete&apos; または &apos;cancel&apos; と入力して Enter を押してください</translation>
+    </message>
+    <message>
+        <source>demo: %1 written by the live writer so far; completing</source>
+        <translation>デモ: ライブ書き込みでこれまでに %1 を書き込みました。完了します</translation>
+    </message>
+    <message>
+        <source>%1 processed, of which %2 were zero runs written without data transfer, in %3; data copied at %4</source>
+        <translation>%3で %1 を処理（うち %2 はデータ転送なしで書き込んだゼロ範囲）、データのコピー速度 %4</translation>
+    </message>
+    <message>
+        <source>completed: %1; %2 is identical to %3 as of the final copy (source quiesced %4 s)</source>
+        <translation>完了: %1。%2 は最終コピーの時点で %3 と同一です（ソースの静止時間 %4 秒）</translation>
+    </message>
+    <message>
+        <source>completed with errors ignored: %1; %2 differs from %3 in the ranges listed below</source>
+        <translation>エラーを無視して完了: %1。%2 は以下の範囲で %3 と異なります</translation>
+    </message>
+    <message>
+        <source>cancelled after READY: %1; %2 is a consistent copy of %3 as last converged</source>
+        <translation>READY 後にキャンセル: %1。%2 は最後に同期した時点の %3 の整合性のあるコピーです</translation>
+    </message>
+    <message>
+        <source>cancelled before READY: the target is incomplete: %1</source>
+        <translation>READY 前にキャンセル: ターゲットは不完全です: %1</translation>
+    </message>
+    <message>
+        <source>failed: %1</source>
+        <translation>失敗: %1</translation>
+    </message>
+    <message>
+        <source>unreadable source range written as zeroes: offset %1, %2 bytes</source>
+        <translation>読み取り不能なソース範囲をゼロとして書き込みました: オフセット %1、%2 バイト</translation>
+    </message>
+    <message>
+        <source>target range left unwritten: offset %1, %2 bytes</source>
+        <translation>書き込まれなかったターゲット範囲: オフセット %1、%2 バイト</translation>
+    </message>
+    <message>
+        <source>cannot give %1 to user %2: %3</source>
+        <translation>%1 の所有者をユーザー %2 に変更できません: %3</translation>
+    </message>
+    <message>
+        <source>--complete-when-ready and --cancel-when-ready exclude each other</source>
+        <translation>--complete-when-ready と --cancel-when-ready は同時に指定できません</translation>
+    </message>
+    <message>
+        <source>%1; run again with --force to accept</source>
+        <translation>%1。受け入れるには --force を付けて再実行してください</translation>
+    </message>
+    <message>
+        <source>--force: %1 will be overwritten</source>
+        <translation>--force: %1 は上書きされます</translation>
+    </message>
+    <message>
+        <source>mirror: unknown option or missing value: %1 (see --help)</source>
+        <translation>mirror: 不明なオプションまたは値の指定漏れ: %1（--help を参照）</translation>
+    </message>
+    <message>
+        <source>mirror needs SOURCE and TARGET (see --help)</source>
+        <translation>mirror には SOURCE と TARGET が必要です（--help を参照）</translation>
+    </message>
+    <message>
+        <source>demo: unknown option or missing value: %1 (see --help)</source>
+        <translation>demo: 不明なオプションまたは値の指定漏れ: %1（--help を参照）</translation>
+    </message>
+    <message>
+        <source>--size: at least 16M</source>
+        <translation>--size: 16M 以上を指定してください</translation>
+    </message>
+    <message>
+        <source>--live: a number of seconds</source>
+        <translation>--live: 秒数を指定してください</translation>
+    </message>
+    <message>
+        <source>--writer-rate: a rate above 0</source>
+        <translation>--writer-rate: 0 より大きい速度を指定してください</translation>
+    </message>
+    <message>
+        <source>demo takes no file arguments (see --help)</source>
+        <translation>demo にはファイル引数を指定できません（--help を参照）</translation>
+    </message>
+    <message>
+        <source>demo: preparing a %1 source image with data extents in %2</source>
+        <translation>デモ: データ領域を含む %1 のソースイメージを %2 に準備しています</translation>
+    </message>
+    <message>
+        <source>demo: a writer changes the source at %1 while it is mirrored; the job completes %2 s after READY and verifies the copy</source>
+        <translation>デモ: ミラー中もソースは %1 で書き換えられます。ジョブは READY の %2 秒後に完了し、コピーを検証します</translation>
+    </message>
+    <message>
+        <source>verify: unknown option %1</source>
+        <translation>verify: 不明なオプション %1</translation>
+    </message>
+    <message>
+        <source>verify needs two paths (see --help)</source>
+        <translation>verify には 2 つのパスが必要です（--help を参照）</translation>
+    </message>
+    <message>
+        <source>%1 (%2) is smaller than %3 (%4)</source>
+        <translation>%1（%2）は %3（%4）より小さいです</translation>
+    </message>
+    <message>
+        <source>verifying %1</source>
+        <translation>検証中 %1</translation>
+    </message>
+    <message>
+        <source>note: %1 is %2 larger; the extra bytes were not compared</source>
+        <translation>注意: %1 は %2 大きいため、超過分のバイトは比較していません</translation>
+    </message>
+    <message>
+        <source>info: unknown option %1</source>
+        <translation>info: 不明なオプション %1</translation>
+    </message>
+    <message>
+        <source>info takes one path</source>
+        <translation>info に指定できるパスは 1 つだけです</translation>
+    </message>
+    <message>
+        <source>info needs a path (see --help)</source>
+        <translation>info にはパスが必要です（--help を参照）</translation>
+    </message>
+    <message>
+        <source>path:</source>
+        <translation>パス:</translation>
+    </message>
+    <message>
+        <source>kind:</source>
+        <translation>種類:</translation>
+    </message>
+    <message>
+        <source>block device</source>
+        <translation>ブロックデバイス</translation>
+    </message>
+    <message>
+        <source>image file</source>
+        <translation>イメージファイル</translation>
+    </message>
+    <message>
+        <source>size:</source>
+        <translation>サイズ:</translation>
+    </message>
+    <message>
+        <source>%1 (%2 bytes)</source>
+        <translation>%1（%2 バイト）</translation>
+    </message>
+    <message>
+        <source>logical block:</source>
+        <translation>論理ブロック:</translation>
+    </message>
+    <message>
+        <source>physical block:</source>
+        <translation>物理ブロック:</translation>
+    </message>
+    <message>
+        <source>direct I/O:</source>
+        <translation>ダイレクト I/O:</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>はい</translation>
+    </message>
+    <message>
+        <source>no (buffered)</source>
+        <translation>いいえ（バッファあり）</translation>
+    </message>
+    <message>
+        <source>allocated:</source>
+        <translation>割り当て済み:</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 in %n extent(s)</source>
+        <translation>
+            <numerusform>%1（%n 個のエクステント）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>default granularity:</source>
+        <translation>既定の粒度:</translation>
+    </message>
+    <message>
+        <source>mounted:</source>
+        <translation>マウント:</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>いいえ</translation>
+    </message>
+    <message>
+        <source>list: unknown argument %1</source>
+        <translation>list: 不明な引数 %1</translation>
+    </message>
+    <message>
+        <source>DEVICE</source>
+        <translation>デバイス</translation>
+    </message>
+    <message>
+        <source>KIND</source>
+        <translation>種類</translation>
+    </message>
+    <message>
+        <source>SIZE</source>
+        <translation>サイズ</translation>
+    </message>
+    <message>
+        <source>MODEL</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <source>FS</source>
+        <translation>ファイルシステム</translation>
+    </message>
+    <message>
+        <source>USE</source>
+        <translation>使用状況</translation>
+    </message>
+    <message>
+        <source>mounted at %1</source>
+        <translation>%1 にマウント</translation>
+    </message>
+    <message>
+        <source>swap</source>
+        <translation>スワップ</translation>
+    </message>
+    <message>
+        <source>held by %1</source>
+        <translation>%1 が使用中</translation>
+    </message>
+    <message>
+        <source>system disk</source>
+        <translation>システムディスク</translation>
+    </message>
+    <message>
+        <source>%1, system disk</source>
+        <translation>%1、システムディスク</translation>
+    </message>
+    <message>
+        <source>inspect: %1 needs a value</source>
+        <translation>inspect: %1 には値が必要です</translation>
+    </message>
+    <message>
+        <source>inspect: unknown option %1</source>
+        <translation>inspect: 不明なオプション %1</translation>
+    </message>
+    <message>
+        <source>inspect takes one target</source>
+        <translation>inspect に指定できるターゲットは 1 つだけです</translation>
+    </message>
+    <message>
+        <source>inspect needs a target (see --help)</source>
+        <translation>inspect にはターゲットが必要です（--help を参照）</translation>
+    </message>
+    <message>
+        <source>target:</source>
+        <translation>ターゲット:</translation>
+    </message>
+    <message>
+        <source>holds:</source>
+        <translation>内容:</translation>
+    </message>
+    <message>
+        <source>device:</source>
+        <translation>デバイス:</translation>
+    </message>
+    <message>
+        <source>verdict:</source>
+        <translation>判定:</translation>
+    </message>
+    <message>
+        <source>nothing (it does not exist and would be created)</source>
+        <translation>なし（存在しないため作成されます）</translation>
+    </message>
+    <message>
+        <source>unknown (the first sectors could not be read)</source>
+        <translation>不明（先頭セクタを読み取れませんでした）</translation>
+    </message>
+    <message>
+        <source>no known partition table or file system</source>
+        <translation>既知のパーティションテーブルもファイルシステムもありません</translation>
+    </message>
+    <message>
+        <source>refused: %1</source>
+        <translation>拒否: %1</translation>
+    </message>
+    <message>
+        <source>accepted once you agree to overwrite %1 (mirror --force)</source>
+        <translation>%1 の上書きに同意すれば受け入れ可能（mirror --force）</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>受け入れ可能</translation>
+    </message>
+    <message>
+        <source>missing command (see --help)</source>
+        <translation>コマンドがありません（--help を参照）</translation>
+    </message>
+    <message>
+        <source>unknown command &apos;%1&apos; (see --help)</source>
+        <translation>不明なコマンド &apos;%1&apos;（--help を参照）</translation>
+    </message>
+    <message>
+        <source>disk</source>
+        <translation>ディスク</translation>
+    </message>
+    <message>
+        <source>SSD</source>
+        <translation>SSD</translation>
+    </message>
+    <message>
+        <source>partition</source>
+        <translation>パーティション</translation>
+    </message>
+    <message>
+        <source>loop</source>
+        <translation>ループ</translation>
+    </message>
+    <message>
+        <source>loop partition</source>
+        <translation>ループパーティション</translation>
+    </message>
+    <message>
+        <source>USB</source>
+        <translation>USB</translation>
+    </message>
+    <message>
+        <source>SD card</source>
+        <translation>SD カード</translation>
+    </message>
+    <message>
+        <source>virtual</source>
+        <translation>仮想</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>Clone disks and image files and keep the copy in sync while the source is in use.</source>
@@ -640,10 +1153,6 @@ Bytes %4 to %5
         <translation>ディスクとパーティションは管理者権限がある場合にのみ使用できます。</translation>
     </message>
     <message>
-        <source>Start DriveMirror as administrator (for example with sudo) to use block devices, or mirror image files instead.</source>
-        <translation>ブロックデバイスを使用するには DriveMirror を管理者として（例: sudo で）起動するか、代わりにイメージファイルをミラーしてください。</translation>
-    </message>
-    <message>
         <source>You do not have permission for this file or folder.</source>
         <translation>このファイルまたはフォルダーへのアクセス権がありません。</translation>
     </message>
@@ -730,6 +1239,18 @@ Bytes %4 to %5
     <message>
         <source>See the details and the log for more information.</source>
         <translation>詳細とログで詳しい情報を確認してください。</translation>
+    </message>
+    <message>
+        <source>Install pkexec so that DriveMirror can ask for administrator rights, or mirror image files instead.</source>
+        <translation>DriveMirror が管理者権限を要求できるように pkexec をインストールするか、代わりにイメージファイルをミラーしてください。</translation>
+    </message>
+    <message>
+        <source>Administrator authentication was cancelled or refused, so the disks could not be opened.</source>
+        <translation>管理者認証がキャンセルまたは拒否されたため、ディスクを開けませんでした。</translation>
+    </message>
+    <message>
+        <source>Start again and authenticate as an administrator when asked, or mirror image files instead.</source>
+        <translation>もう一度開始して、求められたら管理者として認証するか、代わりにイメージファイルをミラーしてください。</translation>
     </message>
 </context>
 <context>
@@ -826,10 +1347,6 @@ Bytes %4 to %5
         <translation>新しい書き込みのみ（none）</translation>
     </message>
     <message>
-        <source>&amp;Sync mode:</source>
-        <translation>同期モード(&amp;Y):</translation>
-    </message>
-    <message>
         <source>Automatic (%1, or the target&apos;s block size)</source>
         <translation>自動（%1 またはターゲットのブロックサイズ）</translation>
     </message>
@@ -868,10 +1385,6 @@ Bytes %4 to %5
     <message>
         <source>&amp;Buffer:</source>
         <translation>バッファ(&amp;B):</translation>
-    </message>
-    <message>
-        <source>On &amp;read error:</source>
-        <translation>読み取りエラー時(&amp;E):</translation>
     </message>
     <message>
         <source>On &amp;write error:</source>
@@ -916,6 +1429,14 @@ Bytes %4 to %5
     <message>
         <source>Pause when the target runs out of space, fail otherwise.</source>
         <translation>ターゲットの空き容量がなくなったら一時停止し、それ以外は失敗にします。</translation>
+    </message>
+    <message>
+        <source>S&amp;ync mode:</source>
+        <translation>同期モード(&amp;Y):</translation>
+    </message>
+    <message>
+        <source>On read &amp;error:</source>
+        <translation>読み取りエラー時(&amp;E):</translation>
     </message>
 </context>
 <context>
@@ -1073,10 +1594,6 @@ Bytes %4 to %5
     <message>
         <source>Log</source>
         <translation>ログ</translation>
-    </message>
-    <message>
-        <source>Running without administrator rights: only image files can be mirrored; disks are listed greyed out. Start DriveMirror as root to use them.</source>
-        <translation>管理者権限なしで実行中: ミラーできるのはイメージファイルのみで、ディスクはグレー表示されます。ディスクを使用するには DriveMirror を root として起動してください。</translation>
     </message>
     <message>
         <source>Cannot Start the Mirror</source>
@@ -1301,6 +1818,28 @@ Bytes %4 to %5
     <message>
         <source>DriveMirror (demo)</source>
         <translation>DriveMirror（デモ）</translation>
+    </message>
+    <message>
+        <source>Running without administrator rights, and pkexec was not found: only image files can be mirrored; disks are listed greyed out. Install pkexec, or start DriveMirror as root, to use them.</source>
+        <translation>管理者権限なしで実行中で、pkexec も見つかりません: ミラーできるのはイメージファイルのみで、ディスクはグレー表示されます。ディスクを使用するには pkexec をインストールするか、DriveMirror を root として起動してください。</translation>
+    </message>
+</context>
+<context>
+    <name>ui::RemoteJobController</name>
+    <message>
+        <source>A job is already running.</source>
+        <translation>ジョブはすでに実行中です。</translation>
+    </message>
+    <message>
+        <source>The job has not started yet.</source>
+        <translation>ジョブはまだ開始されていません。</translation>
+    </message>
+</context>
+<context>
+    <name>ui::RoutingJobController</name>
+    <message>
+        <source>A job is already running.</source>
+        <translation>ジョブはすでに実行中です。</translation>
     </message>
 </context>
 <context>

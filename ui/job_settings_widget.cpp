@@ -93,7 +93,7 @@ JobSettingsWidget::JobSettingsWidget(QWidget* parent)
     syncBox->setSpacing(2);
     syncBox->addWidget(m_sync);
     syncBox->addWidget(m_syncHelp);
-    auto* syncLabel = new QLabel(tr("&Sync mode:"), this);
+    auto* syncLabel = new QLabel(tr("S&ync mode:"), this);
     syncLabel->setBuddy(m_sync);
     form->addRow(syncLabel, syncBox);
 
@@ -135,7 +135,7 @@ JobSettingsWidget::JobSettingsWidget(QWidget* parent)
 
     addPolicies(m_sourcePolicy);
     addPolicies(m_targetPolicy);
-    form->addRow(tr("On &read error:"), m_sourcePolicy);
+    form->addRow(tr("On read &error:"), m_sourcePolicy);
     form->addRow(tr("On &write error:"), m_targetPolicy);
 
     m_unmap->setToolTip(tr("Ranges that read as zeroes are discarded on the target instead of "

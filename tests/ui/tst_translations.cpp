@@ -1,14 +1,22 @@
 // The shipped translations are complete: every message of every .ts file is
 // translated (no unfinished, obsolete or vanished entries, placeholders and
-// accelerators kept), and lupdate run over the sources today finds no string
-// the .ts files lack.
+// accelerators kept), lupdate run over the sources today finds no string the
+// .ts files lack, and those sources are every file with a tr() in it: the
+// window's, the CLI's (app/cli.cpp) and the shared formatter's.
+#include "translations.h"
+
+#include <QCoreApplication>
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QFileInfo>
+#include <QLibraryInfo>
+#include <QLocale>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTranslator>
 #include <QXmlStreamReader>
 
 namespace {
@@ -98,6 +106,27 @@ bool hasAccelerator(const QString& text)
     return false;
 }
 
+// The words of the CLI a program or a script reads: option names, job events,
+// the READY state and quoted stdin commands. A translation keeps them.
+QStringList protocolWords(const QString& text)
+{
+    static const QRegularExpression re(
+        QStringLiteral("--[a-z][a-z-]*|BLOCK_JOB_[A-Z_]+|\\bREADY\\b|'[a-z]+'"));
+    QStringList out;
+    for (auto it = re.globalMatch(text); it.hasNext();)
+        out << it.next().captured(0);
+    out.removeDuplicates();
+    return out;
+}
+
+// The project's root, from a .ts file's path (translations/NAME.ts).
+QString projectRoot()
+{
+    const QStringList ts = envList("DRIVEMIRROR_TS_FILES");
+    return ts.isEmpty() ? QString()
+                        : QFileInfo(ts.first()).dir().absoluteFilePath(QStringLiteral(".."));
+}
+
 } // namespace
 
 class TestTranslations : public QObject
@@ -161,6 +190,112 @@ private Q_SLOTS:
                     problems << QStringLiteral("line breaks differ in ") + describe(m);
             }
         }
+        QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
+    }
+
+    // What both programs call at start: the embedded translation for the
+    // locale's language (none for English), and Qt's own when installed.
+    void installTranslations_followsLocale_data()
+    {
+        QTest::addColumn<QString>("locale");
+        QTest::addColumn<bool>("loaded");
+        QTest::addColumn<QString>("usage");
+        QTest::addColumn<QString>("qtCancel");
+        QTest::newRow("de_DE") << QStringLiteral("de_DE") << true << QStringLiteral("Aufruf:")
+                               << QStringLiteral("Abbrechen");
+        QTest::newRow("ja_JP") << QStringLiteral("ja_JP") << true << QString::fromUtf8("使い方:")
+                               << QString::fromUtf8("キャンセル");
+        QTest::newRow("en_US") << QStringLiteral("en_US") << false << QStringLiteral("Usage:")
+                               << QStringLiteral("Cancel");
+        QTest::newRow("C") << QStringLiteral("C") << false << QStringLiteral("Usage:")
+                           << QStringLiteral("Cancel");
+    }
+    void installTranslations_followsLocale()
+    {
+        QFETCH(QString, locale);
+        QFETCH(bool, loaded);
+        QFETCH(QString, usage);
+        QFETCH(QString, qtCancel);
+        QLocale::setDefault(QLocale(locale));
+        auto* app = QCoreApplication::instance();
+        QCOMPARE(l10n::installTranslations(*app, l10n::QtStrings::Excluded), loaded);
+        QCOMPARE(QCoreApplication::translate("cli", "Usage:"), usage);
+        // The desktop app's strings come from the same file.
+        QCOMPARE(QCoreApplication::translate("ui::MainWindow", "Settings").isEmpty(), false);
+        const bool haveQt =
+            QFileInfo::exists(QDir(QLibraryInfo::path(QLibraryInfo::TranslationsPath))
+                                  .filePath(QStringLiteral("qtbase_de.qm")));
+        l10n::installTranslations(*app, l10n::QtStrings::Included);
+        if (haveQt)
+            QCOMPARE(QCoreApplication::translate("QPlatformTheme", "Cancel"), qtCancel);
+        for (QTranslator* t : app->findChildren<QTranslator*>()) {
+            QCoreApplication::removeTranslator(t);
+            delete t;
+        }
+        QLocale::setDefault(QLocale::c());
+        if (!haveQt)
+            QSKIP("Qt's own translations are not installed (qt6-translations-l10n)");
+    }
+
+    // lupdate reads every file that has user-visible strings: each .cpp and
+    // .h under app/, ui/ and l10n/ that calls tr() or translate() is among
+    // DRIVEMIRROR_I18N_SOURCES, among them the CLI's.
+    void sources_everyTranslatableFileScanned()
+    {
+        const QDir root(projectRoot());
+        QVERIFY2(root.exists(QStringLiteral("app/cli.cpp")), qPrintable(root.path()));
+        QStringList scanned;
+        for (const QString& f : envList("DRIVEMIRROR_I18N_SOURCES"))
+            scanned << QFileInfo(f).canonicalFilePath();
+        QVERIFY(scanned.contains(
+            QFileInfo(root.filePath(QStringLiteral("app/cli.cpp"))).canonicalFilePath()));
+        static const QRegularExpression call(
+            QStringLiteral("\\btr\\(\"|translate\\(\\s*\"|Q_DECLARE_TR_FUNCTIONS"));
+        QStringList unscanned;
+        int withStrings = 0;
+        for (const char* dir : {"app", "ui", "l10n"}) {
+            QDirIterator it(root.filePath(QLatin1String(dir)),
+                            {QStringLiteral("*.cpp"), QStringLiteral("*.h")}, QDir::Files);
+            while (it.hasNext()) {
+                const QString path = QFileInfo(it.next()).canonicalFilePath();
+                QFile f(path);
+                QVERIFY(f.open(QIODevice::ReadOnly));
+                if (!QString::fromUtf8(f.readAll()).contains(call))
+                    continue;
+                ++withStrings;
+                if (!scanned.contains(path))
+                    unscanned << root.relativeFilePath(path);
+            }
+        }
+        QVERIFY2(withStrings > 10, "too few files with tr() found: wrong project root?");
+        QVERIFY2(unscanned.isEmpty(),
+                 qPrintable(QStringLiteral("files with tr() that lupdate does not read:\n") +
+                            unscanned.join(u'\n')));
+    }
+
+    // The CLI's strings (context "cli") are there, and their translations
+    // keep what programs read: option names, BLOCK_JOB_ events, READY and
+    // quoted stdin commands.
+    void tsFiles_cliTranslatedKeepsProtocolWords_data() { tsFiles_data(); }
+    void tsFiles_cliTranslatedKeepsProtocolWords()
+    {
+        QFETCH(QString, path);
+        QString error;
+        const QList<Message> messages = readTs(path, &error);
+        QVERIFY2(error.isEmpty(), qPrintable(error));
+        int cli = 0;
+        QStringList problems;
+        for (const Message& m : messages) {
+            if (m.context != QLatin1String("cli"))
+                continue;
+            ++cli;
+            for (const QString& t : m.translations)
+                for (const QString& word : protocolWords(m.source))
+                    if (!t.contains(word))
+                        problems << word + QStringLiteral(" missing in ") + describe(m) +
+                                        QStringLiteral(" -> \"") + t + u'"';
+        }
+        QVERIFY2(cli >= 100, qPrintable(QStringLiteral("only %1 CLI messages").arg(cli)));
         QVERIFY2(problems.isEmpty(), qPrintable(problems.join(u'\n')));
     }
 

@@ -1,7 +1,9 @@
-// Text for sizes, rates, durations and job states, for every widget of the
-// desktop app (the engine and the CLI format through engine/units.h). Built
-// on QLocale, so digits and separators follow the user's locale; units are
-// IEC (KiB, MiB, GiB), as in the CLI.
+// Text for sizes, rates, durations and job states, for what a person reads:
+// every widget of the desktop app and the CLI's human output (logs, JSON and
+// engine messages format through engine/units.h, in the C locale). Built on
+// QLocale, so digits and separators follow the user's locale; units are IEC
+// (KiB, MiB, GiB). QtCore only, in the drivemirror_l10n library; the class
+// keeps the ui namespace it was born in.
 #pragma once
 
 #include "job_status.h"
