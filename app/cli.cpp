@@ -92,6 +92,12 @@ std::string fill(const QString& text, std::initializer_list<std::string_view> ar
 
 // Sizes, rates, durations and numbers for a person, in the user's locale
 // (the desktop app's formatter). Logs of the engine and JSON keep the C locale.
+// What a disk holds, in the user's language (the window's names for it).
+std::string signatureText(const std::string& engineText)
+{
+    return ui::Format::signature(QString::fromStdString(engineText)).toStdString();
+}
+
 std::string sizeText(std::uint64_t bytes)
 {
     return ui::Format::bytes(bytes).toStdString();
@@ -1479,7 +1485,7 @@ int cmdInspect(int argc, char** argv)
         else
             row(labels[1], f.dataSignature.empty()
                                ? fill(Cli::tr("no known partition table or file system"))
-                               : f.dataSignature);
+                               : signatureText(f.dataSignature));
         if (f.exists)
             row(labels[2], sizeText(f.size));
         if (r.device)
@@ -1493,7 +1499,7 @@ int cmdInspect(int argc, char** argv)
             row(labels[4], fill(Cli::tr("refused: %1"), {r.refusal->message}));
         else if (f.blockDevice && !f.dataSignature.empty())
             row(labels[4], fill(Cli::tr("accepted once you agree to overwrite %1 (mirror --force)"),
-                                {f.dataSignature}));
+                                {signatureText(f.dataSignature)}));
         else
             row(labels[4], fill(Cli::tr("accepted")));
     }

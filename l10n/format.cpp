@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <utility>
 
 namespace ui {
 
@@ -102,6 +103,25 @@ QString Format::status(engine::JobStatus status)
         return tr("Finished");
     }
     return {};
+}
+
+QString Format::signature(const QString& engineText)
+{
+    static const std::pair<const char*, const char*> kKnown[] = {
+        {"a GPT partition table", QT_TR_NOOP("a GPT partition table")},
+        {"a partition table (MBR)", QT_TR_NOOP("a partition table (MBR)")},
+        {"an ext2/3/4 file system", QT_TR_NOOP("an ext2/3/4 file system")},
+        {"an NTFS file system", QT_TR_NOOP("an NTFS file system")},
+        {"a FAT file system", QT_TR_NOOP("a FAT file system")},
+        {"an XFS file system", QT_TR_NOOP("an XFS file system")},
+        {"a swap area", QT_TR_NOOP("a swap area")},
+        {"an LVM physical volume", QT_TR_NOOP("an LVM physical volume")},
+        {"a LUKS encrypted volume", QT_TR_NOOP("a LUKS encrypted volume")},
+    };
+    for (const auto& [engine, text] : kKnown)
+        if (engineText == QLatin1String(engine))
+            return tr(text);
+    return engineText;
 }
 
 } // namespace ui

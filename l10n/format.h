@@ -30,6 +30,9 @@ public:
     static QString percent(double fraction);
     /// A user-facing name for an engine job status ("Copying", "Ready").
     static QString status(engine::JobStatus status);
+    /// What engine::dataSignature() found ("an ext2/3/4 file system"), in
+    /// the user's language; an unknown text comes back as it is.
+    static QString signature(const QString& engineText);
 };
 
 } // namespace ui

@@ -571,42 +571,6 @@
 <context>
     <name>ui::ConfirmStartDialog</name>
     <message>
-        <source>a GPT partition table</source>
-        <translation>eine GPT-Partitionstabelle</translation>
-    </message>
-    <message>
-        <source>a partition table (MBR)</source>
-        <translation>eine Partitionstabelle (MBR)</translation>
-    </message>
-    <message>
-        <source>an ext2/3/4 file system</source>
-        <translation>ein ext2/3/4-Dateisystem</translation>
-    </message>
-    <message>
-        <source>an NTFS file system</source>
-        <translation>ein NTFS-Dateisystem</translation>
-    </message>
-    <message>
-        <source>a FAT file system</source>
-        <translation>ein FAT-Dateisystem</translation>
-    </message>
-    <message>
-        <source>an XFS file system</source>
-        <translation>ein XFS-Dateisystem</translation>
-    </message>
-    <message>
-        <source>a swap area</source>
-        <translation>ein Swap-Bereich</translation>
-    </message>
-    <message>
-        <source>an LVM physical volume</source>
-        <translation>ein LVM Physical Volume</translation>
-    </message>
-    <message>
-        <source>a LUKS encrypted volume</source>
-        <translation>ein LUKS-verschlüsseltes Volume</translation>
-    </message>
-    <message>
         <source>Create Target and Start?</source>
         <translation>Ziel erstellen und starten?</translation>
     </message>
@@ -1309,6 +1273,42 @@ Bytes %4 bis %5
     <message>
         <source>Finished</source>
         <translation>Beendet</translation>
+    </message>
+    <message>
+        <source>a GPT partition table</source>
+        <translation>eine GPT-Partitionstabelle</translation>
+    </message>
+    <message>
+        <source>a partition table (MBR)</source>
+        <translation>eine Partitionstabelle (MBR)</translation>
+    </message>
+    <message>
+        <source>an ext2/3/4 file system</source>
+        <translation>ein ext2/3/4-Dateisystem</translation>
+    </message>
+    <message>
+        <source>an NTFS file system</source>
+        <translation>ein NTFS-Dateisystem</translation>
+    </message>
+    <message>
+        <source>a FAT file system</source>
+        <translation>ein FAT-Dateisystem</translation>
+    </message>
+    <message>
+        <source>an XFS file system</source>
+        <translation>ein XFS-Dateisystem</translation>
+    </message>
+    <message>
+        <source>a swap area</source>
+        <translation>ein Swap-Bereich</translation>
+    </message>
+    <message>
+        <source>an LVM physical volume</source>
+        <translation>ein LVM Physical Volume</translation>
+    </message>
+    <message>
+        <source>a LUKS encrypted volume</source>
+        <translation>ein LUKS-verschlüsseltes Volume</translation>
     </message>
 </context>
 <context>

@@ -568,42 +568,6 @@
 <context>
     <name>ui::ConfirmStartDialog</name>
     <message>
-        <source>a GPT partition table</source>
-        <translation>GPT パーティションテーブル</translation>
-    </message>
-    <message>
-        <source>a partition table (MBR)</source>
-        <translation>パーティションテーブル（MBR）</translation>
-    </message>
-    <message>
-        <source>an ext2/3/4 file system</source>
-        <translation>ext2/3/4 ファイルシステム</translation>
-    </message>
-    <message>
-        <source>an NTFS file system</source>
-        <translation>NTFS ファイルシステム</translation>
-    </message>
-    <message>
-        <source>a FAT file system</source>
-        <translation>FAT ファイルシステム</translation>
-    </message>
-    <message>
-        <source>an XFS file system</source>
-        <translation>XFS ファイルシステム</translation>
-    </message>
-    <message>
-        <source>a swap area</source>
-        <translation>スワップ領域</translation>
-    </message>
-    <message>
-        <source>an LVM physical volume</source>
-        <translation>LVM 物理ボリューム</translation>
-    </message>
-    <message>
-        <source>a LUKS encrypted volume</source>
-        <translation>LUKS 暗号化ボリューム</translation>
-    </message>
-    <message>
         <source>Create Target and Start?</source>
         <translation>ターゲットを作成して開始しますか？</translation>
     </message>
@@ -1306,6 +1270,42 @@ Bytes %4 to %5
     <message>
         <source>Finished</source>
         <translation>終了</translation>
+    </message>
+    <message>
+        <source>a GPT partition table</source>
+        <translation>GPT パーティションテーブル</translation>
+    </message>
+    <message>
+        <source>a partition table (MBR)</source>
+        <translation>パーティションテーブル（MBR）</translation>
+    </message>
+    <message>
+        <source>an ext2/3/4 file system</source>
+        <translation>ext2/3/4 ファイルシステム</translation>
+    </message>
+    <message>
+        <source>an NTFS file system</source>
+        <translation>NTFS ファイルシステム</translation>
+    </message>
+    <message>
+        <source>a FAT file system</source>
+        <translation>FAT ファイルシステム</translation>
+    </message>
+    <message>
+        <source>an XFS file system</source>
+        <translation>XFS ファイルシステム</translation>
+    </message>
+    <message>
+        <source>a swap area</source>
+        <translation>スワップ領域</translation>
+    </message>
+    <message>
+        <source>an LVM physical volume</source>
+        <translation>LVM 物理ボリューム</translation>
+    </message>
+    <message>
+        <source>a LUKS encrypted volume</source>
+        <translation>LUKS 暗号化ボリューム</translation>
     </message>
 </context>
 <context>

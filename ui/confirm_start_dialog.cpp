@@ -20,25 +20,6 @@
 
 namespace ui {
 
-QString ConfirmStartDialog::signatureText(const QString& engineText)
-{
-    static const std::pair<const char*, const char*> kKnown[] = {
-        {"a GPT partition table", QT_TR_NOOP("a GPT partition table")},
-        {"a partition table (MBR)", QT_TR_NOOP("a partition table (MBR)")},
-        {"an ext2/3/4 file system", QT_TR_NOOP("an ext2/3/4 file system")},
-        {"an NTFS file system", QT_TR_NOOP("an NTFS file system")},
-        {"a FAT file system", QT_TR_NOOP("a FAT file system")},
-        {"an XFS file system", QT_TR_NOOP("an XFS file system")},
-        {"a swap area", QT_TR_NOOP("a swap area")},
-        {"an LVM physical volume", QT_TR_NOOP("an LVM physical volume")},
-        {"a LUKS encrypted volume", QT_TR_NOOP("a LUKS encrypted volume")},
-    };
-    for (const auto& [engine, text] : kKnown)
-        if (engineText == QLatin1String(engine))
-            return tr(text);
-    return engineText;
-}
-
 ConfirmStartDialog::ConfirmStartDialog(const TargetDescription& target, QWidget* parent)
     : QDialog(parent), m_target(target)
 {
@@ -85,7 +66,7 @@ ConfirmStartDialog::ConfirmStartDialog(const TargetDescription& target, QWidget*
     if (!target.newFile) {
         QString holds;
         if (!target.dataSignature.isEmpty())
-            holds = signatureText(target.dataSignature);
+            holds = Format::signature(target.dataSignature);
         if (!target.partitions.isEmpty()) {
             const QString parts =
                 target.partitionDetails.empty()

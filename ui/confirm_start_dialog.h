@@ -75,9 +75,6 @@ public:
     QTreeWidget* partitionList() const { return m_partitions; }
     QPushButton* startButton() const { return m_start; }
 
-    /// The engine's description of what a disk holds, translated.
-    static QString signatureText(const QString& engineText);
-
 public Q_SLOTS:
     void accept() override;
 
