@@ -193,24 +193,7 @@ CommandResult cliInLocale(const QString& language, const QString& lang, const QS
         env.insert(QStringLiteral("LANGUAGE"), language);
     if (!lang.isEmpty())
         env.insert(QStringLiteral("LANG"), lang);
-    CommandResult r;
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(cliPath(), args);
-    if (!p.waitForStarted(10000))
-        return r;
-    r.started = true;
-    p.closeWriteChannel();
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        r.exitCode = -2;
-    } else {
-        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -3;
-    }
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return runCommandIn(env, cliPath(), args, timeoutMs);
 }
 
 // The structure of a --json run: each event name (or "return") with the

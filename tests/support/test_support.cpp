@@ -93,8 +93,16 @@ std::uint64_t fileSize(const QString& path)
 CommandResult runCommand(const QString& program, const QStringList& args, int timeoutMs,
                          const QByteArray& stdinData)
 {
+    return runCommandIn(QProcessEnvironment::systemEnvironment(), program, args, timeoutMs,
+                        stdinData);
+}
+
+CommandResult runCommandIn(const QProcessEnvironment& environment, const QString& program,
+                           const QStringList& args, int timeoutMs, const QByteArray& stdinData)
+{
     CommandResult r;
     QProcess p;
+    p.setProcessEnvironment(environment);
     p.start(program, args);
     if (!p.waitForStarted(10000))
         return r;

@@ -2,6 +2,7 @@
 // loop devices, and the external oracles (cmp, qemu-img compare, e2fsck).
 #pragma once
 
+#include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
 #include <QTemporaryDir>
@@ -54,6 +55,10 @@ struct CommandResult
 /// Runs a program to completion (default 120 s limit) and returns its output.
 CommandResult runCommand(const QString& program, const QStringList& args, int timeoutMs = 120000,
                          const QByteArray& stdinData = {});
+/// runCommand with @p environment instead of this process's.
+CommandResult runCommandIn(const QProcessEnvironment& environment, const QString& program,
+                           const QStringList& args, int timeoutMs = 120000,
+                           const QByteArray& stdinData = {});
 
 /// cmp -s A B: byte for byte identical over the whole files.
 bool cmpIdentical(const QString& a, const QString& b);

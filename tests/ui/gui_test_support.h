@@ -7,9 +7,11 @@
 
 #include <QAbstractButton>
 #include <QCoreApplication>
+#include <QHash>
 #include <QMessageBox>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QStringList>
 
 #include <spdlog/logger.h>
 
@@ -41,6 +43,38 @@ inline QAbstractButton* buttonWithRole(QMessageBox* box, QMessageBox::ButtonRole
         if (box->buttonRole(b) == role)
             return b;
     return nullptr;
+}
+
+/// The character after a single '&', lowercased; null when there is none.
+inline QChar mnemonic(const QString& text)
+{
+    for (qsizetype i = 0; i + 1 < text.size(); ++i) {
+        if (text[i] != u'&')
+            continue;
+        if (text[i + 1] == u'&') {
+            ++i;
+            continue;
+        }
+        return text[i + 1].toLower();
+    }
+    return {};
+}
+
+/// Texts that share a mnemonic, one line per letter: "s: &Start / &Sync
+/// mode:". Duplicates make Alt+key cycle between widgets instead of act.
+inline QStringList mnemonicClashes(const QStringList& texts)
+{
+    QHash<QChar, QStringList> byKey;
+    for (const QString& t : texts)
+        if (const QChar m = mnemonic(t); !m.isNull())
+            byKey[m] << t;
+    QStringList out;
+    for (auto it = byKey.cbegin(); it != byKey.cend(); ++it)
+        if (it.value().size() > 1)
+            out << QString(it.key()) + QStringLiteral(": ") +
+                       it.value().join(QStringLiteral(" / "));
+    out.sort();
+    return out;
 }
 
 } // namespace uitest

@@ -22,37 +22,6 @@
 
 namespace {
 
-// The character after a single '&', lowercased; null when there is none.
-QChar mnemonic(const QString& text)
-{
-    for (qsizetype i = 0; i + 1 < text.size(); ++i) {
-        if (text[i] != u'&')
-            continue;
-        if (text[i + 1] == u'&') {
-            ++i;
-            continue;
-        }
-        return text[i + 1].toLower();
-    }
-    return {};
-}
-
-// Texts that share a mnemonic, one line per letter: "s: &Start / &Sync mode:".
-QStringList clashes(const QStringList& texts)
-{
-    QHash<QChar, QStringList> byKey;
-    for (const QString& t : texts)
-        if (const QChar m = mnemonic(t); !m.isNull())
-            byKey[m] << t;
-    QStringList out;
-    for (auto it = byKey.cbegin(); it != byKey.cend(); ++it)
-        if (it.value().size() > 1)
-            out << QString(it.key()) + QStringLiteral(": ") +
-                       it.value().join(QStringLiteral(" / "));
-    out.sort();
-    return out;
-}
-
 // What Alt+key reaches with no menu open: the menu bar's titles and every
 // visible widget that takes a mnemonic from its text.
 QStringList windowTexts(ui::MainWindow& w)
@@ -77,7 +46,7 @@ QStringList windowTexts(ui::MainWindow& w)
 QStringList allClashes(ui::MainWindow& w, const QString& state)
 {
     QStringList out;
-    for (const QString& c : clashes(windowTexts(w)))
+    for (const QString& c : uitest::mnemonicClashes(windowTexts(w)))
         out << state + QStringLiteral(", window: ") + c;
     for (QAction* title : w.menuBar()->actions()) {
         QMenu* menu = title->menu();
@@ -87,7 +56,7 @@ QStringList allClashes(ui::MainWindow& w, const QString& state)
         for (QAction* a : menu->actions())
             if (a->isVisible() && !a->isSeparator())
                 items << a->text();
-        for (const QString& c : clashes(items))
+        for (const QString& c : uitest::mnemonicClashes(items))
             out << state + QStringLiteral(", menu ") + title->text() + QStringLiteral(": ") + c;
     }
     return out;
@@ -97,7 +66,7 @@ int countMnemonics(const QStringList& texts)
 {
     int n = 0;
     for (const QString& t : texts)
-        n += mnemonic(t).isNull() ? 0 : 1;
+        n += uitest::mnemonic(t).isNull() ? 0 : 1;
     return n;
 }
 
@@ -147,7 +116,7 @@ private Q_SLOTS:
             // Pause has become Resume: a letter of its own too.
             auto* pause = w.findChild<QAbstractButton*>(QStringLiteral("pauseButton"));
             QVERIFY(pause);
-            QVERIFY2(!mnemonic(pause->text()).isNull(), qPrintable(pause->text()));
+            QVERIFY2(!uitest::mnemonic(pause->text()).isNull(), qPrintable(pause->text()));
             problems << allClashes(w, QStringLiteral("paused"));
             controller.setStatus(engine::JobStatus::Ready);
             problems << allClashes(w, QStringLiteral("ready"));
@@ -161,10 +130,19 @@ private Q_SLOTS:
     // matter, and Japanese "(&S)" counts as S.
     void clashes_detected()
     {
-        QCOMPARE(clashes({QStringLiteral("&Start"), QStringLiteral("&sync mode:")}).size(), 1);
-        QCOMPARE(clashes({QStringLiteral("&Start"), QStringLiteral("S&ync mode:")}).size(), 0);
-        QCOMPARE(clashes({QStringLiteral("Save && &Quit"), QStringLiteral("&Start")}).size(), 0);
-        QCOMPARE(clashes({QString::fromUtf8("開始(&S)"), QStringLiteral("&Sync")}).size(), 1);
+        QCOMPARE(uitest::mnemonicClashes({QStringLiteral("&Start"), QStringLiteral("&sync mode:")})
+                     .size(),
+                 1);
+        QCOMPARE(uitest::mnemonicClashes({QStringLiteral("&Start"), QStringLiteral("S&ync mode:")})
+                     .size(),
+                 0);
+        QCOMPARE(
+            uitest::mnemonicClashes({QStringLiteral("Save && &Quit"), QStringLiteral("&Start")})
+                .size(),
+            0);
+        QCOMPARE(uitest::mnemonicClashes({QString::fromUtf8("開始(&S)"), QStringLiteral("&Sync")})
+                     .size(),
+                 1);
     }
 };
 

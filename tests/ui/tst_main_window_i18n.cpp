@@ -62,21 +62,6 @@ bool anyLabelIs(ui::MainWindow& w, const QString& text)
     return false;
 }
 
-// The character after a single '&', lowercased; null when there is none.
-QChar mnemonic(const QString& text)
-{
-    for (qsizetype i = 0; i + 1 < text.size(); ++i) {
-        if (text[i] != u'&')
-            continue;
-        if (text[i + 1] == u'&') {
-            ++i;
-            continue;
-        }
-        return text[i + 1].toLower();
-    }
-    return {};
-}
-
 // Alt+key shortcuts of the window itself: menu titles, buttons, and labels
 // with a buddy. Duplicates make Alt+key cycle instead of act.
 QStringList duplicateMnemonics(ui::MainWindow& w)
@@ -87,15 +72,7 @@ QStringList duplicateMnemonics(ui::MainWindow& w)
     for (QLabel* l : w.findChildren<QLabel*>())
         if (l->buddy())
             texts << l->text();
-    QHash<QChar, QStringList> byKey;
-    for (const QString& t : texts)
-        if (const QChar m = mnemonic(t); !m.isNull())
-            byKey[m] << t;
-    QStringList out;
-    for (auto it = byKey.cbegin(); it != byKey.cend(); ++it)
-        if (it.value().size() > 1)
-            out << it.value().join(QStringLiteral(" / "));
-    return out;
+    return uitest::mnemonicClashes(texts);
 }
 
 } // namespace
