@@ -20,7 +20,7 @@ packages=(
     librsvg2-bin dpkg-dev file lintian desktop-file-utils appstream libxml2-utils
     man-db qt6-qpa-plugins pkexec
     # the helper's tests: a real pkexec needs polkitd on a system bus
-    polkitd dbus dbus-bin
+    polkitd dbus dbus-bin procps
     # Qt's own strings in German and Japanese (the package recommends it)
     qt6-translations-l10n
 )
