@@ -54,7 +54,7 @@ ConfirmStartDialog::ConfirmStartDialog(const TargetDescription& target, QWidget*
         v->setTextInteractionFlags(Qt::TextSelectableByMouse);
         facts->addRow(label, v);
     };
-    if (!target.newFile)
+    if (!target.newFile && target.blockDevice)
         addFact(tr("Model:"), target.model.isEmpty() ? tr("unknown") : target.model);
     const std::uint64_t size = target.newFile ? target.sourceSize : target.size;
     addFact(tr("Size:"), tr("%1 (%2 bytes)")

@@ -368,6 +368,10 @@ void MainWindow::updateActions()
             tr("Complete freezes %1 for a moment: writes to it wait until the final copy is "
                "done, then continue.")
                 .arg(what));
+        // The splitter above gives this row its size hint, which a wrapped
+        // label computes for a wider line than it gets: ask for every line.
+        m_completeNote->setMinimumHeight(
+            m_completeNote->heightForWidth(m_completeNote->maximumWidth()));
         m_completeAction->setToolTip(tr("Finish with a target identical to the source (only when "
                                         "in sync). Freezes %1 for a moment for the final copy.")
                                          .arg(what));
@@ -639,6 +643,9 @@ void MainWindow::onReady()
 
 void MainWindow::onFinished(const JobOutcome& o)
 {
+    // A target the job created is an image file now, no longer one to create.
+    if (const DeviceEntry* t = m_devices.entry(o.target); t && t->newImage)
+        m_devices.addImages({o.target}, true);
     m_status->setActivity({});
     m_map->setPlaceholderText(tr("The dirty map appears when a mirror starts."));
     using Outcome = engine::JobResult::Outcome;

@@ -224,6 +224,9 @@ private Q_SLOTS:
             QFAIL("no confirmation");
         QVERIFY(!dialog->target().newFile);
         QCOMPARE(dialog->target().path, target);
+        // A file has no model to show (not even "unknown").
+        for (const QLabel* l : dialog->findChildren<QLabel*>())
+            QVERIFY2(l->text() != QStringLiteral("Model:"), "a file's confirmation lists a model");
         QVERIFY(dialog->startButton()->isEnabled()); // a file: no name to type
         dialog->startButton()->click();
 
@@ -838,10 +841,24 @@ private Q_SLOTS:
         FileWriter writer(mnt);
         QSignalSpy ready(&controller, &ui::JobController::ready);
         QSignalSpy finished(&controller, &ui::JobController::finished);
+        // Copying slowly at first, in a window of a laptop's size: the note
+        // about the freeze shares the controls row with no banner yet.
+        w.resize(1326, 860);
+        setSpeed(w, 16);
         w.requestStart();
         QTRY_VERIFY(w.confirmDialog());
         if (ui::ConfirmStartDialog* dialog = w.confirmDialog())
             dialog->startButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(controller.status() == JobStatus::Running, 20000);
+        QTRY_VERIFY(w.completeNote()->isVisible());
+        // Every line of it is shown, not cut off by the row below.
+        QTRY_VERIFY2(
+            w.completeNote()->height() >=
+                w.completeNote()->heightForWidth(w.completeNote()->width()),
+            qPrintable(QStringLiteral("%1 px for %2 px of text")
+                           .arg(w.completeNote()->height())
+                           .arg(w.completeNote()->heightForWidth(w.completeNote()->width()))));
+        w.settingsWidget()->limitCheck()->setChecked(false);
         QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 40000);
         // The freeze is explained before Complete is pressed.
         QVERIFY(w.completeNote()->isVisible());
@@ -896,6 +913,11 @@ private Q_SLOTS:
         QVERIFY(outcome.outcome == engine::JobResult::Outcome::Completed);
         QVERIFY(outcome.verify && outcome.verify->identical);
         QVERIFY(testsupport::cmpIdentical(driver.sourcePath(), driver.targetPath()));
+        // The target the job created is listed as the image it now is.
+        QTRY_VERIFY(devices.entry(driver.targetPath()) &&
+                    !devices.entry(driver.targetPath())->newImage);
+        QCOMPARE(devices.entry(driver.targetPath())->size, 32 * kMiB);
+        QCOMPARE(w.targetPane()->currentPath(), driver.targetPath());
         // The demo's choices were shown, not stored.
         QVERIFY(!QSettings().contains(QStringLiteral("job/verify")));
     }
