@@ -1312,6 +1312,17 @@ Bytes %4 bis %5
     </message>
 </context>
 <context>
+    <name>ui::JobController</name>
+    <message>
+        <source>A job is already running.</source>
+        <translation>Es läuft bereits ein Auftrag.</translation>
+    </message>
+    <message>
+        <source>The job has not started yet.</source>
+        <translation>Der Auftrag wurde noch nicht gestartet.</translation>
+    </message>
+</context>
+<context>
     <name>ui::JobSettingsWidget</name>
     <message>
         <source>Copies the whole source, then keeps the target in sync.</source>
@@ -1440,17 +1451,6 @@ Bytes %4 bis %5
     <message>
         <source>On read &amp;error:</source>
         <translation>Bei &amp;Lesefehler:</translation>
-    </message>
-</context>
-<context>
-    <name>ui::LocalJobController</name>
-    <message>
-        <source>A job is already running.</source>
-        <translation>Es läuft bereits ein Auftrag.</translation>
-    </message>
-    <message>
-        <source>The job has not started yet.</source>
-        <translation>Der Auftrag wurde noch nicht gestartet.</translation>
     </message>
 </context>
 <context>
@@ -1825,24 +1825,6 @@ Bytes %4 bis %5
     <message>
         <source>Running without administrator rights, and pkexec was not found: only image files can be mirrored; disks are listed greyed out. Install pkexec, or start DriveMirror as root, to use them.</source>
         <translation>Keine Administratorrechte und pkexec nicht gefunden: Nur Image-Dateien können gespiegelt werden; Datenträger werden ausgegraut angezeigt. Installieren Sie pkexec oder starten Sie DriveMirror als root, um sie zu verwenden.</translation>
-    </message>
-</context>
-<context>
-    <name>ui::RemoteJobController</name>
-    <message>
-        <source>A job is already running.</source>
-        <translation>Es läuft bereits ein Auftrag.</translation>
-    </message>
-    <message>
-        <source>The job has not started yet.</source>
-        <translation>Der Auftrag wurde noch nicht gestartet.</translation>
-    </message>
-</context>
-<context>
-    <name>ui::RoutingJobController</name>
-    <message>
-        <source>A job is already running.</source>
-        <translation>Es läuft bereits ein Auftrag.</translation>
     </message>
 </context>
 <context>

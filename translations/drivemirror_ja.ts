@@ -1309,6 +1309,17 @@ Bytes %4 to %5
     </message>
 </context>
 <context>
+    <name>ui::JobController</name>
+    <message>
+        <source>A job is already running.</source>
+        <translation>ジョブはすでに実行中です。</translation>
+    </message>
+    <message>
+        <source>The job has not started yet.</source>
+        <translation>ジョブはまだ開始されていません。</translation>
+    </message>
+</context>
+<context>
     <name>ui::JobSettingsWidget</name>
     <message>
         <source>Copies the whole source, then keeps the target in sync.</source>
@@ -1437,17 +1448,6 @@ Bytes %4 to %5
     <message>
         <source>On read &amp;error:</source>
         <translation>読み取りエラー時(&amp;E):</translation>
-    </message>
-</context>
-<context>
-    <name>ui::LocalJobController</name>
-    <message>
-        <source>A job is already running.</source>
-        <translation>ジョブはすでに実行中です。</translation>
-    </message>
-    <message>
-        <source>The job has not started yet.</source>
-        <translation>ジョブはまだ開始されていません。</translation>
     </message>
 </context>
 <context>
@@ -1822,24 +1822,6 @@ Bytes %4 to %5
     <message>
         <source>Running without administrator rights, and pkexec was not found: only image files can be mirrored; disks are listed greyed out. Install pkexec, or start DriveMirror as root, to use them.</source>
         <translation>管理者権限なしで実行中で、pkexec も見つかりません: ミラーできるのはイメージファイルのみで、ディスクはグレー表示されます。ディスクを使用するには pkexec をインストールするか、DriveMirror を root として起動してください。</translation>
-    </message>
-</context>
-<context>
-    <name>ui::RemoteJobController</name>
-    <message>
-        <source>A job is already running.</source>
-        <translation>ジョブはすでに実行中です。</translation>
-    </message>
-    <message>
-        <source>The job has not started yet.</source>
-        <translation>ジョブはまだ開始されていません。</translation>
-    </message>
-</context>
-<context>
-    <name>ui::RoutingJobController</name>
-    <message>
-        <source>A job is already running.</source>
-        <translation>ジョブはすでに実行中です。</translation>
     </message>
 </context>
 <context>

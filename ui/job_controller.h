@@ -135,6 +135,37 @@ Q_SIGNALS:
     void ready();
     void commandFailed(engine::JobVerb verb, const engine::Error& error);
     void finished(const ui::JobOutcome& outcome);
+
+protected:
+    /// Refuses @p verb with EBUSY: a job runs already, or none has started.
+    void refuseBusy(engine::JobVerb verb);
+    void refuseNotStarted(engine::JobVerb verb);
+};
+
+/// What every controller that runs jobs itself (in this process or in a
+/// helper) keeps: whether a job runs, its status, its newest snapshot, and
+/// whether Complete was accepted.
+class JobControllerBase : public JobController
+{
+    Q_OBJECT
+
+public:
+    using JobController::JobController;
+
+    bool isActive() const override { return m_active; }
+    engine::JobStatus status() const override { return m_status; }
+    SnapshotPtr snapshot() const override { return m_snapshot; }
+    bool completionRequested() const override { return m_completionRequested; }
+
+protected:
+    /// Records and announces @p status; a dismissed job (null) reads as
+    /// concluded, and an unchanged status is not announced again.
+    void setStatus(engine::JobStatus status);
+
+    bool m_active = false;
+    bool m_completionRequested = false;
+    engine::JobStatus m_status = engine::JobStatus::Created;
+    SnapshotPtr m_snapshot;
 };
 
 } // namespace ui

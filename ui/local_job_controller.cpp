@@ -63,7 +63,7 @@ std::string toStd(const QString& s)
 } // namespace
 
 LocalJobController::LocalJobController(engine::Logger log, QObject* parent)
-    : JobController(parent), m_log(engine::orNull(std::move(log)))
+    : JobControllerBase(parent), m_log(engine::orNull(std::move(log)))
 {
 }
 
@@ -116,7 +116,7 @@ void LocalJobController::inspectTarget(const QString& source, const QString& tar
 void LocalJobController::start(const JobRequest& request)
 {
     if (m_active) {
-        refuse(engine::JobVerb::Cancel, tr("A job is already running."));
+        refuseBusy(engine::JobVerb::Cancel);
         return;
     }
     pruneBackground();
@@ -276,16 +276,6 @@ void LocalJobController::onProgress(quint64 id)
         publishLatest();
 }
 
-void LocalJobController::setStatus(engine::JobStatus status)
-{
-    if (status == engine::JobStatus::Null)
-        status = engine::JobStatus::Concluded;
-    if (status == m_status)
-        return;
-    m_status = status;
-    Q_EMIT statusChanged(status);
-}
-
 void LocalJobController::onStatus(quint64 id, engine::JobStatus status)
 {
     if (!current(id))
@@ -367,15 +357,10 @@ void LocalJobController::dispose(std::shared_ptr<Session> session, bool removeCr
         }));
 }
 
-void LocalJobController::refuse(engine::JobVerb verb, const QString& why)
-{
-    Q_EMIT commandFailed(verb, engine::Error{EBUSY, why.toStdString()});
-}
-
 void LocalJobController::pause()
 {
     if (!m_session)
-        return refuse(engine::JobVerb::Pause, tr("The job has not started yet."));
+        return refuseNotStarted(engine::JobVerb::Pause);
     if (auto r = m_session->job->pause(); !r)
         Q_EMIT commandFailed(engine::JobVerb::Pause, r.error());
 }
@@ -383,7 +368,7 @@ void LocalJobController::pause()
 void LocalJobController::resume()
 {
     if (!m_session)
-        return refuse(engine::JobVerb::Resume, tr("The job has not started yet."));
+        return refuseNotStarted(engine::JobVerb::Resume);
     if (auto r = m_session->job->resume(); !r)
         Q_EMIT commandFailed(engine::JobVerb::Resume, r.error());
 }
@@ -391,7 +376,7 @@ void LocalJobController::resume()
 void LocalJobController::complete()
 {
     if (!m_session)
-        return refuse(engine::JobVerb::Complete, tr("The job has not started yet."));
+        return refuseNotStarted(engine::JobVerb::Complete);
     if (auto r = m_session->job->complete(); !r) {
         Q_EMIT commandFailed(engine::JobVerb::Complete, r.error());
         return;

@@ -28,7 +28,7 @@
 
 namespace ui {
 
-class LocalJobController final : public JobController
+class LocalJobController final : public JobControllerBase
 {
     Q_OBJECT
 
@@ -40,11 +40,6 @@ public:
     /// Cells of the dirty map the engine publishes (default 65536; fewer for
     /// disks with fewer granules). Takes effect at the next start().
     void setDirtyMapCells(std::size_t cells) { m_mapCells = cells; }
-
-    bool isActive() const override { return m_active; }
-    engine::JobStatus status() const override { return m_status; }
-    SnapshotPtr snapshot() const override { return m_snapshot; }
-    bool completionRequested() const override { return m_completionRequested; }
 
     void inspectTarget(const QString& source, const QString& target,
                        const QString& expectedTargetId) override;
@@ -66,9 +61,7 @@ private:
     void onFinished(quint64 id);
     bool current(quint64 id) const;
     void publishLatest();
-    void setStatus(engine::JobStatus status);
     void dispose(std::shared_ptr<Session> session, bool removeCreatedTarget);
-    void refuse(engine::JobVerb verb, const QString& why);
     void pruneBackground();
 
     engine::Logger m_log;
@@ -78,10 +71,6 @@ private:
     quint64 m_nextId = 1;
     quint64 m_preparingId = 0; ///< non-zero while a preparation runs
     bool m_cancelWhilePreparing = false;
-    bool m_active = false;
-    bool m_completionRequested = false;
-    engine::JobStatus m_status = engine::JobStatus::Created;
-    SnapshotPtr m_snapshot;
     std::uint64_t m_mapGeneration = 0;
     JobRequest m_request;
     QList<QFuture<void>> m_background; ///< preparation and disposal, waited for at the end

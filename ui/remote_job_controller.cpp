@@ -27,7 +27,7 @@ QString lastLine(const QByteArray& text)
 } // namespace
 
 RemoteJobController::RemoteJobController(HelperCommand helper, engine::Logger log, QObject* parent)
-    : JobController(parent), m_helper(std::move(helper)), m_log(engine::orNull(std::move(log)))
+    : JobControllerBase(parent), m_helper(std::move(helper)), m_log(engine::orNull(std::move(log)))
 {
 }
 
@@ -116,8 +116,7 @@ void RemoteJobController::inspectTarget(const QString& source, const QString& ta
 void RemoteJobController::start(const JobRequest& request)
 {
     if (m_active) {
-        Q_EMIT commandFailed(engine::JobVerb::Cancel,
-                             engine::Error{EBUSY, tr("A job is already running.").toStdString()});
+        refuseBusy(engine::JobVerb::Cancel);
         return;
     }
     if (m_process) {
@@ -313,16 +312,6 @@ void RemoteJobController::onEvent(const QString& name, const QJsonObject& data)
     }
 }
 
-void RemoteJobController::setStatus(engine::JobStatus status)
-{
-    if (status == engine::JobStatus::Null)
-        status = engine::JobStatus::Concluded;
-    if (status == m_status)
-        return;
-    m_status = status;
-    Q_EMIT statusChanged(status);
-}
-
 void RemoteJobController::onExited(int exitCode, QProcess::ExitStatus exitStatus)
 {
     if (!m_active)
@@ -365,27 +354,21 @@ void RemoteJobController::onExited(int exitCode, QProcess::ExitStatus exitStatus
 void RemoteJobController::pause()
 {
     if (!m_started)
-        return Q_EMIT commandFailed(
-            engine::JobVerb::Pause,
-            engine::Error{EBUSY, tr("The job has not started yet.").toStdString()});
+        return refuseNotStarted(engine::JobVerb::Pause);
     send(engine::JobVerb::Pause, "pause");
 }
 
 void RemoteJobController::resume()
 {
     if (!m_started)
-        return Q_EMIT commandFailed(
-            engine::JobVerb::Resume,
-            engine::Error{EBUSY, tr("The job has not started yet.").toStdString()});
+        return refuseNotStarted(engine::JobVerb::Resume);
     send(engine::JobVerb::Resume, "resume");
 }
 
 void RemoteJobController::complete()
 {
     if (!m_started)
-        return Q_EMIT commandFailed(
-            engine::JobVerb::Complete,
-            engine::Error{EBUSY, tr("The job has not started yet.").toStdString()});
+        return refuseNotStarted(engine::JobVerb::Complete);
     // Taken as accepted until the helper says otherwise, so the window does
     // not offer a second Complete while the first is on its way.
     send(engine::JobVerb::Complete, "complete");

@@ -30,7 +30,7 @@
 
 namespace ui {
 
-class RemoteJobController final : public JobController
+class RemoteJobController final : public JobControllerBase
 {
     Q_OBJECT
 
@@ -41,11 +41,6 @@ public:
 
     const HelperCommand& helper() const { return m_helper; }
     void setDirtyMapCells(int cells) { m_mapCells = cells; }
-
-    bool isActive() const override { return m_active; }
-    engine::JobStatus status() const override { return m_status; }
-    SnapshotPtr snapshot() const override { return m_snapshot; }
-    bool completionRequested() const override { return m_completionRequested; }
 
     void inspectTarget(const QString& source, const QString& target,
                        const QString& expectedTargetId) override;
@@ -63,7 +58,6 @@ private:
     void onExited(int exitCode, QProcess::ExitStatus status);
     void onLine(const QByteArray& line);
     void onEvent(const QString& name, const QJsonObject& data);
-    void setStatus(engine::JobStatus status);
     /// Why the helper could not do its work, from its exit and what it said.
     engine::Error helperFailure(int exitCode, QProcess::ExitStatus status,
                                 const QString& said) const;
@@ -81,9 +75,7 @@ private:
     QQueue<engine::JobVerb> m_pending;      ///< commands sent, replies not yet read
     std::optional<JobOutcome> m_outcome;    ///< from the last event, emitted at exit
 
-    bool m_active = false;
     bool m_started = false;
-    bool m_completionRequested = false;
     bool m_live = false;
     QStringList m_mountPoints;
     std::uint64_t m_diskSize = 0;
@@ -91,8 +83,6 @@ private:
     std::uint64_t m_snapshotGeneration = 0;
     bool m_readyReached = false;
     QElapsedTimer m_clock;
-    engine::JobStatus m_status = engine::JobStatus::Created;
-    SnapshotPtr m_snapshot;
     JobRequest m_request;
 };
 

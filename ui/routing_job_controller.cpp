@@ -65,8 +65,7 @@ void RoutingJobController::inspectTarget(const QString& source, const QString& t
 void RoutingJobController::start(const JobRequest& request)
 {
     if (m_current->isActive()) {
-        Q_EMIT commandFailed(engine::JobVerb::Cancel,
-                             engine::Error{EBUSY, tr("A job is already running.").toStdString()});
+        refuseBusy(engine::JobVerb::Cancel);
         return;
     }
     m_current = &pick(request.source, request.target);
