@@ -185,14 +185,26 @@ Result<std::unique_ptr<TraceTracker>> TraceTracker::create(const std::string& de
     const std::string ev = t->m_instance + "/events/block/block_rq_complete";
     // The kernel's dev_t packs the major above 20 bits of minor.
     const std::uint64_t kdev = (static_cast<std::uint64_t>(ma) << 20) | mi;
-    std::string filter = "dev == " + std::to_string(kdev) +
-                         " && nr_sector > 0 && (rwbs ~ \"*W*\" || rwbs ~ \"*D*\")";
+    // Every request that carries sectors and is not a read may change data:
+    // writes (W), discards and secure erase (D, DE), and everything the
+    // kernel prints as N (write-zeroes, zone operations, kinds added later).
+    // A flush carries no sectors. Better a range copied twice than lost.
+    std::string where = "dev == " + std::to_string(kdev) + " && nr_sector > 0";
     if (t->m_startSector > 0 || t->m_sectors > 0)
-        filter += " && sector < " + std::to_string(t->m_startSector + t->m_sectors);
-    for (auto r :
-         {writeFile(t->m_instance + "/buffer_size_kb", std::to_string(options.bufferKiBPerCpu)),
-          writeFile(ev + "/filter", filter), writeFile(ev + "/enable", "1"),
-          writeFile(t->m_instance + "/tracing_on", "1")}) {
+        where += " && sector < " + std::to_string(t->m_startSector + t->m_sectors);
+    if (auto r =
+            writeFile(t->m_instance + "/buffer_size_kb", std::to_string(options.bufferKiBPerCpu));
+        !r)
+        return r.error();
+    // "!" in filters is newer than the rest (Linux 4.17); the listed kinds
+    // are what older kernels know.
+    if (auto r = writeFile(ev + "/filter", where + " && !(rwbs ~ \"*R*\")"); !r) {
+        if (auto old = writeFile(ev + "/filter", where + " && (rwbs ~ \"*W*\" || rwbs ~ \"*D*\" "
+                                                         "|| rwbs ~ \"*N*\")");
+            !old)
+            return r.error();
+    }
+    for (auto r : {writeFile(ev + "/enable", "1"), writeFile(t->m_instance + "/tracing_on", "1")}) {
         if (!r)
             return r.error();
     }
@@ -312,8 +324,8 @@ void TraceTracker::handleLine(const std::string& line)
     unsigned nr = 0;
     if (!close || std::sscanf(close + 2, "%llu + %u", &sector, &nr) != 2 || nr == 0)
         return;
-    if (!std::strchr(rwbs, 'W') && !std::strchr(rwbs, 'D'))
-        return;
+    if (std::strchr(rwbs, 'R'))
+        return; // only reads leave the data as it was
     std::uint64_t first = sector;
     std::uint64_t end = sector + nr;
     first = std::max<std::uint64_t>(first, m_startSector);

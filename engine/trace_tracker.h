@@ -3,7 +3,8 @@
 //
 // A private tracefs instance (instances/drivemirror-<pid>-<n>) enables only
 // block_rq_complete, filtered in the kernel to the source's disk and to
-// write-like requests (W: write and write-zeroes, D: discard). Completion, not
+// every request that is not a read: W (write), D (discard, secure erase), N
+// (write-zeroes and any other kind that carries sectors). Completion, not
 // queueing, is what counts: a range is reported after the data reached the
 // device, so a copy that reads it afterwards cannot see the old contents and
 // then miss the change. A partition maps through sysfs "start": the events
