@@ -35,6 +35,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <climits>
 #include <cstdio>
@@ -56,6 +57,11 @@ namespace cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// No command is longer; a longer line is garbage and is skipped unread.
+constexpr std::size_t kMaxCommandLine = 4096;
+// --complete-when-ready tries Complete this often before it gives up.
+constexpr int kCompleteAttempts = 3;
 
 // Everything the CLI prints for a person goes through tr() in the context
 // "cli" (translations/*.ts), in the language QLocale::system() names. What
@@ -256,7 +262,9 @@ void printHelp()
         {"--granularity SIZE",
          Cli::tr("dirty-tracking unit, a power of two from 512 B to 64 MiB (default 64 KiB, or "
                  "the target's physical block size when larger)")},
-        {"--buf-size SIZE", Cli::tr("copy buffer, split into up to 16 requests (default 16M)")},
+        {"--buf-size SIZE",
+         Cli::tr("copy buffer, split into up to 16 requests (default 16M); rounded up to whole "
+                 "granules, at least one, as QEMU does")},
         {"--speed RATE", Cli::tr("limit in bytes per second, e.g. 100M (default 0 = unlimited)")},
         {"--on-source-error P",
          Cli::tr("report|ignore|stop|enospc (default report); ignore re-reads a failed range "
@@ -266,7 +274,17 @@ void printHelp()
         {"--no-unmap", Cli::tr("write zeroes instead of discarding them (target fully allocated)")},
         {"--complete-when-ready", Cli::tr("complete as soon as the job is READY")},
         {"--cancel-when-ready", Cli::tr("cancel as soon as the job is READY (a consistent copy)")},
-        {"--verify", Cli::tr("after the final copy, compare SOURCE and TARGET")},
+        {"--verify",
+         Cli::tr("after the final copy, once SOURCE runs again, compare TARGET with SOURCE, and "
+                 "where SOURCE changed since, with hashes of what was written (8 bytes per "
+                 "granule)")},
+        {"--max-freeze SECONDS",
+         Cli::tr("longest time SOURCE's file systems stay frozen for the final copy (default "
+                 "10, from 0.1 to 3600); a final copy that takes longer is abandoned, SOURCE is "
+                 "thawed and the job goes on mirroring")},
+        {"--wipe-rest",
+         Cli::tr("clear TARGET past the end of SOURCE (a larger disk), so nothing of its old "
+                 "data stays there; without it those bytes are kept and not compared")},
         {"--force", Cli::tr("accept a target block device that holds data")},
         {"--expect-id ID",
          Cli::tr("refuse unless the target disk has this identity (the id in `list --json`)")},
@@ -310,15 +328,20 @@ void printHelp()
     out += "\n";
     const QString paragraphs[] = {
         Cli::tr("Without --complete-when-ready or --cancel-when-ready the job waits at READY "
-                "and reads commands, one per line, on stdin: complete, cancel, pause, resume, "
-                "speed RATE, status. SIGINT or SIGTERM cancels."),
+                "and reads commands, one per line, on stdin: complete, cancel, cancel quick, "
+                "pause, resume, speed RATE, status. After READY, cancel freezes SOURCE for a "
+                "final copy as complete does, so TARGET is a copy of one moment; cancel quick "
+                "does not, and a live SOURCE's copy is then like a disk after a power cut. "
+                "SIGINT or SIGTERM cancels quickly."),
         Cli::tr("inspect applies every rule that needs no write to TARGET (for SOURCE, when "
                 "given) and tells what TARGET holds: exit 0 when it would be accepted, 2 when "
                 "a rule refuses it."),
         Cli::tr("SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too)."),
         Cli::tr("Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a "
                 "safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled "
-                "before READY (target incomplete); 6 verification found differences."),
+                "before READY (target incomplete); 6 verification found differences; 7 "
+                "--complete-when-ready could not complete, because SOURCE could not be frozen "
+                "for the final copy (long enough); TARGET is like a disk after a power cut."),
     };
     for (std::size_t i = 0; i < std::size(paragraphs); ++i)
         out += (i ? "\n" : "") + wrapText(paragraphs[i], 0) + "\n";
@@ -432,9 +455,35 @@ std::string verifyJson(const engine::VerifyReport& r)
         .add("identical", r.identical)
         .add("compared", r.bytesCompared)
         .add("skipped-holes", r.bytesSkipped)
+        .add("hash-checked", r.bytesHashChecked)
+        .add("unchecked", r.bytesUnchecked)
+        .add("past-end", r.bytesPastEnd)
+        .add("past-end-zero", r.pastEndZero)
         .addRaw("differences", rangesJson(r.differences))
         .add("more-differences", r.moreDifferences)
         .str();
+}
+
+// What a verification could not compare with A, said after its verdict.
+void printVerifyCoverage(const engine::VerifyReport& r, const std::string& a, const std::string& b)
+{
+    if (r.bytesHashChecked > 0 || r.bytesUnchecked > 0)
+        std::fprintf(stderr, "%s\n",
+                     fill(Cli::tr("%1 changed on %2 after the final copy: %3 of it checked "
+                                  "against hashes of what was written to %4, %5 never written "
+                                  "by the job and not checked"),
+                          {sizeText(r.bytesHashChecked + r.bytesUnchecked), a,
+                           sizeText(r.bytesHashChecked), b, sizeText(r.bytesUnchecked)})
+                         .c_str());
+    if (r.bytesPastEnd > 0)
+        std::fprintf(stderr, "%s\n",
+                     (r.pastEndZero ? fill(Cli::tr("the %1 of %2 past the end of %3 read back "
+                                                   "as zeroes"),
+                                           {sizeText(r.bytesPastEnd), b, a})
+                                    : fill(Cli::tr("the %1 of %2 past the end of %3 were not "
+                                                   "compared"),
+                                           {sizeText(r.bytesPastEnd), b, a}))
+                         .c_str());
 }
 
 void printVerifyText(const engine::VerifyReport& r, const std::string& a, const std::string& b)
@@ -446,6 +495,7 @@ void printVerifyText(const engine::VerifyReport& r, const std::string& a, const 
                  {a, b, sizeText(r.bytesCompared + r.bytesSkipped), sizeText(r.bytesCompared),
                   sizeText(r.bytesSkipped)});
         std::fprintf(stderr, "%s\n", line.c_str());
+        printVerifyCoverage(r, a, b);
         return;
     }
     const int n = pluralCount(r.differences.size());
@@ -461,6 +511,7 @@ void printVerifyText(const engine::VerifyReport& r, const std::string& a, const 
                      fill(Cli::tr("offset %1, %2 bytes"),
                           {std::to_string(d.offset), std::to_string(d.length)})
                          .c_str());
+    printVerifyCoverage(r, a, b);
 }
 
 // Rate over a sliding window of a couple of seconds, from cumulative bytes.
@@ -560,6 +611,20 @@ std::optional<std::string> parseMirrorOption(int opt, const char* arg, MirrorArg
     case 'V':
         a.options.verify = true;
         return std::nullopt;
+    case 'F': {
+        // from_chars: a decimal point whatever the locale says.
+        double secs = 0;
+        const char* last = arg + std::strlen(arg);
+        const auto [end, ec] = std::from_chars(arg, last, secs);
+        if (ec != std::errc() || end != last || !(secs >= engine::kMinFreezeSeconds) ||
+            !(secs <= engine::kMaxFreezeSeconds))
+            return fill(Cli::tr("--max-freeze: seconds from 0.1 to 3600, not '%1'"), {arg});
+        a.options.maxFreezeSeconds = secs;
+        return std::nullopt;
+    }
+    case 'W':
+        a.options.wipeRest = true;
+        return std::nullopt;
     case 'f':
         a.force = true;
         return std::nullopt;
@@ -611,6 +676,8 @@ const option kMirrorOptions[] = {
     {"complete-when-ready", no_argument, nullptr, 'c'},
     {"cancel-when-ready", no_argument, nullptr, 'x'},
     {"verify", no_argument, nullptr, 'V'},
+    {"max-freeze", required_argument, nullptr, 'F'},
+    {"wipe-rest", no_argument, nullptr, 'W'},
     {"force", no_argument, nullptr, 'f'},
     {"json", no_argument, nullptr, 'j'},
     {"verbose", no_argument, nullptr, 'v'},
@@ -676,8 +743,11 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
     auto lastJsonProgress = Clock::now();
     Clock::time_point readyAt{};
     bool stdinOpen = !a.completeWhenReady && !a.cancelWhenReady;
-    std::string stdinBuffer;
+    std::string stdinBuffer;     // an unfinished line, at most kMaxCommandLine bytes
+    bool discardingLine = false; // inside a line too long to be a command
     bool progressShown = false;
+    int completeAttempts = 0;
+    bool completeGaveUp = false;
 
     auto commonData = [&](const engine::JobSnapshot& s) {
         JsonObject d;
@@ -708,8 +778,8 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
             return;
         if (verb == "complete")
             return reply(job.complete());
-        if (verb == "cancel")
-            return reply(job.cancel());
+        if (verb == "cancel" && (arg.empty() || arg == "quick"))
+            return reply(job.cancel(arg == "quick"));
         if (verb == "pause")
             return reply(job.pause());
         if (verb == "resume")
@@ -733,13 +803,51 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
         }
         // The command words are the protocol and stay English; so does the
         // JSON answer. A person at the terminal reads the sentence translated.
+        // An echo of garbage stays short and printable.
+        if (verb.size() > 64)
+            verb = verb.substr(0, 64) + "...";
         if (a.json)
             printError(EINVAL, "unknown command '" + verb +
-                                   "' (complete, cancel, pause, resume, speed RATE, status)");
+                                   "' (complete, cancel, cancel quick, pause, resume, speed "
+                                   "RATE, status)");
         else
-            log->error("{}", fill(Cli::tr("unknown command '%1' (complete, cancel, pause, resume, "
-                                          "speed RATE, status)"),
+            log->error("{}", fill(Cli::tr("unknown command '%1' (complete, cancel, cancel quick, "
+                                          "pause, resume, speed RATE, status)"),
                                   {verb}));
+    };
+    // Splits what stdin gave into lines, looking only at the new bytes; a
+    // line longer than any command is refused once and skipped to its end,
+    // so garbage costs neither memory nor time.
+    auto takeInput = [&](const char* data, std::size_t n) {
+        std::size_t begin = 0;
+        while (begin < n) {
+            const void* hit = std::memchr(data + begin, '\n', n - begin);
+            const std::size_t end =
+                hit ? static_cast<std::size_t>(static_cast<const char*>(hit) - data) : n;
+            if (!discardingLine) {
+                const std::size_t room = kMaxCommandLine - stdinBuffer.size();
+                if (end - begin > room) {
+                    discardingLine = true;
+                    stdinBuffer.clear();
+                    if (a.json)
+                        printError(EINVAL, "command line longer than " +
+                                               std::to_string(kMaxCommandLine) + " bytes: ignored");
+                    else
+                        log->error("{}", fill(Cli::tr("command line longer than %1 bytes: "
+                                                      "ignored"),
+                                              {std::to_string(kMaxCommandLine)}));
+                } else {
+                    stdinBuffer.append(data + begin, end - begin);
+                }
+            }
+            if (!hit)
+                break;
+            if (!discardingLine)
+                handleCommand(stdinBuffer);
+            stdinBuffer.clear();
+            discardingLine = false;
+            begin = end + 1;
+        }
     };
     // With --map-cells, the map rides along progress and READY: a job that
     // converges between two progress events still shows its clean map.
@@ -800,7 +908,9 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
             [[maybe_unused]] const ssize_t n = ::read(sigFd, &si, sizeof si);
             log->info("{}", fill(Cli::tr("%1 received: cancelling"),
                                  {si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM"}));
-            auto r = job.cancel();
+            // Whoever sends a signal wants the process gone, not a final
+            // copy under a freeze first.
+            auto r = job.cancel(true);
             if (!r)
                 log->debug("{}", r.error().message);
         }
@@ -811,17 +921,11 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
                 stdinOpen = false;
                 if (a.cancelOnEof) {
                     log->info("{}", fill(Cli::tr("stdin closed: cancelling")));
-                    if (auto r = job.cancel(); !r)
+                    if (auto r = job.cancel(true); !r)
                         log->debug("{}", r.error().message);
                 }
             } else {
-                stdinBuffer.append(buf, static_cast<std::size_t>(n));
-                std::size_t nl;
-                while ((nl = stdinBuffer.find('\n')) != std::string::npos) {
-                    const std::string line = stdinBuffer.substr(0, nl);
-                    stdinBuffer.erase(0, nl + 1);
-                    handleCommand(line);
-                }
+                takeInput(buf, static_cast<std::size_t>(n));
             }
         }
         if (fds[0].revents & POLLIN) {
@@ -857,10 +961,43 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
                             : fill(Cli::tr("READY: %1 and %2 are in sync; type 'complete' "
                                            "or 'cancel' and Enter"),
                                    {a.source, a.target}));
-                if (a.completeWhenReady && !demoWriter)
+                if (a.completeWhenReady && !demoWriter) {
+                    ++completeAttempts;
                     reply(job.complete());
-                else if (a.cancelWhenReady)
-                    reply(job.cancel());
+                } else if (a.cancelWhenReady) {
+                    reply(job.cancel(false));
+                }
+                break;
+            case engine::JobEvent::Kind::CompleteFailed:
+                if (a.json)
+                    printEvent("COMPLETE_FAILED",
+                               JsonObject().add("device", device).add("reason", ev.message));
+                else
+                    log->warn("{}", fill(Cli::tr("complete failed: %1; the job goes on mirroring "
+                                                 "at READY"),
+                                         {ev.message}));
+                // Unattended: try again (the next final copy is shorter, the
+                // source having converged once more), then give up.
+                if (a.completeWhenReady && !demoWriter) {
+                    if (completeAttempts < kCompleteAttempts) {
+                        ++completeAttempts;
+                        reply(job.complete());
+                    } else {
+                        completeGaveUp = true;
+                        log->error("{}", fill(Cli::tr("giving up after %1 attempts to complete; "
+                                                      "cancelling"),
+                                              {std::to_string(completeAttempts)}));
+                        reply(job.cancel(true));
+                    }
+                }
+                break;
+            case engine::JobEvent::Kind::Verifying:
+                if (a.json)
+                    printEvent("BLOCK_JOB_VERIFYING", JsonObject().add("device", device));
+                else
+                    log->info("{}", fill(Cli::tr("verifying: comparing %1 with %2 while the "
+                                                 "source runs on"),
+                                         {a.target, a.source}));
                 break;
             case engine::JobEvent::Kind::Progress:
                 break;
@@ -892,6 +1029,10 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
                 .add("unreadable-bytes", snap->unreadableBytes);
             if (!snap->ioError.empty())
                 data.add("io-error", snap->ioError);
+            if (snap->verifying)
+                data.add("verifying", true)
+                    .add("verify-done", snap->verifyDone)
+                    .add("verify-total", snap->verifyTotal);
             printEvent("BLOCK_JOB_PROGRESS", withMap(std::move(data)));
         }
     }
@@ -911,6 +1052,8 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
     case engine::JobResult::Outcome::Completed:
         break;
     case engine::JobResult::Outcome::Cancelled:
+        if (completeGaveUp)
+            code = kExitNotCompleted;
         break;
     case engine::JobResult::Outcome::Aborted:
         code = kExitAborted;
@@ -935,8 +1078,15 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
             d.addRaw("unwritable", rangesJson(res.unwritable));
         if (res.verify)
             d.addRaw("verify", verifyJson(*res.verify));
-        if (res.outcome == engine::JobResult::Outcome::Completed)
+        if (res.verifyCancelled)
+            d.add("verify-cancelled", true);
+        if (res.outcome == engine::JobResult::Outcome::Completed ||
+            (res.outcome == engine::JobResult::Outcome::Cancelled && !res.powerCutCopy))
             d.add("quiesce-seconds", res.quiesceSeconds);
+        if (res.outcome == engine::JobResult::Outcome::Cancelled)
+            d.add("powercut-copy", res.powerCutCopy);
+        if (res.pastEndBytes > 0)
+            d.add("past-end-bytes", res.pastEndBytes).add("past-end-wiped", res.pastEndWiped);
         d.add("outcome", outcomeName(res.outcome));
         if (res.outcome == engine::JobResult::Outcome::Failed)
             d.add("source-failed", res.sourceFailed).add("errno", res.error.code);
@@ -966,9 +1116,17 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
                                      {summary, a.target, a.source}));
             break;
         case engine::JobResult::Outcome::Cancelled:
-            log->info("{}", fill(Cli::tr("cancelled after READY: %1; %2 is a consistent copy of "
-                                         "%3 as last converged"),
-                                 {summary, a.target, a.source}));
+            if (res.powerCutCopy)
+                log->warn("{}", fill(Cli::tr("cancelled after READY without freezing the source: "
+                                             "%1; %2 is like %3 after a power cut (a file system "
+                                             "on it needs its journal replayed, and the last "
+                                             "writes are missing)"),
+                                     {summary, a.target, a.source}));
+            else
+                log->info("{}",
+                          fill(Cli::tr("cancelled after READY: %1; %2 is a consistent copy "
+                                       "of %3 as of the final copy (source quiesced %4 s)"),
+                               {summary, a.target, a.source, numberText(res.quiesceSeconds, 3)}));
             break;
         case engine::JobResult::Outcome::Aborted:
             log->warn("{}", fill(Cli::tr("cancelled before READY: the target is incomplete: %1"),
@@ -986,8 +1144,20 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
         for (const auto& r : res.unwritable)
             log->warn("{}", fill(Cli::tr("target range left unwritten: offset %1, %2 bytes"),
                                  {std::to_string(r.offset), std::to_string(r.length)}));
+        if (res.pastEndBytes > 0 && !res.verify &&
+            (res.outcome == engine::JobResult::Outcome::Completed ||
+             res.outcome == engine::JobResult::Outcome::Cancelled))
+            log->info("{}", res.pastEndWiped
+                                ? fill(Cli::tr("the %1 of %2 past the end of %3 were cleared"),
+                                       {sizeText(res.pastEndBytes), a.target, a.source})
+                                : fill(Cli::tr("the %1 of %2 past the end of %3 were kept as they "
+                                               "were (use --wipe-rest to clear them)"),
+                                       {sizeText(res.pastEndBytes), a.target, a.source}));
         if (res.verify)
             printVerifyText(*res.verify, a.source, a.target);
+        else if (res.verifyCancelled)
+            log->warn("{}", fill(Cli::tr("verification cancelled: the copy is complete but was "
+                                         "not checked")));
     }
     return code;
 }
@@ -1156,14 +1326,13 @@ int cmdDemo(int argc, char** argv)
                 jobPtr->notifyWrite(off, len);
         },
         log);
-    a.options.quiesce = [&writer]() -> engine::Result<void> {
-        writer.pause();
-        return {};
-    };
     // The demo's workload ends with the job: the writer stays stopped after
     // the final copy, so the copy can be checked afterwards with cmp or
     // qemu-img compare and found identical. A real source would carry on.
-    a.options.unquiesce = [] {};
+    a.options.quiescer = engine::makeQuiescer([&writer]() -> engine::Result<void> {
+        writer.pause();
+        return {};
+    });
     auto prepared = prepareMirror(a, log);
     if (!prepared.job())
         return prepared.code;

@@ -13,6 +13,9 @@ enum ExitCode : int {
     kExitTarget = 4,    ///< the target failed (write error, flush, no space)
     kExitAborted = 5,   ///< cancelled before READY: the target is incomplete
     kExitDifferent = 6, ///< verification found differences
+    /// --complete-when-ready: the source could not be quiesced for the final
+    /// copy (long enough) in several tries; cancelled like a power cut.
+    kExitNotCompleted = 7,
 };
 
 int run(int argc, char** argv);

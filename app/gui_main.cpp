@@ -233,7 +233,7 @@ int main(int argc, char** argv)
         }
         QObject::connect(&controller, &ui::JobController::finished, &app,
                          [] { QApplication::quit(); });
-        controller.cancel();
+        controller.cancel(true);
     });
 
     std::unique_ptr<ui::DemoDriver> driver;

@@ -308,8 +308,7 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
                                  " (rule: live source needs tracking; turn tracking off only if "
                                  "nothing writes to the source)"};
             prepared.live = std::move(*live);
-            setup.options.quiesce = prepared.live->quiesceHook();
-            setup.options.unquiesce = prepared.live->unquiesceHook();
+            setup.options.quiescer = prepared.live->quiescer();
         } else {
             const auto mounts = mountPointsOf(major(srcId->rdev), minor(srcId->rdev));
             if (!mounts.empty())

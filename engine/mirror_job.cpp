@@ -16,6 +16,7 @@
 
 #include "mirror_job.h"
 
+#include "aligned_buffer.h"
 #include "rate_limiter.h"
 #include "ring.h"
 #include "units.h"
@@ -28,8 +29,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 
 namespace engine {
 
@@ -102,10 +105,10 @@ Result<void> validateOptions(const MirrorOptions& options)
     if (g != 0 && (g < kMinGranularity || g > kMaxGranularity || (g & (g - 1)) != 0))
         return Error{EINVAL, "invalid granularity " + std::to_string(g) +
                                  ": it must be a power of two from 512 B to 64 MiB"};
-    // Without a chosen granularity the job uses at least the default one.
-    if (options.bufSize < (g ? g : kDefaultGranularity))
-        return Error{EINVAL, "invalid buffer size " + std::to_string(options.bufSize) +
-                                 ": it must hold at least one granule"};
+    if (!(options.maxFreezeSeconds >= kMinFreezeSeconds &&
+          options.maxFreezeSeconds <= kMaxFreezeSeconds))
+        return Error{EINVAL, "invalid maximum freeze " + std::to_string(options.maxFreezeSeconds) +
+                                 " s: it must be from 0.1 s to 3600 s"};
     return {};
 }
 
@@ -120,7 +123,41 @@ std::uint64_t defaultGranularity(const Disk& target)
 
 namespace {
 
+class FunctionQuiescer : public Quiescer
+{
+public:
+    FunctionQuiescer(std::function<Result<void>()> q, std::function<void()> r)
+        : m_quiesce(std::move(q)), m_release(std::move(r))
+    {
+    }
+    Result<void> quiesce(std::chrono::milliseconds) override
+    {
+        return m_quiesce ? m_quiesce() : Result<void>{};
+    }
+    Result<void> release() override
+    {
+        if (m_release)
+            m_release();
+        return {};
+    }
+
+private:
+    std::function<Result<void>()> m_quiesce;
+    std::function<void()> m_release;
+};
+
+} // namespace
+
+std::shared_ptr<Quiescer> makeQuiescer(std::function<Result<void>()> quiesce,
+                                       std::function<void()> release)
+{
+    return std::make_shared<FunctionQuiescer>(std::move(quiesce), std::move(release));
+}
+
+namespace {
+
 constexpr std::uint64_t kWakeTag = ~0ull;
+constexpr std::uint64_t kCancelWakeTag = ~0ull - 1;
 constexpr auto kTick = 100ms;
 // A zero run costs no data transfer, so it may cover far more than a buffer.
 constexpr std::uint64_t kMaxZeroRun = 256ull << 20;
@@ -159,11 +196,6 @@ void appendMerged(std::vector<ByteRange>& ranges, ByteRange r)
         ranges.push_back(r);
 }
 
-struct FreeDeleter
-{
-    void operator()(void* p) const { std::free(p); }
-};
-
 } // namespace
 
 // ---------------------------------------------------------------------------
@@ -187,15 +219,20 @@ struct MirrorJob::Impl
     Disk& dst;
     DirtyBitmap& dirty;
     Logger log;
+    // The buffers outlive the ring (declared first, destroyed last), and the
+    // ring is drained before either goes: the kernel owns a buffer until its
+    // request is reaped.
+    AlignedBuffer slab;
+    std::uint64_t* wakeValue = nullptr; ///< in slab, written by the kernel
     std::optional<Ring> ring;
-    std::unique_ptr<std::uint8_t, FreeDeleter> slab;
+    bool ringBroken = false;             ///< requests could not be waited for: slab is leaked
+    std::optional<WrittenHashes> hashes; ///< with verify: what each block got
     std::uint64_t slotSize = 0;
     std::vector<Op> ops;
     unsigned inFlight = 0;
     std::uint64_t inFlightBytes = 0;
     std::uint64_t cursor = 0;
     RateLimiter limiter;
-    std::uint64_t wakeValue = 0;
     struct
     {
         bool valid = false;
@@ -208,10 +245,19 @@ struct MirrorJob::Impl
     bool zeroRangeSupported = true;
 
     bool readyReached = false;
-    bool completeRequested = false;
-    bool cancelRequested = false;
+    /// A Complete, or a Cancel after READY that copies under a quiesce as
+    /// Complete does, so that the target is a copy of one moment.
+    enum class Finish { None, Complete, Cancel };
+    Finish finishing = Finish::None;
+    bool cancelRequested = false; ///< end now: before READY, or a quick cancel
+    bool quickCancel = false;
     bool quiesced = false;
     Clock::time_point quiesceStart{};
+    bool wakeArmed = false;
+    bool tearingDown = false;
+    bool verifying = false;
+    std::uint64_t verifyDone = 0;
+    std::uint64_t verifyTotal = 0;
     std::optional<Error> failure;
     bool failureFromSource = false;
     std::string ioError;
@@ -229,6 +275,14 @@ struct MirrorJob::Impl
         : job(j), src(j.m_source), dst(j.m_target), dirty(j.m_dirty), log(j.m_log)
     {
     }
+    ~Impl()
+    {
+        ring.reset();
+        if (ringBroken)
+            slab.leak();
+    }
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
 
     JobStatus status() const { return job.m_status.load(); }
     bool stopped() const
@@ -256,30 +310,40 @@ struct MirrorJob::Impl
         log->debug("job status {} -> {}", toString(from), toString(to));
         job.m_status.store(to);
         publish(true);
-        emit({JobEvent::Kind::StatusChanged, from, to});
+        emit({JobEvent::Kind::StatusChanged, from, to, {}});
     }
 
     // -- setup ---------------------------------------------------------------
 
     Result<void> init()
     {
-        auto r = Ring::create(4 * kMaxInFlight, childLogger(log, "engine.ring"));
-        if (!r)
-            return r.error();
-        ring.emplace(std::move(*r));
-
         const std::uint64_t g = job.m_granularity;
         slotSize = std::max<std::uint64_t>(g, job.m_options.bufSize / kMaxInFlight / g * g);
         const auto slots = static_cast<unsigned>(
             std::clamp<std::uint64_t>(job.m_options.bufSize / slotSize, 1, kMaxInFlight));
-        void* raw = nullptr;
-        if (::posix_memalign(&raw, 4096, slots * slotSize) != 0)
-            return Error{ENOMEM,
-                         "cannot allocate " + formatBytes(slots * slotSize) + " of copy buffers"};
-        slab.reset(static_cast<std::uint8_t*>(raw));
+        // One more aligned block at the end holds the wake-up counter.
+        auto buffer =
+            AlignedBuffer::allocate(slots * slotSize + AlignedBuffer::kAlignment, "copy buffers");
+        if (!buffer)
+            return Error{ENOMEM, "cannot allocate " + formatBytes(slots * slotSize) +
+                                     " of copy buffers (--buf-size)"};
+        slab = std::move(*buffer);
+        wakeValue = reinterpret_cast<std::uint64_t*>(slab.data() + slots * slotSize);
         ops.resize(slots);
         for (unsigned i = 0; i < slots; ++i)
-            ops[i].buf = slab.get() + i * slotSize;
+            ops[i].buf = slab.data() + i * slotSize;
+        if (job.m_options.verify) {
+            try {
+                hashes.emplace(src.size(), g);
+            } catch (const std::bad_alloc&) {
+                return Error{ENOMEM, "cannot allocate the verification hashes for " +
+                                         formatBytes(src.size())};
+            }
+        }
+        auto r = Ring::create(4 * kMaxInFlight, childLogger(log, "engine.ring"));
+        if (!r)
+            return r.error();
+        ring.emplace(std::move(*r));
         limiter.setSpeed(job.m_options.speed);
         armWake();
         log->info("mirror {} -> {}: {}, sync {}, granularity {}, {} x {} buffers, {}", src.path(),
@@ -315,6 +379,19 @@ struct MirrorJob::Impl
         case SyncMode::None:
             break;
         }
+        if (job.extent() > src.size()) {
+            // The rest of a larger target is wiped as part of the copy. The
+            // granule the source ends in is its last data granule, so the
+            // few bytes between the source's end and the next granule are
+            // zeroed here and the wipe starts on a granule.
+            const std::uint64_t g = job.m_granularity;
+            const std::uint64_t from = std::min(roundUp(src.size(), g), job.extent());
+            if (auto r = dst.writeZeroes(src.size(), from - src.size(), job.m_options.unmap); !r)
+                return r.error();
+            dirty.set(from, job.extent() - from);
+            log->info("the target past the source's end ({}) is wiped",
+                      formatBytes(job.extent() - src.size()));
+        }
         return {};
     }
 
@@ -322,7 +399,7 @@ struct MirrorJob::Impl
     {
         // The eventfd read completes whenever another thread calls wake();
         // without it the loop could only notice commands at its next tick.
-        ring->prepareRead(job.m_wakeFd, &wakeValue, sizeof wakeValue, 0, kWakeTag);
+        wakeArmed = ring->prepareRead(job.m_wakeFd, wakeValue, sizeof *wakeValue, 0, kWakeTag);
     }
 
     // -- commands ------------------------------------------------------------
@@ -342,7 +419,17 @@ struct MirrorJob::Impl
             }
             switch (c.verb) {
             case JobVerb::Cancel:
-                cancelRequested = true;
+                // After READY, and with nothing stopped, a cancel leaves a
+                // copy of one moment: the final copy of Complete, under a
+                // quiesce, without Complete's verification. Otherwise (or
+                // when asked to be quick) it ends now.
+                if (readyReached && c.argument == 0 && status() == JobStatus::Ready &&
+                    ioError.empty()) {
+                    finishing = Finish::Cancel;
+                } else {
+                    cancelRequested = true;
+                    quickCancel = readyReached;
+                }
                 break;
             case JobVerb::Pause:
                 transition(status() == JobStatus::Ready ? JobStatus::Standby : JobStatus::Paused);
@@ -360,7 +447,8 @@ struct MirrorJob::Impl
                 publish(true);
                 break;
             case JobVerb::Complete:
-                completeRequested = true;
+                if (finishing == Finish::None)
+                    finishing = Finish::Complete;
                 break;
             }
         }
@@ -419,7 +507,13 @@ struct MirrorJob::Impl
             // below can cost a second copy but never a lost write.
             dirty.reset(r.offset, r.length);
             Run run{r, false};
-            if (!src.isBlockDevice()) {
+            const std::uint64_t srcEnd = src.size();
+            if (r.offset >= srcEnd) {
+                run.zero = true; // the rest of a larger target, being wiped
+            } else if (r.end() > srcEnd) {
+                run.range.length = srcEnd - r.offset;
+            }
+            if (r.offset < srcEnd && !src.isBlockDevice()) {
                 auto ext = allocationAt(r.offset);
                 if (!ext)
                     return ext.error();
@@ -444,9 +538,12 @@ struct MirrorJob::Impl
             }
             if (!run.zero)
                 run.range.length = std::min(run.range.length, slotSize);
-            // What this run does not cover stays to be copied.
-            if (run.range.end() < r.end())
-                dirty.set(run.range.end(), r.end() - run.range.end());
+            // What this run does not cover stays to be copied; the granule
+            // the source ends in is done when its data is.
+            const std::uint64_t rest =
+                run.range.end() == srcEnd ? roundUp(srcEnd, g) : run.range.end();
+            if (rest < r.end())
+                dirty.set(rest, r.end() - rest);
             cursor = run.range.end();
             return std::optional<Run>{run};
         }
@@ -478,7 +575,9 @@ struct MirrorJob::Impl
 
     Result<void> fill(Clock::time_point now)
     {
-        while (limiter.delay(now) == Clock::duration::zero()) {
+        // The final copy under a quiesce ignores the speed limit: every
+        // moment of it is a moment the source's writers wait.
+        while (quiesced || limiter.delay(now) == Clock::duration::zero()) {
             Op* op = freeSlot();
             if (!op)
                 break;
@@ -559,6 +658,13 @@ struct MirrorJob::Impl
         bytesDone += op.length;
         if (op.zero)
             bytesZeroed += op.length;
+        if (hashes && op.offset < src.size()) {
+            const std::uint64_t len = std::min(op.length, src.size() - op.offset);
+            if (op.zero)
+                hashes->recordZero(op.offset, len);
+            else
+                hashes->record(op.offset, op.buf, len);
+        }
         release(op);
     }
 
@@ -572,10 +678,16 @@ struct MirrorJob::Impl
     void onCompletion(std::uint64_t tag, int res)
     {
         if (tag == kWakeTag) {
+            if (res == -ECANCELED || tearingDown) {
+                wakeArmed = false;
+                return;
+            }
             job.m_wakePending.store(false);
             armWake();
             return;
         }
+        if (tag == kCancelWakeTag)
+            return;
         Op& op = ops[tag];
         if (res == -EAGAIN || res == -EINTR) {
             restage(op);
@@ -659,6 +771,8 @@ struct MirrorJob::Impl
                 return stageWrite(op);
             }
             appendMerged(unwritable, op.range());
+            if (hashes && op.offset < src.size())
+                hashes->forget(op.offset, op.length);
             return release(op);
         }
         // Invariant: a range that did not reach the target is dirty again
@@ -666,8 +780,9 @@ struct MirrorJob::Impl
         dirty.set(op.offset, op.length);
         release(op);
         if (action == ErrorAction::Stop) {
-            // Never leave the source quiesced while waiting for a person.
-            endQuiesce();
+            // Never leave the source quiesced while waiting for a person;
+            // a Complete under way quiesces again once resumed.
+            (void)endQuiesce();
             if (ioError.empty()) {
                 ioError = systemError(err, where).message;
                 transition(status() == JobStatus::Ready ? JobStatus::Standby : JobStatus::Paused);
@@ -732,10 +847,10 @@ struct MirrorJob::Impl
         lastPublish = now;
         auto snap = std::make_shared<JobSnapshot>();
         snap->status = status();
-        snap->diskSize = src.size();
+        snap->diskSize = job.extent();
         snap->bytesDone = bytesDone;
         snap->bytesZeroed = bytesZeroed;
-        snap->dirtyBytes = dirty.dirtyBytes();
+        snap->dirtyBytes = verifying ? 0 : dirty.dirtyBytes();
         snap->inFlightBytes = inFlightBytes;
         snap->bytesRemaining = snap->dirtyBytes + inFlightBytes;
         snap->speedLimit = limiter.speed();
@@ -743,11 +858,16 @@ struct MirrorJob::Impl
         snap->readyReached = readyReached;
         snap->ioError = ioError;
         snap->unreadableBytes = unreadableBytes;
+        snap->verifying = verifying;
+        snap->verifyDone = verifyDone;
+        snap->verifyTotal = verifyTotal;
         snap->generation = ++generation;
         job.m_snapshot.store(std::move(snap));
-        if (job.m_mapCells > 0) {
+        // While verifying, the bitmap holds what the source changed since the
+        // copy, which is no longer work to do: the map stays as it was.
+        if (job.m_mapCells > 0 && !verifying) {
             auto map = std::make_shared<DirtyMapSnapshot>();
-            map->diskSize = src.size();
+            map->diskSize = job.extent();
             map->granularity = job.m_granularity;
             map->cells = dirty.downsample(job.m_mapCells);
             for (const auto& op : ops)
@@ -758,7 +878,7 @@ struct MirrorJob::Impl
             job.m_dirtyMap.store(std::move(map));
         }
         if (!force)
-            emit({JobEvent::Kind::Progress, status(), status()});
+            emit({JobEvent::Kind::Progress, status(), status(), {}});
     }
 
     // -- the loop ------------------------------------------------------------
@@ -772,12 +892,36 @@ struct MirrorJob::Impl
         return {};
     }
 
-    // Waits out every request in flight (cancel, failure, pause points).
+    // Waits out every request in flight. Nothing may give up on a request
+    // the kernel still owns: after repeated wait errors the ring is taken as
+    // broken and its buffers are leaked instead of freed.
     void drain()
     {
-        while (inFlight > 0) {
-            if (!waitForCompletions(kTick))
-                break;
+        int errors = 0;
+        while (inFlight > 0 && !ringBroken) {
+            if (auto r = waitForCompletions(kTick); !r) {
+                log->error("waiting for {} request(s): {}", inFlight, r.error().message);
+                if (++errors >= 50)
+                    ringBroken = true;
+            }
+        }
+    }
+
+    // The eventfd read is in flight all the time: cancel it and wait for it.
+    void teardown()
+    {
+        drain();
+        if (!ring || ringBroken)
+            return;
+        tearingDown = true;
+        if (wakeArmed && ring->prepareCancel(kWakeTag, kCancelWakeTag)) {
+            int errors = 0;
+            while (wakeArmed) {
+                if (auto r = waitForCompletions(kTick); !r && ++errors >= 50) {
+                    ringBroken = true;
+                    return;
+                }
+            }
         }
     }
 
@@ -789,20 +933,113 @@ struct MirrorJob::Impl
         return r;
     }
 
-    void endQuiesce()
+    std::chrono::milliseconds maxHold() const
+    {
+        return std::chrono::milliseconds(std::llround(job.m_options.maxFreezeSeconds * 1000.0));
+    }
+
+    bool quiesceOverdue(Clock::time_point now) const
     {
         if (!quiesced)
-            return;
+            return false;
+        if (now - quiesceStart >= maxHold())
+            return true;
+        return job.m_options.quiescer && job.m_options.quiescer->expired();
+    }
+
+    // Lets the source's writers go. An error: the quiesce did not hold
+    // until now, so the final copy is not of one moment.
+    Result<void> endQuiesce()
+    {
+        if (!quiesced)
+            return {};
         quiesced = false;
-        if (job.m_options.unquiesce)
-            job.m_options.unquiesce();
+        Result<void> r;
+        if (job.m_options.quiescer)
+            r = job.m_options.quiescer->release();
         const double secs = std::chrono::duration<double>(Clock::now() - quiesceStart).count();
         job.m_result.quiesceSeconds = secs;
         log->info("source quiesced for {:.3f} s", secs);
+        return r;
     }
 
-    // Returns true when the job is over (result filled in).
-    Result<bool> converge()
+    // A Complete (or consistent Cancel) that cannot finish its final copy
+    // under the quiesce: the source is let go and the job mirrors on. A
+    // Cancel still ends, but its copy is no longer of one moment.
+    void abandonFinish(const std::string& why)
+    {
+        (void)endQuiesce();
+        if (finishing == Finish::Cancel) {
+            log->warn("cancel: {}; the copy is like a disk after a power cut", why);
+            cancelRequested = true;
+            quickCancel = true;
+        } else {
+            log->warn("complete failed: {}; mirroring goes on", why);
+            JobEvent ev{JobEvent::Kind::CompleteFailed, status(), status(), {}};
+            ev.message = why;
+            emit(ev);
+        }
+        finishing = Finish::None;
+        publish(true);
+    }
+
+    std::string overdueText() const
+    {
+        char secs[32];
+        std::snprintf(secs, sizeof secs, "%g", job.m_options.maxFreezeSeconds);
+        return std::string("the final copy did not finish within the maximum freeze of ") + secs +
+               " s, so the source was let go";
+    }
+
+    // After Complete's final copy, with the source let go: the target
+    // against the source where the source kept its data, against the hashes
+    // of what was written where the source changed since.
+    void verifyTarget()
+    {
+        verifying = true;
+        emit({JobEvent::Kind::Verifying, status(), status(), {}});
+        publish(true);
+        if (!dst.directIo()) {
+            // Read back what the target stored, not what the cache kept.
+            ::posix_fadvise(dst.bufferedFd(), 0, 0, POSIX_FADV_DONTNEED);
+        }
+        VerifyOptions vo;
+        vo.length = src.size();
+        vo.checkPastEndZero = job.extent() > src.size();
+        vo.stop = &job.m_cancelFlag;
+        vo.changed = &dirty;
+        vo.written = &*hashes;
+        auto quiescer = job.m_options.quiescer;
+        vo.syncChanges = [quiescer]() -> Result<void> {
+            return quiescer ? quiescer->syncWrites() : Result<void>{};
+        };
+        vo.progress = [this](std::uint64_t done, std::uint64_t total) {
+            verifyDone = done;
+            verifyTotal = total;
+            publish(false);
+        };
+        auto report = verifyDisks(src, dst, vo);
+        verifying = false;
+        if (!report) {
+            if (report.error().code == ECANCELED) {
+                job.m_result.verifyCancelled = true;
+                log->warn("verification cancelled: the copy is complete but was not checked");
+                return;
+            }
+            failure = Error{report.error().code, "verification: " + report.error().message};
+            failureFromSource = false;
+            return;
+        }
+        job.m_result.verify = *report;
+        log->info("verify: {} ({} compared with the source, {} checked against the hashes of "
+                  "what was written, {} unchecked)",
+                  report->identical ? "identical" : "DIFFERENT", formatBytes(report->bytesCompared),
+                  formatBytes(report->bytesHashChecked), formatBytes(report->bytesUnchecked));
+    }
+
+    enum class Converged { No, Completed, Cancelled };
+
+    Result<Converged> converge()
     {
         if (!readyReached) {
             // READY promises that the target holds everything copied so
@@ -814,36 +1051,40 @@ struct MirrorJob::Impl
             log->info(
                 "ready: source and target are in sync after {}",
                 formatDuration(std::chrono::duration<double>(Clock::now() - startTime).count()));
-            emit({JobEvent::Kind::Ready, JobStatus::Ready, JobStatus::Ready});
+            emit({JobEvent::Kind::Ready, JobStatus::Ready, JobStatus::Ready, {}});
         }
-        if (!completeRequested)
-            return false;
+        if (finishing == Finish::None)
+            return Converged::No;
         if (!quiesced) {
             quiesceStart = Clock::now();
-            if (job.m_options.quiesce) {
-                if (auto r = job.m_options.quiesce(); !r)
-                    return Error{r.error().code, "cannot quiesce the source: " + r.error().message};
+            if (job.m_options.quiescer) {
+                if (auto r = job.m_options.quiescer->quiesce(maxHold()); !r) {
+                    abandonFinish("cannot quiesce the source: " + r.error().message);
+                    return Converged::No;
+                }
             }
             quiesced = true;
             // Writes that landed before the quiesce took effect may have
             // dirtied more: go round the loop once more to copy them.
-            return false;
+            return Converged::No;
         }
+        // Everything read under the quiesce is on the target; make it durable
+        // before the writers go on.
         if (auto r = flushTarget(); !r)
             return r.error();
-        if (job.m_options.verify) {
-            VerifyOptions vo;
-            vo.length = src.size();
-            vo.stop = &job.m_cancelFlag;
-            auto report = verifyDisks(src, dst, vo);
-            if (!report)
-                return report.error();
-            job.m_result.verify = *report;
-            log->info("verify: {}", report->identical ? "identical" : "DIFFERENT");
+        if (quiesceOverdue(Clock::now())) {
+            abandonFinish(overdueText());
+            return Converged::No;
         }
-        endQuiesce();
-        job.m_result.outcome = JobResult::Outcome::Completed;
-        return true;
+        if (auto r = endQuiesce(); !r) {
+            abandonFinish(r.error().message);
+            return Converged::No;
+        }
+        if (finishing == Finish::Cancel)
+            return Converged::Cancelled;
+        if (job.m_options.verify)
+            verifyTarget();
+        return Converged::Completed;
     }
 
     void run()
@@ -864,6 +1105,7 @@ struct MirrorJob::Impl
             transition(JobStatus::Concluded);
         };
 
+        result.pastEndBytes = dst.size() > src.size() ? dst.size() - src.size() : 0;
         if (auto r = init(); !r) {
             result.error = r.error();
             return finishWith(JobResult::Outcome::Failed);
@@ -883,25 +1125,32 @@ struct MirrorJob::Impl
             processCommands();
             if (failure) {
                 drain();
-                endQuiesce();
+                (void)endQuiesce();
                 result.error = *failure;
                 result.sourceFailed = failureFromSource;
                 return finishWith(JobResult::Outcome::Failed);
             }
             if (cancelRequested) {
                 drain();
-                endQuiesce();
+                (void)endQuiesce();
                 if (!readyReached)
                     return finishWith(JobResult::Outcome::Aborted);
-                // After READY the target is a consistent copy of a converged
-                // state once what is in flight has landed: make it durable.
+                // What is in flight has landed: make it durable.
                 if (auto r = flushTarget(); !r) {
                     result.error = r.error();
                     return finishWith(JobResult::Outcome::Failed);
                 }
+                // Without a quiesce, a source something writes to was copied
+                // at no one moment.
+                result.powerCutCopy = quickCancel && job.m_options.quiescer != nullptr;
+                result.pastEndWiped = result.pastEndBytes > 0 && job.extent() > src.size();
                 return finishWith(JobResult::Outcome::Cancelled);
             }
             const auto now = Clock::now();
+            if (quiesceOverdue(now)) {
+                abandonFinish(overdueText());
+                continue;
+            }
             if (!stopped()) {
                 if (auto r = fill(now); !r) {
                     failure = r.error();
@@ -914,8 +1163,14 @@ struct MirrorJob::Impl
                         failure = done.error();
                         continue;
                     }
-                    if (*done)
-                        return finishWith(JobResult::Outcome::Completed);
+                    if (failure)
+                        continue;
+                    if (*done != Converged::No) {
+                        result.pastEndWiped = result.pastEndBytes > 0 && job.extent() > src.size();
+                        return finishWith(*done == Converged::Completed
+                                              ? JobResult::Outcome::Completed
+                                              : JobResult::Outcome::Cancelled);
+                    }
                     if (quiesced)
                         continue; // copy what the quiesce let through, without a wait
                 }
@@ -923,8 +1178,13 @@ struct MirrorJob::Impl
             publish(false);
             std::chrono::nanoseconds timeout = kTick;
             const auto throttle = limiter.delay(now);
-            if (throttle > std::chrono::nanoseconds::zero())
+            if (throttle > std::chrono::nanoseconds::zero() && !quiesced)
                 timeout = std::min<std::chrono::nanoseconds>(timeout, throttle);
+            if (quiesced) {
+                const auto left = quiesceStart + maxHold() - now;
+                timeout = std::clamp<std::chrono::nanoseconds>(left, std::chrono::milliseconds(1),
+                                                               timeout);
+            }
             if (auto r = waitForCompletions(timeout); !r) {
                 failure = r.error();
                 failureFromSource = false;
@@ -936,13 +1196,13 @@ struct MirrorJob::Impl
 // ---------------------------------------------------------------------------
 
 MirrorJob::MirrorJob(Disk source, Disk target, MirrorOptions options, std::uint64_t granularity,
-                     Logger log)
+                     std::uint64_t extent, Logger log)
     : m_source(std::move(source)), m_target(std::move(target)), m_options(std::move(options)),
-      m_granularity(granularity), m_log(std::move(log)), m_dirty(m_source.size(), granularity)
+      m_granularity(granularity), m_log(std::move(log)), m_dirty(extent, granularity)
 {
     m_wakeFd = ::eventfd(0, EFD_CLOEXEC);
     auto snap = std::make_shared<JobSnapshot>();
-    snap->diskSize = m_source.size();
+    snap->diskSize = extent;
     snap->speedLimit = m_options.speed;
     m_snapshot.store(std::move(snap));
 }
@@ -963,16 +1223,29 @@ Result<std::unique_ptr<MirrorJob>> MirrorJob::create(Disk source, Disk target,
         return Error{ENOSPC, "target " + target.path() + " (" + formatBytes(target.size()) +
                                  ") is smaller than source " + source.path() + " (" +
                                  formatBytes(source.size()) + ")"};
-    const std::uint64_t g = options.granularity ? options.granularity : defaultGranularity(target);
+    std::uint64_t g = options.granularity ? options.granularity : defaultGranularity(target);
     const std::uint64_t align = std::max(source.requiredAlignment(), target.requiredAlignment());
     if (g < align)
         return Error{EINVAL, "granularity " + formatBytes(g) + " is smaller than the " +
                                  formatBytes(align) + " blocks that direct I/O needs here"};
-    if (options.bufSize < g)
-        return Error{EINVAL, "buffer size " + formatBytes(options.bufSize) +
-                                 " is smaller than one granule (" + formatBytes(g) + ")"};
+    if (options.verify) {
+        // 8 bytes of hash per block; a huge disk gets coarser granules
+        // rather than an unbounded table.
+        const std::uint64_t chosen = g;
+        while (g < WrittenHashes::kMaxBlock && (source.size() + g - 1) / g > kMaxHashBlocks)
+            g *= 2;
+        if (g != chosen)
+            log->info("granularity raised from {} to {} so that the verification hashes of {} "
+                      "stay within {}",
+                      formatBytes(chosen), formatBytes(g), formatBytes(source.size()),
+                      formatBytes(kMaxHashBlocks * 8));
+    }
+    // As QEMU's buf_size: whole granules, at least one.
+    options.bufSize = std::max(roundUp(options.bufSize, g), g);
+    const std::uint64_t extent =
+        options.wipeRest ? std::max(source.size(), target.size()) : source.size();
     std::unique_ptr<MirrorJob> job(new MirrorJob(std::move(source), std::move(target),
-                                                 std::move(options), g,
+                                                 std::move(options), g, extent,
                                                  childLogger(log, "engine.mirror")));
     if (job->m_wakeFd < 0)
         return systemError(errno, "eventfd");
@@ -985,7 +1258,7 @@ MirrorJob::~MirrorJob()
         m_cancelFlag.store(true);
         {
             std::lock_guard lock(m_commandMutex);
-            m_commands.push_back({JobVerb::Cancel, 0});
+            m_commands.push_back({JobVerb::Cancel, 1}); // quick: nobody waits for the copy
         }
         wake();
         m_thread.join();
@@ -1003,7 +1276,7 @@ void MirrorJob::setDirtyMapCells(std::size_t cells)
 {
     // A cell finer than a granule shows nothing more and only skews the
     // cells at the end: at most one cell per granule.
-    const std::uint64_t granules = (source().size() + granularity() - 1) / granularity();
+    const std::uint64_t granules = (extent() + granularity() - 1) / granularity();
     m_mapCells = static_cast<std::size_t>(
         std::min<std::uint64_t>(cells, std::max<std::uint64_t>(granules, 1)));
 }
@@ -1013,6 +1286,7 @@ void MirrorJob::start()
     m_thread = std::jthread([this] {
         Impl impl(*this);
         impl.run();
+        impl.teardown();
         m_result.bytesDone = impl.bytesDone;
         m_result.bytesZeroed = impl.bytesZeroed;
         m_result.unreadable = impl.unreadable;
@@ -1024,7 +1298,7 @@ void MirrorJob::start()
         // Finished is the listener's last call, and it comes before wait()
         // returns: whoever waits may destroy what the listener uses.
         if (m_listener)
-            m_listener({JobEvent::Kind::Finished, JobStatus::Null, JobStatus::Null});
+            m_listener({JobEvent::Kind::Finished, JobStatus::Null, JobStatus::Null, {}});
         {
             std::lock_guard lock(m_doneMutex);
             m_finished.store(true);
@@ -1052,11 +1326,11 @@ Result<void> MirrorJob::complete()
     return enqueue(JobVerb::Complete);
 }
 
-Result<void> MirrorJob::cancel()
+Result<void> MirrorJob::cancel(bool quick)
 {
-    auto r = enqueue(JobVerb::Cancel);
+    auto r = enqueue(JobVerb::Cancel, quick ? 1 : 0);
     if (r)
-        m_cancelFlag.store(true);
+        m_cancelFlag.store(true); // stops a verification under way
     return r;
 }
 

@@ -19,6 +19,7 @@
 #include "verify.h"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -63,27 +64,72 @@ inline constexpr std::uint64_t kDefaultGranularity = 64ull << 10;
 inline constexpr std::uint64_t kDefaultBufSize = 16ull << 20;
 inline constexpr unsigned kMaxInFlight = 16;
 
+/// Stops the source's writers for the final copy of Complete (or of a
+/// consistent Cancel) and lets them go again. Called on the job thread.
+class Quiescer
+{
+public:
+    virtual ~Quiescer() = default;
+    /// Stops the writers. An implementation that can leave the machine
+    /// stuck (a frozen file system) must end the quiesce by itself after
+    /// @p maxHold, even when this process is stopped or killed.
+    virtual Result<void> quiesce(std::chrono::milliseconds maxHold) = 0;
+    /// True once the quiesce has ended by itself (its deadline passed):
+    /// writes since then are tracked, but the copy is no longer of one moment.
+    virtual bool expired() { return false; }
+    /// Lets the writers go. An error says the quiesce did not hold until
+    /// now (it expired), so what was copied under it is not of one moment.
+    virtual Result<void> release() = 0;
+    /// Delivers, before returning, every write to the source that completed
+    /// so far (through notifyWrite). Verification calls it before it
+    /// believes a difference.
+    virtual Result<void> syncWrites() { return {}; }
+};
+
+/// A quiescer from two functions, for writers that need no deadline (an
+/// in-process writer, the demo, tests).
+std::shared_ptr<Quiescer> makeQuiescer(std::function<Result<void>()> quiesce,
+                                       std::function<void()> release = {});
+
+/// Windows' VSS lets writers wait at most 10 s for a snapshot; a desktop
+/// user notices about as soon.
+inline constexpr double kDefaultMaxFreezeSeconds = 10;
+inline constexpr double kMinFreezeSeconds = 0.1;
+inline constexpr double kMaxFreezeSeconds = 3600;
+/// Verification keeps 8 bytes per block of the target; above this many
+/// blocks the granularity is raised (up to 1 MiB blocks).
+inline constexpr std::uint64_t kMaxHashBlocks = 8ull << 20;
+
 struct MirrorOptions
 {
     SyncMode sync = SyncMode::Full;
     std::uint64_t granularity =
         0; ///< 0: kDefaultGranularity, or the target's physical block if larger
+    /// Rounded up to whole granules, at least one (as QEMU's buf_size).
     std::uint64_t bufSize = kDefaultBufSize;
     std::uint64_t speed = 0; ///< bytes/s, 0 = unlimited
     ErrorPolicy onSourceError = ErrorPolicy::Report;
     ErrorPolicy onTargetError = ErrorPolicy::Report;
-    bool unmap = true;   ///< zero runs release space on the target (stays sparse)
-    bool verify = false; ///< compare source and target at Complete, while quiesced
-    /// Called on the job thread when Complete starts: stop the source's
-    /// writers (freeze file systems). An error aborts the completion and the
-    /// job stays READY. Optional.
-    std::function<Result<void>()> quiesce;
-    /// Undoes quiesce; called on every path once quiesce succeeded. Optional.
-    std::function<void()> unquiesce;
+    bool unmap = true; ///< zero runs release space on the target (stays sparse)
+    /// After Complete, compare the target with the source (ranges the source
+    /// kept since the final copy) and with what the job wrote (ranges the
+    /// source changed since), after the source is let go again.
+    bool verify = false;
+    /// Make the target past the source's end read as zeroes (discard or
+    /// write zeroes) instead of keeping its old contents there. The wipe is
+    /// part of the copy: READY comes after it.
+    bool wipeRest = false;
+    /// Longest quiesce (file systems frozen) of a Complete or consistent
+    /// Cancel; when the final copy takes longer, the source is let go, the
+    /// completion fails and the job goes on mirroring (READY).
+    double maxFreezeSeconds = kDefaultMaxFreezeSeconds;
+    /// Stops the source's writers for the final copy; nullptr: nothing
+    /// writes to the source but through notifyWrite, or nothing at all.
+    std::shared_ptr<Quiescer> quiescer;
 };
 
 /// Checks options that do not depend on the disks (granularity a power of two
-/// in range, buffer at least one granule).
+/// in range, a maximum freeze from 0.1 s to an hour, a buffer size).
 Result<void> validateOptions(const MirrorOptions& options);
 /// The granularity the job will use for @p target when none was chosen.
 std::uint64_t defaultGranularity(const Disk& target);
@@ -92,7 +138,7 @@ std::uint64_t defaultGranularity(const Disk& target);
 struct JobSnapshot
 {
     JobStatus status = JobStatus::Created;
-    std::uint64_t diskSize = 0;
+    std::uint64_t diskSize = 0;       ///< what the job covers (MirrorJob::extent)
     std::uint64_t bytesDone = 0;      ///< cumulative, including zeroed runs; may exceed diskSize
     std::uint64_t bytesZeroed = 0;    ///< part of bytesDone handled without data transfer
     std::uint64_t bytesRemaining = 0; ///< dirty + in flight; can grow under live writes
@@ -103,6 +149,10 @@ struct JobSnapshot
     bool readyReached = false;
     std::string ioError; ///< set while the job is stopped on an I/O error
     std::uint64_t unreadableBytes = 0;
+    /// After Complete, while the target is compared (the source is let go).
+    bool verifying = false;
+    std::uint64_t verifyDone = 0;
+    std::uint64_t verifyTotal = 0;
     std::uint64_t generation = 0;
 };
 
@@ -121,7 +171,7 @@ struct JobResult
 {
     enum class Outcome {
         Completed, ///< target identical to the source at the quiesce point
-        Cancelled, ///< cancelled after READY: a consistent copy of a converged state
+        Cancelled, ///< cancelled after READY: a copy of one moment, unless powerCutCopy
         Aborted,   ///< cancelled before READY: the target is incomplete
         Failed,    ///< an I/O error ended the job; see error
     };
@@ -131,7 +181,15 @@ struct JobResult
     std::vector<ByteRange> unreadable;  ///< source ranges replaced by zeroes (ignore)
     std::vector<ByteRange> unwritable;  ///< target ranges left unwritten (ignore)
     std::optional<VerifyReport> verify; ///< with MirrorOptions::verify
+    bool verifyCancelled = false;       ///< the copy completed, its check was cancelled
     double quiesceSeconds = 0;          ///< how long the source was quiesced
+    /// Target bytes past the source's end, and whether the job cleared them.
+    std::uint64_t pastEndBytes = 0;
+    bool pastEndWiped = false;
+    /// With Cancelled: a quick cancel of a live source, without a quiesce.
+    /// The copy is like the disk after a power cut (a file system on it
+    /// needs its journal replayed; writes of the last moments are missing).
+    bool powerCutCopy = false;
     std::uint64_t bytesDone = 0;
     std::uint64_t bytesZeroed = 0;
     double elapsedSeconds = 0;
@@ -141,10 +199,15 @@ std::string_view toString(JobResult::Outcome outcome);
 
 struct JobEvent
 {
-    enum class Kind { StatusChanged, Ready, Progress, Finished };
+    /// CompleteFailed: a Complete (or consistent Cancel) could not finish
+    /// its final copy under the quiesce; the job mirrors on (READY), the
+    /// target still the copy of the last converged state. Verifying: the
+    /// final copy is done and the source let go; the comparison runs.
+    enum class Kind { StatusChanged, Ready, Progress, Finished, CompleteFailed, Verifying };
     Kind kind = Kind::Progress;
     JobStatus from = JobStatus::Created; ///< StatusChanged
     JobStatus to = JobStatus::Created;   ///< StatusChanged
+    std::string message;                 ///< CompleteFailed: why
 };
 
 class MirrorJob
@@ -174,7 +237,9 @@ public:
     // Commands: refused with a message naming state and verb where the verb
     // table says no; otherwise queued for the job thread.
     Result<void> complete();
-    Result<void> cancel();
+    /// After READY a cancel quiesces the source like Complete, so the target
+    /// is a copy of one moment; @p quick skips that (see powerCutCopy).
+    Result<void> cancel(bool quick = false);
     Result<void> pause();
     Result<void> resume();
     Result<void> setSpeed(std::uint64_t bytesPerSecond);
@@ -190,6 +255,9 @@ public:
     std::uint64_t granularity() const { return m_granularity; }
     const Disk& source() const { return m_source; }
     const Disk& target() const { return m_target; }
+    /// The bytes the job covers: the source's size, or the target's when
+    /// the rest of a larger target is wiped.
+    std::uint64_t extent() const { return m_dirty.size(); }
 
     /// Blocks until the job concluded; the result stays valid while the job lives.
     const JobResult& wait();
@@ -197,7 +265,7 @@ public:
 
 private:
     MirrorJob(Disk source, Disk target, MirrorOptions options, std::uint64_t granularity,
-              Logger log);
+              std::uint64_t extent, Logger log);
     struct Impl;
     Result<void> enqueue(JobVerb verb, std::uint64_t argument = 0);
     void wake();

@@ -43,6 +43,10 @@ public:
                           std::uint64_t tag);
     /// fdatasync(fd) as an asynchronous request.
     bool prepareDataSync(int fd, std::uint64_t tag);
+    /// Asks the kernel to cancel the request tagged @p target; its own
+    /// completion carries @p tag. The cancelled request still completes
+    /// (with -ECANCELED) and must be reaped before its buffer is freed.
+    bool prepareCancel(std::uint64_t target, std::uint64_t tag);
 
     /// Submits everything staged; returns the number of requests the kernel
     /// took. -EINTR/-EAGAIN/-EBUSY are retried by the caller's next turn.

@@ -8,7 +8,7 @@ packages=(
     # build
     build-essential cmake ninja-build pkg-config clang-format
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev libgl-dev
-    liburing-dev libudev-dev libblkid-dev libspdlog-dev libfmt-dev
+    liburing-dev libudev-dev libblkid-dev libspdlog-dev libfmt-dev libxxhash-dev
     # tests: oracles, real filesystems, fault injection, the GUI under Xvfb
     qemu-utils fio e2fsprogs util-linux fdisk fuse3 libfuse3-dev xvfb xauth
     # runtime of the GUI on a bare server (xcb platform plugin)

@@ -75,7 +75,13 @@ struct JobOutcome
     engine::Error error;       ///< with Failed
     bool sourceFailed = false; ///< with Failed: the source, not the target, failed
     std::optional<engine::VerifyReport> verify;
-    double quiesceSeconds = 0; ///< how long the source was quiesced (frozen) at Complete
+    bool verifyCancelled = false; ///< completed, but its verification was cancelled
+    double quiesceSeconds = 0;    ///< how long the source was quiesced (frozen) at Complete
+    /// Cancelled without a quiesce on a live source: like a power cut.
+    bool powerCutCopy = false;
+    /// Target bytes past the source's end, and whether the job cleared them.
+    std::uint64_t pastEndBytes = 0;
+    bool pastEndWiped = false;
     double elapsedSeconds = 0;
     /// A block-device source whose writes were tracked by the kernel.
     bool liveSource = false;
@@ -119,9 +125,11 @@ public:
     virtual void pause() = 0;
     virtual void resume() = 0;
     virtual void complete() = 0;
-    /// Before READY the target is left incomplete; after READY it is a
-    /// consistent copy of the last converged state.
-    virtual void cancel() = 0;
+    /// Before READY the target is left incomplete. After READY the source
+    /// is quiesced for a final copy as at Complete, so the target is a copy
+    /// of one moment; with @p quick it is not (a live source's copy is then
+    /// like a disk after a power cut).
+    virtual void cancel(bool quick) = 0;
     /// Applies at once to a running job (bytes/s, 0 = unlimited).
     virtual void setSpeed(std::uint64_t bytesPerSecond) = 0;
 
@@ -133,6 +141,10 @@ Q_SIGNALS:
     void progressChanged(const ui::SnapshotPtr& snapshot);
     void dirtyMapChanged(const ui::DirtyMapPtr& map);
     void ready();
+    /// Complete could not finish its final copy under the quiesce (the
+    /// source could not be frozen, or not for long enough): the job mirrors
+    /// on at READY and Complete can be tried again.
+    void completeFailed(const QString& reason);
     void commandFailed(engine::JobVerb verb, const engine::Error& error);
     void finished(const ui::JobOutcome& outcome);
 

@@ -158,13 +158,12 @@ void LocalJobController::start(const JobRequest& request)
                 },
                 log);
             engine::DemoWriter* writer = s->writer.get();
-            setup.options.quiesce = [writer]() -> engine::Result<void> {
-                writer->pause();
-                return {};
-            };
             // The demo's workload ends with the job, so that the finished
             // copy can be compared with the source afterwards.
-            setup.options.unquiesce = [] {};
+            setup.options.quiescer = engine::makeQuiescer([writer]() -> engine::Result<void> {
+                writer->pause();
+                return {};
+            });
         }
         auto prepared = engine::prepareJob(std::move(setup), log);
         if (!prepared)
@@ -241,6 +240,17 @@ void LocalJobController::onPrepared(const std::shared_ptr<Session>& session,
             QMetaObject::invokeMethod(
                 this, [this, id] { onFinished(id); }, Qt::QueuedConnection);
             break;
+        case Kind::CompleteFailed: {
+            const QString why = QString::fromStdString(ev.message);
+            QMetaObject::invokeMethod(
+                this, [this, id, why] { onCompleteFailed(id, why); }, Qt::QueuedConnection);
+            break;
+        }
+        case Kind::Verifying:
+            if (!s->progressPending.exchange(true))
+                QMetaObject::invokeMethod(
+                    this, [this, id] { onProgress(id); }, Qt::QueuedConnection);
+            break;
         }
     });
     const auto& o = job.options();
@@ -292,6 +302,16 @@ void LocalJobController::onReady(quint64 id)
     Q_EMIT ready();
 }
 
+void LocalJobController::onCompleteFailed(quint64 id, const QString& why)
+{
+    if (!current(id))
+        return;
+    publishLatest();
+    m_completionRequested = false;
+    Q_EMIT statusChanged(m_status);
+    Q_EMIT completeFailed(why);
+}
+
 void LocalJobController::onFinished(quint64 id)
 {
     if (!current(id))
@@ -304,7 +324,11 @@ void LocalJobController::onFinished(quint64 id)
     outcome.error = r.error;
     outcome.sourceFailed = r.sourceFailed;
     outcome.verify = r.verify;
+    outcome.verifyCancelled = r.verifyCancelled;
     outcome.quiesceSeconds = r.quiesceSeconds;
+    outcome.powerCutCopy = r.powerCutCopy;
+    outcome.pastEndBytes = r.pastEndBytes;
+    outcome.pastEndWiped = r.pastEndWiped;
     outcome.elapsedSeconds = r.elapsedSeconds;
     outcome.bytesDone = r.bytesDone;
     outcome.bytesZeroed = r.bytesZeroed;
@@ -386,7 +410,7 @@ void LocalJobController::complete()
     Q_EMIT statusChanged(m_status);
 }
 
-void LocalJobController::cancel()
+void LocalJobController::cancel(bool quick)
 {
     if (!m_active)
         return;
@@ -394,7 +418,7 @@ void LocalJobController::cancel()
         m_cancelWhilePreparing = true;
         return;
     }
-    if (auto r = m_session->job->cancel(); !r)
+    if (auto r = m_session->job->cancel(quick); !r)
         Q_EMIT commandFailed(engine::JobVerb::Cancel, r.error());
 }
 

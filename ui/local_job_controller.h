@@ -47,7 +47,7 @@ public:
     void pause() override;
     void resume() override;
     void complete() override;
-    void cancel() override;
+    void cancel(bool quick) override;
     void setSpeed(std::uint64_t bytesPerSecond) override;
 
 private:
@@ -58,6 +58,7 @@ private:
     void onProgress(quint64 id);
     void onStatus(quint64 id, engine::JobStatus status);
     void onReady(quint64 id);
+    void onCompleteFailed(quint64 id, const QString& why);
     void onFinished(quint64 id);
     bool current(quint64 id) const;
     void publishLatest();

@@ -622,7 +622,7 @@ void MainWindow::requestCancel()
             return;
         m_cancelRequested = true;
         m_status->setActivity(tr("Cancelling…"));
-        m_controller.cancel();
+        m_controller.cancel(false);
         updateActions();
     });
     m_question = box;
@@ -761,7 +761,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
             m_cancelRequested = true;
             m_status->setActivity(tr("Cancelling, then closing…"));
             m_logger->info("closing: cancelling the mirror first");
-            m_controller.cancel();
+            m_controller.cancel(true);
             updateActions();
         });
         m_question = box;

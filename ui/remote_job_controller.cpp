@@ -376,13 +376,13 @@ void RemoteJobController::complete()
     Q_EMIT statusChanged(m_status);
 }
 
-void RemoteJobController::cancel()
+void RemoteJobController::cancel(bool quick)
 {
     if (!m_active)
         return;
     // Before JOB_STARTED the line waits in the pipe: the helper reads it as
     // soon as its job runs and cancels it at once.
-    send(engine::JobVerb::Cancel, "cancel");
+    send(engine::JobVerb::Cancel, quick ? "cancel quick" : "cancel");
 }
 
 void RemoteJobController::setSpeed(std::uint64_t bytesPerSecond)

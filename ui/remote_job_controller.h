@@ -48,7 +48,7 @@ public:
     void pause() override;
     void resume() override;
     void complete() override;
-    void cancel() override;
+    void cancel(bool quick) override;
     void setSpeed(std::uint64_t bytesPerSecond) override;
 
 private:

@@ -47,7 +47,7 @@ public:
     void pause() override { m_current->pause(); }
     void resume() override { m_current->resume(); }
     void complete() override { m_current->complete(); }
-    void cancel() override { m_current->cancel(); }
+    void cancel(bool quick) override { m_current->cancel(quick); }
     void setSpeed(std::uint64_t bytesPerSecond) override { m_current->setSpeed(bytesPerSecond); }
 
 private:

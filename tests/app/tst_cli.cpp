@@ -904,7 +904,8 @@ enum class Bad {
     CompleteAndCancel,
     MissingOperand,
     UnknownOption,
-    BufSmallerThanGranule,
+    MaxFreezeTooShort,
+    MaxFreezeNotANumber,
     TargetNotAnImage,
 };
 } // namespace
@@ -934,7 +935,8 @@ void TestCli::badInput_existingTarget_untouched_data()
     row("complete and cancel when ready", Bad::CompleteAndCancel, "exclude");
     row("one operand", Bad::MissingOperand, "SOURCE and TARGET");
     row("unknown option", Bad::UnknownOption, "option");
-    row("buffer smaller than a granule", Bad::BufSmallerThanGranule, "buffer");
+    row("max freeze 0.05 s", Bad::MaxFreezeTooShort, "--max-freeze");
+    row("max freeze not a number", Bad::MaxFreezeNotANumber, "--max-freeze");
     row("target is a directory", Bad::TargetNotAnImage, "not a regular file");
 }
 
@@ -1010,8 +1012,11 @@ void TestCli::badInput_existingTarget_untouched()
     case Bad::UnknownOption:
         extra << QStringLiteral("--turbo");
         break;
-    case Bad::BufSmallerThanGranule:
-        extra << QStringLiteral("--buf-size") << QStringLiteral("4K");
+    case Bad::MaxFreezeTooShort:
+        extra << QStringLiteral("--max-freeze") << QStringLiteral("0.05");
+        break;
+    case Bad::MaxFreezeNotANumber:
+        extra << QStringLiteral("--max-freeze") << QStringLiteral("10s");
         break;
     case Bad::TargetNotAnImage:
         QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("adir")));
@@ -1052,7 +1057,7 @@ void TestCli::badInput_missingTarget_notCreated_data()
     row("negative speed", Bad::NegativeSpeed, "negative");
     row("complete and cancel when ready", Bad::CompleteAndCancel, "exclude");
     // Checked only once the disks are open: the file must not stay behind.
-    row("buffer smaller than a granule", Bad::BufSmallerThanGranule, "buffer");
+    row("max freeze 0.05 s", Bad::MaxFreezeTooShort, "--max-freeze");
     row("target in a missing directory", Bad::TargetNotAnImage, "target");
 }
 
@@ -1087,8 +1092,8 @@ void TestCli::badInput_missingTarget_notCreated()
     case Bad::CompleteAndCancel:
         extra << QStringLiteral("--cancel-when-ready");
         break;
-    case Bad::BufSmallerThanGranule:
-        extra << QStringLiteral("--buf-size") << QStringLiteral("4K");
+    case Bad::MaxFreezeTooShort:
+        extra << QStringLiteral("--max-freeze") << QStringLiteral("0.05");
         break;
     case Bad::TargetNotAnImage:
         dst = dir.file(QStringLiteral("no-such-dir/new.img"));

@@ -221,8 +221,7 @@ LiveRun mirrorLive(const Ext4Source& source, const QString& targetImage,
     if (!src || !dst)
         qFatal("open failed");
     MirrorOptions o;
-    o.quiesce = (*live)->quiesceHook();
-    o.unquiesce = (*live)->unquiesceHook();
+    o.quiescer = (*live)->quiescer();
     auto job = MirrorJob::create(std::move(*src), std::move(*dst), o);
     if (!job)
         qFatal("create: %s", job.error().message.c_str());

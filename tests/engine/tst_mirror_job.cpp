@@ -328,10 +328,10 @@ void TestMirrorJob::liveWriter_randomSeeds_completeGivesIdenticalTarget()
     MirrorOptions o;
     o.granularity = granularity;
     o.bufSize = bufSize;
-    o.quiesce = [&]() -> Result<void> {
+    o.quiescer = makeQuiescer([&]() -> Result<void> {
         writer->stop();
         return {};
-    };
+    });
     auto job = makeJob(src, dst, o);
     writer = std::make_unique<Writer>(src, size, seed, job.get(), granularity);
     // The writer must be gone before the job it notifies, on every path.

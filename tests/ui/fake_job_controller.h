@@ -45,7 +45,10 @@ public:
         calls << QStringLiteral("complete");
         completing = true;
     }
-    void cancel() override { calls << QStringLiteral("cancel"); }
+    void cancel(bool quick) override
+    {
+        calls << (quick ? QStringLiteral("cancel quick") : QStringLiteral("cancel"));
+    }
     void setSpeed(std::uint64_t bytesPerSecond) override
     {
         calls << QStringLiteral("speed");

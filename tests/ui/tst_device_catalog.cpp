@@ -288,8 +288,7 @@ private Q_SLOTS:
         // Invalid options are refused before anything is created.
         engine::JobSetup bad = setup;
         bad.target = dir.stdFile(QStringLiteral("other.img"));
-        bad.options.bufSize = 1 << 20;
-        bad.options.granularity = 2 << 20;
+        bad.options.granularity = 3000; // not a power of two
         auto refused = engine::prepareJob(bad, engine::nullLogger());
         QVERIFY(!refused);
         QVERIFY(!QFile::exists(dir.file(QStringLiteral("other.img"))));

@@ -121,7 +121,7 @@ private Q_SLOTS:
         QTRY_VERIFY(c.status() == JobStatus::Paused);
         c.resume();
         QTRY_VERIFY(c.status() == JobStatus::Running);
-        c.cancel();
+        c.cancel(false);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
         QVERIFY(finished.front().front().value<ui::JobOutcome>().outcome ==
                 engine::JobResult::Outcome::Aborted);
@@ -136,7 +136,7 @@ private Q_SLOTS:
         ui::LocalJobController c(engine::nullLogger());
         QSignalSpy finished(&c, &ui::JobController::finished);
         c.start(request(src, dst));
-        c.cancel(); // still preparing
+        c.cancel(false); // still preparing
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
         QVERIFY(finished.front().front().value<ui::JobOutcome>().outcome ==
                 engine::JobResult::Outcome::Aborted);

@@ -532,7 +532,7 @@ private Q_SLOTS:
         QVERIFY(!w.settingsWidget()->syncCombo()->isEnabled());
 
         QSignalSpy finished(&controller, &ui::JobController::finished);
-        controller.cancel();
+        controller.cancel(false);
         QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 20000);
     }
 

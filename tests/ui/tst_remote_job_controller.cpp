@@ -328,7 +328,7 @@ private Q_SLOTS:
         QCOMPARE(name(failed.front().at(0).value<engine::JobVerb>()),
                  name(engine::JobVerb::Complete));
         QVERIFY(!c.completionRequested());
-        c.cancel();
+        c.cancel(false);
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
         const auto o = finished.front().front().value<ui::JobOutcome>();
         QVERIFY(o.outcome == engine::JobResult::Outcome::Aborted);
