@@ -638,6 +638,10 @@ std::optional<std::string> parseMirrorOption(int opt, const char* arg, MirrorArg
         a.noTracking = true;
         return std::nullopt;
     case 'I':
+        // Empty would read as "no identity asked for": the opposite of what
+        // a script that lost its variable meant.
+        if (!*arg)
+            return fill(Cli::tr("--expect-id: an identity from `list --json`, not empty"));
         a.expectId = arg;
         return std::nullopt;
     case 'P': {
@@ -1601,6 +1605,8 @@ int cmdInspect(int argc, char** argv)
             if (i + 1 >= argc)
                 return badInput(fill(Cli::tr("inspect: %1 needs a value"), {arg}));
             (arg == "--source" ? source : expectId) = argv[++i];
+            if ((arg == "--source" ? source : expectId).empty())
+                return badInput(fill(Cli::tr("inspect: %1 needs a value"), {arg}));
         } else if (!arg.empty() && arg[0] == '-') {
             return badInput(fill(Cli::tr("inspect: unknown option %1"), {arg}));
         } else if (target.empty()) {

@@ -352,6 +352,17 @@ public:
         m_proc.waitForBytesWritten(5000);
     }
 
+    /// Writes bytes as they are, reading stdout meanwhile so that neither
+    /// side blocks on a full pipe.
+    void sendRaw(const QByteArray& bytes)
+    {
+        m_proc.write(bytes);
+        while (m_proc.bytesToWrite() > 0 && m_proc.state() == QProcess::Running) {
+            m_proc.waitForBytesWritten(100);
+            pump();
+        }
+    }
+
     /// Sends a command and returns the reply line it produced.
     std::optional<QJsonObject> command(const QByteArray& line, int timeoutMs = 10000)
     {
@@ -571,6 +582,17 @@ private Q_SLOTS:
     void locale_json_sameStructureInEveryLocale();
     void locale_stdinCommands_englishInEveryLocale();
     void locale_qtCore_everyThreadBlocksCancelSignals();
+
+    // QEMU's buffer semantics, garbage on stdin, larger targets, cancel.
+    void mirror_bufSizeBelowGranule_roundedUp_data();
+    void mirror_bufSizeBelowGranule_roundedUp();
+    void stdin_garbage_repliedAndHarmless();
+    void wipeRest_largerTarget_data();
+    void wipeRest_largerTarget();
+    void cancel_quickOnImage_notAPowerCut();
+    void cancel_liveSource_consistentOrPowerCut_data();
+    void cancel_liveSource_consistentOrPowerCut();
+    void expectId_empty_refused();
 
 private:
     QString bigSource(); ///< 256 MiB of data, made once, for the throttled runs
@@ -2369,6 +2391,232 @@ void TestCli::locale_qtCore_everyThreadBlocksCancelSignals()
     }
     QVERIFY(::kill(static_cast<pid_t>(s.pid()), SIGINT) == 0);
     QCOMPARE(s.finish(20000), kExitAborted);
+}
+
+// ---------------------------------------------------------------------------
+// QEMU's buffer semantics, garbage on stdin, larger targets, cancel
+
+void TestCli::mirror_bufSizeBelowGranule_roundedUp_data()
+{
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<quint64>("size");
+    QTest::newRow("--granularity 64M, default buffer")
+        << QStringList{QStringLiteral("--granularity"), QStringLiteral("64M")}
+        << quint64(130 * kMiB);
+    QTest::newRow("--buf-size 4K")
+        << QStringList{QStringLiteral("--buf-size"), QStringLiteral("4K")}
+        << quint64(16 * kMiB + 4096);
+}
+
+void TestCli::mirror_bufSizeBelowGranule_roundedUp()
+{
+    // QEMU's drive-mirror takes the larger of buffer and granule; refusing
+    // made --granularity 64M unusable with the default buffer.
+    QFETCH(QStringList, options);
+    QFETCH(quint64, size);
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    const QString dst = dir.file(QStringLiteral("dst.img"));
+    QVERIFY(makeFilled(src, size, 141));
+    const auto r = cli(
+        QStringList{QStringLiteral("mirror"), src, dst, QStringLiteral("--complete-when-ready")} +
+        options);
+    QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
+    QVERIFY2(cmpIdentical(src, dst), "cmp: target differs from source");
+}
+
+void TestCli::stdin_garbage_repliedAndHarmless()
+{
+    // Every line that is not a command gets an error reply and changes
+    // nothing; a huge line costs neither memory nor time.
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    const QString dst = dir.file(QStringLiteral("dst.img"));
+    QVERIFY(makeImage(src, 32 * kMiB, {{0, 12 * kMiB, false, 142}}));
+    CliSession s;
+    QVERIFY(s.start({QStringLiteral("mirror"), src, dst, QStringLiteral("--json")}));
+    const int ready = s.waitForEvent(QStringLiteral("BLOCK_JOB_READY"), 30000);
+    QVERIFY2(ready >= 0, qPrintable(s.transcript()));
+    auto isError = [](const std::optional<QJsonObject>& o) {
+        return o && o->value(QStringLiteral("error")).toObject().value(QStringLiteral("class")) ==
+                        QStringLiteral("GenericError");
+    };
+    QVERIFY2(isError(s.command("frobnicate")), qPrintable(s.transcript()));
+    QVERIFY2(isError(s.command(QByteArray("\xff\xfe garbage \x80\x01\x02", 15))),
+             qPrintable(s.transcript()));
+    QVERIFY2(isError(s.command("cancel slowly")), qPrintable(s.transcript()));
+    QVERIFY2(isError(s.command(QByteArray(5000, 'a'))), qPrintable(s.transcript()));
+    // 64 MiB without a line end, then one: refused once. Before, each read
+    // of 4 KiB scanned the whole buffer again, which took minutes.
+    const auto before = s.lines().size();
+    QByteArray block(1 << 20, 'b');
+    for (int i = 0; i < 64; ++i)
+        s.sendRaw(block);
+    s.send(""); // its end
+    const auto status = s.status();
+    QVERIFY2(status, qPrintable(s.transcript()));
+    QCOMPARE(status->value(QStringLiteral("status")).toString(), QStringLiteral("ready"));
+    const auto errors = std::count_if(s.lines().begin() + before, s.lines().end(),
+                                      [&](const QJsonObject& o) { return isError(o); });
+    QCOMPARE(errors, 1);
+    const auto done = s.command("complete");
+    QVERIFY2(done && done->contains(QStringLiteral("return")), qPrintable(s.transcript()));
+    QCOMPARE(s.finish(60000), kExitOk);
+    QVERIFY2(s.badLines().isEmpty(), qPrintable(s.badLines().join(QLatin1Char('\n')).left(2000)));
+    QVERIFY(cmpIdentical(src, dst));
+}
+
+void TestCli::wipeRest_largerTarget_data()
+{
+    QTest::addColumn<bool>("wipe");
+    QTest::newRow("kept, and said so") << false;
+    QTest::newRow("--wipe-rest --verify") << true;
+}
+
+void TestCli::wipeRest_largerTarget()
+{
+    // A 64 MiB image onto a 128 MiB "stick" with a secret at 100 MiB.
+    QFETCH(bool, wipe);
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    const QString dst = dir.file(QStringLiteral("stick.img"));
+    QVERIFY(makeFilled(src, 64 * kMiB, 143));
+    QVERIFY(makeFilled(dst, 128 * kMiB, 144));
+    const QByteArray secret("CUSTOMER-SECRET-DATA");
+    {
+        QFile f(dst);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QVERIFY(f.seek(100 * kMiB));
+        QCOMPARE(f.write(secret), secret.size());
+    }
+    QStringList args{QStringLiteral("mirror"), src, dst, QStringLiteral("--complete-when-ready"),
+                     QStringLiteral("--json")};
+    if (wipe)
+        args << QStringLiteral("--wipe-rest") << QStringLiteral("--verify");
+    const auto r = cli(args);
+    QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
+    const auto json = parseJsonLines(r.out);
+    const QJsonObject last = lastEvent(json.objects);
+    QVERIFY2(isEvent(last, QStringLiteral("BLOCK_JOB_COMPLETED")), qPrintable(show(r)));
+    const QJsonObject data = last.value(QStringLiteral("data")).toObject();
+    QCOMPARE(data.value(QStringLiteral("past-end-bytes")).toInteger(), qint64(64 * kMiB));
+    QCOMPARE(data.value(QStringLiteral("past-end-wiped")).toBool(), wipe);
+    QVERIFY(cmpIdenticalPrefix(src, dst, 64 * kMiB));
+    const QByteArray at = readBytes(dst, 100 * kMiB, static_cast<std::uint64_t>(secret.size()));
+    if (wipe) {
+        QCOMPARE(at, QByteArray(secret.size(), '\0'));
+        const QJsonObject v = data.value(QStringLiteral("verify")).toObject();
+        QVERIFY(v.value(QStringLiteral("identical")).toBool());
+        QVERIFY(v.value(QStringLiteral("past-end-zero")).toBool());
+        QCOMPARE(v.value(QStringLiteral("past-end")).toInteger(), qint64(64 * kMiB));
+    } else {
+        QCOMPARE(at, secret);
+        // A person is told too.
+        const auto text =
+            cli({QStringLiteral("mirror"), src, dst, QStringLiteral("--complete-when-ready")});
+        QVERIFY2(text.exitCode == kExitOk, qPrintable(show(text)));
+        QVERIFY2(text.err.contains(QStringLiteral("past the end")) &&
+                     text.err.contains(QStringLiteral("--wipe-rest")),
+                 qPrintable(show(text)));
+    }
+}
+
+void TestCli::cancel_quickOnImage_notAPowerCut()
+{
+    // Nothing writes to an image source but its owner: a quick cancel of an
+    // idle image leaves a whole copy and must not claim otherwise.
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    const QString dst = dir.file(QStringLiteral("dst.img"));
+    QVERIFY(makeFilled(src, 16 * kMiB, 145));
+    CliSession s;
+    QVERIFY(s.start({QStringLiteral("mirror"), src, dst, QStringLiteral("--json")}));
+    QVERIFY2(s.waitForEvent(QStringLiteral("BLOCK_JOB_READY"), 30000) >= 0,
+             qPrintable(s.transcript()));
+    const auto reply = s.command("cancel quick");
+    QVERIFY2(reply && reply->contains(QStringLiteral("return")), qPrintable(s.transcript()));
+    QCOMPARE(s.finish(30000), kExitOk);
+    const QJsonObject done = lastEvent(s.lines());
+    QVERIFY2(isEvent(done, QStringLiteral("BLOCK_JOB_CANCELLED")), qPrintable(s.transcript()));
+    QCOMPARE(done.value(QStringLiteral("data")).toObject().value(QStringLiteral("powercut-copy")),
+             QJsonValue(false));
+    QVERIFY(cmpIdentical(src, dst));
+}
+
+void TestCli::cancel_liveSource_consistentOrPowerCut_data()
+{
+    QTest::addColumn<bool>("quick");
+    QTest::newRow("cancel: frozen final copy") << false;
+    QTest::newRow("cancel quick: power-cut copy") << true;
+}
+
+void TestCli::cancel_liveSource_consistentOrPowerCut()
+{
+    // Cancel after READY on a mounted, busy file system: a consistent copy
+    // that e2fsck finds clean, or, when asked to be quick, one the result
+    // calls a power-cut copy.
+    QFETCH(bool, quick);
+    if (!isRoot())
+        QSKIP("needs root: a mounted loop device as a live source");
+    QVERIFY2(haveTool(QStringLiteral("mkfs.ext4")), "mkfs.ext4 is missing (e2fsprogs)");
+    ScratchDir dir;
+    const QString backing = dir.file(QStringLiteral("live.img"));
+    const QString dst = dir.file(QStringLiteral("copy.img"));
+    QVERIFY(createSparse(backing, 128 * kMiB));
+    QString why;
+    auto loop = LoopDevice::attach(backing, &why);
+    QVERIFY2(loop, qPrintable(why));
+    QVERIFY(runCommand(QStringLiteral("mkfs.ext4"),
+                       {QStringLiteral("-q"), QStringLiteral("-F"), loop->path()})
+                .exitCode == 0);
+    const QString mnt = dir.file(QStringLiteral("mnt"));
+    QVERIFY(QDir().mkpath(mnt));
+    Mount mount(loop->path(), mnt);
+    QVERIFY(mount.ok());
+    // A writer that keeps creating and syncing small files.
+    QProcess writer;
+    writer.start(QStringLiteral("sh"),
+                 {QStringLiteral("-c"),
+                  QStringLiteral("i=0; while :; do i=$((i+1)); head -c 65536 /dev/urandom > "
+                                 "'%1/f'$((i%%50)); sync '%1/f'$((i%%50)); done")
+                      .arg(mnt)});
+    QVERIFY(writer.waitForStarted());
+    auto stopWriter = qScopeGuard([&] {
+        writer.kill();
+        writer.waitForFinished(5000);
+    });
+
+    CliSession s;
+    QVERIFY(s.start({QStringLiteral("mirror"), loop->path(), dst, QStringLiteral("--json")}));
+    QVERIFY2(s.waitForEvent(QStringLiteral("BLOCK_JOB_READY"), 60000) >= 0,
+             qPrintable(s.transcript()));
+    QThread::msleep(300); // mirror live writes for a moment
+    const auto reply = s.command(quick ? "cancel quick" : "cancel");
+    QVERIFY2(reply && reply->contains(QStringLiteral("return")), qPrintable(s.transcript()));
+    QCOMPARE(s.finish(60000), kExitOk);
+    const QJsonObject done = lastEvent(s.lines());
+    QVERIFY2(isEvent(done, QStringLiteral("BLOCK_JOB_CANCELLED")), qPrintable(s.transcript()));
+    const QJsonObject data = done.value(QStringLiteral("data")).toObject();
+    QCOMPARE(data.value(QStringLiteral("powercut-copy")), QJsonValue(quick));
+    if (!quick) {
+        QVERIFY(data.value(QStringLiteral("quiesce-seconds")).toDouble() > 0);
+        const auto fsck = runCommand(QStringLiteral("e2fsck"), {QStringLiteral("-fn"), dst});
+        QVERIFY2(fsck.exitCode == 0, qPrintable(fsck.out + fsck.err));
+    }
+}
+
+void TestCli::expectId_empty_refused()
+{
+    // An empty identity is not "no identity asked for".
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    QVERIFY(makeFilled(src, 4 * kMiB, 146));
+    const QString dst = dir.file(QStringLiteral("dst.img"));
+    const auto r = cli({QStringLiteral("mirror"), src, dst, QStringLiteral("--expect-id"),
+                        QString(), QStringLiteral("--complete-when-ready")});
+    QVERIFY2(r.exitCode == kExitBadInput, qPrintable(show(r)));
+    QVERIFY2(r.err.contains(QStringLiteral("--expect-id")), qPrintable(show(r)));
+    QVERIFY(!QFile::exists(dst));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -11,7 +11,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -142,6 +144,86 @@ private:
     std::thread m_thread;
 };
 
+// A quiescer whose two hooks a test scripts, counting the calls.
+class ScriptedQuiescer : public Quiescer
+{
+public:
+    std::function<Result<void>(int call)> onQuiesce;
+    std::function<void()> onRelease;
+    std::atomic<int> quiesces{0};
+    std::atomic<int> releases{0};
+
+    Result<void> quiesce(std::chrono::milliseconds) override
+    {
+        const int call = ++quiesces;
+        return onQuiesce ? onQuiesce(call) : Result<void>{};
+    }
+    Result<void> release() override
+    {
+        ++releases;
+        if (onRelease)
+            onRelease();
+        return {};
+    }
+};
+
+// Every event of a job, thread-safely, for asserting on their order.
+struct EventLog
+{
+    std::mutex mutex;
+    std::vector<JobEvent> events;
+    MirrorJob::Listener listener()
+    {
+        return [this](const JobEvent& ev) {
+            if (ev.kind == JobEvent::Kind::Progress)
+                return;
+            std::lock_guard lock(mutex);
+            events.push_back(ev);
+        };
+    }
+    int count(JobEvent::Kind kind)
+    {
+        std::lock_guard lock(mutex);
+        return static_cast<int>(std::count_if(events.begin(), events.end(),
+                                              [&](const JobEvent& e) { return e.kind == kind; }));
+    }
+    std::string lastMessage(JobEvent::Kind kind)
+    {
+        std::lock_guard lock(mutex);
+        for (auto it = events.rbegin(); it != events.rend(); ++it)
+            if (it->kind == kind)
+                return it->message;
+        return {};
+    }
+};
+
+QByteArray readRange(const QString& path, std::uint64_t offset, std::uint64_t length)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly) || !f.seek(static_cast<qint64>(offset)))
+        return {};
+    return f.read(static_cast<qint64>(length));
+}
+
+// Overwrites bytes of a file behind the job's back (a lying or meddling disk).
+bool scribble(const QString& path, std::uint64_t offset, const QByteArray& bytes)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    const bool ok = ::pwrite(fd, bytes.constData(), static_cast<std::size_t>(bytes.size()),
+                             static_cast<off_t>(offset)) == bytes.size() &&
+                    ::fdatasync(fd) == 0;
+    ::close(fd);
+    return ok;
+}
+
+bool containsOffset(const std::vector<ByteRange>& ranges, std::uint64_t offset)
+{
+    return std::any_of(ranges.begin(), ranges.end(),
+                       [&](const ByteRange& r) { return r.offset <= offset && offset < r.end(); });
+}
+
 } // namespace
 
 class TestMirrorJob : public QObject
@@ -168,6 +250,21 @@ private Q_SLOTS:
     void create_refusesBadCombinations();
     void verifyDisks_reportsFirstDifferences();
     void dirtyMap_publishedWithCells();
+
+    // Complete, Cancel and verification with the source let go again.
+    void verify_sourceChangedAfterThaw_checkedAgainstHashes();
+    void verify_targetCorruptedAfterThaw_caught_data();
+    void verify_targetCorruptedAfterThaw_caught();
+    void verify_writerBusyAfterThaw_noFalseDifference();
+    void maxFreeze_finalCopyTooLong_completeFailsThenSucceeds();
+    void cancel_afterReady_quiescesUnlessQuick_data();
+    void cancel_afterReady_quiescesUnlessQuick();
+    void wipeRest_largerTarget_data();
+    void wipeRest_largerTarget();
+    void bufSize_smallerThanGranule_roundedUpAsQemu_data();
+    void bufSize_smallerThanGranule_roundedUpAsQemu();
+    void teardown_cancelMidFlight_manyTimes();
+    void teardown_verifyStoppedMidFlight_manyTimes();
 
 private:
     ScratchDir m_dir;
@@ -630,6 +727,335 @@ void TestMirrorJob::dirtyMap_publishedWithCells()
     }));
     QVERIFY(job->cancel());
     job->wait();
+}
+
+// ---------------------------------------------------------------------------
+// Complete, Cancel and verification with the source let go again
+
+void TestMirrorJob::verify_sourceChangedAfterThaw_checkedAgainstHashes()
+{
+    // The source changes between the final copy and the verification: that
+    // range is checked against what the job wrote, not reported different.
+    const QString src = m_dir.file("vh-src.img"), dst = m_dir.file("vh-dst.img");
+    QVERIFY(createSparse(src, 32 * MiB));
+    QVERIFY(writePattern(src, 0, 32 * MiB, 70));
+    QVERIFY(createSparse(dst, 32 * MiB));
+    const QByteArray frozen = readRange(src, 4 * MiB, MiB);
+    auto q = std::make_shared<ScriptedQuiescer>();
+    MirrorOptions o;
+    o.verify = true;
+    o.quiescer = q;
+    auto job = makeJob(src, dst, o);
+    q->onRelease = [&] {
+        QVERIFY(writePattern(src, 4 * MiB, MiB, 71));
+        job->notifyWrite(4 * MiB, MiB);
+    };
+    EventLog events;
+    job->setListener(events.listener());
+    job->start();
+    QVERIFY(waitFor([&] { return events.count(JobEvent::Kind::Ready) > 0; }));
+    QVERIFY(job->complete());
+    const JobResult& r = job->wait();
+    QCOMPARE(name(r.outcome), name(JobResult::Outcome::Completed));
+    QVERIFY(r.verify);
+    QVERIFY2(r.verify->identical, "a range changed after the copy was taken for a difference");
+    QCOMPARE(r.verify->bytesHashChecked, MiB);
+    QCOMPARE(r.verify->bytesUnchecked, 0ull);
+    QCOMPARE(r.verify->bytesCompared + r.verify->bytesHashChecked + r.verify->bytesSkipped,
+             32 * MiB);
+    QCOMPARE(events.count(JobEvent::Kind::Verifying), 1);
+    QCOMPARE(q->quiesces.load(), 1);
+    QCOMPARE(q->releases.load(), 1);
+    // The target holds the source as it was at the final copy.
+    QCOMPARE(readRange(dst, 4 * MiB, MiB), frozen);
+}
+
+void TestMirrorJob::verify_targetCorruptedAfterThaw_caught_data()
+{
+    QTest::addColumn<bool>("sourceChangedToo");
+    QTest::newRow("range the source kept") << false;
+    QTest::newRow("range the source changed after the copy") << true;
+}
+
+void TestMirrorJob::verify_targetCorruptedAfterThaw_caught()
+{
+    // Something writes to the target after the final copy: the comparison
+    // with the source (or with the written hashes, where the source moved
+    // on) must catch it.
+    QFETCH(bool, sourceChangedToo);
+    const QString src = m_dir.file("vc-src.img"), dst = m_dir.file("vc-dst.img");
+    QFile::remove(src);
+    QFile::remove(dst);
+    QVERIFY(createSparse(src, 32 * MiB));
+    QVERIFY(writePattern(src, 0, 32 * MiB, 72));
+    QVERIFY(createSparse(dst, 32 * MiB));
+    const std::uint64_t bad = 8 * MiB + 4 * KiB;
+    auto q = std::make_shared<ScriptedQuiescer>();
+    MirrorOptions o;
+    o.verify = true;
+    o.quiescer = q;
+    auto job = makeJob(src, dst, o);
+    q->onRelease = [&] {
+        if (sourceChangedToo) {
+            QVERIFY(writePattern(src, 8 * MiB, 256 * KiB, 73));
+            job->notifyWrite(8 * MiB, 256 * KiB);
+        }
+        QVERIFY(scribble(dst, bad, QByteArray(512, 'X')));
+    };
+    StatusLog log;
+    const JobResult& r = runToCompletion(*job, log);
+    QCOMPARE(name(r.outcome), name(JobResult::Outcome::Completed));
+    QVERIFY(r.verify);
+    QVERIFY2(!r.verify->identical, "a corrupted target was called identical");
+    QVERIFY2(containsOffset(r.verify->differences, bad), "the corrupted range is not named");
+    if (sourceChangedToo)
+        QVERIFY(r.verify->bytesHashChecked > 0); // the blocks beside it still matched
+}
+
+void TestMirrorJob::verify_writerBusyAfterThaw_noFalseDifference()
+{
+    // Writes racing the verification's reads are not differences.
+    const QString src = m_dir.file("vw-src.img"), dst = m_dir.file("vw-dst.img");
+    const std::uint64_t size = 48 * MiB;
+    QVERIFY(createSparse(src, size));
+    QVERIFY(writePattern(src, 0, size, 74));
+    QVERIFY(createSparse(dst, size));
+    auto q = std::make_shared<ScriptedQuiescer>();
+    MirrorOptions o;
+    o.verify = true;
+    o.quiescer = q;
+    auto job = makeJob(src, dst, o);
+    Writer writer(src, size, 75, job.get(), 64 * KiB, 256 * MiB);
+    q->onRelease = [&] { writer.start(); };
+    StatusLog log;
+    const JobResult& r = runToCompletion(*job, log);
+    writer.stop();
+    QCOMPARE(name(r.outcome), name(JobResult::Outcome::Completed));
+    QVERIFY(r.verify);
+    QVERIFY2(writer.writes() > 0, "the writer never wrote during the verification");
+    QVERIFY2(r.verify->identical,
+             qPrintable(QStringLiteral("%1 false difference(s) after %2 racing writes")
+                            .arg(r.verify->differences.size())
+                            .arg(writer.writes())));
+    QVERIFY(r.verify->bytesHashChecked > 0);
+}
+
+void TestMirrorJob::maxFreeze_finalCopyTooLong_completeFailsThenSucceeds()
+{
+    const QString src = m_dir.file("mf-src.img"), dst = m_dir.file("mf-dst.img");
+    QVERIFY(createSparse(src, 16 * MiB));
+    QVERIFY(writePattern(src, 0, 16 * MiB, 76));
+    QVERIFY(createSparse(dst, 16 * MiB));
+    auto q = std::make_shared<ScriptedQuiescer>();
+    // The first quiesce takes longer than the job may hold the source.
+    q->onQuiesce = [](int call) -> Result<void> {
+        if (call == 1)
+            std::this_thread::sleep_for(300ms);
+        return {};
+    };
+    MirrorOptions o;
+    o.quiescer = q;
+    o.maxFreezeSeconds = 0.1;
+    auto job = makeJob(src, dst, o);
+    EventLog events;
+    job->setListener(events.listener());
+    job->start();
+    QVERIFY(waitFor([&] { return events.count(JobEvent::Kind::Ready) > 0; }));
+    QVERIFY(job->complete());
+    QVERIFY(waitFor([&] { return events.count(JobEvent::Kind::CompleteFailed) > 0; }));
+    QVERIFY2(events.lastMessage(JobEvent::Kind::CompleteFailed).find("maximum freeze") !=
+                 std::string::npos,
+             events.lastMessage(JobEvent::Kind::CompleteFailed).c_str());
+    QCOMPARE(q->releases.load(), 1); // let go at once
+    QVERIFY(!job->finished());
+    QCOMPARE(toString(job->status()), toString(JobStatus::Ready));
+    QVERIFY(job->complete()); // again, and this time in time
+    const JobResult& r = job->wait();
+    QCOMPARE(name(r.outcome), name(JobResult::Outcome::Completed));
+    QCOMPARE(q->quiesces.load(), 2);
+    QCOMPARE(q->releases.load(), 2);
+    job.reset();
+    QVERIFY(cmpIdentical(src, dst));
+}
+
+void TestMirrorJob::cancel_afterReady_quiescesUnlessQuick_data()
+{
+    QTest::addColumn<bool>("quick");
+    QTest::newRow("cancel") << false;
+    QTest::newRow("cancel quick") << true;
+}
+
+void TestMirrorJob::cancel_afterReady_quiescesUnlessQuick()
+{
+    QFETCH(bool, quick);
+    const QString src = m_dir.file("cq-src.img"), dst = m_dir.file("cq-dst.img");
+    QFile::remove(src);
+    QFile::remove(dst);
+    QVERIFY(createSparse(src, 16 * MiB));
+    QVERIFY(writePattern(src, 0, 16 * MiB, 77));
+    QVERIFY(createSparse(dst, 16 * MiB));
+    auto q = std::make_shared<ScriptedQuiescer>();
+    MirrorOptions o;
+    o.quiescer = q;
+    auto job = makeJob(src, dst, o);
+    StatusLog log;
+    job->setListener(log.listener());
+    job->start();
+    QVERIFY(waitFor([&] { return log.ready.load(); }));
+    // A write after READY: a consistent cancel copies it under the quiesce.
+    QVERIFY(writePattern(src, 5 * MiB, 64 * KiB, 78));
+    job->notifyWrite(5 * MiB, 64 * KiB);
+    QVERIFY(job->cancel(quick));
+    const JobResult& r = job->wait();
+    QCOMPARE(name(r.outcome), name(JobResult::Outcome::Cancelled));
+    QCOMPARE(r.powerCutCopy, quick);
+    QCOMPARE(q->quiesces.load(), quick ? 0 : 1);
+    QCOMPARE(q->releases.load(), quick ? 0 : 1);
+    if (!quick) {
+        job.reset();
+        QVERIFY2(cmpIdentical(src, dst), "a consistent cancel missed the last write");
+    }
+}
+
+void TestMirrorJob::wipeRest_largerTarget_data()
+{
+    QTest::addColumn<bool>("wipe");
+    QTest::newRow("kept") << false;
+    QTest::newRow("wiped and verified") << true;
+}
+
+void TestMirrorJob::wipeRest_largerTarget()
+{
+    // A 24 MiB + 3000 byte source onto a 64 MiB target that holds a secret
+    // past the source's end.
+    QFETCH(bool, wipe);
+    const QString src = m_dir.file("wr-src.img"), dst = m_dir.file("wr-dst.img");
+    QFile::remove(src);
+    QFile::remove(dst);
+    const std::uint64_t size = 24 * MiB + 3000, big = 64 * MiB;
+    QVERIFY(createSparse(src, size));
+    QVERIFY(writePattern(src, 0, size, 79));
+    QVERIFY(createSparse(dst, big));
+    QVERIFY(writePattern(dst, 0, big, 80));
+    const QByteArray secret("CUSTOMER-SECRET-DATA");
+    QVERIFY(scribble(dst, 50 * MiB, secret));
+    MirrorOptions o;
+    o.wipeRest = wipe;
+    o.verify = wipe;
+    auto job = makeJob(src, dst, o);
+    QCOMPARE(job->extent(), wipe ? big : size);
+    StatusLog log;
+    const JobResult r = runToCompletion(*job, log); // a copy: the job goes before the checks
+    QCOMPARE(name(r.outcome), name(JobResult::Outcome::Completed));
+    QCOMPARE(r.pastEndBytes, big - size);
+    QCOMPARE(r.pastEndWiped, wipe);
+    job.reset();
+    QVERIFY(cmpIdenticalPrefix(src, dst, size));
+    const QByteArray after = readRange(dst, 50 * MiB, static_cast<std::uint64_t>(secret.size()));
+    if (wipe) {
+        QVERIFY(r.verify);
+        QVERIFY(r.verify->identical);
+        QVERIFY(r.verify->pastEndZero);
+        QCOMPARE(r.verify->bytesPastEnd, big - size);
+        const QByteArray rest = readRange(dst, size, big - size);
+        QCOMPARE(rest.size(), qsizetype(big - size));
+        QVERIFY2(rest.count('\0') == rest.size(), "the target past the source is not all zero");
+    } else {
+        QCOMPARE(after, secret);
+    }
+}
+
+void TestMirrorJob::bufSize_smallerThanGranule_roundedUpAsQemu_data()
+{
+    QTest::addColumn<quint64>("size");
+    QTest::addColumn<quint64>("granularity");
+    QTest::addColumn<quint64>("bufSize");
+    QTest::addColumn<quint64>("expectedBuf");
+    QTest::newRow("4 KiB buffer, 64 KiB granules")
+        << quint64(16 * MiB + 4096) << quint64(64 * KiB) << quint64(4 * KiB) << quint64(64 * KiB);
+    QTest::newRow("100 KiB buffer, 64 KiB granules")
+        << quint64(16 * MiB) << quint64(64 * KiB) << quint64(100 * KiB) << quint64(128 * KiB);
+    QTest::newRow("default buffer, 64 MiB granules")
+        << quint64(130 * MiB) << quint64(64 * MiB) << quint64(kDefaultBufSize) << quint64(64 * MiB);
+}
+
+void TestMirrorJob::bufSize_smallerThanGranule_roundedUpAsQemu()
+{
+    QFETCH(quint64, size);
+    QFETCH(quint64, granularity);
+    QFETCH(quint64, bufSize);
+    QFETCH(quint64, expectedBuf);
+    const QString src = m_dir.file("bs-src.img"), dst = m_dir.file("bs-dst.img");
+    QFile::remove(src);
+    QFile::remove(dst);
+    QVERIFY(createSparse(src, size));
+    QVERIFY(writePattern(src, 0, size, 81));
+    QVERIFY(createSparse(dst, size));
+    MirrorOptions o;
+    o.granularity = granularity;
+    o.bufSize = bufSize;
+    auto job = makeJob(src, dst, o);
+    QCOMPARE(job->options().bufSize, expectedBuf);
+    StatusLog log;
+    const JobResult& r = runToCompletion(*job, log);
+    QCOMPARE(name(r.outcome), name(JobResult::Outcome::Completed));
+    job.reset();
+    QVERIFY(cmpIdentical(src, dst));
+}
+
+void TestMirrorJob::teardown_cancelMidFlight_manyTimes()
+{
+    // Requests in flight when the job ends must land before their buffers
+    // go (the sanitizer build runs this too); every end is a clean one.
+    const QString src = m_dir.file("td-src.img"), dst = m_dir.file("td-dst.img");
+    QVERIFY(createSparse(src, 64 * MiB));
+    QVERIFY(writePattern(src, 0, 64 * MiB, 82));
+    QVERIFY(createSparse(dst, 64 * MiB));
+    std::mt19937 rng(20261206);
+    for (int i = 0; i < 40; ++i) {
+        auto job = makeJob(src, dst);
+        job->start();
+        std::this_thread::sleep_for(std::chrono::microseconds(rng() % 20000));
+        if (i % 2 == 0) {
+            (void)job->cancel(true);
+            const JobResult& r = job->wait();
+            QVERIFY2(r.outcome == JobResult::Outcome::Aborted ||
+                         r.outcome == JobResult::Outcome::Cancelled,
+                     qPrintable(QString::number(i)));
+        }
+        job.reset(); // odd rounds: the destructor cancels mid-flight
+    }
+}
+
+void TestMirrorJob::teardown_verifyStoppedMidFlight_manyTimes()
+{
+    const QString a = m_dir.file("tv-a.img"), b = m_dir.file("tv-b.img");
+    QVERIFY(createSparse(a, 64 * MiB));
+    QVERIFY(writePattern(a, 0, 64 * MiB, 83));
+    QVERIFY(createSparse(b, 64 * MiB));
+    QVERIFY(writePattern(b, 0, 64 * MiB, 83));
+    const Disk da = openOrFail(a, false), db = openOrFail(b, false);
+    std::mt19937 rng(20261207);
+    int stopped = 0;
+    for (int i = 0; i < 40; ++i) {
+        std::atomic<bool> stop{false};
+        VerifyOptions vo;
+        vo.stop = &stop;
+        const auto delay = std::chrono::microseconds(rng() % 15000);
+        std::thread stopper([&] {
+            std::this_thread::sleep_for(delay);
+            stop = true;
+        });
+        auto r = verifyDisks(da, db, vo);
+        stopper.join();
+        if (!r) {
+            QCOMPARE(r.error().code, ECANCELED);
+            ++stopped;
+        } else {
+            QVERIFY(r->identical);
+        }
+    }
+    QVERIFY2(stopped > 0, "no verification was stopped mid-flight");
 }
 
 QTEST_GUILESS_MAIN(TestMirrorJob)
