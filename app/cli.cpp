@@ -332,7 +332,8 @@ void printHelp()
                 "pause, resume, speed RATE, status. After READY, cancel freezes SOURCE for a "
                 "final copy as complete does, so TARGET is a copy of one moment; cancel quick "
                 "does not, and a live SOURCE's copy is then like a disk after a power cut. "
-                "SIGINT or SIGTERM cancels quickly."),
+                "SIGINT, SIGTERM, SIGHUP and the other signals that would end the program "
+                "cancel quickly."),
         Cli::tr("inspect applies every rule that needs no write to TARGET (for SOURCE, when "
                 "given) and tells what TARGET holds: exit 0 when it would be accepted, 2 when "
                 "a rule refuses it."),
@@ -697,19 +698,27 @@ const option kMirrorOptions[] = {
     {nullptr, 0, nullptr, 0},
 };
 
+// Every signal whose default is to end the process and that can be caught:
+// the terminal's ^C and hang-up (a closed ssh session under sudo), kill's
+// TERM, timers and resource limits, and a reader of stdout that went away.
+constexpr int kCancelSignals[] = {SIGINT,  SIGTERM, SIGHUP,  SIGQUIT,   SIGUSR1, SIGUSR2,
+                                  SIGALRM, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGPIPE};
+
 sigset_t cancelSignals()
 {
     sigset_t mask;
     sigemptyset(&mask);
-    sigaddset(&mask, SIGINT);
-    sigaddset(&mask, SIGTERM);
+    for (int sig : kCancelSignals)
+        sigaddset(&mask, sig);
     return mask;
 }
 
-// SIGINT and SIGTERM must cancel the job, never kill the process: a killed
-// process leaves a half-written target, a trace instance, and possibly a
-// frozen file system. They are blocked before any thread exists, so every
-// thread inherits the mask and the signals wait in driveJob's signalfd.
+// Such a signal must cancel the job, never kill the process: a killed
+// process leaves a half-written target and a job nobody reports on (the
+// freeze guardian thaws and removes the trace instance, but nothing more).
+// They are blocked before any thread exists, so every thread inherits the
+// mask and the signals wait in driveJob's signalfd; with SIGPIPE blocked, a
+// write to a closed stdout fails with EPIPE instead of ending the process.
 void blockCancelSignals()
 {
     const sigset_t mask = cancelSignals();
@@ -910,8 +919,9 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
         if (fds[1].revents & POLLIN) {
             signalfd_siginfo si{};
             [[maybe_unused]] const ssize_t n = ::read(sigFd, &si, sizeof si);
+            const char* abbrev = ::sigabbrev_np(static_cast<int>(si.ssi_signo));
             log->info("{}", fill(Cli::tr("%1 received: cancelling"),
-                                 {si.ssi_signo == SIGINT ? "SIGINT" : "SIGTERM"}));
+                                 {std::string("SIG") + (abbrev ? abbrev : "?")}));
             // Whoever sends a signal wants the process gone, not a final
             // copy under a freeze first.
             auto r = job.cancel(true);

@@ -593,6 +593,8 @@ private Q_SLOTS:
     void cancel_liveSource_consistentOrPowerCut_data();
     void cancel_liveSource_consistentOrPowerCut();
     void expectId_empty_refused();
+    void signals_cancelInsteadOfKilling_data();
+    void signals_cancelInsteadOfKilling();
 
 private:
     QString bigSource(); ///< 256 MiB of data, made once, for the throttled runs
@@ -2617,6 +2619,35 @@ void TestCli::expectId_empty_refused()
     QVERIFY2(r.exitCode == kExitBadInput, qPrintable(show(r)));
     QVERIFY2(r.err.contains(QStringLiteral("--expect-id")), qPrintable(show(r)));
     QVERIFY(!QFile::exists(dst));
+}
+
+void TestCli::signals_cancelInsteadOfKilling_data()
+{
+    QTest::addColumn<int>("sig");
+    for (int sig : {SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGXCPU, SIGXFSZ, SIGVTALRM,
+                    SIGPROF, SIGPIPE, SIGTERM, SIGINT})
+        QTest::addRow("SIG%s", ::sigabbrev_np(sig)) << sig;
+}
+
+void TestCli::signals_cancelInsteadOfKilling()
+{
+    // A closed terminal (HUP), a timer or a resource limit must not kill the
+    // program with its job half done and unreported: it cancels, reports and
+    // exits as for SIGTERM.
+    QFETCH(int, sig);
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    const QString dst = dir.file(QStringLiteral("dst.img"));
+    QVERIFY(makeFilled(src, 8 * kMiB, 147));
+    CliSession s;
+    QVERIFY(s.start({QStringLiteral("mirror"), src, dst, QStringLiteral("--json")}));
+    QVERIFY2(s.waitForEvent(QStringLiteral("BLOCK_JOB_READY"), 30000) >= 0,
+             qPrintable(s.transcript()));
+    QCOMPARE(::kill(static_cast<pid_t>(s.pid()), sig), 0);
+    QCOMPARE(s.finish(30000), kExitOk);
+    QVERIFY2(isEvent(lastEvent(s.lines()), QStringLiteral("BLOCK_JOB_CANCELLED")),
+             qPrintable(s.transcript()));
+    QVERIFY(cmpIdentical(src, dst));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
