@@ -1119,15 +1119,33 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
                   durationText(res.elapsedSeconds), rateText(rate)});
         switch (res.outcome) {
         case engine::JobResult::Outcome::Completed:
-            if (res.unreadable.empty() && res.unwritable.empty())
+            // "identical" only where it is: a verification that disagrees,
+            // or a sync mode that did not copy everything, says otherwise.
+            if (res.verify && !res.verify->identical)
+                log->warn("{}", fill(Cli::tr("completed: %1; but the verification found %2 "
+                                             "different from %3 (ranges below)"),
+                                     {summary, a.target, a.source}));
+            else if (!res.unreadable.empty() || !res.unwritable.empty())
+                log->warn("{}", fill(Cli::tr("completed with errors ignored: %1; %2 differs "
+                                             "from %3 in the ranges listed below"),
+                                     {summary, a.target, a.source}));
+            else if (a.options.sync == engine::SyncMode::Top)
+                log->info("{}",
+                          fill(Cli::tr("completed: %1; %2 holds the allocated data of %3 "
+                                       "as of the final copy; its other ranges were not "
+                                       "copied (sync top; source quiesced %4 s)"),
+                               {summary, a.target, a.source, numberText(res.quiesceSeconds, 3)}));
+            else if (a.options.sync == engine::SyncMode::None)
+                log->info("{}",
+                          fill(Cli::tr("completed: %1; %2 holds what was written to %3 "
+                                       "during the job, nothing else was copied (sync "
+                                       "none; source quiesced %4 s)"),
+                               {summary, a.target, a.source, numberText(res.quiesceSeconds, 3)}));
+            else
                 log->info("{}",
                           fill(Cli::tr("completed: %1; %2 is identical to %3 as of the "
                                        "final copy (source quiesced %4 s)"),
                                {summary, a.target, a.source, numberText(res.quiesceSeconds, 3)}));
-            else
-                log->warn("{}", fill(Cli::tr("completed with errors ignored: %1; %2 differs "
-                                             "from %3 in the ranges listed below"),
-                                     {summary, a.target, a.source}));
             break;
         case engine::JobResult::Outcome::Cancelled:
             if (res.powerCutCopy)

@@ -595,6 +595,8 @@ private Q_SLOTS:
     void expectId_empty_refused();
     void signals_cancelInsteadOfKilling_data();
     void signals_cancelInsteadOfKilling();
+    void completedText_identicalOnlyWhenCopiedWhole_data();
+    void completedText_identicalOnlyWhenCopiedWhole();
 
 private:
     QString bigSource(); ///< 256 MiB of data, made once, for the throttled runs
@@ -2648,6 +2650,33 @@ void TestCli::signals_cancelInsteadOfKilling()
     QVERIFY2(isEvent(lastEvent(s.lines()), QStringLiteral("BLOCK_JOB_CANCELLED")),
              qPrintable(s.transcript()));
     QVERIFY(cmpIdentical(src, dst));
+}
+
+void TestCli::completedText_identicalOnlyWhenCopiedWhole_data()
+{
+    QTest::addColumn<QString>("sync");
+    QTest::addColumn<bool>("identical");
+    QTest::newRow("full") << QStringLiteral("full") << true;
+    QTest::newRow("top") << QStringLiteral("top") << false;
+    QTest::newRow("none") << QStringLiteral("none") << false;
+}
+
+void TestCli::completedText_identicalOnlyWhenCopiedWhole()
+{
+    // --sync none onto a new target used to end with "is identical" over a
+    // target of zeroes.
+    QFETCH(QString, sync);
+    QFETCH(bool, identical);
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    const QString dst = dir.file(QStringLiteral("dst.img"));
+    QVERIFY(makeImage(src, 16 * kMiB, {{0, 8 * kMiB, false, 148}}));
+    QVERIFY(makeFilled(dst, 16 * kMiB, 149));
+    const auto r = cli({QStringLiteral("mirror"), src, dst, QStringLiteral("--sync"), sync,
+                        QStringLiteral("--complete-when-ready")});
+    QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
+    QCOMPARE(r.err.contains(QStringLiteral("is identical")), identical);
+    QCOMPARE(cmpIdentical(src, dst), identical);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
