@@ -3,11 +3,36 @@
 #include "disk.h"
 #include "safety.h"
 
+#include <fcntl.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <mutex>
 
 namespace engine {
+
+namespace {
+
+// A write to the device itself through its page cache (a program writing to
+// the bare disk, a tool without O_DIRECT) reaches the disk, and the trace,
+// only at writeback, up to half a minute later. FIFREEZE flushes what goes
+// through a file system; this flushes the rest, so that the final copy
+// sees every write that returned before Complete.
+Result<void> flushDevice(const std::string& path)
+{
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return systemError(errno, "open " + path);
+    const int rc = ::fsync(fd);
+    const int err = errno;
+    ::close(fd);
+    if (rc != 0)
+        return systemError(err, "flush the page cache of " + path);
+    return {};
+}
+
+} // namespace
 
 // Shared with the quiescer, which the job may keep after stop().
 struct LiveSource::State
@@ -33,6 +58,10 @@ public:
         auto frozen = m_state->guardian->freeze(m_state->path, maxHold);
         if (!frozen)
             return frozen.error();
+        if (auto r = flushDevice(m_state->path); !r) {
+            (void)m_state->guardian->thaw();
+            return r;
+        }
         // Every write that completed before the freeze is in the trace
         // buffer now; read it all before the final pass decides what is dirty.
         if (auto r = m_state->tracker->drain(); !r) {
