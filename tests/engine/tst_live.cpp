@@ -1,8 +1,11 @@
 // Live sources, as root on loop devices: a mounted ext4 under a steady write
 // load (fio plus a writer of checksummed files) is mirrored with kernel write
 // tracking and completed with a freeze; e2fsck and the files themselves judge
-// the copy. Also: a partition as the source, a trace buffer forced to
-// overflow, hotplug seen by the device catalog, and the safety rules.
+// the copy. Every kind of request that changes data (writes through the page
+// cache and direct, discards, write-zeroes, and what ext4 makes of fallocate)
+// is made on a source before and after READY, and cmp judges the target.
+// Also: a partition as the source, a trace buffer forced to overflow, hotplug
+// seen by the device catalog, and the safety rules.
 #include "device_catalog.h"
 #include "disk.h"
 #include "engine_printers.h"
@@ -16,8 +19,13 @@
 #include <QtTest>
 
 #include <fcntl.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -101,7 +109,9 @@ class Ext4Source
 {
 public:
     static std::unique_ptr<Ext4Source> create(const ScratchDir& dir, const QString& name,
-                                              std::uint64_t size, bool partitioned, QString* why)
+                                              std::uint64_t size, bool partitioned, QString* why,
+                                              const QStringList& mkfsOptions = {},
+                                              const QString& mountOptions = {})
     {
         std::unique_ptr<Ext4Source> s(new Ext4Source);
         s->m_image = dir.file(name + QStringLiteral(".img"));
@@ -128,14 +138,18 @@ public:
             return nullptr;
         }
         const auto mk = runCommand(QStringLiteral("mkfs.ext4"),
-                                   {QStringLiteral("-q"), QStringLiteral("-F"), s->m_device});
+                                   QStringList{QStringLiteral("-q"), QStringLiteral("-F")}
+                                       << mkfsOptions << s->m_device);
         if (mk.exitCode != 0) {
             *why = QStringLiteral("mkfs.ext4: ") + mk.err;
             return nullptr;
         }
         s->m_mount = dir.file(name + QStringLiteral("-mnt"));
         QDir().mkpath(s->m_mount);
-        const auto m = runCommand(QStringLiteral("mount"), {s->m_device, s->m_mount});
+        QStringList mountArgs{s->m_device, s->m_mount};
+        if (!mountOptions.isEmpty())
+            mountArgs << QStringLiteral("-o") << mountOptions;
+        const auto m = runCommand(QStringLiteral("mount"), mountArgs);
         if (m.exitCode != 0) {
             *why = QStringLiteral("mount: ") + m.err;
             return nullptr;
@@ -273,6 +287,372 @@ void checkTarget(const ScratchDir& dir, const QString& targetImage, int mustHave
         QVERIFY2(present.count(n), qPrintable(QStringLiteral("file-%1 missing").arg(n)));
 }
 
+// --- request kinds -----------------------------------------------------------
+
+// The ways a source's data changes, each a different kind of block request
+// (or a different way of producing one) that tracking must not miss.
+enum class Change {
+    BufferedWrite, ///< through the page cache: reaches the disk at writeback
+    DirectWrite,   ///< O_DIRECT: reaches the disk before the call returns
+    Discard,       ///< blkdiscard: a discard request (D)
+    WriteZeroes,   ///< blkdiscard -z, BLKZEROOUT: a write-zeroes request (N)
+    ZeroRange,     ///< fallocate -z on ext4, then a write into the range
+    PunchHole,     ///< fallocate -p on ext4 mounted with -o discard
+};
+
+// The letter block_rq_complete prints for the request a change must produce.
+char requestLetter(Change c)
+{
+    switch (c) {
+    case Change::BufferedWrite:
+    case Change::DirectWrite:
+        return 'W';
+    case Change::Discard:
+    case Change::PunchHole:
+        return 'D';
+    case Change::WriteZeroes:
+    case Change::ZeroRange:
+        return 'N';
+    }
+    return '?';
+}
+
+struct SeenRequest
+{
+    char kind = 0; ///< W, D or N
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+};
+
+// Records the requests that complete on a disk through a tracefs instance
+// of its own, independent of the tracker under test, so that a row can show
+// that the kernel really sent the kind of request the row is about. Named
+// like the tracker's instances, so that one left by a crashed run is removed
+// as stale by the next.
+class RequestProbe
+{
+public:
+    static std::unique_ptr<RequestProbe> create(const QString& device, QString* why)
+    {
+        auto root = TraceTracker::tracefsRoot();
+        if (!root) {
+            *why = QString::fromStdString(root.error().message);
+            return nullptr;
+        }
+        struct stat st
+        {
+        };
+        if (::stat(QFile::encodeName(device).constData(), &st) != 0 || !S_ISBLK(st.st_mode)) {
+            *why = device + QStringLiteral(" is not a block device");
+            return nullptr;
+        }
+        std::unique_ptr<RequestProbe> p(new RequestProbe);
+        p->m_instance = QString::fromStdString(*root) +
+                        QStringLiteral("/instances/drivemirror-%1-probe").arg(::getpid());
+        if (!QDir().mkdir(p->m_instance)) {
+            *why = QStringLiteral("cannot create ") + p->m_instance;
+            p->m_instance.clear();
+            return nullptr;
+        }
+        const std::uint64_t kdev =
+            (static_cast<std::uint64_t>(major(st.st_rdev)) << 20) | minor(st.st_rdev);
+        if (!p->write(QStringLiteral("/buffer_size_kb"), "4096") ||
+            !p->write(QStringLiteral("/events/block/block_rq_complete/filter"),
+                      QByteArray("dev == ") + QByteArray::number(kdev) + " && nr_sector > 0") ||
+            !p->write(QStringLiteral("/events/block/block_rq_complete/enable"), "1") ||
+            !p->write(QStringLiteral("/tracing_on"), "1")) {
+            *why = QStringLiteral("cannot set up ") + p->m_instance;
+            return nullptr;
+        }
+        return p;
+    }
+    ~RequestProbe()
+    {
+        if (m_instance.isEmpty())
+            return;
+        write(QStringLiteral("/tracing_on"), "0");
+        write(QStringLiteral("/events/block/block_rq_complete/enable"), "0");
+        QDir().rmdir(m_instance);
+    }
+    /// Every request that changed data, in bytes of the traced disk.
+    std::vector<SeenRequest> seen() const
+    {
+        std::vector<SeenRequest> out;
+        QFile f(m_instance + QStringLiteral("/trace"));
+        if (!f.open(QIODevice::ReadOnly))
+            return out;
+        static const QByteArray tag = "block_rq_complete: ";
+        for (const QByteArray& line : f.readAll().split('\n')) {
+            const qsizetype at = line.indexOf(tag);
+            if (at < 0)
+                continue;
+            const QByteArray rest = line.mid(at + tag.size());
+            unsigned ma = 0, mi = 0;
+            char rwbs[16] = {};
+            if (std::sscanf(rest.constData(), "%u,%u %15s", &ma, &mi, rwbs) != 3)
+                continue;
+            const qsizetype close = rest.indexOf(") ");
+            unsigned long long sector = 0;
+            unsigned nr = 0;
+            if (close < 0 ||
+                std::sscanf(rest.constData() + close + 2, "%llu + %u", &sector, &nr) != 2 ||
+                nr == 0 || std::strchr(rwbs, 'R'))
+                continue;
+            const char kind = std::strchr(rwbs, 'D')   ? 'D'
+                              : std::strchr(rwbs, 'N') ? 'N'
+                              : std::strchr(rwbs, 'W') ? 'W'
+                                                       : '?';
+            out.push_back({kind, sector * 512, std::uint64_t(nr) * 512});
+        }
+        return out;
+    }
+
+private:
+    RequestProbe() = default;
+    bool write(const QString& relative, const QByteArray& value) const
+    {
+        QFile f(m_instance + relative);
+        return f.open(QIODevice::WriteOnly) && f.write(value) == value.size();
+    }
+    QString m_instance;
+};
+
+bool overlaps(const std::vector<ByteRange>& ranges, std::uint64_t offset, std::uint64_t length)
+{
+    for (const auto& r : ranges)
+        if (offset < r.end() && r.offset < offset + length)
+            return true;
+    return false;
+}
+
+struct FileExtent
+{
+    std::uint64_t logical = 0;
+    std::uint64_t physical = 0;
+    std::uint64_t length = 0;
+};
+
+// Where a file's data lies on its disk (FIEMAP), in bytes.
+std::vector<FileExtent> fileExtents(const QString& path)
+{
+    std::vector<FileExtent> out;
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return out;
+    constexpr unsigned kMax = 64;
+    std::vector<std::uint64_t> storage((sizeof(fiemap) + kMax * sizeof(fiemap_extent)) / 8 + 1);
+    auto* fm = reinterpret_cast<fiemap*>(storage.data());
+    fm->fm_start = 0;
+    fm->fm_length = ~0ull;
+    fm->fm_flags = FIEMAP_FLAG_SYNC;
+    fm->fm_extent_count = kMax;
+    if (::ioctl(fd, FS_IOC_FIEMAP, fm) == 0)
+        for (unsigned i = 0; i < fm->fm_mapped_extents; ++i)
+            out.push_back({fm->fm_extents[i].fe_logical, fm->fm_extents[i].fe_physical,
+                           fm->fm_extents[i].fe_length});
+    ::close(fd);
+    return out;
+}
+
+// Deterministic bytes that differ from whatever was there before.
+QByteArray pattern(std::size_t length, std::uint64_t seed)
+{
+    std::mt19937_64 rng(seed);
+    QByteArray data(static_cast<qsizetype>(length), Qt::Uninitialized);
+    for (auto& c : data)
+        c = static_cast<char>(rng() | 1);
+    return data;
+}
+
+bool pwriteAll(const QString& path, std::uint64_t offset, std::size_t length, bool direct,
+               bool sync, std::uint64_t seed)
+{
+    const int fd =
+        ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CLOEXEC | (direct ? O_DIRECT : 0));
+    if (fd < 0)
+        return false;
+    const QByteArray data = pattern(length, seed);
+    void* buf = nullptr;
+    if (::posix_memalign(&buf, 4096, length) != 0) {
+        ::close(fd);
+        return false;
+    }
+    std::memcpy(buf, data.constData(), length);
+    bool ok = ::pwrite(fd, buf, length, static_cast<off_t>(offset)) == static_cast<ssize_t>(length);
+    if (sync)
+        ok = ::fsync(fd) == 0 && ok;
+    std::free(buf);
+    return ::close(fd) == 0 && ok;
+}
+
+// Reads @p device with O_DIRECT (what is on the disk, not what a cache
+// kept) into the file @p out.
+bool copyDevice(const std::string& device, const std::string& out)
+{
+    const int in = ::open(device.c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC);
+    const int dst = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    constexpr std::size_t kChunk = 1 << 20;
+    void* buf = nullptr;
+    bool ok = in >= 0 && dst >= 0 && ::posix_memalign(&buf, 4096, kChunk) == 0;
+    for (off_t at = 0; ok;) {
+        const ssize_t n = ::pread(in, buf, kChunk, at);
+        if (n == 0)
+            break;
+        ok = n > 0 && ::pwrite(dst, buf, static_cast<size_t>(n), at) == n;
+        at += n;
+    }
+    std::free(buf);
+    if (in >= 0)
+        ::close(in);
+    if (dst >= 0)
+        ok = ::close(dst) == 0 && ok;
+    return ok;
+}
+
+// The live source's quiescer, which also keeps the source as it is at the
+// end of each quiesce: file systems frozen, final copy done. That is the
+// moment Complete promises the target equals; after the thaw the file
+// system writes again (its superblock at least), so only this copy can be
+// compared with the target byte for byte.
+class SnapshotQuiescer : public Quiescer
+{
+public:
+    SnapshotQuiescer(std::shared_ptr<Quiescer> inner, std::string device, std::string snapshot)
+        : m_inner(std::move(inner)), m_device(std::move(device)), m_snapshot(std::move(snapshot))
+    {
+    }
+    Result<void> quiesce(std::chrono::milliseconds maxHold) override
+    {
+        return m_inner->quiesce(maxHold);
+    }
+    bool expired() override { return m_inner->expired(); }
+    Result<void> release() override
+    {
+        if (!m_snapshot.empty())
+            m_taken = copyDevice(m_device, m_snapshot);
+        return m_inner->release();
+    }
+    Result<void> syncWrites() override { return m_inner->syncWrites(); }
+    bool taken() const { return m_taken.load(); }
+
+private:
+    std::shared_ptr<Quiescer> m_inner;
+    std::string m_device;
+    std::string m_snapshot;
+    std::atomic<bool> m_taken{false};
+};
+
+// A job on a live source, torn down in the order LiveSource needs (its
+// tracking stops before the job goes away), also when a check fails.
+struct LiveJob
+{
+    std::unique_ptr<LiveSource> live;
+    std::unique_ptr<MirrorJob> job;
+    ~LiveJob()
+    {
+        if (job && !job->finished()) {
+            (void)job->cancel(true);
+            job->wait();
+        }
+        if (live)
+            live->stop();
+        job.reset();
+    }
+};
+
+// True when every granule of @p ranges is clean and none is in flight: the
+// data there now is on the target.
+bool copiedToTarget(const MirrorJob& job, const std::vector<ByteRange>& ranges)
+{
+    const auto map = job.dirtyMap();
+    if (!map || map->cells.empty())
+        return false;
+    const std::uint64_t cell = (map->diskSize + map->cells.size() - 1) / map->cells.size();
+    for (const auto& r : ranges) {
+        for (std::uint64_t c = r.offset / cell; c <= (r.end() - 1) / cell; ++c)
+            if (c < map->cells.size() && map->cells[c] != 0)
+                return false;
+        if (overlaps(map->inFlight, r.offset, r.length))
+            return false;
+    }
+    return true;
+}
+
+bool writeSysfs(const QString& path, const QByteArray& value)
+{
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(value) == value.size();
+}
+
+bool fsyncFile(const QString& path)
+{
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    const bool ok = ::fsync(fd) == 0;
+    return ::close(fd) == 0 && ok;
+}
+
+// Where a change on the bare device lands: granules cut at both ends.
+constexpr ByteRange kDeviceRegion{4 * MiB + 4096, MiB - 8192};
+
+// Makes @p what on @p file (on a mounted ext4) or on @p device. With @p sync
+// the change is on the disk when this returns. @p boundary: an offset in
+// @p file whose block starts a granule on the disk.
+bool makeChange(Change what, const QString& device, const QString& file, std::uint64_t boundary,
+                bool sync, QString* why)
+{
+    auto run = [why](const QString& program, const QStringList& args) {
+        const auto r = runCommand(program, args);
+        if (r.exitCode != 0)
+            *why = program + QStringLiteral(": ") + r.err;
+        return r.exitCode == 0;
+    };
+    auto num = [](std::uint64_t n) { return QString::number(n); };
+    const ByteRange d = kDeviceRegion;
+    const bool onFile = !file.isEmpty();
+    bool ok = false;
+    switch (what) {
+    case Change::BufferedWrite:
+        ok = onFile ? pwriteAll(file, MiB + 4096, 100 * 1024, false, sync, 31)
+                    : pwriteAll(device, d.offset, d.length, false, sync, 31);
+        break;
+    case Change::DirectWrite:
+        ok = onFile ? pwriteAll(file, 2 * MiB, 64 * 1024, true, false, 32)
+                    : pwriteAll(device, d.offset, d.length, true, false, 32);
+        break;
+    case Change::Discard:
+        ok = run(QStringLiteral("blkdiscard"), {QStringLiteral("-o"), num(d.offset),
+                                                QStringLiteral("-l"), num(d.length), device});
+        break;
+    case Change::WriteZeroes:
+        ok = run(QStringLiteral("blkdiscard"),
+                 {QStringLiteral("-z"), QStringLiteral("-o"), num(d.offset), QStringLiteral("-l"),
+                  num(d.length), device});
+        break;
+    case Change::ZeroRange:
+        // The range becomes an unwritten extent of eight blocks across a
+        // granule boundary. A write into its third block makes ext4 zero
+        // blocks four to eight on the disk (an extent that small is zeroed,
+        // not split): write-zeroes into a granule no write touches.
+        ok = run(QStringLiteral("fallocate"),
+                 {QStringLiteral("-z"), QStringLiteral("-o"), num(boundary - 16 * 1024),
+                  QStringLiteral("-l"), num(32 * 1024), file}) &&
+             pwriteAll(file, boundary - 8 * 1024, 4096, false, false, 33) &&
+             (!sync || fsyncFile(file));
+        break;
+    case Change::PunchHole:
+        ok = run(QStringLiteral("fallocate"),
+                 {QStringLiteral("-p"), QStringLiteral("-o"), num(4 * MiB), QStringLiteral("-l"),
+                  num(256 * 1024), file}) &&
+             (!sync || fsyncFile(file));
+        break;
+    }
+    if (!ok && why->isEmpty())
+        *why = QStringLiteral("the change failed: ") + QString::fromLocal8Bit(std::strerror(errno));
+    return ok;
+}
+
 } // namespace
 
 class TestLive : public QObject
@@ -282,6 +662,8 @@ private Q_SLOTS:
     void initTestCase();
     void tracker_reportsExactlyTheWrittenRange();
     void tracker_staleInstanceOfDeadProcess_removed();
+    void tracking_everyRequestKind_targetMatches_data();
+    void tracking_everyRequestKind_targetMatches();
     void liveFull_mountedExt4UnderLoad_cleanWholeTarget();
     void livePartition_sourceIsPartition_cleanWholeTarget();
     void liveOverflow_tinyTraceBuffer_fullResyncStillClean();
@@ -353,6 +735,160 @@ void TestLive::tracker_staleInstanceOfDeadProcess_removed()
     QVERIFY(QDir().mkdir(stale));
     QVERIFY(TraceTracker::removeStaleInstances(*root, {}) >= 1);
     QVERIFY(!QFileInfo::exists(stale));
+}
+
+void TestLive::tracking_everyRequestKind_targetMatches_data()
+{
+    QTest::addColumn<int>("change");
+    QTest::addColumn<bool>("mounted");
+    QTest::addColumn<bool>("beforeReady");
+    struct Kind
+    {
+        Change change;
+        bool mounted;
+        const char* name;
+    };
+    // A loop device cannot do secure erase (DE); everything else it and
+    // ext4 can send is here.
+    const Kind kinds[] = {
+        {Change::BufferedWrite, false, "device: buffered write"},
+        {Change::DirectWrite, false, "device: O_DIRECT write"},
+        {Change::Discard, false, "device: blkdiscard"},
+        {Change::WriteZeroes, false, "device: blkdiscard -z"},
+        {Change::BufferedWrite, true, "ext4: buffered write"},
+        {Change::DirectWrite, true, "ext4: O_DIRECT write"},
+        {Change::ZeroRange, true, "ext4: fallocate -z, then a write into the range"},
+        {Change::PunchHole, true, "ext4 -o discard: fallocate -p"},
+    };
+    for (const auto& k : kinds)
+        for (const bool before : {true, false})
+            QTest::addRow("%s, %s", k.name, before ? "before READY" : "after READY")
+                << static_cast<int>(k.change) << k.mounted << before;
+}
+
+// Old data first, copied to the target; then the change, on data the job
+// has copied already (before READY) or while it mirrors (after READY);
+// then Complete. A request the tracking misses leaves the old data on the
+// target, and cmp shows it.
+void TestLive::tracking_everyRequestKind_targetMatches()
+{
+    QFETCH(int, change);
+    QFETCH(bool, mounted);
+    QFETCH(bool, beforeReady);
+    const auto what = static_cast<Change>(change);
+    constexpr std::uint64_t size = 64 * MiB;
+    static int row = 0;
+    const QString name = QStringLiteral("kind%1").arg(++row);
+
+    QString why;
+    std::unique_ptr<LoopDevice> loop;
+    std::unique_ptr<Ext4Source> fs;
+    QString device, file;
+    std::vector<ByteRange> region; // where the change lands on the device
+    std::uint64_t boundary = 0;
+    if (mounted) {
+        // No lazy initialisation: nothing but the row writes. dioread_lock:
+        // a write into a small unwritten extent makes ext4 zero the rest of
+        // it with write-zeroes (the default splits the extent instead).
+        fs = Ext4Source::create(m_dir, name, size, false, &why,
+                                {QStringLiteral("-b"), QStringLiteral("4096"), QStringLiteral("-E"),
+                                 QStringLiteral("lazy_itable_init=0,lazy_journal_init=0")},
+                                QStringLiteral("discard,dioread_lock,noinit_itable"));
+        QVERIFY2(fs, qPrintable(why));
+        device = fs->device();
+        file = fs->mountPoint() + QStringLiteral("/old-data");
+        QVERIFY(createSparse(file, 8 * MiB));
+        QVERIFY(writePattern(file, 0, 8 * MiB, 20));
+        // ext4 zeroes unwritten extents up to this size instead of splitting them.
+        QVERIFY(writeSysfs(QStringLiteral("/sys/fs/ext4/%1/extent_max_zeroout_kb")
+                               .arg(QFileInfo(device).fileName()),
+                           "32"));
+        for (const auto& e : fileExtents(file)) {
+            region.push_back({e.physical, e.length});
+            const std::uint64_t g = kDefaultGranularity;
+            const std::uint64_t at = (e.physical + 3 * MiB + g - 1) / g * g;
+            if (boundary == 0 && at + 16 * 1024 <= e.physical + e.length)
+                boundary = e.logical + (at - e.physical);
+        }
+        QVERIFY2(boundary >= 16 * 1024, "no extent holds a granule boundary");
+    } else {
+        const QString img = m_dir.file(name + QStringLiteral(".img"));
+        QVERIFY(createSparse(img, size));
+        QVERIFY(writePattern(img, 0, size, 21));
+        loop = LoopDevice::attach(img, &why);
+        QVERIFY2(loop, qPrintable(why));
+        device = loop->path();
+        region = {kDeviceRegion};
+    }
+    auto probe = RequestProbe::create(device, &why);
+    QVERIFY2(probe, qPrintable(why));
+
+    const QString target = m_dir.file(name + QStringLiteral("-target.img"));
+    QVERIFY(createSparse(target, size));
+    const QString frozen = m_dir.file(name + QStringLiteral("-frozen.img"));
+
+    LiveJob lj;
+    auto live = LiveSource::create(device.toStdString());
+    QVERIFY2(live, live ? "" : live.error().message.c_str());
+    lj.live = std::move(*live);
+    auto quiescer = std::make_shared<SnapshotQuiescer>(
+        lj.live->quiescer(), device.toStdString(), mounted ? frozen.toStdString() : std::string());
+    auto src = Disk::open(device.toStdString(), {Disk::Access::ReadOnly, true, false});
+    auto dst = Disk::open(target.toStdString(), {Disk::Access::ReadWrite, true, false});
+    QVERIFY(src && dst);
+    MirrorOptions o;
+    o.quiescer = quiescer;
+    // Slow enough that the change lands on data already copied while most
+    // of the disk is still to be copied.
+    o.speed = beforeReady ? 16 * MiB : 0;
+    auto job = MirrorJob::create(std::move(*src), std::move(*dst), o);
+    QVERIFY2(job, job ? "" : job.error().message.c_str());
+    lj.job = std::move(*job);
+    QCOMPARE(lj.job->granularity(), kDefaultGranularity);
+    lj.job->setDirtyMapCells(size / lj.job->granularity());
+    QVERIFY(lj.live->attach(*lj.job));
+    lj.job->start();
+    auto ready = [&] {
+        return waitFor([&] { return lj.job->status() == JobStatus::Ready || lj.job->finished(); },
+                       60s);
+    };
+
+    if (beforeReady)
+        QVERIFY2(waitFor([&] { return copiedToTarget(*lj.job, region); }, 30s),
+                 "the region to change was never copied");
+    else
+        QVERIFY(ready());
+    // Before READY the change goes to the disk at once, while the job
+    // copies. After READY it is left where the writer left it (a buffered
+    // write in the page cache): Complete's quiesce must bring it to the
+    // disk and deliver it.
+    QVERIFY2(makeChange(what, device, file, boundary, beforeReady, &why), qPrintable(why));
+    if (beforeReady) {
+        QVERIFY2(!lj.job->snapshot()->readyReached,
+                 "READY came before the change was made: the row proves nothing");
+        QVERIFY(lj.job->setSpeed(0));
+        QVERIFY(ready());
+    }
+    QVERIFY(lj.job->complete());
+    const JobResult& r = lj.job->wait();
+    QVERIFY2(r.outcome == JobResult::Outcome::Completed, r.error.message.c_str());
+    lj.live->stop();
+
+    if (mounted) {
+        QVERIFY2(quiescer->taken(), "the frozen source could not be read");
+        QVERIFY2(cmpIdentical(frozen, target),
+                 "the target differs from the source as it was frozen for the final copy");
+    } else {
+        QVERIFY2(cmpIdentical(device, target), "the target differs from the source");
+    }
+    // A row whose change never reached the disk as the kind of request it
+    // is about proves nothing.
+    bool sent = false;
+    for (const auto& s : probe->seen())
+        sent = sent || (s.kind == requestLetter(what) && overlaps(region, s.offset, s.length));
+    QVERIFY2(sent, qPrintable(QStringLiteral("the kernel sent no %1 request where the row changed "
+                                             "data")
+                                  .arg(QLatin1Char(requestLetter(what)))));
 }
 
 void TestLive::liveFull_mountedExt4UnderLoad_cleanWholeTarget()

@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+#include <QSaveFile>
 #include <QtGlobal>
 
 #include <cerrno>
@@ -136,13 +137,15 @@ std::unique_ptr<FaultFs> FaultFs::mount(const QString& backingFile, const QStrin
             QStringLiteral("cannot create a temporary directory: %1").arg(fs->m_dir.errorString()));
     fs->m_mountPoint = fs->m_dir.filePath(QStringLiteral("mnt"));
     fs->m_logPath = fs->m_dir.filePath(QStringLiteral("faultfs.log"));
+    fs->m_delayPath = fs->m_dir.filePath(QStringLiteral("write-delay-ms"));
     if (!QDir().mkdir(fs->m_mountPoint))
         return fail(QStringLiteral("cannot create mount point %1").arg(fs->m_mountPoint));
 
     fs->m_process = std::make_unique<QProcess>();
     QProcess& process = *fs->m_process;
     process.setProgram(faultFsBinary());
-    process.setArguments(QStringList{backing.absoluteFilePath(), fs->m_mountPoint} + faultArgs);
+    process.setArguments(QStringList{backing.absoluteFilePath(), fs->m_mountPoint} + faultArgs +
+                         QStringList{QStringLiteral("--write-delay-file"), fs->m_delayPath});
     process.setStandardInputFile(QProcess::nullDevice());
     process.setStandardOutputFile(QProcess::nullDevice());
     process.setStandardErrorFile(fs->m_logPath);
@@ -232,6 +235,14 @@ QString FaultFs::mountPoint() const
 bool FaultFs::isRunning() const
 {
     return m_process && m_process->state() != QProcess::NotRunning;
+}
+
+bool FaultFs::setWriteDelay(int ms)
+{
+    // Replaced whole, so that the daemon never reads half a number.
+    QSaveFile file(m_delayPath);
+    return ms >= 0 && file.open(QIODevice::WriteOnly) && file.write(QByteArray::number(ms)) > 0 &&
+           file.commit();
 }
 
 QString FaultFs::log() const

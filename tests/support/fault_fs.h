@@ -2,9 +2,11 @@
 
 // FaultFs mounts the faultfs test file system over a backing file, so a test
 // can give the mirror engine a "disk" whose reads or writes fail with chosen
-// errors at chosen offsets. See faultfs.c for the fault arguments:
+// errors at chosen offsets, that loses writes, or that is slow. See faultfs.c
+// for the arguments:
 //
 //   --read-error OFFSET:LENGTH[:ERRNO]    --write-error OFFSET:LENGTH[:ERRNO]
+//   --drop-write OFFSET:LENGTH            --write-delay-ms N
 //   --size BYTES
 //
 // A request overlapping a fault range fails as a whole; requests beside it
@@ -12,6 +14,13 @@
 // reaches the daemon with the caller's offsets (the kernel splits requests
 // larger than 1 MiB; a split request failing after its first part succeeded
 // returns a short count rather than an error).
+//
+// --drop-write is a disk that lies: the bytes of a write (or of a zeroing
+// or punching fallocate) inside the range are not stored, the rest is, and
+// the request reports success; reads there return the backing file's old
+// bytes. --write-delay-ms is a slow disk: every write request waits N ms,
+// and the requests queued behind it wait too (one request at a time);
+// setWriteDelay() changes the delay while mounted.
 //
 // Mounting needs root, /dev/fuse and the faultfs binary named by the
 // DRIVEMIRROR_FAULTFS environment variable (ctest sets it). When any of them
@@ -57,6 +66,9 @@ public:
     bool isRunning() const;
     // What the daemon wrote to stderr so far.
     QString log() const;
+    // Makes every write request from now on wait @p ms milliseconds (0: no
+    // delay), replacing --write-delay-ms. False if it cannot be set.
+    bool setWriteDelay(int ms);
 
 private:
     FaultFs();
@@ -65,6 +77,7 @@ private:
     QTemporaryDir m_dir;
     QString m_mountPoint;
     QString m_logPath;
+    QString m_delayPath;
     std::unique_ptr<QProcess> m_process;
 };
 

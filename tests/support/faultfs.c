@@ -2,7 +2,8 @@
  * faultfs - a one-file FUSE file system that injects I/O errors.
  *
  *   faultfs BACKING_FILE MOUNTPOINT [--read-error OFFSET:LENGTH[:ERRNO]]...
- *           [--write-error OFFSET:LENGTH[:ERRNO]]... [--size BYTES]
+ *           [--write-error OFFSET:LENGTH[:ERRNO]]... [--drop-write OFFSET:LENGTH]...
+ *           [--write-delay-ms N] [--write-delay-file PATH] [--size BYTES]
  *
  * MOUNTPOINT/disk is the only file. Its content is BACKING_FILE, read and
  * written at the same offsets. A read (or write) request whose byte range
@@ -17,6 +18,19 @@
  * requests larger than its maximum FUSE transfer size). Write faults also
  * apply to fallocate(), which is how zeroing and discarding reach the file.
  *
+ * --drop-write makes a lying disk: the bytes of a write request (or of a
+ * fallocate, zeroing or punching) that fall inside OFFSET:LENGTH are not
+ * stored, the rest of the request is, and the request reports success. The
+ * backing file keeps its old bytes there, and reads return them.
+ *
+ * --write-delay-ms makes a slow disk: every write request waits N
+ * milliseconds before it is served (fallocate does not: zeroing and
+ * discarding stay fast). The daemon serves one request at a time, so
+ * requests queued behind a delayed write wait too. With --write-delay-file
+ * the delay can change while mounted: before every write request the daemon
+ * reads PATH, and a number there (milliseconds) replaces N; a missing or
+ * empty file leaves N.
+ *
  * With --size the file reports that size: reads past the backing file's end
  * return zeros, reads past the size hit end of file, and writes past the size
  * fail with ENOSPC (a write straddling the end is shortened). Without it the
@@ -30,6 +44,7 @@
 #define _GNU_SOURCE
 
 #include <fuse.h>
+#include <fuse_lowlevel.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -45,6 +60,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #define DISK_NAME "disk"
@@ -68,6 +84,9 @@ struct faultfs_state {
     uint64_t size;    /* valid when fixed_size */
     struct fault_list read_faults;
     struct fault_list write_faults;
+    struct fault_list dropped_writes; /* error unused */
+    long write_delay_ms;
+    const char *write_delay_file;     /* NULL: none */
 };
 
 static struct faultfs_state g_state = { .backing_fd = -1 };
@@ -202,6 +221,82 @@ static int find_fault(const struct fault_list *list, uint64_t offset, uint64_t l
             return range->error;
     }
     return 0;
+}
+
+/*
+ * Calls store(ctx, offset, length) for every piece of [offset, offset+length)
+ * outside the --drop-write ranges from index first on; stops at the first
+ * piece that fails and returns its result.
+ */
+static int for_each_kept(uint64_t offset, uint64_t length, size_t first,
+                         int (*store)(void *ctx, uint64_t offset, uint64_t length), void *ctx)
+{
+    const uint64_t end = offset + length;
+    size_t i;
+
+    for (i = first; i < g_state.dropped_writes.count; ++i) {
+        const struct fault_range *range = &g_state.dropped_writes.items[i];
+        const uint64_t range_end = range->offset + range->length;
+        int res = 0;
+
+        if (!(offset < range_end && range->offset < end))
+            continue;
+        if (offset < range->offset)
+            res = for_each_kept(offset, range->offset - offset, i + 1, store, ctx);
+        if (res == 0 && range_end < end)
+            res = for_each_kept(range_end, end - range_end, i + 1, store, ctx);
+        return res;
+    }
+    return length > 0 ? store(ctx, offset, length) : 0;
+}
+
+static long write_delay_ms(void)
+{
+    char text[32];
+    ssize_t n;
+    char *end = NULL;
+    long value;
+    int fd;
+
+    if (g_state.write_delay_file == NULL)
+        return g_state.write_delay_ms;
+    fd = open(g_state.write_delay_file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return g_state.write_delay_ms;
+    n = read(fd, text, sizeof text - 1);
+    close(fd);
+    if (n <= 0)
+        return g_state.write_delay_ms;
+    text[n] = '\0';
+    errno = 0;
+    value = strtol(text, &end, 10);
+    if (errno != 0 || end == text || value < 0)
+        return g_state.write_delay_ms;
+    return value;
+}
+
+/* Sleeps the write delay; a signal that ends the daemon cuts it short. */
+static void delay_write(void)
+{
+    const long ms = write_delay_ms();
+    struct timespec until;
+
+    if (ms <= 0)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += ms / 1000;
+    until.tv_nsec += (ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec += 1;
+        until.tv_nsec -= 1000000000L;
+    }
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR) {
+        struct fuse_context *context = fuse_get_context();
+
+        if (context != NULL && context->fuse != NULL
+            && fuse_session_exited(fuse_get_session(context->fuse)))
+            return;
+    }
 }
 
 /* ------------------------------------------------------------- operations */
@@ -342,6 +437,32 @@ static int faultfs_read(const char *path, char *buf, size_t size, off_t offset,
     return (int)done;
 }
 
+struct write_piece_ctx {
+    const char *buf;
+    uint64_t offset; /* of buf[0] */
+};
+
+static int store_piece(void *opaque, uint64_t offset, uint64_t length)
+{
+    const struct write_piece_ctx *ctx = opaque;
+    uint64_t done = 0;
+
+    while (done < length) {
+        ssize_t n = pwrite(g_state.backing_fd, ctx->buf + (offset - ctx->offset) + done,
+                           (size_t)(length - done), (off_t)(offset + done));
+
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        if (n == 0)
+            return -EIO;
+        done += (uint64_t)n;
+    }
+    return 0;
+}
+
 static int faultfs_write(const char *path, const char *buf, size_t size, off_t offset,
                          struct fuse_file_info *fi)
 {
@@ -352,6 +473,7 @@ static int faultfs_write(const char *path, const char *buf, size_t size, off_t o
     (void)fi;
     if (offset < 0)
         return -EINVAL;
+    delay_write();
     res = find_fault(&g_state.write_faults, (uint64_t)offset, size);
     if (res != 0)
         return -res;
@@ -364,6 +486,12 @@ static int faultfs_write(const char *path, const char *buf, size_t size, off_t o
     if (size > INT_MAX)
         size = INT_MAX;
 
+    if (g_state.dropped_writes.count > 0) {
+        struct write_piece_ctx ctx = { buf, (uint64_t)offset };
+
+        res = for_each_kept((uint64_t)offset, size, 0, store_piece, &ctx);
+        return res != 0 ? res : (int)size;
+    }
     while (done < size) {
         ssize_t n = pwrite(g_state.backing_fd, buf + done, size - done, offset + (off_t)done);
 
@@ -420,6 +548,15 @@ static int faultfs_release(const char *path, struct fuse_file_info *fi)
     return 0;
 }
 
+static int fallocate_piece(void *opaque, uint64_t offset, uint64_t length)
+{
+    const int mode = *(const int *)opaque;
+
+    if (fallocate(g_state.backing_fd, mode, (off_t)offset, (off_t)length) != 0)
+        return -errno;
+    return 0;
+}
+
 static int faultfs_fallocate(const char *path, int mode, off_t offset, off_t length,
                              struct fuse_file_info *fi)
 {
@@ -441,9 +578,7 @@ static int faultfs_fallocate(const char *path, int mode, off_t offset, off_t len
     if (g_state.fixed_size && (uint64_t)offset + (uint64_t)length > g_state.size)
         return (mode & FALLOC_FL_KEEP_SIZE) || (uint64_t)offset >= g_state.size ? -ENOSPC
                                                                                  : -EFBIG;
-    if (fallocate(g_state.backing_fd, mode, offset, length) != 0)
-        return -errno;
-    return 0;
+    return for_each_kept((uint64_t)offset, (uint64_t)length, 0, fallocate_piece, &mode);
 }
 
 static int faultfs_statfs(const char *path, struct statvfs *st)
@@ -483,7 +618,9 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: faultfs BACKING_FILE MOUNTPOINT [--read-error OFFSET:LENGTH[:ERRNO]]...\n"
-            "               [--write-error OFFSET:LENGTH[:ERRNO]]... [--size BYTES]\n");
+            "               [--write-error OFFSET:LENGTH[:ERRNO]]...\n"
+            "               [--drop-write OFFSET:LENGTH]... [--write-delay-ms N]\n"
+            "               [--write-delay-file PATH] [--size BYTES]\n");
 }
 
 /*
@@ -580,7 +717,36 @@ int main(int argc, char **argv)
             list = &g_state.read_faults;
         else if (option_value(argc, argv, &i, "--write-error", &value))
             list = &g_state.write_faults;
-        else if (option_value(argc, argv, &i, "--size", &value)) {
+        else if (option_value(argc, argv, &i, "--drop-write", &value)) {
+            /* OFFSET:LENGTH only: a dropped write has no error to report. */
+            if (value == NULL || strchr(value, ':') != strrchr(value, ':')
+                || parse_fault(value, &range) != 0) {
+                fprintf(stderr, "faultfs: invalid --drop-write '%s' (want OFFSET:LENGTH)\n",
+                        value ? value : "");
+                return 2;
+            }
+            if (add_fault(&g_state.dropped_writes, &range) != 0) {
+                fprintf(stderr, "faultfs: out of memory\n");
+                return 1;
+            }
+            continue;
+        } else if (option_value(argc, argv, &i, "--write-delay-ms", &value)) {
+            uint64_t ms = 0;
+
+            if (value == NULL || parse_u64(value, &ms) != 0 || ms > 3600000) {
+                fprintf(stderr, "faultfs: invalid --write-delay-ms '%s'\n", value ? value : "");
+                return 2;
+            }
+            g_state.write_delay_ms = (long)ms;
+            continue;
+        } else if (option_value(argc, argv, &i, "--write-delay-file", &value)) {
+            if (value == NULL || *value == '\0') {
+                fprintf(stderr, "faultfs: --write-delay-file needs a path\n");
+                return 2;
+            }
+            g_state.write_delay_file = value;
+            continue;
+        } else if (option_value(argc, argv, &i, "--size", &value)) {
             if (value == NULL || parse_u64(value, &g_state.size) != 0
                 || g_state.size > (uint64_t)INT64_MAX) {
                 fprintf(stderr, "faultfs: invalid --size '%s'\n", value ? value : "");
@@ -627,5 +793,6 @@ int main(int argc, char **argv)
     close(g_state.backing_fd);
     free(g_state.read_faults.items);
     free(g_state.write_faults.items);
+    free(g_state.dropped_writes.items);
     return status;
 }
