@@ -2,6 +2,7 @@
 
 #include "disk.h"
 #include "safety.h"
+#include "signatures.h"
 
 #include <blkid/blkid.h>
 #include <libudev.h>
@@ -103,7 +104,8 @@ void probeSignatures(DeviceInfo& info)
     blkid_probe_set_superblocks_flags(pr,
                                       BLKID_SUBLKS_TYPE | BLKID_SUBLKS_LABEL | BLKID_SUBLKS_UUID);
     blkid_probe_enable_partitions(pr, 1);
-    if (blkid_do_safeprobe(pr) == 0) {
+    const int rc = blkid_do_safeprobe(pr);
+    if (rc == 0) {
         const char* v = nullptr;
         if (info.fsType.empty() && blkid_probe_lookup_value(pr, "TYPE", &v, nullptr) == 0)
             info.fsType = v;
@@ -113,6 +115,14 @@ void probeSignatures(DeviceInfo& info)
             info.fsUuid = v;
         if (info.partitionTable.empty() && blkid_probe_lookup_value(pr, "PTTYPE", &v, nullptr) == 0)
             info.partitionTable = v;
+    } else if (rc == -2) {
+        // Several signatures (an old file system under a new one, a hybrid
+        // ISO image): the safe probe names none, yet each one is data.
+        for (const auto& sig : engine::probeSignatures(blkid_probe_get_fd(pr))) {
+            std::string& field = sig.partitionTable ? info.partitionTable : info.fsType;
+            if (field.empty())
+                field = sig.type;
+        }
     }
     blkid_free_probe(pr);
 }

@@ -1,5 +1,8 @@
 #include "disk.h"
 
+#include "open_files.h"
+#include "units.h"
+
 #include <fcntl.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
@@ -14,6 +17,8 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <utility>
+#include <vector>
 
 namespace engine {
 
@@ -258,6 +263,148 @@ Result<void> Disk::flush()
 {
     if (::fdatasync(m_fd) != 0)
         return systemError(errno, "flush " + m_path);
+    return {};
+}
+
+namespace {
+
+// QEMU's permission bits (BLK_PERM_*) and where it locks them
+// (block/file-posix.c: RAW_LOCK_PERM_BASE, RAW_LOCK_SHARED_BASE).
+constexpr off_t kLockPermBase = 100;
+constexpr off_t kLockSharedBase = 200;
+constexpr unsigned kPermConsistentRead = 0x1;
+constexpr unsigned kPermWrite = 0x2;
+constexpr unsigned kPermWriteUnchanged = 0x4;
+constexpr unsigned kPermCount = 4; // ... and resize (0x8)
+
+// True when the OFD lock call itself is not available here (some network
+// or FUSE file systems): the image is then used unlocked, as QEMU's
+// locking=auto does.
+bool lockingUnsupported(int err)
+{
+    return err == EINVAL || err == ENOLCK || err == EOPNOTSUPP || err == ENOSYS;
+}
+
+} // namespace
+
+Result<void> Disk::lockImage(Lock mode)
+{
+    if (isBlockDevice())
+        return {};
+    const unsigned perm =
+        mode == Lock::Exclusive ? kPermConsistentRead | kPermWrite : kPermConsistentRead;
+    const unsigned shared =
+        mode == Lock::Exclusive ? 0u : kPermConsistentRead | kPermWriteUnchanged;
+
+    auto lockRange = [&](short type, off_t start, off_t len) {
+        struct flock fl
+        {
+        };
+        fl.l_type = type;
+        fl.l_whence = SEEK_SET;
+        fl.l_start = start;
+        fl.l_len = len;
+        return ::fcntl(m_fd, F_OFD_SETLK, &fl) == 0 ? 0 : errno;
+    };
+    // Another descriptor's lock that would conflict with a @p type lock.
+    auto conflict = [&](short type, off_t start, off_t len) {
+        struct flock fl
+        {
+        };
+        fl.l_type = type;
+        fl.l_whence = SEEK_SET;
+        fl.l_start = start;
+        fl.l_len = len;
+        if (::fcntl(m_fd, F_OFD_GETLK, &fl) != 0)
+            return false;
+        return fl.l_type != F_UNLCK;
+    };
+    auto unlockAll = [&] { (void)lockRange(F_UNLCK, 0, 0); };
+
+    bool clash = false;
+    for (unsigned i = 0; i < kPermCount && !clash; ++i) {
+        const unsigned bit = 1u << i;
+        for (const auto& [wanted, base] : {std::pair{(perm & bit) != 0, kLockPermBase},
+                                           std::pair{(shared & bit) == 0, kLockSharedBase}}) {
+            if (!wanted)
+                continue;
+            if (const int err = lockRange(F_RDLCK, base + i, 1); err != 0) {
+                if (lockingUnsupported(err)) {
+                    m_log->warn("{}: the file system does not support OFD locks; the image is "
+                                "used without them, so other programs are not kept out",
+                                m_path);
+                    unlockAll();
+                    return {};
+                }
+                clash = true; // a write lock of some other program on that byte
+                break;
+            }
+        }
+    }
+    for (unsigned i = 0; i < kPermCount && !clash; ++i) {
+        const unsigned bit = 1u << i;
+        // Someone who does not share what we hold, or holds what we do not share.
+        if (((perm & bit) && conflict(F_WRLCK, kLockSharedBase + i, 1)) ||
+            (!(shared & bit) && conflict(F_WRLCK, kLockPermBase + i, 1)))
+            clash = true;
+    }
+    // Beyond QEMU's bytes: a writer locks anything anywhere; a target
+    // tolerates no lock at all.
+    if (!clash)
+        clash = conflict(mode == Lock::Exclusive ? F_WRLCK : F_RDLCK, 0, 0);
+    if (!clash)
+        return {};
+    unlockAll();
+
+    std::vector<Opener> holders;
+    for (auto& o : findOpeners({}, {{m_identity.dev, m_identity.ino}}))
+        if (o.locks && !(o.pid == ::getpid() && o.fd == m_fd))
+            holders.push_back(std::move(o));
+    const std::string who =
+        holders.empty() ? std::string("another program") : describeOpeners(holders);
+    return Error{EBUSY, m_path + " is in use: " + who + " holds a lock on it" +
+                            (mode == Lock::Exclusive
+                                 ? std::string(" (QEMU and DriveMirror lock the images they use)")
+                                 : std::string(" that says it writes the image, or keeps "
+                                               "others from reading it"))};
+}
+
+Result<void> Disk::checkStillThere() const
+{
+    const std::string what = (m_writable ? "the target " : "the source ") + m_path;
+    auto shrank = [&](std::uint64_t now) {
+        return Error{ESTALE, what + " shrank from " + formatBytes(m_size) + " to " +
+                                 formatBytes(now) + " while it was copied"};
+    };
+    if (isBlockDevice()) {
+        const dev_t dev = m_identity.rdev;
+        const std::string sys =
+            "/sys/dev/block/" + std::to_string(major(dev)) + ":" + std::to_string(minor(dev));
+        const Error gone{ENODEV, what + " disappeared while it was copied (the device was "
+                                        "removed or detached)"};
+        struct stat st
+        {
+        };
+        if (::stat(sys.c_str(), &st) != 0)
+            return gone;
+        std::uint64_t bytes = 0;
+        if (::ioctl(m_fd, BLKGETSIZE64, &bytes) != 0)
+            return (errno == ENODEV || errno == ENXIO) ? Result<void>(gone) : Result<void>();
+        if (bytes == 0)
+            return gone;
+        if (bytes < m_size)
+            return shrank(bytes);
+        return {};
+    }
+    struct stat st
+    {
+    };
+    if (::fstat(m_fd, &st) != 0)
+        return systemError(errno, "stat " + m_path);
+    if (static_cast<std::uint64_t>(st.st_size) < m_size)
+        return shrank(static_cast<std::uint64_t>(st.st_size));
+    if (st.st_nlink == 0)
+        return Error{ENOENT, what + " was deleted while it was copied"};
     return {};
 }
 

@@ -87,6 +87,23 @@ public:
     /// Durably stores everything written so far (fdatasync).
     Result<void> flush();
 
+    enum class Lock { Shared, Exclusive };
+    /// Image files: takes the OFD locks QEMU takes on its images (one byte
+    /// at 100 + n for each permission held, one at 200 + n for each one not
+    /// shared: consistent read, write, write-unchanged, resize), so that
+    /// QEMU, other DriveMirror jobs and this one see each other. Shared (a
+    /// source): reads, lets others read, not write or resize. Exclusive (a
+    /// target): writes and shares nothing; any other lock on the file is a
+    /// conflict. Applied first and checked after, as QEMU does, so two jobs
+    /// starting at once cannot both win. On a conflict the locks are dropped
+    /// again and the error names the holders (EBUSY). The locks live as long
+    /// as this disk. Block devices: nothing to do (O_EXCL guards a target).
+    Result<void> lockImage(Lock mode);
+    /// Why a read came back short: the disk shrank (ESTALE), its file was
+    /// deleted (ENOENT) or the device went away (ENODEV), each with a
+    /// message that says so; success when it is still all there.
+    Result<void> checkStillThere() const;
+
 private:
     Disk() = default;
     void close();

@@ -3,9 +3,12 @@
 #include "device_catalog.h"
 #include "disk.h"
 #include "safety.h"
+#include "signatures.h"
+#include "storage_map.h"
 #include "units.h"
 
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -62,6 +65,56 @@ struct FreeDeleter
     void operator()(void* p) const { std::free(p); }
 };
 
+// The catalog's view of use (mounts, swap, holders, read-only) built from
+// sysfs alone, for targetRefusal: the same rules as the device list without
+// enumerating through udev and probing every disk's contents.
+std::vector<DeviceInfo> usageCatalog(const StorageMap& map)
+{
+    std::vector<DeviceInfo> out;
+    for (const auto& n : map.nodes()) {
+        // What enumerateDevices leaves out: nothing there, or memory.
+        if (n.size == 0 || n.name.rfind("ram", 0) == 0 || n.name.rfind("zram", 0) == 0)
+            continue;
+        DeviceInfo d;
+        d.name = n.name;
+        d.devnode = n.devnode;
+        d.devnum = n.devnum;
+        d.isPartition = n.partition;
+        if (n.partition)
+            if (const BlockNode* parent = map.find(n.parent))
+                d.parent = parent->name;
+        d.size = n.size;
+        d.readOnly = n.readOnly;
+        d.mountPoints = map.mountPoints(n.devnum);
+        d.swap = map.swap(n.devnum);
+        d.holders = n.holders;
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+// What a partition table or file system looks like when libblkid rejects
+// it as damaged (a GPT header with a bad checksum, a boot sector without
+// valid entries): still a disk someone used, so still data.
+std::string damagedSignature(int fd, std::uint64_t size)
+{
+    constexpr std::size_t kBytes = 8192;
+    if (size < kBytes)
+        return {};
+    void* raw = nullptr;
+    if (::posix_memalign(&raw, 4096, kBytes) != 0)
+        return {};
+    std::unique_ptr<unsigned char, FreeDeleter> holder(static_cast<unsigned char*>(raw));
+    unsigned char* buf = holder.get();
+    if (::pread(fd, buf, kBytes, 0) != static_cast<ssize_t>(kBytes))
+        return {};
+    if (std::memcmp(buf + 512, "EFI PART", 8) == 0 || std::memcmp(buf + 4096, "EFI PART", 8) == 0)
+        return "a GPT partition table";
+    if (buf[510] == 0x55 && buf[511] == 0xAA)
+        return "a partition table (MBR)";
+    return {};
+}
+
 } // namespace
 
 Result<std::uint64_t> storageSize(const std::string& path)
@@ -90,11 +143,16 @@ Result<void> checkSourceCandidate(const std::string& source)
     if (::access(source.c_str(), R_OK) != 0)
         return Error{errno, "cannot read " + source + ": " + errnoText(errno) +
                                 (id->blockDevice ? " (rule: needs root)" : " (rule: permission)")};
+    if (!id->blockDevice)
+        if (auto r = checkImageSourceWriters(source); !r)
+            return r;
     return {};
 }
 
 Result<void> checkTargetCandidate(const std::string& source, const std::string& target)
 {
+    if (auto r = checkTargetPath(target); !r)
+        return r;
     struct stat st
     {
     };
@@ -116,14 +174,15 @@ Result<void> checkTargetCandidate(const std::string& source, const std::string& 
     const bool block = S_ISBLK(st.st_mode);
     if (!block && !S_ISREG(st.st_mode))
         return Error{EINVAL, target + ": not a regular file or block device"};
+    const StorageMap map = StorageMap::scan();
     if (!source.empty()) {
-        if (auto r = checkDistinct(source, target); !r)
+        if (auto r = checkDistinct(source, target, map); !r)
             return r;
     }
     if (block) {
         // The catalog's rules: mounted (also a partition), swap, held by
         // LVM/RAID/dm, the system disk, read-only.
-        const auto all = enumerateDevices();
+        const auto all = usageCatalog(map);
         const auto it = std::find_if(all.begin(), all.end(),
                                      [&](const DeviceInfo& d) { return d.devnum == st.st_rdev; });
         // A device the catalog does not know (no medium, size 0) cannot be
@@ -135,6 +194,10 @@ Result<void> checkTargetCandidate(const std::string& source, const std::string& 
         if (auto why = targetRefusal(*it, all))
             return Error{EBUSY, "refusing " + *why};
     }
+    // The same rules for every other name of these bytes: an image behind a
+    // loop device, loop devices over the target, processes and locks.
+    if (auto r = checkTargetUse(target, map); !r)
+        return r;
     // Root may open a file without write permission; a disk tool must not:
     // a read-only mode is the owner's "do not overwrite".
     if (!block && (st.st_mode & 0222) == 0)
@@ -158,37 +221,75 @@ Result<void> checkTargetCandidate(const std::string& source, const std::string& 
     return {};
 }
 
+Result<void> checkTargetRoom(const std::string& source, const std::string& target,
+                             const MirrorOptions& options)
+{
+    if (options.sync == SyncMode::None)
+        return {}; // only new writes are copied: nothing to estimate
+    struct stat ss
+    {
+    };
+    if (::stat(source.c_str(), &ss) != 0)
+        return {};
+    auto sourceSize = storageSize(source);
+    if (!sourceSize)
+        return {};
+    struct stat ts
+    {
+    };
+    const bool exists = ::stat(target.c_str(), &ts) == 0;
+    if (exists && !S_ISREG(ts.st_mode))
+        return {}; // a block device: the size rule covers it
+    // What the copy allocates: holes and zeroes stay holes with unmap, and
+    // become allocated zeroes without it in a full sync. A block device
+    // counts as fully allocated, as the copy does.
+    std::uint64_t data = *sourceSize;
+    if (S_ISREG(ss.st_mode) && !(options.sync == SyncMode::Full && !options.unmap))
+        data = std::min<std::uint64_t>(static_cast<std::uint64_t>(ss.st_blocks) * 512, data);
+    const std::uint64_t held = exists ? static_cast<std::uint64_t>(ts.st_blocks) * 512 : 0;
+    const std::uint64_t need = data > held ? data - held : 0;
+    if (need == 0)
+        return {};
+    std::string where = target;
+    if (!exists) {
+        where = fs::path(target).parent_path().string();
+        if (where.empty())
+            where = ".";
+    }
+    struct statvfs vfs
+    {
+    };
+    if (::statvfs(where.c_str(), &vfs) != 0)
+        return {};
+    // Root may use the blocks the file system reserves for it.
+    const std::uint64_t blocks = ::geteuid() == 0 ? vfs.f_bfree : vfs.f_bavail;
+    const std::uint64_t free = blocks * static_cast<std::uint64_t>(vfs.f_frsize);
+    if (need <= free)
+        return {};
+    return Error{ENOSPC, "refusing target " + target + ": its file system has " +
+                             formatBytes(free) + " free, but the copy needs " + formatBytes(need) +
+                             " more (the source holds " + formatBytes(data) + " of data" +
+                             (held ? ", of which the target already holds " + formatBytes(held)
+                                   : std::string()) +
+                             "); free space there or choose another place (rule: no room for "
+                             "the target)"};
+}
+
 std::string dataSignature(const Disk& disk)
 {
-    constexpr std::size_t kBytes = 8192;
-    if (disk.size() < kBytes)
-        return {};
-    void* raw = nullptr;
-    if (::posix_memalign(&raw, 4096, kBytes) != 0)
-        return {};
-    std::unique_ptr<unsigned char, FreeDeleter> holder(static_cast<unsigned char*>(raw));
-    unsigned char* buf = holder.get();
-    if (::pread(disk.fd(), buf, kBytes, 0) != static_cast<ssize_t>(kBytes))
-        return {};
-    if (std::memcmp(buf + 512, "EFI PART", 8) == 0)
-        return "a GPT partition table";
-    if (std::memcmp(buf + 3, "NTFS", 4) == 0)
-        return "an NTFS file system";
-    if (std::memcmp(buf + 82, "FAT32", 5) == 0 || std::memcmp(buf + 54, "FAT", 3) == 0)
-        return "a FAT file system";
-    if (buf[510] == 0x55 && buf[511] == 0xAA)
-        return "a partition table (MBR)";
-    if (buf[1024 + 56] == 0x53 && buf[1024 + 57] == 0xEF)
-        return "an ext2/3/4 file system";
-    if (std::memcmp(buf, "XFSB", 4) == 0)
-        return "an XFS file system";
-    if (std::memcmp(buf + 4096 - 10, "SWAPSPACE2", 10) == 0)
-        return "a swap area";
-    if (std::memcmp(buf + 512, "LABELONE", 8) == 0)
-        return "an LVM physical volume";
-    if (std::memcmp(buf, "LUKS\xba\xbe", 6) == 0)
-        return "a LUKS encrypted volume";
-    return {};
+    const auto found = probeSignatures(disk.bufferedFd());
+    // A GPT says most about a whole disk. A file system comes before an MBR:
+    // FAT, exFAT and NTFS boot sectors end in the MBR's 0x55AA, so libblkid
+    // reports a "dos" table on them as well.
+    for (const auto& sig : found)
+        if (sig.partitionTable && sig.type == "gpt")
+            return describeSignature(sig);
+    for (const auto& sig : found)
+        if (!sig.partitionTable)
+            return describeSignature(sig);
+    if (!found.empty())
+        return describeSignature(found.front());
+    return damagedSignature(disk.bufferedFd(), disk.size());
 }
 
 Result<TargetFacts> inspectTarget(const std::string& target)
@@ -297,6 +398,11 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
                                      " (rule: target identity)"};
     }
 
+    // Who else writes the source, and whether the job can see those writes.
+    const SourceUse use = analyseSourceUse(setup.source, StorageMap::scan());
+    if (use.refusal)
+        return *use.refusal;
+
     PreparedJob prepared;
     if (srcId->blockDevice) {
         if (setup.trackWrites) {
@@ -319,11 +425,56 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
             log->warn("write tracking is off: writes to {} during the job would be missed",
                       setup.source);
         }
+    } else if (!use.trackDevice.empty()) {
+        // An image the kernel writes through a loop device over all of it:
+        // the loop device's writes are the image's writes, offset for offset.
+        const std::string& dev = use.trackDevice;
+        const std::string state = use.mountPoints.empty() ? std::string("in use")
+                                                          : "mounted at " + use.mountPoints.front();
+        if (setup.trackWrites && ::geteuid() == 0) {
+            auto live = LiveSource::create(dev, {}, log);
+            if (live) {
+                prepared.live = std::move(*live);
+                setup.options.quiescer = prepared.live->quiescer();
+            } else if (use.inUse) {
+                return Error{live.error().code, "cannot track writes to " + setup.source +
+                                                    " through " + dev + ", which is " + state +
+                                                    ": " + live.error().message +
+                                                    " (rule: live source needs tracking)"};
+            } else {
+                log->warn("{} backs {}, whose writes cannot be tracked ({}); nothing uses it "
+                          "now, and writes through it during the job would be missed",
+                          setup.source, dev, live.error().message);
+            }
+        } else if (use.inUse) {
+            if (!setup.trackWrites)
+                return Error{EBUSY, "refusing to mirror " + setup.source +
+                                        " without write tracking: it backs " + dev + ", which is " +
+                                        state + " (rule: live source needs tracking)"};
+            return Error{EPERM, "refusing source " + setup.source + ": it backs " + dev +
+                                    ", which is " + state +
+                                    ", so it changes while it is copied; only root can track "
+                                    "those writes: run drivemirror-cli with sudo, or stop "
+                                    "using " +
+                                    dev + " first (rule: needs root)"};
+        } else {
+            log->warn("{} backs {}: writes through it during the job would be missed", setup.source,
+                      dev);
+        }
     }
 
     auto source = Disk::open(setup.source, {Disk::Access::ReadOnly, true, false}, log);
     if (!source)
         return Error{source.error().code, "source: " + source.error().message};
+    // Held for the job's life: QEMU and other jobs cannot write it meanwhile.
+    if (auto r = source->lockImage(Disk::Lock::Shared); !r)
+        return Error{r.error().code,
+                     "refusing the source: " + r.error().message + " (rule: source in use)"};
+
+    // Checked before the target file is created or anything is written.
+    if (!targetIsDevice)
+        if (auto r = checkTargetRoom(setup.source, setup.target, setup.options); !r)
+            return r.error();
 
     if (!targetExists) {
         if (auto r = Disk::createSparseFile(setup.target, source->size()); !r)
@@ -345,6 +496,13 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
         else if ((code == EACCES || code == EPERM) && (srcId->blockDevice || S_ISBLK(st.st_mode)))
             msg += " (block devices need root) (rule: needs root)";
         return Error{code, "target: " + msg};
+    }
+    // The image's equivalent of O_EXCL, held until the job is destroyed; it
+    // also closes the window between the checks above and this open.
+    if (auto r = target->lockImage(Disk::Lock::Exclusive); !r) {
+        removeCreated();
+        return Error{r.error().code,
+                     "refusing the target: " + r.error().message + " (rule: target in use)"};
     }
     if (target->isBlockDevice()) {
         const std::string sig = dataSignature(*target);
@@ -372,14 +530,16 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
             return Error{r.error().code, "cannot start write tracking: " + r.error().message};
         }
         const auto mounts = prepared.live->mountPoints();
+        const std::string through =
+            srcId->blockDevice ? std::string() : " through " + use.trackDevice;
         if (mounts.empty())
-            log->info("{}: writes are tracked by the kernel; nothing is mounted, so Complete "
+            log->info("{}: writes{} are tracked by the kernel; nothing is mounted, so Complete "
                       "needs no freeze",
-                      setup.source);
+                      setup.source, through);
         else
-            log->info("{}: live source, writes are tracked by the kernel; Complete will briefly "
-                      "freeze {}{}",
-                      setup.source, mounts.front(), mounts.size() > 1 ? " and more" : "");
+            log->info("{}: live source, writes{} are tracked by the kernel; Complete will "
+                      "briefly freeze {}{}",
+                      setup.source, through, mounts.front(), mounts.size() > 1 ? " and more" : "");
     }
     if (prepared.targetCreated)
         log->info("created {} as a sparse file of {}", setup.target,

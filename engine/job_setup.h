@@ -2,11 +2,18 @@
 // every safety rule applied in one place, so that every front end refuses
 // exactly the same things in the same order:
 //
-//   options valid -> source readable -> target distinct from the source
-//   -> target not mounted / swap / held, not read-only, writable by us
+//   options valid -> source readable, no other program writes the image
+//   -> target path may be written (not /dev, /proc, /sys, not a socket...)
+//   -> target distinct from the source under every name (StorageMap)
+//   -> target not mounted / swap / held / written / locked, also through a
+//      loop device or any other alias; not read-only, writable by us
+//   -> the source's other writers can be tracked (an image through the loop
+//      device over it) or the job is refused -> source locked (shared)
+//   -> room for the copy on an image target's file system
 //   -> (target missing: create a sparse file of the source's size)
-//   -> target opened exclusively -> a block device holding data needs the
-//      user's explicit consent -> MirrorJob::create (sizes, alignment)
+//   -> target opened exclusively (O_EXCL, or an exclusive image lock)
+//   -> a block device holding data needs the user's explicit consent
+//   -> MirrorJob::create (sizes, alignment)
 //
 // Every refusal is an Error whose message names the rule ("(rule: ...)"),
 // like the checks in safety.h. Nothing is written before all checks that can
@@ -59,15 +66,27 @@ struct PreparedJob
 Result<std::uint64_t> storageSize(const std::string& path);
 
 /// The rules for a source that need no I/O on it: it exists, is a regular
-/// file or a block device, and this process may read it.
+/// file or a block device, this process may read it, and no other process
+/// has an image file open for writing or holds a write lock on it.
 Result<void> checkSourceCandidate(const std::string& source);
 
-/// Every rule that can refuse @p target without opening it for writing:
-/// distinct from @p source, not in use (mounted, swap, held), not read-only,
-/// writable by this process, at least as large as the source. A target that
-/// does not exist passes when its directory is writable (it will be created).
-/// With an empty @p source only the rules about the target alone apply.
+/// Every rule that can refuse @p target without opening it for writing: a
+/// path that may hold an image (checkTargetPath), distinct from @p source
+/// under every name, not in use under any name (mounted, swap, held, open for
+/// writing by a process, locked: checkTargetUse), not read-only, writable by
+/// this process, at least as large as the source. A target that does not
+/// exist passes when its directory is writable and is no system directory
+/// (it will be created). With an empty @p source only the rules about the
+/// target alone apply. Reads sysfs and /proc once each; probes no disk.
 Result<void> checkTargetCandidate(const std::string& source, const std::string& target);
+
+/// An image target's file system must have room for what the copy
+/// allocates (the source's allocated data, or all of it for a full sync
+/// without unmap; a block device counts as fully allocated) minus what the
+/// target file already holds (rule: no room for the target). Nothing to
+/// check for a block-device target or sync none.
+Result<void> checkTargetRoom(const std::string& source, const std::string& target,
+                             const MirrorOptions& options);
 
 /// What a target holds, for the confirmation that names what is overwritten.
 struct TargetFacts
@@ -76,7 +95,7 @@ struct TargetFacts
     bool blockDevice = false;
     std::uint64_t size = 0;
     /// "a GPT partition table", "an ext2/3/4 file system", ...; empty when
-    /// no known signature was found (or the first sectors could not be read).
+    /// no signature was found (or the disk could not be read).
     std::string dataSignature;
     bool signatureReadable = false;      ///< the first sectors could be read
     std::vector<std::string> partitions; ///< block devices: kernel names of partitions
@@ -103,8 +122,10 @@ struct TargetReview
 TargetReview reviewTarget(const std::string& source, const std::string& target,
                           const std::string& expectedTargetId);
 
-/// A cheap look at the magic numbers in the first 8 KiB of @p disk: the
-/// kind of partition table or file system it holds, or empty.
+/// What @p disk holds as libblkid recognises it (every file system, RAID
+/// and LVM member, swap, crypto and partition table it knows, damaged ones
+/// too): "a GPT partition table", "a Btrfs file system", ...; empty when
+/// nothing is found.
 std::string dataSignature(const Disk& disk);
 
 /// Applies every rule above, creates a missing target, opens both disks

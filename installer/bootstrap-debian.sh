@@ -11,6 +11,9 @@ packages=(
     liburing-dev libudev-dev libblkid-dev libspdlog-dev libfmt-dev libxxhash-dev
     # tests: oracles, real filesystems, fault injection, the GUI under Xvfb
     qemu-utils fio e2fsprogs util-linux fdisk fuse3 libfuse3-dev xvfb xauth
+    # tests: every file system and signature the target rules must recognise
+    xfsprogs btrfs-progs f2fs-tools dosfstools exfatprogs ntfs-3g cryptsetup-bin
+    squashfs-tools xorriso
     # runtime of the GUI on a bare server (xcb platform plugin)
     libxcb-cursor0 libqt6svg6
     # a locale with a decimal comma, so tests can prove the CLI ignores it
