@@ -7,6 +7,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QIcon>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
@@ -38,10 +39,13 @@ ConfirmStartDialog::ConfirmStartDialog(const TargetDescription& target, QWidget*
     auto* headline = new QLabel(this);
     headline->setWordWrap(true);
     headline->setTextFormat(Qt::RichText);
+    const std::uint64_t pastEnd = target.pastEndBytes();
     headline->setText(
         QStringLiteral("<b>%1</b>")
             .arg((target.newFile
                       ? tr("A new image file will be created and kept in sync with the source:")
+                  : pastEnd > 0 && !target.wipeRest
+                      ? tr("This target will be overwritten up to the source's size:")
                       : tr("Everything on this target will be overwritten:"))
                      .toHtmlEscaped()));
 
@@ -53,6 +57,7 @@ ConfirmStartDialog::ConfirmStartDialog(const TargetDescription& target, QWidget*
         v->setWordWrap(true);
         v->setTextInteractionFlags(Qt::TextSelectableByMouse);
         facts->addRow(label, v);
+        return v;
     };
     if (!target.newFile && target.blockDevice)
         addFact(tr("Model:"), target.model.isEmpty() ? tr("unknown") : target.model);
@@ -86,6 +91,24 @@ ConfirmStartDialog::ConfirmStartDialog(const TargetDescription& target, QWidget*
             addFact(tr("Label:"), target.fsLabel);
     }
     addFact(tr("Source:"), tr("%1 (%2)").arg(target.sourcePath, Format::bytes(target.sourceSize)));
+    if (pastEnd > 0) {
+        // The copy covers the source's size; what lies beyond is either
+        // cleared or left alone, and the user must know which.
+        const QString amount = tr("%1 (%2 bytes)")
+                                   .arg(Format::bytes(pastEnd))
+                                   .arg(locale.toString(static_cast<qulonglong>(pastEnd)));
+        m_pastEnd = addFact(
+            tr("Past the source's end:"),
+            target.wipeRest
+                ? tr("%1 of the target lie past the source's end. They will be cleared, so "
+                     "nothing of the old data stays there.")
+                      .arg(amount)
+                : tr("%1 of the target lie past the source's end. They are kept as they are and "
+                     "not compared: the old data there stays readable. To clear them, check "
+                     "“Clear the target past the source's end” in the settings.")
+                      .arg(amount));
+        m_pastEnd->setObjectName(QStringLiteral("pastEnd"));
+    }
 
     auto* text = new QVBoxLayout;
     text->addWidget(headline);
@@ -143,9 +166,18 @@ ConfirmStartDialog::ConfirmStartDialog(const TargetDescription& target, QWidget*
         m_name->setPlaceholderText(target.name);
         m_name->setAccessibleName(tr("Device name"));
         prompt->setBuddy(m_name);
+        m_hint = new QLabel(this);
+        m_hint->setObjectName(QStringLiteral("nameHint"));
+        m_hint->setWordWrap(true);
+        m_hint->setTextFormat(Qt::RichText);
+        QPalette hintPalette = m_hint->palette();
+        hintPalette.setColor(QPalette::WindowText, QColor(0xc6, 0x28, 0x28));
+        m_hint->setPalette(hintPalette);
+        m_hint->hide();
         text->addSpacing(6);
         text->addWidget(prompt);
         text->addWidget(m_name);
+        text->addWidget(m_hint);
     } else if (!target.newFile) {
         auto* note = new QLabel(tr("This cannot be undone."), this);
         note->setWordWrap(true);
@@ -175,8 +207,14 @@ ConfirmStartDialog::ConfirmStartDialog(const TargetDescription& target, QWidget*
 
     if (m_name) {
         m_start->setEnabled(false);
-        connect(m_name, &QLineEdit::textChanged, this,
-                [this] { m_start->setEnabled(confirmed()); });
+        connect(m_name, &QLineEdit::textChanged, this, [this] {
+            m_start->setEnabled(confirmed());
+            if (confirmed())
+                m_hint->hide();
+        });
+        // Enter would reach the default button (Cancel) and close the
+        // dialog without a word: the field handles it itself.
+        m_name->installEventFilter(this);
         m_name->setFocus();
     } else {
         cancel->setFocus();
@@ -187,6 +225,38 @@ ConfirmStartDialog::ConfirmStartDialog(const TargetDescription& target, QWidget*
 bool ConfirmStartDialog::confirmed() const
 {
     return !m_name || m_name->text() == m_target.name;
+}
+
+bool ConfirmStartDialog::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_name && event->type() == QEvent::KeyPress) {
+        const auto* key = static_cast<QKeyEvent*>(event);
+        const bool enter = key->key() == Qt::Key_Return || key->key() == Qt::Key_Enter;
+        const Qt::KeyboardModifiers mods =
+            key->modifiers() & ~(Qt::KeypadModifier | Qt::ShiftModifier);
+        if (enter && mods == Qt::NoModifier) {
+            onNameEntered();
+            return true;
+        }
+    }
+    return QDialog::eventFilter(watched, event);
+}
+
+void ConfirmStartDialog::onNameEntered()
+{
+    if (confirmed()) {
+        accept();
+        return;
+    }
+    m_hint->setText(
+        m_name->text().isEmpty()
+            ? tr("Type the name <b>%1</b> to overwrite this device, or press Esc to keep it.")
+                  .arg(m_target.name.toHtmlEscaped())
+            : tr("“%1” is not the name of this device: type <b>%2</b> exactly to overwrite it, "
+                 "or press Esc to keep it.")
+                  .arg(m_name->text().toHtmlEscaped(), m_target.name.toHtmlEscaped()));
+    m_hint->show();
+    m_name->selectAll();
 }
 
 void ConfirmStartDialog::accept()

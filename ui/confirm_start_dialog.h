@@ -6,7 +6,12 @@
 // device catalog). For a block device that holds partitions or data (or
 // whose first sectors could not be read) the user must type the device's
 // name; Start stays disabled, and accept() refuses, until the typed name
-// matches exactly.
+// matches exactly. Enter in that field starts when the name matches and
+// otherwise only says why it does not (it never cancels silently).
+//
+// A target larger than the source is said to be so: how much of it lies
+// past the source's end, and whether that part is kept (and not compared)
+// or cleared, as the "clear the rest" setting says.
 #pragma once
 
 #include <QDialog>
@@ -15,6 +20,7 @@
 #include <cstdint>
 #include <vector>
 
+class QLabel;
 class QLineEdit;
 class QPushButton;
 class QTreeWidget;
@@ -50,6 +56,14 @@ struct TargetDescription
     QStringList mountPoints;
     QString sourcePath;
     std::uint64_t sourceSize = 0;
+    /// The job clears the target past the source's end (JobSettings::wipeRest).
+    bool wipeRest = false;
+
+    /// Bytes of an existing target past the source's end (0 when unknown).
+    std::uint64_t pastEndBytes() const
+    {
+        return !newFile && sourceSize > 0 && size > sourceSize ? size - sourceSize : 0;
+    }
 
     /// Typing the name is required for a block device with partitions or
     /// data, or whose contents could not be read.
@@ -74,13 +88,24 @@ public:
     /// The table of the target's partitions, or nullptr when it has none.
     QTreeWidget* partitionList() const { return m_partitions; }
     QPushButton* startButton() const { return m_start; }
+    /// Says why Enter did not start (hidden until then).
+    QLabel* nameHint() const { return m_hint; }
+    /// The fact row about the target's bytes past the source's end, or nullptr.
+    QLabel* pastEndLabel() const { return m_pastEnd; }
 
 public Q_SLOTS:
     void accept() override;
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 private:
+    void onNameEntered();
+
     TargetDescription m_target;
     QLineEdit* m_name = nullptr;
+    QLabel* m_hint = nullptr;
+    QLabel* m_pastEnd = nullptr;
     QPushButton* m_start = nullptr;
     QTreeWidget* m_partitions = nullptr;
 };

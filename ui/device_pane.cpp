@@ -16,6 +16,25 @@ namespace ui {
 
 namespace {
 
+// Qt's views, in single selection mode, select a neighbour when the current
+// row is removed: for a disk list that would offer a one-click overwrite of
+// a disk nobody chose. Here a removed row takes the current index with it.
+class BoundTableView final : public QTableView
+{
+public:
+    using QTableView::QTableView;
+
+protected:
+    void rowsAboutToBeRemoved(const QModelIndex& parent, int start, int end) override
+    {
+        const QModelIndex current = currentIndex();
+        if (current.isValid() && current.parent() == parent && current.row() >= start &&
+            current.row() <= end)
+            selectionModel()->clear();
+        QTableView::rowsAboutToBeRemoved(parent, start, end);
+    }
+};
+
 QStringList localFiles(const QMimeData* mime)
 {
     QStringList out;
@@ -32,7 +51,7 @@ QStringList localFiles(const QMimeData* mime)
 DevicePane::DevicePane(DeviceFilterModel::Purpose purpose, DeviceListModel* model, QWidget* parent)
     : QWidget(parent), m_purpose(purpose), m_model(model),
       m_filter(new DeviceFilterModel(purpose, this)), m_title(new QLabel(this)),
-      m_note(new QLabel(this)), m_view(new QTableView(this)),
+      m_note(new QLabel(this)), m_view(new BoundTableView(this)),
       m_add(new QPushButton(tr("Add Image…"), this)),
       m_refresh(new QPushButton(tr("Refresh"), this))
 {
@@ -93,10 +112,12 @@ DevicePane::DevicePane(DeviceFilterModel::Purpose purpose, DeviceListModel* mode
     connect(m_refresh, &QPushButton::clicked, this, &DevicePane::refreshRequested);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &DevicePane::emitIfChanged);
-    // A row that becomes unusable (for a new source, say) loses its selection.
-    connect(m_filter, &QAbstractItemModel::dataChanged, this, &DevicePane::dropRefusedSelection);
-    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &DevicePane::emitIfChanged);
-    connect(m_filter, &QAbstractItemModel::modelReset, this, &DevicePane::emitIfChanged);
+    // A row that goes away, becomes unusable (for a new source, say) or
+    // holds another disk loses its selection for good.
+    connect(m_filter, &QAbstractItemModel::dataChanged, this, &DevicePane::revalidate);
+    connect(m_filter, &QAbstractItemModel::rowsRemoved, this, &DevicePane::revalidate);
+    connect(m_filter, &QAbstractItemModel::modelReset, this, &DevicePane::revalidate);
+    connect(m_filter, &QAbstractItemModel::layoutChanged, this, &DevicePane::revalidate);
 }
 
 QString DevicePane::currentPath() const
@@ -128,7 +149,8 @@ bool DevicePane::selectPath(const QString& path)
 
 void DevicePane::clearSelection()
 {
-    m_view->selectionModel()->clearSelection();
+    // The current index too: nothing may come back selected by itself.
+    m_view->selectionModel()->clear();
     emitIfChanged();
 }
 
@@ -161,14 +183,28 @@ void DevicePane::emitIfChanged()
     if (path == m_lastPath)
         return;
     m_lastPath = path;
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    m_lastId = path.isEmpty() || rows.isEmpty()
+                   ? QString()
+                   : rows.front().data(DeviceListModel::StableIdRole).toString();
     Q_EMIT currentPathChanged(path);
 }
 
-void DevicePane::dropRefusedSelection()
+void DevicePane::revalidate()
 {
-    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
-    if (!rows.isEmpty() && !m_filter->refusal(rows.front()).isEmpty())
-        m_view->selectionModel()->clearSelection();
+    QItemSelectionModel* selection = m_view->selectionModel();
+    bool keep = false;
+    if (!m_lastPath.isEmpty()) {
+        const QModelIndexList rows = selection->selectedRows();
+        // selectedRows() leaves out rows that are no longer selectable.
+        keep = rows.size() == 1 && m_filter->refusal(rows.front()).isEmpty() &&
+               rows.front().data(DeviceListModel::PathRole).toString() == m_lastPath &&
+               rows.front().data(DeviceListModel::StableIdRole).toString() == m_lastId;
+    }
+    // Also a selection the user did not make (one kept by the selection
+    // model while its row was refused) goes, before the row is usable again.
+    if (!keep && (selection->hasSelection() || selection->currentIndex().isValid()))
+        selection->clear();
     emitIfChanged();
 }
 

@@ -4,6 +4,13 @@
 // say why in their tooltip. Image files come in through "Add Image…" or by
 // drag and drop; the target pane also offers "New Image File…". Nothing is
 // selected until the user selects it (the target pane never preselects).
+//
+// A selection is bound to what the user picked: the row's path and, for a
+// block device, its stable identity. When that row goes away, becomes
+// unusable for this list, or carries another disk under the same path, the
+// selection is cleared; it never moves to a neighbouring row (as Qt's views
+// do for a removed current row), and a row that becomes usable again is not
+// selected again by itself.
 #pragma once
 
 #include "device_list_model.h"
@@ -54,7 +61,8 @@ private:
     void chooseImages();
     void chooseNewImage();
     void emitIfChanged();
-    void dropRefusedSelection();
+    /// Clears the selection unless it still is what the user picked.
+    void revalidate();
 
     DeviceFilterModel::Purpose m_purpose;
     DeviceListModel* m_model;
@@ -65,7 +73,8 @@ private:
     QPushButton* m_add;
     QPushButton* m_new = nullptr;
     QPushButton* m_refresh;
-    QString m_lastPath;
+    QString m_lastPath; ///< what the user picked, as last announced
+    QString m_lastId;   ///< its stable identity (block devices)
 };
 
 } // namespace ui

@@ -112,6 +112,11 @@ QStringList mirrorArguments(const JobRequest& request, int mapCells)
         a << QStringLiteral("--no-unmap");
     if (s.verify)
         a << QStringLiteral("--verify");
+    // Always passed: the helper's default could differ from what the window
+    // shows. QString::number writes a decimal point whatever the locale.
+    a << QStringLiteral("--max-freeze") << QString::number(s.maxFreezeSeconds, 'g', 6);
+    if (s.wipeRest)
+        a << QStringLiteral("--wipe-rest");
     if (request.overwriteConfirmed)
         a << QStringLiteral("--force");
     if (!request.expectedTargetId.isEmpty())
@@ -229,6 +234,11 @@ engine::JobSnapshot parseProgress(const QJsonObject& data, std::uint64_t diskSiz
     s.speedLimit = u64(data.value(QStringLiteral("speed")));
     s.unreadableBytes = u64(data.value(QStringLiteral("unreadable-bytes")));
     s.ioError = str(data.value(QStringLiteral("io-error")));
+    s.verifying = data.value(QStringLiteral("verifying")).toBool();
+    if (s.verifying) {
+        s.verifyDone = u64(data.value(QStringLiteral("verify-done")));
+        s.verifyTotal = u64(data.value(QStringLiteral("verify-total")));
+    }
     return s;
 }
 
@@ -280,10 +290,20 @@ JobOutcome parseOutcome(const QString& event, const QJsonObject& data)
         r.identical = v.value(QStringLiteral("identical")).toBool();
         r.bytesCompared = u64(v.value(QStringLiteral("compared")));
         r.bytesSkipped = u64(v.value(QStringLiteral("skipped-holes")));
+        r.bytesHashChecked = u64(v.value(QStringLiteral("hash-checked")));
+        r.bytesUnchecked = u64(v.value(QStringLiteral("unchecked")));
+        r.bytesPastEnd = u64(v.value(QStringLiteral("past-end")));
+        r.pastEndZero = v.value(QStringLiteral("past-end-zero")).toBool();
         r.differences = ranges(v.value(QStringLiteral("differences")));
         r.moreDifferences = v.value(QStringLiteral("more-differences")).toBool();
         out.verify = r;
     }
+    out.verifyCancelled = data.value(QStringLiteral("verify-cancelled")).toBool();
+    out.powerCutCopy =
+        out.outcome == Outcome::Cancelled && data.value(QStringLiteral("powercut-copy")).toBool();
+    out.pastEndBytes = u64(data.value(QStringLiteral("past-end-bytes")));
+    out.pastEndWiped =
+        out.pastEndBytes > 0 && data.value(QStringLiteral("past-end-wiped")).toBool();
     out.quiesceSeconds = data.value(QStringLiteral("quiesce-seconds")).toDouble();
     out.elapsedSeconds = data.value(QStringLiteral("elapsed")).toDouble();
     out.bytesDone = u64(data.value(QStringLiteral("offset")));

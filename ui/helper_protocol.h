@@ -6,10 +6,12 @@
 //       -> one object: {target, source, refusal?, facts, device?, device-partitions}
 //   drivemirror-cli mirror S T --json --cancel-on-eof --map-cells N ...
 //       -> {"error": {...}}                          refused before the job exists
-//       -> JOB_STARTED, JOB_STATUS_CHANGE, BLOCK_JOB_PROGRESS (with "map"),
-//          BLOCK_JOB_READY, {"return": {}} | {"error": {...}} per command,
+//       -> JOB_STARTED, JOB_STATUS_CHANGE, BLOCK_JOB_PROGRESS (with "map", and
+//          "verifying", "verify-done", "verify-total" while verifying),
+//          BLOCK_JOB_READY, COMPLETE_FAILED {reason} (back to READY),
+//          BLOCK_JOB_VERIFYING, {"return": {}} | {"error": {...}} per command,
 //          BLOCK_JOB_COMPLETED | BLOCK_JOB_CANCELLED (always last)
-//       <- complete, cancel, pause, resume, speed N   (one per line on stdin)
+//       <- complete, cancel, cancel quick, pause, resume, speed N   (one per line)
 #pragma once
 
 #include "job_controller.h"
@@ -56,7 +58,8 @@ engine::JobSnapshot parseProgress(const QJsonObject& data, std::uint64_t diskSiz
 /// a malformed one.
 std::optional<engine::DirtyMapSnapshot> parseDirtyMap(const QJsonObject& data,
                                                       std::uint64_t diskSize);
-/// BLOCK_JOB_COMPLETED / BLOCK_JOB_CANCELLED data as an outcome.
+/// BLOCK_JOB_COMPLETED / BLOCK_JOB_CANCELLED data as an outcome (without the
+/// paths, the live source and the created target, which JOB_STARTED says).
 JobOutcome parseOutcome(const QString& event, const QJsonObject& data);
 /// {"error": {"desc", "errno"}} as an Error.
 engine::Error parseError(const QJsonObject& error);

@@ -11,7 +11,8 @@
 //   inspectTarget() --> targetInspected          (checks + what the target holds)
 //   start()         --> started | startFailed    (preparation on a worker)
 //                   --> statusChanged*, progressChanged*, dirtyMapChanged*,
-//                       ready, commandFailed*, finished   (about 10 Hz at most)
+//                       ready, completeFailed*, commandFailed*, finished
+//                                                         (about 10 Hz at most)
 #pragma once
 
 #include "device_catalog.h"
@@ -92,6 +93,12 @@ struct JobOutcome
     std::uint64_t bytesZeroed = 0;
     std::uint64_t unreadableRanges = 0; ///< source ranges replaced by zeroes
     std::uint64_t unwritableRanges = 0; ///< target ranges left unwritten
+    /// The job created the target image file (it did not exist before), and
+    /// which file that is (st_dev, st_ino; 0 when unknown), so that an
+    /// incomplete one can be deleted without touching a file put there since.
+    bool targetCreated = false;
+    std::uint64_t targetDevice = 0;
+    std::uint64_t targetInode = 0;
     QString source;
     QString target;
 };

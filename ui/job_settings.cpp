@@ -34,6 +34,8 @@ engine::MirrorOptions JobSettings::toOptions() const
     o.onTargetError = onTargetError;
     o.unmap = unmap;
     o.verify = verify;
+    o.maxFreezeSeconds = maxFreezeSeconds;
+    o.wipeRest = wipeRest;
     return o;
 }
 
@@ -61,6 +63,15 @@ JobSettings JobSettings::load(QSettings& s)
                                                      &engine::parseErrorPolicy, d.onTargetError);
     out.unmap = s.value(QStringLiteral("unmap"), d.unmap).toBool();
     out.verify = s.value(QStringLiteral("verify"), d.verify).toBool();
+    bool ok = false;
+    out.maxFreezeSeconds =
+        s.value(QStringLiteral("maxFreezeSeconds"), d.maxFreezeSeconds).toDouble(&ok);
+    // The engine refuses anything outside its range: an edited file must not
+    // make every start fail.
+    if (!ok || !(out.maxFreezeSeconds >= engine::kMinFreezeSeconds &&
+                 out.maxFreezeSeconds <= engine::kMaxFreezeSeconds))
+        out.maxFreezeSeconds = d.maxFreezeSeconds;
+    out.wipeRest = s.value(QStringLiteral("wipeRest"), d.wipeRest).toBool();
     s.endGroup();
     return out;
 }
@@ -76,6 +87,8 @@ void JobSettings::save(QSettings& s) const
     s.setValue(QStringLiteral("onTargetError"), text(engine::toString(onTargetError)));
     s.setValue(QStringLiteral("unmap"), unmap);
     s.setValue(QStringLiteral("verify"), verify);
+    s.setValue(QStringLiteral("maxFreezeSeconds"), maxFreezeSeconds);
+    s.setValue(QStringLiteral("wipeRest"), wipeRest);
     s.endGroup();
 }
 

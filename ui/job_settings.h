@@ -21,6 +21,12 @@ struct JobSettings
     engine::ErrorPolicy onTargetError = engine::ErrorPolicy::Report;
     bool unmap = true;
     bool verify = false;
+    /// Longest freeze of the source's file systems for the final copy of a
+    /// Complete or a consistent Cancel.
+    double maxFreezeSeconds = engine::kDefaultMaxFreezeSeconds;
+    /// Clear a larger target past the source's end instead of keeping the
+    /// old data there.
+    bool wipeRest = false;
 
     bool operator==(const JobSettings&) const = default;
 

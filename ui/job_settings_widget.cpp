@@ -71,8 +71,9 @@ JobSettingsWidget::JobSettingsWidget(QWidget* parent)
       m_granularity(new QComboBox(this)), m_limit(new QCheckBox(tr("Limit to"), this)),
       m_speedValue(new QDoubleSpinBox(this)), m_speedUnit(new QComboBox(this)),
       m_bufSize(new QComboBox(this)), m_sourcePolicy(new QComboBox(this)),
-      m_targetPolicy(new QComboBox(this)),
+      m_targetPolicy(new QComboBox(this)), m_maxFreeze(new QDoubleSpinBox(this)),
       m_unmap(new QCheckBox(tr("Discard zero ranges on the target (keeps it sparse)"), this)),
+      m_wipeRest(new QCheckBox(tr("Clear the target past the source's end"), this)),
       m_verify(new QCheckBox(tr("Verify the copy after completion"), this))
 {
     auto* form = new QFormLayout(this);
@@ -138,20 +139,41 @@ JobSettingsWidget::JobSettingsWidget(QWidget* parent)
     form->addRow(tr("On read &error:"), m_sourcePolicy);
     form->addRow(tr("On &write error:"), m_targetPolicy);
 
+    m_maxFreeze->setRange(engine::kMinFreezeSeconds, engine::kMaxFreezeSeconds);
+    m_maxFreeze->setDecimals(1);
+    m_maxFreeze->setSingleStep(1);
+    m_maxFreeze->setSuffix(tr(" s"));
+    m_maxFreeze->setAccelerated(true);
+    m_maxFreeze->setToolTip(
+        tr("The longest time Complete, or Cancel once in sync, may freeze the source's mounted "
+           "file systems for the final copy; writes to them wait meanwhile. A final copy that "
+           "takes longer is abandoned: the source runs on, the job keeps mirroring and you can "
+           "try again."));
+    auto* freezeLabel = new QLabel(tr("Maximum free&ze:"), this);
+    freezeLabel->setBuddy(m_maxFreeze);
+    form->addRow(freezeLabel, m_maxFreeze);
+
     m_unmap->setToolTip(tr("Ranges that read as zeroes are discarded on the target instead of "
                            "written, so an image stays sparse and an SSD learns they are free."));
-    m_verify->setToolTip(tr("After the final copy, read source and target and compare them, "
-                            "while the source is still quiesced."));
+    m_wipeRest->setToolTip(
+        tr("For a target larger than the source: make everything past the source's end read as "
+           "zeroes, so none of the target's old data stays there. Unchecked, those bytes are "
+           "kept as they are and are not compared."));
+    m_verify->setToolTip(tr("After the final copy, once the source runs again, compare the "
+                            "target with the source; where the source changed since, check the "
+                            "target against what the job wrote."));
     form->addRow(m_unmap);
+    form->addRow(m_wipeRest);
     form->addRow(m_verify);
 
     const auto changed = [this] { onChanged(); };
     for (QComboBox* c :
          {m_sync, m_granularity, m_speedUnit, m_bufSize, m_sourcePolicy, m_targetPolicy})
         connect(c, &QComboBox::currentIndexChanged, this, changed);
-    for (QCheckBox* c : {m_limit, m_unmap, m_verify})
+    for (QCheckBox* c : {m_limit, m_unmap, m_wipeRest, m_verify})
         connect(c, &QCheckBox::toggled, this, changed);
     connect(m_speedValue, &QDoubleSpinBox::valueChanged, this, changed);
+    connect(m_maxFreeze, &QDoubleSpinBox::valueChanged, this, changed);
 
     setSettings(JobSettings{});
 }
@@ -173,7 +195,9 @@ JobSettings JobSettingsWidget::settings() const
     s.bufSize = m_bufSize->currentData().toULongLong();
     s.onSourceError = static_cast<engine::ErrorPolicy>(m_sourcePolicy->currentData().toInt());
     s.onTargetError = static_cast<engine::ErrorPolicy>(m_targetPolicy->currentData().toInt());
+    s.maxFreezeSeconds = m_maxFreeze->value();
     s.unmap = m_unmap->isChecked();
+    s.wipeRest = m_wipeRest->isChecked();
     s.verify = m_verify->isChecked();
     return s;
 }
@@ -199,7 +223,9 @@ void JobSettingsWidget::setSettings(const JobSettings& s)
     selectData(m_bufSize, QVariant::fromValue<qulonglong>(s.bufSize));
     selectData(m_sourcePolicy, static_cast<int>(s.onSourceError));
     selectData(m_targetPolicy, static_cast<int>(s.onTargetError));
+    m_maxFreeze->setValue(s.maxFreezeSeconds);
     m_unmap->setChecked(s.unmap);
+    m_wipeRest->setChecked(s.wipeRest);
     m_verify->setChecked(s.verify);
     m_updating = false;
     m_speedValue->setEnabled(m_limit->isChecked());
@@ -232,8 +258,9 @@ void JobSettingsWidget::onChanged()
 
 void JobSettingsWidget::setJobRunning(bool running)
 {
-    for (QWidget* w : std::initializer_list<QWidget*>{
-             m_sync, m_granularity, m_bufSize, m_sourcePolicy, m_targetPolicy, m_unmap, m_verify})
+    for (QWidget* w : std::initializer_list<QWidget*>{m_sync, m_granularity, m_bufSize,
+                                                      m_sourcePolicy, m_targetPolicy, m_maxFreeze,
+                                                      m_unmap, m_wipeRest, m_verify})
         w->setEnabled(!running);
 }
 

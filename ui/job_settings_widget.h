@@ -1,5 +1,6 @@
 // JobSettingsWidget: edits JobSettings (sync mode, granularity, speed limit,
-// buffer, error policies, unmap, verify) and keeps them in QSettings.
+// buffer, error policies, maximum freeze, unmap, clearing the rest of a larger
+// target, verify) and keeps them in QSettings.
 //
 // While a job runs only the speed limit stays editable; every change of it
 // is reported at once through speedChanged, so the window can apply it to
@@ -43,6 +44,9 @@ public:
     QCheckBox* limitCheck() const { return m_limit; }
     QDoubleSpinBox* speedSpin() const { return m_speedValue; }
     QComboBox* speedUnitCombo() const { return m_speedUnit; }
+    QDoubleSpinBox* maxFreezeSpin() const { return m_maxFreeze; }
+    QCheckBox* wipeRestCheck() const { return m_wipeRest; }
+    QCheckBox* verifyCheck() const { return m_verify; }
 
 Q_SIGNALS:
     /// The speed limit changed (bytes/s, 0 = unlimited).
@@ -63,7 +67,9 @@ private:
     QComboBox* m_bufSize;
     QComboBox* m_sourcePolicy;
     QComboBox* m_targetPolicy;
+    QDoubleSpinBox* m_maxFreeze;
     QCheckBox* m_unmap;
+    QCheckBox* m_wipeRest;
     QCheckBox* m_verify;
     bool m_updating = false;
     bool m_persistent = true;

@@ -23,6 +23,7 @@ struct LocalJobController::Session
     quint64 id = 0;
     std::string target;
     bool targetCreated = false;
+    engine::DiskIdentity targetIdentity; ///< of the opened target
     std::atomic<bool> progressPending{false};
     std::atomic<engine::MirrorJob*> jobForWriter{nullptr};
     std::unique_ptr<engine::DemoWriter> writer;
@@ -169,6 +170,7 @@ void LocalJobController::start(const JobRequest& request)
         if (!prepared)
             return Prepared{prepared.error()};
         s->targetCreated = prepared->targetCreated;
+        s->targetIdentity = prepared->job->target().identity();
         s->live = std::move(prepared->live);
         s->job = std::move(prepared->job);
         if (s->live)
@@ -339,6 +341,11 @@ void LocalJobController::onFinished(quint64 id)
     outcome.liveSource = m_session->live != nullptr;
     for (const auto& m : m_session->liveMounts)
         outcome.frozenMountPoints.append(QString::fromStdString(m));
+    outcome.targetCreated = m_session->targetCreated;
+    if (outcome.targetCreated) {
+        outcome.targetDevice = static_cast<std::uint64_t>(m_session->targetIdentity.dev);
+        outcome.targetInode = static_cast<std::uint64_t>(m_session->targetIdentity.ino);
+    }
 
     switch (r.outcome) {
     case engine::JobResult::Outcome::Completed:
@@ -349,8 +356,15 @@ void LocalJobController::onFinished(quint64 id)
             r.verify ? (r.verify->identical ? "; verified identical" : "; verify: DIFFERENT") : "");
         break;
     case engine::JobResult::Outcome::Cancelled:
-        m_log->info("cancelled after READY: {} is a consistent copy of {} as last converged",
-                    toStd(m_request.target), toStd(m_request.source));
+        if (r.powerCutCopy)
+            m_log->warn("cancelled after READY without a final copy: {} is like {} after a power "
+                        "cut (its file systems need a check or a journal replay; the last writes "
+                        "are missing)",
+                        toStd(m_request.target), toStd(m_request.source));
+        else
+            m_log->info("cancelled after READY: {} is a consistent copy of {} as of the final "
+                        "copy (source quiesced {:.3f} s)",
+                        toStd(m_request.target), toStd(m_request.source), r.quiesceSeconds);
         break;
     case engine::JobResult::Outcome::Aborted:
         m_log->warn("cancelled before READY: {} is incomplete", toStd(m_request.target));

@@ -18,7 +18,9 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QFile>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -30,6 +32,12 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 namespace ui {
 
@@ -49,6 +57,29 @@ QPushButton* buttonFor(QAction* action, QWidget* parent)
         button->setEnabled(action->isEnabled());
     });
     return button;
+}
+
+// Deletes the image file a job created and left incomplete, if the file
+// under that path still is that one. Runs on a worker: unlink may wait.
+engine::Result<void> removeCreatedFile(const QString& path, std::uint64_t device,
+                                       std::uint64_t inode)
+{
+    const QByteArray p = QFile::encodeName(path);
+    struct stat st
+    {
+    };
+    if (::lstat(p.constData(), &st) != 0)
+        return engine::systemError(errno, path.toStdString());
+    if (!S_ISREG(st.st_mode))
+        return engine::Error{EINVAL, path.toStdString() + ": not a regular file any more"};
+    if (inode != 0 && (static_cast<std::uint64_t>(st.st_dev) != device ||
+                       static_cast<std::uint64_t>(st.st_ino) != inode))
+        return engine::Error{EEXIST, path.toStdString() +
+                                         ": another file is there now, not the one the mirror "
+                                         "created"};
+    if (::unlink(p.constData()) != 0)
+        return engine::systemError(errno, path.toStdString());
+    return {};
 }
 
 QGroupBox* group(const QString& title, QWidget* content, QWidget* parent)
@@ -306,6 +337,7 @@ void MainWindow::connectController()
     });
     connect(c, &JobController::dirtyMapChanged, m_map, &DirtyMapWidget::setMap);
     connect(c, &JobController::ready, this, &MainWindow::onReady);
+    connect(c, &JobController::completeFailed, this, &MainWindow::onCompleteFailed);
     connect(c, &JobController::finished, this, &MainWindow::onFinished);
     connect(c, &JobController::startFailed, this, [this](const engine::Error& error) {
         m_status->setActivity({});
@@ -383,6 +415,13 @@ void MainWindow::updateActions()
 
 void MainWindow::onSelectionChanged()
 {
+    // A start in progress is about what was selected when Start was pressed.
+    if ((m_inspecting || m_confirm) && !m_controller.isActive()) {
+        if (m_targetPane->currentPath() != m_startTarget)
+            abandonStart(tr("The target %1 is gone or has changed.").arg(m_startTarget));
+        else if (m_sourcePane->currentPath() != m_startSource)
+            abandonStart(tr("The source %1 is gone or has changed.").arg(m_startSource));
+    }
     m_devices.setSource(m_sourcePane->currentPath());
     updateLiveNote();
     updateActions();
@@ -440,6 +479,7 @@ void MainWindow::requestStart()
     m_startTarget = target;
     m_startTargetId = target == m_targetIdPath ? m_targetId : QString();
     m_startLiveMounts = liveMountsOf(source);
+    m_startSettings = m_settings->settings();
     m_inspecting = true;
     m_status->setActivity(tr("Checking the target…"));
     updateActions();
@@ -484,6 +524,7 @@ TargetDescription MainWindow::describeTarget(const TargetInspection& inspection)
     }
     if (const DeviceEntry* s = m_devices.entry(inspection.source))
         d.sourceSize = s->size;
+    d.wipeRest = m_startSettings.wipeRest;
     const engine::TargetFacts& f = inspection.facts;
     d.newFile = !f.exists;
     d.size = f.size;
@@ -501,12 +542,14 @@ void MainWindow::onTargetInspected(const TargetInspection& inspection)
 {
     if (!m_inspecting)
         return;
+    // An answer to an earlier Start (one abandoned when its target changed
+    // identity, say) is not about the disk the user picked now: the answer
+    // to this one is still on its way.
+    if (inspection.source != m_startSource || inspection.target != m_startTarget ||
+        inspection.expectedTargetId != m_startTargetId)
+        return;
     m_inspecting = false;
     m_status->setActivity({});
-    if (inspection.source != m_startSource || inspection.target != m_startTarget) {
-        updateActions();
-        return; // an answer to an earlier Start
-    }
     if (inspection.refusal) {
         updateActions();
         showError(tr("Cannot Use This Target"), *inspection.refusal);
@@ -521,11 +564,19 @@ void MainWindow::onTargetInspected(const TargetInspection& inspection)
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowModality(Qt::WindowModal);
     const bool typed = target.requiresTypedName();
-    connect(dialog, &QDialog::accepted, this, [this, typed] { startJob(typed); });
+    connect(dialog, &QDialog::accepted, this, [this, typed] {
+        m_confirm = nullptr;
+        startJob(typed);
+    });
     connect(dialog, &QDialog::rejected, this, [this] {
+        m_confirm = nullptr;
         m_logger->info("start cancelled by the user");
         updateActions();
     });
+    if (const std::uint64_t pastEnd = target.pastEndBytes())
+        m_logger->info("{} is larger than the source: {} past the source's end will be {}",
+                       inspection.target.toStdString(), engine::formatBytes(pastEnd),
+                       target.wipeRest ? "cleared" : "kept as they are and not compared");
     m_confirm = dialog;
     updateActions();
     dialog->open();
@@ -538,12 +589,19 @@ void MainWindow::startJob(bool overwriteConfirmed)
     request.target = m_startTarget;
     if (request.source.isEmpty() || request.target.isEmpty() || m_controller.isActive())
         return;
-    request.settings = m_settings->settings();
+    // The settings the confirmation described; only the speed may have
+    // changed since, and it applies at any time anyway.
+    request.settings = m_startSettings;
+    request.settings.speed = m_settings->settings().speed;
     request.overwriteConfirmed = overwriteConfirmed;
     request.expectedTargetId = m_startTargetId;
     m_jobLiveMounts = m_startLiveMounts;
+    m_jobSettings = request.settings;
+    const DeviceEntry* sourceEntry = m_devices.entry(request.source);
+    m_jobLiveSource = m_demo || (sourceEntry && sourceEntry->blockDevice);
     request.demoWriter = m_demo;
     m_cancelRequested = false;
+    m_cancelQuick = false;
     m_map->setMap(nullptr);
     m_map->setPlaceholderText(tr("Preparing…"));
     m_graph->clear();
@@ -557,6 +615,23 @@ void MainWindow::startJob(bool overwriteConfirmed)
                    m_demo ? "; a demo writer keeps changing the source" : "");
     m_controller.start(request);
     updateLiveNote();
+    updateActions();
+}
+
+void MainWindow::abandonStart(const QString& why)
+{
+    m_logger->warn("start abandoned: {}", why.toStdString());
+    m_inspecting = false; // a late answer of the check is ignored
+    m_status->setActivity({});
+    if (ConfirmStartDialog* dialog = m_confirm) {
+        dialog->disconnect(this);
+        m_confirm = nullptr;
+        dialog->reject();
+    }
+    m_status->showBanner(StatusPanel::Tone::Warning, tr("Not started."),
+                         why + u' ' +
+                             tr("Nothing was written. Choose the source and the target again, "
+                                "then press Start."));
     updateActions();
 }
 
@@ -574,55 +649,98 @@ void MainWindow::requestComplete()
     if (!engine::isVerbAllowed(engine::JobVerb::Complete, m_controller.status()))
         return;
     m_controller.complete();
-    const bool verify = m_settings->settings().verify;
+    const bool verify = m_jobSettings.verify;
+    const QString limit = seconds(m_jobSettings.maxFreezeSeconds);
     if (!m_jobLiveMounts.isEmpty())
         m_status->showBanner(
             StatusPanel::Tone::Info, tr("Completing."),
-            verify ? tr("%1 is frozen for the final copy and the comparison of source and "
-                        "target: writes to it wait, then continue.")
-                         .arg(freezeWhat(m_jobLiveMounts))
-                   : tr("%1 is frozen for the final copy: writes to it wait, then continue.")
-                         .arg(freezeWhat(m_jobLiveMounts)));
+            verify ? tr("%1 is frozen for the final copy, at most %2: writes to it wait, then "
+                        "continue. Then the target is compared with the source, which runs on "
+                        "meanwhile.")
+                         .arg(freezeWhat(m_jobLiveMounts), limit)
+                   : tr("%1 is frozen for the final copy, at most %2: writes to it wait, then "
+                        "continue.")
+                         .arg(freezeWhat(m_jobLiveMounts), limit));
     else
         m_status->showBanner(StatusPanel::Tone::Info, tr("Completing."),
-                             verify ? tr("The source is quiesced for the final copy, then source "
-                                         "and target are compared.")
+                             verify ? tr("The source is quiesced for the final copy, then the "
+                                         "target is compared with it.")
                                     : tr("The source is quiesced for the final copy."));
     updateActions();
 }
 
+QString MainWindow::seconds(double value)
+{
+    return tr("%1 s").arg(QLocale().toString(value));
+}
+
 QString MainWindow::cancelMeaning() const
 {
-    if (readyReached())
-        return tr("The target stays a consistent copy of the source as it was when they were "
-                  "last in sync; later writes to the source are not on it. For a copy identical "
-                  "to the source now, use Complete instead.");
-    return tr("The target is not in sync yet: it holds only part of the source and is not "
-              "usable as a copy.");
+    if (!readyReached())
+        return tr("The target is not in sync yet: it holds only part of the source and is not "
+                  "usable as a copy.");
+    const QString limit = seconds(m_jobSettings.maxFreezeSeconds);
+    return m_jobLiveMounts.isEmpty()
+               ? tr("The source is quiesced briefly for a final copy, as at Complete, so the "
+                    "target is a consistent copy of the source as of that moment; later writes "
+                    "to the source are not on it.")
+               : tr("%1 is frozen briefly (at most %2) for a final copy, as at Complete, so the "
+                    "target is a consistent copy of the source as of that moment; later writes "
+                    "to the source are not on it.")
+                     .arg(freezeWhat(m_jobLiveMounts), limit);
+}
+
+void MainWindow::cancelJob(bool quick)
+{
+    if (!m_controller.isActive())
+        return;
+    m_cancelRequested = true;
+    m_cancelQuick = quick;
+    m_logger->info("cancelling{}", !readyReached() ? ""
+                                   : quick         ? " at once, without a final copy"
+                                                   : " with a final copy");
+    m_controller.cancel(quick);
 }
 
 void MainWindow::requestCancel()
 {
-    if (!m_controller.isActive() || m_question)
+    if (!m_controller.isActive() || questionOpen())
         return;
     auto* box = new QMessageBox(QMessageBox::Warning, tr("Cancel the Mirror?"),
                                 readyReached() ? tr("Stop mirroring?")
                                                : tr("Cancel the mirror before it is in sync?"),
                                 QMessageBox::NoButton, this);
     box->setObjectName(QStringLiteral("cancelConfirmation"));
-    box->setInformativeText(cancelMeaning());
+    // Only a live source can change between the last sync and the end: only
+    // then is there a quick cancel that differs from the consistent one.
+    const bool offerQuick = readyReached() && m_jobLiveSource;
+    QString meaning = cancelMeaning();
+    if (offerQuick)
+        meaning += QStringLiteral("\n\n") +
+                   tr("“Cancel Now” skips the final copy: the target is then like a disk after a "
+                      "power cut. Its file systems need a check (fsck) or a journal replay "
+                      "before use, and the last writes to the source are missing.");
+    box->setInformativeText(meaning);
     QPushButton* yes = box->addButton(tr("Cancel Mirror"), QMessageBox::DestructiveRole);
+    QPushButton* now =
+        offerQuick ? box->addButton(tr("Cancel Now"), QMessageBox::DestructiveRole) : nullptr;
+    if (now) {
+        now->setObjectName(QStringLiteral("cancelNow"));
+        now->setToolTip(tr("Stop at once, without a final copy: a copy like after a power cut"));
+        yes->setToolTip(tr("Freeze the source briefly for a final copy: a consistent copy"));
+    }
     QPushButton* no = box->addButton(tr("Keep Mirroring"), QMessageBox::RejectRole);
     box->setDefaultButton(no);
     box->setEscapeButton(no);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setWindowModality(Qt::WindowModal);
-    connect(box, &QMessageBox::buttonClicked, this, [this, yes](QAbstractButton* clicked) {
-        if (clicked != yes || !m_controller.isActive())
+    connect(box, &QMessageBox::buttonClicked, this, [this, yes, now](QAbstractButton* clicked) {
+        if ((clicked != yes && (!now || clicked != now)) || !m_controller.isActive())
             return;
-        m_cancelRequested = true;
-        m_status->setActivity(tr("Cancelling…"));
-        m_controller.cancel(false);
+        const bool quick = now && clicked == now;
+        m_status->setActivity(quick || !readyReached() ? tr("Cancelling…")
+                                                       : tr("Cancelling: making the final copy…"));
+        cancelJob(quick);
         updateActions();
     });
     m_question = box;
@@ -637,8 +755,53 @@ void MainWindow::onReady()
                             "consistent copy."));
     m_notifier->notify(tr("DriveMirror: in sync"),
                        tr("%1 is in sync with %2. Complete the mirror when you are ready.")
-                           .arg(m_targetPane->currentPath(), m_sourcePane->currentPath()));
+                           .arg(m_startTarget, m_startSource));
     updateActions();
+}
+
+void MainWindow::onCompleteFailed(const QString& reason)
+{
+    m_logger->warn("complete failed: {}; the job goes on mirroring, Complete may be tried again",
+                   reason.toStdString());
+    m_status->setActivity({});
+    m_status->showBanner(
+        StatusPanel::Tone::Warning, tr("Complete failed."),
+        tr("The final copy could not be made while the source was frozen: %1. The source runs "
+           "on, the mirror keeps the target in sync, and the target is still the copy of the "
+           "last time they were in sync. Press Complete to try again; if it fails again, raise "
+           "the maximum freeze in the settings, or reduce the writes to the source.")
+            .arg(reason));
+    updateActions();
+}
+
+QString MainWindow::coverageText(const JobOutcome& o) const
+{
+    QStringList parts;
+    if (o.verify) {
+        const engine::VerifyReport& v = *o.verify;
+        parts << tr("Verification compared %1 with the source, checked %2 against what the job "
+                    "wrote (the source changed there after the final copy), and could not check "
+                    "%3.")
+                     .arg(Format::bytes(v.bytesCompared + v.bytesSkipped),
+                          Format::bytes(v.bytesHashChecked), Format::bytes(v.bytesUnchecked));
+    } else if (o.verifyCancelled) {
+        parts << tr("Its verification was cancelled: the copy was not checked.");
+    }
+    const std::uint64_t pastEnd =
+        o.pastEndBytes ? o.pastEndBytes : (o.verify ? o.verify->bytesPastEnd : 0);
+    if (pastEnd > 0) {
+        const bool readBack = o.verify && o.verify->pastEndZero;
+        if (o.pastEndWiped || readBack)
+            parts << (readBack ? tr("The %1 of the target past the source's end were cleared and "
+                                    "read back as zeroes.")
+                               : tr("The %1 of the target past the source's end were cleared."))
+                         .arg(Format::bytes(pastEnd));
+        else
+            parts << tr("The %1 of the target past the source's end were kept as they were and "
+                        "not compared.")
+                         .arg(Format::bytes(pastEnd));
+    }
+    return parts.join(u' ');
 }
 
 void MainWindow::onFinished(const JobOutcome& o)
@@ -663,11 +826,17 @@ void MainWindow::onFinished(const JobOutcome& o)
             box->setObjectName(QStringLiteral("errorDialog"));
             box->open();
         } else {
-            QString text = o.verify
-                               ? tr("%1 is identical to %2, verified by comparing both (%3).")
-                                     .arg(o.target, o.source, Format::duration(o.elapsedSeconds))
-                               : tr("%1 is identical to %2 as of the final copy (%3).")
-                                     .arg(o.target, o.source, Format::duration(o.elapsedSeconds));
+            // "Verified" only when the check covered everything it had to.
+            const bool partlyChecked = o.verify && o.verify->bytesUnchecked > 0;
+            QString text =
+                (!o.verify       ? tr("%1 is identical to %2 as of the final copy (%3).")
+                 : partlyChecked ? tr("%1 is identical to %2 as of the final copy (%3); "
+                                      "verification found no difference where it could check.")
+                                 : tr("%1 is identical to %2 as of the final copy, and verified "
+                                      "(%3)."))
+                    .arg(o.target, o.source, Format::duration(o.elapsedSeconds));
+            if (const QString coverage = coverageText(o); !coverage.isEmpty())
+                text += u' ' + coverage;
             if (!o.frozenMountPoints.isEmpty())
                 text += u' ' + tr("Freeze window: %1 was frozen for %2 s.")
                                    .arg(freezeWhat(o.frozenMountPoints),
@@ -681,14 +850,47 @@ void MainWindow::onFinished(const JobOutcome& o)
                            tr("The mirror to %1 is complete.").arg(o.target));
         break;
     case Outcome::Cancelled:
-        m_status->showBanner(StatusPanel::Tone::Info, tr("Cancelled."),
-                             tr("%1 is a consistent copy of %2 as of the last time they were in "
-                                "sync.")
-                                 .arg(o.target, o.source));
+        if (o.powerCutCopy) {
+            QString text = tr("%1 is like %2 after a power cut: its file systems need a check "
+                              "(fsck) or a journal replay before use, and the last writes are "
+                              "missing.")
+                               .arg(o.target, o.source);
+            // The user asked for the consistent cancel: say why it is not.
+            if (!m_cancelQuick)
+                text = tr("The source could not be frozen long enough for the final copy, so "
+                          "the mirror was cancelled without it.") +
+                       u' ' + text;
+            m_status->showBanner(StatusPanel::Tone::Warning, tr("Cancelled without a final copy."),
+                                 text);
+        } else {
+            // Without a final copy, the copy is of the last time they were
+            // in sync (nothing wrote to the source since, or it would be
+            // a power-cut copy).
+            QString text =
+                (m_cancelQuick ? tr("%1 is a consistent copy of %2 as of the last time they were "
+                                    "in sync; later writes to the source are not on it.")
+                               : tr("%1 is a consistent copy of %2 as of the final copy; later "
+                                    "writes to the source are not on it."))
+                    .arg(o.target, o.source);
+            if (!o.frozenMountPoints.isEmpty())
+                text += u' ' + tr("Freeze window: %1 was frozen for %2 s.")
+                                   .arg(freezeWhat(o.frozenMountPoints),
+                                        QLocale().toString(o.quiesceSeconds, 'f', 3));
+            if (const QString coverage = coverageText(o); !coverage.isEmpty())
+                text += u' ' + coverage;
+            m_status->showBanner(StatusPanel::Tone::Info, tr("Cancelled."), text);
+        }
         break;
     case Outcome::Aborted:
-        m_status->showBanner(StatusPanel::Tone::Warning, tr("Cancelled before in sync."),
-                             tr("%1 is incomplete and not usable as a copy.").arg(o.target));
+        m_status->showBanner(
+            StatusPanel::Tone::Warning, tr("Cancelled before in sync."),
+            o.targetCreated
+                ? tr("%1 is incomplete and not usable as a copy. The mirror created this file; "
+                     "you can delete it.")
+                      .arg(o.target)
+                : tr("%1 is incomplete and not usable as a copy.").arg(o.target));
+        if (o.targetCreated && !m_closeRequested)
+            offerToDeleteIncompleteTarget(o);
         break;
     case Outcome::Failed:
         m_status->showBanner(StatusPanel::Tone::Error,
@@ -705,7 +907,9 @@ void MainWindow::onFinished(const JobOutcome& o)
         m_logger->warn("{} source range(s) could not be read and were written as zeroes",
                        o.unreadableRanges);
     m_cancelRequested = false;
+    m_cancelQuick = false;
     m_jobLiveMounts.clear();
+    m_jobLiveSource = false;
     // What a written disk holds now is what its source held: read it again
     // (no device event says so when udevd does not watch the disk).
     if (const DeviceEntry* t = m_devices.entry(o.target); t && t->blockDevice)
@@ -717,6 +921,73 @@ void MainWindow::onFinished(const JobOutcome& o)
         m_closing = true;
         close();
     }
+}
+
+void MainWindow::offerToDeleteIncompleteTarget(const JobOutcome& o)
+{
+    if (questionOpen())
+        return;
+    auto* box = new QMessageBox(QMessageBox::Question, tr("Delete the Incomplete Image?"),
+                                tr("%1 holds only part of the source.").arg(o.target),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("deleteIncompleteTarget"));
+    box->setInformativeText(tr("The mirror created this image file and was cancelled before it "
+                               "was in sync, so it is not usable as a copy. Delete it, or keep "
+                               "it to look at or to mirror into again."));
+    QPushButton* remove = box->addButton(tr("Delete File"), QMessageBox::DestructiveRole);
+    QPushButton* keep = box->addButton(tr("Keep File"), QMessageBox::RejectRole);
+    box->setDefaultButton(keep);
+    box->setEscapeButton(keep);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    connect(box, &QMessageBox::buttonClicked, this, [this, remove, o](QAbstractButton* clicked) {
+        if (clicked == remove)
+            deleteIncompleteTarget(o);
+        else
+            m_logger->info("kept the incomplete {}", o.target.toStdString());
+    });
+    m_question = box;
+    box->open();
+}
+
+void MainWindow::deleteIncompleteTarget(const JobOutcome& o)
+{
+    // The list re-reads the file the job made (onFinished); deleting it
+    // under that probe would list it as a vanished image, not a new one.
+    if (!m_devices.isIdle()) {
+        connect(
+            &m_devices, &DeviceListModel::idle, this, [this, o] { deleteIncompleteTarget(o); },
+            Qt::SingleShotConnection);
+        return;
+    }
+    auto* watcher = new QFutureWatcher<engine::Result<void>>(this);
+    const QString path = o.target;
+    connect(watcher, &QFutureWatcher<engine::Result<void>>::finished, this, [this, watcher, path] {
+        watcher->deleteLater();
+        const engine::Result<void> r = watcher->result();
+        if (!r) {
+            m_logger->error("cannot delete {}: {}", path.toStdString(), r.error().message);
+            showError(tr("Cannot Delete %1").arg(QFileInfo(path).fileName()), r.error());
+            return;
+        }
+        m_logger->info("deleted the incomplete {}", path.toStdString());
+        m_status->showBanner(StatusPanel::Tone::Warning, tr("Cancelled before in sync."),
+                             tr("The incomplete %1 was deleted.").arg(path));
+        // Listed again as what it is now: a file a new mirror would create.
+        if (m_devices.entry(path))
+            m_devices.addImages({path}, true);
+    });
+    const std::uint64_t device = o.targetDevice;
+    const std::uint64_t inode = o.targetInode;
+    watcher->setFuture(QtConcurrent::run(
+        [path, device, inode] { return removeCreatedFile(path, device, inode); }));
+}
+
+bool MainWindow::questionOpen() const
+{
+    // An answered question may still wait for its deferred deletion.
+    const QMessageBox* box = m_question.data();
+    return box != nullptr && !box->isHidden();
 }
 
 void MainWindow::showError(const QString& title, const engine::Error& error)
@@ -735,13 +1006,24 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     if (m_controller.isActive() && !m_closing) {
         event->ignore();
-        if (m_closeRequested || m_question)
+        if (m_closeRequested || questionOpen())
             return;
         auto* box = new QMessageBox(QMessageBox::Question, tr("Close DriveMirror?"),
                                     tr("A mirror is running. Closing cancels it."),
                                     QMessageBox::NoButton, this);
         box->setObjectName(QStringLiteral("closeConfirmation"));
-        box->setInformativeText(cancelMeaning());
+        // Closing does not wait for a freeze (docs/decisions.md): say what
+        // that leaves.
+        box->setInformativeText(
+            !readyReached() ? cancelMeaning()
+            : m_jobLiveSource
+                ? tr("Closing stops the mirror at once, without a final copy: the target is "
+                     "then like a disk after a power cut. Its file systems need a check (fsck) "
+                     "or a journal replay before use, and the last writes to the source are "
+                     "missing. For a consistent copy, press Cancel or Complete first and close "
+                     "when the mirror has ended.")
+                : tr("The target stays a consistent copy of the source as of the last time "
+                     "they were in sync."));
         QPushButton* yes =
             box->addButton(tr("Cancel Mirror and Close"), QMessageBox::DestructiveRole);
         QPushButton* no = box->addButton(tr("Keep Running"), QMessageBox::RejectRole);
@@ -758,10 +1040,9 @@ void MainWindow::closeEvent(QCloseEvent* event)
                 return;
             }
             m_closeRequested = true;
-            m_cancelRequested = true;
             m_status->setActivity(tr("Cancelling, then closing…"));
             m_logger->info("closing: cancelling the mirror first");
-            m_controller.cancel(true);
+            cancelJob(true);
             updateActions();
         });
         m_question = box;

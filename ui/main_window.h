@@ -22,6 +22,15 @@
 // A target block device is remembered by its stable identity when the user
 // picks it; Start checks that identity (and the engine checks it again when
 // the job is prepared), so a disk swapped in under the same name is refused.
+// What Start means is fixed when it is pressed (source, target, identity,
+// settings): a selection that goes away while the target is checked or the
+// confirmation is open ends that start, and the lists never move a selection
+// to another row by themselves (DevicePane), so Start stays disabled until
+// the user picks again.
+//
+// Cancel after READY makes a final copy under a freeze, as Complete does, so
+// the target is a consistent copy; for a live source it also offers a quick
+// cancel, saying that its copy is like a disk after a power cut.
 #pragma once
 
 #include "confirm_start_dialog.h"
@@ -112,10 +121,21 @@ private:
     static QString freezeWhat(const QStringList& mounts);
     void onTargetInspected(const TargetInspection& inspection);
     void startJob(bool overwriteConfirmed);
+    /// Ends a start whose source or target went away before the job began.
+    void abandonStart(const QString& why);
+    void cancelJob(bool quick);
     void onReady();
+    void onCompleteFailed(const QString& reason);
     void onFinished(const JobOutcome& outcome);
+    /// What the outcome says about the target past the source's end and
+    /// about what verification covered (empty when there is nothing to say).
+    QString coverageText(const JobOutcome& outcome) const;
+    void offerToDeleteIncompleteTarget(const JobOutcome& outcome);
+    bool questionOpen() const;
+    void deleteIncompleteTarget(const JobOutcome& outcome);
     void showError(const QString& title, const engine::Error& error);
     QString cancelMeaning() const;
+    static QString seconds(double value);
     bool readyReached() const;
     TargetDescription describeTarget(const TargetInspection& inspection) const;
 
@@ -154,7 +174,12 @@ private:
     QString m_startTarget;
     QString m_startTargetId;
     QStringList m_startLiveMounts;
+    JobSettings m_startSettings;
     QStringList m_jobLiveMounts; ///< the running job's source file systems (live)
+    JobSettings m_jobSettings;   ///< what the running job was started with
+    /// Something else writes to the running job's source (a tracked block
+    /// device, or the demo's writer): a quick cancel leaves a power-cut copy.
+    bool m_jobLiveSource = false;
 
     QString m_pendingSource; ///< select when added (an image added to the source list)
     QString m_pendingTarget; ///< select when added (a new image file chosen as target)
@@ -162,6 +187,7 @@ private:
     bool m_confirmNewFiles = true;
     bool m_inspecting = false; ///< Start pressed, waiting for the target check
     bool m_cancelRequested = false;
+    bool m_cancelQuick = false; ///< the requested cancel skips the final copy
     bool m_closeRequested = false;
     bool m_closing = false; ///< the job ended after a close request
 };

@@ -2,9 +2,14 @@
 
 #include "units.h"
 
+#include <QFile>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -39,7 +44,8 @@ RemoteJobController::~RemoteJobController()
     m_process->disconnect(this);
     if (m_process->state() != QProcess::NotRunning) {
         m_log->info("closing: cancelling the mirror in the helper process");
-        m_process->write("cancel\n");
+        // As the in-process job: nobody waits for a final copy any more.
+        m_process->write("cancel quick\n");
         m_process->closeWriteChannel();
         if (!m_process->waitForFinished(60000))
             m_log->error("the helper process did not end within a minute");
@@ -129,6 +135,9 @@ void RemoteJobController::start(const JobRequest& request)
     m_completionRequested = false;
     m_live = false;
     m_readyReached = false;
+    m_targetCreated = false;
+    m_targetFile = {};
+    ++m_jobSerial;
     m_mountPoints.clear();
     m_diskSize = 0;
     m_mapGeneration = 0;
@@ -261,6 +270,9 @@ void RemoteJobController::onEvent(const QString& name, const QJsonObject& data)
         m_mountPoints.clear();
         for (const QJsonValue& m : data.value(QStringLiteral("mount-points")).toArray())
             m_mountPoints << m.toString();
+        m_targetCreated = data.value(QStringLiteral("target-created")).toBool();
+        if (m_targetCreated)
+            recordCreatedTarget(data.value(QStringLiteral("target")).toString());
         auto first = std::make_shared<engine::JobSnapshot>();
         first->diskSize = m_diskSize;
         first->bytesRemaining = m_diskSize;
@@ -296,6 +308,24 @@ void RemoteJobController::onEvent(const QString& name, const QJsonObject& data)
             Q_EMIT ready();
         return;
     }
+    if (name == QLatin1String("COMPLETE_FAILED")) {
+        // The helper's job mirrors on at READY: Complete may be tried again.
+        m_completionRequested = false;
+        Q_EMIT statusChanged(m_status);
+        Q_EMIT completeFailed(data.value(QStringLiteral("reason")).toString());
+        return;
+    }
+    if (name == QLatin1String("BLOCK_JOB_VERIFYING")) {
+        // Said at once, before the next progress event carries the numbers.
+        if (m_snapshot && !m_snapshot->verifying) {
+            auto snap = std::make_shared<engine::JobSnapshot>(*m_snapshot);
+            snap->verifying = true;
+            snap->generation = ++m_snapshotGeneration;
+            m_snapshot = std::move(snap);
+            Q_EMIT progressChanged(m_snapshot);
+        }
+        return;
+    }
     if (name == QLatin1String("BLOCK_JOB_COMPLETED") ||
         name == QLatin1String("BLOCK_JOB_CANCELLED")) {
         m_outcome = parseOutcome(name, data);
@@ -305,6 +335,7 @@ void RemoteJobController::onEvent(const QString& name, const QJsonObject& data)
             last->bytesRemaining = 0;
             last->dirtyBytes = 0;
             last->inFlightBytes = 0;
+            last->verifying = false;
             last->generation = ++m_snapshotGeneration;
             m_snapshot = std::move(last);
             Q_EMIT progressChanged(m_snapshot);
@@ -347,8 +378,33 @@ void RemoteJobController::onExited(int exitCode, QProcess::ExitStatus exitStatus
     outcome.liveSource = m_live;
     if (m_live)
         outcome.frozenMountPoints = m_mountPoints;
+    outcome.targetCreated = m_targetCreated;
+    outcome.targetDevice = m_targetFile.first;
+    outcome.targetInode = m_targetFile.second;
     setStatus(engine::JobStatus::Concluded);
     Q_EMIT finished(outcome);
+}
+
+void RemoteJobController::recordCreatedTarget(const QString& path)
+{
+    // Which file the helper created, so that deleting an incomplete one
+    // later cannot hit another file put under that name since. A stat may
+    // wait on a slow file system: not on the UI thread.
+    auto* watcher = new QFutureWatcher<FileId>(this);
+    const quint64 serial = m_jobSerial;
+    connect(watcher, &QFutureWatcher<FileId>::finished, this, [this, watcher, serial] {
+        watcher->deleteLater();
+        if (serial == m_jobSerial)
+            m_targetFile = watcher->result();
+    });
+    watcher->setFuture(QtConcurrent::run([path]() -> FileId {
+        struct stat st
+        {
+        };
+        if (::stat(QFile::encodeName(path).constData(), &st) != 0 || !S_ISREG(st.st_mode))
+            return {};
+        return {static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
+    }));
 }
 
 void RemoteJobController::pause()

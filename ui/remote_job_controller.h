@@ -7,7 +7,8 @@
 //           <---------- JOB_STARTED, JOB_STATUS_CHANGE, BLOCK_JOB_PROGRESS
 //                       (with the dirty map), BLOCK_JOB_READY, replies
 //   complete() -------- "complete\n" -------->
-//           <---------- BLOCK_JOB_COMPLETED, then the process exits
+//           <---------- COMPLETE_FAILED (back to READY) | BLOCK_JOB_VERIFYING,
+//                       BLOCK_JOB_COMPLETED, then the process exits
 //
 // Everything goes through QProcess's non-blocking pipes: the UI thread never
 // waits for the helper. The helper checks every rule again itself, target
@@ -26,7 +27,9 @@
 #include <QQueue>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
+#include <utility>
 
 namespace ui {
 
@@ -62,6 +65,7 @@ private:
     engine::Error helperFailure(int exitCode, QProcess::ExitStatus status,
                                 const QString& said) const;
     void logHelperLine(const QByteArray& line);
+    void recordCreatedTarget(const QString& path);
 
     HelperCommand m_helper;
     engine::Logger m_log;
@@ -82,6 +86,11 @@ private:
     std::uint64_t m_mapGeneration = 0;
     std::uint64_t m_snapshotGeneration = 0;
     bool m_readyReached = false;
+    /// The helper created the target file; its (st_dev, st_ino) once read.
+    bool m_targetCreated = false;
+    using FileId = std::pair<std::uint64_t, std::uint64_t>;
+    FileId m_targetFile;
+    quint64 m_jobSerial = 0; ///< tells a late answer about an earlier job's file
     QElapsedTimer m_clock;
     JobRequest m_request;
 };

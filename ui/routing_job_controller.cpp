@@ -26,6 +26,7 @@ void RoutingJobController::forward(JobController& from)
     connect(&from, &JobController::progressChanged, this, &JobController::progressChanged);
     connect(&from, &JobController::dirtyMapChanged, this, &JobController::dirtyMapChanged);
     connect(&from, &JobController::ready, this, &JobController::ready);
+    connect(&from, &JobController::completeFailed, this, &JobController::completeFailed);
     connect(&from, &JobController::commandFailed, this, &JobController::commandFailed);
     connect(&from, &JobController::finished, this, &JobController::finished);
 }

@@ -20,6 +20,11 @@ namespace {
 constexpr double kRateWindow = 3.0; // seconds
 constexpr int kIconSize = 16;       // logical pixels
 
+bool concludedStatus(engine::JobStatus s)
+{
+    return s == engine::JobStatus::Concluded || s == engine::JobStatus::Null;
+}
+
 } // namespace
 
 // The state icon. Painted through QIcon::paint, which renders the SVG at the
@@ -117,12 +122,9 @@ void StatusPanel::reset()
 
 void StatusPanel::setStatus(engine::JobStatus status)
 {
-    const auto concluded = [](engine::JobStatus s) {
-        return s == engine::JobStatus::Concluded || s == engine::JobStatus::Null;
-    };
     // A banner from before the end (in sync, completing) says nothing about
     // the outcome.
-    if (!m_hasStatus || !concluded(m_status))
+    if (!m_hasStatus || !concludedStatus(m_status))
         m_outcomeTone.reset();
     m_status = status;
     m_hasStatus = true;
@@ -264,9 +266,12 @@ StatusPanel::StateIcon iconFor(engine::JobStatus status, bool stoppedOnError,
 
 void StatusPanel::refresh()
 {
+    const bool verifying = m_hasSnapshot && m_snapshot.verifying && !concludedStatus(m_status);
     m_stateIcon->setState(
-        m_hasStatus ? iconFor(m_status, m_hasSnapshot && !m_snapshot.ioError.empty(), m_outcomeTone)
-                    : StateIcon::Idle);
+        !m_hasStatus ? StateIcon::Idle
+        : verifying
+            ? StateIcon::Completing
+            : iconFor(m_status, m_hasSnapshot && !m_snapshot.ioError.empty(), m_outcomeTone));
     if (!m_hasStatus) {
         m_progress->setValue(0);
         m_percent->clear();
@@ -276,6 +281,26 @@ void StatusPanel::refresh()
     }
     const QString sep = QStringLiteral(" · ");
     QStringList parts;
+    if (verifying) {
+        // The copy is done and the source runs again; what is left is the
+        // comparison, with a progress of its own.
+        const engine::JobSnapshot& s = m_snapshot;
+        const double fraction =
+            s.verifyTotal ? static_cast<double>(s.verifyDone) / static_cast<double>(s.verifyTotal)
+                          : 0.0;
+        const QString percent = Format::percent(fraction);
+        m_progress->setValue(static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * 1000)));
+        m_percent->setText(percent);
+        m_progress->setFormat(percent);
+        parts << QStringLiteral("<b>%1</b>").arg(tr("Verifying… %1").arg(percent).toHtmlEscaped());
+        if (s.verifyTotal > 0)
+            parts << tr("%1 of %2 checked")
+                         .arg(Format::bytes(s.verifyDone), Format::bytes(s.verifyTotal))
+                         .toHtmlEscaped();
+        parts << tr("the source runs on meanwhile").toHtmlEscaped();
+        m_line->setText(parts.join(sep));
+        return;
+    }
     parts << QStringLiteral("<b>%1</b>").arg(Format::status(m_status).toHtmlEscaped());
     if (m_hasSnapshot) {
         const engine::JobSnapshot& s = m_snapshot;

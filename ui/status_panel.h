@@ -4,6 +4,9 @@
 //   (>) Copying · 431 MiB of 1.00 GiB · 180 MiB/s · about 3 s left · 12.0 MiB to copy
 //   [ banner: READY / completed / cancelled / failed, with what it means ]
 //
+// After Complete's final copy, while the snapshot says verifying, the bar
+// and the line show the comparison instead: "Verifying… 42.0 %".
+//
 // Rates and the ETA come from the snapshots' cumulative counters over a few
 // seconds. Labels wrap, so long translations never clip. The icon before the
 // status line shows the state at a glance: from the job status, and once

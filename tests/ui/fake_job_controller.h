@@ -68,6 +68,24 @@ public:
         Q_EMIT statusChanged(s);
         Q_EMIT progressChanged(currentSnapshot);
     }
+    /// The final copy could not be made under the freeze: back to READY.
+    void failComplete(const QString& reason)
+    {
+        completing = false;
+        Q_EMIT statusChanged(currentStatus);
+        Q_EMIT completeFailed(reason);
+    }
+    /// After Complete's final copy: the comparison has done @p done of @p total.
+    void setVerifying(std::uint64_t done, std::uint64_t total)
+    {
+        auto snap = std::make_shared<engine::JobSnapshot>(currentSnapshot ? *currentSnapshot
+                                                                          : engine::JobSnapshot{});
+        snap->verifying = true;
+        snap->verifyDone = done;
+        snap->verifyTotal = total;
+        currentSnapshot = snap;
+        Q_EMIT progressChanged(currentSnapshot);
+    }
     void finish(engine::JobResult::Outcome outcome)
     {
         active = false;

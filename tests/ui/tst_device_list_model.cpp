@@ -2,6 +2,7 @@
 // image probing, which rows each list greys out, and (as root, on loop
 // devices) hotplug and mount changes followed live through the real monitor.
 #include "device_list_model.h"
+#include "device_pane.h"
 #include "test_support.h"
 
 #include <QAbstractItemModelTester>
@@ -13,6 +14,7 @@
 #include <QItemSelectionModel>
 #include <QScopeGuard>
 #include <QSignalSpy>
+#include <QTableView>
 #include <QTest>
 
 using testsupport::runCommand;
@@ -254,6 +256,64 @@ private Q_SLOTS:
         // The SSD and the disk icon are told apart in the list.
         QVERIFY(render(QIcon(QStringLiteral(":/icons/ssd.svg"))) !=
                 render(QIcon(QStringLiteral(":/icons/disk.svg"))));
+    }
+
+    void pane_selectionBoundToThePick_neverMovesNorReturns()
+    {
+        ScratchDir dir;
+        const QString small = dir.file(QStringLiteral("small.img"));
+        const QString large = dir.file(QStringLiteral("large.img"));
+        const QString a = dir.file(QStringLiteral("a.img"));
+        const QString b = dir.file(QStringLiteral("b.img"));
+        const QString c = dir.file(QStringLiteral("c.img"));
+        QVERIFY(testsupport::createSparse(small, 8 << 20));
+        QVERIFY(testsupport::createSparse(large, 32 << 20));
+        for (const QString& f : {a, b, c})
+            QVERIFY(testsupport::createSparse(f, 8 << 20));
+        DeviceListModel model;
+        ui::DevicePane pane(DeviceFilterModel::Purpose::Target, &model);
+        pane.show();
+        QSignalSpy changed(&pane, &ui::DevicePane::currentPathChanged);
+        model.addImages({small, large, a, b, c});
+        model.setSource(small);
+        QTRY_VERIFY(model.isIdle() && model.entry(c));
+        QVERIFY(pane.selectPath(b));
+        QCOMPARE(changed.count(), 1);
+        QItemSelectionModel* selection = pane.view()->selectionModel();
+
+        // The picked row goes: the selection goes with it, to no neighbour.
+        QVERIFY(QFile::remove(b));
+        model.refresh();
+        QTRY_VERIFY(model.isIdle() && model.rowOf(b) < 0);
+        QVERIFY(pane.currentPath().isEmpty());
+        QVERIFY(!selection->hasSelection());
+        QVERIFY(!selection->currentIndex().isValid());
+        QCOMPARE(changed.count(), 2);
+        QCOMPARE(changed.back().front().toString(), QString());
+        // Back in the list, not picked.
+        QVERIFY(testsupport::createSparse(b, 8 << 20));
+        model.addImages({b});
+        QTRY_VERIFY(model.isIdle() && model.entry(b));
+        QVERIFY(pane.currentPath().isEmpty());
+        QCOMPARE(changed.count(), 2);
+
+        // Refused (too small for another source), then usable again: the
+        // pick is gone for good, not kept to come back.
+        QVERIFY(pane.selectPath(a));
+        model.setSource(large);
+        QTRY_VERIFY(model.isIdle() && model.entry(a)->targetRefusal);
+        QVERIFY(pane.currentPath().isEmpty());
+        model.setSource(small);
+        QTRY_VERIFY(model.isIdle() && !model.entry(a)->targetRefusal);
+        QVERIFY(pane.currentPath().isEmpty());
+        QVERIFY(!selection->hasSelection());
+        const QStringList announced = [&] {
+            QStringList out;
+            for (const auto& args : changed)
+                out << args.front().toString();
+            return out;
+        }();
+        QCOMPARE(announced, (QStringList{b, QString(), a, QString()}));
     }
 
     void hotplug_loopAttachedAndDetached_rowFollowsWithoutRefresh()

@@ -8,6 +8,8 @@
 #include <QTest>
 #include <QThread>
 
+#include <sys/stat.h>
+
 using engine::JobStatus;
 using testsupport::ScratchDir;
 
@@ -210,6 +212,68 @@ private Q_SLOTS:
         QVERIFY2(error.message.find("(rule: target identity)") != std::string::npos,
                  error.message.c_str());
         QVERIFY(!c.isActive());
+    }
+
+    void abortedBeforeReady_createdTarget_keptAndNamedForTheWindow()
+    {
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        const QString dst = dir.file(QStringLiteral("new.img"));
+        QVERIFY(testsupport::createSparse(src, 32 * kMiB));
+        QVERIFY(testsupport::writePattern(src, 0, 32 * kMiB, 13));
+        ui::LocalJobController c(engine::nullLogger());
+        QSignalSpy finished(&c, &ui::JobController::finished);
+        ui::JobRequest r = request(src, dst);
+        r.settings.speed = 1 * kMiB;
+        c.start(r);
+        QTRY_VERIFY_WITH_TIMEOUT(c.status() == JobStatus::Running, 20000);
+        c.cancel(false);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        const auto o = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY(o.outcome == engine::JobResult::Outcome::Aborted);
+        QVERIFY(o.targetCreated);
+        // The job started writing it: whether it goes is the user's choice.
+        QTest::qWait(200);
+        QVERIFY(QFile::exists(dst));
+        struct stat st
+        {
+        };
+        QCOMPARE(::stat(QFile::encodeName(dst).constData(), &st), 0);
+        QCOMPARE(o.targetInode, static_cast<std::uint64_t>(st.st_ino));
+        QCOMPARE(o.targetDevice, static_cast<std::uint64_t>(st.st_dev));
+    }
+
+    void cancelAfterReady_demoWriter_consistentUnlessQuick_data()
+    {
+        QTest::addColumn<bool>("quick");
+        QTest::newRow("consistent") << false;
+        QTest::newRow("quick") << true;
+    }
+
+    void cancelAfterReady_demoWriter_consistentUnlessQuick()
+    {
+        QFETCH(bool, quick);
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        const QString dst = dir.file(QStringLiteral("dst.img"));
+        QVERIFY(testsupport::createSparse(src, 16 * kMiB));
+        QVERIFY(testsupport::writePattern(src, 0, 4 * kMiB, 14));
+        QVERIFY(testsupport::createSparse(dst, 16 * kMiB));
+        ui::LocalJobController c(engine::nullLogger());
+        QSignalSpy ready(&c, &ui::JobController::ready);
+        QSignalSpy finished(&c, &ui::JobController::finished);
+        ui::JobRequest r = request(src, dst);
+        r.demoWriter = true; // the source changes until the final copy
+        c.start(r);
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 20000);
+        c.cancel(quick);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        const auto o = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY(o.outcome == engine::JobResult::Outcome::Cancelled);
+        QCOMPARE(o.powerCutCopy, quick);
+        QVERIFY(!o.targetCreated);
+        if (!quick) // a copy of the moment the writer was stopped
+            QVERIFY(testsupport::cmpIdentical(src, dst));
     }
 
     void liveLoopSource_writesAfterReady_trackedAndCompletedIdentical()

@@ -7,7 +7,9 @@
 #include "device_pane.h"
 #include "dirty_map_widget.h"
 #include "fake_job_controller.h"
+#include "format.h"
 #include "gui_test_support.h"
+#include "helper_protocol.h"
 #include "job_settings_widget.h"
 #include "local_job_controller.h"
 #include "log_view.h"
@@ -168,6 +170,58 @@ private:
         QVERIFY(w.sourcePane()->selectPath(source));
         QTRY_VERIFY(devices.isIdle());
         QVERIFY(w.targetPane()->selectPath(target));
+    }
+
+    // A click on @p path's row, as a user picks it; true when it is picked.
+    bool clickRow(ui::DevicePane* pane, ui::DeviceListModel& devices, const QString& path)
+    {
+        const int row = devices.rowOf(path);
+        if (row < 0)
+            return false;
+        const QModelIndex index = pane->filterModel()->mapFromSource(devices.index(row, 0));
+        if (!index.isValid())
+            return false;
+        QTableView* view = pane->view();
+        view->scrollTo(index);
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::NoModifier,
+                          view->visualRect(index).center());
+        return pane->currentPath() == path;
+    }
+
+    // A click on the box itself (its indicator), not somewhere in its row.
+    void clickCheckBox(QCheckBox* box)
+    {
+        QTest::mouseClick(box, Qt::LeftButton, Qt::NoModifier,
+                          QPoint(box->height() / 2, box->height() / 2));
+    }
+
+    // Start clicked; the confirmation that opens, or nullptr.
+    ui::ConfirmStartDialog* pressStart(ui::MainWindow& w)
+    {
+        if (!w.startButton()->isEnabled())
+            return nullptr;
+        QTest::mouseClick(w.startButton(), Qt::LeftButton);
+        if (!QTest::qWaitFor([&] { return w.confirmDialog() != nullptr; }, 20000))
+            return nullptr;
+        return w.confirmDialog();
+    }
+
+    // The cancel question's button for the cancel with a final copy.
+    QAbstractButton* consistentCancelButton(QMessageBox* box)
+    {
+        for (QAbstractButton* b : box->buttons())
+            if (box->buttonRole(b) == QMessageBox::DestructiveRole &&
+                b->objectName() != QLatin1String("cancelNow"))
+                return b;
+        return nullptr;
+    }
+
+    static QString labelTexts(QWidget* parent)
+    {
+        QStringList out;
+        for (const QLabel* l : parent->findChildren<QLabel*>())
+            out << l->text();
+        return out.join(u'\n');
     }
 
     void setSpeed(ui::MainWindow& w, double mibPerSecond)
@@ -669,23 +723,42 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(devices.entry(node) && devices.entry(node)->stableId != chosen,
                                  10000);
         QTRY_VERIFY(devices.isIdle());
-        // Same path, same row, still selected: only the identity tells.
-        QCOMPARE(w.targetPane()->currentPath(), node);
-        QVERIFY(w.startButton()->isEnabled());
+        // Same path, another disk: the pick is gone, nothing is offered.
+        QTRY_VERIFY(w.targetPane()->currentPath().isEmpty());
+        QVERIFY(!w.targetPane()->view()->selectionModel()->hasSelection());
+        QVERIFY(!w.startButton()->isEnabled());
         QSignalSpy started(&controller, &ui::JobController::started);
+        QSignalSpy inspected(&controller, &ui::JobController::targetInspected);
+        w.requestStart();
+        QTest::qWait(200);
+        QCOMPARE(inspected.count(), 0);
+        QVERIFY(!w.confirmDialog());
+
+        // Chosen again and swapped right before Start, faster than the list
+        // learns of it: the check refuses by identity, or the start ends
+        // when the list catches up. Either way nothing is confirmed.
+        QVERIFY(w.targetPane()->selectPath(node));
+        QCOMPARE(w.chosenTargetId(), devices.entry(node)->stableId);
+        QCOMPARE(runCommand(QStringLiteral("losetup"), {QStringLiteral("-d"), node}).exitCode, 0);
+        QVERIFY(attachAt(node, first));
         w.requestStart();
         QMessageBox* box = nullptr;
-        QTRY_VERIFY((box = w.findChild<QMessageBox*>(QStringLiteral("errorDialog"))));
-        QVERIFY2(box->detailedText().contains(QStringLiteral("(rule: target identity)")),
-                 qPrintable(box->detailedText()));
-        QVERIFY(box->text().contains(QStringLiteral("no longer the disk")));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            (box = w.findChild<QMessageBox*>(QStringLiteral("errorDialog"))) ||
+                w.statusPanel()->bannerText().contains(QStringLiteral("Not started")),
+            10000);
+        if (box) {
+            QVERIFY2(box->detailedText().contains(QStringLiteral("(rule: target identity)")),
+                     qPrintable(box->detailedText()));
+            QVERIFY(box->text().contains(QStringLiteral("no longer the disk")));
+            box->close();
+            QTRY_VERIFY(!w.findChild<QMessageBox*>(QStringLiteral("errorDialog")));
+        }
         QVERIFY(!w.confirmDialog());
-        box->close();
-        QTRY_VERIFY(!w.findChild<QMessageBox*>(QStringLiteral("errorDialog")));
+        QTRY_VERIFY(devices.isIdle() && w.targetPane()->currentPath().isEmpty());
 
         // Chosen again, then swapped while the confirmation is open: the
         // engine's own check at start refuses it.
-        w.targetPane()->clearSelection();
         QVERIFY(w.targetPane()->selectPath(node));
         const QString rechosen = w.chosenTargetId();
         QCOMPARE(rechosen, devices.entry(node)->stableId);
@@ -695,7 +768,7 @@ private Q_SLOTS:
         if (!dialog)
             QFAIL("no confirmation");
         QCOMPARE(runCommand(QStringLiteral("losetup"), {QStringLiteral("-d"), node}).exitCode, 0);
-        QVERIFY(attachAt(node, first));
+        QVERIFY(attachAt(node, second));
         QSignalSpy failed(&controller, &ui::JobController::startFailed);
         dialog->startButton()->click();
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 20000);
@@ -703,7 +776,9 @@ private Q_SLOTS:
         QVERIFY2(error.message.find("(rule: target identity)") != std::string::npos,
                  error.message.c_str());
         QCOMPARE(started.count(), 0);
-        QVERIFY(testsupport::allocatedBytes(first) == 0); // nothing was written
+        // Nothing was written to either file.
+        QCOMPARE(testsupport::allocatedBytes(first), std::uint64_t(0));
+        QCOMPARE(testsupport::allocatedBytes(second), std::uint64_t(0));
     }
 
     void confirmation_partitionedLoopTarget_listsPartitions_refusesMistypedName()
@@ -822,6 +897,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         ui::JobSettings settings = w.settingsWidget()->settings();
         settings.verify = true;
+        settings.maxFreezeSeconds = 2.5;
         w.settingsWidget()->setSettings(settings);
 
         QTRY_VERIFY(devices.isIdle() && devices.entry(loop->path()));
@@ -878,12 +954,1002 @@ private Q_SLOTS:
         QVERIFY2(banner.contains(QStringLiteral("Freeze window: %1 was frozen for").arg(mnt)),
                  qPrintable(banner));
         QVERIFY(!w.completeNote()->isVisible());
+        // The freeze was bounded by the window's setting, in the engine itself.
+        QVERIFY2(w.logView()->text().contains(QStringLiteral("(at most 2.5 s)")),
+                 qPrintable(w.logView()->text()));
         qInfo("freeze window %.3f s; %d files written during the job", o.quiesceSeconds,
               writer.files());
         QVERIFY(o.quiesceSeconds < 5);
 
         const auto fsck = runCommand(QStringLiteral("e2fsck"), {QStringLiteral("-fn"), target});
         QVERIFY2(fsck.exitCode == 0, qPrintable(fsck.out + fsck.err));
+    }
+
+    void settings_maxFreezeAndWipeRest_storedAndPassedToTheJob()
+    {
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 16 * kMiB, source, target));
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        controller.inspection.facts.exists = true;
+        controller.inspection.facts.size = 16 * kMiB;
+        {
+            ui::MainWindow w(devices, controller, engine::nullLogger());
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            ui::JobSettingsWidget* s = w.settingsWidget();
+            QVERIFY(s->maxFreezeSpin()->isVisible());
+            QVERIFY(s->wipeRestCheck()->isVisible());
+            QCOMPARE(s->maxFreezeSpin()->value(), engine::kDefaultMaxFreezeSeconds);
+            QVERIFY(!s->wipeRestCheck()->isChecked());
+            // Typed and clicked, as a user would.
+            QTest::keyClick(s->maxFreezeSpin(), Qt::Key_A, Qt::ControlModifier);
+            QTest::keyClicks(s->maxFreezeSpin(), QStringLiteral("2.5"));
+            QTest::keyClick(s->maxFreezeSpin(), Qt::Key_Return);
+            QCOMPARE(s->maxFreezeSpin()->value(), 2.5);
+            clickCheckBox(s->wipeRestCheck());
+            QVERIFY(s->wipeRestCheck()->isChecked());
+        }
+        QSettings stored;
+        QCOMPARE(stored.value(QStringLiteral("job/maxFreezeSeconds")).toDouble(), 2.5);
+        QVERIFY(stored.value(QStringLiteral("job/wipeRest")).toBool());
+
+        // The next session shows them and starts the job with them.
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        QCOMPARE(w.settingsWidget()->maxFreezeSpin()->value(), 2.5);
+        QVERIFY(w.settingsWidget()->wipeRestCheck()->isChecked());
+        select(w, devices, source, target);
+        if (QTest::currentTestFailed())
+            return;
+        ui::ConfirmStartDialog* dialog = pressStart(w);
+        QVERIFY(dialog);
+        QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+        QCOMPARE(controller.calls.count(QStringLiteral("start")), 1);
+        const ui::JobSettings& sent = controller.lastRequest.settings;
+        QCOMPARE(sent.maxFreezeSeconds, 2.5);
+        QVERIFY(sent.wipeRest);
+        const engine::MirrorOptions options = sent.toOptions();
+        QCOMPARE(options.maxFreezeSeconds, 2.5);
+        QVERIFY(options.wipeRest);
+        const QStringList args = ui::mirrorArguments(controller.lastRequest, 1024);
+        QVERIFY(args.contains(QStringLiteral("--max-freeze")));
+        QCOMPARE(args.at(args.indexOf(QStringLiteral("--max-freeze")) + 1), QStringLiteral("2.5"));
+        QVERIFY(args.contains(QStringLiteral("--wipe-rest")));
+        // Fixed for the running job.
+        QVERIFY(!w.settingsWidget()->maxFreezeSpin()->isEnabled());
+        QVERIFY(!w.settingsWidget()->wipeRestCheck()->isEnabled());
+        controller.finish(engine::JobResult::Outcome::Cancelled);
+        QVERIFY(w.settingsWidget()->maxFreezeSpin()->isEnabled());
+
+        // A stored value the engine would refuse does not make every start fail.
+        for (const QVariant& bad :
+             {QVariant(0.01), QVariant(7200.0), QVariant(QStringLiteral("x"))}) {
+            stored.setValue(QStringLiteral("job/maxFreezeSeconds"), bad);
+            QCOMPARE(ui::JobSettings::load(stored).maxFreezeSeconds,
+                     engine::kDefaultMaxFreezeSeconds);
+        }
+    }
+
+    void largerTarget_confirmationAndOutcomeSayWhatLiesPastTheSource_data()
+    {
+        QTest::addColumn<bool>("helper");
+        QTest::addColumn<bool>("wipe");
+        QTest::newRow("in process, kept") << false << false;
+        QTest::newRow("in process, cleared") << false << true;
+        QTest::newRow("helper process, kept") << true << false;
+        QTest::newRow("helper process, cleared") << true << true;
+    }
+
+    void largerTarget_confirmationAndOutcomeSayWhatLiesPastTheSource()
+    {
+        QFETCH(bool, helper);
+        QFETCH(bool, wipe);
+        ScratchDir dir;
+        const QString source = dir.file(QStringLiteral("source.img"));
+        const QString target = dir.file(QStringLiteral("stick.img"));
+        QVERIFY(testsupport::createSparse(source, 16 * kMiB));
+        QVERIFY(testsupport::writePattern(source, 0, 16 * kMiB, 21));
+        QVERIFY(testsupport::createSparse(target, 32 * kMiB));
+        QVERIFY(testsupport::writePattern(target, 0, 32 * kMiB, 22));
+        const QByteArray marker = QByteArrayLiteral("CUSTOMER-SECRET-DATA");
+        const qint64 markerAt = 24 * kMiB;
+        {
+            QFile f(target);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QVERIFY(f.seek(markerAt));
+            QCOMPARE(f.write(marker), qint64(marker.size()));
+        }
+
+        auto sink = std::make_shared<ui::LogSink>();
+        const engine::Logger log = uitest::loggerFor(sink);
+        ui::DeviceListModel devices;
+        Controllers controllers(helper, log);
+        devices.setDeviceAccess(controllers.access());
+        ui::JobController& controller = controllers.get();
+        ui::MainWindow w(devices, controller, log);
+        w.logView()->setSink(sink);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        clickCheckBox(w.settingsWidget()->verifyCheck());
+        if (wipe)
+            clickCheckBox(w.settingsWidget()->wipeRestCheck());
+        QCOMPARE(w.settingsWidget()->settings().wipeRest, wipe);
+        QVERIFY(w.settingsWidget()->settings().verify);
+        select(w, devices, source, target);
+        if (QTest::currentTestFailed())
+            return;
+
+        ui::ConfirmStartDialog* dialog = pressStart(w);
+        QVERIFY(dialog);
+        QCOMPARE(dialog->target().pastEndBytes(), 16 * kMiB);
+        QVERIFY(dialog->pastEndLabel());
+        const QString said = dialog->pastEndLabel()->text();
+        QVERIFY2(said.contains(ui::Format::bytes(16 * kMiB)), qPrintable(said));
+        QVERIFY2(said.contains(wipe ? QStringLiteral("cleared")
+                                    : QStringLiteral("kept as they are and not compared")),
+                 qPrintable(said));
+        // "Everything will be overwritten" only where it is true.
+        QCOMPARE(labelTexts(dialog).contains(QStringLiteral("Everything on this target")), wipe);
+
+        QSignalSpy ready(&controller, &ui::JobController::ready);
+        QSignalSpy finished(&controller, &ui::JobController::finished);
+        QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 40000);
+        QTest::mouseClick(w.completeButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 40000);
+        const auto o = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY2(o.outcome == engine::JobResult::Outcome::Completed, o.error.message.c_str());
+        QCOMPARE(o.pastEndBytes, 16 * kMiB);
+        QCOMPARE(o.pastEndWiped, wipe);
+        QVERIFY(o.verify && o.verify->identical);
+        QCOMPARE(o.verify->pastEndZero, wipe);
+        QVERIFY(!o.targetCreated);
+
+        const QString banner = w.statusPanel()->bannerText();
+        QVERIFY2(banner.contains(QStringLiteral("Verification compared")), qPrintable(banner));
+        QVERIFY2(banner.contains(wipe ? QStringLiteral("past the source's end were cleared and "
+                                                       "read back as zeroes")
+                                      : QStringLiteral("past the source's end were kept as they "
+                                                       "were and not compared")),
+                 qPrintable(banner));
+        QVERIFY2(banner.contains(ui::Format::bytes(16 * kMiB)), qPrintable(banner));
+
+        QVERIFY(testsupport::cmpIdenticalPrefix(source, target, 16 * kMiB));
+        QFile f(target);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.seek(markerAt));
+        const QByteArray there = f.read(marker.size());
+        if (wipe)
+            QCOMPARE(there, QByteArray(marker.size(), '\0'));
+        else
+            QCOMPARE(there, marker);
+    }
+
+    void completeFailed_backToReady_completeOfferedAgain()
+    {
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 16 * kMiB, source, target));
+        auto sink = std::make_shared<ui::LogSink>();
+        const engine::Logger log = uitest::loggerFor(sink);
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        ui::MainWindow w(devices, controller, log);
+        w.logView()->setSink(sink);
+        w.show();
+        select(w, devices, source, target);
+        if (QTest::currentTestFailed())
+            return;
+        controller.active = true;
+        controller.setStatus(JobStatus::Ready);
+        QVERIFY(w.completeButton()->isEnabled());
+        QTest::mouseClick(w.completeButton(), Qt::LeftButton);
+        QCOMPARE(controller.calls.count(QStringLiteral("complete")), 1);
+        QVERIFY(!w.completeButton()->isEnabled());
+
+        const QString why = QStringLiteral("the final copy did not finish within the maximum "
+                                           "freeze of 10 s, so the source was let go");
+        controller.failComplete(why);
+        QVERIFY(w.completeButton()->isEnabled());
+        QVERIFY(w.cancelButton()->isEnabled());
+        QVERIFY(w.pauseButton()->isEnabled());
+        const QString banner = w.statusPanel()->bannerText();
+        QVERIFY2(banner.contains(QStringLiteral("Complete failed")), qPrintable(banner));
+        QVERIFY2(banner.contains(why), qPrintable(banner));
+        QVERIFY2(banner.contains(QStringLiteral("maximum freeze in the settings")),
+                 qPrintable(banner));
+        QTRY_VERIFY2(w.logView()->text().contains(why), qPrintable(w.logView()->text()));
+        QVERIFY(w.statusPanel()->stateIcon() == ui::StatusPanel::StateIcon::Ready);
+
+        // Tried again from the same button.
+        QTest::mouseClick(w.completeButton(), Qt::LeftButton);
+        QCOMPARE(controller.calls.count(QStringLiteral("complete")), 2);
+        QVERIFY(!w.completeButton()->isEnabled());
+    }
+
+    void liveSource_cannotFreeze_completeFailsThenSucceedsWhenRetried_data()
+    {
+        QTest::addColumn<bool>("helper");
+        QTest::newRow("in process") << false;
+        QTest::newRow("helper process") << true;
+    }
+
+    void liveSource_cannotFreeze_completeFailsThenSucceedsWhenRetried()
+    {
+        QFETCH(bool, helper);
+        if (!testsupport::isRoot())
+            QSKIP("needs root: loop devices, mounts, kernel write tracking and FIFREEZE");
+        ScratchDir dir;
+        const QString img = dir.file(QStringLiteral("live.img"));
+        const QString target = dir.file(QStringLiteral("copy.img"));
+        QVERIFY(testsupport::createSparse(img, 32 * kMiB));
+        QString why;
+        auto loop = testsupport::LoopDevice::attach(img, &why);
+        QVERIFY2(loop, qPrintable(why));
+        QCOMPARE(
+            runCommand(QStringLiteral("mkfs.ext4"), {QStringLiteral("-q"), loop->path()}).exitCode,
+            0);
+        const QString mnt = dir.file(QStringLiteral("mnt"));
+        QVERIFY(QDir().mkpath(mnt));
+        QCOMPARE(runCommand(QStringLiteral("mount"), {loop->path(), mnt}).exitCode, 0);
+        auto unmount = qScopeGuard([&] {
+            runCommand(QStringLiteral("fsfreeze"), {QStringLiteral("-u"), mnt});
+            runCommand(QStringLiteral("umount"), {mnt});
+        });
+
+        auto sink = std::make_shared<ui::LogSink>();
+        const engine::Logger log = uitest::loggerFor(sink);
+        ui::DeviceListModel devices;
+        Controllers controllers(helper, log);
+        devices.setDeviceAccess(controllers.access());
+        ui::JobController& controller = controllers.get();
+        QVERIFY(devices.startMonitoring());
+        devices.refresh();
+        ui::MainWindow w(devices, controller, log);
+        w.logView()->setSink(sink);
+        w.show();
+        QTRY_VERIFY(devices.isIdle() && devices.entry(loop->path()));
+        QVERIFY(w.sourcePane()->selectPath(loop->path()));
+        devices.addImages({target}, true);
+        QTRY_VERIFY(devices.isIdle() && devices.entry(target));
+        QVERIFY(w.targetPane()->selectPath(target));
+
+        QSignalSpy ready(&controller, &ui::JobController::ready);
+        QSignalSpy failedComplete(&controller, &ui::JobController::completeFailed);
+        QSignalSpy finished(&controller, &ui::JobController::finished);
+        ui::ConfirmStartDialog* dialog = pressStart(w);
+        QVERIFY(dialog);
+        QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 40000);
+
+        // Another program holds the file system frozen: the job cannot
+        // freeze it for its final copy, and says so.
+        QCOMPARE(runCommand(QStringLiteral("fsfreeze"), {QStringLiteral("-f"), mnt}).exitCode, 0);
+        QTest::mouseClick(w.completeButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(failedComplete.count(), 1, 20000);
+        const QString reason = failedComplete.front().front().toString();
+        QVERIFY2(reason.contains(QStringLiteral("frozen already")), qPrintable(reason));
+        QTRY_VERIFY(w.completeButton()->isEnabled());
+        QVERIFY(controller.status() == JobStatus::Ready);
+        QVERIFY(controller.isActive());
+        QVERIFY(finished.isEmpty());
+        const QString banner = w.statusPanel()->bannerText();
+        QVERIFY2(banner.contains(QStringLiteral("Complete failed")), qPrintable(banner));
+        QVERIFY2(banner.contains(reason.toHtmlEscaped()), qPrintable(banner));
+        QVERIFY2(w.logView()->text().contains(QStringLiteral("complete failed")),
+                 qPrintable(w.logView()->text()));
+
+        // Let go, and tried again from the same button: it completes.
+        QCOMPARE(runCommand(QStringLiteral("fsfreeze"), {QStringLiteral("-u"), mnt}).exitCode, 0);
+        QTest::mouseClick(w.completeButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 40000);
+        const auto o = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY2(o.outcome == engine::JobResult::Outcome::Completed, o.error.message.c_str());
+        QCOMPARE(failedComplete.count(), 1);
+        QVERIFY(w.statusPanel()->bannerText().contains(QStringLiteral("Completed")));
+        const auto fsck = runCommand(QStringLiteral("e2fsck"), {QStringLiteral("-fn"), target});
+        QVERIFY2(fsck.exitCode == 0, qPrintable(fsck.out + fsck.err));
+    }
+
+    void cancelAfterReady_imageSource_finalCopyAndNoQuickChoice()
+    {
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 16 * kMiB, source, target));
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        controller.inspection.facts.exists = true;
+        controller.inspection.facts.size = 16 * kMiB;
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        select(w, devices, source, target);
+        if (QTest::currentTestFailed())
+            return;
+        ui::ConfirmStartDialog* dialog = pressStart(w);
+        QVERIFY(dialog);
+        QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+        controller.setStatus(JobStatus::Ready);
+        QTest::mouseClick(w.cancelButton(), Qt::LeftButton);
+        QTRY_VERIFY(w.questionBox());
+        QMessageBox* box = w.questionBox();
+        const QString text = box->informativeText();
+        QVERIFY2(text.contains(QStringLiteral("final copy")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("consistent copy")), qPrintable(text));
+        // Nothing else writes to an image file: no second kind of cancel.
+        QVERIFY(!box->findChild<QAbstractButton*>(QStringLiteral("cancelNow")));
+        QVERIFY(!text.contains(QStringLiteral("power cut")));
+        consistentCancelButton(box)->click();
+        QCOMPARE(controller.calls.filter(QStringLiteral("cancel")),
+                 QStringList{QStringLiteral("cancel")});
+        controller.nextOutcome.quiesceSeconds = 0.002;
+        controller.finish(engine::JobResult::Outcome::Cancelled);
+        const QString banner = w.statusPanel()->bannerText();
+        QVERIFY2(banner.contains(QStringLiteral("consistent copy")), qPrintable(banner));
+        QVERIFY2(banner.contains(QStringLiteral("as of the final copy")), qPrintable(banner));
+    }
+
+    void cancelAfterReady_liveSource_offersCancelNow_data()
+    {
+        QTest::addColumn<bool>("quick");
+        QTest::addColumn<bool>("powerCut"); ///< what the job reports
+        QTest::newRow("cancel now") << true << true;
+        QTest::newRow("consistent") << false << false;
+        QTest::newRow("consistent, freeze failed") << false << true;
+    }
+
+    void cancelAfterReady_liveSource_offersCancelNow()
+    {
+        QFETCH(bool, quick);
+        QFETCH(bool, powerCut);
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 16 * kMiB, source, target));
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        controller.inspection.facts.exists = true;
+        controller.inspection.facts.size = 16 * kMiB;
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.setDemoMode(true); // a writer keeps changing the source: a live source
+        w.show();
+        select(w, devices, source, target);
+        if (QTest::currentTestFailed())
+            return;
+        ui::ConfirmStartDialog* dialog = pressStart(w);
+        QVERIFY(dialog);
+        QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+
+        // Before READY there is only one kind of cancel.
+        controller.setStatus(JobStatus::Running);
+        QTest::mouseClick(w.cancelButton(), Qt::LeftButton);
+        QTRY_VERIFY(w.questionBox());
+        QVERIFY(!w.questionBox()->findChild<QAbstractButton*>(QStringLiteral("cancelNow")));
+        uitest::buttonWithRole(w.questionBox(), QMessageBox::RejectRole)->click();
+        QTRY_VERIFY(!w.questionBox());
+
+        controller.setStatus(JobStatus::Ready);
+        QTest::mouseClick(w.cancelButton(), Qt::LeftButton);
+        QTRY_VERIFY(w.questionBox());
+        QMessageBox* box = w.questionBox();
+        const QString text = box->informativeText();
+        QVERIFY2(text.contains(QStringLiteral("final copy")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("consistent copy")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("power cut")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("fsck")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("last writes")), qPrintable(text));
+        auto* now = box->findChild<QAbstractButton*>(QStringLiteral("cancelNow"));
+        QVERIFY(now);
+        QVERIFY(now->isVisible());
+        // The safe answer stays the default.
+        QCOMPARE(box->defaultButton(), uitest::buttonWithRole(box, QMessageBox::RejectRole));
+        QTest::mouseClick(quick ? now : consistentCancelButton(box), Qt::LeftButton);
+        QCOMPARE(controller.calls.filter(QStringLiteral("cancel")),
+                 QStringList{quick ? QStringLiteral("cancel quick") : QStringLiteral("cancel")});
+        QVERIFY(!w.cancelButton()->isEnabled());
+
+        controller.nextOutcome.powerCutCopy = powerCut;
+        controller.finish(engine::JobResult::Outcome::Cancelled);
+        const QString banner = w.statusPanel()->bannerText();
+        QCOMPARE(banner.contains(QStringLiteral("power cut")), powerCut);
+        QCOMPARE(banner.contains(QStringLiteral("consistent copy")), !powerCut);
+        // A consistent cancel that ended as a quick one says why.
+        QCOMPARE(banner.contains(QStringLiteral("could not be frozen")), powerCut && !quick);
+        QVERIFY(w.statusPanel()->stateIcon() == ui::StatusPanel::StateIcon::Cancelled);
+    }
+
+    void close_afterReady_liveSource_saysItLeavesAPowerCutCopy()
+    {
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 16 * kMiB, source, target));
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        controller.inspection.facts.exists = true;
+        controller.inspection.facts.size = 16 * kMiB;
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.setDemoMode(true);
+        w.show();
+        select(w, devices, source, target);
+        if (QTest::currentTestFailed())
+            return;
+        ui::ConfirmStartDialog* dialog = pressStart(w);
+        QVERIFY(dialog);
+        QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+        controller.setStatus(JobStatus::Ready);
+        QVERIFY(!w.close());
+        QTRY_VERIFY(w.questionBox());
+        QCOMPARE(w.questionBox()->objectName(), QStringLiteral("closeConfirmation"));
+        const QString text = w.questionBox()->informativeText();
+        QVERIFY2(text.contains(QStringLiteral("power cut")), qPrintable(text));
+        QVERIFY2(text.contains(QStringLiteral("press Cancel or Complete first")), qPrintable(text));
+        uitest::buttonWithRole(w.questionBox(), QMessageBox::DestructiveRole)->click();
+        // Closing does not wait for a freeze.
+        QCOMPARE(controller.calls.filter(QStringLiteral("cancel")),
+                 QStringList{QStringLiteral("cancel quick")});
+        controller.nextOutcome.powerCutCopy = true;
+        controller.finish(engine::JobResult::Outcome::Cancelled);
+        QTRY_VERIFY(!w.isVisible());
+    }
+
+    void demoSource_cancelAfterReady_consistentIdenticalOrPowerCut_data()
+    {
+        QTest::addColumn<bool>("quick");
+        QTest::newRow("consistent") << false;
+        QTest::newRow("cancel now") << true;
+    }
+
+    void demoSource_cancelAfterReady_consistentIdenticalOrPowerCut()
+    {
+        QFETCH(bool, quick);
+        ScratchDir dir;
+        const QString source = dir.file(QStringLiteral("demo-source.img"));
+        const QString target = dir.file(QStringLiteral("demo-copy.img"));
+        QVERIFY(testsupport::createSparse(source, 32 * kMiB));
+        QVERIFY(testsupport::writePattern(source, 0, 8 * kMiB, 31));
+        ui::DeviceListModel devices;
+        ui::LocalJobController controller(engine::nullLogger());
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.setDemoMode(true);
+        w.show();
+        devices.addImages({source});
+        QTRY_VERIFY(devices.isIdle() && devices.entry(source));
+        QVERIFY(w.sourcePane()->selectPath(source));
+        devices.addImages({target}, true);
+        QTRY_VERIFY(devices.isIdle() && devices.entry(target));
+        QVERIFY(w.targetPane()->selectPath(target));
+        QSignalSpy ready(&controller, &ui::JobController::ready);
+        QSignalSpy finished(&controller, &ui::JobController::finished);
+        ui::ConfirmStartDialog* dialog = pressStart(w);
+        QVERIFY(dialog);
+        QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 40000);
+        QTest::mouseClick(w.cancelButton(), Qt::LeftButton);
+        QTRY_VERIFY(w.questionBox());
+        auto* now = w.questionBox()->findChild<QAbstractButton*>(QStringLiteral("cancelNow"));
+        QVERIFY(now);
+        QTest::mouseClick(quick ? now : consistentCancelButton(w.questionBox()), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 30000);
+        const auto o = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY(o.outcome == engine::JobResult::Outcome::Cancelled);
+        QCOMPARE(o.powerCutCopy, quick);
+        const QString banner = w.statusPanel()->bannerText();
+        QCOMPARE(banner.contains(QStringLiteral("power cut")), quick);
+        // The writer stopped for the final copy: the copy is of that moment.
+        if (!quick)
+            QVERIFY(testsupport::cmpIdentical(source, target));
+    }
+
+    void liveSource_mountedExt4_cancelAfterReady_consistentCopyFsckClean_data()
+    {
+        QTest::addColumn<bool>("helper");
+        QTest::newRow("in process") << false;
+        QTest::newRow("helper process") << true;
+    }
+
+    void liveSource_mountedExt4_cancelAfterReady_consistentCopyFsckClean()
+    {
+        QFETCH(bool, helper);
+        if (!testsupport::isRoot())
+            QSKIP("needs root: loop devices, mounts, kernel write tracking and FIFREEZE");
+        ScratchDir dir;
+        const QString img = dir.file(QStringLiteral("live.img"));
+        const QString target = dir.file(QStringLiteral("copy.img"));
+        QVERIFY(testsupport::createSparse(img, 64 * kMiB));
+        QString why;
+        auto loop = testsupport::LoopDevice::attach(img, &why);
+        QVERIFY2(loop, qPrintable(why));
+        QCOMPARE(
+            runCommand(QStringLiteral("mkfs.ext4"), {QStringLiteral("-q"), loop->path()}).exitCode,
+            0);
+        const QString mnt = dir.file(QStringLiteral("mnt"));
+        QVERIFY(QDir().mkpath(mnt));
+        QCOMPARE(runCommand(QStringLiteral("mount"), {loop->path(), mnt}).exitCode, 0);
+        auto unmount = qScopeGuard([&] { runCommand(QStringLiteral("umount"), {mnt}); });
+
+        ui::DeviceListModel devices;
+        Controllers controllers(helper, engine::nullLogger());
+        devices.setDeviceAccess(controllers.access());
+        ui::JobController& controller = controllers.get();
+        QVERIFY(devices.startMonitoring());
+        devices.refresh();
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        QTRY_VERIFY(devices.isIdle() && devices.entry(loop->path()));
+        QVERIFY(w.sourcePane()->selectPath(loop->path()));
+        devices.addImages({target}, true);
+        QTRY_VERIFY(devices.isIdle() && devices.entry(target));
+        QVERIFY(w.targetPane()->selectPath(target));
+
+        FileWriter writer(mnt);
+        QSignalSpy ready(&controller, &ui::JobController::ready);
+        QSignalSpy finished(&controller, &ui::JobController::finished);
+        ui::ConfirmStartDialog* dialog = pressStart(w);
+        QVERIFY(dialog);
+        QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 40000);
+        const int filesBefore = writer.files();
+        QTRY_VERIFY_WITH_TIMEOUT(writer.files() > filesBefore + 10, 10000); // still writing
+        QTest::mouseClick(w.cancelButton(), Qt::LeftButton);
+        QTRY_VERIFY(w.questionBox());
+        QVERIFY2(w.questionBox()->informativeText().contains(mnt),
+                 qPrintable(w.questionBox()->informativeText()));
+        consistentCancelButton(w.questionBox())->click();
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 40000);
+        writer.stop();
+        const auto o = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY(o.outcome == engine::JobResult::Outcome::Cancelled);
+        QVERIFY(!o.powerCutCopy);
+        const QString banner = w.statusPanel()->bannerText();
+        QVERIFY2(banner.contains(QStringLiteral("consistent copy")), qPrintable(banner));
+        QVERIFY2(banner.contains(QStringLiteral("Freeze window: %1 was frozen for").arg(mnt)),
+                 qPrintable(banner));
+        const auto fsck = runCommand(QStringLiteral("e2fsck"), {QStringLiteral("-fn"), target});
+        QVERIFY2(fsck.exitCode == 0, qPrintable(fsck.out + fsck.err));
+    }
+
+    void verifying_statusLineShowsPercent_outcomeSaysWhatWasChecked()
+    {
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 16 * kMiB, source, target));
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        select(w, devices, source, target);
+        if (QTest::currentTestFailed())
+            return;
+        controller.active = true;
+        controller.setStatus(JobStatus::Ready);
+        QTest::mouseClick(w.completeButton(), Qt::LeftButton);
+        controller.setVerifying(25 * kMiB, 100 * kMiB);
+        QVERIFY2(w.statusPanel()->statusText().contains(QString::fromUtf8("Verifying… 25.0 %")),
+                 qPrintable(w.statusPanel()->statusText()));
+        QCOMPARE(w.statusPanel()->percentText(), QStringLiteral("25.0 %"));
+        QVERIFY(w.statusPanel()->stateIcon() == ui::StatusPanel::StateIcon::Completing);
+        controller.setVerifying(75 * kMiB, 100 * kMiB);
+        QVERIFY(w.statusPanel()->statusText().contains(QString::fromUtf8("Verifying… 75.0 %")));
+
+        engine::VerifyReport v;
+        v.identical = true;
+        v.bytesCompared = 40 * kMiB;
+        v.bytesSkipped = 8 * kMiB;
+        v.bytesHashChecked = 2 * kMiB;
+        v.bytesUnchecked = 1 * kMiB;
+        v.bytesPastEnd = 16 * kMiB;
+        controller.nextOutcome.verify = v;
+        controller.nextOutcome.pastEndBytes = 16 * kMiB;
+        controller.finish(engine::JobResult::Outcome::Completed);
+        QVERIFY(!w.statusPanel()->statusText().contains(QStringLiteral("Verifying")));
+        const QString banner = w.statusPanel()->bannerText();
+        // Not "verified" while part of it could not be checked.
+        QVERIFY2(!banner.contains(QStringLiteral("verified")), qPrintable(banner));
+        for (const QString& part :
+             {QStringLiteral("no difference where it could check"),
+              QStringLiteral("compared %1 with the source").arg(ui::Format::bytes(48 * kMiB)),
+              QStringLiteral("checked %1 against what the job wrote")
+                  .arg(ui::Format::bytes(2 * kMiB)),
+              QStringLiteral("could not check %1").arg(ui::Format::bytes(1 * kMiB)),
+              QStringLiteral("kept as they were and not compared")})
+            QVERIFY2(banner.contains(part), qPrintable(part + QStringLiteral(" in: ") + banner));
+
+        // Everything checked, and the rest of the target cleared and read back.
+        controller.active = true;
+        controller.setStatus(JobStatus::Ready);
+        v.bytesUnchecked = 0;
+        v.pastEndZero = true;
+        controller.nextOutcome.verify = v;
+        controller.nextOutcome.pastEndWiped = true;
+        controller.finish(engine::JobResult::Outcome::Completed);
+        QVERIFY2(w.statusPanel()->bannerText().contains(QStringLiteral("and verified")),
+                 qPrintable(w.statusPanel()->bannerText()));
+        QVERIFY2(w.statusPanel()->bannerText().contains(
+                     QStringLiteral("could not check %1").arg(ui::Format::bytes(0))),
+                 qPrintable(w.statusPanel()->bannerText()));
+        QVERIFY2(w.statusPanel()->bannerText().contains(
+                     QStringLiteral("cleared and read back as zeroes")),
+                 qPrintable(w.statusPanel()->bannerText()));
+
+        // A verification that was cancelled is not passed off as one.
+        controller.active = true;
+        controller.setStatus(JobStatus::Ready);
+        controller.nextOutcome = {};
+        controller.nextOutcome.verifyCancelled = true;
+        controller.finish(engine::JobResult::Outcome::Completed);
+        QVERIFY2(w.statusPanel()->bannerText().contains(QStringLiteral("not checked")),
+                 qPrintable(w.statusPanel()->bannerText()));
+        QVERIFY(!w.statusPanel()->bannerText().contains(QStringLiteral("verified")));
+    }
+
+    void confirmation_enterInNameField_startsOnlyWhenTheNameMatches()
+    {
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 16 * kMiB, source, target));
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        controller.inspection.facts.exists = true;
+        controller.inspection.facts.blockDevice = true;
+        controller.inspection.facts.size = 16 * kMiB;
+        controller.inspection.facts.signatureReadable = true;
+        controller.inspection.facts.dataSignature = "a GPT partition table";
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        select(w, devices, source, target);
+        if (QTest::currentTestFailed())
+            return;
+        ui::ConfirmStartDialog* dialog = pressStart(w);
+        QVERIFY(dialog);
+        QLineEdit* name = dialog->nameEdit();
+        QVERIFY(name);
+        QVERIFY(!dialog->nameHint()->isVisible());
+
+        QTest::keyClicks(name, QStringLiteral("target.im"));
+        QTest::keyClick(name, Qt::Key_Return);
+        QVERIFY(dialog->isVisible());
+        QVERIFY(dialog->nameHint()->isVisible());
+        QVERIFY2(dialog->nameHint()->text().contains(QStringLiteral("target.im")) &&
+                     dialog->nameHint()->text().contains(QStringLiteral("<b>target.img</b>")),
+                 qPrintable(dialog->nameHint()->text()));
+        QVERIFY(!controller.calls.contains(QStringLiteral("start")));
+
+        name->clear();
+        QTest::keyClick(name, Qt::Key_Enter, Qt::KeypadModifier);
+        QVERIFY(dialog->isVisible());
+        QVERIFY(dialog->nameHint()->text().contains(QStringLiteral("Type the name")));
+        QVERIFY(!controller.calls.contains(QStringLiteral("start")));
+
+        QTest::keyClicks(name, QStringLiteral("target.img"));
+        QVERIFY(!dialog->nameHint()->isVisible());
+        QTest::keyClick(name, Qt::Key_Return);
+        QTRY_VERIFY(!w.confirmDialog());
+        QCOMPARE(controller.calls.count(QStringLiteral("start")), 1);
+        QVERIFY(controller.lastRequest.overwriteConfirmed);
+        QCOMPARE(controller.lastRequest.target, target);
+    }
+
+    void abortedBeforeReady_createdImage_offeredForDeletion_data()
+    {
+        QTest::addColumn<bool>("helper");
+        QTest::newRow("in process") << false;
+        QTest::newRow("helper process") << true;
+    }
+
+    void abortedBeforeReady_createdImage_offeredForDeletion()
+    {
+        QFETCH(bool, helper);
+        ScratchDir dir;
+        const QString source = dir.file(QStringLiteral("source.img"));
+        const QString target = dir.file(QStringLiteral("new.img"));
+        QVERIFY(testsupport::createSparse(source, 64 * kMiB));
+        QVERIFY(testsupport::writePattern(source, 0, 64 * kMiB, 41));
+        ui::DeviceListModel devices;
+        Controllers controllers(helper, engine::nullLogger());
+        ui::JobController& controller = controllers.get();
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        devices.addImages({source});
+        QTRY_VERIFY(devices.isIdle() && devices.entry(source));
+        QVERIFY(w.sourcePane()->selectPath(source));
+        devices.addImages({target}, true);
+        QTRY_VERIFY(devices.isIdle() && devices.entry(target));
+        QVERIFY(w.targetPane()->selectPath(target));
+        setSpeed(w, 1); // never in sync during this test
+
+        QSignalSpy finished(&controller, &ui::JobController::finished);
+        const auto runAndCancel = [&]() -> bool {
+            const auto before = finished.count();
+            ui::ConfirmStartDialog* dialog = pressStart(w);
+            if (!dialog || !dialog->target().newFile)
+                return false;
+            QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+            if (!QTest::qWaitFor([&] { return controller.status() == JobStatus::Running; }, 20000))
+                return false;
+            QTest::mouseClick(w.cancelButton(), Qt::LeftButton);
+            if (!QTest::qWaitFor([&] { return w.questionBox() != nullptr; }, 5000))
+                return false;
+            uitest::buttonWithRole(w.questionBox(), QMessageBox::DestructiveRole)->click();
+            return QTest::qWaitFor([&] { return finished.count() == before + 1; }, 20000);
+        };
+        const auto offer = [&]() -> QMessageBox* {
+            QMessageBox* box = nullptr;
+            const bool shown = QTest::qWaitFor(
+                [&] {
+                    box = w.questionBox();
+                    return box && box->objectName() == QLatin1String("deleteIncompleteTarget");
+                },
+                5000);
+            return shown ? box : nullptr;
+        };
+
+        // Deleted on request.
+        QVERIFY(runAndCancel());
+        auto o = finished.back().front().value<ui::JobOutcome>();
+        QVERIFY(o.outcome == engine::JobResult::Outcome::Aborted);
+        QVERIFY(o.targetCreated);
+        QVERIFY(o.targetInode != 0);
+        QVERIFY2(w.statusPanel()->bannerText().contains(QStringLiteral("incomplete")),
+                 qPrintable(w.statusPanel()->bannerText()));
+        QMessageBox* box = offer();
+        QVERIFY(box);
+        QVERIFY(box->text().contains(target));
+        QVERIFY(QFile::exists(target));
+        // Keeping it is the default answer.
+        QCOMPARE(box->defaultButton(), uitest::buttonWithRole(box, QMessageBox::RejectRole));
+        QTest::mouseClick(uitest::buttonWithRole(box, QMessageBox::DestructiveRole),
+                          Qt::LeftButton);
+        QTRY_VERIFY(!QFile::exists(target));
+        QTRY_VERIFY(devices.isIdle() && devices.entry(target) && devices.entry(target)->newImage);
+        QVERIFY(w.statusPanel()->bannerText().contains(QStringLiteral("was deleted")));
+        QCOMPARE(w.targetPane()->currentPath(), target);
+
+        // Kept on request.
+        QVERIFY(runAndCancel());
+        box = offer();
+        QVERIFY(box);
+        QTest::mouseClick(uitest::buttonWithRole(box, QMessageBox::RejectRole), Qt::LeftButton);
+        QTRY_VERIFY(!w.questionBox());
+        QTest::qWait(200);
+        QVERIFY(QFile::exists(target));
+
+        // Another file put under that name meanwhile is not deleted.
+        QVERIFY(QFile::remove(target));
+        QVERIFY(runAndCancel());
+        box = offer();
+        QVERIFY(box);
+        const QString moved = dir.file(QStringLiteral("moved.img"));
+        QVERIFY(QFile::rename(target, moved));
+        QVERIFY(testsupport::createSparse(target, 1 * kMiB));
+        QTest::mouseClick(uitest::buttonWithRole(box, QMessageBox::DestructiveRole),
+                          Qt::LeftButton);
+        QTRY_VERIFY(w.findChild<QMessageBox*>(QStringLiteral("errorDialog")));
+        QVERIFY(QFile::exists(target));
+        QCOMPARE(testsupport::fileSize(target), 1 * kMiB);
+    }
+
+    void selection_targetRemoved_clearedNeverMovedToANeighbour()
+    {
+        ScratchDir dir;
+        const QString source = dir.file(QStringLiteral("source.img"));
+        const QString a = dir.file(QStringLiteral("a.img"));
+        const QString b = dir.file(QStringLiteral("b.img"));
+        const QString c = dir.file(QStringLiteral("c.img"));
+        QVERIFY(testsupport::createSparse(source, 16 * kMiB));
+        for (const QString& f : {a, b, c})
+            QVERIFY(testsupport::createSparse(f, 16 * kMiB));
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        controller.inspection.facts.exists = true;
+        controller.inspection.facts.size = 16 * kMiB;
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        devices.addImages({source, a, b, c});
+        QTRY_VERIFY(devices.isIdle() && devices.entry(c));
+        QVERIFY(clickRow(w.sourcePane(), devices, source));
+        QTRY_VERIFY(devices.isIdle());
+        QVERIFY(clickRow(w.targetPane(), devices, b));
+        QVERIFY(w.startButton()->isEnabled());
+        QItemSelectionModel* selection = w.targetPane()->view()->selectionModel();
+
+        // Rows around the pick go and come back: the pick stays.
+        QVERIFY(QFile::remove(a) && QFile::remove(c));
+        devices.refresh();
+        QTRY_VERIFY(devices.isIdle() && devices.rowOf(a) < 0 && devices.rowOf(c) < 0);
+        QCOMPARE(w.targetPane()->currentPath(), b);
+        QVERIFY(testsupport::createSparse(a, 16 * kMiB) && testsupport::createSparse(c, 16 * kMiB));
+        devices.addImages({a, c});
+        QTRY_VERIFY(devices.isIdle() && devices.entry(a) && devices.entry(c));
+        QCOMPARE(w.targetPane()->currentPath(), b);
+
+        // The pick goes: nothing is selected, not a neighbour either.
+        QVERIFY(QFile::remove(b));
+        devices.refresh();
+        QTRY_VERIFY(devices.isIdle() && devices.rowOf(b) < 0);
+        QVERIFY(w.targetPane()->currentPath().isEmpty());
+        QVERIFY(!selection->hasSelection());
+        QVERIFY(!selection->currentIndex().isValid());
+        QVERIFY(!w.startButton()->isEnabled());
+        // Start from the menu or its shortcut does nothing either.
+        w.requestStart();
+        QVERIFY(!controller.calls.contains(QStringLiteral("inspect")));
+
+        // Back in the list: offered, not picked; and the list moving
+        // around it picks nothing.
+        QVERIFY(testsupport::createSparse(b, 16 * kMiB));
+        devices.addImages({b});
+        QTRY_VERIFY(devices.isIdle() && devices.entry(b));
+        QVERIFY(QFile::remove(a));
+        devices.refresh();
+        QTRY_VERIFY(devices.isIdle() && devices.rowOf(a) < 0);
+        QVERIFY(w.targetPane()->currentPath().isEmpty());
+        QVERIFY(!selection->hasSelection());
+        QVERIFY(!w.startButton()->isEnabled());
+        QVERIFY(controller.calls.isEmpty());
+
+        // Only a new click and a new confirmation start a job, on that row.
+        QVERIFY(clickRow(w.targetPane(), devices, c));
+        QVERIFY(w.startButton()->isEnabled());
+        ui::ConfirmStartDialog* dialog = pressStart(w);
+        QVERIFY(dialog);
+        QCOMPARE(dialog->target().path, c);
+        QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+        QCOMPARE(controller.calls,
+                 (QStringList{QStringLiteral("inspect"), QStringLiteral("start")}));
+        QCOMPARE(controller.lastRequest.target, c);
+    }
+
+    void selection_refusedThenUsableAgain_notSelectedAgain()
+    {
+        ScratchDir dir;
+        const QString small = dir.file(QStringLiteral("small-source.img"));
+        const QString large = dir.file(QStringLiteral("large-source.img"));
+        const QString target = dir.file(QStringLiteral("target.img"));
+        QVERIFY(testsupport::createSparse(small, 16 * kMiB));
+        QVERIFY(testsupport::createSparse(large, 32 * kMiB));
+        QVERIFY(testsupport::createSparse(target, 16 * kMiB));
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        devices.addImages({small, large, target});
+        QTRY_VERIFY(devices.isIdle() && devices.entry(target));
+        QVERIFY(clickRow(w.sourcePane(), devices, small));
+        QTRY_VERIFY(devices.isIdle());
+        QVERIFY(clickRow(w.targetPane(), devices, target));
+        QVERIFY(w.startButton()->isEnabled());
+
+        // A larger source: the target is too small now, and loses the pick.
+        QVERIFY(clickRow(w.sourcePane(), devices, large));
+        QTRY_VERIFY(devices.isIdle() && devices.entry(target)->targetRefusal);
+        QVERIFY(w.targetPane()->currentPath().isEmpty());
+        QVERIFY(!w.startButton()->isEnabled());
+
+        // Usable again, but not picked again by itself.
+        QVERIFY(clickRow(w.sourcePane(), devices, small));
+        QTRY_VERIFY(devices.isIdle() && !devices.entry(target)->targetRefusal);
+        QVERIFY(w.targetPane()->currentPath().isEmpty());
+        QVERIFY(!w.targetPane()->view()->selectionModel()->hasSelection());
+        QVERIFY(!w.startButton()->isEnabled());
+        QVERIFY(clickRow(w.targetPane(), devices, target));
+        QVERIFY(w.startButton()->isEnabled());
+    }
+
+    void selection_targetGoneWhileConfirming_startAbandoned()
+    {
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 16 * kMiB, source, target));
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        controller.inspection.facts.exists = true;
+        controller.inspection.facts.size = 16 * kMiB;
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        select(w, devices, source, target);
+        if (QTest::currentTestFailed())
+            return;
+        ui::ConfirmStartDialog* dialog = pressStart(w);
+        QVERIFY(dialog);
+        QVERIFY(QFile::remove(target));
+        devices.refresh();
+        QTRY_VERIFY(!w.confirmDialog());
+        QVERIFY(!controller.calls.contains(QStringLiteral("start")));
+        QVERIFY2(w.statusPanel()->bannerText().contains(QStringLiteral("Not started")),
+                 qPrintable(w.statusPanel()->bannerText()));
+        QVERIFY(w.targetPane()->currentPath().isEmpty());
+        QVERIFY(!w.startButton()->isEnabled());
+    }
+
+    void selection_loopDevicesDetachedAroundAndUnderThePick_neverMoved()
+    {
+        if (!testsupport::isRoot())
+            QSKIP("needs root: loop devices, mkfs and mount");
+        ScratchDir dir;
+        const QString source = dir.file(QStringLiteral("source.img"));
+        QVERIFY(testsupport::createSparse(source, 8 * kMiB));
+        QStringList files;
+        std::vector<std::unique_ptr<testsupport::LoopDevice>> loops;
+        QStringList nodes;
+        for (int i = 0; i < 3; ++i) {
+            files << dir.file(QStringLiteral("disk%1.img").arg(i));
+            QVERIFY(testsupport::createSparse(files.back(), 16 * kMiB));
+            QString why;
+            loops.push_back(testsupport::LoopDevice::attach(files.back(), &why));
+            QVERIFY2(loops.back(), qPrintable(why));
+            nodes << loops.back()->path();
+        }
+        const auto detach = [](const QString& node) {
+            return runCommand(QStringLiteral("losetup"), {QStringLiteral("-d"), node}).exitCode ==
+                   0;
+        };
+
+        ui::DeviceListModel devices;
+        QVERIFY(devices.startMonitoring());
+        devices.refresh();
+        FakeJobController controller;
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        devices.addImages({source});
+        QTRY_VERIFY(devices.isIdle() && devices.entry(source) && devices.entry(nodes[2]));
+        QVERIFY(clickRow(w.sourcePane(), devices, source));
+        QTRY_VERIFY(devices.isIdle());
+        QVERIFY(clickRow(w.targetPane(), devices, nodes[1]));
+        QItemSelectionModel* selection = w.targetPane()->view()->selectionModel();
+
+        // The disks beside the pick go and come back.
+        QVERIFY(detach(nodes[0]) && detach(nodes[2]));
+        QTRY_VERIFY_WITH_TIMEOUT(devices.rowOf(nodes[0]) < 0 && devices.rowOf(nodes[2]) < 0, 10000);
+        QCOMPARE(w.targetPane()->currentPath(), nodes[1]);
+        QVERIFY(attachAt(nodes[0], files[0]) && attachAt(nodes[2], files[2]));
+        QTRY_VERIFY_WITH_TIMEOUT(devices.entry(nodes[0]) && devices.entry(nodes[2]), 10000);
+        QTRY_VERIFY(devices.isIdle());
+        QCOMPARE(w.targetPane()->currentPath(), nodes[1]);
+
+        // The pick goes: no neighbour takes its place, also when it returns.
+        QVERIFY(detach(nodes[1]));
+        QTRY_VERIFY_WITH_TIMEOUT(devices.rowOf(nodes[1]) < 0, 10000);
+        QVERIFY(w.targetPane()->currentPath().isEmpty());
+        QVERIFY(!selection->hasSelection());
+        QVERIFY(!w.startButton()->isEnabled());
+        QVERIFY(attachAt(nodes[1], files[1]));
+        QTRY_VERIFY_WITH_TIMEOUT(devices.entry(nodes[1]), 10000);
+        QTRY_VERIFY(devices.isIdle());
+        QVERIFY(w.targetPane()->currentPath().isEmpty());
+        QVERIFY(!selection->hasSelection());
+
+        // Mounted while picked: refused, dropped; unmounted: not picked again.
+        QCOMPARE(runCommand(QStringLiteral("mkfs.ext4"), {QStringLiteral("-q"), nodes[0]}).exitCode,
+                 0);
+        QTRY_VERIFY(devices.isIdle());
+        QVERIFY(clickRow(w.targetPane(), devices, nodes[0]));
+        const QString mnt = dir.file(QStringLiteral("mnt"));
+        QVERIFY(QDir().mkpath(mnt));
+        QCOMPARE(runCommand(QStringLiteral("mount"), {nodes[0], mnt}).exitCode, 0);
+        auto unmount = qScopeGuard([&] { runCommand(QStringLiteral("umount"), {mnt}); });
+        QTRY_VERIFY_WITH_TIMEOUT(devices.entry(nodes[0]) && devices.entry(nodes[0])->targetRefusal,
+                                 10000);
+        QTRY_VERIFY(w.targetPane()->currentPath().isEmpty());
+        QCOMPARE(runCommand(QStringLiteral("umount"), {mnt}).exitCode, 0);
+        QTRY_VERIFY_WITH_TIMEOUT(devices.entry(nodes[0]) && !devices.entry(nodes[0])->targetRefusal,
+                                 10000);
+        QTRY_VERIFY(devices.isIdle());
+        QVERIFY(w.targetPane()->currentPath().isEmpty());
+        QVERIFY(!selection->hasSelection());
+        QVERIFY(!w.startButton()->isEnabled());
+        QVERIFY(!controller.calls.contains(QStringLiteral("inspect")));
+
+        // A click and a confirmation, and the job is about that disk.
+        QVERIFY(clickRow(w.targetPane(), devices, nodes[2]));
+        ui::ConfirmStartDialog* dialog = pressStart(w);
+        QVERIFY(dialog);
+        QCOMPARE(dialog->target().path, nodes[2]);
+        QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
+        QCOMPARE(controller.lastRequest.target, nodes[2]);
+        QCOMPARE(controller.lastRequest.expectedTargetId, devices.entry(nodes[2])->stableId);
     }
 
     void demo_autostartAutocomplete_completesIdentical()

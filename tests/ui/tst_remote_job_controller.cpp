@@ -14,6 +14,9 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocale>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTest>
@@ -61,6 +64,19 @@ QList<pid_t> processesMentioning(const QString& needle)
             out << pid;
     }
     return out;
+}
+
+// An executable shell script in @p dir with @p text.
+QString writeScript(const ScratchDir& dir, const QString& text)
+{
+    const QString path = dir.file(QStringLiteral("helper.sh"));
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return {};
+    f.write(text.toUtf8());
+    f.close();
+    QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    return path;
 }
 
 std::vector<JobStatus> statusesOf(const QSignalSpy& spy)
@@ -124,6 +140,277 @@ private Q_SLOTS:
         QCOMPARE(a.at(a.indexOf(QStringLiteral("--granularity")) + 1), QStringLiteral("1048576"));
         QCOMPARE(a.at(a.indexOf(QStringLiteral("--map-cells")) + 1), QStringLiteral("1024"));
         QVERIFY(a.contains(QStringLiteral("--verify")));
+    }
+
+    void protocol_freezeAndWipeRestReachTheHelper()
+    {
+        ui::JobRequest r = request(QStringLiteral("/tmp/src.img"), QStringLiteral("/tmp/dst.img"));
+        QStringList a = ui::mirrorArguments(r, 1024);
+        // The window's default is said, not left to the helper's.
+        QCOMPARE(a.at(a.indexOf(QStringLiteral("--max-freeze")) + 1), QStringLiteral("10"));
+        QVERIFY(!a.contains(QStringLiteral("--wipe-rest")));
+        r.settings.maxFreezeSeconds = 0.5;
+        r.settings.wipeRest = true;
+        a = ui::mirrorArguments(r, 1024);
+        QCOMPARE(a.at(a.indexOf(QStringLiteral("--max-freeze")) + 1), QStringLiteral("0.5"));
+        QVERIFY(a.contains(QStringLiteral("--wipe-rest")));
+        // Whatever the locale, a decimal point (the CLI reads no other).
+        QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+        r.settings.maxFreezeSeconds = 2.5;
+        a = ui::mirrorArguments(r, 1024);
+        QLocale::setDefault(QLocale::c());
+        QCOMPARE(a.at(a.indexOf(QStringLiteral("--max-freeze")) + 1), QStringLiteral("2.5"));
+    }
+
+    void protocol_verifyingProgressAndOutcomeFields()
+    {
+        const auto object = [](const char* json) {
+            return QJsonDocument::fromJson(QByteArray(json)).object();
+        };
+        auto s = ui::parseProgress(object(R"({"len": 100, "offset": 100, "status": "ready",
+            "verifying": true, "verify-done": 25, "verify-total": 400})"),
+                                   100);
+        QVERIFY(s.verifying);
+        QCOMPARE(s.verifyDone, std::uint64_t(25));
+        QCOMPARE(s.verifyTotal, std::uint64_t(400));
+        s = ui::parseProgress(object(R"({"len": 100, "offset": 50, "verify-done": 25})"), 100);
+        QVERIFY(!s.verifying);
+        QCOMPARE(s.verifyDone, std::uint64_t(0));
+
+        auto o = ui::parseOutcome(QStringLiteral("BLOCK_JOB_COMPLETED"), object(R"({
+            "outcome": "completed", "quiesce-seconds": 0.01, "past-end-bytes": 4096,
+            "past-end-wiped": true, "verify": {"identical": true, "compared": 1000,
+            "skipped-holes": 24, "hash-checked": 300, "unchecked": 7, "past-end": 4096,
+            "past-end-zero": true, "differences": [], "more-differences": false}})"));
+        QVERIFY(o.outcome == engine::JobResult::Outcome::Completed);
+        QVERIFY(o.verify);
+        QCOMPARE(o.verify->bytesCompared, std::uint64_t(1000));
+        QCOMPARE(o.verify->bytesSkipped, std::uint64_t(24));
+        QCOMPARE(o.verify->bytesHashChecked, std::uint64_t(300));
+        QCOMPARE(o.verify->bytesUnchecked, std::uint64_t(7));
+        QCOMPARE(o.verify->bytesPastEnd, std::uint64_t(4096));
+        QVERIFY(o.verify->pastEndZero);
+        QCOMPARE(o.pastEndBytes, std::uint64_t(4096));
+        QVERIFY(o.pastEndWiped);
+        QVERIFY(!o.powerCutCopy);
+        QVERIFY(!o.verifyCancelled);
+
+        o = ui::parseOutcome(QStringLiteral("BLOCK_JOB_COMPLETED"),
+                             object(R"({"outcome": "completed", "verify-cancelled": true})"));
+        QVERIFY(o.verifyCancelled);
+        QVERIFY(!o.verify);
+        o = ui::parseOutcome(QStringLiteral("BLOCK_JOB_CANCELLED"),
+                             object(R"({"outcome": "cancelled", "powercut-copy": true})"));
+        QVERIFY(o.outcome == engine::JobResult::Outcome::Cancelled);
+        QVERIFY(o.powerCutCopy);
+        o = ui::parseOutcome(QStringLiteral("BLOCK_JOB_CANCELLED"),
+                             object(R"({"outcome": "cancelled", "powercut-copy": false,
+                                        "quiesce-seconds": 0.25})"));
+        QVERIFY(!o.powerCutCopy);
+        QCOMPARE(o.quiesceSeconds, 0.25);
+        // Only a cancelled job has a power-cut copy.
+        o = ui::parseOutcome(QStringLiteral("BLOCK_JOB_CANCELLED"),
+                             object(R"({"outcome": "aborted", "powercut-copy": true})"));
+        QVERIFY(!o.powerCutCopy);
+    }
+
+    void scriptedHelper_completeFailsThenVerifiesAndCompletes()
+    {
+        // A stand-in for the helper that says what the real one says on a
+        // live disk whose first final copy outlasts the maximum freeze,
+        // step by step as the test allows it.
+        ScratchDir dir;
+        const QString script = writeScript(dir, QStringLiteral(R"(#!/bin/sh
+dir=$1
+shift
+echo "$@" > "$dir/args"
+emit() { printf '%s\n' "$1"; }
+emit '{"event": "JOB_STARTED", "data": {"device": "mirror", "len": 16777216, "live": true, "mount-points": ["/mnt/live"], "target-created": false, "target": "/nowhere"}}'
+emit '{"event": "JOB_STATUS_CHANGE", "data": {"status": "running"}}'
+emit '{"event": "JOB_STATUS_CHANGE", "data": {"status": "ready"}}'
+emit '{"event": "BLOCK_JOB_READY", "data": {"len": 16777216, "offset": 16777216, "speed": 0}}'
+read line; echo "$line" >> "$dir/commands"
+emit '{"return": {}}'
+emit '{"event": "COMPLETE_FAILED", "data": {"device": "mirror", "reason": "the final copy did not finish within the maximum freeze of 0.5 s, so the source was let go"}}'
+read line; echo "$line" >> "$dir/commands"
+emit '{"return": {}}'
+emit '{"event": "BLOCK_JOB_VERIFYING", "data": {"device": "mirror"}}'
+emit '{"event": "BLOCK_JOB_PROGRESS", "data": {"len": 16777216, "offset": 16777216, "status": "ready", "verifying": true, "verify-done": 4194304, "verify-total": 16777216}}'
+while [ ! -e "$dir/go" ]; do sleep 0.02; done
+emit '{"event": "JOB_STATUS_CHANGE", "data": {"status": "concluded"}}'
+emit '{"event": "BLOCK_JOB_COMPLETED", "data": {"len": 16777216, "offset": 16777216, "outcome": "completed", "quiesce-seconds": 0.02, "elapsed": 1.5, "past-end-bytes": 8388608, "past-end-wiped": false, "verify": {"identical": true, "compared": 12582912, "skipped-holes": 2097152, "hash-checked": 2097152, "unchecked": 0, "past-end": 8388608, "past-end-zero": false, "differences": [], "more-differences": false}}}'
+)"));
+        ui::RemoteJobController c(
+            ui::HelperCommand{QStringLiteral("/bin/sh"), {script, dir.path()}},
+            engine::nullLogger());
+        // The window hears the helper through the router.
+        ui::LocalJobController local(engine::nullLogger());
+        ui::RoutingJobController router(local, &c,
+                                        [](const QString&, const QString&) { return true; });
+        QSignalSpy routed(&router, &ui::JobController::completeFailed);
+        QSignalSpy ready(&c, &ui::JobController::ready);
+        QSignalSpy completeFailed(&c, &ui::JobController::completeFailed);
+        QSignalSpy progress(&c, &ui::JobController::progressChanged);
+        QSignalSpy finished(&c, &ui::JobController::finished);
+        ui::JobRequest r =
+            request(dir.file(QStringLiteral("src")), dir.file(QStringLiteral("dst")));
+        r.settings.maxFreezeSeconds = 0.5;
+        r.settings.wipeRest = false;
+        c.start(r);
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 10000);
+        QVERIFY(c.status() == JobStatus::Ready);
+
+        c.complete();
+        QVERIFY(c.completionRequested());
+        QTRY_COMPARE_WITH_TIMEOUT(completeFailed.count(), 1, 10000);
+        QVERIFY(
+            completeFailed.front().front().toString().contains(QStringLiteral("maximum freeze")));
+        QCOMPARE(routed.count(), 1);
+        QVERIFY(!c.completionRequested()); // Complete may be pressed again
+        QVERIFY(c.status() == JobStatus::Ready);
+        QVERIFY(c.isActive());
+
+        c.complete();
+        QTRY_VERIFY_WITH_TIMEOUT(c.snapshot() && c.snapshot()->verifyTotal > 0, 10000);
+        QVERIFY(c.snapshot()->verifying);
+        QCOMPARE(c.snapshot()->verifyDone, 4 * kMiB);
+        QCOMPARE(c.snapshot()->verifyTotal, 16 * kMiB);
+        // BLOCK_JOB_VERIFYING alone already says so, before the numbers come.
+        QVERIFY(std::any_of(progress.begin(), progress.end(), [](const QList<QVariant>& args) {
+            const auto s = args.front().value<ui::SnapshotPtr>();
+            return s->verifying && s->verifyTotal == 0;
+        }));
+
+        QFile go(dir.file(QStringLiteral("go")));
+        QVERIFY(go.open(QIODevice::WriteOnly));
+        go.close();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        const auto o = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY(o.outcome == engine::JobResult::Outcome::Completed);
+        QVERIFY(o.liveSource);
+        QCOMPARE(o.frozenMountPoints, QStringList{QStringLiteral("/mnt/live")});
+        QCOMPARE(o.pastEndBytes, 8 * kMiB);
+        QVERIFY(!o.pastEndWiped);
+        QVERIFY(o.verify && o.verify->identical);
+        QCOMPARE(o.verify->bytesHashChecked, 2 * kMiB);
+        QCOMPARE(o.verify->bytesPastEnd, 8 * kMiB);
+        QVERIFY(!o.targetCreated);
+        QVERIFY(!c.snapshot()->verifying);
+
+        QFile commands(dir.file(QStringLiteral("commands")));
+        QVERIFY(commands.open(QIODevice::ReadOnly));
+        QCOMPARE(commands.readAll(), QByteArray("complete\ncomplete\n"));
+        QFile args(dir.file(QStringLiteral("args")));
+        QVERIFY(args.open(QIODevice::ReadOnly));
+        const QByteArray line = args.readAll();
+        QVERIFY2(line.contains("--max-freeze 0.5"), line.constData());
+        QVERIFY2(!line.contains("--wipe-rest"), line.constData());
+    }
+
+    void scriptedHelper_cancelQuick_sentAndPowerCutReported()
+    {
+        ScratchDir dir;
+        const QString script = writeScript(dir, QStringLiteral(R"(#!/bin/sh
+dir=$1
+emit() { printf '%s\n' "$1"; }
+emit '{"event": "JOB_STARTED", "data": {"device": "mirror", "len": 1048576, "live": true, "mount-points": [], "target-created": false}}'
+emit '{"event": "JOB_STATUS_CHANGE", "data": {"status": "ready"}}'
+emit '{"event": "BLOCK_JOB_READY", "data": {"len": 1048576, "offset": 1048576}}'
+read line; echo "$line" > "$dir/commands"
+emit '{"return": {}}'
+emit '{"event": "BLOCK_JOB_CANCELLED", "data": {"len": 1048576, "offset": 1048576, "outcome": "cancelled", "powercut-copy": true}}'
+)"));
+        ui::RemoteJobController c(
+            ui::HelperCommand{QStringLiteral("/bin/sh"), {script, dir.path()}},
+            engine::nullLogger());
+        QSignalSpy ready(&c, &ui::JobController::ready);
+        QSignalSpy finished(&c, &ui::JobController::finished);
+        c.start(request(dir.file(QStringLiteral("src")), dir.file(QStringLiteral("dst"))));
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 10000);
+        c.cancel(true);
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 10000);
+        const auto o = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY(o.outcome == engine::JobResult::Outcome::Cancelled);
+        QVERIFY(o.powerCutCopy);
+        QFile commands(dir.file(QStringLiteral("commands")));
+        QVERIFY(commands.open(QIODevice::ReadOnly));
+        QCOMPARE(commands.readAll(), QByteArray("cancel quick\n"));
+    }
+
+    void largerAndNewTargets_helperReportsWhatTheEngineReports_data()
+    {
+        QTest::addColumn<bool>("wipe");
+        QTest::addColumn<bool>("newFile");
+        QTest::newRow("larger target, kept") << false << false;
+        QTest::newRow("larger target, cleared") << true << false;
+        QTest::newRow("new file") << false << true;
+    }
+
+    void largerAndNewTargets_helperReportsWhatTheEngineReports()
+    {
+        QFETCH(bool, wipe);
+        QFETCH(bool, newFile);
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        QVERIFY(testsupport::createSparse(src, 16 * kMiB));
+        QVERIFY(testsupport::writePattern(src, 0, 4 * kMiB, 51));
+        QVERIFY(testsupport::writePattern(src, 12 * kMiB, 4 * kMiB, 52));
+        // The same job twice, in this process and in the helper.
+        const auto run = [&](ui::JobController& c, const QString& target) -> ui::JobOutcome {
+            if (!newFile) {
+                if (!testsupport::createSparse(target, 24 * kMiB) ||
+                    !testsupport::writePattern(target, 0, 24 * kMiB, 53))
+                    return {};
+            }
+            QSignalSpy finished(&c, &ui::JobController::finished);
+            ui::JobRequest r = request(src, target);
+            r.settings.verify = true;
+            r.settings.wipeRest = wipe;
+            c.start(r);
+            if (!QTest::qWaitFor([&] { return c.status() == JobStatus::Ready; }, 30000))
+                return {};
+            c.complete();
+            if (!QTest::qWaitFor([&] { return finished.count() == 1; }, 30000))
+                return {};
+            return finished.front().front().value<ui::JobOutcome>();
+        };
+        ui::LocalJobController local(engine::nullLogger());
+        ui::RemoteJobController remote(cliHelper(), engine::nullLogger());
+        const QString localTarget = dir.file(QStringLiteral("local.img"));
+        const QString remoteTarget = dir.file(QStringLiteral("remote.img"));
+        const ui::JobOutcome l = run(local, localTarget);
+        const ui::JobOutcome h = run(remote, remoteTarget);
+        QVERIFY2(l.outcome == engine::JobResult::Outcome::Completed, l.error.message.c_str());
+        QVERIFY2(h.outcome == engine::JobResult::Outcome::Completed, h.error.message.c_str());
+        QVERIFY(l.verify && h.verify);
+        QVERIFY(l.verify->identical && h.verify->identical);
+        QCOMPARE(h.verify->bytesCompared, l.verify->bytesCompared);
+        QCOMPARE(h.verify->bytesSkipped, l.verify->bytesSkipped);
+        QCOMPARE(h.verify->bytesHashChecked, l.verify->bytesHashChecked);
+        QCOMPARE(h.verify->bytesUnchecked, l.verify->bytesUnchecked);
+        QCOMPARE(h.verify->bytesPastEnd, l.verify->bytesPastEnd);
+        QCOMPARE(h.verify->pastEndZero, l.verify->pastEndZero);
+        QCOMPARE(h.pastEndBytes, l.pastEndBytes);
+        QCOMPARE(h.pastEndWiped, l.pastEndWiped);
+        QCOMPARE(h.powerCutCopy, l.powerCutCopy);
+        QCOMPARE(h.targetCreated, l.targetCreated);
+        QCOMPARE(l.pastEndBytes, newFile ? 0 : 8 * kMiB);
+        QCOMPARE(l.pastEndWiped, wipe && !newFile);
+        QCOMPARE(l.verify->pastEndZero, wipe && !newFile);
+        QCOMPARE(l.targetCreated, newFile);
+        // The created files are named by what they are, for a later delete.
+        for (const auto& [o, path] : {std::pair{l, localTarget}, std::pair{h, remoteTarget}}) {
+            struct stat st
+            {
+            };
+            QCOMPARE(::stat(QFile::encodeName(path).constData(), &st), 0);
+            if (newFile) {
+                QCOMPARE(o.targetInode, static_cast<std::uint64_t>(st.st_ino));
+                QCOMPARE(o.targetDevice, static_cast<std::uint64_t>(st.st_dev));
+            } else {
+                QCOMPARE(o.targetInode, std::uint64_t(0));
+            }
+        }
     }
 
     void imageJob_completesLikeInProcess()
