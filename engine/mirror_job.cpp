@@ -695,10 +695,16 @@ struct MirrorJob::Impl
         }
         switch (op.kind) {
         case OpKind::Read:
+            if (res == 0 || (res < 0 && mayBeGone(-res))) {
+                // A file that shrank reads short; a device pulled out fails:
+                // neither is a bad sector to retry or skip.
+                if (auto there = src.checkStillThere(); !there)
+                    return onGone(op, there.error(), true);
+            }
             if (res < 0)
                 return onError(op, -res, true);
             if (res == 0)
-                return onError(op, EIO, true); // the source shrank under us
+                return onError(op, EIO, true);
             op.progress += static_cast<std::uint64_t>(res);
             if (op.progress < op.length)
                 return stageRead(op);
@@ -714,6 +720,9 @@ struct MirrorJob::Impl
             return stageWrite(op);
         case OpKind::Write:
         case OpKind::ZeroWrite:
+            if (res < 0 && mayBeGone(-res))
+                if (auto there = dst.checkStillThere(); !there)
+                    return onGone(op, there.error(), false);
             if (res < 0)
                 return onError(op, -res, false);
             if (res == 0)
@@ -751,6 +760,20 @@ struct MirrorJob::Impl
             return stageZero(op);
         case OpKind::Free:
             return;
+        }
+    }
+
+    static bool mayBeGone(int err) { return err == EIO || err == ENODEV || err == ENXIO; }
+
+    // The disk itself went away or shrank: the job ends, whatever the error
+    // policy, and says so instead of blaming a sector.
+    void onGone(Op& op, const Error& why, bool read)
+    {
+        dirty.set(op.offset, op.length);
+        release(op);
+        if (!failure) {
+            failure = why;
+            failureFromSource = read;
         }
     }
 
@@ -1072,6 +1095,12 @@ struct MirrorJob::Impl
         // before the writers go on.
         if (auto r = flushTarget(); !r)
             return r.error();
+        // A target file deleted or truncated behind the job's back took the
+        // copy with it: no success can be claimed for it.
+        if (auto r = dst.checkStillThere(); !r) {
+            failureFromSource = false;
+            return r.error();
+        }
         if (quiesceOverdue(Clock::now())) {
             abandonFinish(overdueText());
             return Converged::No;

@@ -265,6 +265,8 @@ private Q_SLOTS:
     void bufSize_smallerThanGranule_roundedUpAsQemu();
     void teardown_cancelMidFlight_manyTimes();
     void teardown_verifyStoppedMidFlight_manyTimes();
+    void sourceShrinksMidJob_failsSayingSo();
+    void targetDeletedBeforeComplete_noSuccessClaimed();
 
 private:
     ScratchDir m_dir;
@@ -1056,6 +1058,47 @@ void TestMirrorJob::teardown_verifyStoppedMidFlight_manyTimes()
         }
     }
     QVERIFY2(stopped > 0, "no verification was stopped mid-flight");
+}
+
+void TestMirrorJob::sourceShrinksMidJob_failsSayingSo()
+{
+    // A source image truncated while it is copied is not a failing disk
+    // ("check the cable"): the job stops and names what happened.
+    const QString src = m_dir.file("sh-src.img"), dst = m_dir.file("sh-dst.img");
+    QVERIFY(createSparse(src, 64 * MiB));
+    QVERIFY(writePattern(src, 0, 64 * MiB, 84));
+    QVERIFY(createSparse(dst, 64 * MiB));
+    MirrorOptions o;
+    o.speed = 32 * MiB;                    // about two seconds: time to shrink it
+    o.onSourceError = ErrorPolicy::Ignore; // even a policy that skips bad sectors stops
+    auto job = makeJob(src, dst, o);
+    job->start();
+    QVERIFY(waitFor([&] { return job->snapshot()->bytesDone >= 4 * MiB; }));
+    QVERIFY(QFile::resize(src, 16 * MiB));
+    const JobResult& r = job->wait();
+    QCOMPARE(name(r.outcome), name(JobResult::Outcome::Failed));
+    QVERIFY(r.sourceFailed);
+    QVERIFY2(r.error.message.find("shrank") != std::string::npos, r.error.message.c_str());
+    QVERIFY(r.unreadable.empty());
+}
+
+void TestMirrorJob::targetDeletedBeforeComplete_noSuccessClaimed()
+{
+    const QString src = m_dir.file("td2-src.img"), dst = m_dir.file("td2-dst.img");
+    QVERIFY(createSparse(src, 8 * MiB));
+    QVERIFY(writePattern(src, 0, 8 * MiB, 85));
+    QVERIFY(createSparse(dst, 8 * MiB));
+    auto job = makeJob(src, dst);
+    StatusLog log;
+    job->setListener(log.listener());
+    job->start();
+    QVERIFY(waitFor([&] { return log.ready.load(); }));
+    QVERIFY(QFile::remove(dst));
+    QVERIFY(job->complete());
+    const JobResult& r = job->wait();
+    QCOMPARE(name(r.outcome), name(JobResult::Outcome::Failed));
+    QVERIFY(!r.sourceFailed);
+    QVERIFY2(r.error.message.find("deleted") != std::string::npos, r.error.message.c_str());
 }
 
 QTEST_GUILESS_MAIN(TestMirrorJob)
