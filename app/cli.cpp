@@ -1099,6 +1099,8 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
             d.add("quiesce-seconds", res.quiesceSeconds);
         if (res.outcome == engine::JobResult::Outcome::Cancelled)
             d.add("powercut-copy", res.powerCutCopy);
+        if (res.powerCutCopy)
+            d.add("powercut-reason", res.powerCutReason);
         if (res.pastEndBytes > 0)
             d.add("past-end-bytes", res.pastEndBytes).add("past-end-wiped", res.pastEndWiped);
         d.add("outcome", outcomeName(res.outcome));

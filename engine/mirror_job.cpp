@@ -251,6 +251,7 @@ struct MirrorJob::Impl
     Finish finishing = Finish::None;
     bool cancelRequested = false; ///< end now: before READY, or a quick cancel
     bool quickCancel = false;
+    std::string powerCutReason; ///< why a consistent cancel became a quick one
     bool quiesced = false;
     Clock::time_point quiesceStart{};
     bool wakeArmed = false;
@@ -996,6 +997,7 @@ struct MirrorJob::Impl
             log->warn("cancel: {}; the copy is like a disk after a power cut", why);
             cancelRequested = true;
             quickCancel = true;
+            powerCutReason = why;
         } else {
             log->warn("complete failed: {}; mirroring goes on", why);
             JobEvent ev{JobEvent::Kind::CompleteFailed, status(), status(), {}};
@@ -1172,6 +1174,9 @@ struct MirrorJob::Impl
                 // Without a quiesce, a source something writes to was copied
                 // at no one moment.
                 result.powerCutCopy = quickCancel && job.m_options.quiescer != nullptr;
+                if (result.powerCutCopy)
+                    result.powerCutReason =
+                        powerCutReason.empty() ? "a quick cancel was asked for" : powerCutReason;
                 result.pastEndWiped = result.pastEndBytes > 0 && job.extent() > src.size();
                 return finishWith(JobResult::Outcome::Cancelled);
             }

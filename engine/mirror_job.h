@@ -190,6 +190,9 @@ struct JobResult
     /// The copy is like the disk after a power cut (a file system on it
     /// needs its journal replayed; writes of the last moments are missing).
     bool powerCutCopy = false;
+    /// With powerCutCopy: why ("a quick cancel was asked for", or why the
+    /// source could not be quiesced for a consistent one).
+    std::string powerCutReason;
     std::uint64_t bytesDone = 0;
     std::uint64_t bytesZeroed = 0;
     double elapsedSeconds = 0;

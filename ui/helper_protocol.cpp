@@ -301,6 +301,7 @@ JobOutcome parseOutcome(const QString& event, const QJsonObject& data)
     out.verifyCancelled = data.value(QStringLiteral("verify-cancelled")).toBool();
     out.powerCutCopy =
         out.outcome == Outcome::Cancelled && data.value(QStringLiteral("powercut-copy")).toBool();
+    out.powerCutReason = data.value(QStringLiteral("powercut-reason")).toString();
     out.pastEndBytes = u64(data.value(QStringLiteral("past-end-bytes")));
     out.pastEndWiped =
         out.pastEndBytes > 0 && data.value(QStringLiteral("past-end-wiped")).toBool();

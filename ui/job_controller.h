@@ -80,6 +80,7 @@ struct JobOutcome
     double quiesceSeconds = 0;    ///< how long the source was quiesced (frozen) at Complete
     /// Cancelled without a quiesce on a live source: like a power cut.
     bool powerCutCopy = false;
+    QString powerCutReason; ///< the engine's words (English), with powerCutCopy
     /// Target bytes past the source's end, and whether the job cleared them.
     std::uint64_t pastEndBytes = 0;
     bool pastEndWiped = false;

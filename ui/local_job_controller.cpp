@@ -329,6 +329,7 @@ void LocalJobController::onFinished(quint64 id)
     outcome.verifyCancelled = r.verifyCancelled;
     outcome.quiesceSeconds = r.quiesceSeconds;
     outcome.powerCutCopy = r.powerCutCopy;
+    outcome.powerCutReason = QString::fromStdString(r.powerCutReason);
     outcome.pastEndBytes = r.pastEndBytes;
     outcome.pastEndWiped = r.pastEndWiped;
     outcome.elapsedSeconds = r.elapsedSeconds;

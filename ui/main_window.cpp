@@ -856,10 +856,13 @@ void MainWindow::onFinished(const JobOutcome& o)
                               "missing.")
                                .arg(o.target, o.source);
             // The user asked for the consistent cancel: say why it is not.
-            if (!m_cancelQuick)
+            if (!m_cancelQuick) {
                 text = tr("The source could not be frozen long enough for the final copy, so "
                           "the mirror was cancelled without it.") +
                        u' ' + text;
+                if (!o.powerCutReason.isEmpty())
+                    text += u' ' + tr("Reason: %1.").arg(o.powerCutReason);
+            }
             m_status->showBanner(StatusPanel::Tone::Warning, tr("Cancelled without a final copy."),
                                  text);
         } else {

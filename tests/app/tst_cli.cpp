@@ -2602,6 +2602,8 @@ void TestCli::cancel_liveSource_consistentOrPowerCut()
     QVERIFY2(isEvent(done, QStringLiteral("BLOCK_JOB_CANCELLED")), qPrintable(s.transcript()));
     const QJsonObject data = done.value(QStringLiteral("data")).toObject();
     QCOMPARE(data.value(QStringLiteral("powercut-copy")), QJsonValue(quick));
+    QCOMPARE(data.value(QStringLiteral("powercut-reason")).toString(),
+             quick ? QStringLiteral("a quick cancel was asked for") : QString());
     if (!quick) {
         QVERIFY(data.value(QStringLiteral("quiesce-seconds")).toDouble() > 0);
         const auto fsck = runCommand(QStringLiteral("e2fsck"), {QStringLiteral("-fn"), dst});

@@ -911,6 +911,7 @@ void TestMirrorJob::cancel_afterReady_quiescesUnlessQuick()
     const JobResult& r = job->wait();
     QCOMPARE(name(r.outcome), name(JobResult::Outcome::Cancelled));
     QCOMPARE(r.powerCutCopy, quick);
+    QCOMPARE(r.powerCutReason.empty(), !quick);
     QCOMPARE(q->quiesces.load(), quick ? 0 : 1);
     QCOMPARE(q->releases.load(), quick ? 0 : 1);
     if (!quick) {
