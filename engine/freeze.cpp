@@ -64,6 +64,7 @@ struct GuardianState
     unsigned count = 0;
     std::int64_t deadline = 0;
     bool expired = false;
+    pid_t parent = -1;
     char cleanupDir[PATH_MAX];
 };
 
@@ -82,6 +83,10 @@ int thawAll(GuardianState& g)
 [[noreturn]] void leave(GuardianState& g, bool cleanup)
 {
     thawAll(g);
+    // Signalled while the job still runs: its tracker still uses the
+    // instance and removes it itself.
+    if (cleanup && ::getppid() == g.parent)
+        cleanup = false;
     if (cleanup && g.cleanupDir[0]) {
         // The dying parent's descriptors may still be closing, which keeps
         // the trace instance busy for a moment.
@@ -237,6 +242,7 @@ Result<std::unique_ptr<FreezeGuardian>> FreezeGuardian::start(const std::string&
     // the child may not allocate (another thread may hold malloc's lock).
     auto* state = new GuardianState;
     state->sock = sv[1];
+    state->parent = ::getpid();
     std::memset(state->cleanupDir, 0, sizeof state->cleanupDir);
     std::memcpy(state->cleanupDir, cleanupDir.data(), cleanupDir.size());
     const pid_t pid = ::fork();

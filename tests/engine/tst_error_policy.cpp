@@ -105,6 +105,7 @@ private Q_SLOTS:
     void targetEio_ignore_completesAndListsUnwritten();
     void targetEnospc_report_fails();
     void targetEnospc_enospcPolicy_stopsThenResumeFinishes();
+    void verify_targetDropsAWriteSilently_caught();
 
 private:
     std::unique_ptr<FaultFs> mountFaulty(const QString& backing, const QStringList& args);
@@ -287,6 +288,32 @@ void TestErrorPolicy::targetEnospc_enospcPolicy_stopsThenResumeFinishes()
     QCOMPARE(name((*job)->wait().outcome), name(JobResult::Outcome::Completed));
     job->reset();
     QVERIFY(cmpIdentical(m_source, dst));
+}
+
+void TestErrorPolicy::verify_targetDropsAWriteSilently_caught()
+{
+    // A target that reports a write done and keeps its old bytes (a fake
+    // USB stick, a lying cache): only reading it back can tell.
+    const QString backing = m_dir.file(QStringLiteral("lying-dst.img"));
+    QFile::remove(backing);
+    QVERIFY(createSparse(backing, 32 * MiB));
+    QVERIFY(writePattern(backing, 0, 32 * MiB, 77)); // old contents, unlike the source
+    const std::uint64_t dropped = 9 * MiB + 64 * KiB;
+    auto fs = mountFaulty(backing,
+                          {QStringLiteral("--drop-write"), QStringLiteral("%1:4096").arg(dropped)});
+    QVERIFY(fs);
+    MirrorOptions o;
+    o.verify = true;
+    auto job = makeJob(m_source, fs->diskPath(), o);
+    QVERIFY(job);
+    const JobResult& r = runJob(**job);
+    QCOMPARE(name(r.outcome), name(JobResult::Outcome::Completed));
+    QVERIFY(r.verify);
+    QVERIFY2(!r.verify->identical, "a target that dropped a write was called identical");
+    QVERIFY(!r.verify->differences.empty());
+    QVERIFY2(r.verify->differences.front().offset <= dropped &&
+                 dropped < r.verify->differences.front().end(),
+             "the dropped range is not the one named");
 }
 
 QTEST_GUILESS_MAIN(TestErrorPolicy)
