@@ -287,7 +287,10 @@ void printHelp()
                  "data stays there; without it those bytes are kept and not compared")},
         {"--force", Cli::tr("accept a target block device that holds data")},
         {"--expect-id ID",
-         Cli::tr("refuse unless the target disk has this identity (the id in `list --json`)")},
+         Cli::tr("refuse unless TARGET is still what you checked: the disk with this identity "
+                 "(the id in `list --json`), or the image file with this identity (the id in "
+                 "`inspect --json`: file:DEVMAJ:DEVMIN:INO:SIZE, or absent for a file the job "
+                 "creates)")},
         {"--no-tracking",
          Cli::tr("do not track writes to a block-device source (only for sources nothing "
                  "writes to; refused if mounted)")},
@@ -335,8 +338,9 @@ void printHelp()
                 "SIGINT, SIGTERM, SIGHUP and the other signals that would end the program "
                 "cancel quickly."),
         Cli::tr("inspect applies every rule that needs no write to TARGET (for SOURCE, when "
-                "given) and tells what TARGET holds: exit 0 when it would be accepted, 2 when "
-                "a rule refuses it."),
+                "given) and tells what TARGET holds and its identity, which mirror --expect-id "
+                "takes to refuse anything else under that name: exit 0 when it would be "
+                "accepted, 2 when a rule refuses it."),
         Cli::tr("SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too)."),
         Cli::tr("Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a "
                 "safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled "
@@ -642,7 +646,9 @@ std::optional<std::string> parseMirrorOption(int opt, const char* arg, MirrorArg
         // Empty would read as "no identity asked for": the opposite of what
         // a script that lost its variable meant.
         if (!*arg)
-            return fill(Cli::tr("--expect-id: an identity from `list --json`, not empty"));
+            return fill(
+                Cli::tr("--expect-id: an identity from `list --json` or `inspect --json`, not "
+                        "empty"));
         a.expectId = arg;
         return std::nullopt;
     case 'P': {
@@ -1659,6 +1665,8 @@ int cmdInspect(int argc, char** argv)
             .addRaw("partitions", stringArray(f.partitions));
         JsonObject o;
         o.add("target", target).add("source", source).add("expect-id", expectId);
+        // What mirror --expect-id takes to bind a job to this very target.
+        o.add("id", f.identity);
         if (r.refusal)
             o.addRaw("refusal", JsonObject()
                                     .add("errno", r.refusal->code)
@@ -1673,9 +1681,9 @@ int cmdInspect(int argc, char** argv)
         o.addRaw("device-partitions", parts + "]");
         std::printf("%s\n", o.str().c_str());
     } else {
-        const std::string labels[] = {fill(Cli::tr("target:")), fill(Cli::tr("holds:")),
-                                      fill(Cli::tr("size:")), fill(Cli::tr("device:")),
-                                      fill(Cli::tr("verdict:"))};
+        const std::string labels[] = {fill(Cli::tr("target:")),  fill(Cli::tr("holds:")),
+                                      fill(Cli::tr("size:")),    fill(Cli::tr("device:")),
+                                      fill(Cli::tr("verdict:")), fill(Cli::tr("identity:"))};
         int width = 0;
         for (const std::string& l : labels)
             width = std::max(width, displayWidth(l));
@@ -1700,6 +1708,8 @@ int cmdInspect(int argc, char** argv)
             std::printf("  %s %s  %s%s\n", fitText(p.name, 12).c_str(),
                         fitText(sizeText(p.size), 10, true).c_str(), p.fsType.c_str(),
                         p.fsLabel.empty() ? "" : (" \"" + p.fsLabel + "\"").c_str());
+        if (!f.identity.empty())
+            row(labels[5], fill(Cli::tr("%1 (for mirror --expect-id)"), {f.identity}));
         if (r.refusal)
             row(labels[4], fill(Cli::tr("refused: %1"), {r.refusal->message}));
         else if (f.blockDevice && !f.dataSignature.empty())

@@ -138,6 +138,16 @@ Result<Disk> Disk::open(const std::string& path, OpenOptions options, Logger log
         disk.m_bufferedFd = ::open(path.c_str(), openFlags(options.access));
         if (disk.m_bufferedFd < 0)
             return systemError(errno, "open " + path);
+        // A second lookup of the path: both descriptors must reach the
+        // storage whose identity the first one was checked for.
+        struct stat bst
+        {
+        };
+        if (::fstat(disk.m_bufferedFd, &bst) != 0)
+            return systemError(errno, "stat " + path);
+        if (id->blockDevice ? (bst.st_rdev != st.st_rdev)
+                            : (bst.st_dev != st.st_dev || bst.st_ino != st.st_ino))
+            return Error{ESTALE, path + ": changed while it was being opened"};
     }
     disk.m_log->debug("opened {}: {} bytes, logical block {}, physical block {}, {}{}", path,
                       disk.m_size, disk.m_logicalBlock, disk.m_physicalBlock,
@@ -146,19 +156,25 @@ Result<Disk> Disk::open(const std::string& path, OpenOptions options, Logger log
     return disk;
 }
 
-Result<void> Disk::createSparseFile(const std::string& path, std::uint64_t size)
+Result<DiskIdentity> Disk::createSparseFile(const std::string& path, std::uint64_t size)
 {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0)
         return systemError(errno, "create " + path);
-    if (::ftruncate(fd, static_cast<off_t>(size)) != 0) {
+    struct stat st
+    {
+    };
+    if (::fstat(fd, &st) != 0 || ::ftruncate(fd, static_cast<off_t>(size)) != 0) {
         const int err = errno;
         ::close(fd);
         ::unlink(path.c_str());
         return systemError(err, "resize " + path);
     }
     ::close(fd);
-    return {};
+    DiskIdentity id;
+    id.dev = st.st_dev;
+    id.ino = st.st_ino;
+    return id;
 }
 
 Disk::Disk(Disk&& other) noexcept

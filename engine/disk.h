@@ -47,8 +47,10 @@ public:
     };
 
     static Result<Disk> open(const std::string& path, OpenOptions options, Logger log = {});
-    /// Creates a new sparse file of @p size bytes (fails if @p path exists).
-    static Result<void> createSparseFile(const std::string& path, std::uint64_t size);
+    /// Creates a new sparse file of @p size bytes (fails if @p path exists)
+    /// and returns what it created, as the creating descriptor saw it: a
+    /// caller that opens the path again can tell whether it is still that file.
+    static Result<DiskIdentity> createSparseFile(const std::string& path, std::uint64_t size);
 
     Disk(Disk&& other) noexcept;
     Disk& operator=(Disk&& other) noexcept;

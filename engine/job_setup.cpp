@@ -14,12 +14,14 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 
 namespace engine {
 
@@ -115,7 +117,152 @@ std::string damagedSignature(int fd, std::uint64_t size)
     return {};
 }
 
+constexpr std::string_view kFileIdPrefix = "file:";
+constexpr const char* kIdentityRule = " (rule: target identity)";
+
+// An imageFileId() taken apart.
+struct ImageFileId
+{
+    std::uint64_t devMajor = 0;
+    std::uint64_t devMinor = 0;
+    std::uint64_t ino = 0;
+    std::uint64_t size = 0;
+};
+
+std::optional<ImageFileId> parseImageFileId(std::string_view id)
+{
+    if (!id.starts_with(kFileIdPrefix))
+        return std::nullopt;
+    id.remove_prefix(kFileIdPrefix.size());
+    std::uint64_t parts[4] = {};
+    for (std::size_t i = 0; i < std::size(parts); ++i) {
+        if (i > 0) {
+            if (id.empty() || id.front() != ':')
+                return std::nullopt;
+            id.remove_prefix(1);
+        }
+        const char* begin = id.data();
+        const auto [end, ec] = std::from_chars(begin, begin + id.size(), parts[i]);
+        if (ec != std::errc{} || end == begin)
+            return std::nullopt;
+        id.remove_prefix(static_cast<std::size_t>(end - begin));
+    }
+    if (!id.empty())
+        return std::nullopt;
+    return ImageFileId{parts[0], parts[1], parts[2], parts[3]};
+}
+
+std::string deviceText(std::uint64_t devMajor, std::uint64_t devMinor)
+{
+    return std::to_string(devMajor) + ":" + std::to_string(devMinor);
+}
+
+Error fileAppeared(const std::string& target)
+{
+    return Error{EEXIST, "refusing the target: a file appeared at " + target +
+                             " since you confirmed it would be created as a new image file" +
+                             kIdentityRule};
+}
+
+// Why @p target, as @p now shows it (nullptr: nothing is there), is not what
+// @p expected (an imageFileId() or kAbsentTargetId) names; nullopt when it is.
+std::optional<Error> imageIdentityMismatch(const std::string& target, const std::string& expected,
+                                           const struct stat* now)
+{
+    if (expected == kAbsentTargetId) {
+        if (!now)
+            return std::nullopt;
+        return fileAppeared(target);
+    }
+    const auto want = parseImageFileId(expected);
+    if (!want)
+        return Error{EINVAL, "refusing " + target + ": '" + expected +
+                                 "' is no image file identity (file:DEVMAJ:DEVMIN:INO:SIZE, or " +
+                                 std::string(kAbsentTargetId) + ")" + kIdentityRule};
+    if (!now)
+        return Error{ENOENT, "refusing " + target +
+                                 ": the image file you confirmed is gone (deleted or renamed "
+                                 "since), and no new one is created in its place" +
+                                 kIdentityRule};
+    if (!S_ISREG(now->st_mode))
+        return Error{ESTALE, "refusing " + target + ": it is " +
+                                 (S_ISBLK(now->st_mode) ? "a block device" : "no regular file") +
+                                 " now, not the image file you confirmed" + kIdentityRule};
+    const std::uint64_t devMajor = major(now->st_dev);
+    const std::uint64_t devMinor = minor(now->st_dev);
+    const auto ino = static_cast<std::uint64_t>(now->st_ino);
+    if (devMajor != want->devMajor || devMinor != want->devMinor)
+        return Error{ESTALE, "refusing " + target + ": it is another file now (inode " +
+                                 std::to_string(ino) + " on device " +
+                                 deviceText(devMajor, devMinor) + ", was inode " +
+                                 std::to_string(want->ino) + " on device " +
+                                 deviceText(want->devMajor, want->devMinor) +
+                                 "), not the image file you confirmed" + kIdentityRule};
+    if (ino != want->ino)
+        return Error{ESTALE, "refusing " + target + ": it is another file now (inode " +
+                                 std::to_string(ino) + ", was " + std::to_string(want->ino) +
+                                 "), not the image file you confirmed" + kIdentityRule};
+    const auto size = static_cast<std::uint64_t>(now->st_size);
+    if (size < want->size)
+        return Error{ESTALE, "refusing " + target + ": it was truncated from " +
+                                 std::to_string(want->size) + " to " + std::to_string(size) +
+                                 " bytes since you confirmed the image file" + kIdentityRule};
+    if (size > want->size)
+        return Error{ESTALE, "refusing " + target + ": it grew from " + std::to_string(want->size) +
+                                 " to " + std::to_string(size) +
+                                 " bytes since you confirmed the image file, so another program "
+                                 "writes it" +
+                                 kIdentityRule};
+    return std::nullopt;
+}
+
+// The identity the user confirmed, checked on the descriptor the job writes
+// through: the path may name something else by now than when it was
+// checked, and only the descriptor says what will be written. @p created:
+// the file this job created (then nothing may have taken its place);
+// @p confirmedDevice: the device number whose stable identity was checked.
+Result<void> checkOpenedTarget(const Disk& target, const std::string& expected,
+                               const std::optional<DiskIdentity>& created, dev_t confirmedDevice)
+{
+    struct stat st
+    {
+    };
+    if (::fstat(target.fd(), &st) != 0)
+        return systemError(errno, "stat " + target.path());
+    if (created) {
+        if (S_ISREG(st.st_mode) && st.st_dev == created->dev && st.st_ino == created->ino)
+            return {};
+        return Error{ESTALE, "refusing the target: another file took the place of the image "
+                             "file created at " +
+                                 target.path() + " before it was opened (inode " +
+                                 std::to_string(st.st_ino) + ", created " +
+                                 std::to_string(created->ino) + ")" + kIdentityRule};
+    }
+    if (isImageFileId(expected)) {
+        if (auto why = imageIdentityMismatch(target.path(), expected, &st))
+            return *why;
+        return {};
+    }
+    if (!expected.empty() && (!S_ISBLK(st.st_mode) || st.st_rdev != confirmedDevice))
+        return Error{ESTALE, "refusing " + target.path() +
+                                 ": what was opened is not the device whose identity was "
+                                 "checked (" +
+                                 expected + "); it changed while it was opened" + kIdentityRule};
+    return {};
+}
+
 } // namespace
+
+std::string imageFileId(dev_t dev, ino_t ino, std::uint64_t size)
+{
+    return std::string(kFileIdPrefix) + deviceText(major(dev), minor(dev)) + ":" +
+           std::to_string(static_cast<std::uint64_t>(ino)) + ":" + std::to_string(size);
+}
+
+bool isImageFileId(std::string_view id)
+{
+    return id == kAbsentTargetId || id.starts_with(kFileIdPrefix);
+}
 
 Result<std::uint64_t> storageSize(const std::string& path)
 {
@@ -299,12 +446,15 @@ Result<TargetFacts> inspectTarget(const std::string& target)
     {
     };
     if (::stat(target.c_str(), &st) != 0) {
-        if (errno == ENOENT)
-            return facts;
-        return systemError(errno, target);
+        if (errno != ENOENT)
+            return systemError(errno, target);
+        facts.identity = kAbsentTargetId;
+        return facts;
     }
     facts.exists = true;
     facts.blockDevice = S_ISBLK(st.st_mode);
+    if (S_ISREG(st.st_mode))
+        facts.identity = imageFileId(st.st_dev, st.st_ino, static_cast<std::uint64_t>(st.st_size));
     auto size = storageSize(target);
     if (!size)
         return size.error();
@@ -339,12 +489,25 @@ TargetReview reviewTarget(const std::string& source, const std::string& target,
             for (const auto& d : all)
                 if (d.devnum == st.st_rdev)
                     out.device = d;
-        if (out.device)
+        if (out.device) {
+            out.facts.identity = out.device->stableId();
             for (const auto& d : all)
                 if (d.isPartition && d.parent == out.device->name)
                     out.partitions.push_back(d);
+        }
     }
-    if (!expectedTargetId.empty()) {
+    if (isImageFileId(expectedTargetId)) {
+        struct stat st
+        {
+        };
+        const bool exists = ::stat(target.c_str(), &st) == 0;
+        if (exists || errno == ENOENT) {
+            if (auto why = imageIdentityMismatch(target, expectedTargetId, exists ? &st : nullptr))
+                out.refusal = *why;
+        } else if (!out.refusal) {
+            out.refusal = systemError(errno, target);
+        }
+    } else if (!expectedTargetId.empty()) {
         if (!facts || !facts->blockDevice)
             out.refusal = Error{EINVAL, "an expected identity names a disk, but " + target +
                                             " is not a block device (any more) (rule: target "
@@ -378,6 +541,14 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
     const bool targetExists = ::stat(setup.target.c_str(), &st) == 0;
     if (!targetExists && errno != ENOENT)
         return systemError(errno, "target " + setup.target);
+    // The confirmed image file (or its absence) first: any other verdict
+    // would be about a file the user did not confirm. Checked again on the
+    // opened descriptor below.
+    const bool boundToFile = isImageFileId(setup.expectedTargetId);
+    if (boundToFile)
+        if (auto why = imageIdentityMismatch(setup.target, setup.expectedTargetId,
+                                             targetExists ? &st : nullptr))
+            return *why;
     if (auto r = checkTargetCandidate(setup.source, setup.target); !r)
         return r.error();
 
@@ -385,7 +556,8 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
     if ((srcId->blockDevice || targetIsDevice) && ::geteuid() != 0)
         return Error{EPERM, "block devices need root: run drivemirror-cli with sudo, or let the "
                             "desktop app ask for authorisation (rule: needs root)"};
-    if (!setup.expectedTargetId.empty()) {
+    dev_t confirmedDevice = 0;
+    if (!setup.expectedTargetId.empty() && !boundToFile) {
         if (!targetIsDevice)
             return Error{EINVAL, "an expected identity names a disk, but " + setup.target +
                                      " is not a block device (rule: target identity)"};
@@ -396,6 +568,7 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
             return Error{ESTALE, "refusing " + setup.target + ": it is " + info->stableId() +
                                      ", not " + setup.expectedTargetId +
                                      " (rule: target identity)"};
+        confirmedDevice = info->devnum;
     }
 
     // Who else writes the source, and whether the job can see those writes.
@@ -476,17 +649,33 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
         if (auto r = checkTargetRoom(setup.source, setup.target, setup.options); !r)
             return r.error();
 
+    std::optional<DiskIdentity> created;
     if (!targetExists) {
-        if (auto r = Disk::createSparseFile(setup.target, source->size()); !r)
-            return Error{r.error().code, "target: " + r.error().message};
+        auto made = Disk::createSparseFile(setup.target, source->size());
+        if (!made) {
+            // O_EXCL lost the race: something appeared since the check.
+            if (boundToFile && made.error().code == EEXIST)
+                return fileAppeared(setup.target);
+            return Error{made.error().code, "target: " + made.error().message};
+        }
+        created = *made;
         prepared.targetCreated = true;
     }
     auto removeCreated = [&] {
-        if (prepared.targetCreated)
+        // Only the file this job created: one put under its name since
+        // belongs to someone else.
+        struct stat now
+        {
+        };
+        if (created && ::stat(setup.target.c_str(), &now) == 0 && now.st_dev == created->dev &&
+            now.st_ino == created->ino)
             ::unlink(setup.target.c_str());
     };
 
     auto target = Disk::open(setup.target, {Disk::Access::ReadWrite, true, true}, log);
+    if (!target && boundToFile && !created && target.error().code == ENOENT)
+        if (auto why = imageIdentityMismatch(setup.target, setup.expectedTargetId, nullptr))
+            return *why;
     if (!target) {
         removeCreated();
         std::string msg = target.error().message;
@@ -496,6 +685,12 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
         else if ((code == EACCES || code == EPERM) && (srcId->blockDevice || S_ISBLK(st.st_mode)))
             msg += " (block devices need root) (rule: needs root)";
         return Error{code, "target: " + msg};
+    }
+    // Nothing has been written yet, and nothing is written through another
+    // descriptor than this one.
+    if (auto r = checkOpenedTarget(*target, setup.expectedTargetId, created, confirmedDevice); !r) {
+        removeCreated();
+        return r.error();
     }
     // The image's equivalent of O_EXCL, held until the job is destroyed; it
     // also closes the window between the checks above and this open.

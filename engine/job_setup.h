@@ -11,7 +11,8 @@
 //      device over it) or the job is refused -> source locked (shared)
 //   -> room for the copy on an image target's file system
 //   -> (target missing: create a sparse file of the source's size)
-//   -> target opened exclusively (O_EXCL, or an exclusive image lock)
+//   -> target opened exclusively (O_EXCL for a block device) -> the identity
+//      the user confirmed, on that descriptor -> an exclusive image lock
 //   -> a block device holding data needs the user's explicit consent
 //   -> MirrorJob::create (sizes, alignment)
 //
@@ -31,6 +32,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace engine {
@@ -43,8 +45,11 @@ struct JobSetup
     /// The user accepted that a target block device holding a partition
     /// table or file system is overwritten (the CLI's --force).
     bool allowDataOnTarget = false;
-    /// When set, a target block device must carry this stable identity
-    /// (DeviceInfo::stableId), so a disk renamed since it was chosen is refused.
+    /// When set, the target must still be what the user confirmed: a block
+    /// device carrying this stable identity (DeviceInfo::stableId), so a disk
+    /// renamed since it was chosen is refused; or an image file with this
+    /// imageFileId(), or no file at all (kAbsentTargetId), checked on the
+    /// descriptor the job writes through. Empty: nothing was confirmed.
     std::string expectedTargetId;
     /// Track writes to a block-device source through the kernel and freeze
     /// its file systems at Complete. Off only for a source nothing writes to;
@@ -60,6 +65,18 @@ struct PreparedJob
     std::unique_ptr<LiveSource> live;
     bool targetCreated = false; ///< the target file did not exist and was created
 };
+
+/// An image file's identity, in the family of DeviceInfo::stableId():
+/// "file:DEVMAJ:DEVMIN:INO:SIZE" (the file system's device, the inode and the
+/// size in bytes). Another file put under the same name, or the same file
+/// truncated or grown, has another identity.
+std::string imageFileId(dev_t dev, ino_t ino, std::uint64_t size);
+/// The identity of a target path where nothing exists yet: the job creates
+/// the file, and must not find one there.
+inline constexpr std::string_view kAbsentTargetId = "absent";
+/// True for an imageFileId() or kAbsentTargetId (or something that tries
+/// to be one: "file:" followed by anything), as opposed to a disk's identity.
+bool isImageFileId(std::string_view id);
 
 /// The size in bytes of the file or block device at @p path, without opening
 /// it (st_size, or the sector count in sysfs).
@@ -99,6 +116,11 @@ struct TargetFacts
     std::string dataSignature;
     bool signatureReadable = false;      ///< the first sectors could be read
     std::vector<std::string> partitions; ///< block devices: kernel names of partitions
+    /// What JobSetup::expectedTargetId takes to bind a job to this target:
+    /// imageFileId() for an image file, kAbsentTargetId for a path where
+    /// the job would create one, and (reviewTarget only) the disk's stable
+    /// identity for a block device the catalog knows; empty otherwise.
+    std::string identity;
 };
 
 /// Reads the first sectors of @p target (read-only) and lists its partitions.
@@ -116,9 +138,10 @@ struct TargetReview
 };
 
 /// checkTargetCandidate and inspectTarget together. With @p expectedTargetId
-/// a block device that no longer carries that identity is refused, and that
-/// verdict comes first: any other would be about another disk than the one
-/// the user chose. Writes nothing.
+/// a target that no longer carries that identity (a block device's stable
+/// identity, an image file's, or absent) is refused, and that verdict comes
+/// first: any other would be about another disk or file than the one the
+/// user chose. Writes nothing.
 TargetReview reviewTarget(const std::string& source, const std::string& target,
                           const std::string& expectedTargetId);
 
@@ -130,8 +153,10 @@ std::string dataSignature(const Disk& disk);
 
 /// Applies every rule above, creates a missing target, opens both disks
 /// (the target exclusively) and creates the job (status created, not
-/// started). For a block-device source, write tracking is already running
-/// when this returns, so no write between preparing and starting is missed.
+/// started). An expected identity is checked first on the path and again
+/// on the opened target's descriptor, before anything is written. For a
+/// block-device source, write tracking is already running when this
+/// returns, so no write between preparing and starting is missed.
 Result<PreparedJob> prepareJob(JobSetup setup, const Logger& log);
 
 } // namespace engine

@@ -57,6 +57,12 @@ UserMessage ErrorText::describe(const engine::Error& error)
                      "not confirmed.");
         m.advice = tr("Start again and type the device name to confirm, or choose another "
                       "target.");
+    } else if (rule == "target identity" && error.message.find("image file") != std::string::npos) {
+        // The engine names "the image file" in every refusal about a file's
+        // identity (engine::imageFileId): the disk's wording would mislead.
+        m.cause = tr("The target file is no longer the one you confirmed: another program "
+                     "replaced, truncated, moved or created it since.");
+        m.advice = tr("Check what else writes to that folder, then choose the target again.");
     } else if (rule == "target identity") {
         m.cause = tr("The target is no longer the disk you chose: it was removed, replaced or "
                      "renamed since.");

@@ -201,6 +201,7 @@ std::optional<TargetInspection> parseInspection(const QByteArray& json)
     out.facts.dataSignature = str(f.value(QStringLiteral("data-signature")));
     out.facts.signatureReadable = f.value(QStringLiteral("signature-readable")).toBool();
     out.facts.partitions = strings(f.value(QStringLiteral("partitions")));
+    out.facts.identity = str(o.value(QStringLiteral("id")));
     if (o.contains(QStringLiteral("device")))
         out.device = parseDevice(o.value(QStringLiteral("device")).toObject());
     for (const QJsonValue& p : o.value(QStringLiteral("device-partitions")).toArray())

@@ -3,7 +3,7 @@
 // plumbing and the parsing is tested on its own.
 //
 //   drivemirror-cli inspect TARGET --source S [--expect-id ID] --json
-//       -> one object: {target, source, refusal?, facts, device?, device-partitions}
+//       -> one object: {target, source, id, refusal?, facts, device?, device-partitions}
 //   drivemirror-cli mirror S T --json --cancel-on-eof --map-cells N ...
 //       -> {"error": {...}}                          refused before the job exists
 //       -> JOB_STARTED, JOB_STATUS_CHANGE, BLOCK_JOB_PROGRESS (with "map", and

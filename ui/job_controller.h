@@ -45,9 +45,12 @@ struct JobRequest
     /// The user typed the target's name to accept that the partitions or
     /// data on a target block device are overwritten.
     bool overwriteConfirmed = false;
-    /// The stable identity (engine::DeviceInfo::stableId) of the target
-    /// block device when the user chose it; a different disk under the same
-    /// path is refused. Empty for image files.
+    /// What the user confirmed as the target (engine::JobSetup::
+    /// expectedTargetId): the stable identity of a block device
+    /// (engine::DeviceInfo::stableId), or an image file's identity as the
+    /// inspection found it (engine::imageFileId, or "absent" for a file the
+    /// job creates). Anything else under that path when the job opens it is
+    /// refused. Empty: nothing to check.
     QString expectedTargetId;
     /// Demo mode: a writer keeps changing the source while it is mirrored.
     bool demoWriter = false;
@@ -122,9 +125,10 @@ public:
     virtual bool completionRequested() const = 0;
 
     /// Applies every rule that needs no write to @p target and reads what it
-    /// holds; answers with targetInspected. With @p expectedTargetId, a
-    /// block device that no longer carries that identity is refused (rule:
-    /// target identity). Does not touch the job.
+    /// holds, with its identity (TargetFacts::identity); answers with
+    /// targetInspected. With @p expectedTargetId, a target that no longer
+    /// carries that identity is refused (rule: target identity). Does not
+    /// touch the job.
     virtual void inspectTarget(const QString& source, const QString& target,
                                const QString& expectedTargetId) = 0;
     /// Prepares (checks again, creates a missing target file, opens both

@@ -478,6 +478,7 @@ void MainWindow::requestStart()
     m_startSource = source;
     m_startTarget = target;
     m_startTargetId = target == m_targetIdPath ? m_targetId : QString();
+    m_startBoundId.clear();
     m_startLiveMounts = liveMountsOf(source);
     m_startSettings = m_settings->settings();
     m_inspecting = true;
@@ -555,6 +556,11 @@ void MainWindow::onTargetInspected(const TargetInspection& inspection)
         showError(tr("Cannot Use This Target"), *inspection.refusal);
         return;
     }
+    // The job gets what this answer describes, and refuses anything else
+    // under that path by the time it opens it: another file put there, the
+    // file truncated, or a file where a new one was to be created.
+    m_startBoundId = !m_startTargetId.isEmpty() ? m_startTargetId
+                                                : QString::fromStdString(inspection.facts.identity);
     const TargetDescription target = describeTarget(inspection);
     if (target.newFile && !m_confirmNewFiles) {
         startJob(false);
@@ -594,7 +600,7 @@ void MainWindow::startJob(bool overwriteConfirmed)
     request.settings = m_startSettings;
     request.settings.speed = m_settings->settings().speed;
     request.overwriteConfirmed = overwriteConfirmed;
-    request.expectedTargetId = m_startTargetId;
+    request.expectedTargetId = m_startBoundId;
     m_jobLiveMounts = m_startLiveMounts;
     m_jobSettings = request.settings;
     const DeviceEntry* sourceEntry = m_devices.entry(request.source);

@@ -173,6 +173,10 @@ private:
     QString m_startSource;
     QString m_startTarget;
     QString m_startTargetId;
+    /// What the confirmation described, for the job to check once more when
+    /// it opens the target: the chosen disk's identity, or the image file's
+    /// (device, inode and size; "absent" for a file the job creates).
+    QString m_startBoundId;
     QStringList m_startLiveMounts;
     JobSettings m_startSettings;
     QStringList m_jobLiveMounts; ///< the running job's source file systems (live)

@@ -8,7 +8,9 @@
 // system, aliases of the source or of a mounted disk and processes that
 // write a target, signatures of every file system, and paths that are no
 // place for an image. Each proves with SHA-256 that nothing was written
-// where a rule refused.
+// where a rule refused. And item 3 of what to build: an image target is bound
+// to the file the user confirmed (device, inode, size, or its absence), in
+// the engine and through the CLI.
 #include "device_catalog.h"
 #include "disk.h"
 #include "engine_printers.h"
@@ -29,10 +31,14 @@
 #include <QStandardPaths>
 #include <QtTest>
 
+#include <spdlog/logger.h>
+#include <spdlog/sinks/base_sink.h>
+
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -41,6 +47,7 @@
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -317,6 +324,71 @@ std::string errorOf(const Result<void>& r)
     return r ? std::string("accepted") : r.error().message;
 }
 
+// Runs a hook once, on the thread that logs, when the engine logs a message
+// that starts with a marker: a way to change the disk under a path at an
+// exact point of prepareJob (after its checks of the path, before it opens
+// the target), with no sleeps and no luck involved.
+class HookSink final : public spdlog::sinks::base_sink<std::mutex>
+{
+public:
+    HookSink(std::string marker, std::function<void()> hook)
+        : m_marker(std::move(marker)), m_hook(std::move(hook))
+    {
+    }
+    bool fired() const { return m_fired; }
+
+protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override
+    {
+        if (m_fired ||
+            std::string_view(msg.payload.data(), msg.payload.size()).substr(0, m_marker.size()) !=
+                m_marker)
+            return;
+        m_fired = true;
+        m_hook();
+    }
+    void flush_() override {}
+
+private:
+    std::string m_marker;
+    std::function<void()> m_hook;
+    bool m_fired = false;
+};
+
+// The identity imageFileId() gives @p path, computed here from stat(2).
+QString expectedFileId(const QString& path)
+{
+    struct stat st
+    {
+    };
+    if (::stat(QFile::encodeName(path).constData(), &st) != 0)
+        return {};
+    return QStringLiteral("file:%1:%2:%3:%4")
+        .arg(major(st.st_dev))
+        .arg(minor(st.st_dev))
+        .arg(static_cast<quint64>(st.st_ino))
+        .arg(static_cast<qint64>(st.st_size));
+}
+
+quint64 inodeOf(const QString& path)
+{
+    struct stat st
+    {
+    };
+    return ::stat(QFile::encodeName(path).constData(), &st) == 0 ? st.st_ino : 0;
+}
+
+// Mirrors a prepared job to READY and completes it.
+bool completeJob(MirrorJob& job)
+{
+    job.start();
+    if (!waitFor([&] { return job.status() == JobStatus::Ready || job.finished(); }, 60s))
+        return false;
+    if (!job.complete())
+        return false;
+    return job.wait().outcome == JobResult::Outcome::Completed;
+}
+
 } // namespace
 
 class TestTargetSafety : public QObject
@@ -337,6 +409,9 @@ private Q_SLOTS:
     void found10_everyFileSystemNeedsForce();
     void found11_pathsThatAreNoPlaceForAnImage_refused_data();
     void found11_pathsThatAreNoPlaceForAnImage_refused();
+    void build3_imageTargetIdentity_confirmedFileAccepted();
+    void build3_imageTargetChangedSinceConfirmed_refused_data();
+    void build3_imageTargetChangedSinceConfirmed_refused();
     void cost_checkTargetCandidate();
 
 private:
@@ -1168,6 +1243,248 @@ void TestTargetSafety::found11_pathsThatAreNoPlaceForAnImage_refused()
         qPrintable(
             QStringLiteral("%1 changed: %2 -> %3").arg(target, describe(before), describe(after))));
     QCOMPARE(dirEntries(dir.path()), entries);
+}
+
+// Build 3: an image target's identity is what the confirmation saw of it
+// (device, inode, size; absent for a file the job creates), and a job bound
+// to it goes ahead while the file is still that file: in the engine, and
+// from `inspect --json` to `mirror --expect-id`.
+void TestTargetSafety::build3_imageTargetIdentity_confirmedFileAccepted()
+{
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    const QString dst = dir.file(QStringLiteral("dst.img"));
+    const QString fresh = dir.file(QStringLiteral("fresh.img"));
+    QVERIFY(makeFilled(src, 8 * MiB, 301));
+    QVERIFY(makeFilled(dst, 8 * MiB, 302));
+    const std::string s = src.toStdString();
+
+    // The review reports the identity in the documented form.
+    const TargetReview review = reviewTarget(s, dst.toStdString(), {});
+    QVERIFY2(!review.refusal, review.refusal ? review.refusal->message.c_str() : "");
+    QCOMPARE(QString::fromStdString(review.facts.identity), expectedFileId(dst));
+    const TargetReview none = reviewTarget(s, fresh.toStdString(), {});
+    QVERIFY2(!none.refusal, none.refusal ? none.refusal->message.c_str() : "");
+    QCOMPARE(none.facts.identity, std::string(kAbsentTargetId));
+    // ... and checks one it is given.
+    QVERIFY(!reviewTarget(s, dst.toStdString(), review.facts.identity).refusal);
+    QVERIFY(!reviewTarget(s, fresh.toStdString(), std::string(kAbsentTargetId)).refusal);
+    const auto notAbsent = reviewTarget(s, dst.toStdString(), std::string(kAbsentTargetId));
+    QVERIFY(notAbsent.refusal && contains(notAbsent.refusal->message, "(rule: target identity)"));
+
+    // Something that looks like a file identity and is none binds to nothing.
+    const FileState dstBefore = fileState(dst);
+    for (const char* bad : {"file:", "file:8:1:12", "file:8:1:12:8388608:0", "file:a:b:c:d",
+                            "file:-8:1:12:8388608", "file:8:1:12:8388608 "}) {
+        JobSetup setup;
+        setup.source = s;
+        setup.target = dst.toStdString();
+        setup.expectedTargetId = bad;
+        const auto refused = prepareJob(setup, nullLogger());
+        QVERIFY2(!refused, bad);
+        QVERIFY2(contains(refused.error().message, "no image file identity") &&
+                     contains(refused.error().message, "(rule: target identity)"),
+                 refused.error().message.c_str());
+    }
+    QVERIFY(fileState(dst) == dstBefore);
+
+    // Engine: bound to the confirmed file, the job copies into it ...
+    {
+        JobSetup setup;
+        setup.source = s;
+        setup.target = dst.toStdString();
+        setup.expectedTargetId = review.facts.identity;
+        auto prepared = prepareJob(setup, nullLogger());
+        QVERIFY2(prepared, prepared ? "" : prepared.error().message.c_str());
+        QVERIFY(!prepared->targetCreated);
+        QVERIFY(completeJob(*prepared->job));
+    }
+    QVERIFY(cmpIdentical(src, dst));
+    // ... and bound to its absence, it creates the file.
+    {
+        JobSetup setup;
+        setup.source = s;
+        setup.target = fresh.toStdString();
+        setup.expectedTargetId = std::string(kAbsentTargetId);
+        auto prepared = prepareJob(setup, nullLogger());
+        QVERIFY2(prepared, prepared ? "" : prepared.error().message.c_str());
+        QVERIFY(prepared->targetCreated);
+        QVERIFY(completeJob(*prepared->job));
+    }
+    QVERIFY(cmpIdentical(src, fresh));
+
+    // CLI: inspect names the identity, in JSON and in words, and mirror
+    // --expect-id takes it.
+    const QString cliTarget = dir.file(QStringLiteral("cli.img"));
+    QVERIFY(makeFilled(cliTarget, 8 * MiB, 303));
+    auto r = cli({QStringLiteral("inspect"), cliTarget, QStringLiteral("--source"), src,
+                  QStringLiteral("--json")});
+    QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
+    QString id =
+        QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("id")).toString();
+    QCOMPARE(id, expectedFileId(cliTarget));
+    r = cli({QStringLiteral("inspect"), cliTarget, QStringLiteral("--source"), src});
+    QVERIFY2(r.exitCode == kExitOk && r.out.contains(QStringLiteral("identity:")) &&
+                 r.out.contains(id),
+             qPrintable(show(r)));
+    r = cli({QStringLiteral("mirror"), src, cliTarget, QStringLiteral("--expect-id"), id,
+             QStringLiteral("--complete-when-ready")});
+    QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
+    QVERIFY(cmpIdentical(src, cliTarget));
+    const QString cliNew = dir.file(QStringLiteral("cli-new.img"));
+    r = cli({QStringLiteral("inspect"), cliNew, QStringLiteral("--source"), src,
+             QStringLiteral("--json")});
+    QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
+    id = QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("id")).toString();
+    QCOMPARE(id, QStringLiteral("absent"));
+    r = cli({QStringLiteral("mirror"), src, cliNew, QStringLiteral("--expect-id"), id,
+             QStringLiteral("--complete-when-ready")});
+    QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
+    QVERIFY(cmpIdentical(src, cliNew));
+
+    // A disk's identity comes the same way: the stable one of `list --json`.
+    if (!isRoot() || !QFileInfo::exists(QStringLiteral("/dev/loop-control")))
+        return;
+    QString why;
+    auto loop = LoopDevice::attach(dst, &why);
+    QVERIFY2(loop, qPrintable(why));
+    const TargetReview disk = reviewTarget(s, loop->stdPath(), {});
+    QVERIFY(disk.device);
+    QCOMPARE(disk.facts.identity, disk.device->stableId());
+    r = cli({QStringLiteral("inspect"), loop->path(), QStringLiteral("--json")});
+    const QJsonObject o = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(o.value(QStringLiteral("id")).toString(),
+             o.value(QStringLiteral("device")).toObject().value(QStringLiteral("id")).toString());
+    QCOMPARE(o.value(QStringLiteral("id")).toString(),
+             QString::fromStdString(disk.device->stableId()));
+}
+
+void TestTargetSafety::build3_imageTargetChangedSinceConfirmed_refused_data()
+{
+    QTest::addColumn<QString>("change");
+    QTest::addColumn<QString>("phase");
+    for (const char* change : {"swapped", "truncated", "grown", "appeared", "removed"})
+        for (const char* phase : {"engine, before preparing", "engine, while preparing", "cli"})
+            QTest::addRow("%s, %s", change, phase)
+                << QString::fromLatin1(change) << QString::fromLatin1(phase);
+}
+
+// Build 3: between the confirmation and the job's open, another file is put
+// under the target's name, the file is truncated or grown, removed, or a file
+// appears where a new one was to be created. The job refuses, naming the
+// rule and what changed, and nothing there is written. "Before preparing"
+// changes the file before prepareJob looks at the path; "while preparing"
+// changes it after those checks, right before the target is opened, which
+// only the check of the opened descriptor (or O_EXCL, for a new file) can
+// catch; "cli" goes from `inspect --json` to `mirror --expect-id`.
+void TestTargetSafety::build3_imageTargetChangedSinceConfirmed_refused()
+{
+    QFETCH(QString, change);
+    QFETCH(QString, phase);
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    const QString dst = dir.file(QStringLiteral("dst.img"));
+    // The confirmed file, where a swap or a removal moves it.
+    const QString aside = dir.file(QStringLiteral("confirmed.img"));
+    QVERIFY(makeFilled(src, 8 * MiB, 311));
+    const bool appears = change == QLatin1String("appeared");
+    if (!appears)
+        QVERIFY(makeFilled(dst, 16 * MiB, 312)); // larger than the source: still a fit target
+    const QByteArray srcBefore = sha256(src);
+
+    // What the user confirmed.
+    QString id;
+    if (phase == QLatin1String("cli")) {
+        const auto r = cli({QStringLiteral("inspect"), dst, QStringLiteral("--source"), src,
+                            QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
+        id =
+            QJsonDocument::fromJson(r.out.toUtf8()).object().value(QStringLiteral("id")).toString();
+    } else {
+        const auto review = reviewTarget(src.toStdString(), dst.toStdString(), {});
+        QVERIFY2(!review.refusal, review.refusal ? review.refusal->message.c_str() : "");
+        id = QString::fromStdString(review.facts.identity);
+    }
+    QCOMPARE(id, appears ? QStringLiteral("absent") : expectedFileId(dst));
+    const quint64 confirmedInode = inodeOf(dst);
+
+    // What happens behind the user's back, the words that must name it, and
+    // both places as they are right after it.
+    QString expected;
+    FileState atPath, atAside;
+    bool changed = false;
+    const auto changeIt = [&] {
+        bool ok = true;
+        if (change == QLatin1String("swapped")) {
+            const QString other = dir.file(QStringLiteral("other.img"));
+            ok = makeFilled(other, 16 * MiB, 313) && QFile::rename(dst, aside) &&
+                 QFile::rename(other, dst);
+            expected = QStringLiteral("it is another file now (inode %1, was %2)")
+                           .arg(inodeOf(dst))
+                           .arg(confirmedInode);
+        } else if (change == QLatin1String("truncated")) {
+            ok = ::truncate(QFile::encodeName(dst).constData(), 12 * MiB) == 0;
+            expected = QStringLiteral("it was truncated from 16777216 to 12582912 bytes");
+        } else if (change == QLatin1String("grown")) {
+            ok = ::truncate(QFile::encodeName(dst).constData(), 20 * MiB) == 0;
+            expected = QStringLiteral("it grew from 16777216 to 20971520 bytes");
+        } else if (appears) {
+            ok = makeFilled(dst, 16 * MiB, 314);
+            expected = QStringLiteral("a file appeared at %1 since you confirmed it would be "
+                                      "created")
+                           .arg(dst);
+        } else {
+            ok = QFile::rename(dst, aside);
+            expected = QStringLiteral("the image file you confirmed is gone");
+        }
+        atPath = fileState(dst);
+        atAside = fileState(aside);
+        changed = ok;
+    };
+
+    QString refusal;
+    if (phase == QLatin1String("cli")) {
+        changeIt();
+        const auto r = cli({QStringLiteral("mirror"), src, dst, QStringLiteral("--expect-id"), id,
+                            QStringLiteral("--complete-when-ready")});
+        QVERIFY2(r.exitCode == kExitBadInput, qPrintable(show(r)));
+        refusal = r.err;
+    } else {
+        JobSetup setup;
+        setup.source = src.toStdString();
+        setup.target = dst.toStdString();
+        setup.expectedTargetId = id.toStdString();
+        // The source is opened after every check of the target's path and
+        // before the target is created or opened: the change goes there.
+        const bool whilePreparing = phase == QLatin1String("engine, while preparing");
+        auto sink = std::make_shared<HookSink>("opened " + setup.source, changeIt);
+        auto log = std::make_shared<spdlog::logger>("test", sink);
+        log->set_level(spdlog::level::debug);
+        if (!whilePreparing)
+            changeIt();
+        const auto prepared = prepareJob(setup, whilePreparing ? log : nullLogger());
+        QCOMPARE(sink->fired(), whilePreparing);
+        QVERIFY2(
+            !prepared,
+            qPrintable(QStringLiteral("prepareJob accepted %1 after it was %2").arg(dst, change)));
+        refusal = QString::fromStdString(prepared.error().message);
+    }
+    QVERIFY2(changed, "the change behind the user's back failed");
+    QVERIFY2(refusal.contains(QStringLiteral("(rule: target identity)")), qPrintable(refusal));
+    QVERIFY2(refusal.contains(expected), qPrintable(expected + QStringLiteral(" | ") + refusal));
+
+    // Nothing written: not what is under the name now, not the confirmed
+    // file where it went, not the source.
+    const FileState pathNow = fileState(dst);
+    QVERIFY2(
+        pathNow == atPath,
+        qPrintable(
+            QStringLiteral("%1 changed: %2 -> %3").arg(dst, describe(atPath), describe(pathNow))));
+    const FileState asideNow = fileState(aside);
+    QVERIFY2(asideNow == atAside,
+             qPrintable(QStringLiteral("%1 changed: %2 -> %3")
+                            .arg(aside, describe(atAside), describe(asideNow))));
+    QCOMPARE(sha256(src), srcBefore);
 }
 
 // What checkTargetCandidate costs here (the device list calls it per image

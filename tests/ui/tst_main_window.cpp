@@ -22,6 +22,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCryptographicHash>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
@@ -68,6 +69,18 @@ bool makeImages(const ScratchDir& dir, std::uint64_t size, QString& source, QStr
            testsupport::writePattern(source, size / 2, size / 8, 2) &&
            testsupport::writePattern(source, size - size / 16, size / 16, 3) &&
            testsupport::createSparse(target, size) && testsupport::writePattern(target, 0, size, 4);
+}
+
+// SHA-256 of a file's contents; empty when it cannot be read (or is absent).
+QByteArray sha256(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!hash.addData(&f))
+        return {};
+    return hash.result().toHex();
 }
 
 // Attaches @p file to the loop device @p node (losetup --find picks any; a
@@ -779,6 +792,143 @@ private Q_SLOTS:
         // Nothing was written to either file.
         QCOMPARE(testsupport::allocatedBytes(first), std::uint64_t(0));
         QCOMPARE(testsupport::allocatedBytes(second), std::uint64_t(0));
+    }
+
+    void boundImageTarget_requestCarriesTheInspectedIdentity()
+    {
+        ScratchDir dir;
+        QString source, target;
+        QVERIFY(makeImages(dir, 16 * kMiB, source, target));
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        controller.inspection.facts.exists = true;
+        controller.inspection.facts.size = 16 * kMiB;
+        controller.inspection.facts.identity = "file:259:3:4242:16777216";
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        select(w, devices, source, target);
+        if (QTest::currentTestFailed())
+            return;
+        // A file has no disk identity to ask the inspection about ...
+        QVERIFY(w.chosenTargetId().isEmpty());
+        ui::ConfirmStartDialog* dialog = pressStart(w);
+        QVERIFY(dialog);
+        dialog->startButton()->click();
+        QTRY_VERIFY(controller.calls.contains(QStringLiteral("start")));
+        // ... so the job is bound to the file the confirmation described.
+        QCOMPARE(controller.lastRequest.expectedTargetId,
+                 QStringLiteral("file:259:3:4242:16777216"));
+        controller.finish(engine::JobResult::Outcome::Completed);
+
+        // A new file: bound to its absence.
+        controller.inspection.facts = {};
+        controller.inspection.facts.identity = std::string(engine::kAbsentTargetId);
+        controller.calls.clear();
+        dialog = pressStart(w);
+        QVERIFY(dialog);
+        QVERIFY(dialog->target().newFile);
+        dialog->startButton()->click();
+        QTRY_VERIFY(controller.calls.contains(QStringLiteral("start")));
+        QCOMPARE(controller.lastRequest.expectedTargetId, QStringLiteral("absent"));
+    }
+
+    void boundImageTarget_changedBehindTheWindow_jobRefuses_data()
+    {
+        QTest::addColumn<bool>("helper");
+        QTest::addColumn<QString>("change");
+        for (const char* change : {"replaced", "truncated", "appeared"}) {
+            QTest::addRow("%s, in process", change) << false << QString::fromLatin1(change);
+            QTest::addRow("%s, helper process", change) << true << QString::fromLatin1(change);
+        }
+    }
+
+    // The job is bound to the image file the confirmation showed. Changed
+    // behind the window's back while the confirmation is open (another file
+    // put under its name, the file truncated, or a file created where the
+    // job was to create one), the job refuses when it opens the target, in
+    // this process and in the helper, and nothing there is written.
+    void boundImageTarget_changedBehindTheWindow_jobRefuses()
+    {
+        QFETCH(bool, helper);
+        QFETCH(QString, change);
+        ScratchDir dir;
+        const QString source = dir.file(QStringLiteral("source.img"));
+        const QString target = dir.file(QStringLiteral("target.img"));
+        const QString confirmed = dir.file(QStringLiteral("confirmed.img"));
+        QVERIFY(testsupport::createSparse(source, 8 * kMiB));
+        QVERIFY(testsupport::writePattern(source, 0, 8 * kMiB, 61));
+        const bool appears = change == QLatin1String("appeared");
+        if (!appears) {
+            // Larger than the source, so that it stays a fit target when truncated.
+            QVERIFY(testsupport::createSparse(target, 16 * kMiB));
+            QVERIFY(testsupport::writePattern(target, 0, 16 * kMiB, 62));
+        }
+
+        auto sink = std::make_shared<ui::LogSink>();
+        const engine::Logger log = uitest::loggerFor(sink);
+        ui::DeviceListModel devices;
+        Controllers controllers(helper, log);
+        devices.setDeviceAccess(controllers.access());
+        ui::JobController& controller = controllers.get();
+        ui::MainWindow w(devices, controller, log);
+        w.logView()->setSink(sink);
+        w.show();
+        devices.addImages({source});
+        QTRY_VERIFY(devices.isIdle() && devices.entry(source));
+        QVERIFY(w.sourcePane()->selectPath(source));
+        devices.addImages({target}, appears);
+        QTRY_VERIFY(devices.isIdle() && devices.entry(target));
+        QVERIFY(w.targetPane()->selectPath(target));
+
+        ui::ConfirmStartDialog* dialog = pressStart(w);
+        QVERIFY(dialog);
+        QCOMPARE(dialog->target().newFile, appears);
+
+        QString expected;
+        if (change == QLatin1String("replaced")) {
+            const QString other = dir.file(QStringLiteral("other.img"));
+            QVERIFY(testsupport::createSparse(other, 16 * kMiB));
+            QVERIFY(testsupport::writePattern(other, 0, 16 * kMiB, 63));
+            QVERIFY(QFile::rename(target, confirmed));
+            QVERIFY(QFile::rename(other, target));
+            expected = QStringLiteral("it is another file now");
+        } else if (change == QLatin1String("truncated")) {
+            QCOMPARE(::truncate(QFile::encodeName(target).constData(), 12 * kMiB), 0);
+            expected = QStringLiteral("it was truncated from 16777216 to 12582912 bytes");
+        } else {
+            QVERIFY(testsupport::createSparse(target, 16 * kMiB));
+            QVERIFY(testsupport::writePattern(target, 0, 16 * kMiB, 64));
+            expected = QStringLiteral("a file appeared at %1").arg(target);
+        }
+        const QByteArray atTarget = sha256(target);
+        const QByteArray atConfirmed = sha256(confirmed);
+        QVERIFY(!atTarget.isEmpty());
+
+        QSignalSpy failed(&controller, &ui::JobController::startFailed);
+        QSignalSpy started(&controller, &ui::JobController::started);
+        dialog->startButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(failed.count() + started.count() > 0, 30000);
+        if (!started.isEmpty()) {
+            controller.cancel(true);
+            QTRY_VERIFY_WITH_TIMEOUT(!controller.isActive(), 30000);
+            QFAIL("the job started on a target that is not the one confirmed");
+        }
+        const auto error = failed.front().front().value<engine::Error>();
+        const QString message = QString::fromStdString(error.message);
+        QVERIFY2(message.contains(QStringLiteral("(rule: target identity)")) &&
+                     message.contains(expected),
+                 qPrintable(message));
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY((box = w.findChild<QMessageBox*>(QStringLiteral("errorDialog"))));
+        QVERIFY2(box->text().contains(QStringLiteral("no longer the one you confirmed")),
+                 qPrintable(box->text()));
+        QTRY_VERIFY(!controller.isActive());
+        QVERIFY(w.startButton()->isEnabled());
+
+        // Nothing written: not the file under the name now, not the one
+        // that was confirmed.
+        QCOMPARE(sha256(target), atTarget);
+        QCOMPARE(sha256(confirmed), atConfirmed);
     }
 
     void confirmation_partitionedLoopTarget_listsPartitions_refusesMistypedName()

@@ -140,6 +140,10 @@ private Q_SLOTS:
         QCOMPARE(a.at(a.indexOf(QStringLiteral("--granularity")) + 1), QStringLiteral("1048576"));
         QCOMPARE(a.at(a.indexOf(QStringLiteral("--map-cells")) + 1), QStringLiteral("1024"));
         QVERIFY(a.contains(QStringLiteral("--verify")));
+        // An image file's identity goes the same way.
+        r.expectedTargetId = QStringLiteral("file:259:3:4242:16777216");
+        a = ui::mirrorArguments(r, 1024);
+        QCOMPARE(a.at(a.indexOf(QStringLiteral("--expect-id")) + 1), r.expectedTargetId);
     }
 
     void protocol_freezeAndWipeRestReachTheHelper()
@@ -529,9 +533,20 @@ emit '{"event": "BLOCK_JOB_CANCELLED", "data": {"len": 1048576, "offset": 104857
         QVERIFY(i.facts.exists);
         QCOMPARE(i.facts.size, 16 * kMiB);
         QVERIFY(QString::fromStdString(i.facts.dataSignature).contains(QStringLiteral("ext2/3/4")));
+        // The identity a job is bound to, as the engine sees it here.
+        auto local = engine::inspectTarget(fs.toStdString());
+        QVERIFY(local);
+        QVERIFY(engine::isImageFileId(local->identity));
+        QCOMPARE(i.facts.identity, local->identity);
+        c.inspectTarget(src, dir.file(QStringLiteral("new.img")), {});
+        QTRY_COMPARE_WITH_TIMEOUT(inspected.count(), 2, 20000);
+        i = inspected.back().front().value<ui::TargetInspection>();
+        QVERIFY(!i.facts.exists);
+        QCOMPARE(i.facts.identity, std::string(engine::kAbsentTargetId));
+        inspected.clear();
 
         c.inspectTarget(src, src, {});
-        QTRY_COMPARE_WITH_TIMEOUT(inspected.count(), 2, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(inspected.count(), 1, 20000);
         i = inspected.back().front().value<ui::TargetInspection>();
         QVERIFY(i.refusal);
         QVERIFY(QString::fromStdString(i.refusal->message)
