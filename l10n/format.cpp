@@ -117,10 +117,38 @@ QString Format::signature(const QString& engineText)
         {"a swap area", QT_TR_NOOP("a swap area")},
         {"an LVM physical volume", QT_TR_NOOP("an LVM physical volume")},
         {"a LUKS encrypted volume", QT_TR_NOOP("a LUKS encrypted volume")},
+        {"a Btrfs file system", QT_TR_NOOP("a Btrfs file system")},
+        {"an F2FS file system", QT_TR_NOOP("an F2FS file system")},
+        {"an exFAT file system", QT_TR_NOOP("an exFAT file system")},
+        {"a SquashFS file system", QT_TR_NOOP("a SquashFS file system")},
+        {"an ISO 9660 file system", QT_TR_NOOP("an ISO 9660 file system")},
+        {"a UDF file system", QT_TR_NOOP("a UDF file system")},
+        {"a Linux RAID member", QT_TR_NOOP("a Linux RAID member")},
+        {"a ZFS pool member", QT_TR_NOOP("a ZFS pool member")},
+        {"a bcache device", QT_TR_NOOP("a bcache device")},
     };
     for (const auto& [engine, text] : kKnown)
         if (engineText == QLatin1String(engine))
             return tr(text);
+    // The engine's generic forms for what libblkid names but the list above
+    // does not: the type stays as libblkid spells it.
+    static const std::pair<const char*, const char*> kPatterns[] = {
+        {"a partition table (%1)", QT_TR_NOOP("a partition table (%1)")},
+        {"a RAID or volume manager member (%1)",
+         QT_TR_NOOP("a RAID or volume manager member (%1)")},
+        {"an encrypted volume (%1)", QT_TR_NOOP("an encrypted volume (%1)")},
+        {"a %1 file system", QT_TR_NOOP("a %1 file system")},
+        {"a %1 signature", QT_TR_NOOP("a %1 signature")},
+    };
+    for (const auto& [engine, text] : kPatterns) {
+        const QString pattern = QLatin1String(engine);
+        const qsizetype at = pattern.indexOf(QLatin1String("%1"));
+        const QString head = pattern.left(at), tail = pattern.mid(at + 2);
+        if (engineText.size() > head.size() + tail.size() && engineText.startsWith(head) &&
+            engineText.endsWith(tail))
+            return tr(text).arg(engineText.mid(head.size(),
+                                               engineText.size() - head.size() - tail.size()));
+    }
     return engineText;
 }
 
