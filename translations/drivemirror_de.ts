@@ -12,10 +12,6 @@
         <translation>Einheit der Änderungsverfolgung, eine Zweierpotenz von 512 B bis 64 MiB (Standard: 64 KiB oder die physische Blockgröße des Ziels, wenn diese größer ist)</translation>
     </message>
     <message>
-        <source>copy buffer, split into up to 16 requests (default 16M)</source>
-        <translation>Kopierpuffer, aufgeteilt auf bis zu 16 Anforderungen (Standard: 16M)</translation>
-    </message>
-    <message>
         <source>limit in bytes per second, e.g. 100M (default 0 = unlimited)</source>
         <translation>Begrenzung in Bytes pro Sekunde, z. B. 100M (Standard: 0 = unbegrenzt)</translation>
     </message>
@@ -40,16 +36,8 @@
         <translation>abbrechen, sobald der Auftrag READY ist (eine konsistente Kopie)</translation>
     </message>
     <message>
-        <source>after the final copy, compare SOURCE and TARGET</source>
-        <translation>nach der letzten Kopie SOURCE und TARGET vergleichen</translation>
-    </message>
-    <message>
         <source>accept a target block device that holds data</source>
         <translation>ein Ziel-Blockgerät akzeptieren, das Daten enthält</translation>
-    </message>
-    <message>
-        <source>refuse unless the target disk has this identity (the id in `list --json`)</source>
-        <translation>ablehnen, wenn der Zieldatenträger nicht diese Kennung hat (die id in `list --json`)</translation>
     </message>
     <message>
         <source>do not track writes to a block-device source (only for sources nothing writes to; refused if mounted)</source>
@@ -92,20 +80,8 @@
         <translation>Optionen von mirror:</translation>
     </message>
     <message>
-        <source>Without --complete-when-ready or --cancel-when-ready the job waits at READY and reads commands, one per line, on stdin: complete, cancel, pause, resume, speed RATE, status. SIGINT or SIGTERM cancels.</source>
-        <translation>Ohne --complete-when-ready oder --cancel-when-ready wartet der Auftrag bei READY und liest Befehle, einen pro Zeile, von stdin: complete, cancel, pause, resume, speed RATE, status. SIGINT oder SIGTERM bricht ab.</translation>
-    </message>
-    <message>
-        <source>inspect applies every rule that needs no write to TARGET (for SOURCE, when given) and tells what TARGET holds: exit 0 when it would be accepted, 2 when a rule refuses it.</source>
-        <translation>inspect wendet jede Regel an, die keinen Schreibzugriff auf TARGET braucht (für SOURCE, falls angegeben), und zeigt, was TARGET enthält: Exit-Code 0, wenn es akzeptiert würde, 2, wenn eine Regel es ablehnt.</translation>
-    </message>
-    <message>
         <source>SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too).</source>
         <translation>SIZE und RATE: Bytes oder eine Zahl mit K, M, G, T (binär; auch KiB, MiB …).</translation>
-    </message>
-    <message>
-        <source>Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled before READY (target incomplete); 6 verification found differences.</source>
-        <translation>Exit-Codes: 0 wie verlangt erledigt; 1 interner Fehler; 2 ungültige Eingabe oder von einer Sicherheitsregel abgelehnt (nichts geschrieben); 3 Quelle fehlgeschlagen; 4 Ziel fehlgeschlagen; 5 vor READY abgebrochen (Ziel unvollständig); 6 Überprüfung hat Unterschiede gefunden.</translation>
     </message>
     <message>
         <source>identical: %1 and %2 agree over %3 (%4 read, %5 of holes on both sides)</source>
@@ -158,10 +134,6 @@
         <translation>Pipe kann nicht erstellt werden: %1</translation>
     </message>
     <message>
-        <source>unknown command &apos;%1&apos; (complete, cancel, pause, resume, speed RATE, status)</source>
-        <translation>unbekannter Befehl &apos;%1&apos; (complete, cancel, pause, resume, speed RATE, status)</translation>
-    </message>
-    <message>
         <source>%1  %2  %3 of %4  %5  ETA %6  dirty %7</source>
         <translation>%1  %2  %3 von %4  %5  Restzeit %6  zu kopieren %7</translation>
     </message>
@@ -200,10 +172,6 @@
     <message>
         <source>completed with errors ignored: %1; %2 differs from %3 in the ranges listed below</source>
         <translation>abgeschlossen, Fehler ignoriert: %1; %2 unterscheidet sich von %3 in den unten aufgeführten Bereichen</translation>
-    </message>
-    <message>
-        <source>cancelled after READY: %1; %2 is a consistent copy of %3 as last converged</source>
-        <translation>nach READY abgebrochen: %1; %2 ist eine konsistente Kopie von %3 zum Zeitpunkt der letzten Synchronität</translation>
     </message>
     <message>
         <source>cancelled before READY: the target is incomplete: %1</source>
@@ -516,6 +484,118 @@
         <source>virtual</source>
         <translation>virtuell</translation>
     </message>
+    <message>
+        <source>copy buffer, split into up to 16 requests (default 16M); rounded up to whole granules, at least one, as QEMU does</source>
+        <translation>Kopierpuffer, aufgeteilt auf bis zu 16 Anforderungen (Standard: 16M); wie bei QEMU auf ganze Granulen aufgerundet, mindestens eine</translation>
+    </message>
+    <message>
+        <source>after the final copy, once SOURCE runs again, compare TARGET with SOURCE, and where SOURCE changed since, with hashes of what was written (8 bytes per granule)</source>
+        <translation>nach der letzten Kopie, sobald SOURCE weiterläuft, TARGET mit SOURCE vergleichen und, wo sich SOURCE seitdem geändert hat, mit Hashes des Geschriebenen (8 Bytes pro Granule)</translation>
+    </message>
+    <message>
+        <source>longest time SOURCE&apos;s file systems stay frozen for the final copy (default 10, from 0.1 to 3600); a final copy that takes longer is abandoned, SOURCE is thawed and the job goes on mirroring</source>
+        <translation>längste Zeit, die die Dateisysteme von SOURCE für die letzte Kopie eingefroren bleiben (Standard: 10, von 0.1 bis 3600); dauert die letzte Kopie länger, wird sie aufgegeben, SOURCE wird wieder freigegeben und der Auftrag spiegelt weiter</translation>
+    </message>
+    <message>
+        <source>clear TARGET past the end of SOURCE (a larger disk), so nothing of its old data stays there; without it those bytes are kept and not compared</source>
+        <translation>TARGET hinter dem Ende von SOURCE leeren (bei einem größeren Datenträger), damit dort nichts von seinen alten Daten bleibt; ohne diese Option bleiben diese Bytes erhalten und werden nicht verglichen</translation>
+    </message>
+    <message>
+        <source>refuse unless TARGET is still what you checked: the disk with this identity (the id in `list --json`), or the image file with this identity (the id in `inspect --json`: file:DEVMAJ:DEVMIN:INO:SIZE, or absent for a file the job creates)</source>
+        <translation>ablehnen, wenn TARGET nicht mehr das ist, was Sie geprüft haben: der Datenträger mit dieser Kennung (die id in `list --json`) oder die Image-Datei mit dieser Kennung (die id in `inspect --json`: file:DEVMAJ:DEVMIN:INO:SIZE, oder absent für eine Datei, die der Auftrag erstellt)</translation>
+    </message>
+    <message>
+        <source>Without --complete-when-ready or --cancel-when-ready the job waits at READY and reads commands, one per line, on stdin: complete, cancel, cancel quick, pause, resume, speed RATE, status. After READY, cancel freezes SOURCE for a final copy as complete does, so TARGET is a copy of one moment; cancel quick does not, and a live SOURCE&apos;s copy is then like a disk after a power cut. SIGINT, SIGTERM, SIGHUP and the other signals that would end the program cancel quickly.</source>
+        <translation>Ohne --complete-when-ready oder --cancel-when-ready wartet der Auftrag bei READY und liest Befehle, einen pro Zeile, von stdin: complete, cancel, cancel quick, pause, resume, speed RATE, status. Nach READY friert cancel SOURCE wie complete für eine letzte Kopie ein, sodass TARGET eine Kopie eines einzigen Zeitpunkts ist; cancel quick friert nicht ein, und bei einer SOURCE in Benutzung gleicht die Kopie dann einem Datenträger nach einem Stromausfall. SIGINT oder SIGTERM bricht ab. Das geschieht sofort wie bei cancel quick, ebenso bei SIGHUP und den anderen Signalen, die das Programm beenden würden.</translation>
+    </message>
+    <message>
+        <source>inspect applies every rule that needs no write to TARGET (for SOURCE, when given) and tells what TARGET holds and its identity, which mirror --expect-id takes to refuse anything else under that name: exit 0 when it would be accepted, 2 when a rule refuses it.</source>
+        <translation>inspect wendet jede Regel an, die keinen Schreibzugriff auf TARGET braucht (für SOURCE, falls angegeben), und zeigt, was TARGET enthält, sowie seine Kennung, mit der mirror --expect-id alles andere unter diesem Namen ablehnt: Exit-Code 0, wenn es akzeptiert würde, 2, wenn eine Regel es ablehnt.</translation>
+    </message>
+    <message>
+        <source>Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled before READY (target incomplete); 6 verification found differences; 7 --complete-when-ready could not complete, because SOURCE could not be frozen for the final copy (long enough); TARGET is like a disk after a power cut.</source>
+        <translation>Exit-Codes: 0 wie verlangt erledigt; 1 interner Fehler; 2 ungültige Eingabe oder von einer Sicherheitsregel abgelehnt (nichts geschrieben); 3 Quelle fehlgeschlagen; 4 Ziel fehlgeschlagen; 5 vor READY abgebrochen (Ziel unvollständig); 6 Überprüfung hat Unterschiede gefunden; 7 --complete-when-ready konnte nicht abschließen, weil SOURCE für die letzte Kopie nicht (lange genug) eingefroren werden konnte; TARGET gleicht einem Datenträger nach einem Stromausfall.</translation>
+    </message>
+    <message>
+        <source>%1 changed on %2 after the final copy: %3 of it checked against hashes of what was written to %4, %5 never written by the job and not checked</source>
+        <translation>nach der letzten Kopie auf %2 geändert: %1, davon %3 mit Hashes des auf %4 Geschriebenen geprüft, %5 vom Auftrag nie geschrieben und nicht geprüft</translation>
+    </message>
+    <message>
+        <source>the %1 of %2 past the end of %3 read back as zeroes</source>
+        <translation>die %1 von %2 hinter dem Ende von %3 wurden als Nullen zurückgelesen</translation>
+    </message>
+    <message>
+        <source>the %1 of %2 past the end of %3 were not compared</source>
+        <translation>die %1 von %2 hinter dem Ende von %3 wurden nicht verglichen</translation>
+    </message>
+    <message>
+        <source>--max-freeze: seconds from 0.1 to 3600, not &apos;%1&apos;</source>
+        <translation>--max-freeze: Sekunden von 0.1 bis 3600, nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>--expect-id: an identity from `list --json` or `inspect --json`, not empty</source>
+        <translation>--expect-id: eine Kennung aus `list --json` oder `inspect --json`, nicht leer</translation>
+    </message>
+    <message>
+        <source>unknown command &apos;%1&apos; (complete, cancel, cancel quick, pause, resume, speed RATE, status)</source>
+        <translation>unbekannter Befehl &apos;%1&apos; (complete, cancel, cancel quick, pause, resume, speed RATE, status)</translation>
+    </message>
+    <message>
+        <source>command line longer than %1 bytes: ignored</source>
+        <translation>Befehlszeile länger als %1 Bytes: ignoriert</translation>
+    </message>
+    <message>
+        <source>complete failed: %1; the job goes on mirroring at READY</source>
+        <translation>Abschließen fehlgeschlagen: %1; der Auftrag spiegelt bei READY weiter</translation>
+    </message>
+    <message>
+        <source>giving up after %1 attempts to complete; cancelling</source>
+        <translation>Abschließen nach %1 Versuchen aufgegeben; wird abgebrochen</translation>
+    </message>
+    <message>
+        <source>verifying: comparing %1 with %2 while the source runs on</source>
+        <translation>Überprüfung: %1 wird mit %2 verglichen, während die Quelle weiterläuft</translation>
+    </message>
+    <message>
+        <source>completed: %1; but the verification found %2 different from %3 (ranges below)</source>
+        <translation>abgeschlossen: %1; aber die Überprüfung hat Unterschiede zwischen %2 und %3 gefunden (Bereiche unten)</translation>
+    </message>
+    <message>
+        <source>completed: %1; %2 holds the allocated data of %3 as of the final copy; its other ranges were not copied (sync top; source quiesced %4 s)</source>
+        <translation>abgeschlossen: %1; %2 enthält die belegten Daten von %3 zum Zeitpunkt der letzten Kopie; die übrigen Bereiche wurden nicht kopiert (sync top; Quelle %4 s ruhiggestellt)</translation>
+    </message>
+    <message>
+        <source>completed: %1; %2 holds what was written to %3 during the job, nothing else was copied (sync none; source quiesced %4 s)</source>
+        <translation>abgeschlossen: %1; %2 enthält, was während des Auftrags auf %3 geschrieben wurde, sonst wurde nichts kopiert (sync none; Quelle %4 s ruhiggestellt)</translation>
+    </message>
+    <message>
+        <source>cancelled after READY without freezing the source: %1; %2 is like %3 after a power cut (a file system on it needs its journal replayed, and the last writes are missing)</source>
+        <translation>nach READY ohne Einfrieren der Quelle abgebrochen: %1; %2 gleicht %3 nach einem Stromausfall (ein Dateisystem darauf braucht ein Journal-Replay, und die letzten Schreibzugriffe fehlen)</translation>
+    </message>
+    <message>
+        <source>cancelled after READY: %1; %2 is a consistent copy of %3 as of the final copy (source quiesced %4 s)</source>
+        <translation>nach READY abgebrochen: %1; %2 ist eine konsistente Kopie von %3 zum Zeitpunkt der letzten Kopie (Quelle %4 s ruhiggestellt)</translation>
+    </message>
+    <message>
+        <source>the %1 of %2 past the end of %3 were cleared</source>
+        <translation>die %1 von %2 hinter dem Ende von %3 wurden geleert</translation>
+    </message>
+    <message>
+        <source>the %1 of %2 past the end of %3 were kept as they were (use --wipe-rest to clear them)</source>
+        <translation>die %1 von %2 hinter dem Ende von %3 wurden unverändert belassen (mit --wipe-rest werden sie geleert)</translation>
+    </message>
+    <message>
+        <source>verification cancelled: the copy is complete but was not checked</source>
+        <translation>Überprüfung abgebrochen: Die Kopie ist vollständig, wurde aber nicht geprüft</translation>
+    </message>
+    <message>
+        <source>identity:</source>
+        <translation>Kennung:</translation>
+    </message>
+    <message>
+        <source>%1 (for mirror --expect-id)</source>
+        <translation>%1 (für mirror --expect-id)</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -697,6 +777,30 @@
     <message>
         <source>Overwrite and Start</source>
         <translation>Überschreiben und starten</translation>
+    </message>
+    <message>
+        <source>This target will be overwritten up to the source&apos;s size:</source>
+        <translation>Dieses Ziel wird bis zur Größe der Quelle überschrieben:</translation>
+    </message>
+    <message>
+        <source>Past the source&apos;s end:</source>
+        <translation>Hinter dem Ende der Quelle:</translation>
+    </message>
+    <message>
+        <source>%1 of the target lie past the source&apos;s end. They will be cleared, so nothing of the old data stays there.</source>
+        <translation>%1 des Ziels liegen hinter dem Ende der Quelle. Sie werden geleert, sodass dort nichts von den alten Daten bleibt.</translation>
+    </message>
+    <message>
+        <source>%1 of the target lie past the source&apos;s end. They are kept as they are and not compared: the old data there stays readable. To clear them, check “Clear the target past the source&apos;s end” in the settings.</source>
+        <translation>%1 des Ziels liegen hinter dem Ende der Quelle. Sie bleiben unverändert und werden nicht verglichen: Die alten Daten dort bleiben lesbar. Um sie zu leeren, aktivieren Sie in den Einstellungen „Ziel hinter dem Ende der Quelle leeren“.</translation>
+    </message>
+    <message>
+        <source>Type the name &lt;b&gt;%1&lt;/b&gt; to overwrite this device, or press Esc to keep it.</source>
+        <translation>Geben Sie den Namen &lt;b&gt;%1&lt;/b&gt; ein, um dieses Gerät zu überschreiben, oder drücken Sie Esc, um es zu behalten.</translation>
+    </message>
+    <message>
+        <source>“%1” is not the name of this device: type &lt;b&gt;%2&lt;/b&gt; exactly to overwrite it, or press Esc to keep it.</source>
+        <translation>„%1“ ist nicht der Name dieses Geräts: Geben Sie genau &lt;b&gt;%2&lt;/b&gt; ein, um es zu überschreiben, oder drücken Sie Esc, um es zu behalten.</translation>
     </message>
 </context>
 <context>
@@ -1219,6 +1323,14 @@ Bytes %4 bis %5
         <source>Start again and authenticate as an administrator when asked, or mirror image files instead.</source>
         <translation>Starten Sie erneut und authentifizieren Sie sich als Administrator, wenn Sie dazu aufgefordert werden, oder spiegeln Sie stattdessen Image-Dateien.</translation>
     </message>
+    <message>
+        <source>The target file is no longer the one you confirmed: another program replaced, truncated, moved or created it since.</source>
+        <translation>Die Zieldatei ist nicht mehr die, die Sie bestätigt haben: Ein anderes Programm hat sie inzwischen ersetzt, gekürzt, verschoben oder erstellt.</translation>
+    </message>
+    <message>
+        <source>Check what else writes to that folder, then choose the target again.</source>
+        <translation>Prüfen Sie, was sonst noch in diesen Ordner schreibt, und wählen Sie das Ziel dann erneut.</translation>
+    </message>
 </context>
 <context>
     <name>ui::Format</name>
@@ -1309,6 +1421,62 @@ Bytes %4 bis %5
     <message>
         <source>a LUKS encrypted volume</source>
         <translation>ein LUKS-verschlüsseltes Volume</translation>
+    </message>
+    <message>
+        <source>a Btrfs file system</source>
+        <translation>ein Btrfs-Dateisystem</translation>
+    </message>
+    <message>
+        <source>an F2FS file system</source>
+        <translation>ein F2FS-Dateisystem</translation>
+    </message>
+    <message>
+        <source>an exFAT file system</source>
+        <translation>ein exFAT-Dateisystem</translation>
+    </message>
+    <message>
+        <source>a SquashFS file system</source>
+        <translation>ein SquashFS-Dateisystem</translation>
+    </message>
+    <message>
+        <source>an ISO 9660 file system</source>
+        <translation>ein ISO-9660-Dateisystem</translation>
+    </message>
+    <message>
+        <source>a UDF file system</source>
+        <translation>ein UDF-Dateisystem</translation>
+    </message>
+    <message>
+        <source>a Linux RAID member</source>
+        <translation>ein Linux-RAID-Mitglied</translation>
+    </message>
+    <message>
+        <source>a ZFS pool member</source>
+        <translation>ein Mitglied eines ZFS-Pools</translation>
+    </message>
+    <message>
+        <source>a bcache device</source>
+        <translation>ein bcache-Gerät</translation>
+    </message>
+    <message>
+        <source>a partition table (%1)</source>
+        <translation>eine Partitionstabelle (%1)</translation>
+    </message>
+    <message>
+        <source>a RAID or volume manager member (%1)</source>
+        <translation>ein Mitglied eines RAID oder Volume-Managers (%1)</translation>
+    </message>
+    <message>
+        <source>an encrypted volume (%1)</source>
+        <translation>ein verschlüsseltes Volume (%1)</translation>
+    </message>
+    <message>
+        <source>a %1 file system</source>
+        <translation>ein %1-Dateisystem</translation>
+    </message>
+    <message>
+        <source>a %1 signature</source>
+        <translation>eine %1-Signatur</translation>
     </message>
 </context>
 <context>
@@ -1409,10 +1577,6 @@ Bytes %4 bis %5
         <translation>Bereiche, die als Nullen gelesen werden, werden auf dem Ziel verworfen statt geschrieben; so bleibt ein Image sparse und eine SSD erfährt, dass sie frei sind.</translation>
     </message>
     <message>
-        <source>After the final copy, read source and target and compare them, while the source is still quiesced.</source>
-        <translation>Nach der letzten Kopie Quelle und Ziel lesen und vergleichen, solange die Quelle noch ruhiggestellt ist.</translation>
-    </message>
-    <message>
         <source>Report (stop the job)</source>
         <translation>Melden (Auftrag anhalten)</translation>
     </message>
@@ -1451,6 +1615,30 @@ Bytes %4 bis %5
     <message>
         <source>On read &amp;error:</source>
         <translation>Bei &amp;Lesefehler:</translation>
+    </message>
+    <message>
+        <source>Clear the target past the source&apos;s end</source>
+        <translation>Ziel hinter dem Ende der Quelle leeren</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>The longest time Complete, or Cancel once in sync, may freeze the source&apos;s mounted file systems for the final copy; writes to them wait meanwhile. A final copy that takes longer is abandoned: the source runs on, the job keeps mirroring and you can try again.</source>
+        <translation>Die längste Zeit, die „Abschließen“ oder, im synchronen Zustand, „Abbrechen“ die eingehängten Dateisysteme der Quelle für die letzte Kopie einfrieren darf; Schreibzugriffe darauf warten so lange. Dauert die letzte Kopie länger, wird sie aufgegeben: Die Quelle läuft weiter, der Auftrag spiegelt weiter und Sie können es erneut versuchen.</translation>
+    </message>
+    <message>
+        <source>Maximum free&amp;ze:</source>
+        <translation>Maximale Einfrier&amp;zeit:</translation>
+    </message>
+    <message>
+        <source>For a target larger than the source: make everything past the source&apos;s end read as zeroes, so none of the target&apos;s old data stays there. Unchecked, those bytes are kept as they are and are not compared.</source>
+        <translation>Für ein Ziel, das größer als die Quelle ist: Alles hinter dem Ende der Quelle wird als Nullen gelesen, sodass nichts von den alten Daten des Ziels dort bleibt. Nicht aktiviert: Diese Bytes bleiben unverändert und werden nicht verglichen.</translation>
+    </message>
+    <message>
+        <source>After the final copy, once the source runs again, compare the target with the source; where the source changed since, check the target against what the job wrote.</source>
+        <translation>Nach der letzten Kopie, sobald die Quelle weiterläuft, das Ziel mit der Quelle vergleichen; wo sich die Quelle seitdem geändert hat, das Ziel mit dem abgleichen, was der Auftrag geschrieben hat.</translation>
     </message>
 </context>
 <context>
@@ -1651,24 +1839,8 @@ Bytes %4 bis %5
         <translation>Wird abgeschlossen.</translation>
     </message>
     <message>
-        <source>%1 is frozen for the final copy and the comparison of source and target: writes to it wait, then continue.</source>
-        <translation>%1 ist für die letzte Kopie und den Vergleich von Quelle und Ziel eingefroren: Schreibzugriffe darauf warten und laufen dann weiter.</translation>
-    </message>
-    <message>
-        <source>%1 is frozen for the final copy: writes to it wait, then continue.</source>
-        <translation>%1 ist für die letzte Kopie eingefroren: Schreibzugriffe darauf warten und laufen dann weiter.</translation>
-    </message>
-    <message>
-        <source>The source is quiesced for the final copy, then source and target are compared.</source>
-        <translation>Die Quelle wird für die letzte Kopie ruhiggestellt, danach werden Quelle und Ziel verglichen.</translation>
-    </message>
-    <message>
         <source>The source is quiesced for the final copy.</source>
         <translation>Die Quelle wird für die letzte Kopie ruhiggestellt.</translation>
-    </message>
-    <message>
-        <source>The target stays a consistent copy of the source as it was when they were last in sync; later writes to the source are not on it. For a copy identical to the source now, use Complete instead.</source>
-        <translation>Das Ziel bleibt eine konsistente Kopie der Quelle zum Zeitpunkt der letzten Synchronität; spätere Schreibzugriffe auf die Quelle sind nicht darauf. Für eine Kopie, die jetzt mit der Quelle identisch ist, verwenden Sie stattdessen „Abschließen“.</translation>
     </message>
     <message>
         <source>The target is not in sync yet: it holds only part of the source and is not usable as a copy.</source>
@@ -1739,10 +1911,6 @@ Bytes %4 bis %5
         <translation>Prüfen Sie die Datenträger und starten Sie die Spiegelung erneut.</translation>
     </message>
     <message>
-        <source>%1 is identical to %2, verified by comparing both (%3).</source>
-        <translation>%1 ist identisch mit %2, durch Vergleich beider überprüft (%3).</translation>
-    </message>
-    <message>
         <source>%1 is identical to %2 as of the final copy (%3).</source>
         <translation>%1 ist zum Zeitpunkt der letzten Kopie identisch mit %2 (%3).</translation>
     </message>
@@ -1769,10 +1937,6 @@ Bytes %4 bis %5
     <message>
         <source>Cancelled.</source>
         <translation>Abgebrochen.</translation>
-    </message>
-    <message>
-        <source>%1 is a consistent copy of %2 as of the last time they were in sync.</source>
-        <translation>%1 ist eine konsistente Kopie von %2 zum Zeitpunkt der letzten Synchronität.</translation>
     </message>
     <message>
         <source>Cancelled before in sync.</source>
@@ -1826,6 +1990,166 @@ Bytes %4 bis %5
         <source>Running without administrator rights, and pkexec was not found: only image files can be mirrored; disks are listed greyed out. Install pkexec, or start DriveMirror as root, to use them.</source>
         <translation>Keine Administratorrechte und pkexec nicht gefunden: Nur Image-Dateien können gespiegelt werden; Datenträger werden ausgegraut angezeigt. Installieren Sie pkexec oder starten Sie DriveMirror als root, um sie zu verwenden.</translation>
     </message>
+    <message>
+        <source>The target %1 is gone or has changed.</source>
+        <translation>Das Ziel %1 ist verschwunden oder hat sich geändert.</translation>
+    </message>
+    <message>
+        <source>The source %1 is gone or has changed.</source>
+        <translation>Die Quelle %1 ist verschwunden oder hat sich geändert.</translation>
+    </message>
+    <message>
+        <source>Not started.</source>
+        <translation>Nicht gestartet.</translation>
+    </message>
+    <message>
+        <source>Nothing was written. Choose the source and the target again, then press Start.</source>
+        <translation>Es wurde nichts geschrieben. Wählen Sie Quelle und Ziel erneut und klicken Sie dann auf „Starten“.</translation>
+    </message>
+    <message>
+        <source>%1 is frozen for the final copy, at most %2: writes to it wait, then continue. Then the target is compared with the source, which runs on meanwhile.</source>
+        <translation>%1 ist für die letzte Kopie eingefroren, höchstens %2: Schreibzugriffe darauf warten und laufen dann weiter. Danach wird das Ziel mit der Quelle verglichen, die währenddessen weiterläuft.</translation>
+    </message>
+    <message>
+        <source>%1 is frozen for the final copy, at most %2: writes to it wait, then continue.</source>
+        <translation>%1 ist für die letzte Kopie eingefroren, höchstens %2: Schreibzugriffe darauf warten und laufen dann weiter.</translation>
+    </message>
+    <message>
+        <source>The source is quiesced for the final copy, then the target is compared with it.</source>
+        <translation>Die Quelle wird für die letzte Kopie ruhiggestellt, danach wird das Ziel mit ihr verglichen.</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>The source is quiesced briefly for a final copy, as at Complete, so the target is a consistent copy of the source as of that moment; later writes to the source are not on it.</source>
+        <translation>Die Quelle wird wie beim Abschließen kurz für eine letzte Kopie ruhiggestellt, sodass das Ziel eine konsistente Kopie der Quelle zu diesem Zeitpunkt ist; spätere Schreibzugriffe auf die Quelle sind nicht darauf.</translation>
+    </message>
+    <message>
+        <source>%1 is frozen briefly (at most %2) for a final copy, as at Complete, so the target is a consistent copy of the source as of that moment; later writes to the source are not on it.</source>
+        <translation>%1 wird wie beim Abschließen kurz (höchstens %2) für eine letzte Kopie eingefroren, sodass das Ziel eine konsistente Kopie der Quelle zu diesem Zeitpunkt ist; spätere Schreibzugriffe auf die Quelle sind nicht darauf.</translation>
+    </message>
+    <message>
+        <source>“Cancel Now” skips the final copy: the target is then like a disk after a power cut. Its file systems need a check (fsck) or a journal replay before use, and the last writes to the source are missing.</source>
+        <translation>„Sofort abbrechen“ überspringt die letzte Kopie: Das Ziel gleicht dann einem Datenträger nach einem Stromausfall. Seine Dateisysteme brauchen vor der Verwendung eine Prüfung (fsck) oder ein Journal-Replay, und die letzten Schreibzugriffe auf die Quelle fehlen.</translation>
+    </message>
+    <message>
+        <source>Cancel Now</source>
+        <translation>Sofort abbrechen</translation>
+    </message>
+    <message>
+        <source>Stop at once, without a final copy: a copy like after a power cut</source>
+        <translation>Sofort beenden, ohne letzte Kopie: eine Kopie wie nach einem Stromausfall</translation>
+    </message>
+    <message>
+        <source>Freeze the source briefly for a final copy: a consistent copy</source>
+        <translation>Die Quelle für eine letzte Kopie kurz einfrieren: eine konsistente Kopie</translation>
+    </message>
+    <message>
+        <source>Cancelling: making the final copy…</source>
+        <translation>Wird abgebrochen: Die letzte Kopie wird erstellt…</translation>
+    </message>
+    <message>
+        <source>Complete failed.</source>
+        <translation>Abschließen fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>The final copy could not be made while the source was frozen: %1. The source runs on, the mirror keeps the target in sync, and the target is still the copy of the last time they were in sync. Press Complete to try again; if it fails again, raise the maximum freeze in the settings, or reduce the writes to the source.</source>
+        <translation>Die letzte Kopie konnte nicht erstellt werden, während die Quelle eingefroren war: %1. Die Quelle läuft weiter, die Spiegelung hält das Ziel synchron, und das Ziel ist weiterhin die Kopie vom Zeitpunkt der letzten Synchronität. Klicken Sie auf „Abschließen“, um es erneut zu versuchen; schlägt es wieder fehl, erhöhen Sie die maximale Einfrierzeit in den Einstellungen oder verringern Sie die Schreibzugriffe auf die Quelle.</translation>
+    </message>
+    <message>
+        <source>Verification compared %1 with the source, checked %2 against what the job wrote (the source changed there after the final copy), and could not check %3.</source>
+        <translation>Die Überprüfung hat %1 mit der Quelle verglichen, %2 mit dem abgeglichen, was der Auftrag geschrieben hat (dort hat sich die Quelle nach der letzten Kopie geändert), und %3 nicht prüfen können.</translation>
+    </message>
+    <message>
+        <source>Its verification was cancelled: the copy was not checked.</source>
+        <translation>Die Überprüfung wurde abgebrochen: Die Kopie wurde nicht geprüft.</translation>
+    </message>
+    <message>
+        <source>The %1 of the target past the source&apos;s end were cleared and read back as zeroes.</source>
+        <translation>Die %1 des Ziels hinter dem Ende der Quelle wurden geleert und als Nullen zurückgelesen.</translation>
+    </message>
+    <message>
+        <source>The %1 of the target past the source&apos;s end were cleared.</source>
+        <translation>Die %1 des Ziels hinter dem Ende der Quelle wurden geleert.</translation>
+    </message>
+    <message>
+        <source>The %1 of the target past the source&apos;s end were kept as they were and not compared.</source>
+        <translation>Die %1 des Ziels hinter dem Ende der Quelle wurden unverändert belassen und nicht verglichen.</translation>
+    </message>
+    <message>
+        <source>%1 is identical to %2 as of the final copy (%3); verification found no difference where it could check.</source>
+        <translation>%1 ist zum Zeitpunkt der letzten Kopie identisch mit %2 (%3); die Überprüfung hat dort, wo sie prüfen konnte, keinen Unterschied gefunden.</translation>
+    </message>
+    <message>
+        <source>%1 is identical to %2 as of the final copy, and verified (%3).</source>
+        <translation>%1 ist zum Zeitpunkt der letzten Kopie identisch mit %2 und überprüft (%3).</translation>
+    </message>
+    <message>
+        <source>%1 is like %2 after a power cut: its file systems need a check (fsck) or a journal replay before use, and the last writes are missing.</source>
+        <translation>%1 gleicht %2 nach einem Stromausfall: Die Dateisysteme darauf brauchen vor der Verwendung eine Prüfung (fsck) oder ein Journal-Replay, und die letzten Schreibzugriffe fehlen.</translation>
+    </message>
+    <message>
+        <source>The source could not be frozen long enough for the final copy, so the mirror was cancelled without it.</source>
+        <translation>Die Quelle konnte für die letzte Kopie nicht lange genug eingefroren werden, daher wurde die Spiegelung ohne sie abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Reason: %1.</source>
+        <translation>Grund: %1.</translation>
+    </message>
+    <message>
+        <source>Cancelled without a final copy.</source>
+        <translation>Ohne letzte Kopie abgebrochen.</translation>
+    </message>
+    <message>
+        <source>%1 is a consistent copy of %2 as of the last time they were in sync; later writes to the source are not on it.</source>
+        <translation>%1 ist eine konsistente Kopie von %2 zum Zeitpunkt der letzten Synchronität; spätere Schreibzugriffe auf die Quelle sind nicht darauf.</translation>
+    </message>
+    <message>
+        <source>%1 is a consistent copy of %2 as of the final copy; later writes to the source are not on it.</source>
+        <translation>%1 ist eine konsistente Kopie von %2 zum Zeitpunkt der letzten Kopie; spätere Schreibzugriffe auf die Quelle sind nicht darauf.</translation>
+    </message>
+    <message>
+        <source>%1 is incomplete and not usable as a copy. The mirror created this file; you can delete it.</source>
+        <translation>%1 ist unvollständig und als Kopie nicht verwendbar. Die Spiegelung hat diese Datei erstellt; Sie können sie löschen.</translation>
+    </message>
+    <message>
+        <source>Delete the Incomplete Image?</source>
+        <translation>Unvollständiges Image löschen?</translation>
+    </message>
+    <message>
+        <source>%1 holds only part of the source.</source>
+        <translation>%1 enthält nur einen Teil der Quelle.</translation>
+    </message>
+    <message>
+        <source>The mirror created this image file and was cancelled before it was in sync, so it is not usable as a copy. Delete it, or keep it to look at or to mirror into again.</source>
+        <translation>Die Spiegelung hat diese Image-Datei erstellt und wurde abgebrochen, bevor sie synchron war; daher ist die Datei als Kopie nicht verwendbar. Löschen Sie sie, oder behalten Sie sie, um sie anzusehen oder erneut in sie zu spiegeln.</translation>
+    </message>
+    <message>
+        <source>Delete File</source>
+        <translation>Datei löschen</translation>
+    </message>
+    <message>
+        <source>Keep File</source>
+        <translation>Datei behalten</translation>
+    </message>
+    <message>
+        <source>Cannot Delete %1</source>
+        <translation>%1 kann nicht gelöscht werden</translation>
+    </message>
+    <message>
+        <source>The incomplete %1 was deleted.</source>
+        <translation>Die unvollständige Datei %1 wurde gelöscht.</translation>
+    </message>
+    <message>
+        <source>Closing stops the mirror at once, without a final copy: the target is then like a disk after a power cut. Its file systems need a check (fsck) or a journal replay before use, and the last writes to the source are missing. For a consistent copy, press Cancel or Complete first and close when the mirror has ended.</source>
+        <translation>Beim Schließen wird die Spiegelung sofort beendet, ohne letzte Kopie: Das Ziel gleicht dann einem Datenträger nach einem Stromausfall. Seine Dateisysteme brauchen vor der Verwendung eine Prüfung (fsck) oder ein Journal-Replay, und die letzten Schreibzugriffe auf die Quelle fehlen. Für eine konsistente Kopie klicken Sie zuerst auf „Abbrechen“ oder „Abschließen“ und schließen Sie erst, wenn die Spiegelung beendet ist.</translation>
+    </message>
+    <message>
+        <source>The target stays a consistent copy of the source as of the last time they were in sync.</source>
+        <translation>Das Ziel bleibt eine konsistente Kopie der Quelle zum Zeitpunkt der letzten Synchronität.</translation>
+    </message>
 </context>
 <context>
     <name>ui::StatusPanel</name>
@@ -1860,6 +2184,18 @@ Bytes %4 bis %5
     <message>
         <source>stopped on an I/O error: %1</source>
         <translation>wegen E/A-Fehler angehalten: %1</translation>
+    </message>
+    <message>
+        <source>Verifying… %1</source>
+        <translation>Wird überprüft… %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 checked</source>
+        <translation>%1 von %2 geprüft</translation>
+    </message>
+    <message>
+        <source>the source runs on meanwhile</source>
+        <translation>die Quelle läuft währenddessen weiter</translation>
     </message>
 </context>
 <context>

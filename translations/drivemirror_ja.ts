@@ -12,10 +12,6 @@
         <translation>変更追跡の単位。512 B から 64 MiB までの 2 のべき乗（既定: 64 KiB。ターゲットの物理ブロックサイズのほうが大きい場合はそのサイズ）</translation>
     </message>
     <message>
-        <source>copy buffer, split into up to 16 requests (default 16M)</source>
-        <translation>コピーバッファ。最大 16 個の要求に分割されます（既定: 16M）</translation>
-    </message>
-    <message>
         <source>limit in bytes per second, e.g. 100M (default 0 = unlimited)</source>
         <translation>1 秒あたりのバイト数による速度制限。例: 100M（既定: 0 = 無制限）</translation>
     </message>
@@ -40,16 +36,8 @@
         <translation>ジョブが READY になったらすぐにキャンセルします（整合性のあるコピー）</translation>
     </message>
     <message>
-        <source>after the final copy, compare SOURCE and TARGET</source>
-        <translation>最終コピーの後に SOURCE と TARGET を比較します</translation>
-    </message>
-    <message>
         <source>accept a target block device that holds data</source>
         <translation>データのあるターゲットのブロックデバイスを受け入れます</translation>
-    </message>
-    <message>
-        <source>refuse unless the target disk has this identity (the id in `list --json`)</source>
-        <translation>ターゲットディスクがこの識別子でなければ拒否します（`list --json` の id）</translation>
     </message>
     <message>
         <source>do not track writes to a block-device source (only for sources nothing writes to; refused if mounted)</source>
@@ -92,20 +80,8 @@
         <translation>mirror のオプション:</translation>
     </message>
     <message>
-        <source>Without --complete-when-ready or --cancel-when-ready the job waits at READY and reads commands, one per line, on stdin: complete, cancel, pause, resume, speed RATE, status. SIGINT or SIGTERM cancels.</source>
-        <translation>--complete-when-ready も --cancel-when-ready も指定しない場合、ジョブは READY で待機し、stdin から 1 行に 1 つずつコマンドを読み取ります: complete、cancel、pause、resume、speed RATE、status。SIGINT または SIGTERM でキャンセルします。</translation>
-    </message>
-    <message>
-        <source>inspect applies every rule that needs no write to TARGET (for SOURCE, when given) and tells what TARGET holds: exit 0 when it would be accepted, 2 when a rule refuses it.</source>
-        <translation>inspect は TARGET への書き込みを必要としないすべての規則を（SOURCE が指定されていればその組み合わせで）適用し、TARGET の内容を表示します。受け入れられる場合は終了コード 0、規則により拒否される場合は 2 です。</translation>
-    </message>
-    <message>
         <source>SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too).</source>
         <translation>SIZE と RATE: バイト数、または K、M、G、T を付けた数値（2 進接頭辞。KiB、MiB なども可）。</translation>
-    </message>
-    <message>
-        <source>Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled before READY (target incomplete); 6 verification found differences.</source>
-        <translation>終了コード: 0 指示どおり終了、1 内部エラー、2 不正な入力または安全規則による拒否（何も書き込んでいない）、3 ソースの失敗、4 ターゲットの失敗、5 READY 前にキャンセル（ターゲットは不完全）、6 検証で相違を検出。</translation>
     </message>
     <message>
         <source>identical: %1 and %2 agree over %3 (%4 read, %5 of holes on both sides)</source>
@@ -156,10 +132,6 @@
         <translation>パイプを作成できません: %1</translation>
     </message>
     <message>
-        <source>unknown command &apos;%1&apos; (complete, cancel, pause, resume, speed RATE, status)</source>
-        <translation>不明なコマンド &apos;%1&apos;（complete、cancel、pause、resume、speed RATE、status）</translation>
-    </message>
-    <message>
         <source>%1  %2  %3 of %4  %5  ETA %6  dirty %7</source>
         <translation>%1  %2  %3 / %4  %5  残り %6  コピー待ち %7</translation>
     </message>
@@ -198,10 +170,6 @@
     <message>
         <source>completed with errors ignored: %1; %2 differs from %3 in the ranges listed below</source>
         <translation>エラーを無視して完了: %1。%2 は以下の範囲で %3 と異なります</translation>
-    </message>
-    <message>
-        <source>cancelled after READY: %1; %2 is a consistent copy of %3 as last converged</source>
-        <translation>READY 後にキャンセル: %1。%2 は最後に同期した時点の %3 の整合性のあるコピーです</translation>
     </message>
     <message>
         <source>cancelled before READY: the target is incomplete: %1</source>
@@ -513,6 +481,118 @@
         <source>virtual</source>
         <translation>仮想</translation>
     </message>
+    <message>
+        <source>copy buffer, split into up to 16 requests (default 16M); rounded up to whole granules, at least one, as QEMU does</source>
+        <translation>コピーバッファ。最大 16 個の要求に分割されます（既定: 16M）。QEMU と同様に、グラニュール単位で切り上げられます（最低 1 グラニュール）</translation>
+    </message>
+    <message>
+        <source>after the final copy, once SOURCE runs again, compare TARGET with SOURCE, and where SOURCE changed since, with hashes of what was written (8 bytes per granule)</source>
+        <translation>最終コピーの後、SOURCE が再び動き出してから TARGET を SOURCE と比較します。最終コピー以降に SOURCE が変更された部分は、書き込んだ内容のハッシュ（グラニュールごとに 8 バイト）と照合します</translation>
+    </message>
+    <message>
+        <source>longest time SOURCE&apos;s file systems stay frozen for the final copy (default 10, from 0.1 to 3600); a final copy that takes longer is abandoned, SOURCE is thawed and the job goes on mirroring</source>
+        <translation>最終コピーのために SOURCE のファイルシステムをフリーズしておく最長時間（既定: 10、0.1 から 3600 まで）。最終コピーがこれより長くかかる場合は中止し、SOURCE のフリーズを解除して、ジョブはミラーを続けます</translation>
+    </message>
+    <message>
+        <source>clear TARGET past the end of SOURCE (a larger disk), so nothing of its old data stays there; without it those bytes are kept and not compared</source>
+        <translation>SOURCE の末尾より後ろにある TARGET の領域を消去し（より大きいディスクの場合）、古いデータが何も残らないようにします。指定しない場合、その部分のバイトはそのまま残され、比較もされません</translation>
+    </message>
+    <message>
+        <source>refuse unless TARGET is still what you checked: the disk with this identity (the id in `list --json`), or the image file with this identity (the id in `inspect --json`: file:DEVMAJ:DEVMIN:INO:SIZE, or absent for a file the job creates)</source>
+        <translation>TARGET が確認したときと同じものでなければ拒否します。ディスクならこの識別子（`list --json` の id）、イメージファイルならこの識別子（`inspect --json` の id。file:DEVMAJ:DEVMIN:INO:SIZE、ジョブが作成するファイルの場合は absent）で確認します</translation>
+    </message>
+    <message>
+        <source>Without --complete-when-ready or --cancel-when-ready the job waits at READY and reads commands, one per line, on stdin: complete, cancel, cancel quick, pause, resume, speed RATE, status. After READY, cancel freezes SOURCE for a final copy as complete does, so TARGET is a copy of one moment; cancel quick does not, and a live SOURCE&apos;s copy is then like a disk after a power cut. SIGINT, SIGTERM, SIGHUP and the other signals that would end the program cancel quickly.</source>
+        <translation>--complete-when-ready も --cancel-when-ready も指定しない場合、ジョブは READY で待機し、stdin から 1 行に 1 つずつコマンドを読み取ります: complete、cancel、cancel quick、pause、resume、speed RATE、status。READY 後の cancel は complete と同様に最終コピーのために SOURCE をフリーズするので、TARGET はある一時点のコピーになります。cancel quick はフリーズしないため、使用中の SOURCE のコピーは電源断後のディスクと同じ状態になります。SIGINT、SIGTERM、SIGHUP など、プログラムを終了させるシグナルを受けると、cancel quick と同様に即座にキャンセルします。</translation>
+    </message>
+    <message>
+        <source>inspect applies every rule that needs no write to TARGET (for SOURCE, when given) and tells what TARGET holds and its identity, which mirror --expect-id takes to refuse anything else under that name: exit 0 when it would be accepted, 2 when a rule refuses it.</source>
+        <translation>inspect は TARGET への書き込みを必要としないすべての規則を（SOURCE が指定されていればその組み合わせで）適用し、TARGET の内容と識別子を表示します。この識別子を mirror --expect-id に渡すと、同じ名前の別のものは拒否されます。受け入れられる場合は終了コード 0、規則により拒否される場合は 2 です。</translation>
+    </message>
+    <message>
+        <source>Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled before READY (target incomplete); 6 verification found differences; 7 --complete-when-ready could not complete, because SOURCE could not be frozen for the final copy (long enough); TARGET is like a disk after a power cut.</source>
+        <translation>終了コード: 0 指示どおり終了、1 内部エラー、2 不正な入力または安全規則による拒否（何も書き込んでいない）、3 ソースの失敗、4 ターゲットの失敗、5 READY 前にキャンセル（ターゲットは不完全）、6 検証で相違を検出、7 最終コピーのために SOURCE を（十分な時間）フリーズできず、--complete-when-ready で完了できなかった（TARGET は電源断後のディスクと同じ状態）。</translation>
+    </message>
+    <message>
+        <source>%1 changed on %2 after the final copy: %3 of it checked against hashes of what was written to %4, %5 never written by the job and not checked</source>
+        <translation>最終コピーの後に %2 で変更された %1: うち %3 は %4 に書き込んだ内容のハッシュと照合済み、%5 はジョブが書き込んでいないため未確認</translation>
+    </message>
+    <message>
+        <source>the %1 of %2 past the end of %3 read back as zeroes</source>
+        <translation>%3 の末尾より後ろにある %2 の %1 は、読み返すとすべてゼロでした</translation>
+    </message>
+    <message>
+        <source>the %1 of %2 past the end of %3 were not compared</source>
+        <translation>%3 の末尾より後ろにある %2 の %1 は比較していません</translation>
+    </message>
+    <message>
+        <source>--max-freeze: seconds from 0.1 to 3600, not &apos;%1&apos;</source>
+        <translation>--max-freeze: 0.1 から 3600 までの秒数を指定してください（&apos;%1&apos; は不可）</translation>
+    </message>
+    <message>
+        <source>--expect-id: an identity from `list --json` or `inspect --json`, not empty</source>
+        <translation>--expect-id: `list --json` または `inspect --json` の識別子を指定してください（空は不可）</translation>
+    </message>
+    <message>
+        <source>unknown command &apos;%1&apos; (complete, cancel, cancel quick, pause, resume, speed RATE, status)</source>
+        <translation>不明なコマンド &apos;%1&apos;（complete、cancel、cancel quick、pause、resume、speed RATE、status）</translation>
+    </message>
+    <message>
+        <source>command line longer than %1 bytes: ignored</source>
+        <translation>%1 バイトを超えるコマンド行: 無視しました</translation>
+    </message>
+    <message>
+        <source>complete failed: %1; the job goes on mirroring at READY</source>
+        <translation>完了に失敗: %1。ジョブは READY のままミラーを続けます</translation>
+    </message>
+    <message>
+        <source>giving up after %1 attempts to complete; cancelling</source>
+        <translation>完了を %1 回試みたため断念します。キャンセルします</translation>
+    </message>
+    <message>
+        <source>verifying: comparing %1 with %2 while the source runs on</source>
+        <translation>検証中: ソースの動作を続けたまま %1 を %2 と比較しています</translation>
+    </message>
+    <message>
+        <source>completed: %1; but the verification found %2 different from %3 (ranges below)</source>
+        <translation>完了: %1。ただし検証で %2 と %3 の相違が見つかりました（範囲は以下のとおり）</translation>
+    </message>
+    <message>
+        <source>completed: %1; %2 holds the allocated data of %3 as of the final copy; its other ranges were not copied (sync top; source quiesced %4 s)</source>
+        <translation>完了: %1。%2 には最終コピーの時点の %3 の割り当て済みデータが入っています。その他の範囲はコピーしていません（sync top、ソースの静止時間 %4 秒）</translation>
+    </message>
+    <message>
+        <source>completed: %1; %2 holds what was written to %3 during the job, nothing else was copied (sync none; source quiesced %4 s)</source>
+        <translation>完了: %1。%2 にはジョブ中に %3 へ書き込まれた内容だけが入っています。それ以外はコピーしていません（sync none、ソースの静止時間 %4 秒）</translation>
+    </message>
+    <message>
+        <source>cancelled after READY without freezing the source: %1; %2 is like %3 after a power cut (a file system on it needs its journal replayed, and the last writes are missing)</source>
+        <translation>READY 後にソースをフリーズせずにキャンセル: %1。%2 は電源断後の %3 と同じ状態です（その上のファイルシステムはジャーナルの再生が必要で、最後の書き込みは失われています）</translation>
+    </message>
+    <message>
+        <source>cancelled after READY: %1; %2 is a consistent copy of %3 as of the final copy (source quiesced %4 s)</source>
+        <translation>READY 後にキャンセル: %1。%2 は最終コピーの時点の %3 の整合性のあるコピーです（ソースの静止時間 %4 秒）</translation>
+    </message>
+    <message>
+        <source>the %1 of %2 past the end of %3 were cleared</source>
+        <translation>%3 の末尾より後ろにある %2 の %1 を消去しました</translation>
+    </message>
+    <message>
+        <source>the %1 of %2 past the end of %3 were kept as they were (use --wipe-rest to clear them)</source>
+        <translation>%3 の末尾より後ろにある %2 の %1 はそのまま残しました（消去するには --wipe-rest を指定）</translation>
+    </message>
+    <message>
+        <source>verification cancelled: the copy is complete but was not checked</source>
+        <translation>検証をキャンセル: コピーは完了していますが、確認されていません</translation>
+    </message>
+    <message>
+        <source>identity:</source>
+        <translation>識別子:</translation>
+    </message>
+    <message>
+        <source>%1 (for mirror --expect-id)</source>
+        <translation>%1（mirror --expect-id 用）</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -694,6 +774,30 @@
     <message>
         <source>Overwrite and Start</source>
         <translation>上書きして開始</translation>
+    </message>
+    <message>
+        <source>This target will be overwritten up to the source&apos;s size:</source>
+        <translation>このターゲットはソースのサイズ分まで上書きされます:</translation>
+    </message>
+    <message>
+        <source>Past the source&apos;s end:</source>
+        <translation>ソースの末尾より後ろ:</translation>
+    </message>
+    <message>
+        <source>%1 of the target lie past the source&apos;s end. They will be cleared, so nothing of the old data stays there.</source>
+        <translation>ターゲットの %1 がソースの末尾より後ろにあります。この部分は消去されるため、古いデータは何も残りません。</translation>
+    </message>
+    <message>
+        <source>%1 of the target lie past the source&apos;s end. They are kept as they are and not compared: the old data there stays readable. To clear them, check “Clear the target past the source&apos;s end” in the settings.</source>
+        <translation>ターゲットの %1 がソースの末尾より後ろにあります。この部分はそのまま残され、比較もされないため、古いデータは読み取れる状態のままです。消去するには、設定で「ソースの末尾より後ろのターゲットを消去」をオンにしてください。</translation>
+    </message>
+    <message>
+        <source>Type the name &lt;b&gt;%1&lt;/b&gt; to overwrite this device, or press Esc to keep it.</source>
+        <translation>このデバイスを上書きするには名前 &lt;b&gt;%1&lt;/b&gt; を入力してください。残す場合は Esc を押してください。</translation>
+    </message>
+    <message>
+        <source>“%1” is not the name of this device: type &lt;b&gt;%2&lt;/b&gt; exactly to overwrite it, or press Esc to keep it.</source>
+        <translation>「%1」はこのデバイスの名前ではありません。上書きするには &lt;b&gt;%2&lt;/b&gt; を正確に入力してください。残す場合は Esc を押してください。</translation>
     </message>
 </context>
 <context>
@@ -1216,6 +1320,14 @@ Bytes %4 to %5
         <source>Start again and authenticate as an administrator when asked, or mirror image files instead.</source>
         <translation>もう一度開始して、求められたら管理者として認証するか、代わりにイメージファイルをミラーしてください。</translation>
     </message>
+    <message>
+        <source>The target file is no longer the one you confirmed: another program replaced, truncated, moved or created it since.</source>
+        <translation>ターゲットファイルは確認したものではなくなりました。その後、別のプログラムによって置き換え、切り詰め、移動、または作成が行われました。</translation>
+    </message>
+    <message>
+        <source>Check what else writes to that folder, then choose the target again.</source>
+        <translation>そのフォルダーにほかに何が書き込んでいるかを確認してから、ターゲットを選択し直してください。</translation>
+    </message>
 </context>
 <context>
     <name>ui::Format</name>
@@ -1306,6 +1418,62 @@ Bytes %4 to %5
     <message>
         <source>a LUKS encrypted volume</source>
         <translation>LUKS 暗号化ボリューム</translation>
+    </message>
+    <message>
+        <source>a Btrfs file system</source>
+        <translation>Btrfs ファイルシステム</translation>
+    </message>
+    <message>
+        <source>an F2FS file system</source>
+        <translation>F2FS ファイルシステム</translation>
+    </message>
+    <message>
+        <source>an exFAT file system</source>
+        <translation>exFAT ファイルシステム</translation>
+    </message>
+    <message>
+        <source>a SquashFS file system</source>
+        <translation>SquashFS ファイルシステム</translation>
+    </message>
+    <message>
+        <source>an ISO 9660 file system</source>
+        <translation>ISO 9660 ファイルシステム</translation>
+    </message>
+    <message>
+        <source>a UDF file system</source>
+        <translation>UDF ファイルシステム</translation>
+    </message>
+    <message>
+        <source>a Linux RAID member</source>
+        <translation>Linux RAID のメンバー</translation>
+    </message>
+    <message>
+        <source>a ZFS pool member</source>
+        <translation>ZFS プールのメンバー</translation>
+    </message>
+    <message>
+        <source>a bcache device</source>
+        <translation>bcache デバイス</translation>
+    </message>
+    <message>
+        <source>a partition table (%1)</source>
+        <translation>パーティションテーブル（%1）</translation>
+    </message>
+    <message>
+        <source>a RAID or volume manager member (%1)</source>
+        <translation>RAID またはボリュームマネージャーのメンバー（%1）</translation>
+    </message>
+    <message>
+        <source>an encrypted volume (%1)</source>
+        <translation>暗号化ボリューム（%1）</translation>
+    </message>
+    <message>
+        <source>a %1 file system</source>
+        <translation>%1 ファイルシステム</translation>
+    </message>
+    <message>
+        <source>a %1 signature</source>
+        <translation>%1 シグネチャ</translation>
     </message>
 </context>
 <context>
@@ -1406,10 +1574,6 @@ Bytes %4 to %5
         <translation>ゼロとして読み取られた範囲はターゲットに書き込まず破棄します。これによりイメージはスパースのまま保たれ、SSD はその領域が空きであることを認識します。</translation>
     </message>
     <message>
-        <source>After the final copy, read source and target and compare them, while the source is still quiesced.</source>
-        <translation>最終コピーの後、ソースが静止状態のうちにソースとターゲットを読み取って比較します。</translation>
-    </message>
-    <message>
         <source>Report (stop the job)</source>
         <translation>報告（ジョブを停止）</translation>
     </message>
@@ -1448,6 +1612,30 @@ Bytes %4 to %5
     <message>
         <source>On read &amp;error:</source>
         <translation>読み取りエラー時(&amp;E):</translation>
+    </message>
+    <message>
+        <source>Clear the target past the source&apos;s end</source>
+        <translation>ソースの末尾より後ろのターゲットを消去</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>The longest time Complete, or Cancel once in sync, may freeze the source&apos;s mounted file systems for the final copy; writes to them wait meanwhile. A final copy that takes longer is abandoned: the source runs on, the job keeps mirroring and you can try again.</source>
+        <translation>「完了」、または同期済みの状態での「キャンセル」で、最終コピーのためにソースのマウント済みファイルシステムをフリーズできる最長時間です。その間、ファイルシステムへの書き込みは待機します。最終コピーがこれより長くかかる場合は中止され、ソースは動作を続け、ジョブはミラーを継続するので、もう一度試すことができます。</translation>
+    </message>
+    <message>
+        <source>Maximum free&amp;ze:</source>
+        <translation>最大フリーズ時間(&amp;Z):</translation>
+    </message>
+    <message>
+        <source>For a target larger than the source: make everything past the source&apos;s end read as zeroes, so none of the target&apos;s old data stays there. Unchecked, those bytes are kept as they are and are not compared.</source>
+        <translation>ソースより大きいターゲットの場合: ソースの末尾より後ろをすべてゼロとして読み取れるようにし、ターゲットの古いデータが何も残らないようにします。オフの場合、その部分のバイトはそのまま残され、比較もされません。</translation>
+    </message>
+    <message>
+        <source>After the final copy, once the source runs again, compare the target with the source; where the source changed since, check the target against what the job wrote.</source>
+        <translation>最終コピーの後、ソースが再び動き出してからターゲットをソースと比較します。最終コピー以降にソースが変更された部分は、ジョブが書き込んだ内容とターゲットを照合します。</translation>
     </message>
 </context>
 <context>
@@ -1648,24 +1836,8 @@ Bytes %4 to %5
         <translation>完了処理中です。</translation>
     </message>
     <message>
-        <source>%1 is frozen for the final copy and the comparison of source and target: writes to it wait, then continue.</source>
-        <translation>最終コピーとソース・ターゲットの比較のため %1 をフリーズしています。書き込みは待機した後に再開されます。</translation>
-    </message>
-    <message>
-        <source>%1 is frozen for the final copy: writes to it wait, then continue.</source>
-        <translation>最終コピーのため %1 をフリーズしています。書き込みは待機した後に再開されます。</translation>
-    </message>
-    <message>
-        <source>The source is quiesced for the final copy, then source and target are compared.</source>
-        <translation>最終コピーのためソースを静止させ、その後ソースとターゲットを比較します。</translation>
-    </message>
-    <message>
         <source>The source is quiesced for the final copy.</source>
         <translation>最終コピーのためソースを静止させます。</translation>
-    </message>
-    <message>
-        <source>The target stays a consistent copy of the source as it was when they were last in sync; later writes to the source are not on it. For a copy identical to the source now, use Complete instead.</source>
-        <translation>ターゲットは、最後に同期していた時点のソースの整合性のあるコピーとして残ります。それ以降のソースへの書き込みは含まれません。現在のソースと同一のコピーが必要な場合は、代わりに「完了」を使用してください。</translation>
     </message>
     <message>
         <source>The target is not in sync yet: it holds only part of the source and is not usable as a copy.</source>
@@ -1736,10 +1908,6 @@ Bytes %4 to %5
         <translation>ディスクを確認して、ミラーをもう一度開始してください。</translation>
     </message>
     <message>
-        <source>%1 is identical to %2, verified by comparing both (%3).</source>
-        <translation>%1 は %2 と同一です（両者の比較で検証済み、%3）。</translation>
-    </message>
-    <message>
         <source>%1 is identical to %2 as of the final copy (%3).</source>
         <translation>%1 は最終コピーの時点で %2 と同一です（%3）。</translation>
     </message>
@@ -1766,10 +1934,6 @@ Bytes %4 to %5
     <message>
         <source>Cancelled.</source>
         <translation>キャンセルしました。</translation>
-    </message>
-    <message>
-        <source>%1 is a consistent copy of %2 as of the last time they were in sync.</source>
-        <translation>%1 は、最後に同期していた時点の %2 の整合性のあるコピーです。</translation>
     </message>
     <message>
         <source>Cancelled before in sync.</source>
@@ -1823,6 +1987,166 @@ Bytes %4 to %5
         <source>Running without administrator rights, and pkexec was not found: only image files can be mirrored; disks are listed greyed out. Install pkexec, or start DriveMirror as root, to use them.</source>
         <translation>管理者権限なしで実行中で、pkexec も見つかりません: ミラーできるのはイメージファイルのみで、ディスクはグレー表示されます。ディスクを使用するには pkexec をインストールするか、DriveMirror を root として起動してください。</translation>
     </message>
+    <message>
+        <source>The target %1 is gone or has changed.</source>
+        <translation>ターゲット %1 がなくなったか、変更されました。</translation>
+    </message>
+    <message>
+        <source>The source %1 is gone or has changed.</source>
+        <translation>ソース %1 がなくなったか、変更されました。</translation>
+    </message>
+    <message>
+        <source>Not started.</source>
+        <translation>開始していません。</translation>
+    </message>
+    <message>
+        <source>Nothing was written. Choose the source and the target again, then press Start.</source>
+        <translation>何も書き込まれていません。ソースとターゲットを選択し直してから、「開始」を押してください。</translation>
+    </message>
+    <message>
+        <source>%1 is frozen for the final copy, at most %2: writes to it wait, then continue. Then the target is compared with the source, which runs on meanwhile.</source>
+        <translation>最終コピーのため %1 を最長 %2 フリーズしています。書き込みは待機した後に再開されます。その後、ターゲットをソースと比較します（その間もソースは動作を続けます）。</translation>
+    </message>
+    <message>
+        <source>%1 is frozen for the final copy, at most %2: writes to it wait, then continue.</source>
+        <translation>最終コピーのため %1 を最長 %2 フリーズしています。書き込みは待機した後に再開されます。</translation>
+    </message>
+    <message>
+        <source>The source is quiesced for the final copy, then the target is compared with it.</source>
+        <translation>最終コピーのためソースを静止させ、その後ターゲットをソースと比較します。</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>The source is quiesced briefly for a final copy, as at Complete, so the target is a consistent copy of the source as of that moment; later writes to the source are not on it.</source>
+        <translation>「完了」と同様に最終コピーのためソースを一時的に静止させるので、ターゲットはその時点のソースの整合性のあるコピーになります。それ以降のソースへの書き込みは含まれません。</translation>
+    </message>
+    <message>
+        <source>%1 is frozen briefly (at most %2) for a final copy, as at Complete, so the target is a consistent copy of the source as of that moment; later writes to the source are not on it.</source>
+        <translation>「完了」と同様に最終コピーのため %1 を一時的に（最長 %2）フリーズするので、ターゲットはその時点のソースの整合性のあるコピーになります。それ以降のソースへの書き込みは含まれません。</translation>
+    </message>
+    <message>
+        <source>“Cancel Now” skips the final copy: the target is then like a disk after a power cut. Its file systems need a check (fsck) or a journal replay before use, and the last writes to the source are missing.</source>
+        <translation>「今すぐキャンセル」は最終コピーを省略します。その場合、ターゲットは電源断後のディスクと同じ状態になります。使用する前にファイルシステムのチェック（fsck）またはジャーナルの再生が必要で、ソースへの最後の書き込みは失われます。</translation>
+    </message>
+    <message>
+        <source>Cancel Now</source>
+        <translation>今すぐキャンセル</translation>
+    </message>
+    <message>
+        <source>Stop at once, without a final copy: a copy like after a power cut</source>
+        <translation>最終コピーなしで直ちに停止: 電源断後のような状態のコピー</translation>
+    </message>
+    <message>
+        <source>Freeze the source briefly for a final copy: a consistent copy</source>
+        <translation>最終コピーのためソースを一時的にフリーズ: 整合性のあるコピー</translation>
+    </message>
+    <message>
+        <source>Cancelling: making the final copy…</source>
+        <translation>キャンセルしています: 最終コピーを作成中…</translation>
+    </message>
+    <message>
+        <source>Complete failed.</source>
+        <translation>完了に失敗しました。</translation>
+    </message>
+    <message>
+        <source>The final copy could not be made while the source was frozen: %1. The source runs on, the mirror keeps the target in sync, and the target is still the copy of the last time they were in sync. Press Complete to try again; if it fails again, raise the maximum freeze in the settings, or reduce the writes to the source.</source>
+        <translation>ソースのフリーズ中に最終コピーを作成できませんでした: %1。ソースは動作を続けており、ミラーはターゲットを同期し続けています。ターゲットは引き続き最後に同期していた時点のコピーです。もう一度試すには「完了」を押してください。再び失敗する場合は、設定で最大フリーズ時間を増やすか、ソースへの書き込みを減らしてください。</translation>
+    </message>
+    <message>
+        <source>Verification compared %1 with the source, checked %2 against what the job wrote (the source changed there after the final copy), and could not check %3.</source>
+        <translation>検証では、%1 をソースと比較し、%2 をジョブが書き込んだ内容と照合しました（この部分は最終コピーの後にソースが変更されています）。%3 は確認できませんでした。</translation>
+    </message>
+    <message>
+        <source>Its verification was cancelled: the copy was not checked.</source>
+        <translation>検証はキャンセルされました。コピーは確認されていません。</translation>
+    </message>
+    <message>
+        <source>The %1 of the target past the source&apos;s end were cleared and read back as zeroes.</source>
+        <translation>ソースの末尾より後ろにあるターゲットの %1 を消去し、読み返してゼロであることを確認しました。</translation>
+    </message>
+    <message>
+        <source>The %1 of the target past the source&apos;s end were cleared.</source>
+        <translation>ソースの末尾より後ろにあるターゲットの %1 を消去しました。</translation>
+    </message>
+    <message>
+        <source>The %1 of the target past the source&apos;s end were kept as they were and not compared.</source>
+        <translation>ソースの末尾より後ろにあるターゲットの %1 はそのまま残し、比較していません。</translation>
+    </message>
+    <message>
+        <source>%1 is identical to %2 as of the final copy (%3); verification found no difference where it could check.</source>
+        <translation>%1 は最終コピーの時点で %2 と同一です（%3）。検証できた範囲では相違は見つかりませんでした。</translation>
+    </message>
+    <message>
+        <source>%1 is identical to %2 as of the final copy, and verified (%3).</source>
+        <translation>%1 は最終コピーの時点で %2 と同一で、検証済みです（%3）。</translation>
+    </message>
+    <message>
+        <source>%1 is like %2 after a power cut: its file systems need a check (fsck) or a journal replay before use, and the last writes are missing.</source>
+        <translation>%1 は電源断後の %2 と同じ状態です。使用する前にファイルシステムのチェック（fsck）またはジャーナルの再生が必要で、最後の書き込みは失われています。</translation>
+    </message>
+    <message>
+        <source>The source could not be frozen long enough for the final copy, so the mirror was cancelled without it.</source>
+        <translation>最終コピーに必要な時間だけソースをフリーズできなかったため、最終コピーなしでミラーをキャンセルしました。</translation>
+    </message>
+    <message>
+        <source>Reason: %1.</source>
+        <translation>理由: %1。</translation>
+    </message>
+    <message>
+        <source>Cancelled without a final copy.</source>
+        <translation>最終コピーなしでキャンセルしました。</translation>
+    </message>
+    <message>
+        <source>%1 is a consistent copy of %2 as of the last time they were in sync; later writes to the source are not on it.</source>
+        <translation>%1 は、最後に同期していた時点の %2 の整合性のあるコピーです。それ以降のソースへの書き込みは含まれません。</translation>
+    </message>
+    <message>
+        <source>%1 is a consistent copy of %2 as of the final copy; later writes to the source are not on it.</source>
+        <translation>%1 は最終コピーの時点の %2 の整合性のあるコピーです。それ以降のソースへの書き込みは含まれません。</translation>
+    </message>
+    <message>
+        <source>%1 is incomplete and not usable as a copy. The mirror created this file; you can delete it.</source>
+        <translation>%1 は不完全なため、コピーとしては使用できません。このファイルはミラーが作成したものなので、削除してもかまいません。</translation>
+    </message>
+    <message>
+        <source>Delete the Incomplete Image?</source>
+        <translation>不完全なイメージを削除しますか？</translation>
+    </message>
+    <message>
+        <source>%1 holds only part of the source.</source>
+        <translation>%1 にはソースの一部しか含まれていません。</translation>
+    </message>
+    <message>
+        <source>The mirror created this image file and was cancelled before it was in sync, so it is not usable as a copy. Delete it, or keep it to look at or to mirror into again.</source>
+        <translation>このイメージファイルはミラーが作成したもので、同期する前にキャンセルされたため、コピーとしては使用できません。削除するか、内容を確認したり再びミラー先にしたりするために残してください。</translation>
+    </message>
+    <message>
+        <source>Delete File</source>
+        <translation>ファイルを削除</translation>
+    </message>
+    <message>
+        <source>Keep File</source>
+        <translation>ファイルを残す</translation>
+    </message>
+    <message>
+        <source>Cannot Delete %1</source>
+        <translation>%1 を削除できません</translation>
+    </message>
+    <message>
+        <source>The incomplete %1 was deleted.</source>
+        <translation>不完全な %1 を削除しました。</translation>
+    </message>
+    <message>
+        <source>Closing stops the mirror at once, without a final copy: the target is then like a disk after a power cut. Its file systems need a check (fsck) or a journal replay before use, and the last writes to the source are missing. For a consistent copy, press Cancel or Complete first and close when the mirror has ended.</source>
+        <translation>閉じると、最終コピーなしでミラーが直ちに停止します。その場合、ターゲットは電源断後のディスクと同じ状態になります。使用する前にファイルシステムのチェック（fsck）またはジャーナルの再生が必要で、ソースへの最後の書き込みは失われます。整合性のあるコピーにするには、先に「キャンセル」または「完了」を押し、ミラーが終了してから閉じてください。</translation>
+    </message>
+    <message>
+        <source>The target stays a consistent copy of the source as of the last time they were in sync.</source>
+        <translation>ターゲットは、最後に同期していた時点のソースの整合性のあるコピーとして残ります。</translation>
+    </message>
 </context>
 <context>
     <name>ui::StatusPanel</name>
@@ -1857,6 +2181,18 @@ Bytes %4 to %5
     <message>
         <source>stopped on an I/O error: %1</source>
         <translation>入出力エラーで停止: %1</translation>
+    </message>
+    <message>
+        <source>Verifying… %1</source>
+        <translation>検証中… %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 checked</source>
+        <translation>%1 / %2 を確認済み</translation>
+    </message>
+    <message>
+        <source>the source runs on meanwhile</source>
+        <translation>その間もソースは動作を続けます</translation>
     </message>
 </context>
 <context>
