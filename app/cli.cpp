@@ -1202,39 +1202,24 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
     return code;
 }
 
-// Run through pkexec or sudo, the CLI is root, but the image file it creates
-// is the user's: hand it to the user who asked, or they could not open the
-// copy they made.
-void giveToInvokingUser(const std::string& path, const engine::Logger& log)
+// Run through pkexec or sudo, the CLI is root acting for a user: it reads
+// an image file only if that user could (the engine opens it as him), so
+// verify, info and inspect reveal nothing of a file he could not read
+// himself. Nullopt when @p path may be used; block devices are what root
+// is for.
+std::optional<engine::Error> elevatedAccessRefusal(const std::string& path, int flags)
 {
-    if (::geteuid() != 0)
-        return;
-    std::optional<uid_t> uid;
-    std::optional<gid_t> gid;
-    auto number = [](const char* name) -> std::optional<unsigned long> {
-        const char* v = std::getenv(name);
-        if (!v || !*v)
-            return std::nullopt;
-        char* end = nullptr;
-        const unsigned long n = std::strtoul(v, &end, 10);
-        if (*end)
-            return std::nullopt;
-        return n;
-    };
-    if (auto u = number("PKEXEC_UID")) {
-        uid = static_cast<uid_t>(*u);
-        if (const passwd* pw = ::getpwuid(*uid))
-            gid = pw->pw_gid;
-    } else if (auto su = number("SUDO_UID")) {
-        uid = static_cast<uid_t>(*su);
-        if (auto sg = number("SUDO_GID"))
-            gid = static_cast<gid_t>(*sg);
-    }
-    if (!uid || *uid == 0)
-        return;
-    if (::chown(path.c_str(), *uid, gid.value_or(static_cast<gid_t>(-1))) != 0)
-        log->warn("{}", fill(Cli::tr("cannot give %1 to user %2: %3"),
-                             {path, std::to_string(*uid), std::strerror(errno)}));
+    const engine::Invoker who = engine::currentInvoker();
+    if (!who.elevated)
+        return std::nullopt;
+    auto r = engine::resolvePath(path, who);
+    if (!r)
+        return r.error();
+    if (!r->exists() || !S_ISREG(r->st.st_mode))
+        return std::nullopt;
+    if (auto fd = engine::openAsInvoker(*r, who, flags); !fd)
+        return fd.error();
+    return std::nullopt;
 }
 
 // Every rule, the target's creation and the job itself come from
@@ -1262,6 +1247,7 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log)
     setup.allowDataOnTarget = a.force;
     setup.expectedTargetId = a.expectId;
     setup.trackWrites = !a.noTracking;
+    setup.invoker = engine::currentInvoker();
     auto prepared = engine::prepareJob(std::move(setup), log);
     if (!prepared) {
         // The engine's message, with the way out the CLI offers: in English
@@ -1278,8 +1264,6 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log)
     }
     if (a.force && prepared->job->target().isBlockDevice())
         log->warn("{}", fill(Cli::tr("--force: %1 will be overwritten"), {a.target}));
-    if (prepared->targetCreated)
-        giveToInvokingUser(a.target, log);
     p.prepared = std::move(*prepared);
     return p;
 }
@@ -1317,6 +1301,11 @@ int cmdDemo(int argc, char** argv)
     std::string dir = engine::defaultDemoDir();
     double live = 5;
     std::uint64_t writerRate = 8ull << 20;
+    if (const engine::Invoker who = engine::currentInvoker(); who.elevated)
+        return badInput("demo writes image files, which " + who.name +
+                        " can do without administrator rights; run drivemirror-cli demo "
+                        "without " +
+                        who.via + " (rule: helper scope)");
     optind = 1;
     int opt;
     while ((opt = ::getopt_long(argc, argv, "v", kMirrorOptions, nullptr)) != -1) {
@@ -1403,6 +1392,9 @@ int cmdVerify(int argc, char** argv)
     }
     if (paths.size() != 2)
         return badInput(fill(Cli::tr("verify needs two paths (see --help)")));
+    for (const auto& p : paths)
+        if (auto why = elevatedAccessRefusal(p, O_RDONLY))
+            return badInput(why->message);
     auto log = makeLogger(false);
     auto a = engine::Disk::open(paths[0], {engine::Disk::Access::ReadOnly, true, false}, log);
     if (!a)
@@ -1471,6 +1463,8 @@ int cmdInfo(int argc, char** argv)
     }
     if (path.empty())
         return badInput(fill(Cli::tr("info needs a path (see --help)")));
+    if (auto why = elevatedAccessRefusal(path, O_RDONLY))
+        return badInput(why->message);
     auto disk = engine::Disk::open(path, {engine::Disk::Access::ReadOnly, true, false},
                                    engine::nullLogger());
     if (!disk)
@@ -1653,7 +1647,15 @@ int cmdInspect(int argc, char** argv)
     }
     if (target.empty())
         return badInput(fill(Cli::tr("inspect needs a target (see --help)")));
-    const engine::TargetReview r = engine::reviewTarget(source, target, expectId);
+    // Nothing is looked at in a file the user could not use himself.
+    std::optional<engine::Error> gate = elevatedAccessRefusal(target, O_RDWR);
+    if (!gate && !source.empty())
+        gate = elevatedAccessRefusal(source, O_RDONLY);
+    engine::TargetReview r;
+    if (gate)
+        r.refusal = *gate;
+    else
+        r = engine::reviewTarget(source, target, expectId);
     const engine::TargetFacts& f = r.facts;
     if (json) {
         JsonObject facts;
@@ -1715,6 +1717,9 @@ int cmdInspect(int argc, char** argv)
         else if (f.blockDevice && !f.dataSignature.empty())
             row(labels[4], fill(Cli::tr("accepted once you agree to overwrite %1 (mirror --force)"),
                                 {signatureText(f.dataSignature)}));
+        else if (f.blockDevice && (!f.partitions.empty() || !f.signatureReadable))
+            row(labels[4], fill(Cli::tr("accepted once you agree to overwrite what it holds "
+                                        "(mirror --force)")));
         else
             row(labels[4], fill(Cli::tr("accepted")));
     }

@@ -69,14 +69,22 @@ Result<DiskIdentity> identify(const std::string& path)
 
 Result<Disk> Disk::open(const std::string& path, OpenOptions options, Logger log)
 {
+    return open(path, path, options, std::move(log));
+}
+
+Result<Disk> Disk::open(const std::string& path, const std::string& displayName,
+                        OpenOptions options, Logger log)
+{
     Disk disk;
-    disk.m_path = path;
+    disk.m_path = displayName;
+    const std::string& name = disk.m_path;
     disk.m_log = orNull(std::move(log));
     disk.m_writable = options.access == Access::ReadWrite;
 
     auto id = identify(path);
     if (!id)
-        return id.error();
+        return path == name ? id.error()
+                            : Error{id.error().code, name + ": " + errnoText(id.error().code)};
     disk.m_identity = *id;
 
     int flags = openFlags(options.access);
@@ -89,15 +97,15 @@ Result<Disk> Disk::open(const std::string& path, OpenOptions options, Logger log
         } else if (errno == EINVAL) {
             disk.m_log->warn("{}: the file system refuses O_DIRECT; using buffered I/O, which "
                              "goes through the page cache",
-                             path);
+                             name);
         } else {
-            return systemError(errno, "open " + path);
+            return systemError(errno, "open " + name);
         }
     }
     if (disk.m_fd < 0) {
         disk.m_fd = ::open(path.c_str(), flags);
         if (disk.m_fd < 0)
-            return systemError(errno, "open " + path);
+            return systemError(errno, "open " + name);
     }
 
     // Identity again through the descriptor: the path may have been replaced
@@ -107,14 +115,14 @@ Result<Disk> Disk::open(const std::string& path, OpenOptions options, Logger log
     {
     };
     if (::fstat(disk.m_fd, &st) != 0)
-        return systemError(errno, "stat " + path);
+        return systemError(errno, "stat " + name);
     if (id->blockDevice ? (st.st_rdev != id->rdev) : (st.st_dev != id->dev || st.st_ino != id->ino))
-        return Error{ESTALE, path + ": changed while it was being opened"};
+        return Error{ESTALE, name + ": changed while it was being opened"};
 
     if (id->blockDevice) {
         std::uint64_t bytes = 0;
         if (::ioctl(disk.m_fd, BLKGETSIZE64, &bytes) != 0)
-            return systemError(errno, "BLKGETSIZE64 " + path);
+            return systemError(errno, "BLKGETSIZE64 " + name);
         disk.m_size = bytes;
         int lbs = 512;
         unsigned int pbs = 4096;
@@ -126,7 +134,7 @@ Result<Disk> Disk::open(const std::string& path, OpenOptions options, Logger log
             disk.m_physicalBlock = disk.m_logicalBlock;
         int ro = 0;
         if (disk.m_writable && ::ioctl(disk.m_fd, BLKROGET, &ro) == 0 && ro)
-            return Error{EROFS, path + ": the block device is read-only"};
+            return Error{EROFS, name + ": the block device is read-only"};
     } else {
         disk.m_size = static_cast<std::uint64_t>(st.st_size);
         disk.m_logicalBlock = hostLogicalBlockSize(st.st_dev);
@@ -137,19 +145,19 @@ Result<Disk> Disk::open(const std::string& path, OpenOptions options, Logger log
     if (disk.m_direct) {
         disk.m_bufferedFd = ::open(path.c_str(), openFlags(options.access));
         if (disk.m_bufferedFd < 0)
-            return systemError(errno, "open " + path);
+            return systemError(errno, "open " + name);
         // A second lookup of the path: both descriptors must reach the
         // storage whose identity the first one was checked for.
         struct stat bst
         {
         };
         if (::fstat(disk.m_bufferedFd, &bst) != 0)
-            return systemError(errno, "stat " + path);
+            return systemError(errno, "stat " + name);
         if (id->blockDevice ? (bst.st_rdev != st.st_rdev)
                             : (bst.st_dev != st.st_dev || bst.st_ino != st.st_ino))
-            return Error{ESTALE, path + ": changed while it was being opened"};
+            return Error{ESTALE, name + ": changed while it was being opened"};
     }
-    disk.m_log->debug("opened {}: {} bytes, logical block {}, physical block {}, {}{}", path,
+    disk.m_log->debug("opened {}: {} bytes, logical block {}, physical block {}, {}{}", name,
                       disk.m_size, disk.m_logicalBlock, disk.m_physicalBlock,
                       disk.m_direct ? "O_DIRECT" : "buffered",
                       disk.m_writable ? ", read-write" : ", read-only");

@@ -47,6 +47,11 @@ public:
     };
 
     static Result<Disk> open(const std::string& path, OpenOptions options, Logger log = {});
+    /// Opens @p path (the /proc/self/fd entry of a node resolved once, so
+    /// exactly that node) under the name @p name, which messages and path()
+    /// use.
+    static Result<Disk> open(const std::string& path, const std::string& name, OpenOptions options,
+                             Logger log = {});
     /// Creates a new sparse file of @p size bytes (fails if @p path exists)
     /// and returns what it created, as the creating descriptor saw it: a
     /// caller that opens the path again can tell whether it is still that file.

@@ -3,7 +3,9 @@
 #include "disk.h"
 #include "safety.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <liburing.h>
 #include <linux/fs.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,6 +23,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <deque>
 
 namespace engine {
 
@@ -432,6 +435,121 @@ Result<void> FreezeGuardian::thaw()
     if (late || status == kExpired)
         return Error{ETIMEDOUT, "the freeze reached its maximum and the file systems were thawed "
                                 "before the final copy was done"};
+    return {};
+}
+
+namespace {
+
+// Whether a zero-byte RWF_NOWAIT write to @p fd meets a frozen file system:
+// the kernel takes the file system's write reference with a trylock for
+// such a request and answers EAGAIN when it would have to sleep. A writer
+// of the same file can cause one EAGAIN too, so only repeated ones count.
+bool writeWouldWaitForFreeze(int fd)
+{
+    io_uring ring{};
+    if (io_uring_queue_init(2, &ring, 0) != 0)
+        return false;
+    char byte = 0;
+    int eagain = 0;
+    for (int attempt = 0; attempt < 5; ++attempt) {
+        io_uring_sqe* sqe = io_uring_get_sqe(&ring);
+        if (!sqe)
+            break;
+        io_uring_prep_write(sqe, fd, &byte, 0, 0);
+        sqe->rw_flags = RWF_NOWAIT;
+        io_uring_cqe* cqe = nullptr;
+        if (io_uring_submit_and_wait(&ring, 1) < 1 || io_uring_wait_cqe(&ring, &cqe) != 0)
+            break;
+        const int res = cqe->res;
+        io_uring_cqe_seen(&ring, cqe);
+        if (res != -EAGAIN)
+            break;
+        ++eagain;
+        ::usleep(2000);
+    }
+    io_uring_queue_exit(&ring);
+    return eagain == 5;
+}
+
+// A regular file on the file system mounted at @p point that this process
+// can open for writing without changing it: the first few found breadth
+// first, within a bounded number of directory entries.
+bool probeFrozen(const std::string& point)
+{
+    struct stat rootSt
+    {
+    };
+    const int root = ::open(point.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (root < 0)
+        return false;
+    if (::fstat(root, &rootSt) != 0) {
+        ::close(root);
+        return false;
+    }
+    std::deque<int> dirs{root};
+    int entries = 0;
+    int tried = 0;
+    bool frozen = false;
+    bool decided = false;
+    while (!dirs.empty() && !decided && entries < 2000 && tried < 3) {
+        const int dfd = dirs.front();
+        dirs.pop_front();
+        DIR* d = ::fdopendir(dfd);
+        if (!d) {
+            ::close(dfd);
+            continue;
+        }
+        while (const dirent* e = ::readdir(d)) {
+            if (++entries >= 2000 || decided || tried >= 3)
+                break;
+            const std::string name = e->d_name;
+            if (name == "." || name == "..")
+                continue;
+            struct stat st
+            {
+            };
+            if (::fstatat(::dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+                st.st_dev != rootSt.st_dev)
+                continue;
+            if (S_ISDIR(st.st_mode)) {
+                if (dirs.size() < 64) {
+                    const int sub = ::openat(::dirfd(d), e->d_name,
+                                             O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                    if (sub >= 0)
+                        dirs.push_back(sub);
+                }
+                continue;
+            }
+            if (!S_ISREG(st.st_mode))
+                continue;
+            // O_WRONLY without O_TRUNC or O_CREAT does not wait for a frozen
+            // file system; a file in use as a program or swap refuses it.
+            // O_DIRECT, because io_uring answers EAGAIN to every buffered
+            // NOWAIT write on file systems that cannot do them (ext4).
+            const int fd =
+                ::openat(::dirfd(d), e->d_name,
+                         O_WRONLY | O_DIRECT | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+            if (fd < 0)
+                continue;
+            ++tried;
+            frozen = writeWouldWaitForFreeze(fd);
+            ::close(fd);
+            decided = frozen;
+        }
+        ::closedir(d);
+    }
+    for (const int fd : dirs)
+        ::close(fd);
+    return frozen;
+}
+
+} // namespace
+
+std::string frozenMountPoint(const std::vector<std::string>& mountPoints)
+{
+    for (const auto& p : mountPoints)
+        if (probeFrozen(p))
+            return p;
     return {};
 }
 

@@ -71,4 +71,12 @@ private:
     Logger m_log;
 };
 
+/// The first of @p mountPoints whose file system is frozen now (by another
+/// program, or a run killed while it held the freeze), found without waiting
+/// on it: a write of zero bytes with RWF_NOWAIT through io_uring, to a file
+/// there, is refused with EAGAIN instead of sleeping while the file system
+/// is frozen, and changes nothing otherwise. Empty when none is, or when no
+/// file there can be opened to ask.
+std::string frozenMountPoint(const std::vector<std::string>& mountPoints);
+
 } // namespace engine

@@ -2,11 +2,14 @@
 
 #include "device_catalog.h"
 #include "disk.h"
+#include "freeze.h"
+#include "resolve.h"
 #include "safety.h"
 #include "signatures.h"
 #include "storage_map.h"
 #include "units.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
@@ -524,23 +527,88 @@ TargetReview reviewTarget(const std::string& source, const std::string& target,
     return out;
 }
 
+namespace {
+
+// What a job may overwrite only with the user's explicit consent: a
+// recognised signature, partitions the kernel knows (their table may be
+// damaged or elsewhere), or a start that cannot even be read; empty for a
+// blank disk.
+std::string dataOnDevice(const Disk& disk)
+{
+    if (std::string sig = dataSignature(disk); !sig.empty())
+        return sig;
+    struct stat st
+    {
+    };
+    if (::fstat(disk.fd(), &st) == 0) {
+        const auto parts = sysfsPartitions(st.st_rdev);
+        if (!parts.empty()) {
+            std::string names;
+            for (const auto& p : parts)
+                names += (names.empty() ? "" : ", ") + p;
+            return std::to_string(parts.size()) +
+                   (parts.size() == 1 ? " partition (" : " partitions (") + names + ")";
+        }
+    }
+    constexpr std::size_t kProbe = 8192;
+    void* raw = nullptr;
+    if (disk.size() >= kProbe && ::posix_memalign(&raw, 4096, kProbe) == 0) {
+        std::unique_ptr<void, FreeDeleter> holder(raw);
+        if (::pread(disk.bufferedFd(), raw, kProbe, 0) != static_cast<ssize_t>(kProbe))
+            return "a start that cannot be read, so what it holds is unknown";
+    }
+    return {};
+}
+
+// The identity a job through pkexec or sudo must be bound to, as it is now,
+// so that the refusal can say what to pass after checking.
+std::string identityNow(const ResolvedPath& r, const Logger& log)
+{
+    if (!r.exists())
+        return std::string(kAbsentTargetId);
+    if (S_ISREG(r.st.st_mode))
+        return imageFileId(r.st.st_dev, r.st.st_ino, static_cast<std::uint64_t>(r.st.st_size));
+    if (S_ISBLK(r.st.st_mode))
+        if (auto info = describeDevice(r.real, log))
+            return info->stableId();
+    return {};
+}
+
+std::string fdPath(const UniqueFd& fd)
+{
+    return "/proc/self/fd/" + std::to_string(fd.get());
+}
+
+} // namespace
+
 Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
 {
     const Logger log = orNull(logger);
     if (auto r = validateOptions(setup.options); !r)
         return r.error();
-    auto srcId = identify(setup.source);
-    if (!srcId)
-        return Error{srcId.error().code, "source: " + srcId.error().message};
-    if (auto r = checkSourceCandidate(setup.source); !r)
-        return r.error();
+    const Invoker& who = setup.invoker;
 
-    struct stat st
-    {
-    };
-    const bool targetExists = ::stat(setup.target.c_str(), &st) == 0;
-    if (!targetExists && errno != ENOENT)
-        return systemError(errno, "target " + setup.target);
+    // Each path is looked up once. The rules that work by name look at the
+    // real (symlink-free) paths, whose nodes are checked again against the
+    // pinned ones before anything is opened for I/O; the data descriptors
+    // come from the pinned nodes.
+    auto srcR = resolvePath(setup.source, who);
+    if (!srcR)
+        return Error{srcR.error().code, "source: " + srcR.error().message};
+    if (!srcR->exists())
+        return Error{ENOENT, "source: " + setup.source + ": " + errnoText(ENOENT)};
+    auto dstR = resolvePath(setup.target, who);
+    if (!dstR)
+        return Error{dstR.error().code, "target: " + dstR.error().message};
+    const std::string source = srcR->real;
+    const std::string target = dstR->real;
+    auto srcId = identify(srcR->nodePath());
+    if (!srcId)
+        return Error{srcId.error().code,
+                     "source: " + setup.source + ": " + errnoText(srcId.error().code)};
+
+    const bool targetExists = dstR->exists();
+    const struct stat& st = dstR->st;
     // The confirmed image file (or its absence) first: any other verdict
     // would be about a file the user did not confirm. Checked again on the
     // opened descriptor below.
@@ -549,7 +617,35 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
         if (auto why = imageIdentityMismatch(setup.target, setup.expectedTargetId,
                                              targetExists ? &st : nullptr))
             return *why;
-    if (auto r = checkTargetCandidate(setup.source, setup.target); !r)
+    if (who.elevated && setup.expectedTargetId.empty()) {
+        const std::string now = identityNow(*dstR, log);
+        return Error{EPERM, "refusing " + setup.target + ": run through " + who.via + " for " +
+                                who.name +
+                                ", a job writes only the target that was confirmed: pass "
+                                "--expect-id with its identity" +
+                                (now.empty() ? std::string() : " (now " + now + ")") +
+                                " after checking that it is the one you mean (rule: target "
+                                "identity)"};
+    }
+    // Through pkexec or sudo, image files are read and written as the user
+    // who asked, never with root's rights.
+    UniqueFd srcPin;
+    UniqueFd dstPin;
+    if (who.elevated && !srcId->blockDevice) {
+        auto fd = openAsInvoker(*srcR, who, O_RDONLY);
+        if (!fd)
+            return fd.error();
+        srcPin = std::move(*fd);
+    }
+    // The target only as a test of the user's rights for now: held open
+    // for writing, it would count as a writer of its own in the rules below.
+    const bool targetAsUser = who.elevated && targetExists && S_ISREG(st.st_mode);
+    if (targetAsUser)
+        if (auto fd = openAsInvoker(*dstR, who, O_RDWR); !fd)
+            return fd.error();
+    if (auto r = checkSourceCandidate(source); !r)
+        return r.error();
+    if (auto r = checkTargetCandidate(source, target); !r)
         return r.error();
 
     const bool targetIsDevice = targetExists && S_ISBLK(st.st_mode);
@@ -561,25 +657,37 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
         if (!targetIsDevice)
             return Error{EINVAL, "an expected identity names a disk, but " + setup.target +
                                      " is not a block device (rule: target identity)"};
-        auto info = describeDevice(setup.target, log);
+        auto info = describeDevice(target, log);
         if (!info)
             return Error{info.error().code, "target: " + info.error().message};
         if (info->stableId() != setup.expectedTargetId)
             return Error{ESTALE, "refusing " + setup.target + ": it is " + info->stableId() +
                                      ", not " + setup.expectedTargetId +
                                      " (rule: target identity)"};
+        if (info->devnum != st.st_rdev)
+            return Error{ESTALE, "refusing " + setup.target + ": " + target +
+                                     " changed while it was checked (rule: target identity)"};
         confirmedDevice = info->devnum;
     }
 
     // Who else writes the source, and whether the job can see those writes.
-    const SourceUse use = analyseSourceUse(setup.source, StorageMap::scan());
+    const SourceUse use = analyseSourceUse(source, StorageMap::scan());
     if (use.refusal)
         return *use.refusal;
+    // What root is needed for: a disk on either side, or tracking the
+    // writes of a loop device over an image source. Two image files are the
+    // user's own business, without root.
+    if (who.elevated && !srcId->blockDevice && !targetIsDevice && use.trackDevice.empty())
+        return Error{EPERM, "refusing: " + setup.source + " and " + setup.target +
+                                " are both image files, which " + who.name +
+                                " can mirror without administrator rights; run drivemirror-cli "
+                                "without " +
+                                who.via + " (rule: helper scope)"};
 
     PreparedJob prepared;
     if (srcId->blockDevice) {
         if (setup.trackWrites) {
-            auto live = LiveSource::create(setup.source, {}, log);
+            auto live = LiveSource::create(source, {}, log);
             if (!live)
                 return Error{live.error().code,
                              "cannot track writes to " + setup.source + ": " +
@@ -588,6 +696,14 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
                                  "nothing writes to the source)"};
             prepared.live = std::move(*live);
             setup.options.quiescer = prepared.live->quiescer();
+            // Complete could never freeze it; better said now than at READY.
+            if (const std::string point = frozenMountPoint(prepared.live->mountPoints());
+                !point.empty())
+                return Error{EBUSY, "refusing source " + setup.source + ": its file system at " +
+                                        point +
+                                        " is frozen already (by another program, or by a run "
+                                        "that was killed); thaw it with fsfreeze -u " +
+                                        point + " and start again (rule: source frozen)"};
         } else {
             const auto mounts = mountPointsOf(major(srcId->rdev), minor(srcId->rdev));
             if (!mounts.empty())
@@ -636,29 +752,55 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
         }
     }
 
-    auto source = Disk::open(setup.source, {Disk::Access::ReadOnly, true, false}, log);
-    if (!source)
-        return Error{source.error().code, "source: " + source.error().message};
+    // Checked before the target file is created or anything is written.
+    if (!targetIsDevice)
+        if (auto r = checkTargetRoom(source, target, setup.options); !r)
+            return r.error();
+    // The rules above looked the real paths up by name: they were about the
+    // pinned nodes only if those names still lead there.
+    for (const ResolvedPath* r : {&*srcR, &*dstR})
+        if (r->exists() && !r->stillNamed())
+            return Error{ESTALE, "refusing " + r->given + ": " + r->real +
+                                     " changed while it was checked (rule: target identity)"};
+
+    auto sourceDisk = Disk::open(srcPin.valid() ? fdPath(srcPin) : srcR->nodePath(), setup.source,
+                                 {Disk::Access::ReadOnly, true, false}, log);
+    if (!sourceDisk)
+        return Error{sourceDisk.error().code, "source: " + sourceDisk.error().message};
     // Held for the job's life: QEMU and other jobs cannot write it meanwhile.
-    if (auto r = source->lockImage(Disk::Lock::Shared); !r)
+    if (auto r = sourceDisk->lockImage(Disk::Lock::Shared); !r)
         return Error{r.error().code,
                      "refusing the source: " + r.error().message + " (rule: source in use)"};
 
-    // Checked before the target file is created or anything is written.
-    if (!targetIsDevice)
-        if (auto r = checkTargetRoom(setup.source, setup.target, setup.options); !r)
-            return r.error();
-
+    if (targetAsUser) {
+        auto fd = openAsInvoker(*dstR, who, O_RDWR);
+        if (!fd)
+            return fd.error();
+        dstPin = std::move(*fd);
+    }
     std::optional<DiskIdentity> created;
     if (!targetExists) {
-        auto made = Disk::createSparseFile(setup.target, source->size());
+        auto made = createAsInvoker(*dstR, who, 0644);
         if (!made) {
             // O_EXCL lost the race: something appeared since the check.
             if (boundToFile && made.error().code == EEXIST)
                 return fileAppeared(setup.target);
             return Error{made.error().code, "target: " + made.error().message};
         }
-        created = *made;
+        struct stat cst
+        {
+        };
+        if (::fstat(made->get(), &cst) != 0 ||
+            ::ftruncate(made->get(), static_cast<off_t>(sourceDisk->size())) != 0) {
+            const int err = errno;
+            ::unlinkat(dstR->dir.get(), dstR->name.c_str(), 0);
+            return systemError(err, "resize " + setup.target);
+        }
+        DiskIdentity id;
+        id.dev = cst.st_dev;
+        id.ino = cst.st_ino;
+        created = id;
+        dstPin = std::move(*made);
         prepared.targetCreated = true;
     }
     auto removeCreated = [&] {
@@ -667,50 +809,77 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
         struct stat now
         {
         };
-        if (created && ::stat(setup.target.c_str(), &now) == 0 && now.st_dev == created->dev &&
-            now.st_ino == created->ino)
-            ::unlink(setup.target.c_str());
+        if (created &&
+            ::fstatat(dstR->dir.get(), dstR->name.c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0 &&
+            S_ISREG(now.st_mode) && now.st_dev == created->dev && now.st_ino == created->ino)
+            ::unlinkat(dstR->dir.get(), dstR->name.c_str(), 0);
     };
 
-    auto target = Disk::open(setup.target, {Disk::Access::ReadWrite, true, true}, log);
-    if (!target && boundToFile && !created && target.error().code == ENOENT)
-        if (auto why = imageIdentityMismatch(setup.target, setup.expectedTargetId, nullptr))
-            return *why;
-    if (!target) {
+    auto targetDisk = Disk::open(dstPin.valid() ? fdPath(dstPin) : dstR->nodePath(), setup.target,
+                                 {Disk::Access::ReadWrite, true, true}, log);
+    if (!targetDisk) {
         removeCreated();
-        std::string msg = target.error().message;
-        const int code = target.error().code;
+        std::string msg = targetDisk.error().message;
+        const int code = targetDisk.error().code;
         if (code == EBUSY)
             msg += " (the device is mounted or held by another program) (rule: target in use)";
-        else if ((code == EACCES || code == EPERM) && (srcId->blockDevice || S_ISBLK(st.st_mode)))
+        else if ((code == EACCES || code == EPERM) && (srcId->blockDevice || targetIsDevice))
             msg += " (block devices need root) (rule: needs root)";
         return Error{code, "target: " + msg};
     }
+    // The path still leads to what is opened: the copy lands under the name
+    // the user chose, not in a file renamed away from it meanwhile.
+    {
+        struct stat now
+        {
+        };
+        const bool there = ::stat(target.c_str(), &now) == 0;
+        std::optional<Error> why;
+        if (created) {
+            if (!there || !S_ISREG(now.st_mode) || now.st_dev != created->dev ||
+                now.st_ino != created->ino)
+                why =
+                    Error{ESTALE, "refusing the target: the image file created at " + setup.target +
+                                      " is no longer there under that name (rule: target "
+                                      "identity)"};
+        } else if (boundToFile) {
+            why =
+                imageIdentityMismatch(setup.target, setup.expectedTargetId, there ? &now : nullptr);
+        } else if (!dstR->stillNamed()) {
+            why = Error{ESTALE, "refusing " + setup.target + ": " + target +
+                                    " changed while it was opened (rule: target identity)"};
+        }
+        if (why) {
+            removeCreated();
+            return *why;
+        }
+    }
     // Nothing has been written yet, and nothing is written through another
     // descriptor than this one.
-    if (auto r = checkOpenedTarget(*target, setup.expectedTargetId, created, confirmedDevice); !r) {
+    if (auto r = checkOpenedTarget(*targetDisk, setup.expectedTargetId, created, confirmedDevice);
+        !r) {
         removeCreated();
         return r.error();
     }
     // The image's equivalent of O_EXCL, held until the job is destroyed; it
     // also closes the window between the checks above and this open.
-    if (auto r = target->lockImage(Disk::Lock::Exclusive); !r) {
+    if (auto r = targetDisk->lockImage(Disk::Lock::Exclusive); !r) {
         removeCreated();
         return Error{r.error().code,
                      "refusing the target: " + r.error().message + " (rule: target in use)"};
     }
-    if (target->isBlockDevice()) {
-        const std::string sig = dataSignature(*target);
-        if (!sig.empty() && !setup.allowDataOnTarget)
-            return Error{EEXIST, "target " + setup.target + " holds " + sig +
+    if (targetDisk->isBlockDevice()) {
+        const std::string data = dataOnDevice(*targetDisk);
+        if (!data.empty() && !setup.allowDataOnTarget)
+            return Error{EEXIST, "target " + setup.target + " holds " + data +
                                      "; everything on it would be overwritten and the overwrite "
                                      "was not confirmed (rule: target holds data)"};
-        if (!sig.empty())
-            log->warn("{} holds {}; overwriting it as confirmed", setup.target, sig);
+        if (!data.empty())
+            log->warn("{} holds {}; overwriting it as confirmed", setup.target, data);
     }
 
-    auto job =
-        MirrorJob::create(std::move(*source), std::move(*target), std::move(setup.options), log);
+    auto job = MirrorJob::create(std::move(*sourceDisk), std::move(*targetDisk),
+                                 std::move(setup.options), log);
     if (!job) {
         removeCreated();
         return job.error();

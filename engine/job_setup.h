@@ -26,6 +26,7 @@
 #include "live_source.h"
 #include "logging.h"
 #include "mirror_job.h"
+#include "resolve.h"
 #include "result.h"
 
 #include <cstdint>
@@ -55,6 +56,12 @@ struct JobSetup
     /// its file systems at Complete. Off only for a source nothing writes to;
     /// refused for a mounted one.
     bool trackWrites = true;
+    /// Who the job acts for. The default is this process's own user; the
+    /// CLI passes currentInvoker(), so that run through pkexec or sudo it
+    /// reads and writes image files only as the user who asked, creates
+    /// them as his, needs expectedTargetId, and refuses jobs that need no
+    /// root (see resolve.h).
+    Invoker invoker = processInvoker();
 };
 
 struct PreparedJob

@@ -190,10 +190,6 @@
         <translation>Zielbereich nicht geschrieben: Offset %1, %2 Bytes</translation>
     </message>
     <message>
-        <source>cannot give %1 to user %2: %3</source>
-        <translation>%1 kann nicht an Benutzer %2 übergeben werden: %3</translation>
-    </message>
-    <message>
         <source>--complete-when-ready and --cancel-when-ready exclude each other</source>
         <translation>--complete-when-ready und --cancel-when-ready schließen einander aus</translation>
     </message>
@@ -595,6 +591,10 @@
     <message>
         <source>%1 (for mirror --expect-id)</source>
         <translation>%1 (für mirror --expect-id)</translation>
+    </message>
+    <message>
+        <source>accepted once you agree to overwrite what it holds (mirror --force)</source>
+        <translation>akzeptiert, sobald Sie dem Überschreiben seines Inhalts zustimmen (mirror --force)</translation>
     </message>
 </context>
 <context>

@@ -188,10 +188,6 @@
         <translation>書き込まれなかったターゲット範囲: オフセット %1、%2 バイト</translation>
     </message>
     <message>
-        <source>cannot give %1 to user %2: %3</source>
-        <translation>%1 の所有者をユーザー %2 に変更できません: %3</translation>
-    </message>
-    <message>
         <source>--complete-when-ready and --cancel-when-ready exclude each other</source>
         <translation>--complete-when-ready と --cancel-when-ready は同時に指定できません</translation>
     </message>
@@ -592,6 +588,10 @@
     <message>
         <source>%1 (for mirror --expect-id)</source>
         <translation>%1（mirror --expect-id 用）</translation>
+    </message>
+    <message>
+        <source>accepted once you agree to overwrite what it holds (mirror --force)</source>
+        <translation>内容の上書きに同意すれば受け入れ可能（mirror --force）</translation>
     </message>
 </context>
 <context>

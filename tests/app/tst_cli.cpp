@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cstdint>
@@ -2008,34 +2009,55 @@ void TestCli::helper_stdinClosed_cancels()
 void TestCli::helper_createdTarget_belongsToInvokingUser()
 {
     if (!isRoot())
-        QSKIP("needs root: only root can give a file to another user");
+        QSKIP("needs root: a disk source and a user the helper acts for");
     ScratchDir dir;
-    ::chmod(QFile::encodeName(dir.path()).constData(), 0777);
     const QString src = dir.file(QStringLiteral("src.img"));
     QVERIFY(makeImage(src, 8 * kMiB, {{0, kMiB, false, 5}}));
-    const QString dst = dir.file(QStringLiteral("users-copy.img"));
-    CliSession s;
+    QString why;
+    auto loop = LoopDevice::attach(src, &why);
+    QVERIFY2(loop, qPrintable(why));
+    // The user's own directory: the helper creates the copy there as him.
+    QVERIFY(::chmod(QFile::encodeName(dir.path()).constData(), 0755) == 0);
+    const QString home = dir.file(QStringLiteral("home"));
+    QVERIFY(QDir().mkpath(home));
+    QVERIFY(::chown(QFile::encodeName(home).constData(), 65534, 65534) == 0);
+    const QString dst = home + QStringLiteral("/users-copy.img");
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("PKEXEC_UID"), QStringLiteral("65534"));
+    env.remove(QStringLiteral("SUDO_UID"));
+    CliSession s;
     s.setEnvironment(env);
-    QVERIFY(s.start({QStringLiteral("mirror"), src, dst, QStringLiteral("--json"),
-                     QStringLiteral("--complete-when-ready")}));
+    QVERIFY(s.start({QStringLiteral("mirror"), loop->path(), dst, QStringLiteral("--json"),
+                     QStringLiteral("--complete-when-ready"), QStringLiteral("--expect-id"),
+                     QStringLiteral("absent")}));
     QCOMPARE(s.finish(30000), kExitOk);
+    QVERIFY(cmpIdentical(loop->path(), dst));
     struct stat st
     {
     };
     QVERIFY(::stat(QFile::encodeName(dst).constData(), &st) == 0);
     QCOMPARE(st.st_uid, static_cast<uid_t>(65534));
+    QCOMPARE(st.st_gid, static_cast<gid_t>(65534));
     // An existing target keeps its owner.
+    const QString existing = home + QStringLiteral("/existing.img");
+    QVERIFY(createSparse(existing, 8 * kMiB));
+    QVERIFY(::chown(QFile::encodeName(existing).constData(), 65534, 0) == 0);
+    QVERIFY(::stat(QFile::encodeName(existing).constData(), &st) == 0);
+    const QString id = QStringLiteral("file:%1:%2:%3:%4")
+                           .arg(major(st.st_dev))
+                           .arg(minor(st.st_dev))
+                           .arg(st.st_ino)
+                           .arg(st.st_size);
     CliSession again;
     again.setEnvironment(env);
-    const QString existing = dir.file(QStringLiteral("existing.img"));
-    QVERIFY(createSparse(existing, 8 * kMiB));
-    QVERIFY(again.start({QStringLiteral("mirror"), src, existing, QStringLiteral("--json"),
-                         QStringLiteral("--complete-when-ready")}));
+    QVERIFY(
+        again.start({QStringLiteral("mirror"), loop->path(), existing, QStringLiteral("--json"),
+                     QStringLiteral("--complete-when-ready"), QStringLiteral("--expect-id"), id}));
     QCOMPARE(again.finish(30000), kExitOk);
     QVERIFY(::stat(QFile::encodeName(existing).constData(), &st) == 0);
-    QCOMPARE(st.st_uid, ::geteuid());
+    QCOMPARE(st.st_uid, static_cast<uid_t>(65534));
+    QCOMPARE(st.st_gid, static_cast<gid_t>(0));
+    QVERIFY(cmpIdentical(loop->path(), existing));
 }
 
 void TestCli::inspect_imageTarget()

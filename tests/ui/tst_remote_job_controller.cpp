@@ -707,6 +707,9 @@ emit '{"event": "BLOCK_JOB_CANCELLED", "data": {"len": 1048576, "offset": 104857
         QVERIFY(testsupport::writePattern(backing, 20 * kMiB, 4 * kMiB, 22));
         auto loop = testsupport::LoopDevice::attach(backing, &why);
         QVERIFY2(loop, qPrintable(why));
+        // The helper creates the copy as the user, so in a directory of his.
+        QVERIFY(::chown(QFile::encodeName(dir.path()).constData(), sandbox->uid(),
+                        static_cast<gid_t>(-1)) == 0);
         const QString dst = dir.file(QStringLiteral("users-copy.img"));
 
         QStringList prefix = sandbox->pkexecAsUser();
@@ -724,6 +727,9 @@ emit '{"event": "BLOCK_JOB_CANCELLED", "data": {"len": 1048576, "offset": 104857
         QSignalSpy finished(&c, &ui::JobController::finished);
         ui::JobRequest r = request(loop->path(), dst);
         r.settings.verify = true;
+        // What the window passes: the identity the inspection reported.
+        r.expectedTargetId = QString::fromStdString(i.facts.identity);
+        QCOMPARE(r.expectedTargetId, QStringLiteral("absent"));
         c.start(r);
         QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 30000);
         c.complete();
