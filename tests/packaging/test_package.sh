@@ -240,9 +240,10 @@ tail -n 8 "$tmp/gui-demo.log"
 
 step "pkexec /usr/bin/drivemirror-cli as an unprivileged user"
 # The desktop app's path to a disk: a user's pkexec, authorised by the
-# installed polkit action (a rule stands in for the administrator's
-# password; it names only DriveMirror's action, so a yes proves that pkexec
-# mapped /usr/bin/drivemirror-cli to it), runs the CLI as root.
+# installed polkit actions (a rule stands in for the administrator's
+# password; it names only DriveMirror's actions, so a yes proves that pkexec
+# mapped `/usr/bin/drivemirror-cli inspect|mirror` to them), runs the CLI as
+# root, which then reads and writes image files only as that user.
 helper_user=drivemirror-test
 rule=/etc/polkit-1/rules.d/00-drivemirror-packaging-test.rules
 started_bus="" started_polkitd="" loop=""
@@ -261,7 +262,8 @@ id "$helper_user" >/dev/null 2>&1 ||
     useradd --system --no-create-home --shell /usr/sbin/nologin "$helper_user"
 cat >"$rule" <<RULE
 polkit.addRule(function(action, subject) {
-    if (action.id == "io.github.drivemirror.drivemirror-cli" && subject.user == "$helper_user")
+    if ((action.id == "io.github.drivemirror.mirror" ||
+         action.id == "io.github.drivemirror.inspect") && subject.user == "$helper_user")
         return polkit.Result.YES;
 });
 RULE
@@ -275,12 +277,17 @@ if ! pgrep -x polkitd >/dev/null; then
     /usr/lib/polkit-1/polkitd --no-debug >"$tmp/polkitd.log" 2>&1 &
     started_polkitd=$!
 fi
-pkaction --action-id io.github.drivemirror.drivemirror-cli --verbose | sed -n '1,4p' ||
-    fail "polkit does not know the installed action io.github.drivemirror.drivemirror-cli"
+for action in io.github.drivemirror.mirror io.github.drivemirror.inspect; do
+    pkaction --action-id "$action" --verbose | sed -n '1,4p' ||
+        fail "polkit does not know the installed action $action"
+done
+# No action names any other command: pkexec runs only inspect and mirror.
+[ "$(pkaction --action-id io.github.drivemirror.mirror --verbose |
+     grep -c 'exec.argv1 *-> *mirror')" = 1 ] || fail "the mirror action does not name argv1 mirror"
 as_user() { (cd / && runuser -u "$helper_user" -- "$@"); }
 authorised=0
 for _ in $(seq 100); do
-    if out=$(as_user pkexec /usr/bin/drivemirror-cli --version 2>&1); then
+    if out=$(as_user pkexec /usr/bin/drivemirror-cli inspect "$tmp/probe.img" --json 2>&1); then
         authorised=1
         break
     fi
@@ -292,18 +299,26 @@ dd if=/dev/urandom of="$tmp/disk.img" bs=1M count=24 status=none
 truncate -s 32M "$tmp/disk.img"
 loop=$(losetup --find --show "$tmp/disk.img") || fail "losetup failed"
 mkdir -p "$tmp/user"
+chown "$helper_user" "$tmp/user"
+chmod 755 "$tmp"
 rc=0
 as_user pkexec /usr/bin/drivemirror-cli mirror "$loop" "$tmp/user/copy.img" --json \
-    --complete-when-ready --verify >"$tmp/pkexec-mirror.log" 2>&1 || rc=$?
+    --complete-when-ready --verify --expect-id absent >"$tmp/pkexec-mirror.log" 2>&1 || rc=$?
 tail -n 1 "$tmp/pkexec-mirror.log"
 [ "$rc" -eq 0 ] || { cat "$tmp/pkexec-mirror.log"; fail "the mirror through pkexec exited $rc"; }
 cmp "$loop" "$tmp/user/copy.img" || fail "the copy made through pkexec differs from $loop"
 owner=$(stat -c %U "$tmp/user/copy.img")
+# Any other command through pkexec: no action covers it, so pkexec refuses.
+rc=0
+as_user pkexec /usr/bin/drivemirror-cli demo --dir "$tmp/user/demo" >"$tmp/demo.log" 2>&1 || rc=$?
+[ "$rc" -eq 126 ] || [ "$rc" -eq 127 ] || { cat "$tmp/demo.log"; fail "pkexec drivemirror-cli demo exited $rc, not 126/127"; }
+[ ! -e "$tmp/user/demo" ] || fail "pkexec drivemirror-cli demo wrote $tmp/user/demo"
+echo "pkexec drivemirror-cli demo: no action covers it, refused (exit $rc)"
 [ "$owner" = "$helper_user" ] || fail "the copy belongs to $owner, not to $helper_user"
 echo "a disk mirrored by $helper_user through pkexec: identical (cmp), owned by $owner"
 # Another user, whom no rule lets in: no agent to ask, so pkexec refuses.
 rc=0
-(cd / && runuser -u nobody -- pkexec /usr/bin/drivemirror-cli --version) \
+(cd / && runuser -u nobody -- pkexec /usr/bin/drivemirror-cli inspect /nonexistent/probe.img) \
     >"$tmp/refused.log" 2>&1 || rc=$?
 [ "$rc" -eq 126 ] || [ "$rc" -eq 127 ] || fail "pkexec for nobody exited $rc, not 126/127"
 echo "pkexec for nobody: refused (exit $rc)"
