@@ -1204,10 +1204,6 @@ Bytes %4 bis %5
         <translation>Wählen Sie ein Ziel, das mindestens so groß wie die Quelle ist.</translation>
     </message>
     <message>
-        <source>The target holds a partition table or file system, and overwriting it was not confirmed.</source>
-        <translation>Das Ziel enthält eine Partitionstabelle oder ein Dateisystem, und das Überschreiben wurde nicht bestätigt.</translation>
-    </message>
-    <message>
         <source>Start again and type the device name to confirm, or choose another target.</source>
         <translation>Starten Sie erneut und geben Sie zur Bestätigung den Gerätenamen ein, oder wählen Sie ein anderes Ziel.</translation>
     </message>
@@ -1330,6 +1326,42 @@ Bytes %4 bis %5
     <message>
         <source>Check what else writes to that folder, then choose the target again.</source>
         <translation>Prüfen Sie, was sonst noch in diesen Ordner schreibt, und wählen Sie das Ziel dann erneut.</translation>
+    </message>
+    <message>
+        <source>The target holds data (a partition table, a file system or partitions, or a start that cannot be read), and overwriting it was not confirmed.</source>
+        <translation>Das Ziel enthält Daten (eine Partitionstabelle, ein Dateisystem oder Partitionen, oder einen Anfang, der nicht gelesen werden kann), und das Überschreiben wurde nicht bestätigt.</translation>
+    </message>
+    <message>
+        <source>With administrator rights, DriveMirror reads and writes image files only as you: you may not use this file or create one in this folder yourself.</source>
+        <translation>Mit Administratorrechten liest und schreibt DriveMirror Image-Dateien nur so, wie Sie es selbst dürften: Sie dürfen diese Datei nicht verwenden oder in diesem Ordner keine anlegen.</translation>
+    </message>
+    <message>
+        <source>Choose an image file, or a folder for the new one, that is yours.</source>
+        <translation>Wählen Sie eine Image-Datei oder einen Ordner für die neue Datei, die Ihnen gehören.</translation>
+    </message>
+    <message>
+        <source>The path leads through a symbolic link that belongs to another user, who could point it at any disk.</source>
+        <translation>Der Pfad führt über einen symbolischen Link, der einem anderen Benutzer gehört, der ihn auf einen beliebigen Datenträger zeigen lassen könnte.</translation>
+    </message>
+    <message>
+        <source>Choose the file or disk itself, not the link.</source>
+        <translation>Wählen Sie die Datei oder den Datenträger selbst, nicht den Link.</translation>
+    </message>
+    <message>
+        <source>A file system on the source is frozen already, by another program or by a run that was stopped, so the final copy could never freeze it.</source>
+        <translation>Ein Dateisystem der Quelle ist bereits eingefroren, von einem anderen Programm oder einem abgebrochenen Lauf, daher könnte die letzte Kopie es nie einfrieren.</translation>
+    </message>
+    <message>
+        <source>Thaw it with the fsfreeze -u command named in the details, then start again.</source>
+        <translation>Geben Sie es mit dem in den Details genannten Befehl fsfreeze -u wieder frei und starten Sie dann erneut.</translation>
+    </message>
+    <message>
+        <source>This job needs no administrator rights, so the helper with those rights does not run it.</source>
+        <translation>Dieser Auftrag braucht keine Administratorrechte, daher führt ihn das Hilfsprogramm mit diesen Rechten nicht aus.</translation>
+    </message>
+    <message>
+        <source>Start it without administrator rights.</source>
+        <translation>Starten Sie ihn ohne Administratorrechte.</translation>
     </message>
 </context>
 <context>

@@ -1201,10 +1201,6 @@ Bytes %4 to %5
         <translation>ソース以上のサイズのターゲットを選択してください。</translation>
     </message>
     <message>
-        <source>The target holds a partition table or file system, and overwriting it was not confirmed.</source>
-        <translation>ターゲットにはパーティションテーブルまたはファイルシステムがあり、上書きが確認されていません。</translation>
-    </message>
-    <message>
         <source>Start again and type the device name to confirm, or choose another target.</source>
         <translation>もう一度開始してデバイス名を入力して確認するか、別のターゲットを選択してください。</translation>
     </message>
@@ -1327,6 +1323,42 @@ Bytes %4 to %5
     <message>
         <source>Check what else writes to that folder, then choose the target again.</source>
         <translation>そのフォルダーにほかに何が書き込んでいるかを確認してから、ターゲットを選択し直してください。</translation>
+    </message>
+    <message>
+        <source>The target holds data (a partition table, a file system or partitions, or a start that cannot be read), and overwriting it was not confirmed.</source>
+        <translation>ターゲットにはデータ（パーティションテーブル、ファイルシステム、パーティション、または読み取れない先頭部分）があり、上書きが確認されていません。</translation>
+    </message>
+    <message>
+        <source>With administrator rights, DriveMirror reads and writes image files only as you: you may not use this file or create one in this folder yourself.</source>
+        <translation>管理者権限で実行していても、DriveMirror はイメージファイルをあなた自身の権限でのみ読み書きします。あなたはこのファイルを使用できないか、このフォルダーにファイルを作成できません。</translation>
+    </message>
+    <message>
+        <source>Choose an image file, or a folder for the new one, that is yours.</source>
+        <translation>あなたが所有するイメージファイル、または新しいファイル用のフォルダーを選んでください。</translation>
+    </message>
+    <message>
+        <source>The path leads through a symbolic link that belongs to another user, who could point it at any disk.</source>
+        <translation>このパスは別のユーザーが所有するシンボリックリンクを経由しており、そのユーザーはリンク先を任意のディスクに変えられます。</translation>
+    </message>
+    <message>
+        <source>Choose the file or disk itself, not the link.</source>
+        <translation>リンクではなく、ファイルまたはディスクそのものを選んでください。</translation>
+    </message>
+    <message>
+        <source>A file system on the source is frozen already, by another program or by a run that was stopped, so the final copy could never freeze it.</source>
+        <translation>ソースのファイルシステムは、別のプログラムまたは停止された実行によって既にフリーズされているため、最終コピーでフリーズできません。</translation>
+    </message>
+    <message>
+        <source>Thaw it with the fsfreeze -u command named in the details, then start again.</source>
+        <translation>詳細に示された fsfreeze -u コマンドでフリーズを解除してから、もう一度開始してください。</translation>
+    </message>
+    <message>
+        <source>This job needs no administrator rights, so the helper with those rights does not run it.</source>
+        <translation>このジョブには管理者権限が不要なため、管理者権限で動くヘルパーは実行しません。</translation>
+    </message>
+    <message>
+        <source>Start it without administrator rights.</source>
+        <translation>管理者権限なしで開始してください。</translation>
     </message>
 </context>
 <context>

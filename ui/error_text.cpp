@@ -53,8 +53,8 @@ UserMessage ErrorText::describe(const engine::Error& error)
         m.cause = tr("The target is smaller than the source.");
         m.advice = tr("Choose a target that is at least as large as the source.");
     } else if (rule == "target holds data") {
-        m.cause = tr("The target holds a partition table or file system, and overwriting it was "
-                     "not confirmed.");
+        m.cause = tr("The target holds data (a partition table, a file system or partitions, or "
+                     "a start that cannot be read), and overwriting it was not confirmed.");
         m.advice = tr("Start again and type the device name to confirm, or choose another "
                       "target.");
     } else if (rule == "target identity" && error.message.find("image file") != std::string::npos) {
@@ -76,6 +76,23 @@ UserMessage ErrorText::describe(const engine::Error& error)
                      "could not be opened.");
         m.advice = tr("Start again and authenticate as an administrator when asked, or mirror "
                       "image files instead.");
+    } else if (rule == "user access") {
+        m.cause = tr("With administrator rights, DriveMirror reads and writes image files only as "
+                     "you: you may not use this file or create one in this folder yourself.");
+        m.advice = tr("Choose an image file, or a folder for the new one, that is yours.");
+    } else if (rule == "untrusted symlink") {
+        m.cause = tr("The path leads through a symbolic link that belongs to another user, who "
+                     "could point it at any disk.");
+        m.advice = tr("Choose the file or disk itself, not the link.");
+    } else if (rule == "source frozen") {
+        m.cause = tr("A file system on the source is frozen already, by another program or by a "
+                     "run that was stopped, so the final copy could never freeze it.");
+        m.advice = tr("Thaw it with the fsfreeze -u command named in the details, then start "
+                      "again.");
+    } else if (rule == "helper scope") {
+        m.cause = tr("This job needs no administrator rights, so the helper with those rights "
+                     "does not run it.");
+        m.advice = tr("Start it without administrator rights.");
     } else if (rule == "permission") {
         m.cause = tr("You do not have permission for this file or folder.");
         m.advice = tr("Choose a location you may write to, or change the permissions.");

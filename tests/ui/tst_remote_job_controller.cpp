@@ -745,6 +745,26 @@ emit '{"event": "BLOCK_JOB_CANCELLED", "data": {"len": 1048576, "offset": 104857
         QVERIFY(::stat(QFile::encodeName(dst).constData(), &st) == 0);
         QCOMPARE(st.st_uid, sandbox->uid()); // the user's copy, not root's
 
+        // A new file in root's folder: the helper creates files only as the
+        // user, so it is refused as he would be, and the window says why.
+        ScratchDir roots;
+        QVERIFY(::chmod(QFile::encodeName(roots.path()).constData(), 0755) == 0);
+        const QString rootsFile = roots.file(QStringLiteral("copy.img"));
+        ui::RemoteJobController asUser(ui::HelperCommand{program, prefix + QStringList{cli}},
+                                       engine::nullLogger());
+        QSignalSpy userRefused(&asUser, &ui::JobController::startFailed);
+        ui::JobRequest intoRoots = request(loop->path(), rootsFile);
+        intoRoots.expectedTargetId = QStringLiteral("absent");
+        asUser.start(intoRoots);
+        QTRY_COMPARE_WITH_TIMEOUT(userRefused.count(), 1, 30000);
+        const auto denied = userRefused.front().front().value<engine::Error>();
+        QVERIFY2(denied.message.find("(rule: user access)") != std::string::npos,
+                 denied.message.c_str());
+        QVERIFY(!QFile::exists(rootsFile));
+        const ui::UserMessage said = ui::ErrorText::describe(denied);
+        QVERIFY2(said.cause.contains(QStringLiteral("image files only as you")),
+                 qPrintable(said.cause));
+
         // A user no rule covers: no agent to ask, pkexec refuses.
         QStringList stranger = testsupport::PolkitSandbox::pkexecAsStranger();
         const QString strangerProgram = stranger.takeFirst();
