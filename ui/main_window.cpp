@@ -971,25 +971,46 @@ void MainWindow::deleteIncompleteTarget(const JobOutcome& o)
     }
     auto* watcher = new QFutureWatcher<engine::Result<void>>(this);
     const QString path = o.target;
-    connect(watcher, &QFutureWatcher<engine::Result<void>>::finished, this, [this, watcher, path] {
-        watcher->deleteLater();
-        const engine::Result<void> r = watcher->result();
-        if (!r) {
-            m_logger->error("cannot delete {}: {}", path.toStdString(), r.error().message);
-            showError(tr("Cannot Delete %1").arg(QFileInfo(path).fileName()), r.error());
-            return;
-        }
-        m_logger->info("deleted the incomplete {}", path.toStdString());
-        m_status->showBanner(StatusPanel::Tone::Warning, tr("Cancelled before in sync."),
-                             tr("The incomplete %1 was deleted.").arg(path));
-        // Listed again as what it is now: a file a new mirror would create.
-        if (m_devices.entry(path))
-            m_devices.addImages({path}, true);
-    });
+    // The list may see the file vanish before it is listed again as a new
+    // image, and drop the selection meanwhile; the user deleted the file he
+    // had chosen, not the choice, so it comes back once the row is usable.
+    const bool wasSelected = m_targetPane->currentPath() == path;
+    connect(watcher, &QFutureWatcher<engine::Result<void>>::finished, this,
+            [this, watcher, path, wasSelected] {
+                watcher->deleteLater();
+                const engine::Result<void> r = watcher->result();
+                if (!r) {
+                    m_logger->error("cannot delete {}: {}", path.toStdString(), r.error().message);
+                    showError(tr("Cannot Delete %1").arg(QFileInfo(path).fileName()), r.error());
+                    return;
+                }
+                m_logger->info("deleted the incomplete {}", path.toStdString());
+                m_status->showBanner(StatusPanel::Tone::Warning, tr("Cancelled before in sync."),
+                                     tr("The incomplete %1 was deleted.").arg(path));
+                // Listed again as what it is now: a file a new mirror would create.
+                if (m_devices.entry(path))
+                    m_devices.addImages({path}, true);
+                if (wasSelected)
+                    reselectTargetWhenListed(path);
+            });
     const std::uint64_t device = o.targetDevice;
     const std::uint64_t inode = o.targetInode;
     watcher->setFuture(QtConcurrent::run(
         [path, device, inode] { return removeCreatedFile(path, device, inode); }));
+}
+
+void MainWindow::reselectTargetWhenListed(const QString& path)
+{
+    if (!m_devices.isIdle()) {
+        connect(
+            &m_devices, &DeviceListModel::idle, this,
+            [this, path] { reselectTargetWhenListed(path); }, Qt::SingleShotConnection);
+        return;
+    }
+    const DeviceEntry* entry = m_devices.entry(path);
+    if (entry && entry->newImage && m_targetPane->currentPath().isEmpty() &&
+        !m_controller.isActive())
+        m_targetPane->selectPath(path);
 }
 
 bool MainWindow::questionOpen() const

@@ -133,6 +133,7 @@ private:
     void offerToDeleteIncompleteTarget(const JobOutcome& outcome);
     bool questionOpen() const;
     void deleteIncompleteTarget(const JobOutcome& outcome);
+    void reselectTargetWhenListed(const QString& path);
     void showError(const QString& title, const engine::Error& error);
     QString cancelMeaning() const;
     static QString seconds(double value);
