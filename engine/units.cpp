@@ -126,6 +126,11 @@ Result<std::uint64_t> parseSizeAs(std::string_view text, std::string_view what,
         } else if (toUpper(suffix[0]) != 'B') {
             return fail(EINVAL, "unknown unit suffix (use B, K, M, G, T, P, E or KiB...)");
         }
+        // "1e3" reads like a float but E is the exa unit: refuse it by name
+        // rather than as trailing characters, so nobody copies 1000 EiB.
+        if (toUpper(suffix[0]) == 'E' && !rest.empty() &&
+            (isDigit(rest[0]) || rest[0] == '+' || rest[0] == '-'))
+            return fail(EINVAL, "exponent notation is not accepted (write 1000 or 1K, not 1e3)");
         if (!rest.empty())
             return fail(EINVAL, "trailing characters after the unit");
     }
@@ -142,6 +147,10 @@ Result<std::uint64_t> parseSizeAs(std::string_view text, std::string_view what,
             return fail(ERANGE, "too large");
         bytes += extra;
     }
+    // A value the user wrote as non-zero must not turn into 0, which means
+    // "unlimited" or "default" to the options that take it.
+    if (bytes == 0 && (whole != 0 || fraction != 0))
+        return fail(EINVAL, "rounds down to 0 bytes");
     return bytes;
 }
 

@@ -119,6 +119,9 @@ void TestUnits::parseSize_invalid_failsQuotingInput_data()
     QTest::newRow("hex") << "0x10";
     QTest::newRow("words") << "lots";
     QTest::newRow("per second") << "5M/s";
+    QTest::newRow("exponent") << "1e3";
+    QTest::newRow("exponent with sign") << "1E+3";
+    QTest::newRow("rounds to zero") << "0.0001K";
 }
 
 void TestUnits::parseSize_invalid_failsQuotingInput()
