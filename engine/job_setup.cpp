@@ -363,10 +363,19 @@ Result<void> checkTargetCandidate(const std::string& source, const std::string& 
     if (!source.empty()) {
         auto sourceSize = storageSize(source);
         auto targetSize = storageSize(target);
-        if (sourceSize && targetSize && *targetSize < *sourceSize)
-            return Error{ENOSPC, "refusing target " + target + " (" + formatBytes(*targetSize) +
-                                     "): it is smaller than the source (" +
-                                     formatBytes(*sourceSize) + ") (rule: target too small)"};
+        if (sourceSize && targetSize && *targetSize < *sourceSize) {
+            // "16.0 MiB vs 16.0 MiB" explains nothing: exact bytes when the
+            // rounded sizes look the same.
+            std::string t = formatBytes(*targetSize);
+            std::string s = formatBytes(*sourceSize);
+            if (t == s) {
+                t = std::to_string(*targetSize) + " bytes";
+                s = std::to_string(*sourceSize) + " bytes";
+            }
+            return Error{ENOSPC, "refusing target " + target + " (" + t +
+                                     "): it is smaller than the source (" + s +
+                                     ") (rule: target too small)"};
+        }
     }
     return {};
 }

@@ -196,6 +196,23 @@ void appendMerged(std::vector<ByteRange>& ranges, ByteRange r)
         ranges.push_back(r);
 }
 
+// Ranges are recorded as failures happen: out of order when requests
+// complete out of order, and a range can fail twice (a resume retries it).
+// A script reads the result as a list to hand to dd, so it gets each byte once.
+std::vector<ByteRange> sortedMerged(std::vector<ByteRange> ranges)
+{
+    std::sort(ranges.begin(), ranges.end(),
+              [](const ByteRange& a, const ByteRange& b) { return a.offset < b.offset; });
+    std::vector<ByteRange> out;
+    for (const ByteRange& r : ranges) {
+        if (!out.empty() && r.offset <= out.back().end())
+            out.back().length = std::max(out.back().end(), r.end()) - out.back().offset;
+        else
+            out.push_back(r);
+    }
+    return out;
+}
+
 } // namespace
 
 // ---------------------------------------------------------------------------
@@ -1139,6 +1156,7 @@ struct MirrorJob::Impl
         result.pastEndBytes = dst.size() > src.size() ? dst.size() - src.size() : 0;
         if (auto r = init(); !r) {
             result.error = r.error();
+            result.internalFailure = true;
             return finishWith(JobResult::Outcome::Failed);
         }
         processCommands();
@@ -1323,8 +1341,8 @@ void MirrorJob::start()
         impl.teardown();
         m_result.bytesDone = impl.bytesDone;
         m_result.bytesZeroed = impl.bytesZeroed;
-        m_result.unreadable = impl.unreadable;
-        m_result.unwritable = impl.unwritable;
+        m_result.unreadable = sortedMerged(std::move(impl.unreadable));
+        m_result.unwritable = sortedMerged(std::move(impl.unwritable));
         m_result.elapsedSeconds =
             std::chrono::duration<double>(Clock::now() - impl.startTime).count();
         // Auto-dismiss, as QEMU does with auto-dismiss on.

@@ -177,9 +177,14 @@ struct JobResult
     };
     Outcome outcome = Outcome::Failed;
     Error error;
-    bool sourceFailed = false;          ///< with Failed: the source (not the target) failed
-    std::vector<ByteRange> unreadable;  ///< source ranges replaced by zeroes (ignore)
-    std::vector<ByteRange> unwritable;  ///< target ranges left unwritten (ignore)
+    bool sourceFailed = false; ///< with Failed: the source (not the target) failed
+    /// With Failed: the program failed before touching a disk (memory for
+    /// the buffers, the I/O ring), not the source or the target.
+    bool internalFailure = false;
+    /// Source ranges replaced by zeroes (ignore); sorted, merged.
+    std::vector<ByteRange> unreadable;
+    /// Target ranges left unwritten (ignore); sorted, merged.
+    std::vector<ByteRange> unwritable;
     std::optional<VerifyReport> verify; ///< with MirrorOptions::verify
     bool verifyCancelled = false;       ///< the copy completed, its check was cancelled
     double quiesceSeconds = 0;          ///< how long the source was quiesced
