@@ -46,6 +46,7 @@
 #include <iostream>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -62,6 +63,7 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kMaxCommandLine = 4096;
 // --complete-when-ready tries Complete this often before it gives up.
 constexpr int kCompleteAttempts = 3;
+constexpr std::uint64_t kMaxBufSize = 1ull << 30;
 
 // Everything the CLI prints for a person goes through tr() in the context
 // "cli" (translations/*.ts), in the language QLocale::system() names. What
@@ -263,8 +265,8 @@ void printHelp()
          Cli::tr("dirty-tracking unit, a power of two from 512 B to 64 MiB (default 64 KiB, or "
                  "the target's physical block size when larger)")},
         {"--buf-size SIZE",
-         Cli::tr("copy buffer, split into up to 16 requests (default 16M); rounded up to whole "
-                 "granules, at least one, as QEMU does")},
+         Cli::tr("copy buffer, split into up to 16 requests (default 16M, at most 1G); rounded "
+                 "up to whole granules, at least one, as QEMU does")},
         {"--speed RATE", Cli::tr("limit in bytes per second, e.g. 100M (default 0 = unlimited)")},
         {"--on-source-error P",
          Cli::tr("report|ignore|stop|enospc (default report); ignore re-reads a failed range "
@@ -301,6 +303,9 @@ void printHelp()
         {"--cancel-on-eof",
          Cli::tr("cancel the job when stdin is closed (for a program that drives the CLI "
                  "through a pipe)")},
+        {"--no-command-queue",
+         Cli::tr("refuse a command the job cannot take at once instead of holding it until it "
+                 "can (for a program that follows the job's state itself)")},
         {"-v, --verbose", Cli::tr("debug messages on stderr")},
     };
     constexpr int kDescriptionColumn = 27;
@@ -330,9 +335,13 @@ void printHelp()
     }
     out += "\n";
     const QString paragraphs[] = {
-        Cli::tr("Without --complete-when-ready or --cancel-when-ready the job waits at READY "
-                "and reads commands, one per line, on stdin: complete, cancel, cancel quick, "
-                "pause, resume, speed RATE, status. After READY, cancel freezes SOURCE for a "
+        Cli::tr("Without --complete-when-ready or --cancel-when-ready the job waits at READY. "
+                "Commands are read on stdin, one per line, whenever it is open: complete, "
+                "cancel, cancel quick, pause, resume, speed RATE, status, each optionally "
+                "followed by id=WORD, which the JSON reply carries back. complete sent before "
+                "READY is carried out at READY. When stdin ends without --cancel-on-eof, the "
+                "job goes on: a job at READY keeps mirroring until a signal or "
+                "--complete-when-ready ends it. After READY, cancel freezes SOURCE for a "
                 "final copy as complete does, so TARGET is a copy of one moment; cancel quick "
                 "does not, and a live SOURCE's copy is then like a disk after a power cut. "
                 "SIGINT, SIGTERM, SIGHUP and the other signals that would end the program "
@@ -341,12 +350,17 @@ void printHelp()
                 "given) and tells what TARGET holds and its identity, which mirror --expect-id "
                 "takes to refuse anything else under that name: exit 0 when it would be "
                 "accepted, 2 when a rule refuses it."),
-        Cli::tr("SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too)."),
+        Cli::tr("SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too). "
+                "A value that rounds down to 0, exponents (1e3), abbreviated and repeated "
+                "options are refused."),
         Cli::tr("Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a "
                 "safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled "
                 "before READY (target incomplete); 6 verification found differences; 7 "
                 "--complete-when-ready could not complete, because SOURCE could not be frozen "
-                "for the final copy (long enough); TARGET is like a disk after a power cut."),
+                "for the final copy (long enough); TARGET is like a disk after a power cut; 8 "
+                "completed, but --on-source-error or --on-target-error ignore left ranges "
+                "zeroed or unwritten: the copy is not whole. A TARGET file the job created is "
+                "removed again when the job fails or is cancelled before READY."),
     };
     for (std::size_t i = 0; i < std::size(paragraphs); ++i)
         out += (i ? "\n" : "") + wrapText(paragraphs[i], 0) + "\n";
@@ -391,18 +405,17 @@ void printEvent(const std::string& name, const JsonObject& data)
     std::fflush(stdout);
 }
 
-// A refusal before the job exists, in the form QMP answers a failed command.
-void printError(int code, const std::string& message)
+// A refusal, in the form QMP answers a failed command; @p id is the
+// command's own, when it gave one.
+void printError(int code, const std::string& message, const std::string& id = {})
 {
-    std::fprintf(stdout, "%s\n",
-                 JsonObject()
-                     .addRaw("error", JsonObject()
-                                          .add("class", "GenericError")
-                                          .add("desc", message)
-                                          .add("errno", code)
-                                          .str())
-                     .str()
-                     .c_str());
+    JsonObject o;
+    o.addRaw(
+        "error",
+        JsonObject().add("class", "GenericError").add("desc", message).add("errno", code).str());
+    if (!id.empty())
+        o.add("id", id);
+    std::fprintf(stdout, "%s\n", o.str().c_str());
     std::fflush(stdout);
 }
 
@@ -559,6 +572,7 @@ struct MirrorArgs
     std::chrono::milliseconds progressInterval{1000};
     std::size_t mapCells = 0;
     bool cancelOnEof = false;
+    bool noCommandQueue = false;
 };
 
 // Parses the options shared by `mirror` and `demo`; returns an error text.
@@ -587,7 +601,14 @@ std::optional<std::string> parseMirrorOption(int opt, const char* arg, MirrorArg
         return std::nullopt;
     }
     case 'b':
-        return size("--buf-size", a.options.bufSize);
+        if (auto e = size("--buf-size", a.options.bufSize))
+            return e;
+        // More would only pin memory: 16 requests of 64 MiB already keep
+        // any disk busy.
+        if (a.options.bufSize > kMaxBufSize)
+            return fill(Cli::tr("--buf-size: at most 1G (memory for data in flight), not '%1'"),
+                        {arg});
+        return std::nullopt;
     case 'r': {
         auto v = engine::parseRate(arg);
         if (!v)
@@ -663,6 +684,9 @@ std::optional<std::string> parseMirrorOption(int opt, const char* arg, MirrorArg
     case 'E':
         a.cancelOnEof = true;
         return std::nullopt;
+    case 'Q':
+        a.noCommandQueue = true;
+        return std::nullopt;
     case 'M': {
         char* end = nullptr;
         const long cells = std::strtol(arg, &end, 10);
@@ -697,12 +721,38 @@ const option kMirrorOptions[] = {
     {"progress-interval", required_argument, nullptr, 'P'},
     {"map-cells", required_argument, nullptr, 'M'},
     {"cancel-on-eof", no_argument, nullptr, 'E'},
+    {"no-command-queue", no_argument, nullptr, 'Q'},
     {"size", required_argument, nullptr, 1000},
     {"dir", required_argument, nullptr, 1001},
     {"live", required_argument, nullptr, 1002},
     {"writer-rate", required_argument, nullptr, 1003},
     {nullptr, 0, nullptr, 0},
 };
+
+// getopt_long takes any unambiguous prefix of a long option ("--gran" for
+// --granularity), so a typo in a script could quietly mean another option;
+// and a repeated option would silently override the first. Both refused:
+// returns the error text, or nullopt. Call right after getopt_long returned
+// @p opt with @p longIndex (-1 when it was not a long option).
+std::optional<std::string> checkOptionUse(int opt, int longIndex, char** argv,
+                                          const option* longOptions, std::set<int>& seen)
+{
+    if (longIndex >= 0) {
+        // The option's own argv word: the one before a separate value.
+        const bool separateValue = optarg && optind >= 2 && optarg == argv[optind - 1];
+        const std::string given = argv[optind - (separateValue ? 2 : 1)];
+        const std::string name = given.substr(0, given.find('='));
+        if (name != std::string("--") + longOptions[longIndex].name)
+            return fill(Cli::tr("unknown option %1: options are not abbreviated (see --help)"),
+                        {name});
+    }
+    if (!seen.insert(opt).second) {
+        const std::string name = longIndex >= 0 ? std::string("--") + longOptions[longIndex].name
+                                                : std::string("-") + static_cast<char>(opt);
+        return fill(Cli::tr("%1 given twice"), {name});
+    }
+    return std::nullopt;
+}
 
 // Every signal whose default is to end the process and that can be caught:
 // the terminal's ^C and hang-up (a closed ssh session under sudo), kill's
@@ -729,6 +779,36 @@ void blockCancelSignals()
 {
     const sigset_t mask = cancelSignals();
     ::pthread_sigmask(SIG_BLOCK, &mask, nullptr);
+}
+
+std::uint64_t rangeBytes(const std::vector<engine::ByteRange>& ranges)
+{
+    std::uint64_t n = 0;
+    for (const auto& r : ranges)
+        n += r.length;
+    return n;
+}
+
+// Removes the target file the job created, if the name still leads to the
+// file the job wrote (not something put there since). Acting for another
+// user (pkexec, sudo), the file is left: root must not unlink by a path that
+// user controls.
+bool removeCreatedTarget(engine::MirrorJob& job, const std::string& path, const engine::Logger& log)
+{
+    if (engine::currentInvoker().elevated)
+        return false;
+    struct stat byName
+    {
+    }, written{};
+    if (::lstat(path.c_str(), &byName) != 0 || !S_ISREG(byName.st_mode) ||
+        ::fstat(job.target().fd(), &written) != 0 || byName.st_dev != written.st_dev ||
+        byName.st_ino != written.st_ino)
+        return false;
+    if (::unlink(path.c_str()) != 0) {
+        log->debug("cannot remove {}: {}", path, std::strerror(errno));
+        return false;
+    }
+    return true;
 }
 
 // Runs a prepared job to its end: events, stdin commands, signals, the
@@ -761,7 +841,10 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
     RateMeter meter;
     auto lastJsonProgress = Clock::now();
     Clock::time_point readyAt{};
-    bool stdinOpen = !a.completeWhenReady && !a.cancelWhenReady;
+    bool everReady = false;
+    // Read whenever it is open, with --complete-when-ready too: a job that an
+    // error policy paused must still be resumable or cancellable from there.
+    bool stdinOpen = true;
     std::string stdinBuffer;     // an unfinished line, at most kMaxCommandLine bytes
     bool discardingLine = false; // inside a line too long to be a command
     bool progressShown = false;
@@ -777,62 +860,201 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
             .add("speed", s.speedLimit);
         return d;
     };
-    auto reply = [&](const engine::Result<void>& r) {
+    // Replies in QMP's shape, one per command line, carrying the line's
+    // id when it gave one so that a script can match them up.
+    auto reply = [&](const engine::Result<void>& r, const std::string& id = {}) {
         if (a.json) {
             if (r) {
-                std::fprintf(stdout, "{\"return\": {}}\n");
+                JsonObject o;
+                o.addRaw("return", "{}");
+                if (!id.empty())
+                    o.add("id", id);
+                std::fprintf(stdout, "%s\n", o.str().c_str());
                 std::fflush(stdout);
             } else {
-                printError(r.error().code, r.error().message);
+                printError(r.error().code, r.error().message, id);
             }
         } else if (!r) {
             log->error("{}", r.error().message);
         }
     };
+    // A command is carried out when it makes sense: `complete` before READY
+    // (a file of commands is read at once) is held until READY; a command
+    // right after pause or resume waits until the job has taken that one
+    // (resume from standby is not "ready" until the job thread says so).
+    // Every line is answered in the order it came, refusals and status
+    // included, so that a client without ids can pair replies with lines.
+    struct Command
+    {
+        enum class Kind { Verb, Status, Refusal } kind = Kind::Verb;
+        engine::JobVerb verb = engine::JobVerb::Complete;
+        std::uint64_t argument = 0;
+        std::string id;
+        engine::Error refusal;
+    };
+    std::optional<std::string> heldComplete; // the held complete's id
+    std::deque<Command> pending;
+    std::optional<engine::JobStatus> transitFrom; // status when pause/resume was sent
+    auto answerStatus = [&](const std::string& id) {
+        auto snap = job.snapshot();
+        JsonObject d = commonData(*snap);
+        d.add("status", engine::toString(snap->status)).add("dirty", snap->dirtyBytes);
+        if (a.json) {
+            JsonObject o;
+            o.addRaw("return", d.str());
+            if (!id.empty())
+                o.add("id", id);
+            std::fprintf(stdout, "%s\n", o.str().c_str());
+            std::fflush(stdout);
+        } else {
+            std::fprintf(stderr, "%s\n", d.str().c_str());
+        }
+    };
+    auto execute = [&](const Command& c) {
+        if (c.kind == Command::Kind::Status)
+            return answerStatus(c.id);
+        if (c.kind == Command::Kind::Refusal)
+            return reply(c.refusal, c.id);
+        const engine::JobStatus before = job.status();
+        engine::Result<void> r;
+        switch (c.verb) {
+        case engine::JobVerb::Complete:
+            r = job.complete();
+            break;
+        case engine::JobVerb::Cancel:
+            r = job.cancel(c.argument != 0);
+            break;
+        case engine::JobVerb::Pause:
+            r = job.pause();
+            break;
+        case engine::JobVerb::Resume:
+            r = job.resume();
+            break;
+        case engine::JobVerb::SetSpeed:
+            r = job.setSpeed(c.argument);
+            break;
+        }
+        if (r && (c.verb == engine::JobVerb::Pause || c.verb == engine::JobVerb::Resume))
+            transitFrom = before;
+        reply(r, c.id);
+    };
+    auto mayBecomeReady = [](engine::JobStatus s) {
+        return s == engine::JobStatus::Created || s == engine::JobStatus::Running ||
+               s == engine::JobStatus::Paused || s == engine::JobStatus::Standby;
+    };
+    auto runPending = [&]() {
+        const engine::JobStatus s = job.status();
+        if (transitFrom && (s != *transitFrom || engine::isFinished(s)))
+            transitFrom.reset();
+        if (heldComplete && !transitFrom && !mayBecomeReady(s)) {
+            const std::string id = *heldComplete;
+            heldComplete.reset();
+            execute({Command::Kind::Verb, engine::JobVerb::Complete, 0, id, {}});
+        }
+        while (!pending.empty() && (!transitFrom || a.noCommandQueue)) {
+            const Command c = pending.front();
+            const engine::JobStatus now = job.status();
+            if (a.noCommandQueue) {
+                // A front end with its own view of the job wants to hear at
+                // once that the view is stale, not to have its click replayed.
+                pending.pop_front();
+                execute(c);
+                continue;
+            }
+            const bool verb = c.kind == Command::Kind::Verb;
+            if (verb && c.verb == engine::JobVerb::Complete && mayBecomeReady(now)) {
+                pending.pop_front();
+                if (heldComplete) {
+                    reply(engine::Error{EBUSY, "a complete is already waiting for READY"}, c.id);
+                } else {
+                    heldComplete = c.id;
+                    if (!a.json)
+                        log->info("{}", fill(Cli::tr("complete: carried out when the job is "
+                                                     "READY")));
+                }
+                continue;
+            }
+            if (verb && c.verb == engine::JobVerb::Pause && now == engine::JobStatus::Created)
+                break; // the job thread is about to run
+            pending.pop_front();
+            execute(c);
+        }
+    };
     auto handleCommand = [&](const std::string& line) {
         std::istringstream in(line);
-        std::string verb, arg;
-        in >> verb >> arg;
-        if (verb.empty())
+        std::vector<std::string> words;
+        for (std::string w; in >> w;)
+            words.push_back(w);
+        if (words.empty())
             return;
-        if (verb == "complete")
-            return reply(job.complete());
-        if (verb == "cancel" && (arg.empty() || arg == "quick"))
-            return reply(job.cancel(arg == "quick"));
-        if (verb == "pause")
-            return reply(job.pause());
-        if (verb == "resume")
-            return reply(job.resume());
-        if (verb == "speed") {
-            auto rate = engine::parseRate(arg);
-            if (!rate)
-                return reply(rate.error());
-            return reply(job.setSpeed(*rate));
+        Command c;
+        auto refuse = [&](engine::Error e) {
+            c.kind = Command::Kind::Refusal;
+            c.refusal = std::move(e);
+            pending.push_back(std::move(c));
+            runPending();
+        };
+        if (words.back().rfind("id=", 0) == 0) {
+            c.id = words.back().substr(3);
+            words.pop_back();
+            const bool wordOk =
+                !c.id.empty() && c.id.size() <= 64 &&
+                std::all_of(c.id.begin(), c.id.end(), [](unsigned char ch) {
+                    return std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == ':';
+                });
+            if (!wordOk) {
+                c.id.clear();
+                return refuse({EINVAL, "id=WORD: 1 to 64 letters, digits, '-', '_', '.' or ':'"});
+            }
+            if (words.empty())
+                return refuse({EINVAL, "a command before id="});
         }
-        if (verb == "status") {
-            auto s = job.snapshot();
-            std::fprintf(a.json ? stdout : stderr, "%s\n",
-                         commonData(*s)
-                             .add("status", engine::toString(s->status))
-                             .add("dirty", s->dirtyBytes)
-                             .str()
-                             .c_str());
-            std::fflush(stdout);
-            return;
-        }
+        std::string verb = words[0];
+        const std::size_t args = words.size() - 1;
         // The command words are the protocol and stay English; so does the
-        // JSON answer. A person at the terminal reads the sentence translated.
-        // An echo of garbage stays short and printable.
-        if (verb.size() > 64)
-            verb = verb.substr(0, 64) + "...";
-        if (a.json)
-            printError(EINVAL, "unknown command '" + verb +
-                                   "' (complete, cancel, cancel quick, pause, resume, speed "
-                                   "RATE, status)");
-        else
-            log->error("{}", fill(Cli::tr("unknown command '%1' (complete, cancel, cancel quick, "
-                                          "pause, resume, speed RATE, status)"),
-                                  {verb}));
+        // JSON answer. Extra words are refused rather than dropped: "speed 5
+        // 6" may mean something the job cannot know.
+        const engine::Error extraWords{EINVAL, "too many words after '" + verb.substr(0, 64) +
+                                                   "': " + line.substr(0, 64)};
+        if (verb == "status") {
+            if (args != 0)
+                return refuse(extraWords);
+            c.kind = Command::Kind::Status;
+        } else if (verb == "complete" || verb == "pause" || verb == "resume") {
+            if (args != 0)
+                return refuse(extraWords);
+            c.verb = verb == "complete" ? engine::JobVerb::Complete
+                     : verb == "pause"  ? engine::JobVerb::Pause
+                                        : engine::JobVerb::Resume;
+        } else if (verb == "cancel" && (args == 0 || words[1] == "quick")) {
+            if (args > 1)
+                return refuse(extraWords);
+            c.verb = engine::JobVerb::Cancel;
+            c.argument = args == 1 ? 1 : 0;
+        } else if (verb == "speed" && args >= 1) {
+            if (args != 1)
+                return refuse(extraWords);
+            auto rate = engine::parseRate(words[1]);
+            if (!rate)
+                return refuse(rate.error());
+            c.verb = engine::JobVerb::SetSpeed;
+            c.argument = *rate;
+        } else {
+            // An echo of garbage stays short and printable.
+            if (verb.size() > 64)
+                verb = verb.substr(0, 64) + "...";
+            if (!a.json) {
+                log->error("{}", fill(Cli::tr("unknown command '%1' (complete, cancel, cancel "
+                                              "quick, pause, resume, speed RATE, status)"),
+                                      {verb}));
+                return;
+            }
+            return refuse({EINVAL, "unknown command '" + verb +
+                                       "' (complete, cancel, cancel quick, pause, resume, "
+                                       "speed RATE, status; optionally followed by id=WORD)"});
+        }
+        pending.push_back(std::move(c));
+        runPending();
     };
     // Splits what stdin gave into lines, looking only at the new bytes; a
     // line longer than any command is refused once and skipped to its end,
@@ -916,6 +1138,8 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
                                       .addRaw("mount-points", stringArray(mounts))
                                       .add("target-created", prepared.targetCreated));
     }
+    // Reading a terminal from the background must fail, not stop the process.
+    ::signal(SIGTTIN, SIG_IGN);
     job.start();
     bool finished = false;
     while (!finished) {
@@ -937,7 +1161,14 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
         if (fds[2].revents & (POLLIN | POLLHUP)) {
             char buf[4096];
             const ssize_t n = ::read(0, buf, sizeof buf);
-            if (n <= 0) {
+            if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+                // poll again
+            } else if (n < 0) {
+                // A terminal this process does not own (started with & from
+                // a shell): EIO, SIGTTIN being ignored. Not an end of input.
+                stdinOpen = false;
+                log->debug("stdin: {}", std::strerror(errno));
+            } else if (n == 0) {
                 stdinOpen = false;
                 if (a.cancelOnEof) {
                     log->info("{}", fill(Cli::tr("stdin closed: cancelling")));
@@ -971,6 +1202,7 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
                 break;
             case engine::JobEvent::Kind::Ready:
                 readyAt = now;
+                everReady = true;
                 if (a.json)
                     printEvent("BLOCK_JOB_READY", withMap(commonData(*snap)));
                 else
@@ -1026,6 +1258,7 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
                 break;
             }
         }
+        runPending();
         if (demoWriter && readyAt != Clock::time_point{} &&
             job.status() == engine::JobStatus::Ready &&
             now - readyAt >= std::chrono::duration<double>(liveSeconds)) {
@@ -1058,6 +1291,17 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
     }
     if (progressShown)
         std::fprintf(stderr, "\r\033[K");
+    // What never became possible is answered, so that nobody waits for it.
+    if (heldComplete)
+        reply(engine::Error{ECANCELED, "the job ended before READY: not completed"}, *heldComplete);
+    for (const Command& c : pending) {
+        if (c.kind == Command::Kind::Verb)
+            reply(engine::Error{ECANCELED, "the job ended before this command could be carried "
+                                           "out"},
+                  c.id);
+        else
+            execute(c);
+    }
 
     const engine::JobResult& res = job.wait();
     const auto snap = job.snapshot();
@@ -1080,12 +1324,26 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
         errorText = "cancelled before READY: the target is incomplete"; // JSON: stays English
         break;
     case engine::JobResult::Outcome::Failed:
-        code = res.sourceFailed ? kExitSource : kExitTarget;
+        code = res.internalFailure ? kExitInternal : res.sourceFailed ? kExitSource : kExitTarget;
         errorText = res.error.message;
         break;
     }
+    const std::uint64_t unwrittenBytes = rangeBytes(res.unwritable);
+    const std::uint64_t unreadableBytes = rangeBytes(res.unreadable);
+    const bool skipped = unwrittenBytes + unreadableBytes > 0;
     if (res.verify && !res.verify->identical && code == kExitOk)
         code = kExitDifferent;
+    // Skipped ranges explain any difference the verification found; what a
+    // script must learn first is that the copy is not whole.
+    if (skipped && (code == kExitOk || code == kExitDifferent))
+        code = kExitSkipped;
+    // A file this job created and that never held a whole copy is not left
+    // behind as if it were one.
+    bool createdRemoved = false;
+    if (prepared.targetCreated && !everReady &&
+        (res.outcome == engine::JobResult::Outcome::Aborted ||
+         res.outcome == engine::JobResult::Outcome::Failed))
+        createdRemoved = removeCreatedTarget(job, a.target, log);
 
     if (a.json) {
         JsonObject d = commonData(*snap);
@@ -1096,6 +1354,12 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
             d.addRaw("unreadable", rangesJson(res.unreadable));
         if (!res.unwritable.empty())
             d.addRaw("unwritable", rangesJson(res.unwritable));
+        if (skipped)
+            d.add("ranges-skipped", true)
+                .add("unwritten-bytes", unwrittenBytes)
+                .add("unreadable-bytes", unreadableBytes);
+        if (createdRemoved)
+            d.add("target-removed", true);
         if (res.verify)
             d.addRaw("verify", verifyJson(*res.verify));
         if (res.verifyCancelled)
@@ -1133,7 +1397,7 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
                 log->warn("{}", fill(Cli::tr("completed: %1; but the verification found %2 "
                                              "different from %3 (ranges below)"),
                                      {summary, a.target, a.source}));
-            else if (!res.unreadable.empty() || !res.unwritable.empty())
+            else if (skipped)
                 log->warn("{}", fill(Cli::tr("completed with errors ignored: %1; %2 differs "
                                              "from %3 in the ranges listed below"),
                                      {summary, a.target, a.source}));
@@ -1176,6 +1440,18 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
             log->error("{}", fill(Cli::tr("failed: %1"), {errorText}));
             break;
         }
+        if (unwrittenBytes > 0)
+            log->warn("{}", fill(Cli::tr("%1 bytes of %2 were not written (target errors "
+                                         "ignored): the copy is not whole"),
+                                 {std::to_string(unwrittenBytes), a.target}));
+        if (unreadableBytes > 0)
+            log->warn("{}", fill(Cli::tr("%1 bytes of %2 could not be read and were written as "
+                                         "zeroes (source errors ignored): the copy is not whole"),
+                                 {std::to_string(unreadableBytes), a.source}));
+        if (createdRemoved)
+            log->info("{}", fill(Cli::tr("%1 was created by this job and never held a whole "
+                                         "copy: removed"),
+                                 {a.target}));
         // Offsets and lengths as plain digits, ready for dd or cmp.
         for (const auto& r : res.unreadable)
             log->warn("{}", fill(Cli::tr("unreadable source range written as zeroes: offset %1, "
@@ -1274,11 +1550,15 @@ int cmdMirror(int argc, char** argv)
     MirrorArgs a;
     optind = 1;
     int opt;
-    while ((opt = ::getopt_long(argc, argv, "v", kMirrorOptions, nullptr)) != -1) {
+    std::set<int> seen;
+    int longIndex = -1;
+    while ((opt = ::getopt_long(argc, argv, "v", kMirrorOptions, &longIndex)) != -1) {
         if (opt == '?' || opt >= 1000)
             return badInput(
                 fill(Cli::tr("mirror: unknown option or missing value: %1 (see --help)"),
                      {argv[optind - 1]}));
+        if (auto e = checkOptionUse(opt, std::exchange(longIndex, -1), argv, kMirrorOptions, seen))
+            return badInput(*e);
         if (auto e = parseMirrorOption(opt, optarg, a))
             return badInput(*e);
     }
@@ -1308,10 +1588,14 @@ int cmdDemo(int argc, char** argv)
                         who.via + " (rule: helper scope)");
     optind = 1;
     int opt;
-    while ((opt = ::getopt_long(argc, argv, "v", kMirrorOptions, nullptr)) != -1) {
+    std::set<int> seen;
+    int longIndex = -1;
+    while ((opt = ::getopt_long(argc, argv, "v", kMirrorOptions, &longIndex)) != -1) {
         if (opt == '?')
             return badInput(fill(Cli::tr("demo: unknown option or missing value: %1 (see --help)"),
                                  {argv[optind - 1]}));
+        if (auto e = checkOptionUse(opt, std::exchange(longIndex, -1), argv, kMirrorOptions, seen))
+            return badInput(*e);
         if (opt == 1000) {
             auto v = engine::parseSize(optarg);
             if (!v || *v < (16u << 20))

@@ -16,6 +16,9 @@ enum ExitCode : int {
     /// --complete-when-ready: the source could not be quiesced for the final
     /// copy (long enough) in several tries; cancelled like a power cut.
     kExitNotCompleted = 7,
+    /// Completed (or cancelled after READY), but error policy `ignore` left
+    /// ranges unwritten or zeroed: the copy is not whole.
+    kExitSkipped = 8,
 };
 
 int run(int argc, char** argv);

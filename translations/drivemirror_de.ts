@@ -80,10 +80,6 @@
         <translation>Optionen von mirror:</translation>
     </message>
     <message>
-        <source>SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too).</source>
-        <translation>SIZE und RATE: Bytes oder eine Zahl mit K, M, G, T (binär; auch KiB, MiB …).</translation>
-    </message>
-    <message>
         <source>identical: %1 and %2 agree over %3 (%4 read, %5 of holes on both sides)</source>
         <translation>identisch: %1 und %2 stimmen über %3 überein (%4 gelesen, %5 Lücken auf beiden Seiten)</translation>
     </message>
@@ -481,10 +477,6 @@
         <translation>virtuell</translation>
     </message>
     <message>
-        <source>copy buffer, split into up to 16 requests (default 16M); rounded up to whole granules, at least one, as QEMU does</source>
-        <translation>Kopierpuffer, aufgeteilt auf bis zu 16 Anforderungen (Standard: 16M); wie bei QEMU auf ganze Granulen aufgerundet, mindestens eine</translation>
-    </message>
-    <message>
         <source>after the final copy, once SOURCE runs again, compare TARGET with SOURCE, and where SOURCE changed since, with hashes of what was written (8 bytes per granule)</source>
         <translation>nach der letzten Kopie, sobald SOURCE weiterläuft, TARGET mit SOURCE vergleichen und, wo sich SOURCE seitdem geändert hat, mit Hashes des Geschriebenen (8 Bytes pro Granule)</translation>
     </message>
@@ -501,16 +493,8 @@
         <translation>ablehnen, wenn TARGET nicht mehr das ist, was Sie geprüft haben: der Datenträger mit dieser Kennung (die id in `list --json`) oder die Image-Datei mit dieser Kennung (die id in `inspect --json`: file:DEVMAJ:DEVMIN:INO:SIZE, oder absent für eine Datei, die der Auftrag erstellt)</translation>
     </message>
     <message>
-        <source>Without --complete-when-ready or --cancel-when-ready the job waits at READY and reads commands, one per line, on stdin: complete, cancel, cancel quick, pause, resume, speed RATE, status. After READY, cancel freezes SOURCE for a final copy as complete does, so TARGET is a copy of one moment; cancel quick does not, and a live SOURCE&apos;s copy is then like a disk after a power cut. SIGINT, SIGTERM, SIGHUP and the other signals that would end the program cancel quickly.</source>
-        <translation>Ohne --complete-when-ready oder --cancel-when-ready wartet der Auftrag bei READY und liest Befehle, einen pro Zeile, von stdin: complete, cancel, cancel quick, pause, resume, speed RATE, status. Nach READY friert cancel SOURCE wie complete für eine letzte Kopie ein, sodass TARGET eine Kopie eines einzigen Zeitpunkts ist; cancel quick friert nicht ein, und bei einer SOURCE in Benutzung gleicht die Kopie dann einem Datenträger nach einem Stromausfall. SIGINT oder SIGTERM bricht ab. Das geschieht sofort wie bei cancel quick, ebenso bei SIGHUP und den anderen Signalen, die das Programm beenden würden.</translation>
-    </message>
-    <message>
         <source>inspect applies every rule that needs no write to TARGET (for SOURCE, when given) and tells what TARGET holds and its identity, which mirror --expect-id takes to refuse anything else under that name: exit 0 when it would be accepted, 2 when a rule refuses it.</source>
         <translation>inspect wendet jede Regel an, die keinen Schreibzugriff auf TARGET braucht (für SOURCE, falls angegeben), und zeigt, was TARGET enthält, sowie seine Kennung, mit der mirror --expect-id alles andere unter diesem Namen ablehnt: Exit-Code 0, wenn es akzeptiert würde, 2, wenn eine Regel es ablehnt.</translation>
-    </message>
-    <message>
-        <source>Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled before READY (target incomplete); 6 verification found differences; 7 --complete-when-ready could not complete, because SOURCE could not be frozen for the final copy (long enough); TARGET is like a disk after a power cut.</source>
-        <translation>Exit-Codes: 0 wie verlangt erledigt; 1 interner Fehler; 2 ungültige Eingabe oder von einer Sicherheitsregel abgelehnt (nichts geschrieben); 3 Quelle fehlgeschlagen; 4 Ziel fehlgeschlagen; 5 vor READY abgebrochen (Ziel unvollständig); 6 Überprüfung hat Unterschiede gefunden; 7 --complete-when-ready konnte nicht abschließen, weil SOURCE für die letzte Kopie nicht (lange genug) eingefroren werden konnte; TARGET gleicht einem Datenträger nach einem Stromausfall.</translation>
     </message>
     <message>
         <source>%1 changed on %2 after the final copy: %3 of it checked against hashes of what was written to %4, %5 never written by the job and not checked</source>
@@ -595,6 +579,54 @@
     <message>
         <source>accepted once you agree to overwrite what it holds (mirror --force)</source>
         <translation>akzeptiert, sobald Sie dem Überschreiben seines Inhalts zustimmen (mirror --force)</translation>
+    </message>
+    <message>
+        <source>copy buffer, split into up to 16 requests (default 16M, at most 1G); rounded up to whole granules, at least one, as QEMU does</source>
+        <translation>Kopierpuffer, aufgeteilt auf bis zu 16 Anforderungen (Standard: 16M, höchstens 1G); wie bei QEMU auf ganze Granulen aufgerundet, mindestens eine</translation>
+    </message>
+    <message>
+        <source>Without --complete-when-ready or --cancel-when-ready the job waits at READY. Commands are read on stdin, one per line, whenever it is open: complete, cancel, cancel quick, pause, resume, speed RATE, status, each optionally followed by id=WORD, which the JSON reply carries back. complete sent before READY is carried out at READY. When stdin ends without --cancel-on-eof, the job goes on: a job at READY keeps mirroring until a signal or --complete-when-ready ends it. After READY, cancel freezes SOURCE for a final copy as complete does, so TARGET is a copy of one moment; cancel quick does not, and a live SOURCE&apos;s copy is then like a disk after a power cut. SIGINT, SIGTERM, SIGHUP and the other signals that would end the program cancel quickly.</source>
+        <translation>Ohne --complete-when-ready oder --cancel-when-ready wartet der Auftrag bei READY. Befehle werden von stdin gelesen, einer pro Zeile, solange stdin offen ist: complete, cancel, cancel quick, pause, resume, speed RATE, status, jeweils optional gefolgt von id=WORD, das die JSON-Antwort zurückgibt. Ein complete vor READY wird bei READY ausgeführt. Endet stdin ohne --cancel-on-eof, läuft der Auftrag weiter: Ein Auftrag bei READY spiegelt weiter, bis ein Signal oder --complete-when-ready ihn beendet. Nach READY friert cancel SOURCE wie complete für eine letzte Kopie ein, sodass TARGET eine Kopie eines einzigen Zeitpunkts ist; cancel quick friert nicht ein, und bei einer SOURCE in Benutzung gleicht die Kopie dann einem Datenträger nach einem Stromausfall. SIGINT oder SIGTERM bricht ab. Das geschieht sofort wie bei cancel quick, ebenso bei SIGHUP und den anderen Signalen, die das Programm beenden würden.</translation>
+    </message>
+    <message>
+        <source>SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too). A value that rounds down to 0, exponents (1e3), abbreviated and repeated options are refused.</source>
+        <translation>SIZE und RATE: Bytes oder eine Zahl mit K, M, G, T (binär; auch KiB, MiB …). Ein Wert, der auf 0 abgerundet würde, Exponenten (1e3), abgekürzte und wiederholte Optionen werden abgelehnt.</translation>
+    </message>
+    <message>
+        <source>Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled before READY (target incomplete); 6 verification found differences; 7 --complete-when-ready could not complete, because SOURCE could not be frozen for the final copy (long enough); TARGET is like a disk after a power cut; 8 completed, but --on-source-error or --on-target-error ignore left ranges zeroed or unwritten: the copy is not whole. A TARGET file the job created is removed again when the job fails or is cancelled before READY.</source>
+        <translation>Exit-Codes: 0 wie verlangt erledigt; 1 interner Fehler; 2 ungültige Eingabe oder von einer Sicherheitsregel abgelehnt (nichts geschrieben); 3 Quelle fehlgeschlagen; 4 Ziel fehlgeschlagen; 5 vor READY abgebrochen (Ziel unvollständig); 6 Überprüfung hat Unterschiede gefunden; 7 --complete-when-ready konnte nicht abschließen, weil SOURCE für die letzte Kopie nicht (lange genug) eingefroren werden konnte; TARGET gleicht einem Datenträger nach einem Stromausfall; 8 abgeschlossen, aber --on-source-error oder --on-target-error ignore hat Bereiche mit Nullen gefüllt oder nicht geschrieben: Die Kopie ist nicht vollständig. Eine TARGET-Datei, die der Auftrag erstellt hat, wird wieder entfernt, wenn der Auftrag vor READY fehlschlägt oder abgebrochen wird.</translation>
+    </message>
+    <message>
+        <source>--buf-size: at most 1G (memory for data in flight), not &apos;%1&apos;</source>
+        <translation>--buf-size: höchstens 1G (Speicher für Daten in Bearbeitung), nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>unknown option %1: options are not abbreviated (see --help)</source>
+        <translation>unbekannte Option %1: Optionen werden nicht abgekürzt (siehe --help)</translation>
+    </message>
+    <message>
+        <source>%1 given twice</source>
+        <translation>%1 zweimal angegeben</translation>
+    </message>
+    <message>
+        <source>complete: carried out when the job is READY</source>
+        <translation>complete: wird ausgeführt, sobald der Auftrag READY ist</translation>
+    </message>
+    <message>
+        <source>%1 bytes of %2 were not written (target errors ignored): the copy is not whole</source>
+        <translation>%1 Bytes von %2 wurden nicht geschrieben (Zielfehler ignoriert): Die Kopie ist nicht vollständig</translation>
+    </message>
+    <message>
+        <source>%1 bytes of %2 could not be read and were written as zeroes (source errors ignored): the copy is not whole</source>
+        <translation>%1 Bytes von %2 konnten nicht gelesen werden und wurden als Nullen geschrieben (Quellfehler ignoriert): Die Kopie ist nicht vollständig</translation>
+    </message>
+    <message>
+        <source>%1 was created by this job and never held a whole copy: removed</source>
+        <translation>%1 wurde von diesem Auftrag erstellt und enthielt nie eine vollständige Kopie: entfernt</translation>
+    </message>
+    <message>
+        <source>refuse a command the job cannot take at once instead of holding it until it can (for a program that follows the job&apos;s state itself)</source>
+        <translation>einen Befehl, den der Auftrag nicht sofort annehmen kann, ablehnen, statt ihn zurückzuhalten, bis er es kann (für ein Programm, das den Zustand des Auftrags selbst verfolgt)</translation>
     </message>
 </context>
 <context>

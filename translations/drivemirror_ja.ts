@@ -80,10 +80,6 @@
         <translation>mirror のオプション:</translation>
     </message>
     <message>
-        <source>SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too).</source>
-        <translation>SIZE と RATE: バイト数、または K、M、G、T を付けた数値（2 進接頭辞。KiB、MiB なども可）。</translation>
-    </message>
-    <message>
         <source>identical: %1 and %2 agree over %3 (%4 read, %5 of holes on both sides)</source>
         <translation>同一: %1 と %2 は %3 にわたって一致しています（読み取り %4、両側の未割り当て領域 %5）</translation>
     </message>
@@ -478,10 +474,6 @@
         <translation>仮想</translation>
     </message>
     <message>
-        <source>copy buffer, split into up to 16 requests (default 16M); rounded up to whole granules, at least one, as QEMU does</source>
-        <translation>コピーバッファ。最大 16 個の要求に分割されます（既定: 16M）。QEMU と同様に、グラニュール単位で切り上げられます（最低 1 グラニュール）</translation>
-    </message>
-    <message>
         <source>after the final copy, once SOURCE runs again, compare TARGET with SOURCE, and where SOURCE changed since, with hashes of what was written (8 bytes per granule)</source>
         <translation>最終コピーの後、SOURCE が再び動き出してから TARGET を SOURCE と比較します。最終コピー以降に SOURCE が変更された部分は、書き込んだ内容のハッシュ（グラニュールごとに 8 バイト）と照合します</translation>
     </message>
@@ -498,16 +490,8 @@
         <translation>TARGET が確認したときと同じものでなければ拒否します。ディスクならこの識別子（`list --json` の id）、イメージファイルならこの識別子（`inspect --json` の id。file:DEVMAJ:DEVMIN:INO:SIZE、ジョブが作成するファイルの場合は absent）で確認します</translation>
     </message>
     <message>
-        <source>Without --complete-when-ready or --cancel-when-ready the job waits at READY and reads commands, one per line, on stdin: complete, cancel, cancel quick, pause, resume, speed RATE, status. After READY, cancel freezes SOURCE for a final copy as complete does, so TARGET is a copy of one moment; cancel quick does not, and a live SOURCE&apos;s copy is then like a disk after a power cut. SIGINT, SIGTERM, SIGHUP and the other signals that would end the program cancel quickly.</source>
-        <translation>--complete-when-ready も --cancel-when-ready も指定しない場合、ジョブは READY で待機し、stdin から 1 行に 1 つずつコマンドを読み取ります: complete、cancel、cancel quick、pause、resume、speed RATE、status。READY 後の cancel は complete と同様に最終コピーのために SOURCE をフリーズするので、TARGET はある一時点のコピーになります。cancel quick はフリーズしないため、使用中の SOURCE のコピーは電源断後のディスクと同じ状態になります。SIGINT、SIGTERM、SIGHUP など、プログラムを終了させるシグナルを受けると、cancel quick と同様に即座にキャンセルします。</translation>
-    </message>
-    <message>
         <source>inspect applies every rule that needs no write to TARGET (for SOURCE, when given) and tells what TARGET holds and its identity, which mirror --expect-id takes to refuse anything else under that name: exit 0 when it would be accepted, 2 when a rule refuses it.</source>
         <translation>inspect は TARGET への書き込みを必要としないすべての規則を（SOURCE が指定されていればその組み合わせで）適用し、TARGET の内容と識別子を表示します。この識別子を mirror --expect-id に渡すと、同じ名前の別のものは拒否されます。受け入れられる場合は終了コード 0、規則により拒否される場合は 2 です。</translation>
-    </message>
-    <message>
-        <source>Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled before READY (target incomplete); 6 verification found differences; 7 --complete-when-ready could not complete, because SOURCE could not be frozen for the final copy (long enough); TARGET is like a disk after a power cut.</source>
-        <translation>終了コード: 0 指示どおり終了、1 内部エラー、2 不正な入力または安全規則による拒否（何も書き込んでいない）、3 ソースの失敗、4 ターゲットの失敗、5 READY 前にキャンセル（ターゲットは不完全）、6 検証で相違を検出、7 最終コピーのために SOURCE を（十分な時間）フリーズできず、--complete-when-ready で完了できなかった（TARGET は電源断後のディスクと同じ状態）。</translation>
     </message>
     <message>
         <source>%1 changed on %2 after the final copy: %3 of it checked against hashes of what was written to %4, %5 never written by the job and not checked</source>
@@ -592,6 +576,54 @@
     <message>
         <source>accepted once you agree to overwrite what it holds (mirror --force)</source>
         <translation>内容の上書きに同意すれば受け入れ可能（mirror --force）</translation>
+    </message>
+    <message>
+        <source>copy buffer, split into up to 16 requests (default 16M, at most 1G); rounded up to whole granules, at least one, as QEMU does</source>
+        <translation>コピーバッファ。最大 16 個の要求に分割されます（既定: 16M、最大 1G）。QEMU と同様に、グラニュール単位で切り上げられます（最低 1 グラニュール）</translation>
+    </message>
+    <message>
+        <source>Without --complete-when-ready or --cancel-when-ready the job waits at READY. Commands are read on stdin, one per line, whenever it is open: complete, cancel, cancel quick, pause, resume, speed RATE, status, each optionally followed by id=WORD, which the JSON reply carries back. complete sent before READY is carried out at READY. When stdin ends without --cancel-on-eof, the job goes on: a job at READY keeps mirroring until a signal or --complete-when-ready ends it. After READY, cancel freezes SOURCE for a final copy as complete does, so TARGET is a copy of one moment; cancel quick does not, and a live SOURCE&apos;s copy is then like a disk after a power cut. SIGINT, SIGTERM, SIGHUP and the other signals that would end the program cancel quickly.</source>
+        <translation>--complete-when-ready も --cancel-when-ready も指定しない場合、ジョブは READY で待機します。stdin が開いている間は、1 行に 1 つずつコマンドを読み取ります: complete、cancel、cancel quick、pause、resume、speed RATE、status。それぞれの後に id=WORD を付けると、JSON の応答にその値が返されます。READY 前に送られた complete は READY になった時点で実行されます。--cancel-on-eof なしで stdin が終わっても、ジョブは続きます: READY のジョブは、シグナルか --complete-when-ready で終了するまでミラーリングを続けます。READY 後の cancel は complete と同様に最終コピーのために SOURCE をフリーズするので、TARGET はある一時点のコピーになります。cancel quick はフリーズしないため、使用中の SOURCE のコピーは電源断後のディスクと同じ状態になります。SIGINT、SIGTERM、SIGHUP など、プログラムを終了させるシグナルを受けると、即座にキャンセルします。</translation>
+    </message>
+    <message>
+        <source>SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too). A value that rounds down to 0, exponents (1e3), abbreviated and repeated options are refused.</source>
+        <translation>SIZE と RATE: バイト数、または K、M、G、T を付けた数値（2 進接頭辞。KiB、MiB なども可）。0 に切り捨てられる値、指数表記（1e3）、省略したオプションと重複したオプションは拒否されます。</translation>
+    </message>
+    <message>
+        <source>Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled before READY (target incomplete); 6 verification found differences; 7 --complete-when-ready could not complete, because SOURCE could not be frozen for the final copy (long enough); TARGET is like a disk after a power cut; 8 completed, but --on-source-error or --on-target-error ignore left ranges zeroed or unwritten: the copy is not whole. A TARGET file the job created is removed again when the job fails or is cancelled before READY.</source>
+        <translation>終了コード: 0 指示どおり終了、1 内部エラー、2 不正な入力または安全規則による拒否（何も書き込んでいない）、3 ソースの失敗、4 ターゲットの失敗、5 READY 前にキャンセル（ターゲットは不完全）、6 検証で相違を検出、7 最終コピーのために SOURCE を（十分な時間）フリーズできず、--complete-when-ready で完了できなかった（TARGET は電源断後のディスクと同じ状態）、8 完了したが、--on-source-error または --on-target-error の ignore により、ゼロで埋めた範囲または書き込まれなかった範囲がある（コピーは完全ではない）。ジョブが作成した TARGET ファイルは、READY 前にジョブが失敗するかキャンセルされると削除されます。</translation>
+    </message>
+    <message>
+        <source>--buf-size: at most 1G (memory for data in flight), not &apos;%1&apos;</source>
+        <translation>--buf-size: 最大 1G（処理中のデータ用のメモリ）です。&apos;%1&apos; は使えません</translation>
+    </message>
+    <message>
+        <source>unknown option %1: options are not abbreviated (see --help)</source>
+        <translation>不明なオプション %1: オプションは省略できません（--help を参照）</translation>
+    </message>
+    <message>
+        <source>%1 given twice</source>
+        <translation>%1 が 2 回指定されています</translation>
+    </message>
+    <message>
+        <source>complete: carried out when the job is READY</source>
+        <translation>complete: ジョブが READY になった時点で実行します</translation>
+    </message>
+    <message>
+        <source>%1 bytes of %2 were not written (target errors ignored): the copy is not whole</source>
+        <translation>%2 の %1 バイトが書き込まれませんでした（ターゲットのエラーを無視）: コピーは完全ではありません</translation>
+    </message>
+    <message>
+        <source>%1 bytes of %2 could not be read and were written as zeroes (source errors ignored): the copy is not whole</source>
+        <translation>%2 の %1 バイトを読み取れず、ゼロとして書き込みました（ソースのエラーを無視）: コピーは完全ではありません</translation>
+    </message>
+    <message>
+        <source>%1 was created by this job and never held a whole copy: removed</source>
+        <translation>%1 はこのジョブが作成し、完全なコピーを一度も保持しなかったため、削除しました</translation>
+    </message>
+    <message>
+        <source>refuse a command the job cannot take at once instead of holding it until it can (for a program that follows the job&apos;s state itself)</source>
+        <translation>ジョブがすぐに受け付けられないコマンドを、受け付けられるまで保留せずに拒否します（ジョブの状態を自分で追跡するプログラム向け）</translation>
     </message>
 </context>
 <context>

@@ -92,6 +92,7 @@ QStringList mirrorArguments(const JobRequest& request, int mapCells)
                   absolute(request.target),
                   QStringLiteral("--json"),
                   QStringLiteral("--cancel-on-eof"),
+                  QStringLiteral("--no-command-queue"),
                   QStringLiteral("--progress-interval"),
                   QStringLiteral("100"),
                   QStringLiteral("--map-cells"),

@@ -5,6 +5,7 @@
 // refusal of bad input (exit 2, nothing touched), loop devices, the --json
 // event stream, interactive stdin commands, cancel before and after READY,
 // and the verify, info and demo commands.
+#include "fault_fs.h"
 #include "test_support.h"
 
 #include <QCryptographicHash>
@@ -43,6 +44,8 @@ constexpr int kExitOk = 0;
 constexpr int kExitBadInput = 2;
 constexpr int kExitAborted = 5;
 constexpr int kExitDifferent = 6;
+constexpr int kExitInternal = 1;
+constexpr int kExitSkipped = 8;
 // The mtime given to targets before a refused run, so that any write shows.
 constexpr time_t kOldMtime = 978307200; // 2001-01-01
 
@@ -374,7 +377,7 @@ public:
         return i < 0 ? std::nullopt : std::optional<QJsonObject>(m_lines[i]);
     }
 
-    /// The `status` command's line (an object with "status", not an event).
+    /// What the `status` command returned (the object with "status").
     std::optional<QJsonObject> status()
     {
         pump();
@@ -382,10 +385,14 @@ public:
         send("status");
         const int i = waitFor(
             [](const QJsonObject& o) {
-                return !o.contains(QStringLiteral("event")) && o.contains(QStringLiteral("status"));
+                return o.value(QStringLiteral("return"))
+                    .toObject()
+                    .contains(QStringLiteral("status"));
             },
             10000, from);
-        return i < 0 ? std::nullopt : std::optional<QJsonObject>(m_lines[i]);
+        return i < 0 ? std::nullopt
+                     : std::optional<QJsonObject>(
+                           m_lines[i].value(QStringLiteral("return")).toObject());
     }
 
     /// Index of the first line at or after @p from that satisfies @p pred;
@@ -598,6 +605,14 @@ private Q_SLOTS:
     void signals_cancelInsteadOfKilling();
     void completedText_identicalOnlyWhenCopiedWhole_data();
     void completedText_identicalOnlyWhenCopiedWhole();
+    void stdin_commandsBeforeReady_heldUntilItMakesSense_data();
+    void stdin_commandsBeforeReady_heldUntilItMakesSense();
+    void stdin_replies_qmpShapedWithIdExtraWordsRefused();
+    void options_strict_refusedAndNothingCreated_data();
+    void options_strict_refusedAndNothingCreated();
+    void internalFailure_exit1_createdTargetRemoved();
+    void targetErrorIgnored_exit8_saysWhatWasSkipped();
+    void badInput_targetOneByteSmaller_sizesInBytes();
 
 private:
     QString bigSource(); ///< 256 MiB of data, made once, for the throttled runs
@@ -1516,12 +1531,10 @@ void TestCli::interactive_pauseResumeSpeedComplete()
     QCOMPARE(st->value(QStringLiteral("len")).toInteger(), qint64(256 * kMiB));
     QVERIFY(st->contains(QStringLiteral("dirty")));
 
-    // complete is refused before READY.
-    auto reply = s.command("complete");
-    QVERIFY2(reply && reply->contains(QStringLiteral("error")), qPrintable(s.transcript()));
-
+    // (complete before READY is held until READY:
+    // stdin_commandsBeforeReady_heldUntilItMakesSense.)
     int from = static_cast<int>(s.lines().size());
-    reply = s.command("pause");
+    auto reply = s.command("pause");
     QVERIFY2(reply, qPrintable(s.transcript()));
     QCOMPARE(reply->value(QStringLiteral("return")), QJsonValue(QJsonObject()));
     QVERIFY2(s.waitForStatus(QStringLiteral("paused"), 5000, from) >= 0,
@@ -2197,8 +2210,10 @@ void TestCli::locale_help_followsLanguage()
     const auto r = cliInLocale(language, lang, {QStringLiteral("--help")});
     QCOMPARE(r.exitCode, kExitOk);
     QVERIFY2(r.out.startsWith(usage + QLatin1Char('\n')), qPrintable(r.out.left(200)));
+    // Paragraphs are wrapped to the terminal: a phrase may cross a line end.
+    const QString unwrapped = QString(r.out).replace(QLatin1Char('\n'), QLatin1Char(' '));
     for (const QString& phrase : phrases)
-        QVERIFY2(r.out.contains(phrase), qPrintable(phrase + QStringLiteral("\n") + r.out));
+        QVERIFY2(unwrapped.contains(phrase), qPrintable(phrase + QStringLiteral("\n") + r.out));
     // Option names and stdin commands are the same words in every language.
     for (const char* word : {"--sync full|top|none", "--complete-when-ready", "--json",
                              "--on-source-error P", "speed RATE", "BLOCK_JOB_PROGRESS"})
@@ -2701,6 +2716,252 @@ void TestCli::completedText_identicalOnlyWhenCopiedWhole()
     QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
     QCOMPARE(r.err.contains(QStringLiteral("is identical")), identical);
     QCOMPARE(cmpIdentical(src, dst), identical);
+}
+
+// ---------------------------------------------------------------------------
+// The command-line contract: commands, replies, options, outcomes
+
+void TestCli::stdin_commandsBeforeReady_heldUntilItMakesSense_data()
+{
+    QTest::addColumn<QString>("scenario");
+    QTest::newRow("complete in a file read before READY") << QStringLiteral("file");
+    QTest::newRow("resume and complete at once from standby") << QStringLiteral("resume");
+    QTest::newRow("cancel with --complete-when-ready") << QStringLiteral("cwr-cancel");
+}
+
+void TestCli::stdin_commandsBeforeReady_heldUntilItMakesSense()
+{
+    QFETCH(QString, scenario);
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    const QString dst = dir.file(QStringLiteral("dst.img"));
+    QVERIFY(makeFilled(src, 16 * kMiB, 151));
+    if (scenario == QLatin1String("file")) {
+        // The README's `drivemirror-cli mirror a b --json <commands.txt`:
+        // the whole file is read before the job is READY.
+        const auto r = runCommand(cliPath(),
+                                  {QStringLiteral("mirror"), src, dst, QStringLiteral("--json"),
+                                   QStringLiteral("--speed"), QStringLiteral("32M")},
+                                  60000, "complete\n");
+        QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
+        const auto lines = parseJsonLines(r.out);
+        const QJsonObject last = lastEvent(lines.objects);
+        QVERIFY2(isEvent(last, QStringLiteral("BLOCK_JOB_COMPLETED")), qPrintable(show(r)));
+        QCOMPARE(last.value(QStringLiteral("data")).toObject().value(QStringLiteral("outcome")),
+                 QStringLiteral("completed"));
+        QVERIFY(cmpIdentical(src, dst));
+        return;
+    }
+    CliSession s;
+    if (scenario == QLatin1String("resume")) {
+        QVERIFY(s.start({QStringLiteral("mirror"), src, dst, QStringLiteral("--json")}));
+        QVERIFY2(s.waitForEvent(QStringLiteral("BLOCK_JOB_READY"), 30000) >= 0,
+                 qPrintable(s.transcript()));
+        const auto paused = s.command("pause");
+        QVERIFY2(paused && paused->contains(QStringLiteral("return")), qPrintable(s.transcript()));
+        QVERIFY2(s.waitForStatus(QStringLiteral("standby"), 10000) >= 0,
+                 qPrintable(s.transcript()));
+        const int from = static_cast<int>(s.lines().size());
+        s.send("resume\ncomplete");
+        s.closeStdin();
+        QCOMPARE(s.finish(30000), kExitOk);
+        int replies = 0;
+        for (int i = from; i < s.lines().size(); ++i)
+            if (isReply(s.lines()[i])) {
+                ++replies;
+                QVERIFY2(s.lines()[i].contains(QStringLiteral("return")),
+                         qPrintable(s.transcript()));
+            }
+        QCOMPARE(replies, 2);
+        QVERIFY(cmpIdentical(src, dst));
+        return;
+    }
+    // --complete-when-ready reads stdin as well: a cancel there ends the job
+    // before READY, and the target it created is not left behind.
+    QVERIFY(s.start({QStringLiteral("mirror"), src, dst, QStringLiteral("--json"),
+                     QStringLiteral("--complete-when-ready"), QStringLiteral("--speed"),
+                     QStringLiteral("2M")}));
+    QVERIFY2(s.waitForStatus(QStringLiteral("running"), 10000) >= 0, qPrintable(s.transcript()));
+    const auto cancelled = s.command("cancel");
+    QVERIFY2(cancelled && cancelled->contains(QStringLiteral("return")),
+             qPrintable(s.transcript()));
+    QCOMPARE(s.finish(30000), kExitAborted);
+    const QJsonObject data = lastEvent(s.lines()).value(QStringLiteral("data")).toObject();
+    QCOMPARE(data.value(QStringLiteral("outcome")).toString(), QStringLiteral("aborted"));
+    QVERIFY2(data.value(QStringLiteral("target-removed")).toBool(), qPrintable(s.transcript()));
+    QVERIFY2(!QFileInfo::exists(dst), "a half-written target the user never had is left behind");
+}
+
+void TestCli::stdin_replies_qmpShapedWithIdExtraWordsRefused()
+{
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    const QString dst = dir.file(QStringLiteral("dst.img"));
+    QVERIFY(makeFilled(src, 16 * kMiB, 152));
+    CliSession s;
+    QVERIFY(s.start({QStringLiteral("mirror"), src, dst, QStringLiteral("--json")}));
+    QVERIFY2(s.waitForEvent(QStringLiteral("BLOCK_JOB_READY"), 30000) >= 0,
+             qPrintable(s.transcript()));
+    auto errorWithId = [](const std::optional<QJsonObject>& o, const QString& id) {
+        return o && o->value(QStringLiteral("error")).toObject().contains(QStringLiteral("desc")) &&
+               o->value(QStringLiteral("id")).toString() == id;
+    };
+    QVERIFY2(errorWithId(s.command("pause pause id=p1"), QStringLiteral("p1")),
+             qPrintable(s.transcript()));
+    QVERIFY2(errorWithId(s.command("speed 5 6"), QString()), qPrintable(s.transcript()));
+    QVERIFY2(errorWithId(s.command("frobnicate id=f-2"), QStringLiteral("f-2")),
+             qPrintable(s.transcript()));
+    // Nothing changed: still ready, still unlimited.
+    const auto st = s.command("status id=s");
+    QVERIFY2(st, qPrintable(s.transcript()));
+    QCOMPARE(st->value(QStringLiteral("id")).toString(), QStringLiteral("s"));
+    const QJsonObject ret = st->value(QStringLiteral("return")).toObject();
+    QCOMPARE(ret.value(QStringLiteral("status")).toString(), QStringLiteral("ready"));
+    QCOMPARE(ret.value(QStringLiteral("speed")).toInteger(), 0);
+    const auto done = s.command("complete id=7");
+    QVERIFY2(done && done->contains(QStringLiteral("return")) &&
+                 done->value(QStringLiteral("id")).toString() == QStringLiteral("7"),
+             qPrintable(s.transcript()));
+    QCOMPARE(s.finish(30000), kExitOk);
+    QVERIFY(s.badLines().isEmpty());
+    QCOMPARE(lastEvent(s.lines())
+                 .value(QStringLiteral("data"))
+                 .toObject()
+                 .value(QStringLiteral("outcome"))
+                 .toString(),
+             QStringLiteral("completed"));
+    QVERIFY(cmpIdentical(src, dst));
+}
+
+void TestCli::options_strict_refusedAndNothingCreated_data()
+{
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<QString>("expect");
+    QTest::newRow("repeated") << QStringList{QStringLiteral("--speed"), QStringLiteral("1M"),
+                                             QStringLiteral("--speed"), QStringLiteral("2M")}
+                              << QStringLiteral("--speed given twice");
+    QTest::newRow("repeated flag")
+        << QStringList{QStringLiteral("--verify"), QStringLiteral("--verify")}
+        << QStringLiteral("--verify given twice");
+    QTest::newRow("abbreviated") << QStringList{QStringLiteral("--gran"), QStringLiteral("64K")}
+                                 << QStringLiteral("unknown option --gran");
+    QTest::newRow("abbreviated with =")
+        << QStringList{QStringLiteral("--spe=1M")} << QStringLiteral("unknown option --spe");
+    QTest::newRow("rounds to 0") << QStringList{QStringLiteral("--speed"),
+                                                QStringLiteral("0.0001K")}
+                                 << QStringLiteral("rounds down to 0");
+    QTest::newRow("exponent") << QStringList{QStringLiteral("--buf-size"), QStringLiteral("1e3")}
+                              << QStringLiteral("exponent");
+    QTest::newRow("buffer above 1G")
+        << QStringList{QStringLiteral("--buf-size"), QStringLiteral("2G")}
+        << QStringLiteral("at most 1G");
+}
+
+void TestCli::options_strict_refusedAndNothingCreated()
+{
+    QFETCH(QStringList, options);
+    QFETCH(QString, expect);
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    const QString dst = dir.file(QStringLiteral("dst.img"));
+    QVERIFY(makeFilled(src, 4 * kMiB, 153));
+    const auto r = cli(
+        QStringList{QStringLiteral("mirror"), src, dst, QStringLiteral("--complete-when-ready")} +
+        options);
+    QVERIFY2(r.exitCode == kExitBadInput, qPrintable(show(r)));
+    QVERIFY2(isOneLineError(r.err) && r.err.contains(expect), qPrintable(show(r)));
+    QVERIFY(!QFileInfo::exists(dst));
+}
+
+void TestCli::internalFailure_exit1_createdTargetRemoved()
+{
+    // Copy buffers that cannot be allocated are the program's failure, not
+    // the target's; and the target it created is gone again.
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    const QString dst = dir.file(QStringLiteral("dst.img"));
+    QVERIFY(makeFilled(src, 4 * kMiB, 154));
+    const auto r = runCommand(
+        QStringLiteral("/bin/sh"),
+        {QStringLiteral("-c"), QStringLiteral("ulimit -v 800000 && exec \"$0\" \"$@\""), cliPath(),
+         QStringLiteral("mirror"), src, dst, QStringLiteral("--json"), QStringLiteral("--buf-size"),
+         QStringLiteral("1G"), QStringLiteral("--complete-when-ready")});
+    QVERIFY2(r.exitCode == kExitInternal, qPrintable(show(r)));
+    const QJsonObject data =
+        lastEvent(parseJsonLines(r.out).objects).value(QStringLiteral("data")).toObject();
+    QCOMPARE(data.value(QStringLiteral("outcome")).toString(), QStringLiteral("failed"));
+    QVERIFY2(data.value(QStringLiteral("error")).toString().contains(QStringLiteral("allocate")),
+             qPrintable(show(r)));
+    QVERIFY(data.value(QStringLiteral("target-removed")).toBool());
+    QVERIFY(!QFileInfo::exists(dst));
+}
+
+void TestCli::targetErrorIgnored_exit8_saysWhatWasSkipped()
+{
+    QString why;
+    if (!FaultFs::available(&why))
+        QSKIP(qPrintable(why));
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    const QString backing = dir.file(QStringLiteral("backing.img"));
+    QVERIFY(makeFilled(src, 32 * kMiB, 155));
+    QVERIFY(createSparse(backing, 32 * kMiB));
+    // Two failing ranges, the later one first in the argument list.
+    auto fs = FaultFs::mount(backing,
+                             {QStringLiteral("--write-error"), QStringLiteral("20971520:4096:EIO"),
+                              QStringLiteral("--write-error"), QStringLiteral("8388608:4096:EIO")},
+                             &why);
+    QVERIFY2(fs, qPrintable(why));
+    const QStringList args{QStringLiteral("mirror"), src,
+                           fs->diskPath(),           QStringLiteral("--on-target-error"),
+                           QStringLiteral("ignore"), QStringLiteral("--complete-when-ready")};
+    const auto r = cli(args + QStringList{QStringLiteral("--json")});
+    QVERIFY2(r.exitCode == kExitSkipped, qPrintable(show(r)));
+    const QJsonObject data =
+        lastEvent(parseJsonLines(r.out).objects).value(QStringLiteral("data")).toObject();
+    QCOMPARE(data.value(QStringLiteral("outcome")).toString(), QStringLiteral("completed"));
+    QVERIFY2(data.value(QStringLiteral("ranges-skipped")).toBool(), qPrintable(show(r)));
+    const QJsonArray ranges = data.value(QStringLiteral("unwritable")).toArray();
+    QVERIFY2(ranges.size() >= 2, qPrintable(show(r)));
+    qint64 unwritten = 0;
+    qint64 end = -1;
+    for (const auto& v : ranges) {
+        const QJsonObject o = v.toObject();
+        const qint64 off = o.value(QStringLiteral("offset")).toInteger();
+        QVERIFY2(off > end, "ranges not sorted and merged");
+        end = off + o.value(QStringLiteral("length")).toInteger();
+        unwritten += o.value(QStringLiteral("length")).toInteger();
+    }
+    QCOMPARE(data.value(QStringLiteral("unwritten-bytes")).toInteger(), unwritten);
+    const qint64 firstUnwritten =
+        ranges.first().toObject().value(QStringLiteral("offset")).toInteger();
+    QVERIFY(firstUnwritten <= 8 * qint64(kMiB));
+    // A person reads how much is missing, not "in sync".
+    const auto human = cli(args);
+    QVERIFY2(human.exitCode == kExitSkipped, qPrintable(show(human)));
+    QVERIFY2(human.err.contains(QStringLiteral("bytes of")) &&
+                 human.err.contains(QStringLiteral("were not written")) &&
+                 !human.err.contains(QStringLiteral("is identical")),
+             qPrintable(show(human)));
+    fs.reset();
+    QVERIFY(cmpIdenticalPrefix(src, backing, static_cast<std::uint64_t>(firstUnwritten)));
+}
+
+void TestCli::badInput_targetOneByteSmaller_sizesInBytes()
+{
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    const QString dst = dir.file(QStringLiteral("dst.img"));
+    QVERIFY(makeFilled(src, 16 * kMiB, 156));
+    QVERIFY(createSparse(dst, 16 * kMiB - 1));
+    const FileState before = fileState(dst);
+    const auto r =
+        cli({QStringLiteral("mirror"), src, dst, QStringLiteral("--complete-when-ready")});
+    QVERIFY2(r.exitCode == kExitBadInput, qPrintable(show(r)));
+    QVERIFY2(r.err.contains(QStringLiteral("(16777215 bytes)")) &&
+                 r.err.contains(QStringLiteral("(16777216 bytes)")),
+             qPrintable(show(r)));
+    QVERIFY(fileState(dst) == before);
 }
 
 QTEST_GUILESS_MAIN(TestCli)
