@@ -612,6 +612,7 @@ private Q_SLOTS:
     void options_strict_refusedAndNothingCreated();
     void internalFailure_exit1_createdTargetRemoved();
     void targetErrorIgnored_exit8_saysWhatWasSkipped();
+    void sourceErrorIgnored_exit8_zeroedRangeNamed();
     void badInput_targetOneByteSmaller_sizesInBytes();
 
 private:
@@ -2945,6 +2946,38 @@ void TestCli::targetErrorIgnored_exit8_saysWhatWasSkipped()
              qPrintable(show(human)));
     fs.reset();
     QVERIFY(cmpIdenticalPrefix(src, backing, static_cast<std::uint64_t>(firstUnwritten)));
+}
+
+void TestCli::sourceErrorIgnored_exit8_zeroedRangeNamed()
+{
+    QString why;
+    if (!FaultFs::available(&why))
+        QSKIP(qPrintable(why));
+    ScratchDir dir;
+    const QString backing = dir.file(QStringLiteral("src-backing.img"));
+    const QString dst = dir.file(QStringLiteral("dst.img"));
+    QVERIFY(makeFilled(backing, 16 * kMiB, 157));
+    auto fs = FaultFs::mount(
+        backing, {QStringLiteral("--read-error"), QStringLiteral("5242880:4096:EIO")}, &why);
+    QVERIFY2(fs, qPrintable(why));
+    const auto r = cli({QStringLiteral("mirror"), fs->diskPath(), dst,
+                        QStringLiteral("--on-source-error"), QStringLiteral("ignore"),
+                        QStringLiteral("--complete-when-ready"), QStringLiteral("--json")});
+    QVERIFY2(r.exitCode == kExitSkipped, qPrintable(show(r)));
+    const QJsonObject data =
+        lastEvent(parseJsonLines(r.out).objects).value(QStringLiteral("data")).toObject();
+    QCOMPARE(data.value(QStringLiteral("outcome")).toString(), QStringLiteral("completed"));
+    QVERIFY(data.value(QStringLiteral("ranges-skipped")).toBool());
+    QCOMPARE(data.value(QStringLiteral("unreadable-bytes")).toInteger(), 4096);
+    const QJsonArray ranges = data.value(QStringLiteral("unreadable")).toArray();
+    QCOMPARE(ranges.size(), 1);
+    QCOMPARE(ranges.first().toObject().value(QStringLiteral("offset")).toInteger(), 5242880);
+    fs.reset();
+    // Everything but the unreadable block arrived; that block is zeroes.
+    QVERIFY(cmpIdenticalPrefix(backing, dst, 5242880));
+    QCOMPARE(readBytes(dst, 5242880, 4096), QByteArray(4096, '\0'));
+    QCOMPARE(readBytes(dst, 5242880 + 4096, 11 * kMiB - 4096),
+             readBytes(backing, 5242880 + 4096, 11 * kMiB - 4096));
 }
 
 void TestCli::badInput_targetOneByteSmaller_sizesInBytes()
