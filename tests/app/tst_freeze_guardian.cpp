@@ -365,7 +365,7 @@ public:
             m_proc.waitForReadyRead(50);
         }
     }
-    /// The next line that is not an event (the answer to `status`).
+    /// What the answer to `status` returned (the object with "status").
     std::optional<QJsonObject> status()
     {
         pump();
@@ -375,10 +375,11 @@ public:
         while (Clock::now() < end && m_proc.state() == QProcess::Running) {
             m_proc.waitForReadyRead(50);
             pump();
-            for (auto i = from; i < m_lines.size(); ++i)
-                if (!m_lines[i].contains(QStringLiteral("event")) &&
-                    m_lines[i].contains(QStringLiteral("status")))
-                    return m_lines[i];
+            for (auto i = from; i < m_lines.size(); ++i) {
+                const QJsonObject ret = m_lines[i].value(QStringLiteral("return")).toObject();
+                if (ret.contains(QStringLiteral("status")))
+                    return ret;
+            }
         }
         return std::nullopt;
     }
