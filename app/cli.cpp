@@ -306,6 +306,9 @@ void printHelp()
         {"--no-command-queue",
          Cli::tr("refuse a command the job cannot take at once instead of holding it until it "
                  "can (for a program that follows the job's state itself)")},
+        {"--keep-incomplete",
+         Cli::tr("keep a target file the job created when it fails or is cancelled before "
+                 "READY (for a program that asks its user instead)")},
         {"-v, --verbose", Cli::tr("debug messages on stderr")},
     };
     constexpr int kDescriptionColumn = 27;
@@ -573,6 +576,7 @@ struct MirrorArgs
     std::size_t mapCells = 0;
     bool cancelOnEof = false;
     bool noCommandQueue = false;
+    bool keepIncomplete = false;
 };
 
 // Parses the options shared by `mirror` and `demo`; returns an error text.
@@ -687,6 +691,9 @@ std::optional<std::string> parseMirrorOption(int opt, const char* arg, MirrorArg
     case 'Q':
         a.noCommandQueue = true;
         return std::nullopt;
+    case 'K':
+        a.keepIncomplete = true;
+        return std::nullopt;
     case 'M': {
         char* end = nullptr;
         const long cells = std::strtol(arg, &end, 10);
@@ -722,6 +729,7 @@ const option kMirrorOptions[] = {
     {"map-cells", required_argument, nullptr, 'M'},
     {"cancel-on-eof", no_argument, nullptr, 'E'},
     {"no-command-queue", no_argument, nullptr, 'Q'},
+    {"keep-incomplete", no_argument, nullptr, 'K'},
     {"size", required_argument, nullptr, 1000},
     {"dir", required_argument, nullptr, 1001},
     {"live", required_argument, nullptr, 1002},
@@ -1340,7 +1348,7 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
     // A file this job created and that never held a whole copy is not left
     // behind as if it were one.
     bool createdRemoved = false;
-    if (prepared.targetCreated && !everReady &&
+    if (prepared.targetCreated && !everReady && !a.keepIncomplete &&
         (res.outcome == engine::JobResult::Outcome::Aborted ||
          res.outcome == engine::JobResult::Outcome::Failed))
         createdRemoved = removeCreatedTarget(job, a.target, log);

@@ -628,6 +628,10 @@
         <source>refuse a command the job cannot take at once instead of holding it until it can (for a program that follows the job&apos;s state itself)</source>
         <translation>einen Befehl, den der Auftrag nicht sofort annehmen kann, ablehnen, statt ihn zurückzuhalten, bis er es kann (für ein Programm, das den Zustand des Auftrags selbst verfolgt)</translation>
     </message>
+    <message>
+        <source>keep a target file the job created when it fails or is cancelled before READY (for a program that asks its user instead)</source>
+        <translation>eine vom Auftrag erstellte Zieldatei behalten, wenn er fehlschlägt oder vor READY abgebrochen wird (für ein Programm, das stattdessen seinen Benutzer fragt)</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

@@ -625,6 +625,10 @@
         <source>refuse a command the job cannot take at once instead of holding it until it can (for a program that follows the job&apos;s state itself)</source>
         <translation>ジョブがすぐに受け付けられないコマンドを、受け付けられるまで保留せずに拒否します（ジョブの状態を自分で追跡するプログラム向け）</translation>
     </message>
+    <message>
+        <source>keep a target file the job created when it fails or is cancelled before READY (for a program that asks its user instead)</source>
+        <translation>ジョブが作成したターゲットファイルを、失敗または READY 前の取り消し時にも残す（代わりにユーザーに確認するプログラム向け）</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
