@@ -9,6 +9,10 @@ installer/bootstrap-debian.sh
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)"
 
+# Started with sudo, the CLI would act for the invoking user and refuse the
+# demo, which needs no root; the demo writes only its own files, so it runs
+# as whoever runs this script.
+unset SUDO_UID SUDO_GID SUDO_USER PKEXEC_UID
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x build/release/app/drivemirror ]; then
     exec build/release/app/drivemirror --demo "$@"
 fi
