@@ -1865,6 +1865,13 @@ private Q_SLOTS:
 
         // Another file put under that name meanwhile is not deleted.
         QVERIFY(QFile::remove(target));
+        // The list may notice the file vanish (the re-read after the job)
+        // and clear the choice: the user then picks it again, as a new image.
+        QTRY_VERIFY(devices.isIdle());
+        devices.addImages({target}, true);
+        QTRY_VERIFY(devices.isIdle() && devices.entry(target) && devices.entry(target)->newImage);
+        if (w.targetPane()->currentPath() != target)
+            QVERIFY(w.targetPane()->selectPath(target));
         QVERIFY(runAndCancel());
         box = offer();
         QVERIFY(box);
