@@ -146,8 +146,8 @@ QString Format::signature(const QString& engineText)
         const QString head = pattern.left(at), tail = pattern.mid(at + 2);
         if (engineText.size() > head.size() + tail.size() && engineText.startsWith(head) &&
             engineText.endsWith(tail))
-            return tr(text).arg(engineText.mid(head.size(),
-                                               engineText.size() - head.size() - tail.size()));
+            return tr(text).arg(
+                engineText.mid(head.size(), engineText.size() - head.size() - tail.size()));
     }
     return engineText;
 }
