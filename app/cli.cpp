@@ -805,15 +805,8 @@ bool removeCreatedTarget(engine::MirrorJob& job, const std::string& path, const 
 {
     if (engine::currentInvoker().elevated)
         return false;
-    struct stat byName
-    {
-    }, written{};
-    if (::lstat(path.c_str(), &byName) != 0 || !S_ISREG(byName.st_mode) ||
-        ::fstat(job.target().fd(), &written) != 0 || byName.st_dev != written.st_dev ||
-        byName.st_ino != written.st_ino)
-        return false;
-    if (::unlink(path.c_str()) != 0) {
-        log->debug("cannot remove {}: {}", path, std::strerror(errno));
+    if (auto r = engine::removeFileIfStill(AT_FDCWD, path, job.target().identity()); !r) {
+        log->debug("cannot remove {}: {}", path, r.error().message);
         return false;
     }
     return true;

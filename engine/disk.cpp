@@ -164,6 +164,22 @@ Result<Disk> Disk::open(const std::string& path, const std::string& displayName,
     return disk;
 }
 
+Result<void> removeFileIfStill(int dirFd, const std::string& name, const DiskIdentity& created)
+{
+    struct stat st
+    {
+    };
+    if (::fstatat(dirFd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return systemError(errno, name);
+    if (!S_ISREG(st.st_mode))
+        return Error{EINVAL, name + ": not a regular file any more"};
+    if (created.ino != 0 && (st.st_dev != created.dev || st.st_ino != created.ino))
+        return Error{EEXIST, name + ": another file is there now, not the one the mirror created"};
+    if (::unlinkat(dirFd, name.c_str(), 0) != 0)
+        return systemError(errno, name);
+    return {};
+}
+
 Result<DiskIdentity> Disk::createSparseFile(const std::string& path, std::uint64_t size)
 {
     const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);

@@ -127,6 +127,12 @@ private:
     Logger m_log;
 };
 
+/// Removes the regular file @p name (relative to @p dirFd, or AT_FDCWD)
+/// only while it still is the file @p created (same device and inode; an
+/// inode of 0 means unknown, and only a regular file is asked for): a file
+/// put under that name since belongs to someone else (EEXIST).
+Result<void> removeFileIfStill(int dirFd, const std::string& name, const DiskIdentity& created);
+
 /// Identity of the storage at @p path without opening it for I/O.
 Result<DiskIdentity> identify(const std::string& path);
 

@@ -583,11 +583,6 @@ std::string identityNow(const ResolvedPath& r, const Logger& log)
     return {};
 }
 
-std::string fdPath(const UniqueFd& fd)
-{
-    return "/proc/self/fd/" + std::to_string(fd.get());
-}
-
 } // namespace
 
 Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
@@ -772,8 +767,8 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
             return Error{ESTALE, "refusing " + r->given + ": " + r->real +
                                      " changed while it was checked (rule: target identity)"};
 
-    auto sourceDisk = Disk::open(srcPin.valid() ? fdPath(srcPin) : srcR->nodePath(), setup.source,
-                                 {Disk::Access::ReadOnly, true, false}, log);
+    auto sourceDisk = Disk::open(srcPin.valid() ? procFdPath(srcPin.get()) : srcR->nodePath(),
+                                 setup.source, {Disk::Access::ReadOnly, true, false}, log);
     if (!sourceDisk)
         return Error{sourceDisk.error().code, "source: " + sourceDisk.error().message};
     // Held for the job's life: QEMU and other jobs cannot write it meanwhile.
@@ -813,19 +808,12 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
         prepared.targetCreated = true;
     }
     auto removeCreated = [&] {
-        // Only the file this job created: one put under its name since
-        // belongs to someone else.
-        struct stat now
-        {
-        };
-        if (created &&
-            ::fstatat(dstR->dir.get(), dstR->name.c_str(), &now, AT_SYMLINK_NOFOLLOW) == 0 &&
-            S_ISREG(now.st_mode) && now.st_dev == created->dev && now.st_ino == created->ino)
-            ::unlinkat(dstR->dir.get(), dstR->name.c_str(), 0);
+        if (created)
+            (void)removeFileIfStill(dstR->dir.get(), dstR->name, *created);
     };
 
-    auto targetDisk = Disk::open(dstPin.valid() ? fdPath(dstPin) : dstR->nodePath(), setup.target,
-                                 {Disk::Access::ReadWrite, true, true}, log);
+    auto targetDisk = Disk::open(dstPin.valid() ? procFdPath(dstPin.get()) : dstR->nodePath(),
+                                 setup.target, {Disk::Access::ReadWrite, true, true}, log);
     if (!targetDisk) {
         removeCreated();
         std::string msg = targetDisk.error().message;

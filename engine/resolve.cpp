@@ -219,9 +219,14 @@ Invoker currentInvoker()
     return w;
 }
 
+std::string procFdPath(int fd)
+{
+    return "/proc/self/fd/" + std::to_string(fd);
+}
+
 std::string ResolvedPath::nodePath() const
 {
-    return "/proc/self/fd/" + std::to_string(node.get());
+    return procFdPath(node.get());
 }
 
 bool ResolvedPath::stillNamed() const

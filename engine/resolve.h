@@ -70,6 +70,9 @@ private:
     int m_fd = -1;
 };
 
+/// /proc/self/fd/N: opening it opens exactly what descriptor @p fd refers to.
+std::string procFdPath(int fd);
+
 /// A path looked up once.
 struct ResolvedPath
 {

@@ -5,6 +5,7 @@
 #include "device_pane.h"
 #include "dirty_map_legend.h"
 #include "dirty_map_widget.h"
+#include "disk.h"
 #include "error_text.h"
 #include "format.h"
 #include "job_settings_widget.h"
@@ -34,6 +35,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -64,22 +66,10 @@ QPushButton* buttonFor(QAction* action, QWidget* parent)
 engine::Result<void> removeCreatedFile(const QString& path, std::uint64_t device,
                                        std::uint64_t inode)
 {
-    const QByteArray p = QFile::encodeName(path);
-    struct stat st
-    {
-    };
-    if (::lstat(p.constData(), &st) != 0)
-        return engine::systemError(errno, path.toStdString());
-    if (!S_ISREG(st.st_mode))
-        return engine::Error{EINVAL, path.toStdString() + ": not a regular file any more"};
-    if (inode != 0 && (static_cast<std::uint64_t>(st.st_dev) != device ||
-                       static_cast<std::uint64_t>(st.st_ino) != inode))
-        return engine::Error{EEXIST, path.toStdString() +
-                                         ": another file is there now, not the one the mirror "
-                                         "created"};
-    if (::unlink(p.constData()) != 0)
-        return engine::systemError(errno, path.toStdString());
-    return {};
+    engine::DiskIdentity created;
+    created.dev = static_cast<dev_t>(device);
+    created.ino = static_cast<ino_t>(inode);
+    return engine::removeFileIfStill(AT_FDCWD, QFile::encodeName(path).toStdString(), created);
 }
 
 QGroupBox* group(const QString& title, QWidget* content, QWidget* parent)
