@@ -30,6 +30,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <optional>
 
 namespace {
 
@@ -60,12 +61,10 @@ bool parseSeconds(const QString& text, double& out)
     return ok && out >= 0;
 }
 
-} // namespace
-
-int main(int argc, char** argv)
+// --help and --version must answer on a console without a display, where
+// QApplication could not open its window system.
+void useOffscreenForTextOnly(int argc, char** argv)
 {
-    // --help and --version must answer on a console without a display, where
-    // QApplication could not open its window system.
     const bool textOnly = std::any_of(argv + 1, argv + argc, [](const char* a) {
         const std::string_view v(a);
         return v == "--help" || v == "-h" || v == "--help-all" || v == "--version" || v == "-v";
@@ -74,126 +73,141 @@ int main(int argc, char** argv)
         qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") &&
         qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
+}
+
+void nameApplication()
+{
     QApplication::setApplicationName(QStringLiteral("drivemirror"));
     QApplication::setOrganizationName(QStringLiteral("DriveMirror"));
     QApplication::setApplicationDisplayName(QStringLiteral("DriveMirror"));
     QApplication::setApplicationVersion(QStringLiteral(DRIVEMIRROR_VERSION));
     // The id of the .desktop entry and icon, so desktops match the window to them.
     QApplication::setDesktopFileName(QStringLiteral("io.github.drivemirror.DriveMirror"));
+}
 
-    // The user's language: Qt's own strings (standard buttons, file dialogs,
-    // context menus) from the system's Qt translations when installed,
-    // DriveMirror's from the embedded :/i18n/drivemirror_<lang>.qm. Numbers,
-    // sizes and dates follow QLocale().
-    l10n::installTranslations(app, l10n::QtStrings::Included);
+struct Options
+{
+    QCommandLineOption demo;
+    QCommandLineOption demoDir;
+    QCommandLineOption demoSize;
+    QCommandLineOption autostart;
+    QCommandLineOption autocomplete;
+    QCommandLineOption quitAfter;
+    QCommandLineOption screenshot;
+    QCommandLineOption screenshotAt;
+    QCommandLineOption verbose;
+};
 
-    QCommandLineParser parser;
+QCommandLineOption option(const char* name, const QString& description,
+                          const char* valueName = nullptr)
+{
+    return QCommandLineOption(QString::fromLatin1(name), description,
+                              valueName ? QString::fromLatin1(valueName) : QString());
+}
+
+// The options in the order --help lists them.
+Options addOptions(QCommandLineParser& parser)
+{
     parser.setApplicationDescription(QApplication::translate(
         "main", "Clone disks and image files and keep the copy in sync while the source is in "
                 "use."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption demo(
-        QStringLiteral("demo"),
-        QApplication::translate("main", "Mirror a demo image that a writer keeps changing."));
-    const QCommandLineOption demoDir(
-        QStringLiteral("demo-dir"),
-        QApplication::translate("main", "Where the demo images go (default: the cache)."),
-        QStringLiteral("dir"));
-    const QCommandLineOption demoSize(
-        QStringLiteral("demo-size"),
-        QApplication::translate("main", "Size of the demo source image (default: 1G)."),
-        QStringLiteral("size"));
-    const QCommandLineOption autostart(
-        QStringLiteral("autostart"),
-        QApplication::translate("main", "With --demo: start the mirror at once."));
-    const QCommandLineOption autocomplete(
-        QStringLiteral("autocomplete"),
-        QApplication::translate("main", "With --demo: complete this many seconds after READY."),
-        QStringLiteral("seconds"));
-    const QCommandLineOption quitAfter(
-        QStringLiteral("quit-after-complete"),
-        QApplication::translate("main", "With --demo: quit this many seconds after the job "
-                                        "ended (exit code 0 when it completed identical)."),
-        QStringLiteral("seconds"));
-    const QCommandLineOption screenshot(
-        QStringLiteral("screenshot"),
-        QApplication::translate("main", "With --demo: save the window as PNG while in sync."),
-        QStringLiteral("file"));
-    const QCommandLineOption screenshotAt(
-        QStringLiteral("screenshot-at"),
-        QApplication::translate("main", "When to take the screenshot: \"ready\" (default, "
-                                        "before --autocomplete) or \"copying\" (the first "
-                                        "copy half done)."),
-        QStringLiteral("when"));
-    const QCommandLineOption verbose(
-        QStringLiteral("verbose"),
-        QApplication::translate("main", "Show debug messages in the log."));
-    parser.addOptions({demo, demoDir, demoSize, autostart, autocomplete, quitAfter, screenshot,
-                       screenshotAt, verbose});
-    parser.process(app);
+    Options o{
+        option("demo", QApplication::translate(
+                           "main", "Mirror a demo image that a writer keeps changing.")),
+        option("demo-dir",
+               QApplication::translate("main", "Where the demo images go (default: the cache)."),
+               "dir"),
+        option("demo-size",
+               QApplication::translate("main", "Size of the demo source image (default: 1G)."),
+               "size"),
+        option("autostart",
+               QApplication::translate("main", "With --demo: start the mirror at once.")),
+        option(
+            "autocomplete",
+            QApplication::translate("main", "With --demo: complete this many seconds after READY."),
+            "seconds"),
+        option("quit-after-complete",
+               QApplication::translate("main", "With --demo: quit this many seconds after the job "
+                                               "ended (exit code 0 when it completed identical)."),
+               "seconds"),
+        option(
+            "screenshot",
+            QApplication::translate("main", "With --demo: save the window as PNG while in sync."),
+            "file"),
+        option("screenshot-at",
+               QApplication::translate("main", "When to take the screenshot: \"ready\" (default, "
+                                               "before --autocomplete) or \"copying\" (the first "
+                                               "copy half done)."),
+               "when"),
+        option("verbose", QApplication::translate("main", "Show debug messages in the log.")),
+    };
+    parser.addOptions({o.demo, o.demoDir, o.demoSize, o.autostart, o.autocomplete, o.quitAfter,
+                       o.screenshot, o.screenshotAt, o.verbose});
+    return o;
+}
 
+// The demo's options as given; nothing (after saying why on stderr) when one
+// is malformed or given without --demo.
+std::optional<ui::DemoOptions> readDemoOptions(const QCommandLineParser& parser, const Options& o)
+{
     ui::DemoOptions demoOptions;
-    demoOptions.autostart = parser.isSet(autostart);
-    demoOptions.screenshotPath = parser.value(screenshot);
-    demoOptions.dir = parser.value(demoDir);
-    if (parser.isSet(screenshotAt)) {
-        const QString when = parser.value(screenshotAt);
+    demoOptions.autostart = parser.isSet(o.autostart);
+    demoOptions.screenshotPath = parser.value(o.screenshot);
+    demoOptions.dir = parser.value(o.demoDir);
+    if (parser.isSet(o.screenshotAt)) {
+        const QString when = parser.value(o.screenshotAt);
         if (when != QStringLiteral("ready") && when != QStringLiteral("copying")) {
             std::fprintf(stderr, "drivemirror: --screenshot-at is \"ready\" or \"copying\"\n");
-            return 2;
+            return std::nullopt;
         }
         demoOptions.screenshotWhileCopying = when == QStringLiteral("copying");
     }
-    if (parser.isSet(autocomplete) &&
-        !parseSeconds(parser.value(autocomplete), demoOptions.autocompleteSeconds)) {
+    if (parser.isSet(o.autocomplete) &&
+        !parseSeconds(parser.value(o.autocomplete), demoOptions.autocompleteSeconds)) {
         std::fprintf(stderr, "drivemirror: --autocomplete needs a number of seconds\n");
-        return 2;
+        return std::nullopt;
     }
-    if (parser.isSet(quitAfter) &&
-        !parseSeconds(parser.value(quitAfter), demoOptions.quitAfterCompleteSeconds)) {
+    if (parser.isSet(o.quitAfter) &&
+        !parseSeconds(parser.value(o.quitAfter), demoOptions.quitAfterCompleteSeconds)) {
         std::fprintf(stderr, "drivemirror: --quit-after-complete needs a number of seconds\n");
-        return 2;
+        return std::nullopt;
     }
-    if (parser.isSet(demoSize)) {
-        auto size = engine::parseSize(parser.value(demoSize).toStdString());
+    if (parser.isSet(o.demoSize)) {
+        auto size = engine::parseSize(parser.value(o.demoSize).toStdString());
         if (!size || *size < (16u << 20)) {
             std::fprintf(stderr, "drivemirror: --demo-size needs a size of at least 16M\n");
-            return 2;
+            return std::nullopt;
         }
         demoOptions.size = *size;
     }
     const bool demoOnly = demoOptions.autostart || demoOptions.autocompleteSeconds >= 0 ||
                           demoOptions.quitAfterCompleteSeconds >= 0 ||
-                          !demoOptions.screenshotPath.isEmpty() || parser.isSet(demoDir) ||
-                          parser.isSet(demoSize) || parser.isSet(screenshotAt);
-    if (demoOnly && !parser.isSet(demo)) {
+                          !demoOptions.screenshotPath.isEmpty() || parser.isSet(o.demoDir) ||
+                          parser.isSet(o.demoSize) || parser.isSet(o.screenshotAt);
+    if (demoOnly && !parser.isSet(o.demo)) {
         std::fprintf(stderr, "drivemirror: --autostart, --autocomplete, --quit-after-complete, "
                              "--screenshot, --demo-dir and --demo-size need --demo\n");
-        return 2;
+        return std::nullopt;
     }
+    return demoOptions;
+}
 
-    auto paneSink = std::make_shared<ui::LogSink>();
-    const engine::Logger log = makeLogger(parser.isSet(verbose), paneSink);
+// The window runs unprivileged: a job on a disk runs in drivemirror-cli,
+// started with root rights through pkexec, behind the same interface.
+std::unique_ptr<ui::RemoteJobController> makeHelperController(const engine::Logger& log)
+{
+    if (::geteuid() == 0)
+        return nullptr;
+    const auto helper = ui::HelperCommand::detect(QCoreApplication::applicationDirPath());
+    if (!helper.isValid())
+        return nullptr;
+    return std::make_unique<ui::RemoteJobController>(helper, log);
+}
 
-    // The window runs unprivileged: a job on a disk runs in drivemirror-cli,
-    // started with root rights through pkexec, behind the same interface.
-    ui::DeviceListModel devices;
-    ui::LocalJobController local(log);
-    std::unique_ptr<ui::RemoteJobController> remote;
-    if (::geteuid() != 0) {
-        const auto helper = ui::HelperCommand::detect(QCoreApplication::applicationDirPath());
-        if (helper.isValid())
-            remote = std::make_unique<ui::RemoteJobController>(helper, log);
-    }
-    ui::RoutingJobController controller(local, remote.get(),
-                                        &ui::RoutingJobController::blockDeviceInvolved);
-    devices.setDeviceAccess(::geteuid() == 0 ? ui::DeviceListModel::DeviceAccess::Direct
-                            : remote         ? ui::DeviceListModel::DeviceAccess::Helper
-                                             : ui::DeviceListModel::DeviceAccess::None);
-    ui::MainWindow window(devices, controller, engine::childLogger(log, "ui"));
-    window.logView()->setSink(paneSink);
+void logStart(const engine::Logger& log, const ui::RemoteJobController* remote)
+{
     if (::geteuid() == 0)
         log->info("DriveMirror {} started as root", DRIVEMIRROR_VERSION);
     else if (remote)
@@ -204,26 +218,28 @@ int main(int argc, char** argv)
         log->info("DriveMirror {} started; without root and without pkexec only image files "
                   "can be used",
                   DRIVEMIRROR_VERSION);
-    QString noHotplug;
-    if (!devices.startMonitoring(&noHotplug))
-        log->warn("disks plugged in or removed are not seen until Refresh: {}",
-                  noHotplug.toStdString());
-    devices.refresh();
-    window.show();
+}
 
-    // SIGINT/SIGTERM: cancel the job cleanly, then quit.
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g_signalFds) == 0) {
-        struct sigaction sa
-        {
-        };
-        sa.sa_handler = onSignal;
-        sigemptyset(&sa.sa_mask);
-        sa.sa_flags = SA_RESTART;
-        ::sigaction(SIGINT, &sa, nullptr);
-        ::sigaction(SIGTERM, &sa, nullptr);
-    }
-    QSocketNotifier signalNotifier(g_signalFds[1], QSocketNotifier::Read);
-    QObject::connect(&signalNotifier, &QSocketNotifier::activated, &app, [&] {
+// SIGINT/SIGTERM: cancel the job cleanly, then quit. The handler only writes
+// to a socket; the notifier on its other end does the work in the event loop.
+void catchSignals()
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, g_signalFds) != 0)
+        return;
+    struct sigaction sa
+    {
+    };
+    sa.sa_handler = onSignal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    ::sigaction(SIGINT, &sa, nullptr);
+    ::sigaction(SIGTERM, &sa, nullptr);
+}
+
+void cancelAndQuitOnSignal(QSocketNotifier& notifier, ui::JobController& controller,
+                           const engine::Logger& log)
+{
+    QObject::connect(&notifier, &QSocketNotifier::activated, qApp, [&controller, log] {
         char b;
         [[maybe_unused]] const ssize_t n = ::read(g_signalFds[1], &b, 1);
         log->info("signal received: cancelling and quitting");
@@ -231,53 +247,120 @@ int main(int argc, char** argv)
             QApplication::quit();
             return;
         }
-        QObject::connect(&controller, &ui::JobController::finished, &app,
+        QObject::connect(&controller, &ui::JobController::finished, qApp,
                          [] { QApplication::quit(); });
         controller.cancel(true);
     });
+}
+
+void releaseSignals()
+{
+    if (g_signalFds[0] < 0)
+        return;
+    ::signal(SIGINT, SIG_DFL);
+    ::signal(SIGTERM, SIG_DFL);
+    ::close(g_signalFds[0]);
+    ::close(g_signalFds[1]);
+}
+
+void showDemoFailure(QWidget* window, const QString& message)
+{
+    auto* box = new QMessageBox(
+        QMessageBox::Critical, QApplication::translate("main", "Demo Not Available"),
+        QApplication::translate("main", "The demo images could not be created."), QMessageBox::Ok,
+        window);
+    box->setDetailedText(message);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+}
+
+// A demo that quits by itself leaves its exit code in @p exitCode: the one it
+// asked for, or 1 when the demo or its job could not start.
+std::unique_ptr<ui::DemoDriver> startDemo(ui::MainWindow& window, ui::DeviceListModel& devices,
+                                          ui::JobController& controller,
+                                          const ui::DemoOptions& options, const engine::Logger& log,
+                                          int& exitCode)
+{
+    auto driver = std::make_unique<ui::DemoDriver>(window, devices, controller, options,
+                                                   engine::childLogger(log, "demo"));
+    const bool quitsByItself = options.quitAfterCompleteSeconds >= 0;
+    QObject::connect(driver.get(), &ui::DemoDriver::quitRequested, qApp, [&exitCode](int code) {
+        exitCode = code;
+        QApplication::quit();
+    });
+    QObject::connect(driver.get(), &ui::DemoDriver::failed, &window,
+                     [&window, quitsByItself, &exitCode](const QString& message) {
+                         if (!quitsByItself) {
+                             showDemoFailure(&window, message);
+                             return;
+                         }
+                         exitCode = 1;
+                         QApplication::quit();
+                     });
+    QObject::connect(&controller, &ui::JobController::startFailed, qApp,
+                     [quitsByItself, &exitCode] {
+                         if (quitsByItself) {
+                             exitCode = 1;
+                             QApplication::quit();
+                         }
+                     });
+    QTimer::singleShot(0, driver.get(), &ui::DemoDriver::begin);
+    return driver;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    useOffscreenForTextOnly(argc, argv);
+    QApplication app(argc, argv);
+    nameApplication();
+
+    // The user's language: Qt's own strings (standard buttons, file dialogs,
+    // context menus) from the system's Qt translations when installed,
+    // DriveMirror's from the embedded :/i18n/drivemirror_<lang>.qm. Numbers,
+    // sizes and dates follow QLocale().
+    l10n::installTranslations(app, l10n::QtStrings::Included);
+
+    QCommandLineParser parser;
+    const Options options = addOptions(parser);
+    parser.process(app);
+    const std::optional<ui::DemoOptions> demoOptions = readDemoOptions(parser, options);
+    if (!demoOptions)
+        return 2;
+
+    auto paneSink = std::make_shared<ui::LogSink>();
+    const engine::Logger log = makeLogger(parser.isSet(options.verbose), paneSink);
+
+    ui::DeviceListModel devices;
+    ui::LocalJobController local(log);
+    const std::unique_ptr<ui::RemoteJobController> remote = makeHelperController(log);
+    ui::RoutingJobController controller(local, remote.get(),
+                                        &ui::RoutingJobController::blockDeviceInvolved);
+    devices.setDeviceAccess(::geteuid() == 0 ? ui::DeviceListModel::DeviceAccess::Direct
+                            : remote         ? ui::DeviceListModel::DeviceAccess::Helper
+                                             : ui::DeviceListModel::DeviceAccess::None);
+    ui::MainWindow window(devices, controller, engine::childLogger(log, "ui"));
+    window.logView()->setSink(paneSink);
+    logStart(log, remote.get());
+    QString noHotplug;
+    if (!devices.startMonitoring(&noHotplug))
+        log->warn("disks plugged in or removed are not seen until Refresh: {}",
+                  noHotplug.toStdString());
+    devices.refresh();
+    window.show();
+
+    catchSignals();
+    QSocketNotifier signalNotifier(g_signalFds[1], QSocketNotifier::Read);
+    cancelAndQuitOnSignal(signalNotifier, controller, log);
 
     std::unique_ptr<ui::DemoDriver> driver;
     int exitCode = 0;
-    if (parser.isSet(demo)) {
-        driver = std::make_unique<ui::DemoDriver>(window, devices, controller, demoOptions,
-                                                  engine::childLogger(log, "demo"));
-        QObject::connect(driver.get(), &ui::DemoDriver::quitRequested, &app, [&exitCode](int code) {
-            exitCode = code;
-            QApplication::quit();
-        });
-        QObject::connect(
-            driver.get(), &ui::DemoDriver::failed, &window,
-            [&window, &demoOptions, &exitCode](const QString& message) {
-                if (demoOptions.quitAfterCompleteSeconds >= 0) {
-                    exitCode = 1;
-                    QApplication::quit();
-                    return;
-                }
-                auto* box = new QMessageBox(
-                    QMessageBox::Critical, QApplication::translate("main", "Demo Not Available"),
-                    QApplication::translate("main", "The demo images could not be created."),
-                    QMessageBox::Ok, &window);
-                box->setDetailedText(message);
-                box->setAttribute(Qt::WA_DeleteOnClose);
-                box->open();
-            });
-        QObject::connect(&controller, &ui::JobController::startFailed, &app,
-                         [&demoOptions, &exitCode] {
-                             if (demoOptions.quitAfterCompleteSeconds >= 0) {
-                                 exitCode = 1;
-                                 QApplication::quit();
-                             }
-                         });
-        QTimer::singleShot(0, driver.get(), &ui::DemoDriver::begin);
-    }
+    if (parser.isSet(options.demo))
+        driver = startDemo(window, devices, controller, *demoOptions, log, exitCode);
 
     const int rc = QApplication::exec();
     driver.reset();
-    if (g_signalFds[0] >= 0) {
-        ::signal(SIGINT, SIG_DFL);
-        ::signal(SIGTERM, SIG_DFL);
-        ::close(g_signalFds[0]);
-        ::close(g_signalFds[1]);
-    }
+    releaseSignals();
     return rc != 0 ? rc : exitCode;
 }
