@@ -20,10 +20,12 @@
 #include <cstdint>
 #include <vector>
 
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPushButton;
 class QTreeWidget;
+class QVBoxLayout;
 
 namespace ui {
 
@@ -100,6 +102,15 @@ protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
+    QLabel* makeIcon();
+    QLabel* makeHeadline();
+    /// Model, size, path, kind, contents, source and what lies past its end.
+    QFormLayout* makeFacts();
+    QLabel* addFact(QFormLayout* facts, const QString& label, const QString& value);
+    QString holdsText() const;
+    void addPartitionList(QVBoxLayout* text);
+    /// The typed-name prompt, or the plain warning when no name is required.
+    void addConfirmation(QVBoxLayout* text);
     void onNameEntered();
 
     TargetDescription m_target;
