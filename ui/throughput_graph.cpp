@@ -236,117 +236,138 @@ void ThroughputGraph::paintEvent(QPaintEvent*)
 {
     QPainter p(this);
     const QRect plot = plotRect();
-    if (m_grid.size() != size() * devicePixelRatioF() || m_grid.isNull()) {
-        m_grid = QPixmap(size() * devicePixelRatioF());
-        m_grid.setDevicePixelRatio(devicePixelRatioF());
-        m_grid.fill(palette().color(QPalette::Base));
-        QPainter g(&m_grid);
-        g.setRenderHint(QPainter::Antialiasing, false);
-        const QFontMetrics fm = fontMetrics();
-        const QLocale locale;
-        QColor gridColor = palette().color(QPalette::Text);
-        gridColor.setAlpha(40);
-        const QColor textColor = palette().color(QPalette::Text);
-        // Rate axis: ticks and labels with units.
-        for (double v = 0; v <= m_scale.top + m_scale.step / 2; v += m_scale.step) {
-            const int y =
-                plot.bottom() - static_cast<int>(std::lround(v / m_scale.top * plot.height()));
-            g.setPen(gridColor);
-            g.drawLine(plot.left(), y, plot.right(), y);
-            g.setPen(textColor);
-            const QString label = QStringLiteral("%1 %2").arg(
-                locale.toString(v / m_scale.unitBytes, 'g', 4), m_scale.unit);
-            g.drawText(QRect(contentsRect().left(), y - fm.height() / 2,
-                             plot.left() - 8 - contentsRect().left(), fm.height()),
-                       Qt::AlignRight | Qt::AlignVCenter, label);
-        }
-        // Time axis: six intervals over the span.
-        const int intervals = 6;
-        for (int i = 0; i <= intervals; ++i) {
-            const double ago = m_span * (intervals - i) / intervals;
-            const int x = plot.left() + plot.width() * i / intervals;
-            g.setPen(gridColor);
-            g.drawLine(x, plot.top(), x, plot.bottom());
-            g.setPen(textColor);
-            const QString label = timeLabel(ago);
-            const int w = fm.horizontalAdvance(label);
-            g.drawText(QRect(x - w / 2 - 2, plot.bottom() + 3, w + 4, fm.height()), Qt::AlignCenter,
-                       label);
-        }
-        QColor axis = palette().color(QPalette::Text);
-        axis.setAlpha(140);
-        g.setPen(axis);
-        g.drawLine(plot.bottomLeft(), plot.bottomRight());
-        g.drawLine(plot.bottomLeft(), plot.topLeft());
-        paintLegend(g, contentsRect().adjusted(kPad, kPad, -kPad, -kPad));
-    }
+    if (m_grid.size() != size() * devicePixelRatioF() || m_grid.isNull())
+        paintGrid(plot);
     p.drawPixmap(0, 0, m_grid);
-
     if (m_points.empty() || m_scale.top <= 0)
         return;
     p.setClipRect(plot.adjusted(0, -1, 1, 1));
     p.setRenderHint(QPainter::Antialiasing, true);
+    paintCurves(p, plot);
+}
+
+void ThroughputGraph::paintGrid(const QRect& plot)
+{
+    m_grid = QPixmap(size() * devicePixelRatioF());
+    m_grid.setDevicePixelRatio(devicePixelRatioF());
+    m_grid.fill(palette().color(QPalette::Base));
+    QPainter g(&m_grid);
+    g.setRenderHint(QPainter::Antialiasing, false);
+    QColor gridColor = palette().color(QPalette::Text);
+    gridColor.setAlpha(40);
+    paintRateAxis(g, plot, gridColor);
+    paintTimeAxis(g, plot, gridColor);
+    QColor axis = palette().color(QPalette::Text);
+    axis.setAlpha(140);
+    g.setPen(axis);
+    g.drawLine(plot.bottomLeft(), plot.bottomRight());
+    g.drawLine(plot.bottomLeft(), plot.topLeft());
+    paintLegend(g, contentsRect().adjusted(kPad, kPad, -kPad, -kPad));
+}
+
+void ThroughputGraph::paintRateAxis(QPainter& g, const QRect& plot, const QColor& gridColor) const
+{
+    // Ticks and labels with units.
+    const QFontMetrics fm = fontMetrics();
+    const QLocale locale;
+    const QColor textColor = palette().color(QPalette::Text);
+    for (double v = 0; v <= m_scale.top + m_scale.step / 2; v += m_scale.step) {
+        const int y =
+            plot.bottom() - static_cast<int>(std::lround(v / m_scale.top * plot.height()));
+        g.setPen(gridColor);
+        g.drawLine(plot.left(), y, plot.right(), y);
+        g.setPen(textColor);
+        const QString label = QStringLiteral("%1 %2").arg(
+            locale.toString(v / m_scale.unitBytes, 'g', 4), m_scale.unit);
+        g.drawText(QRect(contentsRect().left(), y - fm.height() / 2,
+                         plot.left() - 8 - contentsRect().left(), fm.height()),
+                   Qt::AlignRight | Qt::AlignVCenter, label);
+    }
+}
+
+void ThroughputGraph::paintTimeAxis(QPainter& g, const QRect& plot, const QColor& gridColor) const
+{
+    // Six intervals over the span.
+    const QFontMetrics fm = fontMetrics();
+    const QColor textColor = palette().color(QPalette::Text);
+    const int intervals = 6;
+    for (int i = 0; i <= intervals; ++i) {
+        const double ago = m_span * (intervals - i) / intervals;
+        const int x = plot.left() + plot.width() * i / intervals;
+        g.setPen(gridColor);
+        g.drawLine(x, plot.top(), x, plot.bottom());
+        g.setPen(textColor);
+        const QString label = timeLabel(ago);
+        const int w = fm.horizontalAdvance(label);
+        g.drawText(QRect(x - w / 2 - 2, plot.bottom() + 3, w + 4, fm.height()), Qt::AlignCenter,
+                   label);
+    }
+}
+
+ThroughputGraph::Curves ThroughputGraph::curves(const QRect& plot) const
+{
     const auto xOf = [&](double t) {
         return plot.left() + (t - (m_now - m_span)) / m_span * plot.width();
     };
     const auto yOf = [&](double v) {
         return plot.bottom() - std::min(v, m_scale.top) / m_scale.top * plot.height();
     };
-    QPainterPath dataPath;
-    QPainterPath zero;
-    QPainterPath limit;
-    bool first = true;
-    double firstX = 0;
-    double lastX = 0;
+    Curves c;
     double prevX = -1;
     double limitValue = 0;
     for (const Point& pt : m_points) {
         if (pt.t < m_now - m_span - kMinInterval * 4)
             continue;
         const double x = xOf(pt.t);
-        if (first) {
-            dataPath.moveTo(x, yOf(pt.data));
-            zero.moveTo(x, yOf(pt.zero));
-            firstX = x;
-            first = false;
+        if (c.empty) {
+            c.data.moveTo(x, yOf(pt.data));
+            c.zero.moveTo(x, yOf(pt.zero));
+            c.firstX = x;
+            c.empty = false;
         } else {
-            dataPath.lineTo(x, yOf(pt.data));
-            zero.lineTo(x, yOf(pt.zero));
+            c.data.lineTo(x, yOf(pt.data));
+            c.zero.lineTo(x, yOf(pt.zero));
         }
-        lastX = x;
+        c.lastX = x;
         // The limit is a step line: horizontal while it holds, a new segment
         // where it changes.
         if (pt.limit > 0) {
             const double y = yOf(pt.limit);
             if (pt.limit != limitValue) {
                 if (limitValue > 0)
-                    limit.lineTo(x, limit.currentPosition().y());
-                limit.moveTo(prevX < 0 ? x : prevX, y);
+                    c.limit.lineTo(x, c.limit.currentPosition().y());
+                c.limit.moveTo(prevX < 0 ? x : prevX, y);
                 limitValue = pt.limit;
             }
-            limit.lineTo(x, y);
+            c.limit.lineTo(x, y);
         } else if (limitValue > 0) {
-            limit.lineTo(x, limit.currentPosition().y());
+            c.limit.lineTo(x, c.limit.currentPosition().y());
             limitValue = 0;
         }
         prevX = x;
     }
-    if (first)
+    return c;
+}
+
+void ThroughputGraph::paintCurves(QPainter& p, const QRect& plot) const
+{
+    const Curves c = curves(plot);
+    if (c.empty)
         return;
-    QPainterPath area = dataPath;
-    area.lineTo(lastX, plot.bottom());
-    area.lineTo(firstX, plot.bottom());
+    QPainterPath area = c.data;
+    area.lineTo(c.lastX, plot.bottom());
+    area.lineTo(c.firstX, plot.bottom());
     area.closeSubpath();
     QColor fill = dataColor();
     fill.setAlpha(50);
     p.fillPath(area, fill);
     p.setPen(QPen(zeroColor(), 1.5));
-    p.drawPath(zero);
+    p.drawPath(c.zero);
     p.setPen(QPen(dataColor(), 2));
-    p.drawPath(dataPath);
-    if (!limit.isEmpty()) {
+    p.drawPath(c.data);
+    if (!c.limit.isEmpty()) {
         p.setPen(QPen(limitColor(), 1.5, Qt::DashLine));
-        p.drawPath(limit);
+        p.drawPath(c.limit);
     }
 }
 

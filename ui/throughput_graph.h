@@ -12,6 +12,7 @@
 
 #include "mirror_job.h"
 
+#include <QPainterPath>
 #include <QPixmap>
 #include <QWidget>
 
@@ -62,10 +63,27 @@ protected:
     void changeEvent(QEvent* event) override;
 
 private:
+    /// The curves in widget coordinates, over the span shown.
+    struct Curves
+    {
+        QPainterPath data;
+        QPainterPath zero;
+        QPainterPath limit;
+        double firstX = 0;
+        double lastX = 0;
+        bool empty = true; ///< no point falls in the span
+    };
+
     void rescale();
     QRect plotRect() const;
     int legendHeight(int width) const;
     void paintLegend(QPainter& p, const QRect& area) const;
+    /// Renders axes, grid, labels and legend into m_grid.
+    void paintGrid(const QRect& plot);
+    void paintRateAxis(QPainter& g, const QRect& plot, const QColor& gridColor) const;
+    void paintTimeAxis(QPainter& g, const QRect& plot, const QColor& gridColor) const;
+    Curves curves(const QRect& plot) const;
+    void paintCurves(QPainter& p, const QRect& plot) const;
     QString timeLabel(double secondsAgo) const;
 
     std::deque<Point> m_points;
