@@ -222,7 +222,38 @@ void MainWindow::buildLayout()
     lists->addWidget(m_targetPane);
     lists->setChildrenCollapsible(false);
 
-    // Middle: settings | dirty map with legend, above the graph.
+    QSplitter* middle = buildMiddle();
+    QWidget* controls = buildControls();
+
+    auto* upper = new QWidget(this);
+    auto* upperLayout = new QVBoxLayout(upper);
+    upperLayout->setContentsMargins(0, 0, 0, 0);
+    upperLayout->addWidget(middle, 1);
+    upperLayout->addWidget(controls);
+
+    m_splitter = new QSplitter(Qt::Vertical, this);
+    m_splitter->addWidget(lists);
+    m_splitter->addWidget(upper);
+    m_splitter->addWidget(group(tr("Log"), m_log, this));
+    m_splitter->setStretchFactor(0, 2);
+    m_splitter->setStretchFactor(1, 5);
+    m_splitter->setStretchFactor(2, 1);
+    m_splitter->setChildrenCollapsible(false);
+    m_splitter->setSizes({190, 580, 170});
+
+    buildPrivilegeNote();
+
+    auto* central = new QWidget(this);
+    auto* layout = new QVBoxLayout(central);
+    layout->setContentsMargins(8, 8, 8, 8);
+    layout->addWidget(m_privilegeNote);
+    layout->addWidget(m_splitter);
+    setCentralWidget(central);
+}
+
+// Middle: settings | dirty map with legend, above the graph.
+QSplitter* MainWindow::buildMiddle()
+{
     auto* settingsBox = group(tr("Settings"), m_settings, this);
     settingsBox->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
     auto* mapArea = new QWidget(this);
@@ -244,8 +275,12 @@ void MainWindow::buildLayout()
     middle->setStretchFactor(0, 0);
     middle->setStretchFactor(1, 1);
     middle->setChildrenCollapsible(false);
+    return middle;
+}
 
-    // Controls: status on the left, buttons on the right.
+// Controls: status on the left, buttons on the right.
+QWidget* MainWindow::buildControls()
+{
     auto* controls = new QWidget(this);
     auto* controlLayout = new QHBoxLayout(controls);
     controlLayout->setContentsMargins(0, 0, 0, 0);
@@ -267,24 +302,12 @@ void MainWindow::buildLayout()
     buttons->addStretch(1);
     controlLayout->addSpacing(12);
     controlLayout->addLayout(buttons);
+    return controls;
+}
 
-    auto* upper = new QWidget(this);
-    auto* upperLayout = new QVBoxLayout(upper);
-    upperLayout->setContentsMargins(0, 0, 0, 0);
-    upperLayout->addWidget(middle, 1);
-    upperLayout->addWidget(controls);
-
-    m_splitter = new QSplitter(Qt::Vertical, this);
-    m_splitter->addWidget(lists);
-    m_splitter->addWidget(upper);
-    m_splitter->addWidget(group(tr("Log"), m_log, this));
-    m_splitter->setStretchFactor(0, 2);
-    m_splitter->setStretchFactor(1, 5);
-    m_splitter->setStretchFactor(2, 1);
-    m_splitter->setChildrenCollapsible(false);
-    m_splitter->setSizes({190, 580, 170});
-
-    // Without root the disks are greyed out: say so once, above the lists.
+// Without root the disks are greyed out: say so once, above the lists.
+void MainWindow::buildPrivilegeNote()
+{
     m_privilegeNote = new QLabel(this);
     m_privilegeNote->setObjectName(QStringLiteral("privilegeNote"));
     m_privilegeNote->setWordWrap(true);
@@ -298,13 +321,6 @@ void MainWindow::buildLayout()
     m_privilegeNote->setPalette(notePalette);
     m_privilegeNote->setMargin(6);
     m_privilegeNote->setVisible(!m_devices.canOpenDevices());
-
-    auto* central = new QWidget(this);
-    auto* layout = new QVBoxLayout(central);
-    layout->setContentsMargins(8, 8, 8, 8);
-    layout->addWidget(m_privilegeNote);
-    layout->addWidget(m_splitter);
-    setCentralWidget(central);
 }
 
 void MainWindow::connectController()
@@ -810,75 +826,10 @@ void MainWindow::onFinished(const JobOutcome& o)
     using Outcome = engine::JobResult::Outcome;
     switch (o.outcome) {
     case Outcome::Completed:
-        if (o.verify && !o.verify->identical) {
-            m_status->showBanner(StatusPanel::Tone::Error, tr("Completed, but different."),
-                                 tr("Verification found differences between source and target. "
-                                    "Do not rely on this copy; see the log."));
-            auto* box = new QMessageBox(QMessageBox::Critical, tr("Verification Failed"),
-                                        tr("The copy is not identical to the source."),
-                                        QMessageBox::Ok, this);
-            box->setInformativeText(tr("Check the disks and start the mirror again."));
-            box->setAttribute(Qt::WA_DeleteOnClose);
-            box->setObjectName(QStringLiteral("errorDialog"));
-            box->open();
-        } else {
-            // "Verified" only when the check covered everything it had to.
-            const bool partlyChecked = o.verify && o.verify->bytesUnchecked > 0;
-            QString text =
-                (!o.verify       ? tr("%1 is identical to %2 as of the final copy (%3).")
-                 : partlyChecked ? tr("%1 is identical to %2 as of the final copy (%3); "
-                                      "verification found no difference where it could check.")
-                                 : tr("%1 is identical to %2 as of the final copy, and verified "
-                                      "(%3)."))
-                    .arg(o.target, o.source, Format::duration(o.elapsedSeconds));
-            if (const QString coverage = coverageText(o); !coverage.isEmpty())
-                text += u' ' + coverage;
-            if (!o.frozenMountPoints.isEmpty())
-                text += u' ' + tr("Freeze window: %1 was frozen for %2 s.")
-                                   .arg(freezeWhat(o.frozenMountPoints),
-                                        QLocale().toString(o.quiesceSeconds, 'f', 3));
-            else if (o.liveSource)
-                text += u' ' + tr("Writes were tracked; nothing was mounted from the source, so "
-                                  "nothing had to be frozen.");
-            m_status->showBanner(StatusPanel::Tone::Success, tr("Completed."), text);
-        }
-        m_notifier->notify(tr("DriveMirror: completed"),
-                           tr("The mirror to %1 is complete.").arg(o.target));
+        reportCompleted(o);
         break;
     case Outcome::Cancelled:
-        if (o.powerCutCopy) {
-            QString text = tr("%1 is like %2 after a power cut: its file systems need a check "
-                              "(fsck) or a journal replay before use, and the last writes are "
-                              "missing.")
-                               .arg(o.target, o.source);
-            // The user asked for the consistent cancel: say why it is not.
-            if (!m_cancelQuick) {
-                text = tr("The source could not be frozen long enough for the final copy, so "
-                          "the mirror was cancelled without it.") +
-                       u' ' + text;
-                if (!o.powerCutReason.isEmpty())
-                    text += u' ' + tr("Reason: %1.").arg(o.powerCutReason);
-            }
-            m_status->showBanner(StatusPanel::Tone::Warning, tr("Cancelled without a final copy."),
-                                 text);
-        } else {
-            // Without a final copy, the copy is of the last time they were
-            // in sync (nothing wrote to the source since, or it would be
-            // a power-cut copy).
-            QString text =
-                (m_cancelQuick ? tr("%1 is a consistent copy of %2 as of the last time they were "
-                                    "in sync; later writes to the source are not on it.")
-                               : tr("%1 is a consistent copy of %2 as of the final copy; later "
-                                    "writes to the source are not on it."))
-                    .arg(o.target, o.source);
-            if (!o.frozenMountPoints.isEmpty())
-                text += u' ' + tr("Freeze window: %1 was frozen for %2 s.")
-                                   .arg(freezeWhat(o.frozenMountPoints),
-                                        QLocale().toString(o.quiesceSeconds, 'f', 3));
-            if (const QString coverage = coverageText(o); !coverage.isEmpty())
-                text += u' ' + coverage;
-            m_status->showBanner(StatusPanel::Tone::Info, tr("Cancelled."), text);
-        }
+        reportCancelled(o);
         break;
     case Outcome::Aborted:
         m_status->showBanner(
@@ -919,6 +870,81 @@ void MainWindow::onFinished(const JobOutcome& o)
     if (m_closeRequested) {
         m_closing = true;
         close();
+    }
+}
+
+void MainWindow::reportCompleted(const JobOutcome& o)
+{
+    if (o.verify && !o.verify->identical) {
+        m_status->showBanner(StatusPanel::Tone::Error, tr("Completed, but different."),
+                             tr("Verification found differences between source and target. "
+                                "Do not rely on this copy; see the log."));
+        auto* box =
+            new QMessageBox(QMessageBox::Critical, tr("Verification Failed"),
+                            tr("The copy is not identical to the source."), QMessageBox::Ok, this);
+        box->setInformativeText(tr("Check the disks and start the mirror again."));
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setObjectName(QStringLiteral("errorDialog"));
+        box->open();
+    } else {
+        // "Verified" only when the check covered everything it had to.
+        const bool partlyChecked = o.verify && o.verify->bytesUnchecked > 0;
+        QString text =
+            (!o.verify       ? tr("%1 is identical to %2 as of the final copy (%3).")
+             : partlyChecked ? tr("%1 is identical to %2 as of the final copy (%3); "
+                                  "verification found no difference where it could check.")
+                             : tr("%1 is identical to %2 as of the final copy, and verified "
+                                  "(%3)."))
+                .arg(o.target, o.source, Format::duration(o.elapsedSeconds));
+        if (const QString coverage = coverageText(o); !coverage.isEmpty())
+            text += u' ' + coverage;
+        if (!o.frozenMountPoints.isEmpty())
+            text += u' ' + tr("Freeze window: %1 was frozen for %2 s.")
+                               .arg(freezeWhat(o.frozenMountPoints),
+                                    QLocale().toString(o.quiesceSeconds, 'f', 3));
+        else if (o.liveSource)
+            text += u' ' + tr("Writes were tracked; nothing was mounted from the source, so "
+                              "nothing had to be frozen.");
+        m_status->showBanner(StatusPanel::Tone::Success, tr("Completed."), text);
+    }
+    m_notifier->notify(tr("DriveMirror: completed"),
+                       tr("The mirror to %1 is complete.").arg(o.target));
+}
+
+void MainWindow::reportCancelled(const JobOutcome& o)
+{
+    if (o.powerCutCopy) {
+        QString text = tr("%1 is like %2 after a power cut: its file systems need a check "
+                          "(fsck) or a journal replay before use, and the last writes are "
+                          "missing.")
+                           .arg(o.target, o.source);
+        // The user asked for the consistent cancel: say why it is not.
+        if (!m_cancelQuick) {
+            text = tr("The source could not be frozen long enough for the final copy, so "
+                      "the mirror was cancelled without it.") +
+                   u' ' + text;
+            if (!o.powerCutReason.isEmpty())
+                text += u' ' + tr("Reason: %1.").arg(o.powerCutReason);
+        }
+        m_status->showBanner(StatusPanel::Tone::Warning, tr("Cancelled without a final copy."),
+                             text);
+    } else {
+        // Without a final copy, the copy is of the last time they were
+        // in sync (nothing wrote to the source since, or it would be
+        // a power-cut copy).
+        QString text =
+            (m_cancelQuick ? tr("%1 is a consistent copy of %2 as of the last time they were "
+                                "in sync; later writes to the source are not on it.")
+                           : tr("%1 is a consistent copy of %2 as of the final copy; later "
+                                "writes to the source are not on it."))
+                .arg(o.target, o.source);
+        if (!o.frozenMountPoints.isEmpty())
+            text += u' ' + tr("Freeze window: %1 was frozen for %2 s.")
+                               .arg(freezeWhat(o.frozenMountPoints),
+                                    QLocale().toString(o.quiesceSeconds, 'f', 3));
+        if (const QString coverage = coverageText(o); !coverage.isEmpty())
+            text += u' ' + coverage;
+        m_status->showBanner(StatusPanel::Tone::Info, tr("Cancelled."), text);
     }
 }
 

@@ -112,6 +112,9 @@ protected:
 private:
     void buildActions();
     void buildLayout();
+    QSplitter* buildMiddle();
+    QWidget* buildControls();
+    void buildPrivilegeNote();
     void connectController();
     void updateActions();
     void onSelectionChanged();
@@ -127,6 +130,8 @@ private:
     void onReady();
     void onCompleteFailed(const QString& reason);
     void onFinished(const JobOutcome& outcome);
+    void reportCompleted(const JobOutcome& outcome);
+    void reportCancelled(const JobOutcome& outcome);
     /// What the outcome says about the target past the source's end and
     /// about what verification covered (empty when there is nothing to say).
     QString coverageText(const JobOutcome& outcome) const;
