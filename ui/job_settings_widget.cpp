@@ -81,6 +81,29 @@ JobSettingsWidget::JobSettingsWidget(QWidget* parent)
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->setRowWrapPolicy(QFormLayout::WrapLongRows);
 
+    addSyncRow(form);
+    addGranularityRow(form);
+    addSpeedRow(form);
+
+    for (std::uint64_t b = kMiB; b <= 256 * kMiB; b *= 2)
+        m_bufSize->addItem(Format::bytes(b), QVariant::fromValue<qulonglong>(b));
+    m_bufSize->setToolTip(tr("Memory for data in flight, split into up to 16 requests."));
+    form->addRow(tr("&Buffer:"), m_bufSize);
+
+    addPolicies(m_sourcePolicy);
+    addPolicies(m_targetPolicy);
+    form->addRow(tr("On read &error:"), m_sourcePolicy);
+    form->addRow(tr("On &write error:"), m_targetPolicy);
+
+    addFreezeRow(form);
+    addCheckRows(form);
+    connectChanges();
+
+    setSettings(JobSettings{});
+}
+
+void JobSettingsWidget::addSyncRow(QFormLayout* form)
+{
     using S = engine::SyncMode;
     m_sync->addItem(tr("Full"), static_cast<int>(S::Full));
     m_sync->addItem(tr("Allocated data only (top)"), static_cast<int>(S::Top));
@@ -97,7 +120,10 @@ JobSettingsWidget::JobSettingsWidget(QWidget* parent)
     auto* syncLabel = new QLabel(tr("S&ync mode:"), this);
     syncLabel->setBuddy(m_sync);
     form->addRow(syncLabel, syncBox);
+}
 
+void JobSettingsWidget::addGranularityRow(QFormLayout* form)
+{
     m_granularity->addItem(tr("Automatic (%1, or the target's block size)")
                                .arg(Format::bytes(engine::kDefaultGranularity)),
                            QVariant::fromValue<qulonglong>(0));
@@ -108,7 +134,10 @@ JobSettingsWidget::JobSettingsWidget(QWidget* parent)
            "granule again. Smaller granules copy less after small writes but need more "
            "memory."));
     form->addRow(tr("&Granularity:"), m_granularity);
+}
 
+void JobSettingsWidget::addSpeedRow(QFormLayout* form)
+{
     m_speedValue->setRange(0.1, 100000);
     m_speedValue->setDecimals(1);
     m_speedValue->setValue(100);
@@ -128,17 +157,10 @@ JobSettingsWidget::JobSettingsWidget(QWidget* parent)
     auto* speedLabel = new QLabel(tr("Speed &limit:"), this);
     speedLabel->setBuddy(m_limit);
     form->addRow(speedLabel, speedRow);
+}
 
-    for (std::uint64_t b = kMiB; b <= 256 * kMiB; b *= 2)
-        m_bufSize->addItem(Format::bytes(b), QVariant::fromValue<qulonglong>(b));
-    m_bufSize->setToolTip(tr("Memory for data in flight, split into up to 16 requests."));
-    form->addRow(tr("&Buffer:"), m_bufSize);
-
-    addPolicies(m_sourcePolicy);
-    addPolicies(m_targetPolicy);
-    form->addRow(tr("On read &error:"), m_sourcePolicy);
-    form->addRow(tr("On &write error:"), m_targetPolicy);
-
+void JobSettingsWidget::addFreezeRow(QFormLayout* form)
+{
     m_maxFreeze->setRange(engine::kMinFreezeSeconds, engine::kMaxFreezeSeconds);
     m_maxFreeze->setDecimals(1);
     m_maxFreeze->setSingleStep(1);
@@ -152,7 +174,10 @@ JobSettingsWidget::JobSettingsWidget(QWidget* parent)
     auto* freezeLabel = new QLabel(tr("Maximum free&ze:"), this);
     freezeLabel->setBuddy(m_maxFreeze);
     form->addRow(freezeLabel, m_maxFreeze);
+}
 
+void JobSettingsWidget::addCheckRows(QFormLayout* form)
+{
     m_unmap->setToolTip(tr("Ranges that read as zeroes are discarded on the target instead of "
                            "written, so an image stays sparse and an SSD learns they are free."));
     m_wipeRest->setToolTip(
@@ -165,7 +190,10 @@ JobSettingsWidget::JobSettingsWidget(QWidget* parent)
     form->addRow(m_unmap);
     form->addRow(m_wipeRest);
     form->addRow(m_verify);
+}
 
+void JobSettingsWidget::connectChanges()
+{
     const auto changed = [this] { onChanged(); };
     for (QComboBox* c :
          {m_sync, m_granularity, m_speedUnit, m_bufSize, m_sourcePolicy, m_targetPolicy})
@@ -174,8 +202,6 @@ JobSettingsWidget::JobSettingsWidget(QWidget* parent)
         connect(c, &QCheckBox::toggled, this, changed);
     connect(m_speedValue, &QDoubleSpinBox::valueChanged, this, changed);
     connect(m_maxFreeze, &QDoubleSpinBox::valueChanged, this, changed);
-
-    setSettings(JobSettings{});
 }
 
 std::uint64_t JobSettingsWidget::speedFromControls() const

@@ -14,6 +14,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QFormLayout;
 class QLabel;
 
 namespace ui {
@@ -54,6 +55,13 @@ Q_SIGNALS:
     void settingsChanged();
 
 private:
+    void addSyncRow(QFormLayout* form);
+    void addGranularityRow(QFormLayout* form);
+    void addSpeedRow(QFormLayout* form);
+    void addFreezeRow(QFormLayout* form);
+    void addCheckRows(QFormLayout* form);
+    /// Every control's change reaches onChanged().
+    void connectChanges();
     void onChanged();
     std::uint64_t speedFromControls() const;
     void updateSyncExplanation();
