@@ -216,11 +216,27 @@ void LocalJobController::onPrepared(const std::shared_ptr<Session>& session,
     engine::MirrorJob& job = *session->job;
     job.setDirtyMapCells(m_mapCells);
 
-    const quint64 id = session->id;
-    Session* s = session.get();
-    job.setListener([this, id, s](const engine::JobEvent& ev) {
-        // Job thread: post only, never block. A queued call to a destroyed
-        // QObject is dropped; the controller outlives the job anyway.
+    relayEvents(*session);
+    const auto& o = job.options();
+    m_log->debug("job started: speed limit {}{}",
+                 o.speed ? engine::formatRate(static_cast<double>(o.speed)) : "unlimited",
+                 m_request.demoWriter ? ", the demo writer changes the source" : "");
+    job.start();
+    m_snapshot = job.snapshot();
+    Q_EMIT started();
+    if (m_request.settings.speed != o.speed) {
+        if (auto r = job.setSpeed(m_request.settings.speed); !r)
+            Q_EMIT commandFailed(engine::JobVerb::SetSpeed, r.error());
+    }
+}
+
+// The listener runs on the job thread: it posts only, never blocks. A queued
+// call to a destroyed QObject is dropped; the controller outlives the job anyway.
+void LocalJobController::relayEvents(Session& session)
+{
+    const quint64 id = session.id;
+    Session* s = &session;
+    session.job->setListener([this, id, s](const engine::JobEvent& ev) {
         using Kind = engine::JobEvent::Kind;
         switch (ev.kind) {
         case Kind::Progress:
@@ -255,17 +271,6 @@ void LocalJobController::onPrepared(const std::shared_ptr<Session>& session,
             break;
         }
     });
-    const auto& o = job.options();
-    m_log->debug("job started: speed limit {}{}",
-                 o.speed ? engine::formatRate(static_cast<double>(o.speed)) : "unlimited",
-                 m_request.demoWriter ? ", the demo writer changes the source" : "");
-    job.start();
-    m_snapshot = job.snapshot();
-    Q_EMIT started();
-    if (m_request.settings.speed != o.speed) {
-        if (auto r = job.setSpeed(m_request.settings.speed); !r)
-            Q_EMIT commandFailed(engine::JobVerb::SetSpeed, r.error());
-    }
 }
 
 void LocalJobController::publishLatest()

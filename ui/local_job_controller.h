@@ -55,6 +55,8 @@ private:
     struct Prepared;
 
     void onPrepared(const std::shared_ptr<Session>& session, const Prepared& prepared);
+    /// Posts the job's events to this thread, tagged with the session's id.
+    void relayEvents(Session& session);
     void onProgress(quint64 id);
     void onStatus(quint64 id, engine::JobStatus status);
     void onReady(quint64 id);
