@@ -279,70 +279,79 @@ void StatusPanel::refresh()
                            "Start."));
         return;
     }
-    const QString sep = QStringLiteral(" · ");
     QStringList parts;
     if (verifying) {
-        // The copy is done and the source runs again; what is left is the
-        // comparison, with a progress of its own.
-        const engine::JobSnapshot& s = m_snapshot;
-        const double fraction =
-            s.verifyTotal ? static_cast<double>(s.verifyDone) / static_cast<double>(s.verifyTotal)
-                          : 0.0;
-        const QString percent = Format::percent(fraction);
-        m_progress->setValue(static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * 1000)));
-        m_percent->setText(percent);
-        m_progress->setFormat(percent);
-        parts << QStringLiteral("<b>%1</b>").arg(tr("Verifying… %1").arg(percent).toHtmlEscaped());
-        if (s.verifyTotal > 0)
-            parts << tr("%1 of %2 checked")
-                         .arg(Format::bytes(s.verifyDone), Format::bytes(s.verifyTotal))
-                         .toHtmlEscaped();
-        parts << tr("the source runs on meanwhile").toHtmlEscaped();
-        m_line->setText(parts.join(sep));
-        return;
-    }
-    parts << QStringLiteral("<b>%1</b>").arg(Format::status(m_status).toHtmlEscaped());
-    if (m_hasSnapshot) {
-        const engine::JobSnapshot& s = m_snapshot;
-        const std::uint64_t total = s.bytesDone + s.bytesRemaining;
-        const double fraction =
-            total ? static_cast<double>(s.bytesDone) / static_cast<double>(total) : 0.0;
-        const bool inSync =
-            m_status == engine::JobStatus::Ready || m_status == engine::JobStatus::Standby;
-        const double shown = inSync ? 1.0 : fraction;
-        m_progress->setValue(static_cast<int>(std::lround(shown * 1000)));
-        m_percent->setText(Format::percent(shown));
-        m_progress->setFormat(m_percent->text()); // for screen readers
-        parts
-            << tr("%1 of %2").arg(Format::bytes(s.bytesDone), Format::bytes(total)).toHtmlEscaped();
-        const double r = rate();
-        const bool moving =
-            m_status == engine::JobStatus::Running || m_status == engine::JobStatus::Ready;
-        // The rate shown is data moved, comparable with the speed limit; the
-        // ETA also counts zero runs, which cost no transfer.
-        parts << tr("copying %1").arg(Format::rate(moving ? dataRate() : 0)).toHtmlEscaped();
-        if (m_status == engine::JobStatus::Running && r > 1 && s.bytesRemaining > 0)
-            parts << tr("about %1 left")
-                         .arg(Format::duration(static_cast<double>(s.bytesRemaining) / r))
-                         .toHtmlEscaped();
-        parts
-            << tr("%1 to copy").arg(Format::bytes(s.dirtyBytes + s.inFlightBytes)).toHtmlEscaped();
-        if (s.speedLimit > 0)
-            parts << tr("limit %1")
-                         .arg(Format::rate(static_cast<double>(s.speedLimit)))
-                         .toHtmlEscaped();
-        if (s.unreadableBytes > 0)
-            parts << tr("%1 unreadable").arg(Format::bytes(s.unreadableBytes)).toHtmlEscaped();
-        if (!s.ioError.empty())
-            parts << QStringLiteral("<span style=\"color:#c62828\">%1</span>")
-                         .arg(tr("stopped on an I/O error: %1")
-                                  .arg(QString::fromStdString(s.ioError))
-                                  .toHtmlEscaped());
+        parts = showVerifyProgress();
     } else {
-        m_progress->setValue(0);
-        m_percent->clear();
+        parts << QStringLiteral("<b>%1</b>").arg(Format::status(m_status).toHtmlEscaped());
+        if (m_hasSnapshot) {
+            parts << showCopyProgress();
+        } else {
+            m_progress->setValue(0);
+            m_percent->clear();
+        }
     }
-    m_line->setText(parts.join(sep));
+    m_line->setText(parts.join(QStringLiteral(" · ")));
+}
+
+QStringList StatusPanel::showVerifyProgress()
+{
+    // The copy is done and the source runs again; what is left is the
+    // comparison, with a progress of its own.
+    const engine::JobSnapshot& s = m_snapshot;
+    const double fraction =
+        s.verifyTotal ? static_cast<double>(s.verifyDone) / static_cast<double>(s.verifyTotal)
+                      : 0.0;
+    const QString percent = Format::percent(fraction);
+    m_progress->setValue(static_cast<int>(std::lround(std::clamp(fraction, 0.0, 1.0) * 1000)));
+    m_percent->setText(percent);
+    m_progress->setFormat(percent);
+    QStringList parts;
+    parts << QStringLiteral("<b>%1</b>").arg(tr("Verifying… %1").arg(percent).toHtmlEscaped());
+    if (s.verifyTotal > 0)
+        parts << tr("%1 of %2 checked")
+                     .arg(Format::bytes(s.verifyDone), Format::bytes(s.verifyTotal))
+                     .toHtmlEscaped();
+    parts << tr("the source runs on meanwhile").toHtmlEscaped();
+    return parts;
+}
+
+QStringList StatusPanel::showCopyProgress()
+{
+    const engine::JobSnapshot& s = m_snapshot;
+    const std::uint64_t total = s.bytesDone + s.bytesRemaining;
+    const double fraction =
+        total ? static_cast<double>(s.bytesDone) / static_cast<double>(total) : 0.0;
+    const bool inSync =
+        m_status == engine::JobStatus::Ready || m_status == engine::JobStatus::Standby;
+    const double shown = inSync ? 1.0 : fraction;
+    m_progress->setValue(static_cast<int>(std::lround(shown * 1000)));
+    m_percent->setText(Format::percent(shown));
+    m_progress->setFormat(m_percent->text()); // for screen readers
+    QStringList parts;
+    parts << tr("%1 of %2").arg(Format::bytes(s.bytesDone), Format::bytes(total)).toHtmlEscaped();
+    const double r = rate();
+    const bool moving =
+        m_status == engine::JobStatus::Running || m_status == engine::JobStatus::Ready;
+    // The rate shown is data moved, comparable with the speed limit; the
+    // ETA also counts zero runs, which cost no transfer.
+    parts << tr("copying %1").arg(Format::rate(moving ? dataRate() : 0)).toHtmlEscaped();
+    if (m_status == engine::JobStatus::Running && r > 1 && s.bytesRemaining > 0)
+        parts << tr("about %1 left")
+                     .arg(Format::duration(static_cast<double>(s.bytesRemaining) / r))
+                     .toHtmlEscaped();
+    parts << tr("%1 to copy").arg(Format::bytes(s.dirtyBytes + s.inFlightBytes)).toHtmlEscaped();
+    if (s.speedLimit > 0)
+        parts
+            << tr("limit %1").arg(Format::rate(static_cast<double>(s.speedLimit))).toHtmlEscaped();
+    if (s.unreadableBytes > 0)
+        parts << tr("%1 unreadable").arg(Format::bytes(s.unreadableBytes)).toHtmlEscaped();
+    if (!s.ioError.empty())
+        parts << QStringLiteral("<span style=\"color:#c62828\">%1</span>")
+                     .arg(tr("stopped on an I/O error: %1")
+                              .arg(QString::fromStdString(s.ioError))
+                              .toHtmlEscaped());
+    return parts;
 }
 
 void StatusPanel::showBanner(Tone tone, const QString& title, const QString& text)

@@ -15,6 +15,7 @@
 
 #include "mirror_job.h"
 
+#include <QStringList>
 #include <QWidget>
 
 #include <deque>
@@ -62,6 +63,10 @@ public:
 private:
     class IconView;
     void refresh();
+    /// Sets the bar for the verification and returns the facts for the line.
+    QStringList showVerifyProgress();
+    /// Sets the bar for the copy and returns the facts for the line.
+    QStringList showCopyProgress();
 
     QProgressBar* m_progress;
     IconView* m_stateIcon;
