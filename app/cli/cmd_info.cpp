@@ -52,21 +52,22 @@ int cmdInfo(int argc, char** argv)
     if (disk->isBlockDevice())
         mounts = engine::mountPointsOf(major(disk->identity().rdev), minor(disk->identity().rdev));
     if (json) {
-        std::fprintf(
-            stdout, "%s\n",
-            JsonObject()
-                .add("path", path)
-                .add("kind", disk->isBlockDevice() ? "block-device" : "file")
-                .add("size", disk->size())
-                .add("logical-block-size", static_cast<std::uint64_t>(disk->logicalBlockSize()))
-                .add("physical-block-size", static_cast<std::uint64_t>(disk->physicalBlockSize()))
-                .add("direct-io", disk->directIo())
-                .add("allocated", allocated)
-                .add("extents", extents)
-                .add("default-granularity", engine::defaultGranularity(*disk))
-                .addRaw("mount-points", stringArray(mounts))
-                .str()
-                .c_str());
+        std::fprintf(stdout, "%s\n",
+                     JsonObject()
+                         .add(protocol::key::kPath, path)
+                         .add(protocol::key::kKind, disk->isBlockDevice() ? "block-device" : "file")
+                         .add(protocol::key::kSize, disk->size())
+                         .add(protocol::key::kLogicalBlockSize,
+                              static_cast<std::uint64_t>(disk->logicalBlockSize()))
+                         .add(protocol::key::kPhysicalBlockSize,
+                              static_cast<std::uint64_t>(disk->physicalBlockSize()))
+                         .add("direct-io", disk->directIo())
+                         .add("allocated", allocated)
+                         .add("extents", extents)
+                         .add("default-granularity", engine::defaultGranularity(*disk))
+                         .addRaw(protocol::key::kMountPoints, stringArray(mounts))
+                         .str()
+                         .c_str());
         return kExitOk;
     }
     std::vector<std::pair<std::string, std::string>> rows = {

@@ -1,7 +1,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "common.h"
-#include "json_output.h"
+#include "json_events.h"
 #include "text.h"
 
 #include "device_catalog.h"
@@ -13,36 +13,6 @@
 namespace cli {
 
 namespace {
-
-// What `inspect --json` prints: the review, facts and devices in one object.
-void printInspectJson(const engine::TargetReview& r, const std::string& target,
-                      const std::string& source, const std::string& expectId)
-{
-    const engine::TargetFacts& f = r.facts;
-    JsonObject facts;
-    facts.add("exists", f.exists)
-        .add("block-device", f.blockDevice)
-        .add("size", f.size)
-        .add("data-signature", f.dataSignature)
-        .add("signature-readable", f.signatureReadable)
-        .addRaw("partitions", stringArray(f.partitions));
-    JsonObject o;
-    o.add("target", target).add("source", source).add("expect-id", expectId);
-    // What mirror --expect-id takes to bind a job to this very target.
-    o.add("id", f.identity);
-    if (r.refusal)
-        o.addRaw(
-            "refusal",
-            JsonObject().add("errno", r.refusal->code).add("message", r.refusal->message).str());
-    o.addRaw("facts", facts.str());
-    if (r.device)
-        o.addRaw("device", deviceJson(*r.device).str());
-    std::string parts = "[";
-    for (std::size_t i = 0; i < r.partitions.size(); ++i)
-        parts += (i ? ", " : "") + deviceJson(r.partitions[i]).str();
-    o.addRaw("device-partitions", parts + "]");
-    std::printf("%s\n", o.str().c_str());
-}
 
 // What `inspect` tells a person: what TARGET holds and the verdict.
 void printInspectText(const engine::TargetReview& r, const std::string& target)
@@ -125,7 +95,7 @@ int cmdInspect(int argc, char** argv)
     else
         r = engine::reviewTarget(source, target, expectId);
     if (json)
-        printInspectJson(r, target, source, expectId);
+        std::printf("%s\n", inspectJson(r, target, source, expectId).c_str());
     else
         printInspectText(r, target);
     return r.refusal ? kExitBadInput : kExitOk;

@@ -25,7 +25,7 @@ int cmdList(int argc, char** argv)
         for (const auto& d : all) {
             JsonObject o = deviceJson(d);
             if (const auto refusal = engine::targetRefusal(d, all))
-                o.add("target-refusal", *refusal);
+                o.add(protocol::key::kTargetRefusal, *refusal);
             std::printf("%s\n", o.str().c_str());
         }
         return kExitOk;

@@ -1,5 +1,6 @@
 #include "command_queue.h"
 
+#include "protocol/helper_protocol.h"
 #include "units.h"
 
 #include <algorithm>
@@ -10,6 +11,8 @@
 #include <vector>
 
 namespace cli {
+
+namespace command = protocol::command;
 
 namespace {
 
@@ -87,8 +90,8 @@ std::optional<CommandQueue::Command> CommandQueue::parse(std::vector<std::string
         c.refusal = std::move(e);
         return c;
     };
-    if (words.back().rfind("id=", 0) == 0) {
-        c.id = words.back().substr(3);
+    if (words.back().rfind(command::kIdPrefix, 0) == 0) {
+        c.id = words.back().substr(command::kIdPrefix.size());
         words.pop_back();
         if (!isIdWord(c.id)) {
             c.id.clear();
@@ -104,22 +107,22 @@ std::optional<CommandQueue::Command> CommandQueue::parse(std::vector<std::string
     // 6" may mean something the job cannot know.
     const engine::Error extraWords{EINVAL, "too many words after '" + verb.substr(0, 64) +
                                                "': " + line.substr(0, 64)};
-    if (verb == "status") {
+    if (verb == command::kStatus) {
         if (args != 0)
             return refuse(extraWords);
         c.kind = Command::Kind::Status;
-    } else if (verb == "complete" || verb == "pause" || verb == "resume") {
+    } else if (verb == command::kComplete || verb == command::kPause || verb == command::kResume) {
         if (args != 0)
             return refuse(extraWords);
-        c.verb = verb == "complete" ? engine::JobVerb::Complete
-                 : verb == "pause"  ? engine::JobVerb::Pause
-                                    : engine::JobVerb::Resume;
-    } else if (verb == "cancel" && (args == 0 || words[1] == "quick")) {
+        c.verb = verb == command::kComplete ? engine::JobVerb::Complete
+                 : verb == command::kPause  ? engine::JobVerb::Pause
+                                            : engine::JobVerb::Resume;
+    } else if (verb == command::kCancel && (args == 0 || words[1] == command::kQuick)) {
         if (args > 1)
             return refuse(extraWords);
         c.verb = engine::JobVerb::Cancel;
         c.argument = args == 1 ? 1 : 0;
-    } else if (verb == "speed" && args >= 1) {
+    } else if (verb == command::kSpeed && args >= 1) {
         if (args != 1)
             return refuse(extraWords);
         auto rate = engine::parseRate(words[1]);

@@ -9,6 +9,8 @@
 
 namespace cli {
 
+namespace key = protocol::key;
+
 namespace {
 
 std::string timestampJson()
@@ -16,44 +18,63 @@ std::string timestampJson()
     const auto now = std::chrono::system_clock::now().time_since_epoch();
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
     return JsonObject()
-        .add("seconds", static_cast<std::int64_t>(us / 1000000))
-        .add("microseconds", static_cast<std::int64_t>(us % 1000000))
+        .add(key::kSeconds, static_cast<std::int64_t>(us / 1000000))
+        .add(key::kMicroseconds, static_cast<std::int64_t>(us % 1000000))
         .str();
 }
 
-} // namespace
-
-void printEvent(const std::string& name, const JsonObject& data)
+void printLine(const std::string& line)
 {
-    const std::string line = JsonObject()
-                                 .add("event", name)
-                                 .addRaw("data", data.str())
-                                 .addRaw("timestamp", timestampJson())
-                                 .str();
     std::fprintf(stdout, "%s\n", line.c_str());
     std::fflush(stdout);
 }
 
-void printError(int code, const std::string& message, const std::string& id)
+} // namespace
+
+std::string eventLine(std::string_view name, const JsonObject& data)
+{
+    return JsonObject()
+        .add(key::kEvent, name)
+        .addRaw(key::kData, data.str())
+        .addRaw(key::kTimestamp, timestampJson())
+        .str();
+}
+
+std::string errorLine(int code, const std::string& message, const std::string& id)
 {
     JsonObject o;
-    o.addRaw(
-        "error",
-        JsonObject().add("class", "GenericError").add("desc", message).add("errno", code).str());
+    o.addRaw(key::kError, JsonObject()
+                              .add(key::kClass, protocol::kGenericError)
+                              .add(key::kDesc, message)
+                              .add(key::kErrno, code)
+                              .str());
     if (!id.empty())
-        o.add("id", id);
-    std::fprintf(stdout, "%s\n", o.str().c_str());
-    std::fflush(stdout);
+        o.add(key::kId, id);
+    return o.str();
+}
+
+std::string returnLine(const std::string& returned, const std::string& id)
+{
+    JsonObject o;
+    o.addRaw(key::kReturn, returned);
+    if (!id.empty())
+        o.add(key::kId, id);
+    return o.str();
+}
+
+void printEvent(std::string_view name, const JsonObject& data)
+{
+    printLine(eventLine(name, data));
+}
+
+void printError(int code, const std::string& message, const std::string& id)
+{
+    printLine(errorLine(code, message, id));
 }
 
 void printReturn(const std::string& returned, const std::string& id)
 {
-    JsonObject o;
-    o.addRaw("return", returned);
-    if (!id.empty())
-        o.add("id", id);
-    std::fprintf(stdout, "%s\n", o.str().c_str());
-    std::fflush(stdout);
+    printLine(returnLine(returned, id));
 }
 
 std::string rangesJson(const std::vector<engine::ByteRange>& ranges)
@@ -62,7 +83,10 @@ std::string rangesJson(const std::vector<engine::ByteRange>& ranges)
     for (std::size_t i = 0; i < ranges.size(); ++i) {
         if (i)
             out += ", ";
-        out += JsonObject().add("offset", ranges[i].offset).add("length", ranges[i].length).str();
+        out += JsonObject()
+                   .add(key::kOffset, ranges[i].offset)
+                   .add(key::kLength, ranges[i].length)
+                   .str();
     }
     return out + "]";
 }
@@ -87,81 +111,81 @@ std::string stringArray(const std::vector<std::string>& v)
     return out + "]";
 }
 
-const char* outcomeName(engine::JobResult::Outcome o)
+protocol::Outcome toProtocol(engine::JobResult::Outcome o)
 {
     switch (o) {
     case engine::JobResult::Outcome::Completed:
-        return "completed";
+        return protocol::Outcome::Completed;
     case engine::JobResult::Outcome::Cancelled:
-        return "cancelled";
+        return protocol::Outcome::Cancelled;
     case engine::JobResult::Outcome::Aborted:
-        return "aborted";
+        return protocol::Outcome::Aborted;
     case engine::JobResult::Outcome::Failed:
         break;
     }
-    return "failed";
+    return protocol::Outcome::Failed;
 }
 
 std::string verifyJson(const engine::VerifyReport& r)
 {
     return JsonObject()
-        .add("identical", r.identical)
-        .add("compared", r.bytesCompared)
-        .add("skipped-holes", r.bytesSkipped)
-        .add("hash-checked", r.bytesHashChecked)
-        .add("unchecked", r.bytesUnchecked)
-        .add("past-end", r.bytesPastEnd)
-        .add("past-end-zero", r.pastEndZero)
-        .addRaw("differences", rangesJson(r.differences))
-        .add("more-differences", r.moreDifferences)
+        .add(key::kIdentical, r.identical)
+        .add(key::kCompared, r.bytesCompared)
+        .add(key::kSkippedHoles, r.bytesSkipped)
+        .add(key::kHashChecked, r.bytesHashChecked)
+        .add(key::kUnchecked, r.bytesUnchecked)
+        .add(key::kPastEnd, r.bytesPastEnd)
+        .add(key::kPastEndZero, r.pastEndZero)
+        .addRaw(key::kDifferences, rangesJson(r.differences))
+        .add(key::kMoreDifferences, r.moreDifferences)
         .str();
 }
 
 JsonObject deviceJson(const engine::DeviceInfo& d)
 {
     JsonObject o;
-    o.add("name", d.name)
-        .add("path", d.devnode)
-        .add("id", d.stableId())
-        .add("kind", d.kind())
-        .add("bus", d.bus)
-        .add("size", d.size)
-        .add("model", d.model)
-        .add("vendor", d.vendor)
-        .add("serial", d.serial)
-        .add("wwn", d.wwn)
-        .add("logical-block-size", static_cast<std::uint64_t>(d.logicalBlockSize))
-        .add("physical-block-size", static_cast<std::uint64_t>(d.physicalBlockSize))
-        .add("removable", d.removable)
-        .add("rotational", d.rotational)
-        .add("read-only", d.readOnly)
-        .add("partition-table", d.partitionTable)
-        .add("fs-type", d.fsType)
-        .add("fs-label", d.fsLabel)
-        .add("fs-uuid", d.fsUuid)
-        .addRaw("mount-points", stringArray(d.mountPoints))
-        .addRaw("holders", stringArray(d.holders))
-        .add("swap", d.swap)
-        .add("holds-data", d.holdsData);
+    o.add(key::kName, d.name)
+        .add(key::kPath, d.devnode)
+        .add(key::kId, d.stableId())
+        .add(key::kKind, d.kind())
+        .add(key::kBus, d.bus)
+        .add(key::kSize, d.size)
+        .add(key::kModel, d.model)
+        .add(key::kVendor, d.vendor)
+        .add(key::kSerial, d.serial)
+        .add(key::kWwn, d.wwn)
+        .add(key::kLogicalBlockSize, static_cast<std::uint64_t>(d.logicalBlockSize))
+        .add(key::kPhysicalBlockSize, static_cast<std::uint64_t>(d.physicalBlockSize))
+        .add(key::kRemovable, d.removable)
+        .add(key::kRotational, d.rotational)
+        .add(key::kReadOnly, d.readOnly)
+        .add(key::kPartitionTable, d.partitionTable)
+        .add(key::kFsType, d.fsType)
+        .add(key::kFsLabel, d.fsLabel)
+        .add(key::kFsUuid, d.fsUuid)
+        .addRaw(key::kMountPoints, stringArray(d.mountPoints))
+        .addRaw(key::kHolders, stringArray(d.holders))
+        .add(key::kSwap, d.swap)
+        .add(key::kHoldsData, d.holdsData);
     if (d.isPartition)
-        o.add("parent", d.parent).add("start-sector", d.startSector);
+        o.add(key::kParent, d.parent).add(key::kStartSector, d.startSector);
     if (!d.loopBackingFile.empty())
-        o.add("backing-file", d.loopBackingFile);
-    o.add("major", static_cast<std::uint64_t>(major(d.devnum)))
-        .add("minor", static_cast<std::uint64_t>(minor(d.devnum)))
-        .add("disk-seq", d.diskSeq)
-        .add("partition-number", static_cast<std::uint64_t>(d.partitionNumber));
+        o.add(key::kBackingFile, d.loopBackingFile);
+    o.add(key::kMajor, static_cast<std::uint64_t>(major(d.devnum)))
+        .add(key::kMinor, static_cast<std::uint64_t>(minor(d.devnum)))
+        .add(key::kDiskSeq, d.diskSeq)
+        .add(key::kPartitionNumber, static_cast<std::uint64_t>(d.partitionNumber));
     return o;
 }
 
 JsonObject jobJson(const std::string& device, const engine::JobSnapshot& s)
 {
     JsonObject d;
-    d.add("device", device)
-        .add("type", "mirror")
-        .add("len", s.bytesDone + s.bytesRemaining)
-        .add("offset", s.bytesDone)
-        .add("speed", s.speedLimit);
+    d.add(key::kDevice, device)
+        .add(key::kType, protocol::kJobTypeMirror)
+        .add(key::kLen, s.bytesDone + s.bytesRemaining)
+        .add(key::kOffset, s.bytesDone)
+        .add(key::kSpeed, s.speedLimit);
     return d;
 }
 

@@ -1,12 +1,14 @@
 // The reporter of --json: QMP-style events, replies and refusals, one object
 // per line on stdout, English in every locale.
-#include "json_output.h"
+#include "json_events.h"
 #include "reporter.h"
 
 #include <cerrno>
 #include <cstdio>
 
 namespace cli {
+
+namespace event = protocol::event;
 
 namespace {
 
@@ -25,57 +27,35 @@ public:
         std::vector<std::string> mounts;
         if (prepared.live)
             mounts = prepared.live->mountPoints();
-        printEvent("JOB_STARTED", JsonObject()
-                                      .add("device", device())
-                                      .add("source", m_args.source)
-                                      .add("target", m_args.target)
-                                      .add("len", m_job.source().size())
-                                      .add("granularity", m_job.granularity())
-                                      .add("live", prepared.live != nullptr)
-                                      .addRaw("mount-points", stringArray(mounts))
-                                      .add("target-created", prepared.targetCreated));
+        printEvent(event::kJobStarted,
+                   startedData(device(), m_args.source, m_args.target, m_job.source().size(),
+                               m_job.granularity(), prepared.live != nullptr, mounts,
+                               prepared.targetCreated));
     }
 
     void statusChanged(engine::JobStatus to) override
     {
-        printEvent("JOB_STATUS_CHANGE",
-                   JsonObject().add("id", device()).add("status", engine::toString(to)));
+        printEvent(event::kStatusChange, statusChangeData(device(), to));
     }
 
     void ready(const engine::JobSnapshot& s, bool) override
     {
-        printEvent("BLOCK_JOB_READY", withMap(jobJson(device(), s)));
+        printEvent(event::kReady, mapped(jobJson(device(), s)));
     }
 
     void completeFailed(const std::string& reason) override
     {
-        printEvent("COMPLETE_FAILED", JsonObject().add("device", device()).add("reason", reason));
+        printEvent(event::kCompleteFailed, completeFailedData(device(), reason));
     }
 
-    void verifying() override
-    {
-        printEvent("BLOCK_JOB_VERIFYING", JsonObject().add("device", device()));
-    }
+    void verifying() override { printEvent(event::kVerifying, verifyingData(device())); }
 
     void tick(const engine::JobSnapshot& s, Clock::time_point now, double rate) override
     {
         if (now - m_lastProgress < m_args.progressInterval)
             return;
         m_lastProgress = now;
-        JsonObject data = jobJson(device(), s);
-        data.add("status", engine::toString(s.status))
-            .add("rate", rate)
-            .add("dirty", s.dirtyBytes)
-            .add("in-flight", s.inFlightBytes)
-            .add("zeroed", s.bytesZeroed)
-            .add("unreadable-bytes", s.unreadableBytes);
-        if (!s.ioError.empty())
-            data.add("io-error", s.ioError);
-        if (s.verifying)
-            data.add("verifying", true)
-                .add("verify-done", s.verifyDone)
-                .add("verify-total", s.verifyTotal);
-        printEvent("BLOCK_JOB_PROGRESS", withMap(std::move(data)));
+        printEvent(event::kProgress, mapped(progressData(device(), s, rate)));
     }
 
     void loopEnded() override {}
@@ -94,9 +74,7 @@ public:
 
     void status(const engine::JobSnapshot& s, const std::string& id) override
     {
-        JsonObject d = jobJson(device(), s);
-        d.add("status", engine::toString(s.status)).add("dirty", s.dirtyBytes);
-        printReturn(d.str(), id);
+        printReturn(statusData(device(), s).str(), id);
     }
 
     void completeHeld() override {}
@@ -119,13 +97,10 @@ private:
 
     // With --map-cells, the map rides along progress and READY: a job that
     // converges between two progress events still shows its clean map.
-    JsonObject withMap(JsonObject data) const
+    JsonObject mapped(JsonObject data) const
     {
         if (auto map = m_job.dirtyMap(); map && m_args.mapCells > 0)
-            data.add("map", hexCells(map->cells))
-                .add("granularity", map->granularity)
-                .addRaw("in-flight-ranges", rangesJson(map->inFlight))
-                .addRaw("unreadable-ranges", rangesJson(map->unreadable));
+            return withMap(std::move(data), *map);
         return data;
     }
 
@@ -136,40 +111,7 @@ private:
 
 void JsonReporter::finished(const JobEnd& end)
 {
-    using Outcome = engine::JobResult::Outcome;
-    const engine::JobResult& res = end.result;
-    JsonObject d = jobJson(device(), end.snapshot);
-    d.add("zeroed", res.bytesZeroed).add("elapsed", res.elapsedSeconds);
-    if (!end.errorText.empty())
-        d.add("error", end.errorText);
-    if (!res.unreadable.empty())
-        d.addRaw("unreadable", rangesJson(res.unreadable));
-    if (!res.unwritable.empty())
-        d.addRaw("unwritable", rangesJson(res.unwritable));
-    if (end.skipped)
-        d.add("ranges-skipped", true)
-            .add("unwritten-bytes", end.unwrittenBytes)
-            .add("unreadable-bytes", end.unreadableBytes);
-    if (end.targetRemoved)
-        d.add("target-removed", true);
-    if (res.verify)
-        d.addRaw("verify", verifyJson(*res.verify));
-    if (res.verifyCancelled)
-        d.add("verify-cancelled", true);
-    if (res.outcome == Outcome::Completed ||
-        (res.outcome == Outcome::Cancelled && !res.powerCutCopy))
-        d.add("quiesce-seconds", res.quiesceSeconds);
-    if (res.outcome == Outcome::Cancelled)
-        d.add("powercut-copy", res.powerCutCopy);
-    if (res.powerCutCopy)
-        d.add("powercut-reason", res.powerCutReason);
-    if (res.pastEndBytes > 0)
-        d.add("past-end-bytes", res.pastEndBytes).add("past-end-wiped", res.pastEndWiped);
-    d.add("outcome", outcomeName(res.outcome));
-    if (res.outcome == Outcome::Failed)
-        d.add("source-failed", res.sourceFailed).add("errno", res.error.code);
-    const bool cancelled = res.outcome == Outcome::Cancelled || res.outcome == Outcome::Aborted;
-    printEvent(cancelled ? "BLOCK_JOB_CANCELLED" : "BLOCK_JOB_COMPLETED", d);
+    printEvent(protocol::endEvent(toProtocol(end.result.outcome)), endData(device(), end));
 }
 
 } // namespace

@@ -1,7 +1,7 @@
 // The reporter for a person: log lines on stderr in the user's language,
 // and on a terminal a progress line that the log lines clear.
 #include "commands.h"
-#include "json_output.h"
+#include "json_events.h"
 #include "reporter.h"
 #include "text.h"
 
@@ -75,9 +75,7 @@ public:
     // at a terminal gets every number.
     void status(const engine::JobSnapshot& s, const std::string&) override
     {
-        JsonObject d = jobJson(m_args.target, s);
-        d.add("status", engine::toString(s.status)).add("dirty", s.dirtyBytes);
-        std::fprintf(stderr, "%s\n", d.str().c_str());
+        std::fprintf(stderr, "%s\n", statusData(m_args.target, s).str().c_str());
     }
 
     void completeHeld() override
