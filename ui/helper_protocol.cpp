@@ -12,6 +12,8 @@
 
 namespace ui {
 
+namespace key = protocol::key;
+
 namespace {
 
 std::uint64_t u64(const QJsonValue& v)
@@ -39,7 +41,7 @@ std::vector<engine::ByteRange> ranges(const QJsonValue& v)
     for (const QJsonValue& e : v.toArray()) {
         const QJsonObject r = e.toObject();
         out.push_back(
-            {u64(r.value(QStringLiteral("offset"))), u64(r.value(QStringLiteral("length")))});
+            {u64(r.value(protocolName(key::kOffset))), u64(r.value(protocolName(key::kLength)))});
     }
     return out;
 }
@@ -51,6 +53,21 @@ int hexDigit(char c)
     if (c >= 'a' && c <= 'f')
         return c - 'a' + 10;
     return -1;
+}
+
+engine::JobResult::Outcome fromProtocol(protocol::Outcome o)
+{
+    switch (o) {
+    case protocol::Outcome::Completed:
+        return engine::JobResult::Outcome::Completed;
+    case protocol::Outcome::Cancelled:
+        return engine::JobResult::Outcome::Cancelled;
+    case protocol::Outcome::Aborted:
+        return engine::JobResult::Outcome::Aborted;
+    case protocol::Outcome::Failed:
+        break;
+    }
+    return engine::JobResult::Outcome::Failed;
 }
 
 QString absolute(const QString& path)
@@ -131,44 +148,78 @@ QStringList inspectArguments(const QString& source, const QString& target,
 
 engine::DeviceInfo parseDevice(const QJsonObject& o)
 {
-    auto v = [&o](const char* key) { return o.value(QLatin1String(key)); };
+    auto v = [&o](std::string_view k) { return o.value(protocolName(k)); };
     engine::DeviceInfo d;
-    d.name = str(v("name"));
-    d.devnode = str(v("path"));
-    d.devnum =
-        makedev(static_cast<unsigned>(u64(v("major"))), static_cast<unsigned>(u64(v("minor"))));
-    d.isPartition = o.contains(QLatin1String("parent"));
-    d.parent = str(v("parent"));
-    d.partitionNumber = static_cast<unsigned>(u64(v("partition-number")));
-    d.startSector = u64(v("start-sector"));
-    d.vendor = str(v("vendor"));
-    d.model = str(v("model"));
-    d.serial = str(v("serial"));
-    d.wwn = str(v("wwn"));
-    d.diskSeq = u64(v("disk-seq"));
-    d.bus = str(v("bus"));
-    d.size = u64(v("size"));
-    d.logicalBlockSize = static_cast<std::uint32_t>(u64(v("logical-block-size")));
-    d.physicalBlockSize = static_cast<std::uint32_t>(u64(v("physical-block-size")));
-    d.removable = v("removable").toBool();
-    d.rotational = v("rotational").toBool();
-    d.readOnly = v("read-only").toBool();
-    d.loopBackingFile = str(v("backing-file"));
-    d.partitionTable = str(v("partition-table"));
-    d.fsType = str(v("fs-type"));
-    d.fsLabel = str(v("fs-label"));
-    d.fsUuid = str(v("fs-uuid"));
-    d.mountPoints = strings(v("mount-points"));
-    d.holders = strings(v("holders"));
-    d.swap = v("swap").toBool();
-    d.holdsData = v("holds-data").toBool();
+    d.name = str(v(key::kName));
+    d.devnode = str(v(key::kPath));
+    d.devnum = makedev(static_cast<unsigned>(u64(v(key::kMajor))),
+                       static_cast<unsigned>(u64(v(key::kMinor))));
+    d.isPartition = o.contains(protocolName(key::kParent));
+    d.parent = str(v(key::kParent));
+    d.partitionNumber = static_cast<unsigned>(u64(v(key::kPartitionNumber)));
+    d.startSector = u64(v(key::kStartSector));
+    d.vendor = str(v(key::kVendor));
+    d.model = str(v(key::kModel));
+    d.serial = str(v(key::kSerial));
+    d.wwn = str(v(key::kWwn));
+    d.diskSeq = u64(v(key::kDiskSeq));
+    d.bus = str(v(key::kBus));
+    d.size = u64(v(key::kSize));
+    d.logicalBlockSize = static_cast<std::uint32_t>(u64(v(key::kLogicalBlockSize)));
+    d.physicalBlockSize = static_cast<std::uint32_t>(u64(v(key::kPhysicalBlockSize)));
+    d.removable = v(key::kRemovable).toBool();
+    d.rotational = v(key::kRotational).toBool();
+    d.readOnly = v(key::kReadOnly).toBool();
+    d.loopBackingFile = str(v(key::kBackingFile));
+    d.partitionTable = str(v(key::kPartitionTable));
+    d.fsType = str(v(key::kFsType));
+    d.fsLabel = str(v(key::kFsLabel));
+    d.fsUuid = str(v(key::kFsUuid));
+    d.mountPoints = strings(v(key::kMountPoints));
+    d.holders = strings(v(key::kHolders));
+    d.swap = v(key::kSwap).toBool();
+    d.holdsData = v(key::kHoldsData).toBool();
     return d;
+}
+
+QByteArray commandLine(engine::JobVerb verb, std::uint64_t argument)
+{
+    namespace command = protocol::command;
+    const auto bytes = [](std::string_view word) {
+        return QByteArray(word.data(), static_cast<qsizetype>(word.size()));
+    };
+    switch (verb) {
+    case engine::JobVerb::Complete:
+        return bytes(command::kComplete);
+    case engine::JobVerb::Cancel:
+        return argument ? bytes(command::kCancel) + ' ' + bytes(command::kQuick)
+                        : bytes(command::kCancel);
+    case engine::JobVerb::Pause:
+        return bytes(command::kPause);
+    case engine::JobVerb::Resume:
+        return bytes(command::kResume);
+    case engine::JobVerb::SetSpeed:
+        break;
+    }
+    return bytes(command::kSpeed) + ' ' + QByteArray::number(qulonglong(argument));
+}
+
+JobStart parseStarted(const QJsonObject& data)
+{
+    JobStart s;
+    s.target = data.value(protocolName(key::kTarget)).toString();
+    s.len = static_cast<std::uint64_t>(data.value(protocolName(key::kLen)).toInteger());
+    s.live = data.value(protocolName(key::kLive)).toBool();
+    for (const QJsonValue& m : data.value(protocolName(key::kMountPoints)).toArray())
+        s.mountPoints << m.toString();
+    s.targetCreated = data.value(protocolName(key::kTargetCreated)).toBool();
+    return s;
 }
 
 engine::Error parseError(const QJsonObject& error)
 {
-    const int code = error.value(QStringLiteral("errno")).toInt(EIO);
-    return engine::Error{code, str(error.value(QStringLiteral("desc")))};
+    const int code = error.value(protocolName(key::kErrno)).toInt(EIO);
+    return engine::Error{code, str(error.value(protocolName(key::kDesc)))};
 }
 
 std::optional<TargetInspection> parseInspection(const QByteArray& json)
@@ -177,28 +228,28 @@ std::optional<TargetInspection> parseInspection(const QByteArray& json)
     if (!doc.isObject())
         return std::nullopt;
     const QJsonObject o = doc.object();
-    if (!o.contains(QStringLiteral("facts")) || !o.contains(QStringLiteral("target")))
+    if (!o.contains(protocolName(key::kFacts)) || !o.contains(protocolName(key::kTarget)))
         return std::nullopt;
     TargetInspection out;
-    out.target = o.value(QStringLiteral("target")).toString();
-    out.source = o.value(QStringLiteral("source")).toString();
-    out.expectedTargetId = o.value(QStringLiteral("expect-id")).toString();
-    if (o.contains(QStringLiteral("refusal"))) {
-        const QJsonObject r = o.value(QStringLiteral("refusal")).toObject();
-        out.refusal = engine::Error{r.value(QStringLiteral("errno")).toInt(EPERM),
-                                    str(r.value(QStringLiteral("message")))};
+    out.target = o.value(protocolName(key::kTarget)).toString();
+    out.source = o.value(protocolName(key::kSource)).toString();
+    out.expectedTargetId = o.value(protocolName(key::kExpectId)).toString();
+    if (o.contains(protocolName(key::kRefusal))) {
+        const QJsonObject r = o.value(protocolName(key::kRefusal)).toObject();
+        out.refusal = engine::Error{r.value(protocolName(key::kErrno)).toInt(EPERM),
+                                    str(r.value(protocolName(key::kMessage)))};
     }
-    const QJsonObject f = o.value(QStringLiteral("facts")).toObject();
-    out.facts.exists = f.value(QStringLiteral("exists")).toBool();
-    out.facts.blockDevice = f.value(QStringLiteral("block-device")).toBool();
-    out.facts.size = u64(f.value(QStringLiteral("size")));
-    out.facts.dataSignature = str(f.value(QStringLiteral("data-signature")));
-    out.facts.signatureReadable = f.value(QStringLiteral("signature-readable")).toBool();
-    out.facts.partitions = strings(f.value(QStringLiteral("partitions")));
-    out.facts.identity = str(o.value(QStringLiteral("id")));
-    if (o.contains(QStringLiteral("device")))
-        out.device = parseDevice(o.value(QStringLiteral("device")).toObject());
-    for (const QJsonValue& p : o.value(QStringLiteral("device-partitions")).toArray())
+    const QJsonObject f = o.value(protocolName(key::kFacts)).toObject();
+    out.facts.exists = f.value(protocolName(key::kExists)).toBool();
+    out.facts.blockDevice = f.value(protocolName(key::kBlockDevice)).toBool();
+    out.facts.size = u64(f.value(protocolName(key::kSize)));
+    out.facts.dataSignature = str(f.value(protocolName(key::kDataSignature)));
+    out.facts.signatureReadable = f.value(protocolName(key::kSignatureReadable)).toBool();
+    out.facts.partitions = strings(f.value(protocolName(key::kPartitions)));
+    out.facts.identity = str(o.value(protocolName(key::kId)));
+    if (o.contains(protocolName(key::kDevice)))
+        out.device = parseDevice(o.value(protocolName(key::kDevice)).toObject());
+    for (const QJsonValue& p : o.value(protocolName(key::kDevicePartitions)).toArray())
         out.partitions.push_back(parseDevice(p.toObject()));
     return out;
 }
@@ -217,22 +268,22 @@ std::optional<engine::JobStatus> parseStatus(const QString& name)
 engine::JobSnapshot parseProgress(const QJsonObject& data, std::uint64_t diskSize)
 {
     engine::JobSnapshot s;
-    s.status = parseStatus(data.value(QStringLiteral("status")).toString())
+    s.status = parseStatus(data.value(protocolName(key::kStatus)).toString())
                    .value_or(engine::JobStatus::Running);
     s.diskSize = diskSize;
-    const std::uint64_t len = u64(data.value(QStringLiteral("len")));
-    s.bytesDone = u64(data.value(QStringLiteral("offset")));
+    const std::uint64_t len = u64(data.value(protocolName(key::kLen)));
+    s.bytesDone = u64(data.value(protocolName(key::kOffset)));
     s.bytesRemaining = len > s.bytesDone ? len - s.bytesDone : 0;
-    s.bytesZeroed = u64(data.value(QStringLiteral("zeroed")));
-    s.dirtyBytes = u64(data.value(QStringLiteral("dirty")));
-    s.inFlightBytes = u64(data.value(QStringLiteral("in-flight")));
-    s.speedLimit = u64(data.value(QStringLiteral("speed")));
-    s.unreadableBytes = u64(data.value(QStringLiteral("unreadable-bytes")));
-    s.ioError = str(data.value(QStringLiteral("io-error")));
-    s.verifying = data.value(QStringLiteral("verifying")).toBool();
+    s.bytesZeroed = u64(data.value(protocolName(key::kZeroed)));
+    s.dirtyBytes = u64(data.value(protocolName(key::kDirty)));
+    s.inFlightBytes = u64(data.value(protocolName(key::kInFlight)));
+    s.speedLimit = u64(data.value(protocolName(key::kSpeed)));
+    s.unreadableBytes = u64(data.value(protocolName(key::kUnreadableBytes)));
+    s.ioError = str(data.value(protocolName(key::kIoError)));
+    s.verifying = data.value(protocolName(key::kVerifying)).toBool();
     if (s.verifying) {
-        s.verifyDone = u64(data.value(QStringLiteral("verify-done")));
-        s.verifyTotal = u64(data.value(QStringLiteral("verify-total")));
+        s.verifyDone = u64(data.value(protocolName(key::kVerifyDone)));
+        s.verifyTotal = u64(data.value(protocolName(key::kVerifyTotal)));
     }
     return s;
 }
@@ -240,12 +291,12 @@ engine::JobSnapshot parseProgress(const QJsonObject& data, std::uint64_t diskSiz
 std::optional<engine::DirtyMapSnapshot> parseDirtyMap(const QJsonObject& data,
                                                       std::uint64_t diskSize)
 {
-    const QByteArray hex = data.value(QStringLiteral("map")).toString().toLatin1();
+    const QByteArray hex = data.value(protocolName(key::kMap)).toString().toLatin1();
     if (hex.isEmpty() || hex.size() % 2)
         return std::nullopt;
     engine::DirtyMapSnapshot m;
     m.diskSize = diskSize;
-    m.granularity = u64(data.value(QStringLiteral("granularity")));
+    m.granularity = u64(data.value(protocolName(key::kGranularity)));
     m.cells.reserve(static_cast<std::size_t>(hex.size() / 2));
     for (qsizetype i = 0; i < hex.size(); i += 2) {
         const int hi = hexDigit(hex[i]);
@@ -254,8 +305,8 @@ std::optional<engine::DirtyMapSnapshot> parseDirtyMap(const QJsonObject& data,
             return std::nullopt;
         m.cells.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
     }
-    m.inFlight = ranges(data.value(QStringLiteral("in-flight-ranges")));
-    m.unreadable = ranges(data.value(QStringLiteral("unreadable-ranges")));
+    m.inFlight = ranges(data.value(protocolName(key::kInFlightRanges)));
+    m.unreadable = ranges(data.value(protocolName(key::kUnreadableRanges)));
     return m;
 }
 
@@ -263,51 +314,46 @@ JobOutcome parseOutcome(const QString& event, const QJsonObject& data)
 {
     using Outcome = engine::JobResult::Outcome;
     JobOutcome out;
-    const QString name = data.value(QStringLiteral("outcome")).toString();
-    if (name == QLatin1String("completed"))
-        out.outcome = Outcome::Completed;
-    else if (name == QLatin1String("cancelled"))
-        out.outcome = Outcome::Cancelled;
-    else if (name == QLatin1String("aborted"))
-        out.outcome = Outcome::Aborted;
-    else if (name == QLatin1String("failed") || event == QLatin1String("BLOCK_JOB_COMPLETED"))
-        out.outcome = Outcome::Failed;
-    else
-        out.outcome = Outcome::Aborted;
+    const QString name = data.value(protocolName(key::kOutcome)).toString();
+    if (const auto o = protocol::outcomeFromName(name.toStdString()))
+        out.outcome = fromProtocol(*o);
+    else // a helper of another version: what its event says
+        out.outcome =
+            event == protocolName(protocol::event::kCompleted) ? Outcome::Failed : Outcome::Aborted;
     if (out.outcome == Outcome::Failed) {
-        out.error = engine::Error{data.value(QStringLiteral("errno")).toInt(EIO),
-                                  str(data.value(QStringLiteral("error")))};
-        out.sourceFailed = data.value(QStringLiteral("source-failed")).toBool();
+        out.error = engine::Error{data.value(protocolName(key::kErrno)).toInt(EIO),
+                                  str(data.value(protocolName(key::kError)))};
+        out.sourceFailed = data.value(protocolName(key::kSourceFailed)).toBool();
     }
-    if (data.contains(QStringLiteral("verify"))) {
-        const QJsonObject v = data.value(QStringLiteral("verify")).toObject();
+    if (data.contains(protocolName(key::kVerify))) {
+        const QJsonObject v = data.value(protocolName(key::kVerify)).toObject();
         engine::VerifyReport r;
-        r.identical = v.value(QStringLiteral("identical")).toBool();
-        r.bytesCompared = u64(v.value(QStringLiteral("compared")));
-        r.bytesSkipped = u64(v.value(QStringLiteral("skipped-holes")));
-        r.bytesHashChecked = u64(v.value(QStringLiteral("hash-checked")));
-        r.bytesUnchecked = u64(v.value(QStringLiteral("unchecked")));
-        r.bytesPastEnd = u64(v.value(QStringLiteral("past-end")));
-        r.pastEndZero = v.value(QStringLiteral("past-end-zero")).toBool();
-        r.differences = ranges(v.value(QStringLiteral("differences")));
-        r.moreDifferences = v.value(QStringLiteral("more-differences")).toBool();
+        r.identical = v.value(protocolName(key::kIdentical)).toBool();
+        r.bytesCompared = u64(v.value(protocolName(key::kCompared)));
+        r.bytesSkipped = u64(v.value(protocolName(key::kSkippedHoles)));
+        r.bytesHashChecked = u64(v.value(protocolName(key::kHashChecked)));
+        r.bytesUnchecked = u64(v.value(protocolName(key::kUnchecked)));
+        r.bytesPastEnd = u64(v.value(protocolName(key::kPastEnd)));
+        r.pastEndZero = v.value(protocolName(key::kPastEndZero)).toBool();
+        r.differences = ranges(v.value(protocolName(key::kDifferences)));
+        r.moreDifferences = v.value(protocolName(key::kMoreDifferences)).toBool();
         out.verify = r;
     }
-    out.verifyCancelled = data.value(QStringLiteral("verify-cancelled")).toBool();
+    out.verifyCancelled = data.value(protocolName(key::kVerifyCancelled)).toBool();
     out.powerCutCopy =
-        out.outcome == Outcome::Cancelled && data.value(QStringLiteral("powercut-copy")).toBool();
-    out.powerCutReason = data.value(QStringLiteral("powercut-reason")).toString();
-    out.pastEndBytes = u64(data.value(QStringLiteral("past-end-bytes")));
+        out.outcome == Outcome::Cancelled && data.value(protocolName(key::kPowercutCopy)).toBool();
+    out.powerCutReason = data.value(protocolName(key::kPowercutReason)).toString();
+    out.pastEndBytes = u64(data.value(protocolName(key::kPastEndBytes)));
     out.pastEndWiped =
-        out.pastEndBytes > 0 && data.value(QStringLiteral("past-end-wiped")).toBool();
-    out.quiesceSeconds = data.value(QStringLiteral("quiesce-seconds")).toDouble();
-    out.elapsedSeconds = data.value(QStringLiteral("elapsed")).toDouble();
-    out.bytesDone = u64(data.value(QStringLiteral("offset")));
-    out.bytesZeroed = u64(data.value(QStringLiteral("zeroed")));
+        out.pastEndBytes > 0 && data.value(protocolName(key::kPastEndWiped)).toBool();
+    out.quiesceSeconds = data.value(protocolName(key::kQuiesceSeconds)).toDouble();
+    out.elapsedSeconds = data.value(protocolName(key::kElapsed)).toDouble();
+    out.bytesDone = u64(data.value(protocolName(key::kOffset)));
+    out.bytesZeroed = u64(data.value(protocolName(key::kZeroed)));
     out.unreadableRanges =
-        static_cast<std::uint64_t>(data.value(QStringLiteral("unreadable")).toArray().size());
+        static_cast<std::uint64_t>(data.value(protocolName(key::kUnreadable)).toArray().size());
     out.unwritableRanges =
-        static_cast<std::uint64_t>(data.value(QStringLiteral("unwritable")).toArray().size());
+        static_cast<std::uint64_t>(data.value(protocolName(key::kUnwritable)).toArray().size());
     return out;
 }
 

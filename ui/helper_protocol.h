@@ -1,6 +1,7 @@
 // The desktop app's side of drivemirror-cli's JSON protocol, as pure
 // functions from lines to values, so that the remote controller is only
-// plumbing and the parsing is tested on its own.
+// plumbing and the parsing is tested on its own. The names and keys are
+// protocol/helper_protocol.h's, which the CLI writes with.
 //
 //   drivemirror-cli inspect TARGET --source S [--expect-id ID] --json
 //       -> one object: {target, source, id, refusal?, facts, device?, device-partitions}
@@ -15,6 +16,7 @@
 #pragma once
 
 #include "job_controller.h"
+#include "protocol/helper_protocol.h"
 
 #include <QByteArray>
 #include <QJsonObject>
@@ -22,6 +24,7 @@
 #include <QStringList>
 
 #include <optional>
+#include <string_view>
 
 namespace ui {
 
@@ -47,6 +50,27 @@ struct HelperCommand
 QStringList mirrorArguments(const JobRequest& request, int mapCells);
 QStringList inspectArguments(const QString& source, const QString& target,
                              const QString& expectedTargetId);
+
+/// A name or key of protocol/helper_protocol.h as QJsonObject takes it.
+inline QLatin1String protocolName(std::string_view name)
+{
+    return QLatin1String(name.data(), static_cast<qsizetype>(name.size()));
+}
+
+/// The stdin line for a command, without its newline: "pause", "cancel
+/// quick" (Cancel with @p argument 1), "speed 1048576".
+QByteArray commandLine(engine::JobVerb verb, std::uint64_t argument = 0);
+
+/// What JOB_STARTED says before the first progress event.
+struct JobStart
+{
+    QString target;
+    std::uint64_t len = 0;
+    bool live = false;
+    QStringList mountPoints; ///< what Complete freezes
+    bool targetCreated = false;
+};
+JobStart parseStarted(const QJsonObject& data);
 
 engine::DeviceInfo parseDevice(const QJsonObject& o);
 /// An inspect answer; std::nullopt when @p json is not one.

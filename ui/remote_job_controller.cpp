@@ -17,6 +17,9 @@
 
 namespace ui {
 
+namespace event = protocol::event;
+namespace key = protocol::key;
+
 namespace {
 
 // pkexec's own exit codes: the helper never ran.
@@ -45,7 +48,7 @@ RemoteJobController::~RemoteJobController()
     if (m_process->state() != QProcess::NotRunning) {
         m_log->info("closing: cancelling the mirror in the helper process");
         // As the in-process job: nobody waits for a final copy any more.
-        m_process->write("cancel quick\n");
+        m_process->write(commandLine(engine::JobVerb::Cancel, 1) + '\n');
         m_process->closeWriteChannel();
         if (!m_process->waitForFinished(60000))
             m_log->error("the helper process did not end within a minute");
@@ -231,18 +234,18 @@ void RemoteJobController::onLine(const QByteArray& line)
         return;
     }
     const QJsonObject o = doc.object();
-    if (o.contains(QStringLiteral("event"))) {
-        onEvent(o.value(QStringLiteral("event")).toString(),
-                o.value(QStringLiteral("data")).toObject());
+    if (o.contains(protocolName(key::kEvent))) {
+        onEvent(o.value(protocolName(key::kEvent)).toString(),
+                o.value(protocolName(key::kData)).toObject());
         return;
     }
-    const bool ok = o.contains(QStringLiteral("return"));
-    if (!ok && !o.contains(QStringLiteral("error")))
+    const bool ok = o.contains(protocolName(key::kReturn));
+    if (!ok && !o.contains(protocolName(key::kError)))
         return;
     if (!m_started) {
         // The job was refused before it existed: the reason for startFailed.
         if (!ok)
-            m_refusal = parseError(o.value(QStringLiteral("error")).toObject());
+            m_refusal = parseError(o.value(protocolName(key::kError)).toObject());
         return;
     }
     if (m_pending.isEmpty())
@@ -253,7 +256,7 @@ void RemoteJobController::onLine(const QByteArray& line)
             m_completionRequested = false;
             Q_EMIT statusChanged(m_status);
         }
-        Q_EMIT commandFailed(verb, parseError(o.value(QStringLiteral("error")).toObject()));
+        Q_EMIT commandFailed(verb, parseError(o.value(protocolName(key::kError)).toObject()));
         return;
     }
     if (verb == engine::JobVerb::Complete)
@@ -262,17 +265,16 @@ void RemoteJobController::onLine(const QByteArray& line)
 
 void RemoteJobController::onEvent(const QString& name, const QJsonObject& data)
 {
-    if (name == QLatin1String("JOB_STARTED")) {
+    if (name == protocolName(event::kJobStarted)) {
         m_started = true;
         m_clock.start();
-        m_diskSize = data.value(QStringLiteral("len")).toInteger();
-        m_live = data.value(QStringLiteral("live")).toBool();
-        m_mountPoints.clear();
-        for (const QJsonValue& m : data.value(QStringLiteral("mount-points")).toArray())
-            m_mountPoints << m.toString();
-        m_targetCreated = data.value(QStringLiteral("target-created")).toBool();
+        const JobStart start = parseStarted(data);
+        m_diskSize = start.len;
+        m_live = start.live;
+        m_mountPoints = start.mountPoints;
+        m_targetCreated = start.targetCreated;
         if (m_targetCreated)
-            recordCreatedTarget(data.value(QStringLiteral("target")).toString());
+            recordCreatedTarget(start.target);
         auto first = std::make_shared<engine::JobSnapshot>();
         first->diskSize = m_diskSize;
         first->bytesRemaining = m_diskSize;
@@ -281,13 +283,13 @@ void RemoteJobController::onEvent(const QString& name, const QJsonObject& data)
         Q_EMIT started();
         return;
     }
-    if (name == QLatin1String("JOB_STATUS_CHANGE")) {
-        if (auto s = parseStatus(data.value(QStringLiteral("status")).toString()))
+    if (name == protocolName(event::kStatusChange)) {
+        if (auto s = parseStatus(data.value(protocolName(key::kStatus)).toString()))
             setStatus(*s);
         return;
     }
-    if (name == QLatin1String("BLOCK_JOB_PROGRESS") || name == QLatin1String("BLOCK_JOB_READY")) {
-        const bool isReady = name == QLatin1String("BLOCK_JOB_READY");
+    if (name == protocolName(event::kProgress) || name == protocolName(event::kReady)) {
+        const bool isReady = name == protocolName(event::kReady);
         m_readyReached = m_readyReached || isReady;
         auto snap = std::make_shared<engine::JobSnapshot>(parseProgress(data, m_diskSize));
         if (isReady)
@@ -295,7 +297,7 @@ void RemoteJobController::onEvent(const QString& name, const QJsonObject& data)
         snap->readyReached = m_readyReached;
         snap->elapsedSeconds = static_cast<double>(m_clock.elapsed()) / 1000.0;
         snap->generation = ++m_snapshotGeneration;
-        if (!data.contains(QStringLiteral("status")) && !isReady)
+        if (!data.contains(protocolName(key::kStatus)) && !isReady)
             snap->status = m_status;
         m_snapshot = snap;
         Q_EMIT progressChanged(m_snapshot);
@@ -308,14 +310,14 @@ void RemoteJobController::onEvent(const QString& name, const QJsonObject& data)
             Q_EMIT ready();
         return;
     }
-    if (name == QLatin1String("COMPLETE_FAILED")) {
+    if (name == protocolName(event::kCompleteFailed)) {
         // The helper's job mirrors on at READY: Complete may be tried again.
         m_completionRequested = false;
         Q_EMIT statusChanged(m_status);
-        Q_EMIT completeFailed(data.value(QStringLiteral("reason")).toString());
+        Q_EMIT completeFailed(data.value(protocolName(key::kReason)).toString());
         return;
     }
-    if (name == QLatin1String("BLOCK_JOB_VERIFYING")) {
+    if (name == protocolName(event::kVerifying)) {
         // Said at once, before the next progress event carries the numbers.
         if (m_snapshot && !m_snapshot->verifying) {
             auto snap = std::make_shared<engine::JobSnapshot>(*m_snapshot);
@@ -326,8 +328,7 @@ void RemoteJobController::onEvent(const QString& name, const QJsonObject& data)
         }
         return;
     }
-    if (name == QLatin1String("BLOCK_JOB_COMPLETED") ||
-        name == QLatin1String("BLOCK_JOB_CANCELLED")) {
+    if (name == protocolName(event::kCompleted) || name == protocolName(event::kCancelled)) {
         m_outcome = parseOutcome(name, data);
         if (m_snapshot) {
             auto last = std::make_shared<engine::JobSnapshot>(*m_snapshot);
@@ -411,14 +412,14 @@ void RemoteJobController::pause()
 {
     if (!m_started)
         return refuseNotStarted(engine::JobVerb::Pause);
-    send(engine::JobVerb::Pause, "pause");
+    send(engine::JobVerb::Pause, commandLine(engine::JobVerb::Pause));
 }
 
 void RemoteJobController::resume()
 {
     if (!m_started)
         return refuseNotStarted(engine::JobVerb::Resume);
-    send(engine::JobVerb::Resume, "resume");
+    send(engine::JobVerb::Resume, commandLine(engine::JobVerb::Resume));
 }
 
 void RemoteJobController::complete()
@@ -427,7 +428,7 @@ void RemoteJobController::complete()
         return refuseNotStarted(engine::JobVerb::Complete);
     // Taken as accepted until the helper says otherwise, so the window does
     // not offer a second Complete while the first is on its way.
-    send(engine::JobVerb::Complete, "complete");
+    send(engine::JobVerb::Complete, commandLine(engine::JobVerb::Complete));
     m_completionRequested = true;
     Q_EMIT statusChanged(m_status);
 }
@@ -438,7 +439,7 @@ void RemoteJobController::cancel(bool quick)
         return;
     // Before JOB_STARTED the line waits in the pipe: the helper reads it as
     // soon as its job runs and cancels it at once.
-    send(engine::JobVerb::Cancel, quick ? "cancel quick" : "cancel");
+    send(engine::JobVerb::Cancel, commandLine(engine::JobVerb::Cancel, quick ? 1 : 0));
 }
 
 void RemoteJobController::setSpeed(std::uint64_t bytesPerSecond)
@@ -446,7 +447,7 @@ void RemoteJobController::setSpeed(std::uint64_t bytesPerSecond)
     m_request.settings.speed = bytesPerSecond;
     if (!m_active)
         return;
-    send(engine::JobVerb::SetSpeed, "speed " + QByteArray::number(qulonglong(bytesPerSecond)));
+    send(engine::JobVerb::SetSpeed, commandLine(engine::JobVerb::SetSpeed, bytesPerSecond));
     m_log->info("speed limit: {}", bytesPerSecond
                                        ? engine::formatRate(static_cast<double>(bytesPerSecond))
                                        : std::string("unlimited"));

@@ -238,24 +238,25 @@ private Q_SLOTS:
     }
 
     // lupdate reads every file that has user-visible strings: each .cpp and
-    // .h under app/, ui/ and l10n/ that calls tr() or translate() is among
-    // DRIVEMIRROR_I18N_SOURCES, among them the CLI's.
+    // .h under app/, ui/ and l10n/, their subfolders too, that calls tr() or
+    // translate() is among DRIVEMIRROR_I18N_SOURCES, among them the CLI's.
     void sources_everyTranslatableFileScanned()
     {
         const QDir root(projectRoot());
-        QVERIFY2(root.exists(QStringLiteral("app/cli.cpp")), qPrintable(root.path()));
+        QVERIFY2(root.exists(QStringLiteral("app/cli/text.cpp")), qPrintable(root.path()));
         QStringList scanned;
         for (const QString& f : envList("DRIVEMIRROR_I18N_SOURCES"))
             scanned << QFileInfo(f).canonicalFilePath();
         QVERIFY(scanned.contains(
-            QFileInfo(root.filePath(QStringLiteral("app/cli.cpp"))).canonicalFilePath()));
+            QFileInfo(root.filePath(QStringLiteral("app/cli/text.cpp"))).canonicalFilePath()));
         static const QRegularExpression call(
             QStringLiteral("\\btr\\(\"|translate\\(\\s*\"|Q_DECLARE_TR_FUNCTIONS"));
         QStringList unscanned;
         int withStrings = 0;
         for (const char* dir : {"app", "ui", "l10n"}) {
             QDirIterator it(root.filePath(QLatin1String(dir)),
-                            {QStringLiteral("*.cpp"), QStringLiteral("*.h")}, QDir::Files);
+                            {QStringLiteral("*.cpp"), QStringLiteral("*.h")}, QDir::Files,
+                            QDirIterator::Subdirectories);
             while (it.hasNext()) {
                 const QString path = QFileInfo(it.next()).canonicalFilePath();
                 QFile f(path);

@@ -1,0 +1,146 @@
+#include "commands.h"
+#include "text.h"
+
+#include <cstdio>
+#include <vector>
+
+namespace cli {
+
+namespace {
+
+struct HelpOption
+{
+    const char* names;
+    QString text;
+};
+
+// The mirror options and what each does. (A table, one entry per option.)
+std::vector<HelpOption> helpOptions()
+{
+    return {
+        {"--sync full|top|none",
+         Cli::tr("full: everything; top: only the allocated extents of SOURCE (holes stay "
+                 "untouched); none: only what is written to SOURCE during the job (default "
+                 "full)")},
+        {"--granularity SIZE",
+         Cli::tr("dirty-tracking unit, a power of two from 512 B to 64 MiB (default 64 KiB, or "
+                 "the target's physical block size when larger)")},
+        {"--buf-size SIZE",
+         Cli::tr("copy buffer, split into up to 16 requests (default 16M, at most 1G); rounded "
+                 "up to whole granules, at least one, as QEMU does")},
+        {"--speed RATE", Cli::tr("limit in bytes per second, e.g. 100M (default 0 = unlimited)")},
+        {"--on-source-error P",
+         Cli::tr("report|ignore|stop|enospc (default report); ignore re-reads a failed range "
+                 "block by block, writes zeroes where nothing can be read and lists those "
+                 "ranges at the end")},
+        {"--on-target-error P", Cli::tr("report|ignore|stop|enospc (default report)")},
+        {"--no-unmap", Cli::tr("write zeroes instead of discarding them (target fully allocated)")},
+        {"--complete-when-ready", Cli::tr("complete as soon as the job is READY")},
+        {"--cancel-when-ready", Cli::tr("cancel as soon as the job is READY (a consistent copy)")},
+        {"--verify",
+         Cli::tr("after the final copy, once SOURCE runs again, compare TARGET with SOURCE, and "
+                 "where SOURCE changed since, with hashes of what was written (8 bytes per "
+                 "granule)")},
+        {"--max-freeze SECONDS",
+         Cli::tr("longest time SOURCE's file systems stay frozen for the final copy (default "
+                 "10, from 0.1 to 3600); a final copy that takes longer is abandoned, SOURCE is "
+                 "thawed and the job goes on mirroring")},
+        {"--wipe-rest",
+         Cli::tr("clear TARGET past the end of SOURCE (a larger disk), so nothing of its old "
+                 "data stays there; without it those bytes are kept and not compared")},
+        {"--force", Cli::tr("accept a target block device that holds data")},
+        {"--expect-id ID",
+         Cli::tr("refuse unless TARGET is still what you checked: the disk with this identity "
+                 "(the id in `list --json`), or the image file with this identity (the id in "
+                 "`inspect --json`: file:DEVMAJ:DEVMIN:INO:SIZE, or absent for a file the job "
+                 "creates)")},
+        {"--no-tracking",
+         Cli::tr("do not track writes to a block-device source (only for sources nothing "
+                 "writes to; refused if mounted)")},
+        {"--json", Cli::tr("one JSON object per line on stdout (QMP-style events)")},
+        {"--progress-interval MS",
+         Cli::tr("BLOCK_JOB_PROGRESS every MS milliseconds (default 1000)")},
+        {"--map-cells N", Cli::tr("add the dirty map (N cells, hex) to progress events")},
+        {"--cancel-on-eof",
+         Cli::tr("cancel the job when stdin is closed (for a program that drives the CLI "
+                 "through a pipe)")},
+        {"--no-command-queue",
+         Cli::tr("refuse a command the job cannot take at once instead of holding it until it "
+                 "can (for a program that follows the job's state itself)")},
+        {"--keep-incomplete",
+         Cli::tr("keep a target file the job created when it fails or is cancelled before "
+                 "READY (for a program that asks its user instead)")},
+        {"-v, --verbose", Cli::tr("debug messages on stderr")},
+    };
+}
+
+// What --help says after the options.
+std::vector<QString> helpNotes()
+{
+    return {
+        Cli::tr("Without --complete-when-ready or --cancel-when-ready the job waits at READY. "
+                "Commands are read on stdin, one per line, whenever it is open: complete, "
+                "cancel, cancel quick, pause, resume, speed RATE, status, each optionally "
+                "followed by id=WORD, which the JSON reply carries back. complete sent before "
+                "READY is carried out at READY. When stdin ends without --cancel-on-eof, the "
+                "job goes on: a job at READY keeps mirroring until a signal or "
+                "--complete-when-ready ends it. After READY, cancel freezes SOURCE for a "
+                "final copy as complete does, so TARGET is a copy of one moment; cancel quick "
+                "does not, and a live SOURCE's copy is then like a disk after a power cut. "
+                "SIGINT, SIGTERM, SIGHUP and the other signals that would end the program "
+                "cancel quickly."),
+        Cli::tr("inspect applies every rule that needs no write to TARGET (for SOURCE, when "
+                "given) and tells what TARGET holds and its identity, which mirror --expect-id "
+                "takes to refuse anything else under that name: exit 0 when it would be "
+                "accepted, 2 when a rule refuses it."),
+        Cli::tr("SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too). "
+                "A value that rounds down to 0, exponents (1e3), abbreviated and repeated "
+                "options are refused."),
+        Cli::tr("Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a "
+                "safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled "
+                "before READY (target incomplete); 6 verification found differences; 7 "
+                "--complete-when-ready could not complete, because SOURCE could not be frozen "
+                "for the final copy (long enough); TARGET is like a disk after a power cut; 8 "
+                "completed, but --on-source-error or --on-target-error ignore left ranges "
+                "zeroed or unwritten: the copy is not whole. A TARGET file the job created is "
+                "removed again when the job fails or is cancelled before READY."),
+    };
+}
+
+} // namespace
+
+void printHelp()
+{
+    constexpr int kDescriptionColumn = 27;
+    std::string out = fill(Cli::tr("Usage:")) + "\n";
+    out += "  drivemirror-cli mirror SOURCE TARGET " + fill(Cli::tr("[options]")) + "\n";
+    out += "  drivemirror-cli verify A B [--json]\n"
+           "  drivemirror-cli info PATH [--json]\n"
+           "  drivemirror-cli inspect TARGET [--source SOURCE] [--expect-id ID] [--json]\n"
+           "  drivemirror-cli list [--json]\n"
+           "  drivemirror-cli demo [--size SIZE] [--dir DIR] [--live SECONDS] "
+           "[--writer-rate RATE] [--json]\n"
+           "  drivemirror-cli --version | --help\n\n";
+    out += wrapText(Cli::tr("mirror copies SOURCE to TARGET (image files or block devices) "
+                            "with QEMU's drive-mirror semantics and keeps TARGET in sync until "
+                            "you complete or cancel. A TARGET that does not exist is created "
+                            "as a sparse file of SOURCE's size."),
+                    0) +
+           "\n\n";
+    out += fill(Cli::tr("Mirror options:")) + "\n";
+    for (const HelpOption& o : helpOptions()) {
+        std::string line = std::string("  ") + o.names;
+        if (static_cast<int>(line.size()) >= kDescriptionColumn - 1)
+            line += "\n" + std::string(kDescriptionColumn, ' ');
+        else
+            line += std::string(kDescriptionColumn - line.size(), ' ');
+        out += line + wrapText(o.text, kDescriptionColumn) + "\n";
+    }
+    out += "\n";
+    const std::vector<QString> paragraphs = helpNotes();
+    for (std::size_t i = 0; i < paragraphs.size(); ++i)
+        out += (i ? "\n" : "") + wrapText(paragraphs[i], 0) + "\n";
+    std::fputs(out.c_str(), stdout);
+}
+
+} // namespace cli

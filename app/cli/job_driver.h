@@ -1,0 +1,16 @@
+// Runs a prepared job to its end: events, stdin commands, signals and the
+// reports, then the exit code.
+#pragma once
+
+#include "demo.h"
+#include "job_setup.h"
+#include "options.h"
+
+namespace cli {
+
+// @p demoWriter and @p liveSeconds: `demo` completes the job that long after
+// READY; null and 0 for `mirror`. Returns the exit code.
+int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const engine::Logger& log,
+             engine::DemoWriter* demoWriter, double liveSeconds);
+
+} // namespace cli

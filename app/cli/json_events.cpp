@@ -1,0 +1,138 @@
+#include "json_events.h"
+
+namespace cli {
+
+namespace key = protocol::key;
+
+JsonObject startedData(const std::string& device, const std::string& source,
+                       const std::string& target, std::uint64_t len, std::uint64_t granularity,
+                       bool live, const std::vector<std::string>& mountPoints, bool targetCreated)
+{
+    return JsonObject()
+        .add(key::kDevice, device)
+        .add(key::kSource, source)
+        .add(key::kTarget, target)
+        .add(key::kLen, len)
+        .add(key::kGranularity, granularity)
+        .add(key::kLive, live)
+        .addRaw(key::kMountPoints, stringArray(mountPoints))
+        .add(key::kTargetCreated, targetCreated);
+}
+
+JsonObject statusChangeData(const std::string& device, engine::JobStatus to)
+{
+    return JsonObject().add(key::kId, device).add(key::kStatus, engine::toString(to));
+}
+
+JsonObject progressData(const std::string& device, const engine::JobSnapshot& s, double rate)
+{
+    JsonObject data = jobJson(device, s);
+    data.add(key::kStatus, engine::toString(s.status))
+        .add(key::kRate, rate)
+        .add(key::kDirty, s.dirtyBytes)
+        .add(key::kInFlight, s.inFlightBytes)
+        .add(key::kZeroed, s.bytesZeroed)
+        .add(key::kUnreadableBytes, s.unreadableBytes);
+    if (!s.ioError.empty())
+        data.add(key::kIoError, s.ioError);
+    if (s.verifying)
+        data.add(key::kVerifying, true)
+            .add(key::kVerifyDone, s.verifyDone)
+            .add(key::kVerifyTotal, s.verifyTotal);
+    return data;
+}
+
+JsonObject withMap(JsonObject data, const engine::DirtyMapSnapshot& map)
+{
+    data.add(key::kMap, hexCells(map.cells))
+        .add(key::kGranularity, map.granularity)
+        .addRaw(key::kInFlightRanges, rangesJson(map.inFlight))
+        .addRaw(key::kUnreadableRanges, rangesJson(map.unreadable));
+    return data;
+}
+
+JsonObject completeFailedData(const std::string& device, const std::string& reason)
+{
+    return JsonObject().add(key::kDevice, device).add(key::kReason, reason);
+}
+
+JsonObject verifyingData(const std::string& device)
+{
+    return JsonObject().add(key::kDevice, device);
+}
+
+JsonObject statusData(const std::string& device, const engine::JobSnapshot& s)
+{
+    JsonObject d = jobJson(device, s);
+    d.add(key::kStatus, engine::toString(s.status)).add(key::kDirty, s.dirtyBytes);
+    return d;
+}
+
+JsonObject endData(const std::string& device, const JobEnd& end)
+{
+    using Outcome = engine::JobResult::Outcome;
+    const engine::JobResult& res = end.result;
+    JsonObject d = jobJson(device, end.snapshot);
+    d.add(key::kZeroed, res.bytesZeroed).add(key::kElapsed, res.elapsedSeconds);
+    if (!end.errorText.empty())
+        d.add(key::kError, end.errorText);
+    if (!res.unreadable.empty())
+        d.addRaw(key::kUnreadable, rangesJson(res.unreadable));
+    if (!res.unwritable.empty())
+        d.addRaw(key::kUnwritable, rangesJson(res.unwritable));
+    if (end.skipped)
+        d.add(key::kRangesSkipped, true)
+            .add(key::kUnwrittenBytes, end.unwrittenBytes)
+            .add(key::kUnreadableBytes, end.unreadableBytes);
+    if (end.targetRemoved)
+        d.add(key::kTargetRemoved, true);
+    if (res.verify)
+        d.addRaw(key::kVerify, verifyJson(*res.verify));
+    if (res.verifyCancelled)
+        d.add(key::kVerifyCancelled, true);
+    if (res.outcome == Outcome::Completed ||
+        (res.outcome == Outcome::Cancelled && !res.powerCutCopy))
+        d.add(key::kQuiesceSeconds, res.quiesceSeconds);
+    if (res.outcome == Outcome::Cancelled)
+        d.add(key::kPowercutCopy, res.powerCutCopy);
+    if (res.powerCutCopy)
+        d.add(key::kPowercutReason, res.powerCutReason);
+    if (res.pastEndBytes > 0)
+        d.add(key::kPastEndBytes, res.pastEndBytes).add(key::kPastEndWiped, res.pastEndWiped);
+    d.add(key::kOutcome, protocol::outcomeName(toProtocol(res.outcome)));
+    if (res.outcome == Outcome::Failed)
+        d.add(key::kSourceFailed, res.sourceFailed).add(key::kErrno, res.error.code);
+    return d;
+}
+
+std::string inspectJson(const engine::TargetReview& r, const std::string& target,
+                        const std::string& source, const std::string& expectId)
+{
+    const engine::TargetFacts& f = r.facts;
+    JsonObject facts;
+    facts.add(key::kExists, f.exists)
+        .add(key::kBlockDevice, f.blockDevice)
+        .add(key::kSize, f.size)
+        .add(key::kDataSignature, f.dataSignature)
+        .add(key::kSignatureReadable, f.signatureReadable)
+        .addRaw(key::kPartitions, stringArray(f.partitions));
+    JsonObject o;
+    o.add(key::kTarget, target).add(key::kSource, source).add(key::kExpectId, expectId);
+    // What mirror --expect-id takes to bind a job to this very target.
+    o.add(key::kId, f.identity);
+    if (r.refusal)
+        o.addRaw(key::kRefusal, JsonObject()
+                                    .add(key::kErrno, r.refusal->code)
+                                    .add(key::kMessage, r.refusal->message)
+                                    .str());
+    o.addRaw(key::kFacts, facts.str());
+    if (r.device)
+        o.addRaw(key::kDevice, deviceJson(*r.device).str());
+    std::string parts = "[";
+    for (std::size_t i = 0; i < r.partitions.size(); ++i)
+        parts += (i ? ", " : "") + deviceJson(r.partitions[i]).str();
+    o.addRaw(key::kDevicePartitions, parts + "]");
+    return o.str();
+}
+
+} // namespace cli
