@@ -410,12 +410,14 @@ void printEvent(const std::string& name, const JsonObject& data)
 
 // A refusal, in the form QMP answers a failed command; @p id is the
 // command's own, when it gave one.
-void printError(int code, const std::string& message, const std::string& id = {})
+void printError(const engine::Error& error, const std::string& id = {})
 {
+    JsonObject e;
+    e.add("class", "GenericError").add("desc", error.message).add("errno", error.code);
+    if (error.rule != engine::Rule::None)
+        e.add("rule", engine::ruleName(error.rule));
     JsonObject o;
-    o.addRaw(
-        "error",
-        JsonObject().add("class", "GenericError").add("desc", message).add("errno", code).str());
+    o.addRaw("error", e.str());
     if (!id.empty())
         o.add("id", id);
     std::fprintf(stdout, "%s\n", o.str().c_str());
@@ -873,7 +875,7 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
                 std::fprintf(stdout, "%s\n", o.str().c_str());
                 std::fflush(stdout);
             } else {
-                printError(r.error().code, r.error().message, id);
+                printError(r.error(), id);
             }
         } else if (!r) {
             log->error("{}", r.error().message);
@@ -1072,8 +1074,9 @@ int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const eng
                     discardingLine = true;
                     stdinBuffer.clear();
                     if (a.json)
-                        printError(EINVAL, "command line longer than " +
-                                               std::to_string(kMaxCommandLine) + " bytes: ignored");
+                        printError({EINVAL, "command line longer than " +
+                                                std::to_string(kMaxCommandLine) +
+                                                " bytes: ignored"});
                     else
                         log->error("{}", fill(Cli::tr("command line longer than %1 bytes: "
                                                       "ignored"),
@@ -1531,10 +1534,11 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log)
         // in the JSON answer, in the user's language around it on stderr.
         const std::string& msg = prepared.error().message;
         const bool forceHelps = prepared.error().code == EEXIST &&
-                                msg.find("(rule: target holds data)") != std::string::npos;
+                                prepared.error().rule == engine::Rule::TargetHoldsData;
         if (a.json)
-            printError(prepared.error().code,
-                       forceHelps ? msg + "; run again with --force to accept" : msg);
+            printError({prepared.error().code,
+                        forceHelps ? msg + "; run again with --force to accept" : msg,
+                        prepared.error().rule});
         p.code = badInput(forceHelps ? fill(Cli::tr("%1; run again with --force to accept"), {msg})
                                      : msg);
         return p;
@@ -1954,11 +1958,13 @@ int cmdInspect(int argc, char** argv)
         o.add("target", target).add("source", source).add("expect-id", expectId);
         // What mirror --expect-id takes to bind a job to this very target.
         o.add("id", f.identity);
-        if (r.refusal)
-            o.addRaw("refusal", JsonObject()
-                                    .add("errno", r.refusal->code)
-                                    .add("message", r.refusal->message)
-                                    .str());
+        if (r.refusal) {
+            JsonObject refusal;
+            refusal.add("errno", r.refusal->code).add("message", r.refusal->message);
+            if (r.refusal->rule != engine::Rule::None)
+                refusal.add("rule", engine::ruleName(r.refusal->rule));
+            o.addRaw("refusal", refusal.str());
+        }
         o.addRaw("facts", facts.str());
         if (r.device)
             o.addRaw("device", deviceJson(*r.device).str());

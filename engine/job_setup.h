@@ -16,10 +16,10 @@
 //   -> a block device holding data needs the user's explicit consent
 //   -> MirrorJob::create (sizes, alignment)
 //
-// Every refusal is an Error whose message names the rule ("(rule: ...)"),
-// like the checks in safety.h. Nothing is written before all checks that can
-// be made without writing have passed; a target file created here is removed
-// again if a later step fails.
+// Every refusal is an Error that carries its rule (Error::rule) and names it
+// in its message ("(rule: ...)"), like the checks in safety.h. Nothing is
+// written before all checks that can be made without writing have passed; a
+// target file created here is removed again if a later step fails.
 #pragma once
 
 #include "device_catalog.h"

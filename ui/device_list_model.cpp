@@ -218,9 +218,10 @@ CheckContext contextFor(const QString& source, const std::vector<engine::DeviceI
 
 engine::Error needsRoot(const std::string& path)
 {
-    return engine::Error{EPERM, "needs root: " + path +
-                                    " is a block device, and only an administrator may read or "
-                                    "write disks (rule: needs root)"};
+    return engine::refusal(EPERM, engine::Rule::NeedsRoot,
+                           "needs root: " + path +
+                               " is a block device, and only an administrator may read or "
+                               "write disks");
 }
 
 // The rules of engine::checkTargetCandidate for a block device, against the
@@ -241,19 +242,19 @@ std::optional<engine::Error> blockTargetRefusal(const std::string& path, const C
     if (!c.source.empty())
         if (auto r = engine::checkDistinct(c.source, path); !r)
             return r.error();
-    if (auto why = engine::targetRefusal(*info, *c.catalog))
-        return engine::Error{EBUSY, "refusing " + *why};
+    if (auto why = engine::targetDeviceRefusal(*info, *c.catalog))
+        return why;
     // A helper opens the device with its own rights and checks them itself.
     if (c.access == DeviceListModel::DeviceAccess::Direct && ::access(path.c_str(), W_OK) != 0) {
         const int err = errno;
-        return engine::Error{err, "cannot write " + path + ": " + engine::errnoText(err) +
-                                      " (rule: needs root)"};
+        return engine::refusal(err, engine::Rule::NeedsRoot,
+                               "cannot write " + path + ": " + engine::errnoText(err));
     }
     if (c.sourceSize && info->size < *c.sourceSize)
-        return engine::Error{ENOSPC,
-                             "refusing target " + path + " (" + engine::formatBytes(info->size) +
-                                 "): it is smaller than the source (" +
-                                 engine::formatBytes(*c.sourceSize) + ") (rule: target too small)"};
+        return engine::refusal(ENOSPC, engine::Rule::TargetTooSmall,
+                               "refusing target " + path + " (" + engine::formatBytes(info->size) +
+                                   "): it is smaller than the source (" +
+                                   engine::formatBytes(*c.sourceSize) + ")");
     return std::nullopt;
 }
 
@@ -272,8 +273,8 @@ void check(DeviceEntry& e, const CheckContext& c)
         e.sourceRefusal = r.error();
 
     if (!c.source.empty() && c.source == path)
-        e.targetRefusal =
-            engine::Error{EINVAL, "refusing: " + path + " is the source (rule: source is target)"};
+        e.targetRefusal = engine::refusal(EINVAL, engine::Rule::SourceIsTarget,
+                                          "refusing: " + path + " is the source");
     else if (e.blockDevice && c.access == DeviceListModel::DeviceAccess::None)
         e.targetRefusal = needsRoot(path);
     else if (e.blockDevice)

@@ -168,7 +168,8 @@ engine::DeviceInfo parseDevice(const QJsonObject& o)
 engine::Error parseError(const QJsonObject& error)
 {
     const int code = error.value(QStringLiteral("errno")).toInt(EIO);
-    return engine::Error{code, str(error.value(QStringLiteral("desc")))};
+    return engine::Error{code, str(error.value(QStringLiteral("desc"))),
+                         engine::ruleFromName(str(error.value(QStringLiteral("rule"))))};
 }
 
 std::optional<TargetInspection> parseInspection(const QByteArray& json)
@@ -186,7 +187,8 @@ std::optional<TargetInspection> parseInspection(const QByteArray& json)
     if (o.contains(QStringLiteral("refusal"))) {
         const QJsonObject r = o.value(QStringLiteral("refusal")).toObject();
         out.refusal = engine::Error{r.value(QStringLiteral("errno")).toInt(EPERM),
-                                    str(r.value(QStringLiteral("message")))};
+                                    str(r.value(QStringLiteral("message"))),
+                                    engine::ruleFromName(str(r.value(QStringLiteral("rule"))))};
     }
     const QJsonObject f = o.value(QStringLiteral("facts")).toObject();
     out.facts.exists = f.value(QStringLiteral("exists")).toBool();
