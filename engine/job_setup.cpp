@@ -306,6 +306,64 @@ Result<void> checkSourceCandidate(const std::string& source)
     return {};
 }
 
+namespace {
+
+Error tooSmall(const std::string& target, std::uint64_t targetSize, std::uint64_t sourceSize)
+{
+    // "16.0 MiB vs 16.0 MiB" explains nothing: exact bytes when the rounded
+    // sizes look the same.
+    std::string t = formatBytes(targetSize);
+    std::string s = formatBytes(sourceSize);
+    if (t == s) {
+        t = std::to_string(targetSize) + " bytes";
+        s = std::to_string(sourceSize) + " bytes";
+    }
+    return refusal(ENOSPC, Rule::TargetTooSmall,
+                   "refusing target " + target + " (" + t + "): it is smaller than the source (" +
+                       s + ")");
+}
+
+// The block-device rules of checkTargetCandidate, in its order. @p checkUse
+// adds checkTargetUse, which reads every process's open files.
+Result<void> deviceRules(const std::string& target, dev_t rdev, const TargetDeviceContext& c,
+                         bool checkUse)
+{
+    if (!c.source.empty() && c.map)
+        if (auto r = checkDistinct(c.source, target, *c.map); !r)
+            return r;
+    // The catalog's rules: mounted (also a partition), swap, held by
+    // LVM/RAID/dm, the system disk, read-only.
+    const std::vector<DeviceInfo>& all = *c.catalog;
+    const auto it =
+        std::find_if(all.begin(), all.end(), [&](const DeviceInfo& d) { return d.devnum == rdev; });
+    // A device the catalog does not know (no medium, size 0) cannot be
+    // checked, so it is not written either.
+    if (it == all.end())
+        return refusal(ENODEV, Rule::UnknownDevice,
+                       "refusing " + target +
+                           ": the device list does not know it, so its use cannot be checked");
+    if (auto why = targetDeviceRefusal(*it, all))
+        return *why;
+    // The same rules for every other name of these bytes: loop devices over
+    // the target, processes and locks.
+    if (checkUse && c.map)
+        if (auto r = checkTargetUse(target, *c.map); !r)
+            return r;
+    if (sysfsReadOnly(rdev))
+        return refusal(EROFS, Rule::ReadOnlyTarget,
+                       "refusing " + target +
+                           ": the device is read-only (write-protected or set read-only)");
+    if (c.writableHere && ::access(target.c_str(), W_OK) != 0) {
+        const int err = errno;
+        return refusal(err, Rule::NeedsRoot, "cannot write " + target + ": " + errnoText(err));
+    }
+    if (!c.source.empty() && c.sourceSize && it->size < *c.sourceSize)
+        return tooSmall(target, it->size, *c.sourceSize);
+    return {};
+}
+
+} // namespace
+
 Result<void> checkTargetCandidate(const std::string& source, const std::string& target)
 {
     if (auto r = checkTargetPath(target); !r)
@@ -334,62 +392,53 @@ Result<void> checkTargetCandidate(const std::string& source, const std::string& 
     if (!block && !S_ISREG(st.st_mode))
         return Error{EINVAL, target + ": not a regular file or block device"};
     const StorageMap map = StorageMap::scan();
+    if (block) {
+        const auto all = usageCatalog(map);
+        TargetDeviceContext context;
+        context.source = source;
+        if (!source.empty())
+            if (auto size = storageSize(source))
+                context.sourceSize = *size;
+        context.catalog = &all;
+        context.map = &map;
+        return deviceRules(target, st.st_rdev, context, true);
+    }
     if (!source.empty()) {
         if (auto r = checkDistinct(source, target, map); !r)
             return r;
     }
-    if (block) {
-        // The catalog's rules: mounted (also a partition), swap, held by
-        // LVM/RAID/dm, the system disk, read-only.
-        const auto all = usageCatalog(map);
-        const auto it = std::find_if(all.begin(), all.end(),
-                                     [&](const DeviceInfo& d) { return d.devnum == st.st_rdev; });
-        // A device the catalog does not know (no medium, size 0) cannot be
-        // checked, so it is not written either.
-        if (it == all.end())
-            return refusal(ENODEV, Rule::UnknownDevice,
-                           "refusing " + target +
-                               ": the device list does not know it, so its use cannot be checked");
-        if (auto why = targetDeviceRefusal(*it, all))
-            return *why;
-    }
-    // The same rules for every other name of these bytes: an image behind a
-    // loop device, loop devices over the target, processes and locks.
+    // The same rules for every other name of these bytes: a loop device
+    // over the file, processes and locks.
     if (auto r = checkTargetUse(target, map); !r)
         return r;
     // Root may open a file without write permission; a disk tool must not:
     // a read-only mode is the owner's "do not overwrite".
-    if (!block && (st.st_mode & 0222) == 0)
+    if ((st.st_mode & 0222) == 0)
         return refusal(EROFS, Rule::ReadOnlyTarget,
                        "refusing " + target + ": the file is read-only (mode " +
                            modeText(st.st_mode) + ")");
-    if (block && sysfsReadOnly(st.st_rdev))
-        return refusal(EROFS, Rule::ReadOnlyTarget,
-                       "refusing " + target +
-                           ": the device is read-only (write-protected or set read-only)");
     if (::access(target.c_str(), W_OK) != 0) {
         const int err = errno;
-        return refusal(err, block ? Rule::NeedsRoot : Rule::Permission,
-                       "cannot write " + target + ": " + errnoText(err));
+        return refusal(err, Rule::Permission, "cannot write " + target + ": " + errnoText(err));
     }
     if (!source.empty()) {
         auto sourceSize = storageSize(source);
-        auto targetSize = storageSize(target);
-        if (sourceSize && targetSize && *targetSize < *sourceSize) {
-            // "16.0 MiB vs 16.0 MiB" explains nothing: exact bytes when the
-            // rounded sizes look the same.
-            std::string t = formatBytes(*targetSize);
-            std::string s = formatBytes(*sourceSize);
-            if (t == s) {
-                t = std::to_string(*targetSize) + " bytes";
-                s = std::to_string(*sourceSize) + " bytes";
-            }
-            return refusal(ENOSPC, Rule::TargetTooSmall,
-                           "refusing target " + target + " (" + t +
-                               "): it is smaller than the source (" + s + ")");
-        }
+        if (sourceSize && static_cast<std::uint64_t>(st.st_size) < *sourceSize)
+            return tooSmall(target, static_cast<std::uint64_t>(st.st_size), *sourceSize);
     }
     return {};
+}
+
+Result<void> checkTargetDevice(const std::string& target, const TargetDeviceContext& context)
+{
+    struct stat st
+    {
+    };
+    if (::stat(target.c_str(), &st) != 0)
+        return systemError(errno, target);
+    if (!S_ISBLK(st.st_mode))
+        return Error{EINVAL, target + ": not a block device"};
+    return deviceRules(target, st.st_rdev, context, false);
 }
 
 Result<void> checkTargetRoom(const std::string& source, const std::string& target,
