@@ -381,31 +381,54 @@ bool holdsRootFileSystem(const DeviceInfo& disk, const std::vector<DeviceInfo>& 
     return false;
 }
 
-std::optional<std::string> targetRefusal(const DeviceInfo& target,
-                                         const std::vector<DeviceInfo>& all)
+namespace {
+
+// The catalog's rules, worded from the device ("/dev/sdb is mounted at ...").
+std::optional<Error> deviceRefusal(const DeviceInfo& target, const std::vector<DeviceInfo>& all)
 {
     const std::string who = target.devnode;
     if (holdsRootFileSystem(target, all))
-        return who + " holds the running system's root file system (rule: system disk)";
+        return refusal(EBUSY, Rule::SystemDisk,
+                       who + " holds the running system's root file system");
     if (target.readOnly)
-        return who + " is read-only (rule: read-only target)";
+        return refusal(EBUSY, Rule::ReadOnlyTarget, who + " is read-only");
     std::vector<const DeviceInfo*> parts{&target};
     for (const auto& d : all)
         if (!target.isPartition && d.isPartition && d.parent == target.name)
             parts.push_back(&d);
     for (const DeviceInfo* p : parts) {
+        const std::string which = p == &target ? "" : " has partition " + p->devnode;
         if (!p->mountPoints.empty())
-            return who +
-                   (p == &target ? " is mounted at "
-                                 : " has partition " + p->devnode + " mounted at ") +
-                   p->mountPoints.front() + " (rule: mounted target); unmount it first";
+            return refusal(EBUSY, Rule::MountedTarget,
+                           who + (p == &target ? " is" : which) + " mounted at " +
+                               p->mountPoints.front(),
+                           "; unmount it first");
         if (p->swap)
-            return who + (p == &target ? "" : " has partition " + p->devnode) +
-                   " in use as swap (rule: held target); swapoff first";
+            return refusal(EBUSY, Rule::HeldTarget, who + which + " in use as swap",
+                           "; swapoff first");
         if (!p->holders.empty())
-            return who + (p == &target ? "" : " has partition " + p->devnode) + " held by " +
-                   p->holders.front() + " (LVM, RAID or device-mapper) (rule: held target)";
+            return refusal(EBUSY, Rule::HeldTarget,
+                           who + which + " held by " + p->holders.front() +
+                               " (LVM, RAID or device-mapper)");
     }
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<std::string> targetRefusal(const DeviceInfo& target,
+                                         const std::vector<DeviceInfo>& all)
+{
+    if (auto e = deviceRefusal(target, all))
+        return std::move(e->message);
+    return std::nullopt;
+}
+
+std::optional<Error> targetDeviceRefusal(const DeviceInfo& target,
+                                         const std::vector<DeviceInfo>& all)
+{
+    if (auto e = deviceRefusal(target, all))
+        return withContext("refusing ", std::move(*e));
     return std::nullopt;
 }
 

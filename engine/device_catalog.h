@@ -93,6 +93,10 @@ void applyDeviceEvents(std::vector<DeviceInfo>& devices, const std::vector<Devic
 /// The same rules serve the CLI and the GUI.
 std::optional<std::string> targetRefusal(const DeviceInfo& target,
                                          const std::vector<DeviceInfo>& all);
+/// targetRefusal as the refusal the engine gives: EBUSY, the rule as data
+/// and "refusing " before the reason.
+std::optional<Error> targetDeviceRefusal(const DeviceInfo& target,
+                                         const std::vector<DeviceInfo>& all);
 /// True when the machine's root file system lives on @p disk or its partitions.
 bool holdsRootFileSystem(const DeviceInfo& disk, const std::vector<DeviceInfo>& all);
 

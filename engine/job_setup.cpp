@@ -121,7 +121,6 @@ std::string damagedSignature(int fd, std::uint64_t size)
 }
 
 constexpr std::string_view kFileIdPrefix = "file:";
-constexpr const char* kIdentityRule = " (rule: target identity)";
 
 // An imageFileId() taken apart.
 struct ImageFileId
@@ -162,9 +161,9 @@ std::string deviceText(std::uint64_t devMajor, std::uint64_t devMinor)
 
 Error fileAppeared(const std::string& target)
 {
-    return Error{EEXIST, "refusing the target: a file appeared at " + target +
-                             " since you confirmed it would be created as a new image file" +
-                             kIdentityRule};
+    return refusal(EEXIST, Rule::TargetIdentity,
+                   "refusing the target: a file appeared at " + target +
+                       " since you confirmed it would be created as a new image file");
 }
 
 // Why @p target, as @p now shows it (nullptr: nothing is there), is not what
@@ -179,43 +178,47 @@ std::optional<Error> imageIdentityMismatch(const std::string& target, const std:
     }
     const auto want = parseImageFileId(expected);
     if (!want)
-        return Error{EINVAL, "refusing " + target + ": '" + expected +
-                                 "' is no image file identity (file:DEVMAJ:DEVMIN:INO:SIZE, or " +
-                                 std::string(kAbsentTargetId) + ")" + kIdentityRule};
+        return refusal(EINVAL, Rule::TargetIdentity,
+                       "refusing " + target + ": '" + expected +
+                           "' is no image file identity (file:DEVMAJ:DEVMIN:INO:SIZE, or " +
+                           std::string(kAbsentTargetId) + ")");
     if (!now)
-        return Error{ENOENT, "refusing " + target +
-                                 ": the image file you confirmed is gone (deleted or renamed "
-                                 "since), and no new one is created in its place" +
-                                 kIdentityRule};
+        return refusal(ENOENT, Rule::TargetIdentity,
+                       "refusing " + target +
+                           ": the image file you confirmed is gone (deleted or renamed "
+                           "since), and no new one is created in its place");
     if (!S_ISREG(now->st_mode))
-        return Error{ESTALE, "refusing " + target + ": it is " +
-                                 (S_ISBLK(now->st_mode) ? "a block device" : "no regular file") +
-                                 " now, not the image file you confirmed" + kIdentityRule};
+        return refusal(ESTALE, Rule::TargetIdentity,
+                       "refusing " + target + ": it is " +
+                           (S_ISBLK(now->st_mode) ? "a block device" : "no regular file") +
+                           " now, not the image file you confirmed");
     const std::uint64_t devMajor = major(now->st_dev);
     const std::uint64_t devMinor = minor(now->st_dev);
     const auto ino = static_cast<std::uint64_t>(now->st_ino);
     if (devMajor != want->devMajor || devMinor != want->devMinor)
-        return Error{ESTALE, "refusing " + target + ": it is another file now (inode " +
-                                 std::to_string(ino) + " on device " +
-                                 deviceText(devMajor, devMinor) + ", was inode " +
-                                 std::to_string(want->ino) + " on device " +
-                                 deviceText(want->devMajor, want->devMinor) +
-                                 "), not the image file you confirmed" + kIdentityRule};
+        return refusal(ESTALE, Rule::TargetIdentity,
+                       "refusing " + target + ": it is another file now (inode " +
+                           std::to_string(ino) + " on device " + deviceText(devMajor, devMinor) +
+                           ", was inode " + std::to_string(want->ino) + " on device " +
+                           deviceText(want->devMajor, want->devMinor) +
+                           "), not the image file you confirmed");
     if (ino != want->ino)
-        return Error{ESTALE, "refusing " + target + ": it is another file now (inode " +
-                                 std::to_string(ino) + ", was " + std::to_string(want->ino) +
-                                 "), not the image file you confirmed" + kIdentityRule};
+        return refusal(ESTALE, Rule::TargetIdentity,
+                       "refusing " + target + ": it is another file now (inode " +
+                           std::to_string(ino) + ", was " + std::to_string(want->ino) +
+                           "), not the image file you confirmed");
     const auto size = static_cast<std::uint64_t>(now->st_size);
     if (size < want->size)
-        return Error{ESTALE, "refusing " + target + ": it was truncated from " +
-                                 std::to_string(want->size) + " to " + std::to_string(size) +
-                                 " bytes since you confirmed the image file" + kIdentityRule};
+        return refusal(ESTALE, Rule::TargetIdentity,
+                       "refusing " + target + ": it was truncated from " +
+                           std::to_string(want->size) + " to " + std::to_string(size) +
+                           " bytes since you confirmed the image file");
     if (size > want->size)
-        return Error{ESTALE, "refusing " + target + ": it grew from " + std::to_string(want->size) +
-                                 " to " + std::to_string(size) +
-                                 " bytes since you confirmed the image file, so another program "
-                                 "writes it" +
-                                 kIdentityRule};
+        return refusal(ESTALE, Rule::TargetIdentity,
+                       "refusing " + target + ": it grew from " + std::to_string(want->size) +
+                           " to " + std::to_string(size) +
+                           " bytes since you confirmed the image file, so another program "
+                           "writes it");
     return std::nullopt;
 }
 
@@ -235,11 +238,12 @@ Result<void> checkOpenedTarget(const Disk& target, const std::string& expected,
     if (created) {
         if (S_ISREG(st.st_mode) && st.st_dev == created->dev && st.st_ino == created->ino)
             return {};
-        return Error{ESTALE, "refusing the target: another file took the place of the image "
-                             "file created at " +
-                                 target.path() + " before it was opened (inode " +
-                                 std::to_string(st.st_ino) + ", created " +
-                                 std::to_string(created->ino) + ")" + kIdentityRule};
+        return refusal(ESTALE, Rule::TargetIdentity,
+                       "refusing the target: another file took the place of the image "
+                       "file created at " +
+                           target.path() + " before it was opened (inode " +
+                           std::to_string(st.st_ino) + ", created " + std::to_string(created->ino) +
+                           ")");
     }
     if (isImageFileId(expected)) {
         if (auto why = imageIdentityMismatch(target.path(), expected, &st))
@@ -247,10 +251,11 @@ Result<void> checkOpenedTarget(const Disk& target, const std::string& expected,
         return {};
     }
     if (!expected.empty() && (!S_ISBLK(st.st_mode) || st.st_rdev != confirmedDevice))
-        return Error{ESTALE, "refusing " + target.path() +
-                                 ": what was opened is not the device whose identity was "
-                                 "checked (" +
-                                 expected + "); it changed while it was opened" + kIdentityRule};
+        return refusal(ESTALE, Rule::TargetIdentity,
+                       "refusing " + target.path() +
+                           ": what was opened is not the device whose identity was "
+                           "checked (" +
+                           expected + "); it changed while it was opened");
     return {};
 }
 
@@ -290,14 +295,74 @@ Result<void> checkSourceCandidate(const std::string& source)
     auto id = identify(source);
     if (!id)
         return id.error();
-    if (::access(source.c_str(), R_OK) != 0)
-        return Error{errno, "cannot read " + source + ": " + errnoText(errno) +
-                                (id->blockDevice ? " (rule: needs root)" : " (rule: permission)")};
+    if (::access(source.c_str(), R_OK) != 0) {
+        const int err = errno;
+        return refusal(err, id->blockDevice ? Rule::NeedsRoot : Rule::Permission,
+                       "cannot read " + source + ": " + errnoText(err));
+    }
     if (!id->blockDevice)
         if (auto r = checkImageSourceWriters(source); !r)
             return r;
     return {};
 }
+
+namespace {
+
+Error tooSmall(const std::string& target, std::uint64_t targetSize, std::uint64_t sourceSize)
+{
+    // "16.0 MiB vs 16.0 MiB" explains nothing: exact bytes when the rounded
+    // sizes look the same.
+    std::string t = formatBytes(targetSize);
+    std::string s = formatBytes(sourceSize);
+    if (t == s) {
+        t = std::to_string(targetSize) + " bytes";
+        s = std::to_string(sourceSize) + " bytes";
+    }
+    return refusal(ENOSPC, Rule::TargetTooSmall,
+                   "refusing target " + target + " (" + t + "): it is smaller than the source (" +
+                       s + ")");
+}
+
+// The block-device rules of checkTargetCandidate, in its order. @p checkUse
+// adds checkTargetUse, which reads every process's open files.
+Result<void> deviceRules(const std::string& target, dev_t rdev, const TargetDeviceContext& c,
+                         bool checkUse)
+{
+    if (!c.source.empty() && c.map)
+        if (auto r = checkDistinct(c.source, target, *c.map); !r)
+            return r;
+    // The catalog's rules: mounted (also a partition), swap, held by
+    // LVM/RAID/dm, the system disk, read-only.
+    const std::vector<DeviceInfo>& all = *c.catalog;
+    const auto it =
+        std::find_if(all.begin(), all.end(), [&](const DeviceInfo& d) { return d.devnum == rdev; });
+    // A device the catalog does not know (no medium, size 0) cannot be
+    // checked, so it is not written either.
+    if (it == all.end())
+        return refusal(ENODEV, Rule::UnknownDevice,
+                       "refusing " + target +
+                           ": the device list does not know it, so its use cannot be checked");
+    if (auto why = targetDeviceRefusal(*it, all))
+        return *why;
+    // The same rules for every other name of these bytes: loop devices over
+    // the target, processes and locks.
+    if (checkUse && c.map)
+        if (auto r = checkTargetUse(target, *c.map); !r)
+            return r;
+    if (sysfsReadOnly(rdev))
+        return refusal(EROFS, Rule::ReadOnlyTarget,
+                       "refusing " + target +
+                           ": the device is read-only (write-protected or set read-only)");
+    if (c.writableHere && ::access(target.c_str(), W_OK) != 0) {
+        const int err = errno;
+        return refusal(err, Rule::NeedsRoot, "cannot write " + target + ": " + errnoText(err));
+    }
+    if (!c.source.empty() && c.sourceSize && it->size < *c.sourceSize)
+        return tooSmall(target, it->size, *c.sourceSize);
+    return {};
+}
+
+} // namespace
 
 Result<void> checkTargetCandidate(const std::string& source, const std::string& target)
 {
@@ -313,71 +378,67 @@ Result<void> checkTargetCandidate(const std::string& source, const std::string& 
         std::string dir = fs::path(target).parent_path().string();
         if (dir.empty())
             dir = ".";
-        if (::access(dir.c_str(), W_OK | X_OK) != 0)
-            return Error{errno, "cannot create target " + target + ": " + errnoText(errno) +
-                                    " (rule: permission)"};
+        if (::access(dir.c_str(), W_OK | X_OK) != 0) {
+            const int err = errno;
+            return refusal(err, Rule::Permission,
+                           "cannot create target " + target + ": " + errnoText(err));
+        }
         if (!source.empty() && fs::path(source) == fs::path(target))
-            return Error{EINVAL, "refusing: source and target are the same path " + target +
-                                     " (rule: source is target)"};
+            return refusal(EINVAL, Rule::SourceIsTarget,
+                           "refusing: source and target are the same path " + target);
         return {};
     }
     const bool block = S_ISBLK(st.st_mode);
     if (!block && !S_ISREG(st.st_mode))
         return Error{EINVAL, target + ": not a regular file or block device"};
     const StorageMap map = StorageMap::scan();
+    if (block) {
+        const auto all = usageCatalog(map);
+        TargetDeviceContext context;
+        context.source = source;
+        if (!source.empty())
+            if (auto size = storageSize(source))
+                context.sourceSize = *size;
+        context.catalog = &all;
+        context.map = &map;
+        return deviceRules(target, st.st_rdev, context, true);
+    }
     if (!source.empty()) {
         if (auto r = checkDistinct(source, target, map); !r)
             return r;
     }
-    if (block) {
-        // The catalog's rules: mounted (also a partition), swap, held by
-        // LVM/RAID/dm, the system disk, read-only.
-        const auto all = usageCatalog(map);
-        const auto it = std::find_if(all.begin(), all.end(),
-                                     [&](const DeviceInfo& d) { return d.devnum == st.st_rdev; });
-        // A device the catalog does not know (no medium, size 0) cannot be
-        // checked, so it is not written either.
-        if (it == all.end())
-            return Error{ENODEV, "refusing " + target +
-                                     ": the device list does not know it, so its use cannot be "
-                                     "checked (rule: unknown device)"};
-        if (auto why = targetRefusal(*it, all))
-            return Error{EBUSY, "refusing " + *why};
-    }
-    // The same rules for every other name of these bytes: an image behind a
-    // loop device, loop devices over the target, processes and locks.
+    // The same rules for every other name of these bytes: a loop device
+    // over the file, processes and locks.
     if (auto r = checkTargetUse(target, map); !r)
         return r;
     // Root may open a file without write permission; a disk tool must not:
     // a read-only mode is the owner's "do not overwrite".
-    if (!block && (st.st_mode & 0222) == 0)
-        return Error{EROFS, "refusing " + target + ": the file is read-only (mode " +
-                                modeText(st.st_mode) + ") (rule: read-only target)"};
-    if (block && sysfsReadOnly(st.st_rdev))
-        return Error{EROFS, "refusing " + target +
-                                ": the device is read-only (write-protected or set read-only) "
-                                "(rule: read-only target)"};
-    if (::access(target.c_str(), W_OK) != 0)
-        return Error{errno, "cannot write " + target + ": " + errnoText(errno) +
-                                (block ? " (rule: needs root)" : " (rule: permission)")};
+    if ((st.st_mode & 0222) == 0)
+        return refusal(EROFS, Rule::ReadOnlyTarget,
+                       "refusing " + target + ": the file is read-only (mode " +
+                           modeText(st.st_mode) + ")");
+    if (::access(target.c_str(), W_OK) != 0) {
+        const int err = errno;
+        return refusal(err, Rule::Permission, "cannot write " + target + ": " + errnoText(err));
+    }
     if (!source.empty()) {
         auto sourceSize = storageSize(source);
-        auto targetSize = storageSize(target);
-        if (sourceSize && targetSize && *targetSize < *sourceSize) {
-            // "16.0 MiB vs 16.0 MiB" explains nothing: exact bytes when the
-            // rounded sizes look the same.
-            std::string t = formatBytes(*targetSize);
-            std::string s = formatBytes(*sourceSize);
-            if (t == s) {
-                t = std::to_string(*targetSize) + " bytes";
-                s = std::to_string(*sourceSize) + " bytes";
-            }
-            return Error{ENOSPC, "refusing target " + target + " (" + t +
-                                     "): it is smaller than the source (" + s +
-                                     ") (rule: target too small)"};
-        }
+        if (sourceSize && static_cast<std::uint64_t>(st.st_size) < *sourceSize)
+            return tooSmall(target, static_cast<std::uint64_t>(st.st_size), *sourceSize);
     }
     return {};
+}
+
+Result<void> checkTargetDevice(const std::string& target, const TargetDeviceContext& context)
+{
+    struct stat st
+    {
+    };
+    if (::stat(target.c_str(), &st) != 0)
+        return systemError(errno, target);
+    if (!S_ISBLK(st.st_mode))
+        return Error{EINVAL, target + ": not a block device"};
+    return deviceRules(target, st.st_rdev, context, false);
 }
 
 Result<void> checkTargetRoom(const std::string& source, const std::string& target,
@@ -425,13 +486,13 @@ Result<void> checkTargetRoom(const std::string& source, const std::string& targe
     const std::uint64_t free = blocks * static_cast<std::uint64_t>(vfs.f_frsize);
     if (need <= free)
         return {};
-    return Error{ENOSPC, "refusing target " + target + ": its file system has " +
-                             formatBytes(free) + " free, but the copy needs " + formatBytes(need) +
-                             " more (the source holds " + formatBytes(data) + " of data" +
-                             (held ? ", of which the target already holds " + formatBytes(held)
-                                   : std::string()) +
-                             "); free space there or choose another place (rule: no room for "
-                             "the target)"};
+    return refusal(
+        ENOSPC, Rule::NoRoomForTarget,
+        "refusing target " + target + ": its file system has " + formatBytes(free) +
+            " free, but the copy needs " + formatBytes(need) + " more (the source holds " +
+            formatBytes(data) + " of data" +
+            (held ? ", of which the target already holds " + formatBytes(held) : std::string()) +
+            "); free space there or choose another place");
 }
 
 std::string dataSignature(const Disk& disk)
@@ -521,17 +582,18 @@ TargetReview reviewTarget(const std::string& source, const std::string& target,
         }
     } else if (!expectedTargetId.empty()) {
         if (!facts || !facts->blockDevice)
-            out.refusal = Error{EINVAL, "an expected identity names a disk, but " + target +
-                                            " is not a block device (any more) (rule: target "
-                                            "identity)"};
+            out.refusal = refusal(EINVAL, Rule::TargetIdentity,
+                                  "an expected identity names a disk, but " + target +
+                                      " is not a block device (any more)");
         else if (!out.device)
-            out.refusal = Error{ENODEV, "refusing " + target +
-                                            ": it is not in the device list any more, not " +
-                                            expectedTargetId + " (rule: target identity)"};
-        else if (out.device->stableId() != expectedTargetId)
             out.refusal =
-                Error{ESTALE, "refusing " + target + ": it is " + out.device->stableId() +
-                                  ", not " + expectedTargetId + " (rule: target identity)"};
+                refusal(ENODEV, Rule::TargetIdentity,
+                        "refusing " + target + ": it is not in the device list any more, not " +
+                            expectedTargetId);
+        else if (out.device->stableId() != expectedTargetId)
+            out.refusal = refusal(ESTALE, Rule::TargetIdentity,
+                                  "refusing " + target + ": it is " + out.device->stableId() +
+                                      ", not " + expectedTargetId);
     }
     return out;
 }
@@ -598,12 +660,12 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
     // come from the pinned nodes.
     auto srcR = resolvePath(setup.source, who);
     if (!srcR)
-        return Error{srcR.error().code, "source: " + srcR.error().message};
+        return withContext("source: ", srcR.error());
     if (!srcR->exists())
         return Error{ENOENT, "source: " + setup.source + ": " + errnoText(ENOENT)};
     auto dstR = resolvePath(setup.target, who);
     if (!dstR)
-        return Error{dstR.error().code, "target: " + dstR.error().message};
+        return withContext("target: ", dstR.error());
     const std::string source = srcR->real;
     const std::string target = dstR->real;
     auto srcId = identify(srcR->nodePath());
@@ -623,13 +685,13 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
             return *why;
     if (who.elevated && setup.expectedTargetId.empty()) {
         const std::string now = identityNow(*dstR, log);
-        return Error{EPERM, "refusing " + setup.target + ": run through " + who.via + " for " +
-                                who.name +
-                                ", a job writes only the target that was confirmed: pass "
-                                "--expect-id with its identity" +
-                                (now.empty() ? std::string() : " (now " + now + ")") +
-                                " after checking that it is the one you mean (rule: target "
-                                "identity)"};
+        return refusal(EPERM, Rule::TargetIdentity,
+                       "refusing " + setup.target + ": run through " + who.via + " for " +
+                           who.name +
+                           ", a job writes only the target that was confirmed: pass --expect-id "
+                           "with its identity" +
+                           (now.empty() ? std::string() : " (now " + now + ")") +
+                           " after checking that it is the one you mean");
     }
     // Through pkexec or sudo, image files are read and written as the user
     // who asked, never with root's rights.
@@ -654,23 +716,26 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
 
     const bool targetIsDevice = targetExists && S_ISBLK(st.st_mode);
     if ((srcId->blockDevice || targetIsDevice) && ::geteuid() != 0)
-        return Error{EPERM, "block devices need root: run drivemirror-cli with sudo, or let the "
-                            "desktop app ask for authorisation (rule: needs root)"};
+        return refusal(EPERM, Rule::NeedsRoot,
+                       "block devices need root: run drivemirror-cli with sudo, or let the desktop "
+                       "app ask for authorisation");
     dev_t confirmedDevice = 0;
     if (!setup.expectedTargetId.empty() && !boundToFile) {
         if (!targetIsDevice)
-            return Error{EINVAL, "an expected identity names a disk, but " + setup.target +
-                                     " is not a block device (rule: target identity)"};
+            return refusal(EINVAL, Rule::TargetIdentity,
+                           "an expected identity names a disk, but " + setup.target +
+                               " is not a block device");
         auto info = describeDevice(target, log);
         if (!info)
-            return Error{info.error().code, "target: " + info.error().message};
+            return withContext("target: ", info.error());
         if (info->stableId() != setup.expectedTargetId)
-            return Error{ESTALE, "refusing " + setup.target + ": it is " + info->stableId() +
-                                     ", not " + setup.expectedTargetId +
-                                     " (rule: target identity)"};
+            return refusal(ESTALE, Rule::TargetIdentity,
+                           "refusing " + setup.target + ": it is " + info->stableId() + ", not " +
+                               setup.expectedTargetId);
         if (info->devnum != st.st_rdev)
-            return Error{ESTALE, "refusing " + setup.target + ": " + target +
-                                     " changed while it was checked (rule: target identity)"};
+            return refusal(ESTALE, Rule::TargetIdentity,
+                           "refusing " + setup.target + ": " + target +
+                               " changed while it was checked");
         confirmedDevice = info->devnum;
     }
 
@@ -682,39 +747,37 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
     // writes of a loop device over an image source. Two image files are the
     // user's own business, without root.
     if (who.elevated && !srcId->blockDevice && !targetIsDevice && use.trackDevice.empty())
-        return Error{EPERM, "refusing: " + setup.source + " and " + setup.target +
-                                " are both image files, which " + who.name +
-                                " can mirror without administrator rights; run drivemirror-cli "
-                                "without " +
-                                who.via + " (rule: helper scope)"};
+        return refusal(
+            EPERM, Rule::HelperScope,
+            "refusing: " + setup.source + " and " + setup.target + " are both image files, which " +
+                who.name +
+                " can mirror without administrator rights; run drivemirror-cli without " + who.via);
 
     PreparedJob prepared;
     if (srcId->blockDevice) {
         if (setup.trackWrites) {
             auto live = LiveSource::create(source, {}, log);
             if (!live)
-                return Error{live.error().code,
-                             "cannot track writes to " + setup.source + ": " +
-                                 live.error().message +
-                                 " (rule: live source needs tracking; turn tracking off only if "
-                                 "nothing writes to the source)"};
+                return refusal(live.error().code, Rule::LiveSourceNeedsTracking,
+                               "cannot track writes to " + setup.source + ": " +
+                                   live.error().message,
+                               {}, "; turn tracking off only if nothing writes to the source");
             prepared.live = std::move(*live);
             setup.options.quiescer = prepared.live->quiescer();
             // Complete could never freeze it; better said now than at READY.
             if (const std::string point = frozenMountPoint(prepared.live->mountPoints());
                 !point.empty())
-                return Error{EBUSY, "refusing source " + setup.source + ": its file system at " +
-                                        point +
-                                        " is frozen already (by another program, or by a run "
-                                        "that was killed); thaw it with fsfreeze -u " +
-                                        point + " and start again (rule: source frozen)"};
+                return refusal(EBUSY, Rule::SourceFrozen,
+                               "refusing source " + setup.source + ": its file system at " + point +
+                                   " is frozen already (by another program, or by a run that was "
+                                   "killed); thaw it with fsfreeze -u " +
+                                   point + " and start again");
         } else {
             const auto mounts = mountPointsOf(major(srcId->rdev), minor(srcId->rdev));
             if (!mounts.empty())
-                return Error{EBUSY, "refusing to mirror " + setup.source +
-                                        " without write "
-                                        "tracking: it is mounted at " +
-                                        mounts.front() + " (rule: live source needs tracking)"};
+                return refusal(EBUSY, Rule::LiveSourceNeedsTracking,
+                               "refusing to mirror " + setup.source +
+                                   " without write tracking: it is mounted at " + mounts.front());
             log->warn("write tracking is off: writes to {} during the job would be missed",
                       setup.source);
         }
@@ -730,10 +793,9 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
                 prepared.live = std::move(*live);
                 setup.options.quiescer = prepared.live->quiescer();
             } else if (use.inUse) {
-                return Error{live.error().code, "cannot track writes to " + setup.source +
-                                                    " through " + dev + ", which is " + state +
-                                                    ": " + live.error().message +
-                                                    " (rule: live source needs tracking)"};
+                return refusal(live.error().code, Rule::LiveSourceNeedsTracking,
+                               "cannot track writes to " + setup.source + " through " + dev +
+                                   ", which is " + state + ": " + live.error().message);
             } else {
                 log->warn("{} backs {}, whose writes cannot be tracked ({}); nothing uses it "
                           "now, and writes through it during the job would be missed",
@@ -741,15 +803,16 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
             }
         } else if (use.inUse) {
             if (!setup.trackWrites)
-                return Error{EBUSY, "refusing to mirror " + setup.source +
-                                        " without write tracking: it backs " + dev + ", which is " +
-                                        state + " (rule: live source needs tracking)"};
-            return Error{EPERM, "refusing source " + setup.source + ": it backs " + dev +
-                                    ", which is " + state +
-                                    ", so it changes while it is copied; only root can track "
-                                    "those writes: run drivemirror-cli with sudo, or stop "
-                                    "using " +
-                                    dev + " first (rule: needs root)"};
+                return refusal(EBUSY, Rule::LiveSourceNeedsTracking,
+                               "refusing to mirror " + setup.source +
+                                   " without write tracking: it backs " + dev + ", which is " +
+                                   state);
+            return refusal(EPERM, Rule::NeedsRoot,
+                           "refusing source " + setup.source + ": it backs " + dev + ", which is " +
+                               state +
+                               ", so it changes while it is copied; only root can track those "
+                               "writes: run drivemirror-cli with sudo, or stop using " +
+                               dev + " first");
         } else {
             log->warn("{} backs {}: writes through it during the job would be missed", setup.source,
                       dev);
@@ -764,17 +827,18 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
     // pinned nodes only if those names still lead there.
     for (const ResolvedPath* r : {&*srcR, &*dstR})
         if (r->exists() && !r->stillNamed())
-            return Error{ESTALE, "refusing " + r->given + ": " + r->real +
-                                     " changed while it was checked (rule: target identity)"};
+            return refusal(ESTALE, Rule::TargetIdentity,
+                           "refusing " + r->given + ": " + r->real +
+                               " changed while it was checked");
 
     auto sourceDisk = Disk::open(srcPin.valid() ? procFdPath(srcPin.get()) : srcR->nodePath(),
                                  setup.source, {Disk::Access::ReadOnly, true, false}, log);
     if (!sourceDisk)
-        return Error{sourceDisk.error().code, "source: " + sourceDisk.error().message};
+        return withContext("source: ", sourceDisk.error());
     // Held for the job's life: QEMU and other jobs cannot write it meanwhile.
     if (auto r = sourceDisk->lockImage(Disk::Lock::Shared); !r)
-        return Error{r.error().code,
-                     "refusing the source: " + r.error().message + " (rule: source in use)"};
+        return refusal(r.error().code, Rule::SourceInUse,
+                       "refusing the source: " + r.error().message);
 
     if (targetAsUser) {
         auto fd = openAsInvoker(*dstR, who, O_RDWR);
@@ -789,7 +853,7 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
             // O_EXCL lost the race: something appeared since the check.
             if (boundToFile && made.error().code == EEXIST)
                 return fileAppeared(setup.target);
-            return Error{made.error().code, "target: " + made.error().message};
+            return withContext("target: ", made.error());
         }
         struct stat cst
         {
@@ -816,13 +880,15 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
                                  setup.target, {Disk::Access::ReadWrite, true, true}, log);
     if (!targetDisk) {
         removeCreated();
-        std::string msg = targetDisk.error().message;
+        const std::string& msg = targetDisk.error().message;
         const int code = targetDisk.error().code;
         if (code == EBUSY)
-            msg += " (the device is mounted or held by another program) (rule: target in use)";
-        else if ((code == EACCES || code == EPERM) && (srcId->blockDevice || targetIsDevice))
-            msg += " (block devices need root) (rule: needs root)";
-        return Error{code, "target: " + msg};
+            return refusal(code, Rule::TargetInUse,
+                           "target: " + msg +
+                               " (the device is mounted or held by another program)");
+        if ((code == EACCES || code == EPERM) && (srcId->blockDevice || targetIsDevice))
+            return refusal(code, Rule::NeedsRoot, "target: " + msg + " (block devices need root)");
+        return withContext("target: ", targetDisk.error());
     }
     // The path still leads to what is opened: the copy lands under the name
     // the user chose, not in a file renamed away from it meanwhile.
@@ -835,16 +901,16 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
         if (created) {
             if (!there || !S_ISREG(now.st_mode) || now.st_dev != created->dev ||
                 now.st_ino != created->ino)
-                why =
-                    Error{ESTALE, "refusing the target: the image file created at " + setup.target +
-                                      " is no longer there under that name (rule: target "
-                                      "identity)"};
+                why = refusal(ESTALE, Rule::TargetIdentity,
+                              "refusing the target: the image file created at " + setup.target +
+                                  " is no longer there under that name");
         } else if (boundToFile) {
             why =
                 imageIdentityMismatch(setup.target, setup.expectedTargetId, there ? &now : nullptr);
         } else if (!dstR->stillNamed()) {
-            why = Error{ESTALE, "refusing " + setup.target + ": " + target +
-                                    " changed while it was opened (rule: target identity)"};
+            why = refusal(ESTALE, Rule::TargetIdentity,
+                          "refusing " + setup.target + ": " + target +
+                              " changed while it was opened");
         }
         if (why) {
             removeCreated();
@@ -862,15 +928,16 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
     // also closes the window between the checks above and this open.
     if (auto r = targetDisk->lockImage(Disk::Lock::Exclusive); !r) {
         removeCreated();
-        return Error{r.error().code,
-                     "refusing the target: " + r.error().message + " (rule: target in use)"};
+        return refusal(r.error().code, Rule::TargetInUse,
+                       "refusing the target: " + r.error().message);
     }
     if (targetDisk->isBlockDevice()) {
         const std::string data = dataOnDevice(*targetDisk);
         if (!data.empty() && !setup.allowDataOnTarget)
-            return Error{EEXIST, "target " + setup.target + " holds " + data +
-                                     "; everything on it would be overwritten and the overwrite "
-                                     "was not confirmed (rule: target holds data)"};
+            return refusal(
+                EEXIST, Rule::TargetHoldsData,
+                "target " + setup.target + " holds " + data +
+                    "; everything on it would be overwritten and the overwrite was not confirmed");
         if (!data.empty())
             log->warn("{} holds {}; overwriting it as confirmed", setup.target, data);
     }
@@ -888,7 +955,7 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
             prepared.live.reset();
             prepared.job.reset();
             removeCreated();
-            return Error{r.error().code, "cannot start write tracking: " + r.error().message};
+            return withContext("cannot start write tracking: ", r.error());
         }
         const auto mounts = prepared.live->mountPoints();
         const std::string through =

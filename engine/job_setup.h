@@ -16,10 +16,10 @@
 //   -> a block device holding data needs the user's explicit consent
 //   -> MirrorJob::create (sizes, alignment)
 //
-// Every refusal is an Error whose message names the rule ("(rule: ...)"),
-// like the checks in safety.h. Nothing is written before all checks that can
-// be made without writing have passed; a target file created here is removed
-// again if a later step fails.
+// Every refusal is an Error that carries its rule (Error::rule) and names it
+// in its message ("(rule: ...)"), like the checks in safety.h. Nothing is
+// written before all checks that can be made without writing have passed; a
+// target file created here is removed again if a later step fails.
 #pragma once
 
 #include "device_catalog.h"
@@ -37,6 +37,8 @@
 #include <vector>
 
 namespace engine {
+
+class StorageMap;
 
 struct JobSetup
 {
@@ -103,6 +105,33 @@ Result<void> checkSourceCandidate(const std::string& source);
 /// (it will be created). With an empty @p source only the rules about the
 /// target alone apply. Reads sysfs and /proc once each; probes no disk.
 Result<void> checkTargetCandidate(const std::string& source, const std::string& target);
+
+/// What a front end that keeps the machine's device list already holds, so
+/// that it can judge every block device in it without reading them again.
+struct TargetDeviceContext
+{
+    std::string source;                      ///< empty: only the rules about the target alone
+    std::optional<std::uint64_t> sourceSize; ///< unknown: the size rule is not applied
+    /// The machine's devices (enumerateDevices, kept current with
+    /// applyDeviceEvents and updateUsage).
+    const std::vector<DeviceInfo>* catalog = nullptr;
+    /// Scanned once for all targets, to tell source and target apart under
+    /// every name; null: that rule is not applied.
+    const StorageMap* map = nullptr;
+    /// False when a helper opens the target with its own rights and applies
+    /// the write permission rule itself.
+    bool writableHere = true;
+};
+
+/// checkTargetCandidate's rules for the block device @p target, in its
+/// order and words, judged on @p context instead of a new scan: distinct from
+/// the source, known to the catalog, not the system disk, not read-only, not
+/// mounted, swap or held (also through a partition), writable, at least as
+/// large as the source. Costs a few system calls (stat, access, one sysfs
+/// file), so a list may check every row; what only a look at every process
+/// shows (writers, locks, use through another name: checkTargetUse) is left
+/// to checkTargetCandidate and prepareJob.
+Result<void> checkTargetDevice(const std::string& target, const TargetDeviceContext& context);
 
 /// An image target's file system must have room for what the copy
 /// allocates (the source's allocated data, or all of it for a full sync

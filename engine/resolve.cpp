@@ -283,9 +283,9 @@ Result<ResolvedPath> resolvePath(const std::string& path, const Invoker& who)
         if (!fd.valid()) {
             const int err = errno;
             if (err == ENOENT && finalLink)
-                return Error{ENOENT, "refusing " + path +
-                                         ": it is a symbolic link to something that does not "
-                                         "exist (rule: not an image or disk)"};
+                return refusal(ENOENT, Rule::NotAnImageOrDisk,
+                               "refusing " + path +
+                                   ": it is a symbolic link to something that does not exist");
             if (err == ENOENT && last) {
                 real.push_back(comp);
                 out.real = joinPath(real);
@@ -305,12 +305,12 @@ Result<ResolvedPath> resolvePath(const std::string& path, const Invoker& who)
             const std::string linkPath = joinPath(real);
             real.pop_back();
             if (st.st_uid != 0 && st.st_uid != who.uid)
-                return Error{EPERM,
-                             "refusing " + path + ": it leads through the symbolic link " +
-                                 linkPath + ", which belongs to " + userName(st.st_uid) +
-                                 ", neither root nor " + who.name +
-                                 "; such a link can point at any disk by the time it is used. "
-                                 "Name the file or disk itself (rule: untrusted symlink)"};
+                return refusal(EPERM, Rule::UntrustedSymlink,
+                               "refusing " + path + ": it leads through the symbolic link " +
+                                   linkPath + ", which belongs to " + userName(st.st_uid) +
+                                   ", neither root nor " + who.name +
+                                   "; such a link can point at any disk by the time it is used. "
+                                   "Name the file or disk itself");
             if (++links > 40)
                 return Error{ELOOP, path + ": too many levels of symbolic links"};
             char buf[PATH_MAX];
@@ -373,14 +373,15 @@ Result<UniqueFd> openAsInvoker(const ResolvedPath& r, const Invoker& who, int fl
     if (!fd) {
         const int err = fd.error().code;
         if (err == EACCES || err == EPERM || err == EROFS)
-            return Error{err, "refusing " + r.given + ": " + who.name + ", for whom this runs (" +
-                                  who.via + "), may not " + accessText(flags) + " it (" +
-                                  errnoText(err) + "); run " + who.via +
-                                  " only for files that user could " + accessText(flags) +
-                                  " himself (rule: user access)"};
+            return refusal(err, Rule::UserAccess,
+                           "refusing " + r.given + ": " + who.name + ", for whom this runs (" +
+                               who.via + "), may not " + accessText(flags) + " it (" +
+                               errnoText(err) + "); run " + who.via +
+                               " only for files that user could " + accessText(flags) + " himself");
         if (err == ELOOP || err == ENOENT)
-            return Error{ESTALE, "refusing " + r.given + ": " + r.real +
-                                     " changed while it was being opened (rule: target identity)"};
+            return refusal(ESTALE, Rule::TargetIdentity,
+                           "refusing " + r.given + ": " + r.real +
+                               " changed while it was being opened");
         return Error{err, "open " + r.given + " as " + who.name + ": " + fd.error().message};
     }
     struct stat st
@@ -389,9 +390,10 @@ Result<UniqueFd> openAsInvoker(const ResolvedPath& r, const Invoker& who, int fl
     if (::fstat(fd->get(), &st) != 0)
         return systemError(errno, "stat " + r.given);
     if (!sameNode(st, r.st))
-        return Error{ESTALE, "refusing " + r.given + ": " + r.real +
-                                 " names another file than the one checked; it changed while "
-                                 "it was being opened (rule: target identity)"};
+        return refusal(
+            ESTALE, Rule::TargetIdentity,
+            "refusing " + r.given + ": " + r.real +
+                " names another file than the one checked; it changed while it was being opened");
     return std::move(*fd);
 }
 
@@ -408,10 +410,11 @@ Result<UniqueFd> createAsInvoker(const ResolvedPath& r, const Invoker& who, mode
     if (!fd) {
         const int err = fd.error().code;
         if (err == EACCES || err == EPERM || err == EROFS)
-            return Error{err, "refusing to create " + r.given + ": " + who.name +
-                                  ", for whom this runs (" + who.via +
-                                  "), may not create files in its directory (" + errnoText(err) +
-                                  "); choose a place that user may write (rule: user access)"};
+            return refusal(err, Rule::UserAccess,
+                           "refusing to create " + r.given + ": " + who.name +
+                               ", for whom this runs (" + who.via +
+                               "), may not create files in its directory (" + errnoText(err) +
+                               "); choose a place that user may write");
         return Error{err, "create " + r.given + " as " + who.name + ": " + fd.error().message};
     }
     // Created where the directory was pinned, not through a directory
@@ -422,9 +425,10 @@ Result<UniqueFd> createAsInvoker(const ResolvedPath& r, const Invoker& who, mode
     if (::fstat(fd->get(), &made) != 0 ||
         ::fstatat(r.dir.get(), r.name.c_str(), &there, AT_SYMLINK_NOFOLLOW) != 0 ||
         !sameNode(made, there))
-        return Error{ESTALE, "refusing " + r.given + ": the file created at " + r.real +
-                                 " is not in the directory that was checked; it changed while "
-                                 "the file was created (rule: target identity)"};
+        return refusal(
+            ESTALE, Rule::TargetIdentity,
+            "refusing " + r.given + ": the file created at " + r.real +
+                " is not in the directory that was checked; it changed while the file was created");
     return std::move(*fd);
 }
 

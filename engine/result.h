@@ -4,23 +4,72 @@
 
 #include <cassert>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
 namespace engine {
 
-/// A failure: the errno that caused it (0 when none applies) and a message
-/// meant for the user, naming what failed ("open /dev/sdb: Permission denied").
+/// The safety rule behind a refusal. Front ends decide on it (what to
+/// explain, which way out to offer) and the helper's JSON carries its name,
+/// so no one has to read it back out of a message.
+enum class Rule {
+    None, ///< not a refusal: a failure with a cause (errno) only
+    SourceIsTarget,
+    TargetInsideSource,
+    TargetContainsSource,
+    TargetOverlapsSource,
+    SystemDisk,
+    SystemDirectory,
+    MountedTarget,
+    HeldTarget,
+    TargetInUse,
+    SourceInUse,
+    ReadOnlyTarget,
+    TargetTooSmall,
+    TargetHoldsData,
+    TargetIdentity,
+    NeedsRoot,
+    Authentication,
+    UserAccess,
+    UntrustedSymlink,
+    SourceFrozen,
+    HelperScope,
+    Permission,
+    LiveSourceNeedsTracking,
+    NotAnImageOrDisk,
+    UnknownDevice,
+    NoRoomForTarget,
+};
+
+/// The rule's name as messages, the man page and the JSON protocol spell it
+/// ("target holds data"); empty for Rule::None.
+std::string_view ruleName(Rule rule);
+/// The rule named @p name by ruleName(); Rule::None for any other text.
+Rule ruleFromName(std::string_view name);
+
+/// A failure: the errno that caused it (0 when none applies), a message
+/// meant for the user, naming what failed ("open /dev/sdb: Permission
+/// denied"), and for a refusal the rule that refused (see refusal()).
 struct Error
 {
     int code = 0;
     std::string message;
+    Rule rule = Rule::None;
 };
 
 /// errno text for @p code ("No space left on device").
 std::string errnoText(int code);
 /// Error{code, context + ": " + errnoText(code)}.
 Error systemError(int code, const std::string& context);
+/// A refusal by @p rule: its message is @p message + " (rule: NAME" +
+/// @p note + ")" + @p after, the form the CLI, its man page and scripts show
+/// ("... (rule: mounted target); unmount it first").
+Error refusal(int code, Rule rule, std::string message, std::string_view after = {},
+              std::string_view note = {});
+/// @p error with @p context put before its message ("target: "), keeping
+/// its code and rule.
+Error withContext(std::string_view context, Error error);
 
 template <class T>
 class [[nodiscard]] Result

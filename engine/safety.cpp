@@ -317,9 +317,9 @@ Result<void> checkDistinct(const std::string& sourcePath, const std::string& tar
     if (!t)
         return t.error();
     if (*s == *t)
-        return Error{EINVAL, "refusing: source " + sourcePath + " and target " + targetPath +
-                                 " are the same " + (s->blockDevice ? "device" : "file") +
-                                 " (rule: source is target)"};
+        return refusal(EINVAL, Rule::SourceIsTarget,
+                       "refusing: source " + sourcePath + " and target " + targetPath +
+                           " are the same " + (s->blockDevice ? "device" : "file"));
     const auto rs = map.reachOfPath(sourcePath);
     const auto rt = map.reachOfPath(targetPath);
     if (!rs || !rt)
@@ -330,17 +330,17 @@ Result<void> checkDistinct(const std::string& sourcePath, const std::string& tar
     case ReachRelation::Apart:
         return {};
     case ReachRelation::Same:
-        return Error{EINVAL, "refusing: the " + target + " reaches the same data as the " + source +
-                                 " (rule: source is target)"};
+        return refusal(EINVAL, Rule::SourceIsTarget,
+                       "refusing: the " + target + " reaches the same data as the " + source);
     case ReachRelation::Inside:
-        return Error{EINVAL, "refusing: the " + target + " lies inside the " + source +
-                                 " (rule: target inside source)"};
+        return refusal(EINVAL, Rule::TargetInsideSource,
+                       "refusing: the " + target + " lies inside the " + source);
     case ReachRelation::Contains:
-        return Error{EINVAL, "refusing: the " + target + " contains the " + source +
-                                 " (rule: target contains source)"};
+        return refusal(EINVAL, Rule::TargetContainsSource,
+                       "refusing: the " + target + " contains the " + source);
     case ReachRelation::Overlaps:
-        return Error{EINVAL, "refusing: the " + target + " shares part of its data with the " +
-                                 source + " (rule: target overlaps source)"};
+        return refusal(EINVAL, Rule::TargetOverlapsSource,
+                       "refusing: the " + target + " shares part of its data with the " + source);
     }
     return {};
 }
@@ -365,36 +365,36 @@ Result<void> checkTargetPath(const std::string& target)
             return {}; // a missing directory: the permission rule says so
         const std::string sys = systemDirectoryOf(real);
         if (sys == "/dev")
-            return Error{ENOENT, "refusing to create " + target +
-                                     ": there is no such device, and an image file is never "
-                                     "created in /dev (a mistyped device name?) (rule: system "
-                                     "directory)"};
+            return refusal(ENOENT, Rule::SystemDirectory,
+                           "refusing to create " + target +
+                               ": there is no such device, and an image file is never created in "
+                               "/dev (a mistyped device name?)");
         const std::string type = fsTypeOf(dst.st_dev);
         if (!sys.empty() || kernelFileSystem(type))
-            return Error{EINVAL, "refusing to create " + target + ": " + real + " is " +
-                                     (type.empty() ? "a kernel interface" : "on " + type) +
-                                     ", not storage for an image file (rule: system directory)"};
+            return refusal(EINVAL, Rule::SystemDirectory,
+                           "refusing to create " + target + ": " + real + " is " +
+                               (type.empty() ? "a kernel interface" : "on " + type) +
+                               ", not storage for an image file");
         return {};
     }
     struct stat st = lst;
     if (S_ISLNK(lst.st_mode) && ::stat(target.c_str(), &st) != 0)
-        return Error{ENOENT, "refusing target " + target +
-                                 ": it is a symbolic link to something that does not exist "
-                                 "(rule: not an image or disk)"};
+        return refusal(ENOENT, Rule::NotAnImageOrDisk,
+                       "refusing target " + target +
+                           ": it is a symbolic link to something that does not exist");
     if (S_ISBLK(st.st_mode))
         return {};
     if (!S_ISREG(st.st_mode))
-        return Error{EINVAL, "refusing target " + target + ": it is " + kindOf(st.st_mode) +
-                                 ", not a regular file or block device (rule: not an image or "
-                                 "disk)"};
+        return refusal(EINVAL, Rule::NotAnImageOrDisk,
+                       "refusing target " + target + ": it is " + kindOf(st.st_mode) +
+                           ", not a regular file or block device");
     const std::string real = realPathOf(target);
     const std::string sys = systemDirectoryOf(real);
     const std::string type = fsTypeOf(st.st_dev);
     if (!sys.empty() || kernelFileSystem(type))
-        return Error{EINVAL, "refusing target " + target + ": it is a file in " +
-                                 (sys.empty() ? type : sys) +
-                                 ", a kernel interface, not an image file (rule: system "
-                                 "directory)"};
+        return refusal(EINVAL, Rule::SystemDirectory,
+                       "refusing target " + target + ": it is a file in " +
+                           (sys.empty() ? type : sys) + ", a kernel interface, not an image file");
     return {};
 }
 
@@ -425,18 +425,18 @@ Result<void> checkTargetUse(const std::string& target, const StorageMap& map)
                                        : aliasText(map, *d) + " shares its data and is") +
                                 " ";
         if (const auto points = map.mountPoints(d->devnum); !points.empty())
-            return Error{EBUSY, who + "mounted at " + points.front() +
-                                    " (rule: mounted target); unmount it first"};
+            return refusal(EBUSY, Rule::MountedTarget, who + "mounted at " + points.front(),
+                           "; unmount it first");
         if (map.swap(d->devnum))
-            return Error{EBUSY, who + "in use as swap (rule: held target); swapoff first"};
+            return refusal(EBUSY, Rule::HeldTarget, who + "in use as swap", "; swapoff first");
         if (!d->holders.empty())
-            return Error{EBUSY, who + "held by " + d->holders.front() +
-                                    " (LVM, RAID or device-mapper) (rule: held target)"};
+            return refusal(EBUSY, Rule::HeldTarget,
+                           who + "held by " + d->holders.front() + " (LVM, RAID or device-mapper)");
     }
     const FileKey self{st.st_dev, st.st_ino};
     if (!block && map.swapFile(st.st_dev, st.st_ino))
-        return Error{EBUSY, "refusing " + target +
-                                ": it is in use as a swap file (rule: held target); swapoff first"};
+        return refusal(EBUSY, Rule::HeldTarget,
+                       "refusing " + target + ": it is in use as a swap file", "; swapoff first");
 
     std::vector<dev_t> devices;
     for (const BlockNode* d : aliases)
@@ -455,10 +455,10 @@ Result<void> checkTargetUse(const std::string& target, const StorageMap& map)
         const auto writers = writersOf(on);
         if (writers.empty())
             return std::optional<Error>();
-        return std::optional<Error>(
-            Error{EBUSY, "refusing " + target + ": it is open for writing by " +
-                             describeOpeners(writers) + via +
-                             "; close that program first (rule: target in use)"});
+        return std::optional<Error>(refusal(EBUSY, Rule::TargetInUse,
+                                            "refusing " + target + ": it is open for writing by " +
+                                                describeOpeners(writers) + via +
+                                                "; close that program first"));
     };
     if (auto e = refuseWriters(block ? onDevice(openers, st.st_rdev) : onFile(openers, self), ""))
         return *e;
@@ -478,11 +478,11 @@ Result<void> checkTargetUse(const std::string& target, const StorageMap& map)
         const bool held = !locks.empty() || std::any_of(on.begin(), on.end(),
                                                         [](const Opener& o) { return o.locks; });
         if (held)
-            return Error{EBUSY, "refusing " + target + ": " + lockHolders(on) +
-                                    " holds a lock on " +
-                                    (key == self ? "it" : "its backing file") +
-                                    " (QEMU and DriveMirror lock the images they use); stop "
-                                    "that program first (rule: target in use)"};
+            return refusal(
+                EBUSY, Rule::TargetInUse,
+                "refusing " + target + ": " + lockHolders(on) + " holds a lock on " +
+                    (key == self ? "it" : "its backing file") +
+                    " (QEMU and DriveMirror lock the images they use); stop that program first");
     }
     return {};
 }
@@ -497,16 +497,18 @@ Result<void> checkImageSourceWriters(const std::string& source)
     const FileKey key{st.st_dev, st.st_ino};
     const auto openers = findOpeners({}, {key});
     if (const auto writers = writersOf(openers); !writers.empty())
-        return Error{EBUSY, "refusing source " + source + ": it is open for writing by " +
-                                describeOpeners(writers) +
-                                ", so it would change while it is copied and the copy would "
-                                "not be consistent; close that program (or shut the virtual "
-                                "machine down) first (rule: source in use)"};
+        return refusal(
+            EBUSY, Rule::SourceInUse,
+            "refusing source " + source + ": it is open for writing by " +
+                describeOpeners(writers) +
+                ", so it would change while it is copied and the copy would not be consistent; "
+                "close that program (or shut the virtual machine down) first");
     for (const auto& e : locksOn(key))
         if (e.write || qemuWriterLock(e))
-            return Error{EBUSY, "refusing source " + source + ": " + lockHolders(openers) +
-                                    " holds a lock on it that says it writes the image; stop "
-                                    "that program first (rule: source in use)"};
+            return refusal(
+                EBUSY, Rule::SourceInUse,
+                "refusing source " + source + ": " + lockHolders(openers) +
+                    " holds a lock on it that says it writes the image; stop that program first");
     return {};
 }
 
@@ -555,12 +557,12 @@ SourceUse analyseSourceUse(const std::string& source, const StorageMap& map)
     // device: nothing can track it.
     if (!files.empty())
         if (const auto writers = writersOf(onFile(openers, files.front())); !writers.empty()) {
-            use.refusal = Error{EBUSY, what + (block ? "its backing file is" : "it is") +
-                                           " open for writing by " + describeOpeners(writers) +
-                                           ", so it would change while it is copied, and "
-                                           "those writes cannot be tracked; close that program "
-                                           "(or shut the virtual machine down) first (rule: "
-                                           "source in use)"};
+            use.refusal =
+                refusal(EBUSY, Rule::SourceInUse,
+                        what + (block ? "its backing file is" : "it is") + " open for writing by " +
+                            describeOpeners(writers) +
+                            ", so it would change while it is copied, and those writes cannot be "
+                            "tracked; close that program (or shut the virtual machine down) first");
             return use;
         }
 
@@ -584,24 +586,23 @@ SourceUse analyseSourceUse(const std::string& source, const StorageMap& map)
                                     : "open for writing by " + describeOpeners(writers);
         if (!throughTracked && !trackedsDisk) {
             const std::string alias = aliasText(map, *d);
-            use.refusal = Error{
-                EBUSY, what + alias + " shares its data and is " + how + ". " +
-                           (tracked ? "Its writes do not pass through " + tracked->devnode +
-                                          ", so they cannot be tracked"
-                                    : std::string("Writes through a loop device over part of the "
-                                                  "file, or over another loop device, cannot be "
-                                                  "tracked for the file")) +
-                           "; mirror " + d->devnode +
-                           " itself, or stop using it first (rule: source "
-                           "in use)"};
+            use.refusal = refusal(
+                EBUSY, Rule::SourceInUse,
+                what + alias + " shares its data and is " + how + ". " +
+                    (tracked ? "Its writes do not pass through " + tracked->devnode +
+                                   ", so they cannot be tracked"
+                             : std::string(
+                                   "Writes through a loop device over part of the file, or over "
+                                   "another loop device, cannot be tracked for the file")) +
+                    "; mirror " + d->devnode + " itself, or stop using it first");
             return use;
         }
         if (!frozen && !points.empty()) {
-            use.refusal =
-                Error{EBUSY, what + aliasText(map, *d) + " is " + how +
-                                 ", and Complete can only freeze file systems on " +
-                                 tracked->devnode + " and its partitions; mirror " + d->devnode +
-                                 " itself, or unmount it first (rule: source in use)"};
+            use.refusal = refusal(EBUSY, Rule::SourceInUse,
+                                  what + aliasText(map, *d) + " is " + how +
+                                      ", and Complete can only freeze file systems on " +
+                                      tracked->devnode + " and its partitions; mirror " +
+                                      d->devnode + " itself, or unmount it first");
             return use;
         }
         use.inUse = true;

@@ -5,6 +5,7 @@
 #include "job_setup.h"
 #include "resources.h"
 #include "safety.h"
+#include "storage_map.h"
 #include "units.h"
 
 #include <QFileInfo>
@@ -19,6 +20,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <memory>
 
 namespace ui {
 
@@ -194,67 +196,45 @@ engine::Result<DeviceEntry> probe(const QString& path, bool allowNew,
     return e;
 }
 
-// What every row is checked against: the chosen source and the catalog.
+// What every row is checked against: the chosen source, the catalog and a
+// storage map read once for all rows.
 struct CheckContext
 {
-    std::string source;
-    std::optional<std::uint64_t> sourceSize;
-    const std::vector<engine::DeviceInfo>* catalog = nullptr;
+    engine::StorageMap map;
+    engine::TargetDeviceContext devices;
     DeviceListModel::DeviceAccess access = DeviceListModel::DeviceAccess::None;
 };
 
-CheckContext contextFor(const QString& source, const std::vector<engine::DeviceInfo>& catalog,
-                        DeviceListModel::DeviceAccess access)
+std::unique_ptr<CheckContext> contextFor(const QString& source,
+                                         const std::vector<engine::DeviceInfo>& catalog,
+                                         DeviceListModel::DeviceAccess access)
 {
-    CheckContext c;
-    c.source = source.toStdString();
-    c.catalog = &catalog;
-    c.access = access;
-    if (!c.source.empty())
-        if (auto size = engine::storageSize(c.source))
-            c.sourceSize = *size;
+    auto c = std::make_unique<CheckContext>();
+    engine::TargetDeviceContext& d = c->devices;
+    d.source = source.toStdString();
+    d.catalog = &catalog;
+    // A helper opens the device with its own rights and checks them itself.
+    d.writableHere = access != DeviceListModel::DeviceAccess::Helper;
+    c->access = access;
+    if (!d.source.empty()) {
+        // Only block rows read the map; without access every one is refused
+        // before that.
+        if (access != DeviceListModel::DeviceAccess::None) {
+            c->map = engine::StorageMap::scan();
+            d.map = &c->map;
+        }
+        if (auto size = engine::storageSize(d.source))
+            d.sourceSize = *size;
+    }
     return c;
 }
 
 engine::Error needsRoot(const std::string& path)
 {
-    return engine::Error{EPERM, "needs root: " + path +
-                                    " is a block device, and only an administrator may read or "
-                                    "write disks (rule: needs root)"};
-}
-
-// The rules of engine::checkTargetCandidate for a block device, against the
-// catalog this update already read instead of a new enumeration per row.
-std::optional<engine::Error> blockTargetRefusal(const std::string& path, const CheckContext& c)
-{
-    struct stat st
-    {
-    };
-    if (::stat(path.c_str(), &st) != 0)
-        return engine::systemError(errno, path);
-    const engine::DeviceInfo* info = findDevice(*c.catalog, st.st_rdev);
-    if (!info) {
-        if (auto r = engine::checkTargetCandidate(c.source, path); !r)
-            return r.error();
-        return std::nullopt;
-    }
-    if (!c.source.empty())
-        if (auto r = engine::checkDistinct(c.source, path); !r)
-            return r.error();
-    if (auto why = engine::targetRefusal(*info, *c.catalog))
-        return engine::Error{EBUSY, "refusing " + *why};
-    // A helper opens the device with its own rights and checks them itself.
-    if (c.access == DeviceListModel::DeviceAccess::Direct && ::access(path.c_str(), W_OK) != 0) {
-        const int err = errno;
-        return engine::Error{err, "cannot write " + path + ": " + engine::errnoText(err) +
-                                      " (rule: needs root)"};
-    }
-    if (c.sourceSize && info->size < *c.sourceSize)
-        return engine::Error{ENOSPC,
-                             "refusing target " + path + " (" + engine::formatBytes(info->size) +
-                                 "): it is smaller than the source (" +
-                                 engine::formatBytes(*c.sourceSize) + ") (rule: target too small)"};
-    return std::nullopt;
+    return engine::refusal(EPERM, engine::Rule::NeedsRoot,
+                           "needs root: " + path +
+                               " is a block device, and only an administrator may read or "
+                               "write disks");
 }
 
 void check(DeviceEntry& e, const CheckContext& c)
@@ -271,14 +251,16 @@ void check(DeviceEntry& e, const CheckContext& c)
     else if (auto r = engine::checkSourceCandidate(path); !r)
         e.sourceRefusal = r.error();
 
-    if (!c.source.empty() && c.source == path)
-        e.targetRefusal =
-            engine::Error{EINVAL, "refusing: " + path + " is the source (rule: source is target)"};
+    const std::string& source = c.devices.source;
+    if (!source.empty() && source == path)
+        e.targetRefusal = engine::refusal(EINVAL, engine::Rule::SourceIsTarget,
+                                          "refusing: " + path + " is the source");
     else if (e.blockDevice && c.access == DeviceListModel::DeviceAccess::None)
         e.targetRefusal = needsRoot(path);
-    else if (e.blockDevice)
-        e.targetRefusal = blockTargetRefusal(path, c);
-    else if (auto r = engine::checkTargetCandidate(c.source, path); !r)
+    else if (e.blockDevice) {
+        if (auto r = engine::checkTargetDevice(path, c.devices); !r)
+            e.targetRefusal = r.error();
+    } else if (auto r = engine::checkTargetCandidate(source, path); !r)
         e.targetRefusal = r.error();
 }
 
@@ -662,9 +644,9 @@ void DeviceListModel::startDeviceWork()
         }
         for (auto& e : imageRows)
             u.entries.push_back(std::move(e));
-        const CheckContext context = contextFor(source, catalog, access);
+        const auto context = contextFor(source, catalog, access);
         for (auto& e : u.entries)
-            check(e, context);
+            check(e, *context);
         u.catalog = std::move(catalog);
         return u;
     });
@@ -688,9 +670,9 @@ void DeviceListModel::addImages(const QStringList& paths, bool asNewTarget)
             u.added.append(e->path);
             entries.push_back(std::move(*e));
         }
-        const CheckContext context = contextFor(source, catalog, access);
+        const auto context = contextFor(source, catalog, access);
         for (auto& e : entries)
-            check(e, context);
+            check(e, *context);
         u.entries = std::move(entries);
         return u;
     });
@@ -729,9 +711,9 @@ void DeviceListModel::recheck()
         u.kind = Update::Kind::Check;
         u.source = path;
         u.generation = generation;
-        const CheckContext context = contextFor(path, catalog, access);
+        const auto context = contextFor(path, catalog, access);
         for (auto& e : rows)
-            check(e, context);
+            check(e, *context);
         u.entries = std::move(rows);
         return u;
     });

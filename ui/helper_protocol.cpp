@@ -219,7 +219,8 @@ JobStart parseStarted(const QJsonObject& data)
 engine::Error parseError(const QJsonObject& error)
 {
     const int code = error.value(protocolName(key::kErrno)).toInt(EIO);
-    return engine::Error{code, str(error.value(protocolName(key::kDesc)))};
+    return engine::Error{code, str(error.value(protocolName(key::kDesc))),
+                         engine::ruleFromName(str(error.value(protocolName(key::kRule))))};
 }
 
 std::optional<TargetInspection> parseInspection(const QByteArray& json)
@@ -237,7 +238,8 @@ std::optional<TargetInspection> parseInspection(const QByteArray& json)
     if (o.contains(protocolName(key::kRefusal))) {
         const QJsonObject r = o.value(protocolName(key::kRefusal)).toObject();
         out.refusal = engine::Error{r.value(protocolName(key::kErrno)).toInt(EPERM),
-                                    str(r.value(protocolName(key::kMessage)))};
+                                    str(r.value(protocolName(key::kMessage))),
+                                    engine::ruleFromName(str(r.value(protocolName(key::kRule))))};
     }
     const QJsonObject f = o.value(protocolName(key::kFacts)).toObject();
     out.facts.exists = f.value(protocolName(key::kExists)).toBool();

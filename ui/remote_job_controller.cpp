@@ -69,11 +69,13 @@ engine::Error RemoteJobController::helperFailure(int exitCode, QProcess::ExitSta
     });
     if (viaPkexec && (exitCode == kPkexecDismissed || exitCode == kPkexecNotAuthorized))
         return engine::Error{
-            EACCES, (QStringLiteral("administrator authentication was cancelled or refused "
-                                    "(pkexec exit %1%2) (rule: authentication)")
-                         .arg(exitCode)
-                         .arg(said.isEmpty() ? QString() : QStringLiteral(": ") + said))
-                        .toStdString()};
+            EACCES,
+            (QStringLiteral("administrator authentication was cancelled or refused "
+                            "(pkexec exit %1%2) (rule: authentication)")
+                 .arg(exitCode)
+                 .arg(said.isEmpty() ? QString() : QStringLiteral(": ") + said))
+                .toStdString(),
+            engine::Rule::Authentication};
     return engine::Error{EIO, (QStringLiteral("the helper process (%1) ended with exit code %2%3")
                                    .arg(helper)
                                    .arg(exitCode)

@@ -33,10 +33,11 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log)
         // in the JSON answer, in the user's language around it on stderr.
         const std::string& msg = prepared.error().message;
         const bool forceHelps = prepared.error().code == EEXIST &&
-                                msg.find("(rule: target holds data)") != std::string::npos;
+                                prepared.error().rule == engine::Rule::TargetHoldsData;
         if (a.json)
-            printError(prepared.error().code,
-                       forceHelps ? msg + "; run again with --force to accept" : msg);
+            printError({prepared.error().code,
+                        forceHelps ? msg + "; run again with --force to accept" : msg,
+                        prepared.error().rule});
         p.code = badInput(forceHelps ? fill(Cli::tr("%1; run again with --force to accept"), {msg})
                                      : msg);
         return p;

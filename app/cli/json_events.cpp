@@ -120,11 +120,13 @@ std::string inspectJson(const engine::TargetReview& r, const std::string& target
     o.add(key::kTarget, target).add(key::kSource, source).add(key::kExpectId, expectId);
     // What mirror --expect-id takes to bind a job to this very target.
     o.add(key::kId, f.identity);
-    if (r.refusal)
-        o.addRaw(key::kRefusal, JsonObject()
-                                    .add(key::kErrno, r.refusal->code)
-                                    .add(key::kMessage, r.refusal->message)
-                                    .str());
+    if (r.refusal) {
+        JsonObject refusal;
+        refusal.add(key::kErrno, r.refusal->code).add(key::kMessage, r.refusal->message);
+        if (r.refusal->rule != engine::Rule::None)
+            refusal.add(key::kRule, engine::ruleName(r.refusal->rule));
+        o.addRaw(key::kRefusal, refusal.str());
+    }
     o.addRaw(key::kFacts, facts.str());
     if (r.device)
         o.addRaw(key::kDevice, deviceJson(*r.device).str());

@@ -40,14 +40,16 @@ std::string eventLine(std::string_view name, const JsonObject& data)
         .str();
 }
 
-std::string errorLine(int code, const std::string& message, const std::string& id)
+std::string errorLine(const engine::Error& error, const std::string& id)
 {
+    JsonObject e;
+    e.add(key::kClass, protocol::kGenericError)
+        .add(key::kDesc, error.message)
+        .add(key::kErrno, error.code);
+    if (error.rule != engine::Rule::None)
+        e.add(key::kRule, engine::ruleName(error.rule));
     JsonObject o;
-    o.addRaw(key::kError, JsonObject()
-                              .add(key::kClass, protocol::kGenericError)
-                              .add(key::kDesc, message)
-                              .add(key::kErrno, code)
-                              .str());
+    o.addRaw(key::kError, e.str());
     if (!id.empty())
         o.add(key::kId, id);
     return o.str();
@@ -67,9 +69,9 @@ void printEvent(std::string_view name, const JsonObject& data)
     printLine(eventLine(name, data));
 }
 
-void printError(int code, const std::string& message, const std::string& id)
+void printError(const engine::Error& error, const std::string& id)
 {
-    printLine(errorLine(code, message, id));
+    printLine(errorLine(error, id));
 }
 
 void printReturn(const std::string& returned, const std::string& id)

@@ -24,13 +24,13 @@ namespace cli {
 std::string eventLine(std::string_view name, const JsonObject& data);
 // A refusal, in the form QMP answers a failed command; @p id is the
 // command's own, when it gave one.
-std::string errorLine(int code, const std::string& message, const std::string& id = {});
+std::string errorLine(const engine::Error& error, const std::string& id = {});
 // A command's answer: {"return": RETURNED, "id": ID}.
 std::string returnLine(const std::string& returned, const std::string& id);
 
 // Each of them as a line on stdout, flushed at once: the reader is waiting.
 void printEvent(std::string_view name, const JsonObject& data);
-void printError(int code, const std::string& message, const std::string& id = {});
+void printError(const engine::Error& error, const std::string& id = {});
 void printReturn(const std::string& returned, const std::string& id);
 
 std::string rangesJson(const std::vector<engine::ByteRange>& ranges);

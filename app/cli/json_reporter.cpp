@@ -69,7 +69,7 @@ public:
         if (r)
             printReturn("{}", id);
         else
-            printError(r.error().code, r.error().message, id);
+            printError(r.error(), id);
     }
 
     void status(const engine::JobSnapshot& s, const std::string& id) override
@@ -88,8 +88,8 @@ public:
 
     void lineTooLong(std::size_t maxBytes) override
     {
-        printError(EINVAL,
-                   "command line longer than " + std::to_string(maxBytes) + " bytes: ignored");
+        printError(
+            {EINVAL, "command line longer than " + std::to_string(maxBytes) + " bytes: ignored"});
     }
 
 private:

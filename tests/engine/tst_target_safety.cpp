@@ -396,6 +396,7 @@ class TestTargetSafety : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void initTestCase();
+    void rules_namedAsMessagesNameThem();
     void found1_imageBehindMountedLoop_refused();
     void found2_twoJobsOnOneTarget_secondRefusedNamingFirst();
     void found2_imageLocks_qemuAndJobsSeeEachOther();
@@ -469,7 +470,8 @@ void TestTargetSafety::found1_imageBehindMountedLoop_refused()
         QVERIFY2(r.err.contains(mnt), qPrintable(show(r)));
         // Engine: the rule, the review and the whole preparation.
         const auto check = checkTargetCandidate(src.toStdString(), victim.toStdString());
-        QVERIFY2(!check && contains(check.error().message, "(rule: mounted target)"),
+        QVERIFY2(!check && check.error().rule == Rule::MountedTarget &&
+                     contains(check.error().message, "(rule: mounted target)"),
                  errorOf(check).c_str());
         const auto review = reviewTarget(src.toStdString(), victim.toStdString(), {});
         QVERIFY(review.refusal);
@@ -591,7 +593,8 @@ void TestTargetSafety::found2_twoJobsOnOneTarget_secondRefusedNamingFirst()
     JobSetup b = a;
     b.source = other.toStdString();
     auto two = prepareJob(b, nullLogger());
-    QVERIFY2(!two && contains(two.error().message, "(rule: target in use)"),
+    QVERIFY2(!two && two.error().rule == Rule::TargetInUse &&
+                 contains(two.error().message, "(rule: target in use)"),
              two ? "accepted" : two.error().message.c_str());
 }
 
@@ -673,6 +676,7 @@ void TestTargetSafety::found2_imageLocks_qemuAndJobsSeeEachOther()
     QVERIFY(waitFor([&] { return !checkTargetCandidate({}, path); }, 10s));
     const auto refused = checkTargetCandidate({}, path);
     QVERIFY2(!refused && contains(refused.error().message, "qemu-io") &&
+                 refused.error().rule == Rule::TargetInUse &&
                  contains(refused.error().message, "(rule: target in use)"),
              errorOf(refused).c_str());
     const QString src = dir.file(QStringLiteral("src.img"));
@@ -707,7 +711,8 @@ void TestTargetSafety::found4_sourceImageWrittenByAnotherProgram_refused()
                  qPrintable(show(r)));
         QCOMPARE(dirEntries(dir.path()), entries);
         const auto check = checkSourceCandidate(src.toStdString());
-        QVERIFY2(!check && contains(check.error().message, "(rule: source in use)"),
+        QVERIFY2(!check && check.error().rule == Rule::SourceInUse &&
+                     contains(check.error().message, "(rule: source in use)"),
                  errorOf(check).c_str());
     }
     {
@@ -764,7 +769,7 @@ void TestTargetSafety::found4_sourceImageBehindMountedLoop_trackedThroughIt()
         setup.target = copy.toStdString();
         setup.trackWrites = false;
         auto refused = prepareJob(setup, nullLogger());
-        QVERIFY2(!refused &&
+        QVERIFY2(!refused && refused.error().rule == Rule::LiveSourceNeedsTracking &&
                      contains(refused.error().message, "(rule: live source needs tracking)"),
                  refused ? "accepted" : refused.error().message.c_str());
         QVERIFY(!QFileInfo::exists(copy));
@@ -884,7 +889,8 @@ void TestTargetSafety::found7_noRoomForImage_refusedBeforeWriting()
     setup.source = full.toStdString();
     setup.target = dst.toStdString();
     auto prepared = prepareJob(setup, nullLogger());
-    QVERIFY2(!prepared && contains(prepared.error().message, "(rule: no room for the target)"),
+    QVERIFY2(!prepared && prepared.error().rule == Rule::NoRoomForTarget &&
+                 contains(prepared.error().message, "(rule: no room for the target)"),
              prepared ? "accepted" : prepared.error().message.c_str());
     QVERIFY(dirEntries(small).isEmpty());
 
@@ -937,7 +943,8 @@ void TestTargetSafety::found9_aliasesOfSourceAndMountedDisks_refused()
     refused(tail->path(), disk, QStringLiteral("target contains source"));
     refused(disk, tail->path(), QStringLiteral("target inside source"));
     const auto distinct = checkDistinct(whole->stdPath(), tail->stdPath());
-    QVERIFY2(!distinct && contains(distinct.error().message, "(rule: target inside source)"),
+    QVERIFY2(!distinct && distinct.error().rule == Rule::TargetInsideSource &&
+                 contains(distinct.error().message, "(rule: target inside source)"),
              errorOf(distinct).c_str());
     QCOMPARE(fileState(disk), diskBefore);
 
@@ -1012,7 +1019,8 @@ void TestTargetSafety::found9_targetOpenForWritingByAnotherProcess_refused()
         QVERIFY2(r.err.contains(QStringLiteral("(rule: target in use)")) && r.err.contains(pid),
                  qPrintable(show(r)));
         const auto check = checkTargetCandidate(src.toStdString(), loop->stdPath());
-        QVERIFY2(!check && contains(check.error().message, "(rule: target in use)"),
+        QVERIFY2(!check && check.error().rule == Rule::TargetInUse &&
+                     contains(check.error().message, "(rule: target in use)"),
                  errorOf(check).c_str());
         QCOMPARE(fileState(backing), before);
     }
@@ -1156,28 +1164,55 @@ enum class Place {
 };
 }
 
+// A rule's name is what messages, the man page and the helper's JSON show;
+// reading it back gives the same rule, and a refusal names it at its end.
+void TestTargetSafety::rules_namedAsMessagesNameThem()
+{
+    QCOMPARE(ruleFromName(""), Rule::None);
+    QCOMPARE(ruleFromName("no such rule"), Rule::None);
+    QVERIFY(ruleName(Rule::None).empty());
+    for (int i = 1; i <= static_cast<int>(Rule::NoRoomForTarget); ++i) {
+        const auto rule = static_cast<Rule>(i);
+        QVERIFY(!ruleName(rule).empty());
+        QCOMPARE(ruleFromName(ruleName(rule)), rule);
+    }
+    QCOMPARE(ruleName(Rule::TargetHoldsData), std::string_view("target holds data"));
+    const Error e = refusal(EBUSY, Rule::MountedTarget, "refusing /dev/x: mounted at /mnt",
+                            "; unmount it first");
+    QCOMPARE(e.message, std::string("refusing /dev/x: mounted at /mnt (rule: mounted target); "
+                                    "unmount it first"));
+    QCOMPARE(e.rule, Rule::MountedTarget);
+    QCOMPARE(e.code, EBUSY);
+    const Error wrapped = withContext("target: ", e);
+    QCOMPARE(wrapped.rule, Rule::MountedTarget);
+    QVERIFY(wrapped.message.starts_with("target: refusing"));
+}
+
 // Found 11: a mistyped device path and special files are no image targets.
 void TestTargetSafety::found11_pathsThatAreNoPlaceForAnImage_refused_data()
 {
     QTest::addColumn<int>("place");
     QTest::addColumn<QString>("rule");
-    auto row = [](const char* name, Place p, const char* rule) {
-        QTest::newRow(name) << static_cast<int>(p) << QString::fromLatin1(rule);
+    QTest::addColumn<int>("ruleId");
+    auto row = [](const char* name, Place p, const char* rule, Rule id) {
+        QTest::newRow(name) << static_cast<int>(p) << QString::fromLatin1(rule)
+                            << static_cast<int>(id);
     };
-    row("mistyped /dev path", Place::MissingDevNode, "system directory");
-    row("new file in /proc", Place::InProc, "system directory");
-    row("new file in /sys", Place::InSys, "system directory");
-    row("unix socket", Place::Socket, "not an image or disk");
-    row("FIFO", Place::Fifo, "not an image or disk");
-    row("character device", Place::CharDevice, "not an image or disk");
-    row("directory", Place::Directory, "not an image or disk");
-    row("dangling symlink", Place::DanglingLink, "not an image or disk");
+    row("mistyped /dev path", Place::MissingDevNode, "system directory", Rule::SystemDirectory);
+    row("new file in /proc", Place::InProc, "system directory", Rule::SystemDirectory);
+    row("new file in /sys", Place::InSys, "system directory", Rule::SystemDirectory);
+    row("unix socket", Place::Socket, "not an image or disk", Rule::NotAnImageOrDisk);
+    row("FIFO", Place::Fifo, "not an image or disk", Rule::NotAnImageOrDisk);
+    row("character device", Place::CharDevice, "not an image or disk", Rule::NotAnImageOrDisk);
+    row("directory", Place::Directory, "not an image or disk", Rule::NotAnImageOrDisk);
+    row("dangling symlink", Place::DanglingLink, "not an image or disk", Rule::NotAnImageOrDisk);
 }
 
 void TestTargetSafety::found11_pathsThatAreNoPlaceForAnImage_refused()
 {
     QFETCH(int, place);
     QFETCH(QString, rule);
+    QFETCH(int, ruleId);
     ScratchDir dir;
     const QString src = dir.file(QStringLiteral("src.img"));
     QVERIFY(makeFilled(src, 4 * MiB, 111));
@@ -1232,6 +1267,10 @@ void TestTargetSafety::found11_pathsThatAreNoPlaceForAnImage_refused()
     QVERIFY2(!check && contains(check.error().message,
                                 QStringLiteral("(rule: %1)").arg(rule).toStdString().c_str()),
              errorOf(check).c_str());
+    // The rule travels as data, named as the message names it.
+    QCOMPARE(static_cast<int>(check.error().rule), ruleId);
+    QCOMPARE(QString::fromLatin1(ruleName(check.error().rule)), rule);
+    QCOMPARE(ruleFromName(rule.toStdString()), check.error().rule);
     const auto r =
         cli({QStringLiteral("mirror"), src, target, QStringLiteral("--complete-when-ready")});
     QVERIFY2(r.exitCode == kExitBadInput, qPrintable(show(r)));
@@ -1270,7 +1309,8 @@ void TestTargetSafety::build3_imageTargetIdentity_confirmedFileAccepted()
     QVERIFY(!reviewTarget(s, dst.toStdString(), review.facts.identity).refusal);
     QVERIFY(!reviewTarget(s, fresh.toStdString(), std::string(kAbsentTargetId)).refusal);
     const auto notAbsent = reviewTarget(s, dst.toStdString(), std::string(kAbsentTargetId));
-    QVERIFY(notAbsent.refusal && contains(notAbsent.refusal->message, "(rule: target identity)"));
+    QVERIFY(notAbsent.refusal && notAbsent.refusal->rule == Rule::TargetIdentity &&
+            contains(notAbsent.refusal->message, "(rule: target identity)"));
 
     // Something that looks like a file identity and is none binds to nothing.
     const FileState dstBefore = fileState(dst);
@@ -1283,6 +1323,7 @@ void TestTargetSafety::build3_imageTargetIdentity_confirmedFileAccepted()
         const auto refused = prepareJob(setup, nullLogger());
         QVERIFY2(!refused, bad);
         QVERIFY2(contains(refused.error().message, "no image file identity") &&
+                     refused.error().rule == Rule::TargetIdentity &&
                      contains(refused.error().message, "(rule: target identity)"),
                  refused.error().message.c_str());
     }

@@ -3,6 +3,7 @@
 // devices) hotplug and mount changes followed live through the real monitor.
 #include "device_list_model.h"
 #include "device_pane.h"
+#include "job_setup.h"
 #include "test_support.h"
 
 #include <QAbstractItemModelTester>
@@ -419,6 +420,13 @@ private Q_SLOTS:
         QVERIFY2(tip.contains(QStringLiteral("(rule: mounted target)")), qPrintable(tip));
         QVERIFY2(tip.contains(mnt), qPrintable(tip));
         QVERIFY(tip.startsWith(QStringLiteral("Cannot be the target")));
+        // The engine's refusal at start, rule and words, from the list's catalog.
+        const auto atStart = engine::checkTargetCandidate({}, loop->path().toStdString());
+        QVERIFY(!atStart);
+        const auto& refusal = model.entry(loop->path())->targetRefusal;
+        QVERIFY(refusal);
+        QCOMPARE(refusal->rule, engine::Rule::MountedTarget);
+        QCOMPARE(refusal->message, atStart.error().message);
 
         // As a source it is fine, and live.
         const QModelIndex asSource =

@@ -367,16 +367,20 @@ void TestProtocolRoundTrip::jobEnd()
 
 void TestProtocolRoundTrip::errorReplies()
 {
-    const QJsonObject refused =
-        parseLine(cli::errorLine(EEXIST, "the target holds data (rule: target holds data)"));
+    const QJsonObject refused = parseLine(cli::errorLine(
+        engine::refusal(EEXIST, engine::Rule::TargetHoldsData, "the target holds data")));
     QVERIFY(!refused.contains(ui::protocolName(key::kId)));
     const engine::Error e = ui::parseError(refused.value(ui::protocolName(key::kError)).toObject());
     QCOMPARE(e.code, EEXIST);
     QCOMPARE(e.message, std::string("the target holds data (rule: target holds data)"));
+    QCOMPARE(e.rule, engine::Rule::TargetHoldsData);
 
-    const QJsonObject answered = parseLine(cli::errorLine(EINVAL, "unknown command", "c-7"));
+    const QJsonObject answered = parseLine(cli::errorLine({EINVAL, "unknown command"}, "c-7"));
     QCOMPARE(answered.value(ui::protocolName(key::kId)).toString(), QStringLiteral("c-7"));
-    QCOMPARE(ui::parseError(answered.value(ui::protocolName(key::kError)).toObject()).code, EINVAL);
+    const engine::Error plain =
+        ui::parseError(answered.value(ui::protocolName(key::kError)).toObject());
+    QCOMPARE(plain.code, EINVAL);
+    QCOMPARE(plain.rule, engine::Rule::None);
 
     const QJsonObject ok = parseLine(cli::returnLine("{}", "c-8"));
     QVERIFY(ok.contains(ui::protocolName(key::kReturn)));
@@ -397,7 +401,7 @@ void TestProtocolRoundTrip::statusReply()
 void TestProtocolRoundTrip::inspectAnswer()
 {
     engine::TargetReview r;
-    r.refusal = engine::Error{EBUSY, "nvme1n1 is mounted (rule: target in use)"};
+    r.refusal = engine::refusal(EBUSY, engine::Rule::TargetInUse, "nvme1n1 is mounted");
     r.facts.exists = true;
     r.facts.blockDevice = true;
     r.facts.size = 512ull << 30;
@@ -416,6 +420,7 @@ void TestProtocolRoundTrip::inspectAnswer()
     QVERIFY(got->refusal);
     QCOMPARE(got->refusal->code, EBUSY);
     QCOMPARE(got->refusal->message, r.refusal->message);
+    QCOMPARE(got->refusal->rule, engine::Rule::TargetInUse);
     QCOMPARE(got->facts.exists, r.facts.exists);
     QCOMPARE(got->facts.blockDevice, r.facts.blockDevice);
     QCOMPARE(got->facts.size, r.facts.size);
