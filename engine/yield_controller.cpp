@@ -7,6 +7,9 @@
 #include <fstream>
 #include <sstream>
 
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
 namespace engine {
 
 namespace {
@@ -20,6 +23,7 @@ constexpr double kCutGain = 0.5;
 constexpr double kMaxCut = 0.75;
 /// Weight of a new measurement in the smoothed full speed.
 constexpr double kFullSpeedWeight = 0.2;
+constexpr double kShortOfWork = 0.5;
 
 double toMs(std::chrono::microseconds us)
 {
@@ -91,15 +95,30 @@ Result<BlockStat> readBlockStat(const std::string& statPath)
     return stat;
 }
 
+namespace {
+
+std::string sysDevDir(std::uint64_t rdev)
+{
+    std::ostringstream path;
+    path << "/sys/dev/block/" << major(rdev) << ':' << minor(rdev);
+    return path.str();
+}
+
+} // namespace
+
 std::string blockStatPath(std::uint64_t rdev)
 {
-    // The kernel's dev_t encoding (glibc's gnu_dev_major/minor), spelled out
-    // so that this file needs no system header.
-    const auto major = ((rdev >> 32) & 0xfffff000u) | ((rdev >> 8) & 0xfffu);
-    const auto minor = ((rdev >> 12) & 0xffffff00u) | (rdev & 0xffu);
-    std::ostringstream path;
-    path << "/sys/dev/block/" << major << ':' << minor << "/stat";
-    return path.str();
+    return sysDevDir(rdev) + "/stat";
+}
+
+std::string diskStatPath(std::uint64_t rdev)
+{
+    // A partition's sysfs directory sits inside its disk's and has a
+    // "partition" attribute; a disk's has none.
+    const std::string dir = sysDevDir(rdev);
+    if (::access((dir + "/partition").c_str(), F_OK) == 0)
+        return dir + "/../stat";
+    return dir + "/stat";
 }
 
 std::string_view toString(YieldController::Reason reason)
@@ -187,6 +206,11 @@ void YieldController::measureFullSpeed(const OwnIo& own, double seconds)
     if (m_share < 1.0 || own.bytes == 0 || seconds <= 0)
         return;
     const double rate = static_cast<double>(own.bytes) / seconds;
+    // Far below what it reached before, the job ran short of dirty data (at
+    // READY it copies a few granules now and then): that says nothing of
+    // the device.
+    if (rate < kShortOfWork * m_fullSpeed)
+        return;
     m_fullSpeed = m_fullSpeed == 0 ? rate : m_fullSpeed + kFullSpeedWeight * (rate - m_fullSpeed);
 }
 

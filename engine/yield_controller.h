@@ -74,6 +74,10 @@ Result<BlockStat> readBlockStat(const std::string& statPath);
 /// The stat file of the block device (disk or partition) with number @p rdev:
 /// /sys/dev/block/MAJ:MIN/stat.
 std::string blockStatPath(std::uint64_t rdev);
+/// The stat file of the whole disk that holds @p rdev (the device itself
+/// when it is no partition). This is what the controller wants: every
+/// partition's users wait in the disk's one queue.
+std::string diskStatPath(std::uint64_t rdev);
 
 /// What the job itself did on the source device during one interval, counted
 /// as the device counts it: a request the block layer splits (larger than

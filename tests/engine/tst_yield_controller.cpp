@@ -36,6 +36,10 @@ struct SimDisk
     double foregroundBaseMs = 0.2;     ///< its latency with the mirror silent
     double delayAtFullShareMs = 40;    ///< its extra latency with the mirror at full speed
     double ownPieceBytes = 512 * 1024; ///< the mirror's 1 MiB requests split in two
+    /// The job's own time as it reports it, relative to the kernel's count.
+    double ownTimeReported = 1.0;
+    /// Bytes the mirror has to copy per interval at most (READY: a trickle).
+    double workPerInterval = 1e18;
 
     YieldController::Clock::time_point now{std::chrono::seconds(1000)};
     double readIos = 0, readMs = 0;   // the mirror reads
@@ -56,7 +60,7 @@ struct SimDisk
     {
         const double seconds = std::chrono::duration<double>(kInterval).count();
         const double share = effectiveShare(s);
-        const double ownBytes = share * fullSpeed * seconds;
+        const double ownBytes = std::min(workPerInterval, share * fullSpeed * seconds);
         const double ownIos = std::floor(ownBytes / ownPieceBytes);
         const double ownLatencyMs = 1.0 + 30.0 * share;
         const double fgIos = foregroundIops * seconds;
@@ -77,7 +81,7 @@ struct SimDisk
         sample.own.ios = static_cast<std::uint64_t>(ownIos);
         // The job measures its own time exactly; report it in whole ms as
         // the kernel does, carrying the fractions.
-        const double ownMsTotal = ownMsReported + ownIos * ownLatencyMs;
+        const double ownMsTotal = ownMsReported + ownIos * ownLatencyMs * ownTimeReported;
         sample.own.ticksMs =
             static_cast<std::uint64_t>(std::floor(ownMsTotal) - std::floor(ownMsReported));
         ownMsReported = ownMsTotal;
@@ -122,6 +126,9 @@ private Q_SLOTS:
     void burstEnds_fullSpeedWithinTenIntervals();
     void steadyLoad_settlesNearTargetWithoutWideOscillation();
     void speedCap_neverExceeded();
+    void ownTimeMisreported_byTenPercent_stillSettles_data();
+    void ownTimeMisreported_byTenPercent_stillSettles();
+    void trickleAtReady_doesNotLowerFullSpeed();
     void ownRequestsCountedEarly_noPhantomForeground();
     void countersGoBackwards_onlyResetsReference();
     void parseBlockStat_fieldCounts_data();
@@ -129,6 +136,7 @@ private Q_SLOTS:
     void parseBlockStat_invalid_fails_data();
     void parseBlockStat_invalid_fails();
     void readBlockStat_loopDevice_countsReads();
+    void diskStatPath_partition_givesTheDisk();
 };
 
 void TestYieldController::idleDevice_staysAtFullSpeed()
@@ -269,6 +277,50 @@ void TestYieldController::speedCap_neverExceeded()
     QVERIFY(c.state().rateLimit > 0 && c.state().rateLimit <= cap / 4);
     for (const auto& s : run(c, disk, 60))
         QVERIFY(s.rateLimit > 0 && s.rateLimit <= cap / 4);
+}
+
+void TestYieldController::ownTimeMisreported_byTenPercent_stillSettles_data()
+{
+    QTest::addColumn<double>("reported");
+    QTest::newRow("under") << 0.9;
+    QTest::newRow("over") << 1.1;
+}
+
+void TestYieldController::ownTimeMisreported_byTenPercent_stillSettles()
+{
+    // The job's clock and the kernel's disagree a little about its own
+    // requests; the error lands on the foreground's latency.
+    QFETCH(double, reported);
+    SimDisk disk;
+    disk.ownTimeReported = reported;
+    YieldController c;
+    const auto first = run(c, disk, 5);
+    QVERIFY(first.back().yielding);
+    run(c, disk, 100);
+    double worst = 0;
+    for (const auto& s : run(c, disk, 300)) {
+        QVERIFY(s.yielding);
+        worst = std::max(worst, disk.lastForegroundLatencyMs);
+    }
+    QVERIFY2(worst < disk.foregroundBaseMs + 10, qPrintable(QString::number(worst)));
+}
+
+void TestYieldController::trickleAtReady_doesNotLowerFullSpeed()
+{
+    SimDisk disk;
+    disk.foregroundIops = 0;
+    YieldController c;
+    run(c, disk, 30);
+    const double measured = c.state().fullSpeed;
+    disk.workPerInterval = 1 << 20; // READY: 10 MiB/s of new writes to follow
+    run(c, disk, 300);
+    QCOMPARE(c.state().fullSpeed, measured);
+    // So a yield later is a share of what the disk can do, not of the trickle.
+    disk.foregroundIops = 200;
+    disk.workPerInterval = 1e18;
+    const auto s = run(c, disk, 1).back();
+    QVERIFY(s.rateLimit >= static_cast<std::uint64_t>(measured * YieldController::kMinShare) - 1);
+    QVERIFY(s.rateLimit > static_cast<std::uint64_t>(2 * kMiB));
 }
 
 void TestYieldController::ownRequestsCountedEarly_noPhantomForeground()
@@ -416,6 +468,54 @@ void TestYieldController::readBlockStat_loopDevice_countsReads()
     const auto missing = engine::readBlockStat("/sys/block/no-such-device/stat");
     QVERIFY(!missing.has_value());
     QVERIFY(missing.error().message.find("no-such-device") != std::string::npos);
+}
+
+void TestYieldController::diskStatPath_partition_givesTheDisk()
+{
+    if (!testsupport::isRoot())
+        QSKIP("needs root: loop devices");
+    testsupport::ScratchDir dir;
+    const QString image = dir.file(QStringLiteral("parts.img"));
+    QVERIFY(testsupport::createSparse(image, 32ull << 20));
+    const auto sf = testsupport::runCommand(QStringLiteral("sfdisk"), {QStringLiteral("-q"), image},
+                                            60000, QByteArrayLiteral("label: gpt\nsize=8MiB\n"));
+    if (!sf.started)
+        QSKIP("sfdisk is missing (fdisk)");
+    QVERIFY2(sf.exitCode == 0, qPrintable(sf.err));
+    QString why;
+    auto loop = testsupport::LoopDevice::attach(image, &why, true);
+    QVERIFY2(loop, qPrintable(why));
+    const std::string part = loop->stdPath() + "p1";
+    QVERIFY(testsupport::waitFor([&] { return ::access(part.c_str(), F_OK) == 0; }));
+
+    struct stat diskSt
+    {
+    };
+    struct stat partSt
+    {
+    };
+    QCOMPARE(::stat(loop->stdPath().c_str(), &diskSt), 0);
+    QCOMPARE(::stat(part.c_str(), &partSt), 0);
+    QCOMPARE(engine::diskStatPath(diskSt.st_rdev), engine::blockStatPath(diskSt.st_rdev));
+    QVERIFY(engine::diskStatPath(partSt.st_rdev) != engine::blockStatPath(partSt.st_rdev));
+
+    // Reads of the partition count in both; the disk's file is the disk's.
+    const auto diskBefore = engine::readBlockStat(engine::diskStatPath(partSt.st_rdev));
+    const auto partBefore = engine::readBlockStat(engine::blockStatPath(partSt.st_rdev));
+    QVERIFY(diskBefore && partBefore);
+    const int fd = ::open(part.c_str(), O_RDONLY | O_DIRECT);
+    QVERIFY(fd >= 0);
+    void* buf = nullptr;
+    QCOMPARE(::posix_memalign(&buf, 4096, 4096), 0);
+    for (int i = 0; i < 10; ++i)
+        QCOMPARE(::pread(fd, buf, 4096, static_cast<off_t>(i) * (256 << 10)), ssize_t{4096});
+    std::free(buf);
+    ::close(fd);
+    const auto diskAfter = engine::readBlockStat(engine::diskStatPath(partSt.st_rdev));
+    const auto viaDisk = engine::readBlockStat(engine::blockStatPath(diskSt.st_rdev));
+    QVERIFY(diskAfter && viaDisk);
+    QVERIFY(diskAfter->readIos >= diskBefore->readIos + 10);
+    QCOMPARE(diskAfter->readIos, viaDisk->readIos);
 }
 
 QTEST_GUILESS_MAIN(TestYieldController)
