@@ -148,8 +148,9 @@ YieldController::YieldController(std::uint64_t speedCap) : m_speedCap(speedCap)
 void YieldController::setSpeedCap(std::uint64_t bytesPerSecond)
 {
     m_speedCap = bytesPerSecond;
-    const Foreground last{0, m_state.foregroundLatencyMs.value_or(0)};
-    publish(m_state.reason, last, m_previous ? m_previous->time : Clock::time_point{});
+    const auto latency = m_state.foregroundLatencyMs;
+    publish(m_state.reason, {}, m_previous ? m_previous->time : Clock::time_point{});
+    m_state.foregroundLatencyMs = latency;
 }
 
 YieldController::Foreground YieldController::foregroundOf(const YieldSample& sample)
@@ -233,23 +234,34 @@ YieldController::Reason YieldController::decide(const Foreground& fg, Clock::tim
         m_share = std::min(1.0, std::max(m_share * 2, m_share + kGrowStep));
         return m_share >= 1.0 ? Reason::Quiet : Reason::GrowingBack;
     }
-    if (fg.ios == 0) // a pause in the foreground, too short to call quiet
-        return m_state.reason;
-
-    const auto base = baseline(now);
-    if (!base || now - m_lastSlowdown >= kSlowdownEvery) {
-        m_lastSlowdown = now;
-        // Near the floor the mirror is almost silent already: this sample
-        // is as good as a slowdown's.
-        if (!base || m_share > 4 * kMinShare) {
-            m_shareBeforeSlowdown = m_share;
-            m_share = kMinShare;
-            m_slowdownEnd = now + kSlowdownLength;
-            return Reason::MeasuringBaseline;
-        }
+    if (fg.ios == 0) { // a pause in the foreground, too short to call quiet
+        const Reason last = m_state.reason;
+        return last == Reason::MeasuringBaseline ? Reason::WithinTarget : last;
     }
 
-    double delayMs = fg.latencyMs - *base;
+    const auto base = baseline(now);
+    if (startSlowdownIfDue(base.has_value(), now))
+        return Reason::MeasuringBaseline;
+    return followDelay(fg.latencyMs - *base);
+}
+
+bool YieldController::startSlowdownIfDue(bool haveBaseline, Clock::time_point now)
+{
+    if (haveBaseline && now - m_lastSlowdown < kSlowdownEvery)
+        return false;
+    m_lastSlowdown = now;
+    // Near the floor the mirror is almost silent already: this sample is as
+    // good as a slowdown's.
+    if (haveBaseline && m_share <= 4 * kMinShare)
+        return false;
+    m_shareBeforeSlowdown = m_share;
+    m_share = kMinShare;
+    m_slowdownEnd = now + kSlowdownLength;
+    return true;
+}
+
+YieldController::Reason YieldController::followDelay(double delayMs)
+{
     if (delayMs <= toMs(kDelayNoise))
         delayMs = 0;
     const double target = toMs(kTargetDelay);

@@ -179,6 +179,10 @@ private:
     std::optional<double> baseline(Clock::time_point now) const;
     void measureFullSpeed(const OwnIo& own, double seconds);
     Reason decide(const Foreground& fg, Clock::time_point now);
+    /// A slowdown when there is no baseline or the last is kSlowdownEvery old.
+    bool startSlowdownIfDue(bool haveBaseline, Clock::time_point now);
+    /// The share step for the foreground's queueing delay @p delayMs.
+    Reason followDelay(double delayMs);
     void publish(Reason reason, const Foreground& fg, Clock::time_point now);
 
     std::uint64_t m_speedCap = 0;

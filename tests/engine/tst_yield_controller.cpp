@@ -125,6 +125,7 @@ private Q_SLOTS:
     void laterBurst_knownBaseline_cutsWithinTwoIntervals();
     void burstEnds_fullSpeedWithinTenIntervals();
     void steadyLoad_settlesNearTargetWithoutWideOscillation();
+    void harmlessMirror_fullSpeedWithSlowdownsEveryTwentySeconds();
     void speedCap_neverExceeded();
     void ownTimeMisreported_byTenPercent_stillSettles_data();
     void ownTimeMisreported_byTenPercent_stillSettles();
@@ -244,6 +245,33 @@ void TestYieldController::steadyLoad_settlesNearTargetWithoutWideOscillation()
     const double target =
         std::chrono::duration<double, std::milli>(YieldController::kTargetDelay).count();
     QVERIFY2(p95 <= disk.foregroundBaseMs + 2 * target, qPrintable(QString::number(p95)));
+}
+
+void TestYieldController::harmlessMirror_fullSpeedWithSlowdownsEveryTwentySeconds()
+{
+    // A disk where the mirror costs the foreground 2 ms at full speed: half
+    // the target. The mirror runs at full speed beside it, and steps aside
+    // only briefly to check that the baseline still holds.
+    SimDisk disk;
+    disk.delayAtFullShareMs = 2;
+    YieldController c;
+    run(c, disk, 50);
+    const auto states = run(c, disk, 600);
+    int slowdowns = 0;
+    int slowIntervals = 0;
+    for (std::size_t i = 0; i < states.size(); ++i) {
+        if (states[i].reason != Reason::MeasuringBaseline) {
+            QVERIFY(!states[i].yielding);
+            QCOMPARE(states[i].maxInFlight, YieldController::kMaxDepth);
+            continue;
+        }
+        ++slowIntervals;
+        if (i == 0 || states[i - 1].reason != Reason::MeasuringBaseline)
+            ++slowdowns;
+        QCOMPARE(states[i].share, YieldController::kMinShare);
+    }
+    QCOMPARE(slowdowns, 3); // 60 s
+    QCOMPARE(slowIntervals, 6);
 }
 
 void TestYieldController::speedCap_neverExceeded()
