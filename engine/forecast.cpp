@@ -1,6 +1,6 @@
 #include "forecast.h"
 
-#include <cmath>
+#include <limits>
 
 namespace engine {
 
@@ -36,15 +36,17 @@ Forecast::Forecast(std::uint64_t granularity) : m_granularity(granularity)
 {
 }
 
-void Forecast::Smoothed::add(double sample, double seconds)
+void Forecast::Window::add(double bytes, double seconds)
 {
-    // Time-weighted, and normalised by the weight so far: early on this is a
-    // plain average of what was seen, instead of a pull towards zero or
-    // towards whichever interval came first.
-    const double tau = std::chrono::duration<double>(kSmoothing).count();
-    const double decay = std::exp(-seconds / tau);
-    m_sum = m_sum * decay + (1.0 - decay) * sample;
-    m_weight = m_weight * decay + (1.0 - decay);
+    m_entries.push_back({bytes, seconds});
+    m_bytes += bytes;
+    m_seconds += seconds;
+    const double window = std::chrono::duration<double>(kWindow).count();
+    while (m_entries.size() > 1 && m_seconds - m_entries.front().seconds >= window) {
+        m_bytes -= m_entries.front().bytes;
+        m_seconds -= m_entries.front().seconds;
+        m_entries.pop_front();
+    }
 }
 
 std::vector<Forecast::Remedy> Forecast::remedies(const ForecastSample& sample) const
@@ -76,8 +78,9 @@ void Forecast::update(const ForecastSample& sample)
     }
 
     const double remaining = static_cast<double>(sample.remainingBytes);
-    const double ratio =
-        m_copyRate > 0 ? m_dirtyRate / m_copyRate : (m_dirtyRate > 0 ? INFINITY : 0.0);
+    const double ratio = m_copyRate > 0
+                             ? m_dirtyRate / m_copyRate
+                             : (m_dirtyRate > 0 ? std::numeric_limits<double>::infinity() : 0.0);
     if (m_converges && ratio >= kStopRatio)
         m_converges = false;
     else if (!m_converges && ratio <= kResumeRatio)
@@ -112,14 +115,14 @@ const Forecast::Estimate& Forecast::addSample(const ForecastSample& sample)
     m_last = sample.time;
     const double dirtyBytes =
         static_cast<double>(sample.newlyDirtyGranules) * static_cast<double>(m_granularity);
-    m_copy.add(static_cast<double>(sample.copiedBytes) / seconds, seconds);
-    m_dirty.add(dirtyBytes / seconds, seconds);
+    m_copy.add(static_cast<double>(sample.copiedBytes), seconds);
+    m_dirty.add(dirtyBytes, seconds);
     if (sample.writtenBytes > 0)
         m_anyWritten = true;
-    m_written.add(static_cast<double>(sample.writtenBytes) / seconds, seconds);
-    m_copyRate = m_copy.value();
-    m_dirtyRate = m_dirty.value();
-    m_writtenRate = m_written.value();
+    m_written.add(static_cast<double>(sample.writtenBytes), seconds);
+    m_copyRate = m_copy.rate();
+    m_dirtyRate = m_dirty.rate();
+    m_writtenRate = m_written.rate();
     m_observedSeconds += seconds;
     update(sample);
     return m_estimate;

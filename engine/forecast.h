@@ -19,13 +19,17 @@
 // of new granules: READY in 8192 / 180 = 45.5 s; the residue is
 // 20 * 0.1 / 0.9 = 2.2 MiB, a freeze of 11 ms.
 //
-// C and D are smoothed with a time-weighted EWMA (time constant kSmoothing),
-// so that a burst of writes of a second or two moves the forecast but does
-// not flip it. Pure: samples carry their own time.
+// C and D are the bytes of the last kWindow (10 s) over its length, so that a
+// burst of writes of a second or two moves the forecast but does not flip it.
+// A moving average forgets the job's start, unlike an exponential one: in
+// the first pass most granules are still dirty, so writes dirty few new ones
+// and D is low; it rises as the copy goes on, and the verdict must follow.
+// Pure: samples carry their own time.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -51,7 +55,7 @@ class Forecast
 public:
     using Clock = std::chrono::steady_clock;
 
-    static constexpr std::chrono::seconds kSmoothing{10};
+    static constexpr std::chrono::seconds kWindow{10};
     /// Time the job takes to notice and copy a newly dirty granule once
     /// converged: its wake-up and publish cadence.
     static constexpr std::chrono::milliseconds kRoundTime{100};
@@ -104,15 +108,22 @@ public:
     const Estimate& estimate() const { return m_estimate; }
 
 private:
-    class Smoothed
+    /// Bytes per second over the last kWindow.
+    class Window
     {
     public:
-        void add(double sample, double seconds);
-        double value() const { return m_weight > 0 ? m_sum / m_weight : 0.0; }
+        void add(double bytes, double seconds);
+        double rate() const { return m_seconds > 0 ? m_bytes / m_seconds : 0.0; }
 
     private:
-        double m_sum = 0;
-        double m_weight = 0;
+        struct Entry
+        {
+            double bytes;
+            double seconds;
+        };
+        std::deque<Entry> m_entries;
+        double m_bytes = 0;
+        double m_seconds = 0;
     };
 
     void update(const ForecastSample& sample);
@@ -121,9 +132,9 @@ private:
     std::uint64_t m_granularity;
     std::optional<Clock::time_point> m_last;
     double m_observedSeconds = 0;
-    Smoothed m_copy;
-    Smoothed m_dirty;
-    Smoothed m_written;
+    Window m_copy;
+    Window m_dirty;
+    Window m_written;
     double m_copyRate = 0;
     double m_dirtyRate = 0;
     double m_writtenRate = 0;
