@@ -12,7 +12,9 @@
 //   freeze window   residue / C, where the residue is what is dirtied while
 //                   the job goes once round what it is behind on:
 //                   D * kRoundTime / (1 - D/C)     (grows without bound as D
-//                                                  approaches C)
+//                                                  approaches C); at the
+//                   achieved C, so an upper bound: the final copy runs
+//                   without the speed limit and without yielding
 //   no convergence  D >= C (entered at kStopRatio, left at kResumeRatio)
 //
 // Example: 8 GiB to copy at C = 200 MiB/s while the user dirties D = 20 MiB/s
@@ -36,13 +38,17 @@
 
 namespace engine {
 
-/// One interval of a running mirror, as the job counts it.
+/// One interval of a running mirror, as the job counts it. Fed while the job
+/// copies (not while it is paused or stopped on an error: a copy rate of
+/// zero would read as a job that cannot keep up).
 struct ForecastSample
 {
     std::chrono::steady_clock::time_point time;
     std::uint64_t newlyDirtyGranules = 0; ///< clean-to-dirty transitions since the last sample
-    std::uint64_t copiedBytes = 0;        ///< bytes copied since the last sample
-    std::uint64_t remainingBytes = 0;     ///< dirty + in flight now
+    /// Bytes the job finished since the last sample: copied, zeroed or
+    /// discarded (QEMU's offset); each one shrinks what remains.
+    std::uint64_t copiedBytes = 0;
+    std::uint64_t remainingBytes = 0; ///< dirty + in flight now
     /// Bytes the source's writers wrote since the last sample (from the
     /// tracker), 0 = unknown. Tells whether a finer granularity would help.
     std::uint64_t writtenBytes = 0;
