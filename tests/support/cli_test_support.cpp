@@ -55,10 +55,10 @@ QByteArray readBytes(const QString& path, std::uint64_t offset, std::uint64_t le
 
 QByteArray contentHash(const QString& path, std::uint64_t length)
 {
-    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return {};
-    QCryptographicHash hash(QCryptographicHash::Sha1);
+    QCryptographicHash hash(QCryptographicHash::Sha256);
     std::vector<char> buf(1 << 20);
     std::uint64_t done = 0;
     for (;;) {
@@ -87,29 +87,36 @@ FileState fileState(const QString& path)
         return s;
     s.exists = true;
     s.mode = st.st_mode;
+    s.uid = st.st_uid;
+    s.gid = st.st_gid;
     s.size = st.st_size;
     s.mtimeSec = st.st_mtim.tv_sec;
     s.mtimeNsec = st.st_mtim.tv_nsec;
-    if (!S_ISLNK(st.st_mode))
+    // Opening a FIFO or a socket a test planted would block or fail.
+    if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))
         s.hash = contentHash(path);
     return s;
 }
 
 QString describe(const FileState& s)
 {
-    return s.exists ? QStringLiteral("mode %1 size %2 mtime %3.%4 sha1 %5")
-                          .arg(s.mode, 0, 8)
-                          .arg(s.size)
-                          .arg(s.mtimeSec)
-                          .arg(s.mtimeNsec)
-                          .arg(QString::fromLatin1(s.hash.toHex()))
-                    : QStringLiteral("absent");
+    if (!s.exists)
+        return QStringLiteral("absent");
+    return QStringLiteral("mode %1 owner %2:%3 size %4 mtime %5.%6 sha256 %7")
+        .arg(s.mode, 0, 8)
+        .arg(s.uid)
+        .arg(s.gid)
+        .arg(s.size)
+        .arg(s.mtimeSec)
+        .arg(s.mtimeNsec)
+        .arg(QString::fromLatin1(s.hash.toHex()));
 }
 
 bool setOldMtime(const QString& path)
 {
     const timespec times[2] = {{kOldMtime, 0}, {kOldMtime, 0}};
-    return ::utimensat(AT_FDCWD, QFile::encodeName(path).constData(), times, 0) == 0;
+    return ::utimensat(AT_FDCWD, QFile::encodeName(path).constData(), times, AT_SYMLINK_NOFOLLOW) ==
+           0;
 }
 
 CommandResult cli(const QStringList& args, int timeoutMs)
@@ -119,9 +126,11 @@ CommandResult cli(const QStringList& args, int timeoutMs)
 
 QString show(const CommandResult& r)
 {
+    if (!r.started)
+        return QStringLiteral("%1 did not start").arg(cliPath());
     return QStringLiteral("exit %1\n--- stdout:\n%2\n--- stderr:\n%3")
         .arg(r.exitCode)
-        .arg(r.out.left(4000), r.err.left(4000));
+        .arg(r.out.right(4000), r.err.right(4000));
 }
 
 CommandResult cliInLocale(const QString& language, const QString& lang, const QStringList& args,

@@ -15,10 +15,14 @@
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
+#include <QTest>
+#include <QtDebug>
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <ctime>
 #include <functional>
@@ -50,15 +54,17 @@ struct Extent
     std::uint64_t seed = 1;
 };
 
-// Everything a refused run must leave as it was.
+// Everything a refused run must leave as it was (lstat: a link is a link).
 struct FileState
 {
     bool exists = false;
     mode_t mode = 0;
+    uid_t uid = 0;
+    gid_t gid = 0;
     off_t size = 0;
     time_t mtimeSec = 0;
     long mtimeNsec = 0;
-    QByteArray hash;
+    QByteArray hash; ///< of regular files and block devices
 
     bool operator==(const FileState&) const = default;
 };
@@ -75,11 +81,13 @@ bool makeImage(const QString& path, std::uint64_t size, const std::vector<Extent
 bool makeFilled(const QString& path, std::uint64_t size, std::uint64_t seed);
 /// Up to @p length bytes at @p offset (fewer at the end of the file).
 QByteArray readBytes(const QString& path, std::uint64_t offset, std::uint64_t length);
-/// SHA-1 of a file's or a block device's first @p length bytes (0: all).
+/// SHA-256 of a file's or a block device's first @p length bytes (0: all);
+/// never through a link: the hash is of the node itself.
 QByteArray contentHash(const QString& path, std::uint64_t length = 0);
 FileState fileState(const QString& path);
 QString describe(const FileState& s);
-/// Sets the mtime to kOldMtime, so that any later write shows.
+/// Sets the mtime to kOldMtime, so that any later write shows (of a link,
+/// the link's own).
 bool setOldMtime(const QString& path);
 /// True when @p name is on PATH or in /usr/sbin or /sbin.
 bool haveTool(const QString& name);
@@ -145,9 +153,12 @@ class CliSession
 public:
     ~CliSession()
     {
+        // A failure message is cut short; the whole story goes to the log.
+        if (QTest::currentTestFailed())
+            qWarning().noquote() << story();
         if (m_proc.state() != QProcess::NotRunning) {
             m_proc.kill();
-            m_proc.waitForFinished(10000);
+            m_proc.waitForFinished(30000);
         }
     }
 
@@ -229,6 +240,10 @@ public:
     {
         return waitFor([&](const QJsonObject& o) { return isEvent(o, name); }, timeoutMs, from);
     }
+    int waitForEvent(const QString& name, std::chrono::milliseconds limit, int from = 0)
+    {
+        return waitForEvent(name, static_cast<int>(limit.count()), from);
+    }
 
     int waitForStatus(const QString& status, int timeoutMs, int from = 0)
     {
@@ -241,7 +256,7 @@ public:
     {
         if (!m_proc.waitForFinished(timeoutMs)) {
             m_proc.kill();
-            m_proc.waitForFinished(10000);
+            m_proc.waitForFinished(30000);
             pump();
             return -2;
         }
@@ -249,7 +264,22 @@ public:
         return m_proc.exitStatus() == QProcess::NormalExit ? m_proc.exitCode() : -3;
     }
 
+    int finish(std::chrono::milliseconds limit) { return finish(static_cast<int>(limit.count())); }
+
     qint64 pid() const { return m_proc.processId(); }
+    void signal(int sig) { ::kill(static_cast<pid_t>(m_proc.processId()), sig); }
+    /// The events called @p name so far.
+    QList<QJsonObject> events(const QString& name)
+    {
+        pump();
+        return eventsNamed(m_lines, name);
+    }
+    /// The last event so far (replies and status lines excluded).
+    QJsonObject lastEvent()
+    {
+        pump();
+        return clitest::lastEvent(m_lines);
+    }
     const QList<QJsonObject>& lines() const { return m_lines; }
     const QStringList& badLines() const { return m_bad; }
     QString transcript() const
@@ -259,6 +289,20 @@ public:
     }
 
 private:
+    /// The whole run without the progress events, for the log.
+    QString story()
+    {
+        pump();
+        QByteArray out;
+        for (const QByteArray& line : m_out.split('\n'))
+            if (!line.contains("BLOCK_JOB_PROGRESS"))
+                out += line + '\n';
+        return QStringLiteral(
+                   "--- drivemirror-cli %1, stdout (without progress):\n%2--- stderr:\n%3")
+            .arg(m_proc.processId())
+            .arg(QString::fromUtf8(out.right(20000)), QString::fromLocal8Bit(m_err.right(20000)));
+    }
+
     void pump()
     {
         const QByteArray chunk = m_proc.readAllStandardOutput();
