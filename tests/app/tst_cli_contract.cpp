@@ -4,8 +4,6 @@
 #include "fault_fs.h"
 #include "test_support.h"
 
-#include <QCryptographicHash>
-#include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -13,20 +11,9 @@
 #include <QJsonObject>
 #include <QMap>
 #include <QProcess>
-#include <QRegularExpression>
-#include <QThread>
 #include <QtTest>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <unistd.h>
-
 #include <cstdint>
-#include <memory>
-#include <optional>
-#include <vector>
 
 using namespace clitest;
 using namespace testsupport;

@@ -1,32 +1,17 @@
 // drivemirror-cli in other languages: the text a person reads follows the
 // locale, what programs read (--json, stdin commands) does not.
 #include "cli_test_support.h"
-#include "fault_fs.h"
 #include "test_support.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
-#include <QFileInfo>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QMap>
 #include <QProcess>
 #include <QRegularExpression>
-#include <QThread>
 #include <QtTest>
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <unistd.h>
-
-#include <cstdint>
-#include <memory>
-#include <optional>
-#include <vector>
 
 using namespace clitest;
 using namespace testsupport;

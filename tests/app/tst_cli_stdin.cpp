@@ -2,32 +2,19 @@
 // resume, speed, status and cancel before and after READY, commands sent
 // early or garbled, and SIGINT/SIGTERM turned into a cancel.
 #include "cli_test_support.h"
-#include "fault_fs.h"
 #include "test_support.h"
 
-#include <QCryptographicHash>
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QMap>
 #include <QProcess>
-#include <QRegularExpression>
 #include <QThread>
 #include <QtTest>
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <unistd.h>
 
-#include <cstdint>
-#include <memory>
 #include <optional>
-#include <vector>
 
 using namespace clitest;
 using namespace testsupport;

@@ -2,32 +2,13 @@
 // that differ, exit 2), info, inspect of an image and of a loop device, and
 // demo.
 #include "cli_test_support.h"
-#include "fault_fs.h"
 #include "test_support.h"
 
-#include <QCryptographicHash>
-#include <QDir>
 #include <QFile>
-#include <QFileInfo>
-#include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
-#include <QMap>
-#include <QProcess>
-#include <QRegularExpression>
-#include <QThread>
 #include <QtTest>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <unistd.h>
-
 #include <cstdint>
-#include <memory>
-#include <optional>
-#include <vector>
 
 using namespace clitest;
 using namespace testsupport;
