@@ -58,7 +58,7 @@ QByteArray contentHash(const QString& path, std::uint64_t length)
     const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return {};
-    QCryptographicHash hash(QCryptographicHash::Sha256);
+    QCryptographicHash hash(QCryptographicHash::Sha1);
     std::vector<char> buf(1 << 20);
     std::uint64_t done = 0;
     for (;;) {
@@ -102,7 +102,7 @@ QString describe(const FileState& s)
 {
     if (!s.exists)
         return QStringLiteral("absent");
-    return QStringLiteral("mode %1 owner %2:%3 size %4 mtime %5.%6 sha256 %7")
+    return QStringLiteral("mode %1 owner %2:%3 size %4 mtime %5.%6 sha1 %7")
         .arg(s.mode, 0, 8)
         .arg(s.uid)
         .arg(s.gid)

@@ -81,8 +81,10 @@ bool makeImage(const QString& path, std::uint64_t size, const std::vector<Extent
 bool makeFilled(const QString& path, std::uint64_t size, std::uint64_t seed);
 /// Up to @p length bytes at @p offset (fewer at the end of the file).
 QByteArray readBytes(const QString& path, std::uint64_t offset, std::uint64_t length);
-/// SHA-256 of a file's or a block device's first @p length bytes (0: all);
-/// never through a link: the hash is of the node itself.
+/// SHA-1 of a file's or a block device's first @p length bytes (0: all);
+/// never through a link: the hash is of the node itself. SHA-1, not a
+/// stronger hash: it only tells a changed disk from an unchanged one, and
+/// the refusal tests hash gigabytes.
 QByteArray contentHash(const QString& path, std::uint64_t length = 0);
 FileState fileState(const QString& path);
 QString describe(const FileState& s);
