@@ -742,8 +742,11 @@ void TestFreezeGuardian::finalCopyLongerThanMaxFreeze_completeWhenReady_givesUpE
     double longestHold = 0;
     int held = 0;
     qsizetype failures = 0;
-    while (cli.waitForEvent(QStringLiteral("BLOCK_JOB_CANCELLED"), 10ms) < 0 &&
-           cli.waitForEvent(QStringLiteral("BLOCK_JOB_COMPLETED"), 10ms) < 0) {
+    // Every turn starts a write probe: 50 ms a wait keeps them to about ten a
+    // second. Probing faster dirties the source faster than the slow target
+    // lets the job converge again, and the retries take minutes.
+    while (cli.waitForEvent(QStringLiteral("BLOCK_JOB_CANCELLED"), 50ms) < 0 &&
+           cli.waitForEvent(QStringLiteral("BLOCK_JOB_COMPLETED"), 50ms) < 0) {
         // A retry freezes once the job has converged again; give its final
         // copy as much to do as the first one had.
         if (const auto n = cli.events(QStringLiteral("COMPLETE_FAILED")).size(); n > failures) {
