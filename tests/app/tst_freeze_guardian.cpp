@@ -11,6 +11,7 @@
 // cmp must find its copy identical, and a completion may never be claimed
 // for a freeze that expired. The slow target itself (faultfs's write delay,
 // and its --drop-write, a disk that loses writes) is checked first.
+#include "cli_test_support.h"
 #include "fault_fs.h"
 #include "test_support.h"
 #include "trace_tracker.h"
@@ -39,6 +40,7 @@
 #include <thread>
 
 using namespace testsupport;
+using clitest::CliSession;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
@@ -322,135 +324,6 @@ QJsonObject eventData(const QJsonObject& o)
     return o.value(QStringLiteral("data")).toObject();
 }
 
-// A running drivemirror-cli: stdin open for commands, stdout parsed into
-// JSON lines as they arrive, stderr kept for the report.
-class CliRun
-{
-public:
-    ~CliRun()
-    {
-        // A failure message is cut short; the whole story goes to the log.
-        if (QTest::currentTestFailed())
-            qWarning().noquote() << transcript();
-        if (m_proc.state() != QProcess::NotRunning) {
-            m_proc.kill();
-            m_proc.waitForFinished(30000);
-        }
-    }
-    bool start(const QStringList& args)
-    {
-        m_proc.start(cliPath(), args);
-        return m_proc.waitForStarted(10000);
-    }
-    qint64 pid() const { return m_proc.processId(); }
-    void send(const QByteArray& line)
-    {
-        m_proc.write(line + '\n');
-        m_proc.waitForBytesWritten(5000);
-    }
-    void signal(int sig) { ::kill(static_cast<pid_t>(m_proc.processId()), sig); }
-
-    /// Index of the first event called @p name at or after @p from; -1 when
-    /// it did not come within @p limit or the program ended without it.
-    int waitForEvent(const QString& name, std::chrono::milliseconds limit, int from = 0)
-    {
-        const auto end = Clock::now() + limit;
-        for (int i = from;;) {
-            pump();
-            for (; i < m_lines.size(); ++i)
-                if (eventName(m_lines[i]) == name)
-                    return i;
-            if (Clock::now() >= end || m_proc.state() == QProcess::NotRunning)
-                return -1;
-            m_proc.waitForReadyRead(50);
-        }
-    }
-    /// What the answer to `status` returned (the object with "status").
-    std::optional<QJsonObject> status()
-    {
-        pump();
-        const auto from = m_lines.size();
-        send("status");
-        const auto end = Clock::now() + 10s;
-        while (Clock::now() < end && m_proc.state() == QProcess::Running) {
-            m_proc.waitForReadyRead(50);
-            pump();
-            for (auto i = from; i < m_lines.size(); ++i) {
-                const QJsonObject ret = m_lines[i].value(QStringLiteral("return")).toObject();
-                if (ret.contains(QStringLiteral("status")))
-                    return ret;
-            }
-        }
-        return std::nullopt;
-    }
-    /// Exit code; -2 after @p limit (then killed), -3 when killed by a signal.
-    int finish(std::chrono::milliseconds limit)
-    {
-        const auto end = Clock::now() + limit;
-        while (m_proc.state() != QProcess::NotRunning && Clock::now() < end) {
-            m_proc.waitForFinished(100);
-            pump();
-        }
-        if (m_proc.state() != QProcess::NotRunning) {
-            m_proc.kill();
-            m_proc.waitForFinished(30000);
-            pump();
-            return -2;
-        }
-        pump();
-        return m_proc.exitStatus() == QProcess::NormalExit ? m_proc.exitCode() : -3;
-    }
-    QList<QJsonObject> events(const QString& name)
-    {
-        pump();
-        QList<QJsonObject> out;
-        for (const auto& o : m_lines)
-            if (eventName(o) == name)
-                out << o;
-        return out;
-    }
-    QJsonObject lastEvent()
-    {
-        pump();
-        for (auto i = m_lines.size(); i-- > 0;)
-            if (m_lines[i].contains(QStringLiteral("event")))
-                return m_lines[i];
-        return {};
-    }
-    QString transcript()
-    {
-        pump();
-        QByteArray out;
-        for (const QByteArray& line : m_out.split('\n'))
-            if (!line.contains("BLOCK_JOB_PROGRESS"))
-                out += line + '\n';
-        return QStringLiteral(
-                   "--- drivemirror-cli %1, stdout (without progress):\n%2--- stderr:\n%3")
-            .arg(m_proc.processId())
-            .arg(QString::fromUtf8(out.right(20000)), QString::fromLocal8Bit(m_err.right(20000)));
-    }
-
-private:
-    void pump()
-    {
-        const QByteArray chunk = m_proc.readAllStandardOutput();
-        m_out += chunk;
-        m_pending += chunk;
-        m_err += m_proc.readAllStandardError();
-        qsizetype nl;
-        while ((nl = m_pending.indexOf('\n')) >= 0) {
-            const auto doc = QJsonDocument::fromJson(m_pending.left(nl));
-            m_pending.remove(0, nl + 1);
-            if (doc.isObject())
-                m_lines << doc.object();
-        }
-    }
-
-    QProcess m_proc;
-    QByteArray m_out, m_err, m_pending;
-    QList<QJsonObject> m_lines;
-};
-
 // The guardian the CLI @p cli forked: its child named dm-freeze-guard.
 pid_t guardianOf(qint64 cli)
 {
@@ -648,7 +521,7 @@ void TestFreezeGuardian::kill9DuringComplete_thawsCleansUpNextRunIdentical()
         const QString at =
             QStringLiteral("run %1, SIGKILL %2 ms after complete: ").arg(run).arg(delays[run]);
         QVERIFY(rig->faultFs().setWriteDelay(0));
-        CliRun cli;
+        CliSession cli;
         QVERIFY(
             cli.start({QStringLiteral("mirror"), rig->device(), rig->target(),
                        QStringLiteral("--json"), QStringLiteral("--max-freeze"), kMaxFreezeArg}));
@@ -720,7 +593,7 @@ void TestFreezeGuardian::sigstopDuringFreeze_deadlineThaws_noClaimForExpiredFree
     // initial copy is mostly zero runs, which the delay spares.
     QVERIFY(rig->faultFs().setWriteDelay(kSlowWriteMs));
     QVERIFY(rig->dirty());
-    CliRun cli;
+    CliSession cli;
     QVERIFY(cli.start({QStringLiteral("mirror"), rig->device(), rig->target(),
                        QStringLiteral("--json"), QStringLiteral("--max-freeze"), kMaxFreezeArg,
                        QStringLiteral("--complete-when-ready"), QStringLiteral("--verify")}));
@@ -792,7 +665,7 @@ void TestFreezeGuardian::finalCopyLongerThanMaxFreeze_completeFailsBackToReady()
     QVERIFY2(rig, qPrintable(why));
     QVERIFY(rig->startWriter());
     QVERIFY(rig->faultFs().setWriteDelay(0));
-    CliRun cli;
+    CliSession cli;
     QVERIFY(cli.start({QStringLiteral("mirror"), rig->device(), rig->target(),
                        QStringLiteral("--json"), QStringLiteral("--max-freeze"), kMaxFreezeArg}));
     QVERIFY2(cli.waitForEvent(QStringLiteral("BLOCK_JOB_READY"), 60s) >= 0,
@@ -860,7 +733,7 @@ void TestFreezeGuardian::finalCopyLongerThanMaxFreeze_completeWhenReady_givesUpE
     QVERIFY(rig->startWriter());
     QVERIFY(rig->faultFs().setWriteDelay(kSlowWriteMs));
     QVERIFY(rig->dirty());
-    CliRun cli;
+    CliSession cli;
     QVERIFY(cli.start({QStringLiteral("mirror"), rig->device(), rig->target(),
                        QStringLiteral("--json"), QStringLiteral("--max-freeze"), kMaxFreezeArg,
                        QStringLiteral("--complete-when-ready")}));
@@ -869,8 +742,11 @@ void TestFreezeGuardian::finalCopyLongerThanMaxFreeze_completeWhenReady_givesUpE
     double longestHold = 0;
     int held = 0;
     qsizetype failures = 0;
-    while (cli.waitForEvent(QStringLiteral("BLOCK_JOB_CANCELLED"), 10ms) < 0 &&
-           cli.waitForEvent(QStringLiteral("BLOCK_JOB_COMPLETED"), 10ms) < 0) {
+    // Every turn starts a write probe: 50 ms a wait keeps them to about ten a
+    // second. Probing faster dirties the source faster than the slow target
+    // lets the job converge again, and the retries take minutes.
+    while (cli.waitForEvent(QStringLiteral("BLOCK_JOB_CANCELLED"), 50ms) < 0 &&
+           cli.waitForEvent(QStringLiteral("BLOCK_JOB_COMPLETED"), 50ms) < 0) {
         // A retry freezes once the job has converged again; give its final
         // copy as much to do as the first one had.
         if (const auto n = cli.events(QStringLiteral("COMPLETE_FAILED")).size(); n > failures) {
@@ -916,7 +792,7 @@ void TestFreezeGuardian::signalToGuardianWhileFrozen_thaws()
     QVERIFY2(rig, qPrintable(why));
     QVERIFY(rig->startWriter());
     QVERIFY(rig->faultFs().setWriteDelay(0));
-    CliRun cli;
+    CliSession cli;
     // The default maximum freeze (10 s): a thaw within a second is the
     // signal's doing, not the deadline's.
     QVERIFY(cli.start(

@@ -15,6 +15,7 @@
 // The oracles: SHA-256, owner and mode of root's files after every run;
 // cmp for the copies that must happen; the exit code 2 and the rule tag for
 // the refusals.
+#include "cli_test_support.h"
 #include "test_support.h"
 
 #include <QCryptographicHash>
@@ -53,18 +54,14 @@
 #include <utility>
 #include <vector>
 
+using namespace clitest;
 using namespace testsupport;
 
 namespace {
 
-constexpr std::uint64_t kMiB = 1024 * 1024;
 constexpr std::uint64_t kImageSize = 4 * kMiB;
-constexpr int kExitOk = 0;
-constexpr int kExitBadInput = 2;
 constexpr int kExitTarget = 4;
 constexpr int kRaceRuns = 200;
-// Given to existing targets before a refused run, so that any write shows.
-constexpr time_t kOldMtime = 978307200; // 2001-01-01
 const QString kUserName = QStringLiteral("drivemirror-sec");
 const QString kOtherUserName = QStringLiteral("drivemirror-sec2");
 
@@ -74,13 +71,6 @@ struct Account
     uid_t uid = 0;
     gid_t gid = 0;
 };
-
-bool haveTool(const QString& name)
-{
-    return !QStandardPaths::findExecutable(name).isEmpty() ||
-           QFileInfo::exists(QStringLiteral("/usr/sbin/") + name) ||
-           QFileInfo::exists(QStringLiteral("/sbin/") + name);
-}
 
 // The account is kept after the run: deleting it could leave files of a
 // failed run owned by a uid that a later account reuses.
@@ -131,15 +121,6 @@ CommandResult elevated(const Account& user, const QStringList& args, int timeout
     return runCommandIn(elevatedEnvironment(user), cliPath(), args, timeoutMs);
 }
 
-QString show(const CommandResult& r)
-{
-    if (!r.started)
-        return QStringLiteral("%1 did not start").arg(cliPath());
-    return QStringLiteral("exit %1\n--- stdout:\n%2\n--- stderr:\n%3")
-        .arg(r.exitCode)
-        .arg(r.out.right(3000), r.err.right(3000));
-}
-
 QString ruleTag(const QString& rule)
 {
     return QStringLiteral("(rule: ") + rule + QLatin1Char(')');
@@ -188,24 +169,6 @@ QByteArray encoded(const QString& path)
     return QFile::encodeName(path);
 }
 
-// Never through a link: the hash is of the node itself.
-QByteArray sha256(const QString& path)
-{
-    const int fd = ::open(encoded(path).constData(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return {};
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    std::vector<char> buf(1 << 20);
-    for (;;) {
-        const ssize_t n = ::read(fd, buf.data(), buf.size());
-        if (n <= 0)
-            break;
-        hash.addData(QByteArrayView(buf.data(), n));
-    }
-    ::close(fd);
-    return hash.result();
-}
-
 // A regular file of pseudo-random data with the given owner and mode.
 bool makeFile(const QString& path, std::uint64_t size, std::uint64_t seed, uid_t uid, gid_t gid,
               mode_t mode)
@@ -224,62 +187,7 @@ bool makeDir(const QString& path, uid_t uid, gid_t gid, mode_t mode)
            ::chmod(encoded(path).constData(), mode) == 0;
 }
 
-bool setOldMtime(const QString& path)
-{
-    const timespec times[2] = {{kOldMtime, 0}, {kOldMtime, 0}};
-    return ::utimensat(AT_FDCWD, encoded(path).constData(), times, AT_SYMLINK_NOFOLLOW) == 0;
-}
-
-// Everything a refused run must leave as it was (lstat: a link is a link).
-struct NodeState
-{
-    bool exists = false;
-    mode_t mode = 0;
-    uid_t uid = 0;
-    gid_t gid = 0;
-    off_t size = 0;
-    time_t mtimeSec = 0;
-    long mtimeNsec = 0;
-    QByteArray hash;
-
-    bool operator==(const NodeState&) const = default;
-};
-
-NodeState nodeState(const QString& path)
-{
-    NodeState s;
-    struct stat st
-    {
-    };
-    if (::lstat(encoded(path).constData(), &st) != 0)
-        return s;
-    s.exists = true;
-    s.mode = st.st_mode;
-    s.uid = st.st_uid;
-    s.gid = st.st_gid;
-    s.size = st.st_size;
-    s.mtimeSec = st.st_mtim.tv_sec;
-    s.mtimeNsec = st.st_mtim.tv_nsec;
-    if (S_ISREG(st.st_mode))
-        s.hash = sha256(path);
-    return s;
-}
-
-QString describe(const NodeState& s)
-{
-    if (!s.exists)
-        return QStringLiteral("absent");
-    return QStringLiteral("mode %1 owner %2:%3 size %4 mtime %5.%6 sha256 %7")
-        .arg(s.mode, 0, 8)
-        .arg(s.uid)
-        .arg(s.gid)
-        .arg(s.size)
-        .arg(s.mtimeSec)
-        .arg(s.mtimeNsec)
-        .arg(QString::fromLatin1(s.hash.toHex()));
-}
-
-QString stateChange(const QString& what, const NodeState& before, const NodeState& after)
+QString stateChange(const QString& what, const FileState& before, const FileState& after)
 {
     if (before == after)
         return {};
@@ -485,7 +393,7 @@ public:
         m_mode = mode;
         if (!makeFile(path, kImageSize, seed, 0, 0, mode))
             return false;
-        m_hash = sha256(path);
+        m_hash = contentHash(path);
         return !m_hash.isEmpty();
     }
     QString path() const { return m_path; }
@@ -505,7 +413,7 @@ public:
             what << QStringLiteral("owner %1:%2").arg(st.st_uid).arg(st.st_gid);
         if ((st.st_mode & 07777) != m_mode)
             what << QStringLiteral("mode %1").arg(st.st_mode & 07777, 0, 8);
-        if (S_ISREG(st.st_mode) && sha256(m_path) != m_hash)
+        if (S_ISREG(st.st_mode) && contentHash(m_path) != m_hash)
             what << QStringLiteral("content (SHA-256) changed");
         if (what.isEmpty())
             return {};
@@ -992,8 +900,8 @@ void TestHelperSecurity::helperScope_imageToImage_refused()
         id = inspectId(target, &why);
         QVERIFY2(!id.isEmpty(), qPrintable(why));
     }
-    const NodeState sourceBefore = nodeState(source);
-    const NodeState targetBefore = nodeState(target);
+    const FileState sourceBefore = fileState(source);
+    const FileState targetBefore = fileState(target);
     const auto r =
         elevated(user, {QStringLiteral("mirror"), source, target, QStringLiteral("--expect-id"), id,
                         QStringLiteral("--complete-when-ready")});
@@ -1003,8 +911,8 @@ void TestHelperSecurity::helperScope_imageToImage_refused()
     const QString wrongAccess =
         rootsSource ? refusalMismatch(r, QStringLiteral("user access")) : wrong;
     QVERIFY2(wrong.isEmpty() || wrongAccess.isEmpty(), qPrintable(wrong));
-    const QString changed = stateChange(QStringLiteral("target"), targetBefore, nodeState(target)) +
-                            stateChange(QStringLiteral("source"), sourceBefore, nodeState(source));
+    const QString changed = stateChange(QStringLiteral("target"), targetBefore, fileState(target)) +
+                            stateChange(QStringLiteral("source"), sourceBefore, fileState(source));
     QVERIFY2(changed.isEmpty(), qPrintable(changed));
 }
 
@@ -1042,7 +950,7 @@ void TestHelperSecurity::userAccess_newFileInRootsDirectory_refused()
                                    QStringLiteral("--complete-when-ready")});
     const QString wrong = refusalMismatch(r, QStringLiteral("user access"));
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
-    QVERIFY2(!nodeState(target).exists, qPrintable(target + " was created: " + show(r)));
+    QVERIFY2(!fileState(target).exists, qPrintable(target + " was created: " + show(r)));
 }
 
 void TestHelperSecurity::userAccess_rootsFileAsTarget_refused_data()
@@ -1072,13 +980,13 @@ void TestHelperSecurity::userAccess_rootsFileAsTarget_refused()
     QVERIFY2(source, qPrintable(why));
     const QString id = inspectId(target, &why);
     QVERIFY2(!id.isEmpty(), qPrintable(why));
-    const NodeState before = nodeState(target);
+    const FileState before = fileState(target);
     const auto r = elevated(user, {QStringLiteral("mirror"), source->path(), target,
                                    QStringLiteral("--expect-id"), id,
                                    QStringLiteral("--complete-when-ready")});
     const QString wrong = refusalMismatch(r, QStringLiteral("user access"));
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
-    const QString changed = stateChange(target, before, nodeState(target));
+    const QString changed = stateChange(target, before, fileState(target));
     QVERIFY2(changed.isEmpty(), qPrintable(changed));
 }
 
@@ -1100,13 +1008,13 @@ void TestHelperSecurity::userAccess_unreadableSourceToDisk_refused()
     QVERIFY2(disk, qPrintable(why));
     const QString id = inspectId(disk->path(), &why);
     QVERIFY2(!id.isEmpty(), qPrintable(why));
-    const QByteArray before = sha256(disk->path());
+    const QByteArray before = contentHash(disk->path());
     const auto r = elevated(user, {QStringLiteral("mirror"), secret, disk->path(),
                                    QStringLiteral("--expect-id"), id, QStringLiteral("--force"),
                                    QStringLiteral("--complete-when-ready")});
     const QString wrong = refusalMismatch(r, QStringLiteral("user access"));
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
-    QVERIFY2(sha256(disk->path()) == before, qPrintable(disk->path() + " was written"));
+    QVERIFY2(contentHash(disk->path()) == before, qPrintable(disk->path() + " was written"));
 }
 
 void TestHelperSecurity::targetIdentity_missingExpectId_refused_data()
@@ -1136,12 +1044,12 @@ void TestHelperSecurity::targetIdentity_missingExpectId_refused()
         QVERIFY(makeFile(target, kImageSize, 72, user.uid, user.gid, 0644));
         QVERIFY(setOldMtime(target));
     }
-    const NodeState before = nodeState(target);
+    const FileState before = fileState(target);
     const auto r = elevated(user, {QStringLiteral("mirror"), source->path(), target,
                                    QStringLiteral("--complete-when-ready")});
     const QString wrong = refusalMismatch(r, QStringLiteral("target identity"));
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
-    const QString changed = stateChange(target, before, nodeState(target));
+    const QString changed = stateChange(target, before, fileState(target));
     QVERIFY2(changed.isEmpty(), qPrintable(changed));
 }
 
@@ -1162,7 +1070,7 @@ void TestHelperSecurity::helperScope_demo_refused()
                  120000);
     const QString wrong = refusalMismatch(r, QStringLiteral("helper scope"));
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
-    QVERIFY2(!nodeState(dir).exists, qPrintable(dir + " was created"));
+    QVERIFY2(!fileState(dir).exists, qPrintable(dir + " was created"));
 }
 
 void TestHelperSecurity::userAccess_readingCommands_refused_data()
@@ -1218,7 +1126,7 @@ void TestHelperSecurity::helper_diskToNewUserFile_ownedByUser()
                         QStringLiteral("absent")});
     QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
     QVERIFY2(cmpIdentical(source->path(), target), "cmp: the copy differs from the disk");
-    const NodeState s = nodeState(target);
+    const FileState s = fileState(target);
     QVERIFY(S_ISREG(s.mode));
     QCOMPARE(s.uid, user.uid);
     QCOMPARE(s.gid, user.gid);
@@ -1261,7 +1169,7 @@ void TestHelperSecurity::helper_diskToExistingUserImage_identical()
                QStringLiteral("--complete-when-ready"), QStringLiteral("--expect-id"), id});
     QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
     QVERIFY2(cmpIdentical(source->path(), userImage), "cmp: the user's image is no copy");
-    const NodeState s = nodeState(userImage);
+    const FileState s = fileState(userImage);
     QCOMPARE(s.uid, user.uid);
     QCOMPARE(s.gid, user.gid);
 }
@@ -1324,24 +1232,25 @@ void TestHelperSecurity::untrustedSymlink_otherUsersLink_refused()
         &why);
     QVERIFY2(planter, qPrintable(why));
     QCOMPARE(planter->waitExit(10000), 0);
-    const NodeState linkState = nodeState(link);
+    const FileState linkState = fileState(link);
     QVERIFY(S_ISLNK(linkState.mode));
     QCOMPARE(linkState.uid, other.uid);
     const QString id = inspectId(disk->path(), &why);
     QVERIFY2(!id.isEmpty(), qPrintable(why));
-    const QByteArray before = sha256(disk->path());
+    const QByteArray before = contentHash(disk->path());
 
     auto r = asRoot({QStringLiteral("mirror"), own, link, QStringLiteral("--complete-when-ready")});
     QString wrong = refusalMismatch(r, QStringLiteral("untrusted symlink"));
     QVERIFY2(wrong.isEmpty(), qPrintable(QStringLiteral("plain root: ") + wrong));
-    QVERIFY2(sha256(disk->path()) == before, "plain root: the disk behind the link was written");
+    QVERIFY2(contentHash(disk->path()) == before,
+             "plain root: the disk behind the link was written");
 
     r = elevated(user, {QStringLiteral("mirror"), own, link, QStringLiteral("--expect-id"), id,
                         QStringLiteral("--force"), QStringLiteral("--complete-when-ready")});
     wrong = refusalMismatch(r, QStringLiteral("untrusted symlink"));
     QVERIFY2(wrong.isEmpty(), qPrintable(QStringLiteral("elevated: ") + wrong));
-    QVERIFY2(sha256(disk->path()) == before, "elevated: the disk behind the link was written");
-    QVERIFY(nodeState(link) == linkState);
+    QVERIFY2(contentHash(disk->path()) == before, "elevated: the disk behind the link was written");
+    QVERIFY(fileState(link) == linkState);
 }
 
 void TestHelperSecurity::untrustedSymlink_rootsLink_followed()
@@ -1366,7 +1275,7 @@ void TestHelperSecurity::untrustedSymlink_rootsLink_followed()
         asRoot({QStringLiteral("mirror"), source, link, QStringLiteral("--complete-when-ready")});
     QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
     QVERIFY2(cmpIdentical(source, target), "cmp: the image behind root's link is no copy");
-    QVERIFY(S_ISLNK(nodeState(link).mode));
+    QVERIFY(S_ISLNK(fileState(link).mode));
 }
 
 void TestHelperSecurity::targetHoldsData_kernelPartitionWithoutSignature_needsForce()
@@ -1419,19 +1328,19 @@ void TestHelperSecurity::targetHoldsData_kernelPartitionWithoutSignature_needsFo
     QVERIFY2(!id.isEmpty(), qPrintable(why));
     const QString own = arena.userFile(QStringLiteral("own.img"));
     QVERIFY(makeFile(own, kImageSize, 131, user.uid, user.gid, 0644));
-    const QByteArray before = sha256(disk->path());
+    const QByteArray before = contentHash(disk->path());
 
     auto r = asRoot(
         {QStringLiteral("mirror"), own, disk->path(), QStringLiteral("--complete-when-ready")});
     QString wrong = refusalMismatch(r, QStringLiteral("target holds data"));
     QVERIFY2(wrong.isEmpty(), qPrintable(QStringLiteral("plain root: ") + wrong));
-    QVERIFY2(sha256(disk->path()) == before, "plain root: the disk was written");
+    QVERIFY2(contentHash(disk->path()) == before, "plain root: the disk was written");
 
     r = elevated(user, {QStringLiteral("mirror"), own, disk->path(), QStringLiteral("--expect-id"),
                         id, QStringLiteral("--complete-when-ready")});
     wrong = refusalMismatch(r, QStringLiteral("target holds data"));
     QVERIFY2(wrong.isEmpty(), qPrintable(QStringLiteral("elevated: ") + wrong));
-    QVERIFY2(sha256(disk->path()) == before, "elevated: the disk was written");
+    QVERIFY2(contentHash(disk->path()) == before, "elevated: the disk was written");
 
     r = asRoot({QStringLiteral("mirror"), own, disk->path(), QStringLiteral("--force"),
                 QStringLiteral("--complete-when-ready")});
@@ -1501,7 +1410,7 @@ void TestHelperSecurity::sourceFrozen_refusedWithThawHint()
     const QString wrong = refusalMismatch(r, QStringLiteral("source frozen"));
     QVERIFY2(wrong.isEmpty(), qPrintable(wrong));
     QVERIFY2((r.out + r.err).contains(QStringLiteral("fsfreeze -u")), qPrintable(show(r)));
-    QVERIFY2(!nodeState(target).exists, qPrintable(target + " was created: " + show(r)));
+    QVERIFY2(!fileState(target).exists, qPrintable(target + " was created: " + show(r)));
 }
 
 QTEST_GUILESS_MAIN(TestHelperSecurity)

@@ -33,6 +33,14 @@ Result<std::unique_ptr<MirrorJob>> makeJob(const QString& src, const QString& ds
     return MirrorJob::create(std::move(*s), std::move(*d), std::move(o));
 }
 
+// No blocks reserved: the ENOSPC tests fill the whole file system.
+Ext4Image::Options smallFs()
+{
+    Ext4Image::Options o;
+    o.mkfsOptions = {QStringLiteral("-m"), QStringLiteral("0")};
+    return o;
+}
+
 // Runs the job; completes it at READY. Returns the result.
 const JobResult& runJob(MirrorJob& job)
 {
@@ -42,54 +50,6 @@ const JobResult& runJob(MirrorJob& job)
         (void)job.complete();
     return job.wait();
 }
-
-// A small ext4 file system on a loop device, mounted for the test.
-class SmallFs
-{
-public:
-    static std::unique_ptr<SmallFs> create(const ScratchDir& dir, std::uint64_t size, QString* why)
-    {
-        std::unique_ptr<SmallFs> fs(new SmallFs);
-        fs->m_image = dir.file(QStringLiteral("smallfs.img"));
-        QFile::remove(fs->m_image);
-        if (!createSparse(fs->m_image, size)) {
-            *why = QStringLiteral("cannot create the file system image");
-            return nullptr;
-        }
-        fs->m_loop = LoopDevice::attach(fs->m_image, why);
-        if (!fs->m_loop)
-            return nullptr;
-        const auto mk = runCommand(QStringLiteral("mkfs.ext4"),
-                                   {QStringLiteral("-q"), QStringLiteral("-F"),
-                                    QStringLiteral("-m"), QStringLiteral("0"), fs->m_loop->path()});
-        if (mk.exitCode != 0) {
-            *why = QStringLiteral("mkfs.ext4 failed: ") + mk.err;
-            return nullptr;
-        }
-        fs->m_mountPoint = dir.file(QStringLiteral("smallfs-mnt"));
-        QDir().mkpath(fs->m_mountPoint);
-        const auto m = runCommand(QStringLiteral("mount"), {fs->m_loop->path(), fs->m_mountPoint});
-        if (m.exitCode != 0) {
-            *why = QStringLiteral("mount failed: ") + m.err;
-            return nullptr;
-        }
-        fs->m_mounted = true;
-        return fs;
-    }
-    ~SmallFs()
-    {
-        if (m_mounted)
-            runCommand(QStringLiteral("umount"), {m_mountPoint});
-    }
-    QString file(const QString& name) const { return m_mountPoint + QLatin1Char('/') + name; }
-
-private:
-    SmallFs() = default;
-    QString m_image;
-    QString m_mountPoint;
-    std::unique_ptr<LoopDevice> m_loop;
-    bool m_mounted = false;
-};
 
 } // namespace
 
@@ -247,7 +207,7 @@ void TestErrorPolicy::targetEio_ignore_completesAndListsUnwritten()
 void TestErrorPolicy::targetEnospc_report_fails()
 {
     QString why;
-    auto small = SmallFs::create(m_dir, 24 * MiB, &why);
+    auto small = Ext4Image::create(m_dir, QStringLiteral("smallfs"), 24 * MiB, &why, smallFs());
     if (!small)
         QFAIL(qPrintable(why));
     const QString dst = small->file(QStringLiteral("target.img"));
@@ -263,7 +223,7 @@ void TestErrorPolicy::targetEnospc_report_fails()
 void TestErrorPolicy::targetEnospc_enospcPolicy_stopsThenResumeFinishes()
 {
     QString why;
-    auto small = SmallFs::create(m_dir, 64 * MiB, &why);
+    auto small = Ext4Image::create(m_dir, QStringLiteral("smallfs"), 64 * MiB, &why, smallFs());
     if (!small)
         QFAIL(qPrintable(why));
     // Leave less room than the copy needs, then make room while it waits.

@@ -63,14 +63,9 @@ public:
     ~FileWriter() { stop(); }
     void start()
     {
-        m_thread = std::thread([this] { run(); });
+        m_loop.start([this] { run(); });
     }
-    void stop()
-    {
-        m_stop = true;
-        if (m_thread.joinable())
-            m_thread.join();
-    }
+    void stop() { m_loop.stop(); }
     /// Files whose creation finished (renamed and synced) so far.
     int finished() const { return m_finished.load(); }
 
@@ -78,7 +73,7 @@ private:
     void run()
     {
         const int dirFd = ::open(QFile::encodeName(m_dir).constData(), O_RDONLY | O_DIRECTORY);
-        for (int n = 0; !m_stop; ++n) {
+        for (int n = 0; !m_loop.stopping(); ++n) {
             const QByteArray data = fileContent(n);
             const QByteArray tmp = QFile::encodeName(m_dir + QStringLiteral("/.tmp-%1").arg(n));
             const QByteArray fin = QFile::encodeName(m_dir + QStringLiteral("/file-%1").arg(n));
@@ -98,79 +93,8 @@ private:
         ::close(dirFd);
     }
     QString m_dir;
-    std::atomic<bool> m_stop{false};
     std::atomic<int> m_finished{0};
-    std::thread m_thread;
-};
-
-// An ext4 file system on a loop device (optionally on its first partition),
-// mounted for the test's lifetime.
-class Ext4Source
-{
-public:
-    static std::unique_ptr<Ext4Source> create(const ScratchDir& dir, const QString& name,
-                                              std::uint64_t size, bool partitioned, QString* why,
-                                              const QStringList& mkfsOptions = {},
-                                              const QString& mountOptions = {})
-    {
-        std::unique_ptr<Ext4Source> s(new Ext4Source);
-        s->m_image = dir.file(name + QStringLiteral(".img"));
-        if (!createSparse(s->m_image, size)) {
-            *why = QStringLiteral("cannot create image");
-            return nullptr;
-        }
-        if (partitioned) {
-            // One partition from 1 MiB to the end, MBR.
-            const auto r =
-                runCommand(QStringLiteral("sfdisk"), {QStringLiteral("-q"), s->m_image}, 60000,
-                           QByteArrayLiteral("label: dos\nstart=2048, type=83\n"));
-            if (r.exitCode != 0) {
-                *why = QStringLiteral("sfdisk: ") + r.err;
-                return nullptr;
-            }
-        }
-        s->m_loop = LoopDevice::attach(s->m_image, why, partitioned);
-        if (!s->m_loop)
-            return nullptr;
-        s->m_device = partitioned ? s->m_loop->path() + QStringLiteral("p1") : s->m_loop->path();
-        if (partitioned && !QFile::exists(s->m_device)) {
-            *why = QStringLiteral("partition node did not appear: ") + s->m_device;
-            return nullptr;
-        }
-        const auto mk = runCommand(QStringLiteral("mkfs.ext4"),
-                                   QStringList{QStringLiteral("-q"), QStringLiteral("-F")}
-                                       << mkfsOptions << s->m_device);
-        if (mk.exitCode != 0) {
-            *why = QStringLiteral("mkfs.ext4: ") + mk.err;
-            return nullptr;
-        }
-        s->m_mount = dir.file(name + QStringLiteral("-mnt"));
-        QDir().mkpath(s->m_mount);
-        QStringList mountArgs{s->m_device, s->m_mount};
-        if (!mountOptions.isEmpty())
-            mountArgs << QStringLiteral("-o") << mountOptions;
-        const auto m = runCommand(QStringLiteral("mount"), mountArgs);
-        if (m.exitCode != 0) {
-            *why = QStringLiteral("mount: ") + m.err;
-            return nullptr;
-        }
-        s->m_mounted = true;
-        return s;
-    }
-    ~Ext4Source()
-    {
-        if (m_mounted)
-            runCommand(QStringLiteral("umount"), {m_mount});
-    }
-    QString device() const { return m_device; }
-    QString mountPoint() const { return m_mount; }
-    QString loopPath() const { return m_loop->path(); }
-
-private:
-    Ext4Source() = default;
-    QString m_image, m_device, m_mount;
-    std::unique_ptr<LoopDevice> m_loop;
-    bool m_mounted = false;
+    BackgroundLoop m_loop;
 };
 
 // fio as an independent writer: random 4 KiB writes at a fixed rate.
@@ -217,7 +141,7 @@ struct LiveRun
 };
 
 // Mirrors @p source (mounted, under load) to @p targetImage and completes.
-LiveRun mirrorLive(const Ext4Source& source, const QString& targetImage,
+LiveRun mirrorLive(const Ext4Image& source, const QString& targetImage,
                    TraceTracker::Options trackerOptions = {},
                    const std::function<void()>& duringCopy = {})
 {
@@ -782,7 +706,7 @@ void TestLive::tracking_everyRequestKind_targetMatches()
 
     QString why;
     std::unique_ptr<LoopDevice> loop;
-    std::unique_ptr<Ext4Source> fs;
+    std::unique_ptr<Ext4Image> fs;
     QString device, file;
     std::vector<ByteRange> region; // where the change lands on the device
     std::uint64_t boundary = 0;
@@ -790,10 +714,11 @@ void TestLive::tracking_everyRequestKind_targetMatches()
         // No lazy initialisation: nothing but the row writes. dioread_lock:
         // a write into a small unwritten extent makes ext4 zero the rest of
         // it with write-zeroes (the default splits the extent instead).
-        fs = Ext4Source::create(m_dir, name, size, false, &why,
-                                {QStringLiteral("-b"), QStringLiteral("4096"), QStringLiteral("-E"),
-                                 QStringLiteral("lazy_itable_init=0,lazy_journal_init=0")},
-                                QStringLiteral("discard,dioread_lock,noinit_itable"));
+        Ext4Image::Options options;
+        options.mkfsOptions = {QStringLiteral("-b"), QStringLiteral("4096"), QStringLiteral("-E"),
+                               QStringLiteral("lazy_itable_init=0,lazy_journal_init=0")};
+        options.mountOptions = QStringLiteral("discard,dioread_lock,noinit_itable");
+        fs = Ext4Image::create(m_dir, name, size, &why, options);
         QVERIFY2(fs, qPrintable(why));
         device = fs->device();
         file = fs->mountPoint() + QStringLiteral("/old-data");
@@ -894,7 +819,7 @@ void TestLive::tracking_everyRequestKind_targetMatches()
 void TestLive::liveFull_mountedExt4UnderLoad_cleanWholeTarget()
 {
     QString why;
-    auto src = Ext4Source::create(m_dir, QStringLiteral("full"), 256 * MiB, false, &why);
+    auto src = Ext4Image::create(m_dir, QStringLiteral("full"), 256 * MiB, &why);
     QVERIFY2(src, qPrintable(why));
     const QString target = m_dir.file(QStringLiteral("full-target.img"));
     QVERIFY(createSparse(target, 256 * MiB));
@@ -910,7 +835,9 @@ void TestLive::liveFull_mountedExt4UnderLoad_cleanWholeTarget()
 void TestLive::livePartition_sourceIsPartition_cleanWholeTarget()
 {
     QString why;
-    auto src = Ext4Source::create(m_dir, QStringLiteral("part"), 160 * MiB, true, &why);
+    Ext4Image::Options partitioned;
+    partitioned.partitioned = true;
+    auto src = Ext4Image::create(m_dir, QStringLiteral("part"), 160 * MiB, &why, partitioned);
     QVERIFY2(src, qPrintable(why));
     auto info = describeDevice(src->device().toStdString());
     QVERIFY2(info, info ? "" : info.error().message.c_str());
@@ -927,7 +854,7 @@ void TestLive::livePartition_sourceIsPartition_cleanWholeTarget()
 void TestLive::liveOverflow_tinyTraceBuffer_fullResyncStillClean()
 {
     QString why;
-    auto src = Ext4Source::create(m_dir, QStringLiteral("ovf"), 128 * MiB, false, &why);
+    auto src = Ext4Image::create(m_dir, QStringLiteral("ovf"), 128 * MiB, &why);
     QVERIFY2(src, qPrintable(why));
     const QString target = m_dir.file(QStringLiteral("ovf-target.img"));
     QVERIFY(createSparse(target, 128 * MiB));
@@ -954,7 +881,7 @@ void TestLive::liveOverflow_tinyTraceBuffer_fullResyncStillClean()
 void TestLive::cli_mountedSourceUnderLoad_completesCleanAndReportsFreeze()
 {
     QString why;
-    auto src = Ext4Source::create(m_dir, QStringLiteral("cli"), 128 * MiB, false, &why);
+    auto src = Ext4Image::create(m_dir, QStringLiteral("cli"), 128 * MiB, &why);
     QVERIFY2(src, qPrintable(why));
     const QString target = m_dir.file(QStringLiteral("cli-target.img"));
     QFile::remove(target);
@@ -1040,7 +967,7 @@ void TestLive::cli_expectId_refusesAnotherDisk()
 void TestLive::cli_noTrackingOnMountedSource_refused()
 {
     QString why;
-    auto src = Ext4Source::create(m_dir, QStringLiteral("notrack"), 32 * MiB, false, &why);
+    auto src = Ext4Image::create(m_dir, QStringLiteral("notrack"), 32 * MiB, &why);
     QVERIFY2(src, qPrintable(why));
     const QString target = m_dir.file(QStringLiteral("notrack-target.img"));
     QFile::remove(target);
@@ -1128,7 +1055,7 @@ void TestLive::safety_rulesRefuseWithTheirNames()
 {
     QString why;
     // Mounted.
-    auto mounted = Ext4Source::create(m_dir, QStringLiteral("safe-mnt"), 64 * MiB, false, &why);
+    auto mounted = Ext4Image::create(m_dir, QStringLiteral("safe-mnt"), 64 * MiB, &why);
     QVERIFY2(mounted, qPrintable(why));
     auto all = enumerateDevices();
     auto find = [&](const QString& path) -> const DeviceInfo* {

@@ -105,14 +105,9 @@ public:
     }
     void start()
     {
-        m_thread = std::thread([this] { run(); });
+        m_loop.start([this] { run(); });
     }
-    void stop()
-    {
-        m_stop = true;
-        if (m_thread.joinable())
-            m_thread.join();
-    }
+    void stop() { m_loop.stop(); }
     std::uint64_t writes() const { return m_writes; }
 
 private:
@@ -120,7 +115,7 @@ private:
     {
         std::mt19937_64 rng(m_seed);
         std::vector<std::uint64_t> buf(64 * KiB / 8);
-        while (!m_stop) {
+        while (!m_loop.stopping()) {
             // Unaligned offsets and lengths: writes straddle granules.
             const std::uint64_t len = 1 + rng() % (64 * KiB - 1);
             const std::uint64_t off = rng() % (m_size - len);
@@ -139,9 +134,8 @@ private:
     std::uint64_t m_seed;
     MirrorJob* m_job;
     std::chrono::microseconds m_pause;
-    std::atomic<bool> m_stop{false};
     std::atomic<std::uint64_t> m_writes{0};
-    std::thread m_thread;
+    BackgroundLoop m_loop;
 };
 
 // A quiescer whose two hooks a test scripts, counting the calls.

@@ -183,6 +183,60 @@ LoopDevice::~LoopDevice()
     runCommand(QStringLiteral("losetup"), {QStringLiteral("-d"), m_path});
 }
 
+std::unique_ptr<Ext4Image> Ext4Image::create(const ScratchDir& dir, const QString& name,
+                                             std::uint64_t size, QString* why,
+                                             const Options& options)
+{
+    std::unique_ptr<Ext4Image> s(new Ext4Image);
+    s->m_image = dir.file(name + QStringLiteral(".img"));
+    if (!createSparse(s->m_image, size)) {
+        *why = QStringLiteral("cannot create image ") + s->m_image;
+        return nullptr;
+    }
+    if (options.partitioned) {
+        const auto r = runCommand(QStringLiteral("sfdisk"), {QStringLiteral("-q"), s->m_image},
+                                  60000, QByteArrayLiteral("label: dos\nstart=2048, type=83\n"));
+        if (r.exitCode != 0) {
+            *why = QStringLiteral("sfdisk: ") + r.err;
+            return nullptr;
+        }
+    }
+    s->m_loop = LoopDevice::attach(s->m_image, why, options.partitioned);
+    if (!s->m_loop)
+        return nullptr;
+    s->m_device =
+        options.partitioned ? s->m_loop->path() + QStringLiteral("p1") : s->m_loop->path();
+    if (options.partitioned && !QFile::exists(s->m_device)) {
+        *why = QStringLiteral("partition node did not appear: ") + s->m_device;
+        return nullptr;
+    }
+    const auto mk = runCommand(QStringLiteral("mkfs.ext4"),
+                               QStringList{QStringLiteral("-q"), QStringLiteral("-F")}
+                                   << options.mkfsOptions << s->m_device);
+    if (mk.exitCode != 0) {
+        *why = QStringLiteral("mkfs.ext4: ") + mk.err;
+        return nullptr;
+    }
+    s->m_mount = dir.file(name + QStringLiteral("-mnt"));
+    QDir().mkpath(s->m_mount);
+    QStringList mountArgs{s->m_device, s->m_mount};
+    if (!options.mountOptions.isEmpty())
+        mountArgs << QStringLiteral("-o") << options.mountOptions;
+    const auto m = runCommand(QStringLiteral("mount"), mountArgs);
+    if (m.exitCode != 0) {
+        *why = QStringLiteral("mount: ") + m.err;
+        return nullptr;
+    }
+    s->m_mounted = true;
+    return s;
+}
+
+Ext4Image::~Ext4Image()
+{
+    if (m_mounted)
+        runCommand(QStringLiteral("umount"), {m_mount});
+}
+
 bool waitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit)
 {
     const auto end = std::chrono::steady_clock::now() + limit;

@@ -7,11 +7,13 @@
 #include <QStringList>
 #include <QTemporaryDir>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <thread>
 #include <vector>
 
 namespace testsupport {
@@ -80,6 +82,67 @@ public:
 
 private:
     QString m_path;
+};
+
+/// An ext4 file system in an image file on a loop device (optionally on its
+/// first partition), mounted for the lifetime of the object.
+class Ext4Image
+{
+public:
+    struct Options
+    {
+        bool partitioned = false; ///< one MBR partition from 1 MiB to the end
+        QStringList mkfsOptions;
+        QString mountOptions; ///< for mount -o
+    };
+    /// nullptr with a reason when any step fails (not root, no mkfs.ext4...).
+    static std::unique_ptr<Ext4Image> create(const ScratchDir& dir, const QString& name,
+                                             std::uint64_t size, QString* why,
+                                             const Options& options);
+    static std::unique_ptr<Ext4Image> create(const ScratchDir& dir, const QString& name,
+                                             std::uint64_t size, QString* why)
+    {
+        return create(dir, name, size, why, Options{});
+    }
+    ~Ext4Image();
+    Ext4Image(const Ext4Image&) = delete;
+    Ext4Image& operator=(const Ext4Image&) = delete;
+
+    /// The file system's block device: the loop device or its partition.
+    QString device() const { return m_device; }
+    QString mountPoint() const { return m_mount; }
+    QString loopPath() const { return m_loop->path(); }
+    QString file(const QString& name) const { return m_mount + QLatin1Char('/') + name; }
+
+private:
+    Ext4Image() = default;
+    QString m_image, m_device, m_mount;
+    std::unique_ptr<LoopDevice> m_loop;
+    bool m_mounted = false;
+};
+
+/// A thread that runs a loop until stop(), for writers that load a disk
+/// while a job runs. The loop's body checks stopping().
+class BackgroundLoop
+{
+public:
+    BackgroundLoop() = default;
+    ~BackgroundLoop() { stop(); }
+    BackgroundLoop(const BackgroundLoop&) = delete;
+    BackgroundLoop& operator=(const BackgroundLoop&) = delete;
+
+    void start(std::function<void()> body) { m_thread = std::thread(std::move(body)); }
+    void stop()
+    {
+        m_stop = true;
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+    bool stopping() const { return m_stop.load(); }
+
+private:
+    std::atomic<bool> m_stop{false};
+    std::thread m_thread;
 };
 
 /// Polls @p cond every 5 ms until it holds or @p limit passes.
