@@ -19,6 +19,12 @@ enum ExitCode : int {
     /// Completed (or cancelled after READY), but error policy `ignore` left
     /// ranges unwritten or zeroed: the copy is not whole.
     kExitSkipped = 8,
+    /// Cancelled after READY: a copy of one moment (consistent, or like a
+    /// disk after a power cut), not of the source as it is at the end.
+    kExitCancelledReady = 9,
+    /// Completed, but the verification asked for was cancelled: the copy is
+    /// whole and unchecked, which a script that asked for --verify must see.
+    kExitNotVerified = 10,
 };
 
 int run(int argc, char** argv);

@@ -593,10 +593,6 @@
         <translation>SIZE und RATE: Bytes oder eine Zahl mit K, M, G, T (binär; auch KiB, MiB …). Ein Wert, der auf 0 abgerundet würde, Exponenten (1e3), abgekürzte und wiederholte Optionen werden abgelehnt.</translation>
     </message>
     <message>
-        <source>Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled before READY (target incomplete); 6 verification found differences; 7 --complete-when-ready could not complete, because SOURCE could not be frozen for the final copy (long enough); TARGET is like a disk after a power cut; 8 completed, but --on-source-error or --on-target-error ignore left ranges zeroed or unwritten: the copy is not whole. A TARGET file the job created is removed again when the job fails or is cancelled before READY.</source>
-        <translation>Exit-Codes: 0 wie verlangt erledigt; 1 interner Fehler; 2 ungültige Eingabe oder von einer Sicherheitsregel abgelehnt (nichts geschrieben); 3 Quelle fehlgeschlagen; 4 Ziel fehlgeschlagen; 5 vor READY abgebrochen (Ziel unvollständig); 6 Überprüfung hat Unterschiede gefunden; 7 --complete-when-ready konnte nicht abschließen, weil SOURCE für die letzte Kopie nicht (lange genug) eingefroren werden konnte; TARGET gleicht einem Datenträger nach einem Stromausfall; 8 abgeschlossen, aber --on-source-error oder --on-target-error ignore hat Bereiche mit Nullen gefüllt oder nicht geschrieben: Die Kopie ist nicht vollständig. Eine TARGET-Datei, die der Auftrag erstellt hat, wird wieder entfernt, wenn der Auftrag vor READY fehlschlägt oder abgebrochen wird.</translation>
-    </message>
-    <message>
         <source>--buf-size: at most 1G (memory for data in flight), not &apos;%1&apos;</source>
         <translation>--buf-size: höchstens 1G (Speicher für Daten in Bearbeitung), nicht &apos;%1&apos;</translation>
     </message>
@@ -631,6 +627,10 @@
     <message>
         <source>keep a target file the job created when it fails or is cancelled before READY (for a program that asks its user instead)</source>
         <translation>eine vom Auftrag erstellte Zieldatei behalten, wenn er fehlschlägt oder vor READY abgebrochen wird (für ein Programm, das stattdessen seinen Benutzer fragt)</translation>
+    </message>
+    <message>
+        <source>Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled before READY (target incomplete); 6 verification found differences; 7 --complete-when-ready could not complete, because SOURCE could not be frozen for the final copy (long enough); TARGET is like a disk after a power cut; 8 completed, but --on-source-error or --on-target-error ignore left ranges zeroed or unwritten: the copy is not whole; 9 cancelled after READY: TARGET is a copy of one moment (consistent, or after cancel quick or a signal like a disk after a power cut); 10 completed, but the verification was cancelled: the copy is whole but not checked. A TARGET file the job created is removed again when the job fails or is cancelled before READY.</source>
+        <translation>Exit-Codes: 0 wie verlangt erledigt; 1 interner Fehler; 2 ungültige Eingabe oder von einer Sicherheitsregel abgelehnt (nichts geschrieben); 3 Quelle fehlgeschlagen; 4 Ziel fehlgeschlagen; 5 vor READY abgebrochen (Ziel unvollständig); 6 Überprüfung hat Unterschiede gefunden; 7 --complete-when-ready konnte nicht abschließen, weil SOURCE für die letzte Kopie nicht (lange genug) eingefroren werden konnte; TARGET gleicht einem Datenträger nach einem Stromausfall; 8 abgeschlossen, aber --on-source-error oder --on-target-error ignore hat Bereiche mit Nullen gefüllt oder nicht geschrieben: Die Kopie ist nicht vollständig; 9 nach READY abgebrochen: TARGET ist eine Kopie eines Augenblicks (konsistent, oder nach cancel quick oder einem Signal wie ein Datenträger nach einem Stromausfall); 10 abgeschlossen, aber die Überprüfung wurde abgebrochen: Die Kopie ist vollständig, aber nicht geprüft. Eine TARGET-Datei, die der Auftrag erstellt hat, wird wieder entfernt, wenn der Auftrag vor READY fehlschlägt oder abgebrochen wird.</translation>
     </message>
 </context>
 <context>

@@ -590,10 +590,6 @@
         <translation>SIZE と RATE: バイト数、または K、M、G、T を付けた数値（2 進接頭辞。KiB、MiB なども可）。0 に切り捨てられる値、指数表記（1e3）、省略したオプションと重複したオプションは拒否されます。</translation>
     </message>
     <message>
-        <source>Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled before READY (target incomplete); 6 verification found differences; 7 --complete-when-ready could not complete, because SOURCE could not be frozen for the final copy (long enough); TARGET is like a disk after a power cut; 8 completed, but --on-source-error or --on-target-error ignore left ranges zeroed or unwritten: the copy is not whole. A TARGET file the job created is removed again when the job fails or is cancelled before READY.</source>
-        <translation>終了コード: 0 指示どおり終了、1 内部エラー、2 不正な入力または安全規則による拒否（何も書き込んでいない）、3 ソースの失敗、4 ターゲットの失敗、5 READY 前にキャンセル（ターゲットは不完全）、6 検証で相違を検出、7 最終コピーのために SOURCE を（十分な時間）フリーズできず、--complete-when-ready で完了できなかった（TARGET は電源断後のディスクと同じ状態）、8 完了したが、--on-source-error または --on-target-error の ignore により、ゼロで埋めた範囲または書き込まれなかった範囲がある（コピーは完全ではない）。ジョブが作成した TARGET ファイルは、READY 前にジョブが失敗するかキャンセルされると削除されます。</translation>
-    </message>
-    <message>
         <source>--buf-size: at most 1G (memory for data in flight), not &apos;%1&apos;</source>
         <translation>--buf-size: 最大 1G（処理中のデータ用のメモリ）です。&apos;%1&apos; は使えません</translation>
     </message>
@@ -628,6 +624,10 @@
     <message>
         <source>keep a target file the job created when it fails or is cancelled before READY (for a program that asks its user instead)</source>
         <translation>ジョブが作成したターゲットファイルを、失敗または READY 前の取り消し時にも残す（代わりにユーザーに確認するプログラム向け）</translation>
+    </message>
+    <message>
+        <source>Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled before READY (target incomplete); 6 verification found differences; 7 --complete-when-ready could not complete, because SOURCE could not be frozen for the final copy (long enough); TARGET is like a disk after a power cut; 8 completed, but --on-source-error or --on-target-error ignore left ranges zeroed or unwritten: the copy is not whole; 9 cancelled after READY: TARGET is a copy of one moment (consistent, or after cancel quick or a signal like a disk after a power cut); 10 completed, but the verification was cancelled: the copy is whole but not checked. A TARGET file the job created is removed again when the job fails or is cancelled before READY.</source>
+        <translation>終了コード: 0 指示どおり終了、1 内部エラー、2 不正な入力または安全規則による拒否（何も書き込んでいない）、3 ソースの失敗、4 ターゲットの失敗、5 READY 前にキャンセル（ターゲットは不完全）、6 検証で相違を検出、7 最終コピーのために SOURCE を（十分な時間）フリーズできず、--complete-when-ready で完了できなかった（TARGET は電源断後のディスクと同じ状態）、8 完了したが、--on-source-error または --on-target-error の ignore により、ゼロで埋めた範囲または書き込まれなかった範囲がある（コピーは完全ではない）、9 READY 後にキャンセル（TARGET はある一時点のコピー。整合したコピー、または cancel quick やシグナルの後では電源断後のディスクと同じ状態）、10 完了したが検証がキャンセルされた（コピーは完全だが検証されていない）。ジョブが作成した TARGET ファイルは、READY 前にジョブが失敗するかキャンセルされると削除されます。</translation>
     </message>
 </context>
 <context>

@@ -102,7 +102,10 @@ std::vector<QString> helpNotes()
                 "--complete-when-ready could not complete, because SOURCE could not be frozen "
                 "for the final copy (long enough); TARGET is like a disk after a power cut; 8 "
                 "completed, but --on-source-error or --on-target-error ignore left ranges "
-                "zeroed or unwritten: the copy is not whole. A TARGET file the job created is "
+                "zeroed or unwritten: the copy is not whole; 9 cancelled after READY: TARGET "
+                "is a copy of one moment (consistent, or after cancel quick or a signal like "
+                "a disk after a power cut); 10 completed, but the verification was cancelled: "
+                "the copy is whole but not checked. A TARGET file the job created is "
                 "removed again when the job fails or is cancelled before READY."),
     };
 }

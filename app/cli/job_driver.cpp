@@ -80,10 +80,11 @@ int outcomeExitCode(const engine::JobResult& res, bool completeGaveUp, std::stri
     int code = kExitOk;
     switch (res.outcome) {
     case engine::JobResult::Outcome::Completed:
+        if (res.verifyCancelled)
+            code = kExitNotVerified;
         break;
     case engine::JobResult::Outcome::Cancelled:
-        if (completeGaveUp)
-            code = kExitNotCompleted;
+        code = completeGaveUp ? kExitNotCompleted : kExitCancelledReady;
         break;
     case engine::JobResult::Outcome::Aborted:
         code = kExitAborted;
@@ -343,7 +344,8 @@ int JobDriver::finish()
         code = kExitDifferent;
     // Skipped ranges explain any difference the verification found; what a
     // script must learn first is that the copy is not whole.
-    if (end.skipped && (code == kExitOk || code == kExitDifferent))
+    if (end.skipped && (code == kExitOk || code == kExitDifferent || code == kExitCancelledReady ||
+                        code == kExitNotVerified))
         code = kExitSkipped;
     // A file this job created and that never held a whole copy is not left
     // behind as if it were one.

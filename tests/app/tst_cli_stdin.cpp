@@ -44,6 +44,7 @@ private Q_SLOTS:
     void cancel_liveSource_consistentOrPowerCut();
     void signals_cancelInsteadOfKilling_data();
     void signals_cancelInsteadOfKilling();
+    void signalDuringVerify_exit10_copyWholeNotChecked();
 
 private:
     QString bigSource() { return m_bigSource.path(); }
@@ -413,7 +414,7 @@ void TestCliStdin::cancel_afterReady_consistentCopy()
     }
     const int cancelled = s.waitForEvent(QStringLiteral("BLOCK_JOB_CANCELLED"), 30000, ready);
     QVERIFY2(cancelled >= 0, qPrintable(s.transcript()));
-    QCOMPARE(s.finish(30000), kExitOk);
+    QCOMPARE(s.finish(30000), kExitCancelledReady);
     QVERIFY2(s.badLines().isEmpty(), qPrintable(s.badLines().join(QLatin1Char('\n'))));
     QVERIFY2(cmpIdentical(src, dst), "cmp: an idle source's copy differs after cancel at READY");
 
@@ -444,7 +445,7 @@ void TestCliStdin::cancel_quickOnImage_notAPowerCut()
              qPrintable(s.transcript()));
     const auto reply = s.command("cancel quick");
     QVERIFY2(reply && reply->contains(QStringLiteral("return")), qPrintable(s.transcript()));
-    QCOMPARE(s.finish(30000), kExitOk);
+    QCOMPARE(s.finish(30000), kExitCancelledReady);
     const QJsonObject done = lastEvent(s.lines());
     QVERIFY2(isEvent(done, QStringLiteral("BLOCK_JOB_CANCELLED")), qPrintable(s.transcript()));
     QCOMPARE(done.value(QStringLiteral("data")).toObject().value(QStringLiteral("powercut-copy")),
@@ -502,7 +503,7 @@ void TestCliStdin::cancel_liveSource_consistentOrPowerCut()
     QThread::msleep(300); // mirror live writes for a moment
     const auto reply = s.command(quick ? "cancel quick" : "cancel");
     QVERIFY2(reply && reply->contains(QStringLiteral("return")), qPrintable(s.transcript()));
-    QCOMPARE(s.finish(60000), kExitOk);
+    QCOMPARE(s.finish(60000), kExitCancelledReady);
     const QJsonObject done = lastEvent(s.lines());
     QVERIFY2(isEvent(done, QStringLiteral("BLOCK_JOB_CANCELLED")), qPrintable(s.transcript()));
     const QJsonObject data = done.value(QStringLiteral("data")).toObject();
@@ -539,10 +540,42 @@ void TestCliStdin::signals_cancelInsteadOfKilling()
     QVERIFY2(s.waitForEvent(QStringLiteral("BLOCK_JOB_READY"), 30000) >= 0,
              qPrintable(s.transcript()));
     QCOMPARE(::kill(static_cast<pid_t>(s.pid()), sig), 0);
-    QCOMPARE(s.finish(30000), kExitOk);
+    QCOMPARE(s.finish(30000), kExitCancelledReady);
     QVERIFY2(isEvent(lastEvent(s.lines()), QStringLiteral("BLOCK_JOB_CANCELLED")),
              qPrintable(s.transcript()));
     QVERIFY(cmpIdentical(src, dst));
+}
+
+// A signal while --verify compares: the copy is whole, but the check asked
+// for did not happen, and the exit status must not say it did (0).
+void TestCliStdin::signalDuringVerify_exit10_copyWholeNotChecked()
+{
+    const QString src = bigSource();
+    QVERIFY2(!src.isEmpty(), "cannot write the 256 MiB source image");
+    // The comparison of 256 MiB lasts a fraction of a second: a run that
+    // finished its check before the signal landed is tried again.
+    for (int attempt = 1;; ++attempt) {
+        ScratchDir dir;
+        const QString dst = dir.file(QStringLiteral("dst.img"));
+        CliSession s;
+        QVERIFY(s.start({QStringLiteral("mirror"), src, dst, QStringLiteral("--json"),
+                         QStringLiteral("--complete-when-ready"), QStringLiteral("--verify")}));
+        QVERIFY2(s.waitForEvent(QStringLiteral("BLOCK_JOB_VERIFYING"), 60000) >= 0,
+                 qPrintable(s.transcript()));
+        s.signal(SIGTERM);
+        const int code = s.finish(30000);
+        const QJsonObject last = s.lastEvent();
+        const QJsonObject d = last.value(QStringLiteral("data")).toObject();
+        if (d.contains(QStringLiteral("verify")) && attempt < 5)
+            continue; // the check ended before the signal came
+        QVERIFY2(isEvent(last, QStringLiteral("BLOCK_JOB_COMPLETED")), qPrintable(s.transcript()));
+        QCOMPARE(d.value(QStringLiteral("outcome")).toString(), QStringLiteral("completed"));
+        QVERIFY2(d.value(QStringLiteral("verify-cancelled")).toBool(), qPrintable(s.transcript()));
+        QVERIFY2(!d.contains(QStringLiteral("verify")), qPrintable(s.transcript()));
+        QCOMPARE(code, kExitNotVerified);
+        QVERIFY2(cmpIdentical(src, dst), "the completed copy differs from its source");
+        return;
+    }
 }
 
 QTEST_GUILESS_MAIN(TestCliStdin)

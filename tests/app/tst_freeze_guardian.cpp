@@ -63,7 +63,6 @@ constexpr int kKillRuns = 20;
 // copy lasts several times the maximum freeze, whatever the writer did.
 constexpr int kDirtyPages = 96;
 constexpr std::uint64_t kDirtStride = 128 * 1024;
-constexpr int kExitNotCompleted = 7;
 
 bool allocateFile(const QString& path, std::uint64_t size)
 {
@@ -646,7 +645,7 @@ void TestFreezeGuardian::sigstopDuringFreeze_deadlineThaws_noClaimForExpiredFree
         QVERIFY2(fsck.exitCode == 0, qPrintable(fsck.out + fsck.err));
     } else {
         qInfo("gave up after %lld failed attempts", static_cast<long long>(failed.size()));
-        QVERIFY2(code == kExitNotCompleted, "see the output of the CLI");
+        QVERIFY2(code == clitest::kExitNotCompleted, "see the output of the CLI");
         QCOMPARE(failed.size(), 3);
         QCOMPARE(eventName(last), QStringLiteral("BLOCK_JOB_CANCELLED"));
         QVERIFY(eventData(last).value(QStringLiteral("powercut-copy")).toBool());
@@ -711,7 +710,7 @@ void TestFreezeGuardian::finalCopyLongerThanMaxFreeze_completeFailsBackToReady()
             },
             30s));
     }
-    QCOMPARE(cli.finish(60s), 0);
+    QCOMPARE(cli.finish(60s), clitest::kExitOk);
     const QJsonObject done = eventData(cli.lastEvent());
     QCOMPARE(done.value(QStringLiteral("outcome")).toString(), QStringLiteral("completed"));
     QVERIFY(done.value(QStringLiteral("quiesce-seconds")).toDouble(99) <=
@@ -765,7 +764,7 @@ void TestFreezeGuardian::finalCopyLongerThanMaxFreeze_completeWhenReady_givesUpE
     const int code = cli.finish(60s);
     qInfo("writers held %d times, longest %.3f s", held, longestHold);
     QVERIFY2(held >= 1, "no writer was ever held: the source was never frozen");
-    QVERIFY2(code == kExitNotCompleted, "see the output of the CLI");
+    QVERIFY2(code == clitest::kExitNotCompleted, "see the output of the CLI");
     QCOMPARE(cli.events(QStringLiteral("COMPLETE_FAILED")).size(), 3);
     QVERIFY(cli.events(QStringLiteral("BLOCK_JOB_COMPLETED")).isEmpty());
     const QJsonObject last = cli.lastEvent();
@@ -823,7 +822,7 @@ void TestFreezeGuardian::signalToGuardianWhileFrozen_thaws()
                               cli.waitForEvent(QStringLiteral("COMPLETE_FAILED"), 0ms) + 1) >= 0,
              "see the output of the CLI");
     cli.send("cancel quick");
-    QCOMPARE(cli.finish(60s), 0);
+    QCOMPARE(cli.finish(60s), clitest::kExitCancelledReady);
     QVERIFY(cli.events(QStringLiteral("BLOCK_JOB_COMPLETED")).isEmpty());
     QCOMPARE(eventName(cli.lastEvent()), QStringLiteral("BLOCK_JOB_CANCELLED"));
     QVERIFY(traceInstancesOf(cli.pid()).isEmpty());

@@ -41,7 +41,10 @@ constexpr int kExitBadInput = 2;
 constexpr int kExitAborted = 5;
 constexpr int kExitDifferent = 6;
 constexpr int kExitInternal = 1;
+constexpr int kExitNotCompleted = 7;
 constexpr int kExitSkipped = 8;
+constexpr int kExitCancelledReady = 9;
+constexpr int kExitNotVerified = 10;
 // The mtime given to targets before a refused run, so that any write shows.
 constexpr time_t kOldMtime = 978307200; // 2001-01-01
 
