@@ -1,15 +1,15 @@
 // drivemirror: the desktop application's composition root. Builds the logger
 // and its sinks, the device model, the job controller and the window, and
 // wires the demo mode; nothing here touches a disk.
+#include "base/units.h"
+#include "bridge/local_job_controller.h"
+#include "bridge/remote_job_controller.h"
+#include "bridge/routing_job_controller.h"
 #include "demo_driver.h"
 #include "device_list_model.h"
-#include "local_job_controller.h"
 #include "log_view.h"
 #include "main_window.h"
-#include "remote_job_controller.h"
-#include "routing_job_controller.h"
 #include "translations.h"
-#include "units.h"
 #include "version.h"
 
 #include <QApplication>

@@ -1,12 +1,12 @@
 // Text for sizes, rates, durations and job states, for what a person reads:
 // every widget of the desktop app and the CLI's human output (logs, JSON and
-// engine messages format through engine/units.h, in the C locale). Built on
+// engine messages format through engine/base/units.h, in the C locale). Built on
 // QLocale, so digits and separators follow the user's locale; units are IEC
 // (KiB, MiB, GiB). QtCore only, in the drivemirror_l10n library; the class
 // keeps the ui namespace it was born in.
 #pragma once
 
-#include "job_status.h"
+#include "job/job_status.h"
 
 #include <QCoreApplication>
 #include <QString>

@@ -1,6 +1,6 @@
 // drivemirror-cli's JSON protocol, defined once: the event names, the keys,
 // the stdin command words and the outcome names that the CLI writes and the
-// desktop app reads (ui/helper_protocol.cpp, ui/remote_job_controller.cpp).
+// desktop app reads (ui/bridge/helper_protocol.cpp, ui/bridge/remote_job_controller.cpp).
 // Plain C++ with no Qt and no engine, so that both sides and the round-trip
 // test use the same spelling; a key added to the protocol goes here first.
 //

@@ -1,12 +1,12 @@
 #include "demo_driver.h"
 
-#include "demo.h"
+#include "base/units.h"
 #include "device_list_model.h"
 #include "device_pane.h"
+#include "job/demo.h"
 #include "job_settings_widget.h"
 #include "main_window.h"
 #include "status_panel.h"
-#include "units.h"
 
 #include <QFutureWatcher>
 #include <QImage>

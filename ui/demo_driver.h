@@ -9,8 +9,8 @@
 // completing, and quit a number of seconds after the job ended.
 #pragma once
 
-#include "job_controller.h"
-#include "logging.h"
+#include "base/logging.h"
+#include "bridge/job_controller.h"
 
 #include <QObject>
 #include <QString>

@@ -1,12 +1,12 @@
 #include "device_list_model.h"
 
-#include "error_text.h"
+#include "base/units.h"
+#include "bridge/error_text.h"
+#include "device/storage_map.h"
 #include "format.h"
-#include "job_setup.h"
 #include "resources.h"
-#include "safety.h"
-#include "storage_map.h"
-#include "units.h"
+#include "rules/job_setup.h"
+#include "rules/safety.h"
 
 #include <QFileInfo>
 #include <QFont>

@@ -17,8 +17,8 @@
 // runs on the thread pool; the model only applies results on the UI thread.
 #pragma once
 
-#include "device_catalog.h"
-#include "result.h"
+#include "base/result.h"
+#include "device/device_catalog.h"
 
 #include <QAbstractTableModel>
 #include <QHash>

@@ -14,7 +14,7 @@
 // Hovering a cell shows its byte range and state as a tooltip.
 #pragma once
 
-#include "job_controller.h"
+#include "bridge/job_controller.h"
 
 #include <QImage>
 #include <QWidget>

@@ -7,7 +7,7 @@
 // the running job.
 #pragma once
 
-#include "job_settings.h"
+#include "bridge/job_settings.h"
 
 #include <QWidget>
 

@@ -1,20 +1,20 @@
 #include "main_window.h"
 
+#include "base/units.h"
+#include "bridge/error_text.h"
 #include "confirm_start_dialog.h"
 #include "device_list_model.h"
 #include "device_pane.h"
 #include "dirty_map_legend.h"
 #include "dirty_map_widget.h"
-#include "disk.h"
-#include "error_text.h"
 #include "format.h"
+#include "io/disk.h"
 #include "job_settings_widget.h"
 #include "log_view.h"
 #include "notifier.h"
 #include "resources.h"
 #include "status_panel.h"
 #include "throughput_graph.h"
-#include "units.h"
 
 #include <QAction>
 #include <QApplication>

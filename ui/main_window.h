@@ -33,9 +33,9 @@
 // cancel, saying that its copy is like a disk after a power cut.
 #pragma once
 
+#include "base/logging.h"
+#include "bridge/job_controller.h"
 #include "confirm_start_dialog.h"
-#include "job_controller.h"
-#include "logging.h"
 
 #include <QMainWindow>
 #include <QMessageBox>

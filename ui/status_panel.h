@@ -13,7 +13,7 @@
 // the job has concluded, from the outcome banner the window shows for it.
 #pragma once
 
-#include "mirror_job.h"
+#include "job/mirror_job.h"
 
 #include <QStringList>
 #include <QWidget>

@@ -10,7 +10,7 @@
 // font changes; a new sample only repaints the curves.
 #pragma once
 
-#include "mirror_job.h"
+#include "job/mirror_job.h"
 
 #include <QPainterPath>
 #include <QPixmap>

@@ -1,9 +1,9 @@
+#include "base/units.h"
 #include "commands.h"
 #include "common.h"
 #include "job_driver.h"
 #include "signals.h"
 #include "text.h"
-#include "units.h"
 
 #include <QLocale>
 

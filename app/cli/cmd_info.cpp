@@ -4,9 +4,9 @@
 #include "json_output.h"
 #include "text.h"
 
-#include "disk.h"
-#include "mirror_job.h"
-#include "safety.h"
+#include "device/mounts.h"
+#include "io/disk.h"
+#include "job/mirror_job.h"
 
 #include <fcntl.h>
 #include <sys/sysmacros.h>

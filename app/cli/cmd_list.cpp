@@ -4,7 +4,7 @@
 #include "json_output.h"
 #include "text.h"
 
-#include "device_catalog.h"
+#include "device/device_catalog.h"
 
 #include <array>
 #include <cstdio>

@@ -3,8 +3,8 @@
 #include "json_output.h"
 #include "text.h"
 
-#include "disk.h"
 #include "format.h"
+#include "io/disk.h"
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -1,7 +1,7 @@
 #include "command_queue.h"
 
+#include "base/units.h"
 #include "protocol/helper_protocol.h"
-#include "units.h"
 
 #include <algorithm>
 #include <cctype>

@@ -2,7 +2,7 @@
 // out when they make sense, every line answered in the order it came.
 #pragma once
 
-#include "mirror_job.h"
+#include "job/mirror_job.h"
 #include "reporter.h"
 
 #include <cstddef>

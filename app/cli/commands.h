@@ -3,9 +3,9 @@
 #pragma once
 
 #include "cli.h"
-#include "job_setup.h"
+#include "job/verify.h"
 #include "options.h"
-#include "verify.h"
+#include "rules/job_setup.h"
 
 #include <string>
 

@@ -1,8 +1,8 @@
 #include "common.h"
 
 #include "cli.h"
-#include "job_setup.h"
-#include "resolve.h"
+#include "io/resolve.h"
+#include "rules/job_setup.h"
 
 #include <sys/stat.h>
 #include <unistd.h>

@@ -2,8 +2,8 @@
 // input, and the access rule for a CLI that acts for another user.
 #pragma once
 
-#include "logging.h"
-#include "result.h"
+#include "base/logging.h"
+#include "base/result.h"
 
 #include <optional>
 #include <string>

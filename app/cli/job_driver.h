@@ -2,9 +2,9 @@
 // reports, then the exit code.
 #pragma once
 
-#include "demo.h"
-#include "job_setup.h"
+#include "job/demo.h"
 #include "options.h"
+#include "rules/job_setup.h"
 
 namespace cli {
 

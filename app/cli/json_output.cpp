@@ -1,6 +1,6 @@
 #include "json_output.h"
 
-#include "device_catalog.h"
+#include "device/device_catalog.h"
 
 #include <sys/sysmacros.h>
 

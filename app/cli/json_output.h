@@ -4,10 +4,10 @@
 // reads with.
 #pragma once
 
+#include "job/mirror_job.h"
+#include "job/verify.h"
 #include "json_writer.h"
-#include "mirror_job.h"
 #include "protocol/helper_protocol.h"
-#include "verify.h"
 
 #include <string>
 #include <string_view>

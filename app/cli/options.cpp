@@ -1,7 +1,7 @@
 #include "options.h"
 
+#include "base/units.h"
 #include "text.h"
-#include "units.h"
 
 #include <charconv>
 #include <cstdlib>

@@ -2,7 +2,7 @@
 // parsing (no abbreviations, no repeats), into MirrorArgs.
 #pragma once
 
-#include "mirror_job.h"
+#include "job/mirror_job.h"
 
 #include <getopt.h>
 

@@ -3,9 +3,9 @@
 // program (--json), log lines and a progress line for a person.
 #pragma once
 
-#include "job_setup.h"
-#include "mirror_job.h"
+#include "job/mirror_job.h"
 #include "options.h"
+#include "rules/job_setup.h"
 
 #include <chrono>
 #include <cstdint>

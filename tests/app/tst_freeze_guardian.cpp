@@ -14,7 +14,7 @@
 #include "cli_test_support.h"
 #include "fault_fs.h"
 #include "test_support.h"
-#include "trace_tracker.h"
+#include "track/trace_tracker.h"
 
 #include <QDateTime>
 #include <QDir>

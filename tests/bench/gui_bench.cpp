@@ -10,15 +10,15 @@
 //
 // Usage: gui_bench [--size BYTES] [--dir DIR] [--no-job]
 // Runs off-screen unless QT_QPA_PLATFORM says otherwise.
+#include "base/units.h"
+#include "bitmap/dirty_bitmap.h"
+#include "bridge/local_job_controller.h"
 #include "confirm_start_dialog.h"
 #include "device_list_model.h"
 #include "device_pane.h"
-#include "dirty_bitmap.h"
 #include "dirty_map_widget.h"
-#include "local_job_controller.h"
 #include "main_window.h"
 #include "test_support.h"
-#include "units.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

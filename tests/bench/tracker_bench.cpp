@@ -6,7 +6,7 @@
 //
 //   tracker_bench [--seconds N] [--dir DIR] [--rate IOPS]
 #include "test_support.h"
-#include "trace_tracker.h"
+#include "track/trace_tracker.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

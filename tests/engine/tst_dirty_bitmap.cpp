@@ -7,7 +7,7 @@
 // hierarchy (64, 64^2 and 64^3 granules, each -1/+0/+1) because that is where
 // an off-by-one in the upper levels would show, and operation offsets are
 // biased towards word and level boundaries for the same reason.
-#include "dirty_bitmap.h"
+#include "bitmap/dirty_bitmap.h"
 
 #include <QElapsedTimer>
 #include <QTest>

@@ -1,10 +1,10 @@
 // Error policies against real faults: EIO from a FUSE file (faultfs) on the
 // source or the target, and ENOSPC from a small ext4 file system on a loop
 // device. Needs root for FUSE, loop devices and mounting; skips otherwise.
-#include "disk.h"
 #include "engine_printers.h"
 #include "fault_fs.h"
-#include "mirror_job.h"
+#include "io/disk.h"
+#include "job/mirror_job.h"
 #include "test_support.h"
 
 #include <QtTest>

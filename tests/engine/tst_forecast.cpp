@@ -2,7 +2,7 @@
 // progress events: every 100 ms the granules newly dirtied, the bytes copied
 // and what remains, with the jitter a real disk shows.
 #include "engine_printers.h"
-#include "forecast.h"
+#include "job/forecast.h"
 
 #include <QTest>
 #include <QTextStream>

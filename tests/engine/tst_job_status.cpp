@@ -1,8 +1,8 @@
 // The state and verb tables against the transitions the mirror relies on,
 // and the rate limiter against a simulated clock.
-#include "job_status.h"
-#include "mirror_job.h"
-#include "rate_limiter.h"
+#include "job/job_status.h"
+#include "job/mirror_job.h"
+#include "job/rate_limiter.h"
 
 #include "engine_printers.h"
 

@@ -6,13 +6,13 @@
 // is made on a source before and after READY, and cmp judges the target.
 // Also: a partition as the source, a trace buffer forced to overflow, hotplug
 // seen by the device catalog, and the safety rules.
-#include "device_catalog.h"
-#include "disk.h"
+#include "device/device_catalog.h"
 #include "engine_printers.h"
-#include "live_source.h"
-#include "mirror_job.h"
+#include "io/disk.h"
+#include "job/mirror_job.h"
 #include "test_support.h"
-#include "trace_tracker.h"
+#include "track/live_source.h"
+#include "track/trace_tracker.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

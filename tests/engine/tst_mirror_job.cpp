@@ -1,10 +1,10 @@
 // The mirror job end to end on real image files, with cmp and qemu-img
 // compare as oracles that owe nothing to our code.
-#include "disk.h"
 #include "engine_printers.h"
-#include "mirror_job.h"
+#include "io/disk.h"
+#include "job/mirror_job.h"
+#include "job/verify.h"
 #include "test_support.h"
-#include "verify.h"
 
 #include <QtTest>
 

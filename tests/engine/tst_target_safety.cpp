@@ -11,12 +11,12 @@
 // where a rule refused. And item 3 of what to build: an image target is bound
 // to the file the user confirmed (device, inode, size, or its absence), in
 // the engine and through the CLI.
-#include "device_catalog.h"
-#include "disk.h"
+#include "device/device_catalog.h"
+#include "device/storage_map.h"
 #include "engine_printers.h"
-#include "job_setup.h"
-#include "safety.h"
-#include "storage_map.h"
+#include "io/disk.h"
+#include "rules/job_setup.h"
+#include "rules/safety.h"
 #include "test_support.h"
 
 #include <QCryptographicHash>

@@ -1,5 +1,5 @@
 // Tests for size/rate parsing and the byte, rate and duration formatters.
-#include "units.h"
+#include "base/units.h"
 
 #include <QTest>
 

@@ -1,8 +1,8 @@
 // Tests for the yielding mirror's controller, on a simulated device, and for
 // the /sys/block/DEV/stat reader, on literal text and a real loop device.
 #include "engine_printers.h"
+#include "job/yield_controller.h"
 #include "test_support.h"
-#include "yield_controller.h"
 
 #include <QTest>
 

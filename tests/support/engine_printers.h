@@ -3,9 +3,9 @@
 // overload for them would be ambiguous; plain structs get a QTest printer.
 #pragma once
 
-#include "dirty_bitmap.h"
-#include "job_status.h"
-#include "mirror_job.h"
+#include "bitmap/dirty_bitmap.h"
+#include "job/job_status.h"
+#include "job/mirror_job.h"
 
 #include <QStringList>
 #include <QtTest>

@@ -2,7 +2,7 @@
 // signals, and read which commands the window sent.
 #pragma once
 
-#include "job_controller.h"
+#include "bridge/job_controller.h"
 
 #include <QStringList>
 

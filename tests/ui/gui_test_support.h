@@ -2,8 +2,8 @@
 // image files, and finding the window's open dialogs.
 #pragma once
 
+#include "base/logging.h"
 #include "log_view.h"
-#include "logging.h"
 
 #include <QAbstractButton>
 #include <QCoreApplication>

@@ -3,8 +3,8 @@
 // as root loop devices with partitions, labels and mounts) and
 // engine/job_setup (the rules that decide which rows the lists grey out, on
 // real image files).
-#include "device_catalog.h"
-#include "job_setup.h"
+#include "device/device_catalog.h"
+#include "rules/job_setup.h"
 #include "test_support.h"
 
 #include <QDir>

@@ -3,7 +3,7 @@
 // devices) hotplug and mount changes followed live through the real monitor.
 #include "device_list_model.h"
 #include "device_pane.h"
-#include "job_setup.h"
+#include "rules/job_setup.h"
 #include "test_support.h"
 
 #include <QAbstractItemModelTester>

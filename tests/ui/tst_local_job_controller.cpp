@@ -1,6 +1,6 @@
 // LocalJobController on real image files: signals in order and on the UI
 // thread, the ~10 Hz bound, refusals, creation of a missing target, cancel.
-#include "local_job_controller.h"
+#include "bridge/local_job_controller.h"
 #include "test_support.h"
 
 #include <QFile>

@@ -1,6 +1,10 @@
 // The main window driven like a user would: real image files, a real job
 // through LocalJobController, and a fake controller to put the window in
 // every job state.
+#include "bridge/helper_protocol.h"
+#include "bridge/local_job_controller.h"
+#include "bridge/remote_job_controller.h"
+#include "bridge/routing_job_controller.h"
 #include "confirm_start_dialog.h"
 #include "demo_driver.h"
 #include "device_list_model.h"
@@ -9,13 +13,9 @@
 #include "fake_job_controller.h"
 #include "format.h"
 #include "gui_test_support.h"
-#include "helper_protocol.h"
 #include "job_settings_widget.h"
-#include "local_job_controller.h"
 #include "log_view.h"
 #include "main_window.h"
-#include "remote_job_controller.h"
-#include "routing_job_controller.h"
 #include "status_panel.h"
 #include "test_support.h"
 #include "throughput_graph.h"

@@ -2,7 +2,7 @@
 // written with the CLI's own writer and read back with the desktop app's
 // parsers, field by field. A key renamed on one side only, or a value the
 // reader takes from the wrong place, fails here without a helper process.
-#include "helper_protocol.h"
+#include "bridge/helper_protocol.h"
 #include "json_events.h"
 
 #include <QJsonDocument>

@@ -3,13 +3,13 @@
 // for a password): the same signals and outcomes as the in-process
 // controller, refusals from the helper, a dismissed authentication, the
 // helper's end when the window goes away, and a live disk as the source.
+#include "bridge/error_text.h"
+#include "bridge/helper_protocol.h"
+#include "bridge/local_job_controller.h"
+#include "bridge/remote_job_controller.h"
+#include "bridge/routing_job_controller.h"
 #include "engine_printers.h"
-#include "error_text.h"
-#include "helper_protocol.h"
-#include "local_job_controller.h"
 #include "polkit_sandbox.h"
-#include "remote_job_controller.h"
-#include "routing_job_controller.h"
 #include "test_support.h"
 
 #include <QDir>

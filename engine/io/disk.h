@@ -1,0 +1,139 @@
+// Disk: an open image file or block device, with the facts the mirror needs.
+//
+// Data I/O goes through the job's io_uring ring on fd(); the methods here are
+// the synchronous rest: geometry, allocation queries, and the zero/flush
+// helpers used outside the copy loop (verification, tests, tails).
+//
+// O_DIRECT is used when the file system accepts it, so that the copy neither
+// pollutes nor is served from the page cache; where it is refused (EINVAL,
+// e.g. on some FUSE or tmpfs mounts) the disk falls back to buffered I/O and
+// says so in the log. A direct disk also keeps a buffered descriptor for the
+// one request that can be unaligned: the tail of an image whose size is not a
+// multiple of the logical block size.
+#pragma once
+
+#include "base/logging.h"
+#include "base/result.h"
+#include "bitmap/dirty_bitmap.h" // ByteRange
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace engine {
+
+/// What identifies the storage behind a path, whatever path was used to open
+/// it (a symlink, /dev/disk/by-id/..., a hard link).
+struct DiskIdentity
+{
+    bool blockDevice = false;
+    dev_t rdev = 0; ///< block devices: the device number
+    dev_t dev = 0;  ///< files: the file system holding the inode
+    ino_t ino = 0;
+    bool operator==(const DiskIdentity&) const = default;
+};
+
+class Disk
+{
+public:
+    enum class Access { ReadOnly, ReadWrite };
+    struct OpenOptions
+    {
+        Access access = Access::ReadOnly;
+        bool direct = true;     ///< try O_DIRECT, fall back to buffered I/O
+        bool exclusive = false; ///< O_EXCL on block devices: fails if mounted or held
+    };
+
+    static Result<Disk> open(const std::string& path, OpenOptions options, Logger log = {});
+    /// Opens @p path (the /proc/self/fd entry of a node resolved once, so
+    /// exactly that node) under the name @p name, which messages and path()
+    /// use.
+    static Result<Disk> open(const std::string& path, const std::string& name, OpenOptions options,
+                             Logger log = {});
+    /// Creates a new sparse file of @p size bytes (fails if @p path exists)
+    /// and returns what it created, as the creating descriptor saw it: a
+    /// caller that opens the path again can tell whether it is still that file.
+    static Result<DiskIdentity> createSparseFile(const std::string& path, std::uint64_t size);
+
+    Disk(Disk&& other) noexcept;
+    Disk& operator=(Disk&& other) noexcept;
+    Disk(const Disk&) = delete;
+    Disk& operator=(const Disk&) = delete;
+    ~Disk();
+
+    const std::string& path() const { return m_path; }
+    /// The descriptor for data I/O (O_DIRECT when directIo()).
+    int fd() const { return m_fd; }
+    /// A buffered descriptor on the same file: fd() itself when not direct.
+    int bufferedFd() const { return m_bufferedFd >= 0 ? m_bufferedFd : m_fd; }
+    bool directIo() const { return m_direct; }
+    bool isBlockDevice() const { return m_identity.blockDevice; }
+    bool writable() const { return m_writable; }
+    DiskIdentity identity() const { return m_identity; }
+
+    std::uint64_t size() const { return m_size; }
+    /// Smallest unit of direct I/O (offsets, lengths and buffer addresses).
+    std::uint32_t logicalBlockSize() const { return m_logicalBlock; }
+    /// The device's own write unit (>= logical), used to choose granularity.
+    std::uint32_t physicalBlockSize() const { return m_physicalBlock; }
+    /// Alignment that every request on fd() must respect: the logical block
+    /// size with O_DIRECT, 1 without.
+    std::uint32_t requiredAlignment() const { return m_direct ? m_logicalBlock : 1; }
+
+    /// The first allocated extent that ends after @p offset, clipped to start
+    /// at @p offset or later; nullopt when only holes follow. Block devices
+    /// and file systems without SEEK_DATA report everything as allocated.
+    Result<std::optional<ByteRange>> nextAllocated(std::uint64_t offset) const;
+    /// Makes [offset, offset+length) read as zeroes: with @p unmap the space
+    /// is released where the storage can guarantee zeroes afterwards (punch a
+    /// hole / discard), otherwise zeroes are written efficiently (ZERO_RANGE /
+    /// BLKZEROOUT), falling back to writing a zero buffer.
+    Result<void> writeZeroes(std::uint64_t offset, std::uint64_t length, bool unmap);
+    /// Durably stores everything written so far (fdatasync).
+    Result<void> flush();
+
+    enum class Lock { Shared, Exclusive };
+    /// Image files: takes the OFD locks QEMU takes on its images (one byte
+    /// at 100 + n for each permission held, one at 200 + n for each one not
+    /// shared: consistent read, write, write-unchanged, resize), so that
+    /// QEMU, other DriveMirror jobs and this one see each other. Shared (a
+    /// source): reads, lets others read, not write or resize. Exclusive (a
+    /// target): writes and shares nothing; any other lock on the file is a
+    /// conflict. Applied first and checked after, as QEMU does, so two jobs
+    /// starting at once cannot both win. On a conflict the locks are dropped
+    /// again and the error names the holders (EBUSY). The locks live as long
+    /// as this disk. Block devices: nothing to do (O_EXCL guards a target).
+    Result<void> lockImage(Lock mode);
+    /// Why a read came back short: the disk shrank (ESTALE), its file was
+    /// deleted (ENOENT) or the device went away (ENODEV), each with a
+    /// message that says so; success when it is still all there.
+    Result<void> checkStillThere() const;
+
+private:
+    Disk() = default;
+    void close();
+
+    std::string m_path;
+    int m_fd = -1;
+    int m_bufferedFd = -1;
+    bool m_direct = false;
+    bool m_writable = false;
+    DiskIdentity m_identity;
+    std::uint64_t m_size = 0;
+    std::uint32_t m_logicalBlock = 512;
+    std::uint32_t m_physicalBlock = 4096;
+    Logger m_log;
+};
+
+/// Removes the regular file @p name (relative to @p dirFd, or AT_FDCWD)
+/// only while it still is the file @p created (same device and inode; an
+/// inode of 0 means unknown, and only a regular file is asked for): a file
+/// put under that name since belongs to someone else (EEXIST).
+Result<void> removeFileIfStill(int dirFd, const std::string& name, const DiskIdentity& created);
+
+/// Identity of the storage at @p path without opening it for I/O.
+Result<DiskIdentity> identify(const std::string& path);
+
+} // namespace engine

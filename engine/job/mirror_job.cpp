@@ -1,0 +1,1439 @@
+// The mirror job's engine thread.
+//
+// One loop owns everything mutable (ring, buffers, request slots, state):
+//
+//   commands -> fill slots from the dirty bitmap -> submit + wait -> reap
+//       ^                                                            |
+//       +------------------------------------------------------------+
+//
+// A slot is one request in flight over a granule-aligned byte range:
+// Read (source -> buffer) then Write (buffer -> target), or Zero (a run that
+// reads as zeroes: a hole of the source, or a buffer that came back all
+// zero) which becomes fallocate on the target instead of data. The dirty
+// bits of a range are cleared before its read is staged; every failure puts
+// them back before the error policy decides (QEMU mirror_iteration).
+// Slots never overlap, so two requests never cover one granule.
+
+#include "job/mirror_job.h"
+
+#include "base/aligned_buffer.h"
+#include "base/units.h"
+#include "io/ring.h"
+#include "job/rate_limiter.h"
+
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+namespace engine {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+
+std::string_view toString(SyncMode mode)
+{
+    switch (mode) {
+    case SyncMode::Full:
+        return "full";
+    case SyncMode::Top:
+        return "top";
+    case SyncMode::None:
+        return "none";
+    }
+    return "?";
+}
+
+std::string_view toString(ErrorPolicy policy)
+{
+    switch (policy) {
+    case ErrorPolicy::Report:
+        return "report";
+    case ErrorPolicy::Ignore:
+        return "ignore";
+    case ErrorPolicy::Stop:
+        return "stop";
+    case ErrorPolicy::Enospc:
+        return "enospc";
+    }
+    return "?";
+}
+
+std::string_view toString(JobResult::Outcome outcome)
+{
+    switch (outcome) {
+    case JobResult::Outcome::Completed:
+        return "completed";
+    case JobResult::Outcome::Cancelled:
+        return "cancelled";
+    case JobResult::Outcome::Aborted:
+        return "aborted";
+    case JobResult::Outcome::Failed:
+        return "failed";
+    }
+    return "?";
+}
+
+std::optional<SyncMode> parseSyncMode(std::string_view text)
+{
+    for (auto m : {SyncMode::Full, SyncMode::Top, SyncMode::None})
+        if (text == toString(m))
+            return m;
+    return std::nullopt;
+}
+
+std::optional<ErrorPolicy> parseErrorPolicy(std::string_view text)
+{
+    for (auto p :
+         {ErrorPolicy::Report, ErrorPolicy::Ignore, ErrorPolicy::Stop, ErrorPolicy::Enospc})
+        if (text == toString(p))
+            return p;
+    return std::nullopt;
+}
+
+Result<void> validateOptions(const MirrorOptions& options)
+{
+    const auto g = options.granularity;
+    if (g != 0 && (g < kMinGranularity || g > kMaxGranularity || (g & (g - 1)) != 0))
+        return Error{EINVAL, "invalid granularity " + std::to_string(g) +
+                                 ": it must be a power of two from 512 B to 64 MiB"};
+    if (!(options.maxFreezeSeconds >= kMinFreezeSeconds &&
+          options.maxFreezeSeconds <= kMaxFreezeSeconds))
+        return Error{EINVAL, "invalid maximum freeze " + std::to_string(options.maxFreezeSeconds) +
+                                 " s: it must be from 0.1 s to 3600 s"};
+    return {};
+}
+
+std::uint64_t defaultGranularity(const Disk& target)
+{
+    // 64 KiB as QEMU, but never below what the target writes in one piece:
+    // a granule smaller than the physical block turns every write into a
+    // read-modify-write inside the device.
+    return std::clamp<std::uint64_t>(target.physicalBlockSize(), kDefaultGranularity,
+                                     kMaxGranularity);
+}
+
+namespace {
+
+class FunctionQuiescer : public Quiescer
+{
+public:
+    FunctionQuiescer(std::function<Result<void>()> q, std::function<void()> r)
+        : m_quiesce(std::move(q)), m_release(std::move(r))
+    {
+    }
+    Result<void> quiesce(std::chrono::milliseconds) override
+    {
+        return m_quiesce ? m_quiesce() : Result<void>{};
+    }
+    Result<void> release() override
+    {
+        if (m_release)
+            m_release();
+        return {};
+    }
+
+private:
+    std::function<Result<void>()> m_quiesce;
+    std::function<void()> m_release;
+};
+
+} // namespace
+
+std::shared_ptr<Quiescer> makeQuiescer(std::function<Result<void>()> quiesce,
+                                       std::function<void()> release)
+{
+    return std::make_shared<FunctionQuiescer>(std::move(quiesce), std::move(release));
+}
+
+namespace {
+
+constexpr std::uint64_t kWakeTag = ~0ull;
+constexpr std::uint64_t kCancelWakeTag = ~0ull - 1;
+constexpr auto kTick = 100ms;
+// A zero run costs no data transfer, so it may cover far more than a buffer.
+constexpr std::uint64_t kMaxZeroRun = 256ull << 20;
+
+std::uint64_t roundUp(std::uint64_t v, std::uint64_t a)
+{
+    return (v + a - 1) / a * a;
+}
+
+bool isAllZero(const std::uint8_t* p, std::size_t n)
+{
+    // Buffers are 4 KiB aligned and lengths are multiples of 8 except at the
+    // tail of an odd-sized image.
+    std::size_t i = 0;
+    for (; i + 64 <= n; i += 64) {
+        std::uint64_t acc = 0;
+        for (std::size_t k = 0; k < 64; k += 8) {
+            std::uint64_t w;
+            std::memcpy(&w, p + i + k, 8);
+            acc |= w;
+        }
+        if (acc)
+            return false;
+    }
+    for (; i < n; ++i)
+        if (p[i])
+            return false;
+    return true;
+}
+
+void appendMerged(std::vector<ByteRange>& ranges, ByteRange r)
+{
+    if (!ranges.empty() && ranges.back().end() == r.offset)
+        ranges.back().length += r.length;
+    else
+        ranges.push_back(r);
+}
+
+// Ranges are recorded as failures happen: out of order when requests
+// complete out of order, and a range can fail twice (a resume retries it).
+// A script reads the result as a list to hand to dd, so it gets each byte once.
+std::vector<ByteRange> sortedMerged(std::vector<ByteRange> ranges)
+{
+    std::sort(ranges.begin(), ranges.end(),
+              [](const ByteRange& a, const ByteRange& b) { return a.offset < b.offset; });
+    std::vector<ByteRange> out;
+    for (const ByteRange& r : ranges) {
+        if (!out.empty() && r.offset <= out.back().end())
+            out.back().length = std::max(out.back().end(), r.end()) - out.back().offset;
+        else
+            out.push_back(r);
+    }
+    return out;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------
+
+struct MirrorJob::Impl
+{
+    enum class OpKind { Free, Read, Write, Zero, ZeroWrite };
+    struct Op
+    {
+        OpKind kind = OpKind::Free;
+        std::uint64_t offset = 0;
+        std::uint64_t length = 0;
+        std::uint64_t progress = 0; ///< bytes of the current phase already done
+        std::uint8_t* buf = nullptr;
+        bool zero = false; ///< counts as zeroed in the statistics
+        ByteRange range() const { return {offset, length}; }
+    };
+
+    MirrorJob& job;
+    Disk& src;
+    Disk& dst;
+    DirtyBitmap& dirty;
+    Logger log;
+    // The buffers outlive the ring (declared first, destroyed last), and the
+    // ring is drained before either goes: the kernel owns a buffer until its
+    // request is reaped.
+    AlignedBuffer slab;
+    std::uint64_t* wakeValue = nullptr; ///< in slab, written by the kernel
+    std::optional<Ring> ring;
+    bool ringBroken = false;             ///< requests could not be waited for: slab is leaked
+    std::optional<WrittenHashes> hashes; ///< with verify: what each block got
+    std::uint64_t slotSize = 0;
+    std::vector<Op> ops;
+    unsigned inFlight = 0;
+    std::uint64_t inFlightBytes = 0;
+    std::uint64_t cursor = 0;
+    RateLimiter limiter;
+    struct
+    {
+        bool valid = false;
+        std::uint64_t generation = 0;
+        std::uint64_t from = 0;
+        std::uint64_t dataStart = 0;
+        std::uint64_t dataEnd = 0;
+    } extentCache;
+    bool punchSupported = true;
+    bool zeroRangeSupported = true;
+
+    bool readyReached = false;
+    /// A Complete, or a Cancel after READY that copies under a quiesce as
+    /// Complete does, so that the target is a copy of one moment.
+    enum class Finish { None, Complete, Cancel };
+    Finish finishing = Finish::None;
+    bool cancelRequested = false; ///< end now: before READY, or a quick cancel
+    bool quickCancel = false;
+    std::string powerCutReason; ///< why a consistent cancel became a quick one
+    bool quiesced = false;
+    Clock::time_point quiesceStart{};
+    bool wakeArmed = false;
+    bool tearingDown = false;
+    bool verifying = false;
+    std::uint64_t verifyDone = 0;
+    std::uint64_t verifyTotal = 0;
+    std::optional<Error> failure;
+    bool failureFromSource = false;
+    std::string ioError;
+
+    std::uint64_t bytesDone = 0;
+    std::uint64_t bytesZeroed = 0;
+    std::vector<ByteRange> unreadable;
+    std::vector<ByteRange> unwritable;
+    std::uint64_t unreadableBytes = 0;
+    Clock::time_point startTime = Clock::now();
+    Clock::time_point lastPublish{};
+    std::uint64_t generation = 0;
+
+    explicit Impl(MirrorJob& j)
+        : job(j), src(j.m_source), dst(j.m_target), dirty(j.m_dirty), log(j.m_log)
+    {
+    }
+    ~Impl()
+    {
+        ring.reset();
+        if (ringBroken)
+            slab.leak();
+    }
+    Impl(const Impl&) = delete;
+    Impl& operator=(const Impl&) = delete;
+
+    JobStatus status() const { return job.m_status.load(); }
+    bool stopped() const
+    {
+        const auto s = status();
+        return s == JobStatus::Paused || s == JobStatus::Standby;
+    }
+
+    void emit(JobEvent ev)
+    {
+        if (job.m_listener)
+            job.m_listener(ev);
+    }
+
+    void transition(JobStatus to)
+    {
+        const JobStatus from = status();
+        if (from == to)
+            return;
+        if (!canTransition(from, to)) {
+            log->error("internal: transition {} -> {} is not allowed", toString(from),
+                       toString(to));
+            return;
+        }
+        log->debug("job status {} -> {}", toString(from), toString(to));
+        job.m_status.store(to);
+        publish(true);
+        emit({JobEvent::Kind::StatusChanged, from, to, {}});
+    }
+
+    // -- setup ---------------------------------------------------------------
+
+    Result<void> init()
+    {
+        const std::uint64_t g = job.m_granularity;
+        slotSize = std::max<std::uint64_t>(g, job.m_options.bufSize / kMaxInFlight / g * g);
+        const auto slots = static_cast<unsigned>(
+            std::clamp<std::uint64_t>(job.m_options.bufSize / slotSize, 1, kMaxInFlight));
+        // One more aligned block at the end holds the wake-up counter.
+        auto buffer =
+            AlignedBuffer::allocate(slots * slotSize + AlignedBuffer::kAlignment, "copy buffers");
+        if (!buffer)
+            return Error{ENOMEM, "cannot allocate " + formatBytes(slots * slotSize) +
+                                     " of copy buffers (--buf-size)"};
+        slab = std::move(*buffer);
+        wakeValue = reinterpret_cast<std::uint64_t*>(slab.data() + slots * slotSize);
+        ops.resize(slots);
+        for (unsigned i = 0; i < slots; ++i)
+            ops[i].buf = slab.data() + i * slotSize;
+        if (job.m_options.verify) {
+            try {
+                hashes.emplace(src.size(), g);
+            } catch (const std::bad_alloc&) {
+                return Error{ENOMEM, "cannot allocate the verification hashes for " +
+                                         formatBytes(src.size())};
+            }
+        }
+        auto r = Ring::create(4 * kMaxInFlight, childLogger(log, "engine.ring"));
+        if (!r)
+            return r.error();
+        ring.emplace(std::move(*r));
+        limiter.setSpeed(job.m_options.speed);
+        armWake();
+        log->info("mirror {} -> {}: {}, sync {}, granularity {}, {} x {} buffers, {}", src.path(),
+                  dst.path(), formatBytes(src.size()), toString(job.m_options.sync), formatBytes(g),
+                  slots, formatBytes(slotSize),
+                  src.directIo() && dst.directIo() ? "direct I/O" : "buffered I/O on one side");
+        return {};
+    }
+
+    Result<void> initDirty()
+    {
+        switch (job.m_options.sync) {
+        case SyncMode::Full:
+            dirty.setAll();
+            break;
+        case SyncMode::Top: {
+            std::uint64_t pos = 0;
+            std::uint64_t extents = 0;
+            while (pos < src.size()) {
+                auto ext = src.nextAllocated(pos);
+                if (!ext)
+                    return ext.error();
+                if (!*ext)
+                    break;
+                dirty.set((*ext)->offset, (*ext)->length);
+                pos = (*ext)->end();
+                ++extents;
+            }
+            log->info("sync top: {} allocated in {} extents", formatBytes(dirty.dirtyBytes()),
+                      extents);
+            break;
+        }
+        case SyncMode::None:
+            break;
+        }
+        if (job.extent() > src.size()) {
+            // The rest of a larger target is wiped as part of the copy. The
+            // granule the source ends in is its last data granule, so the
+            // few bytes between the source's end and the next granule are
+            // zeroed here and the wipe starts on a granule.
+            const std::uint64_t g = job.m_granularity;
+            const std::uint64_t from = std::min(roundUp(src.size(), g), job.extent());
+            if (auto r = dst.writeZeroes(src.size(), from - src.size(), job.m_options.unmap); !r)
+                return r.error();
+            dirty.set(from, job.extent() - from);
+            log->info("the target past the source's end ({}) is wiped",
+                      formatBytes(job.extent() - src.size()));
+        }
+        return {};
+    }
+
+    void armWake()
+    {
+        // The eventfd read completes whenever another thread calls wake();
+        // without it the loop could only notice commands at its next tick.
+        wakeArmed = ring->prepareRead(job.m_wakeFd, wakeValue, sizeof *wakeValue, 0, kWakeTag);
+    }
+
+    // -- commands ------------------------------------------------------------
+
+    void processCommands()
+    {
+        std::deque<Command> cmds;
+        {
+            std::lock_guard lock(job.m_commandMutex);
+            cmds.swap(job.m_commands);
+        }
+        for (const auto& c : cmds) {
+            if (!isVerbAllowed(c.verb, status())) {
+                log->debug("dropping {}: not allowed while {}", toString(c.verb),
+                           toString(status()));
+                continue;
+            }
+            switch (c.verb) {
+            case JobVerb::Cancel:
+                // After READY, and with nothing stopped, a cancel leaves a
+                // copy of one moment: the final copy of Complete, under a
+                // quiesce, without Complete's verification. Otherwise (or
+                // when asked to be quick) it ends now.
+                if (readyReached && c.argument == 0 && status() == JobStatus::Ready &&
+                    ioError.empty()) {
+                    finishing = Finish::Cancel;
+                } else {
+                    cancelRequested = true;
+                    quickCancel = readyReached;
+                }
+                break;
+            case JobVerb::Pause:
+                transition(status() == JobStatus::Ready ? JobStatus::Standby : JobStatus::Paused);
+                break;
+            case JobVerb::Resume:
+                if (!ioError.empty())
+                    log->info("resuming after I/O error: {}", ioError);
+                ioError.clear();
+                transition(status() == JobStatus::Standby ? JobStatus::Ready : JobStatus::Running);
+                break;
+            case JobVerb::SetSpeed:
+                limiter.setSpeed(c.argument);
+                log->info("speed limit {}", c.argument ? formatRate(static_cast<double>(c.argument))
+                                                       : std::string("off"));
+                publish(true);
+                break;
+            case JobVerb::Complete:
+                if (finishing == Finish::None)
+                    finishing = Finish::Complete;
+                break;
+            }
+        }
+    }
+
+    // -- staging -------------------------------------------------------------
+
+    Op* freeSlot()
+    {
+        for (auto& op : ops)
+            if (op.kind == OpKind::Free)
+                return &op;
+        return nullptr;
+    }
+
+    const Op* overlapping(ByteRange r) const
+    {
+        for (const auto& op : ops)
+            if (op.kind != OpKind::Free && op.offset < r.end() && r.offset < op.offset + op.length)
+                return &op;
+        return nullptr;
+    }
+
+    struct Run
+    {
+        ByteRange range;
+        bool zero = false;
+    };
+
+    // The next dirty run that no request covers, classified as data or zero
+    // and already cleared in the bitmap. Scans from the cursor and wraps once.
+    Result<std::optional<Run>> pickRun()
+    {
+        const std::uint64_t g = job.m_granularity;
+        bool wrapped = false;
+        for (unsigned guard = 0; guard < 4 * kMaxInFlight + 4; ++guard) {
+            auto found = dirty.nextDirtyRun(cursor, kMaxZeroRun);
+            if (!found) {
+                if (wrapped || cursor == 0)
+                    return std::optional<Run>{};
+                wrapped = true;
+                cursor = 0;
+                continue;
+            }
+            ByteRange r = *found;
+            if (const Op* op = overlapping({r.offset, g})) {
+                cursor = op->offset + op->length;
+                continue;
+            }
+            for (const auto& op : ops)
+                if (op.kind != OpKind::Free && op.offset > r.offset && op.offset < r.end())
+                    r.length = op.offset - r.offset;
+
+            // Clear before asking the source what the range holds: a write
+            // that lands after this point dirties it again, so a stale answer
+            // below can cost a second copy but never a lost write.
+            dirty.reset(r.offset, r.length);
+            Run run{r, false};
+            const std::uint64_t srcEnd = src.size();
+            if (r.offset >= srcEnd) {
+                run.zero = true; // the rest of a larger target, being wiped
+            } else if (r.end() > srcEnd) {
+                run.range.length = srcEnd - r.offset;
+            }
+            if (r.offset < srcEnd && !src.isBlockDevice()) {
+                auto ext = allocationAt(r.offset);
+                if (!ext)
+                    return ext.error();
+                const auto [dataStart, dataEnd] = *ext;
+                if (dataStart > r.offset) {
+                    // A hole: zero up to the data, in whole granules (a granule
+                    // that is partly data must be copied as data). The last
+                    // granule of the disk may be partial.
+                    std::uint64_t len = std::min(r.length, dataStart - r.offset);
+                    if (r.offset + len < src.size())
+                        len = len / g * g;
+                    if (len > 0) {
+                        run.range.length = len;
+                        run.zero = true;
+                    }
+                } else if (dataEnd < src.size()) {
+                    // Stop a data run at the extent end, rounded up to a granule,
+                    // so the hole behind it becomes a zero run of its own.
+                    const std::uint64_t end = std::min(roundUp(dataEnd, g), r.end());
+                    run.range.length = end - r.offset;
+                }
+            }
+            if (!run.zero)
+                run.range.length = std::min(run.range.length, slotSize);
+            // What this run does not cover stays to be copied; the granule
+            // the source ends in is done when its data is.
+            const std::uint64_t rest =
+                run.range.end() == srcEnd ? roundUp(srcEnd, g) : run.range.end();
+            if (rest < r.end())
+                dirty.set(rest, r.end() - rest);
+            cursor = run.range.end();
+            return std::optional<Run>{run};
+        }
+        return std::optional<Run>{};
+    }
+
+    // Where the data around @p offset lies in the source file: [dataStart,
+    // dataEnd) is the first extent at or after @p offset, everything from
+    // @p offset to dataStart is a hole (dataStart = size: only holes). The
+    // last answer is reused while no write was notified since it was taken,
+    // because asking costs two system calls per request, and on some file
+    // systems (tmpfs) time proportional to the file's size.
+    Result<std::pair<std::uint64_t, std::uint64_t>> allocationAt(std::uint64_t offset)
+    {
+        const std::uint64_t gen = job.m_writeGeneration.load();
+        if (extentCache.valid && extentCache.generation == gen && offset >= extentCache.from &&
+            offset < extentCache.dataEnd)
+            return std::pair{std::max(offset, extentCache.dataStart), extentCache.dataEnd};
+        auto ext = src.nextAllocated(offset);
+        if (!ext)
+            return ext.error();
+        extentCache.valid = true;
+        extentCache.generation = gen;
+        extentCache.from = offset;
+        extentCache.dataStart = *ext ? (*ext)->offset : src.size();
+        extentCache.dataEnd = *ext ? (*ext)->end() : src.size();
+        return std::pair{extentCache.dataStart, extentCache.dataEnd};
+    }
+
+    Result<void> fill(Clock::time_point now)
+    {
+        // The final copy under a quiesce ignores the speed limit: every
+        // moment of it is a moment the source's writers wait.
+        while (quiesced || limiter.delay(now) == Clock::duration::zero()) {
+            Op* op = freeSlot();
+            if (!op)
+                break;
+            auto run = pickRun();
+            if (!run)
+                return run.error();
+            if (!*run)
+                break;
+            op->offset = (*run)->range.offset;
+            op->length = (*run)->range.length;
+            op->progress = 0;
+            op->zero = (*run)->zero;
+            ++inFlight;
+            inFlightBytes += op->length;
+            if (op->zero) {
+                op->kind = OpKind::Zero;
+                stageZero(*op);
+            } else {
+                op->kind = OpKind::Read;
+                limiter.account(op->length, now);
+                stageRead(*op);
+            }
+        }
+        return {};
+    }
+
+    std::uint64_t tagOf(const Op& op) const { return static_cast<std::uint64_t>(&op - ops.data()); }
+
+    void stageRead(Op& op)
+    {
+        const std::uint64_t left = op.length - op.progress;
+        // The tail of an odd-sized image is read with an aligned length; the
+        // kernel stops at the end of the file.
+        const auto len = static_cast<std::uint32_t>(roundUp(left, src.requiredAlignment()));
+        ring->prepareRead(src.fd(), op.buf + op.progress, len, op.offset + op.progress, tagOf(op));
+    }
+
+    void stageWrite(Op& op)
+    {
+        const std::uint64_t left = op.length - op.progress;
+        const std::uint64_t off = op.offset + op.progress;
+        if (op.kind == OpKind::ZeroWrite) {
+            const auto len = static_cast<std::uint32_t>(std::min(left, slotSize));
+            const int fd = len % dst.requiredAlignment() ? dst.bufferedFd() : dst.fd();
+            ring->prepareWrite(fd, op.buf, len, off, tagOf(op));
+            return;
+        }
+        const auto len = static_cast<std::uint32_t>(left);
+        const int fd = len % dst.requiredAlignment() ? dst.bufferedFd() : dst.fd();
+        ring->prepareWrite(fd, op.buf + op.progress, len, off, tagOf(op));
+    }
+
+    void stageZero(Op& op)
+    {
+        if (job.m_options.unmap && punchSupported) {
+            ring->prepareFallocate(dst.fd(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, op.offset,
+                                   op.length, tagOf(op));
+        } else if (zeroRangeSupported) {
+            ring->prepareFallocate(dst.fd(), FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, op.offset,
+                                   op.length, tagOf(op));
+        } else {
+            startZeroWrite(op);
+        }
+    }
+
+    void startZeroWrite(Op& op)
+    {
+        std::memset(op.buf, 0, std::min(op.length, slotSize));
+        op.kind = OpKind::ZeroWrite;
+        op.progress = 0;
+        stageWrite(op);
+    }
+
+    // -- completions ---------------------------------------------------------
+
+    void finish(Op& op)
+    {
+        bytesDone += op.length;
+        if (op.zero)
+            bytesZeroed += op.length;
+        if (hashes && op.offset < src.size()) {
+            const std::uint64_t len = std::min(op.length, src.size() - op.offset);
+            if (op.zero)
+                hashes->recordZero(op.offset, len);
+            else
+                hashes->record(op.offset, op.buf, len);
+        }
+        release(op);
+    }
+
+    void release(Op& op)
+    {
+        --inFlight;
+        inFlightBytes -= op.length;
+        op.kind = OpKind::Free;
+    }
+
+    void onCompletion(std::uint64_t tag, int res)
+    {
+        if (tag == kWakeTag) {
+            if (res == -ECANCELED || tearingDown) {
+                wakeArmed = false;
+                return;
+            }
+            job.m_wakePending.store(false);
+            armWake();
+            return;
+        }
+        if (tag == kCancelWakeTag)
+            return;
+        Op& op = ops[tag];
+        if (res == -EAGAIN || res == -EINTR) {
+            restage(op);
+            return;
+        }
+        switch (op.kind) {
+        case OpKind::Read:
+            if (res == 0 || (res < 0 && mayBeGone(-res))) {
+                // A file that shrank reads short; a device pulled out fails:
+                // neither is a bad sector to retry or skip.
+                if (auto there = src.checkStillThere(); !there)
+                    return onGone(op, there.error(), true);
+            }
+            if (res < 0)
+                return onError(op, -res, true);
+            if (res == 0)
+                return onError(op, EIO, true);
+            op.progress += static_cast<std::uint64_t>(res);
+            if (op.progress < op.length)
+                return stageRead(op);
+            op.progress = 0;
+            if (isAllZero(op.buf, op.length)) {
+                // Data that reads as zeroes is stored as zeroes, not copied:
+                // the target stays sparse and nothing is transferred.
+                op.zero = true;
+                op.kind = OpKind::Zero;
+                return stageZero(op);
+            }
+            op.kind = OpKind::Write;
+            return stageWrite(op);
+        case OpKind::Write:
+        case OpKind::ZeroWrite:
+            if (res < 0 && mayBeGone(-res))
+                if (auto there = dst.checkStillThere(); !there)
+                    return onGone(op, there.error(), false);
+            if (res < 0)
+                return onError(op, -res, false);
+            if (res == 0)
+                return onError(op, EIO, false);
+            op.progress += static_cast<std::uint64_t>(res);
+            if (op.progress < op.length)
+                return stageWrite(op);
+            return finish(op);
+        case OpKind::Zero:
+            if (res == -EOPNOTSUPP || res == -EINVAL || res == -ENODEV) {
+                const bool wasPunch = job.m_options.unmap && punchSupported;
+                (wasPunch ? punchSupported : zeroRangeSupported) = false;
+                log->info("{}: {} not supported, {}", dst.path(),
+                          wasPunch ? "discard (punch hole)" : "write-zeroes",
+                          zeroRangeSupported ? "using write-zeroes" : "writing zero buffers");
+                return stageZero(op);
+            }
+            if (res < 0)
+                return onError(op, -res, false);
+            return finish(op);
+        case OpKind::Free:
+            break;
+        }
+    }
+
+    void restage(Op& op)
+    {
+        switch (op.kind) {
+        case OpKind::Read:
+            return stageRead(op);
+        case OpKind::Write:
+        case OpKind::ZeroWrite:
+            return stageWrite(op);
+        case OpKind::Zero:
+            return stageZero(op);
+        case OpKind::Free:
+            return;
+        }
+    }
+
+    static bool mayBeGone(int err) { return err == EIO || err == ENODEV || err == ENXIO; }
+
+    // The disk itself went away or shrank: the job ends, whatever the error
+    // policy, and says so instead of blaming a sector.
+    void onGone(Op& op, const Error& why, bool read)
+    {
+        dirty.set(op.offset, op.length);
+        release(op);
+        if (!failure) {
+            failure = why;
+            failureFromSource = read;
+        }
+    }
+
+    void onError(Op& op, int err, bool read)
+    {
+        const ErrorPolicy policy = read ? job.m_options.onSourceError : job.m_options.onTargetError;
+        const ErrorAction action = decideErrorAction(policy, err);
+        const Disk& disk = read ? src : dst;
+        const std::string where = std::string(read ? "read " : "write ") + disk.path() + " at " +
+                                  std::to_string(op.offset) + "+" + std::to_string(op.length);
+        log->warn("{}: {} (policy {})", where, errnoText(err), toString(policy));
+
+        if (action == ErrorAction::Ignore) {
+            if (read) {
+                rescue(op);
+                op.kind = OpKind::Write;
+                op.progress = 0;
+                return stageWrite(op);
+            }
+            appendMerged(unwritable, op.range());
+            if (hashes && op.offset < src.size())
+                hashes->forget(op.offset, op.length);
+            return release(op);
+        }
+        // Invariant: a range that did not reach the target is dirty again
+        // before anything else happens, so a resume or a later pass copies it.
+        dirty.set(op.offset, op.length);
+        release(op);
+        if (action == ErrorAction::Stop) {
+            // Never leave the source quiesced while waiting for a person;
+            // a Complete under way quiesces again once resumed.
+            (void)endQuiesce();
+            if (ioError.empty()) {
+                ioError = systemError(err, where).message;
+                transition(status() == JobStatus::Ready ? JobStatus::Standby : JobStatus::Paused);
+            }
+            return;
+        }
+        if (!failure) {
+            failure = systemError(err, where);
+            failureFromSource = read;
+        }
+    }
+
+    // Reads what can be read of a range that failed as a whole: first per
+    // granule, then per logical block inside a failing granule. Unreadable
+    // blocks become zeroes in the buffer and are recorded. This runs on the
+    // job thread synchronously: it only happens on a failing disk, where
+    // every read is slow anyway, and it keeps the bookkeeping simple.
+    void rescue(Op& op)
+    {
+        const std::uint64_t g = job.m_granularity;
+        const std::uint64_t block = src.logicalBlockSize();
+        auto readAt = [&](std::uint64_t pos, std::uint64_t len) {
+            const auto want = roundUp(len, src.requiredAlignment());
+            std::uint64_t got = 0;
+            while (got < len) {
+                const ssize_t n = ::pread(src.fd(), op.buf + pos + got, want - got,
+                                          static_cast<off_t>(op.offset + pos + got));
+                if (n < 0 && errno == EINTR)
+                    continue;
+                if (n <= 0)
+                    return false;
+                got += static_cast<std::uint64_t>(n);
+            }
+            return true;
+        };
+        std::uint64_t lost = 0;
+        for (std::uint64_t pos = 0; pos < op.length; pos += g) {
+            const std::uint64_t len = std::min(g, op.length - pos);
+            if (readAt(pos, len))
+                continue;
+            for (std::uint64_t b = 0; b < len; b += block) {
+                const std::uint64_t blen = std::min(block, len - b);
+                if (readAt(pos + b, blen))
+                    continue;
+                std::memset(op.buf + pos + b, 0, blen);
+                appendMerged(unreadable, {op.offset + pos + b, blen});
+                lost += blen;
+            }
+        }
+        unreadableBytes += lost;
+        log->warn("{}: {} unreadable in {}+{}, written as zeroes", src.path(), formatBytes(lost),
+                  op.offset, op.length);
+    }
+
+    // -- progress ------------------------------------------------------------
+
+    void publish(bool force)
+    {
+        const auto now = Clock::now();
+        if (!force && now - lastPublish < kTick)
+            return;
+        lastPublish = now;
+        auto snap = std::make_shared<JobSnapshot>();
+        snap->status = status();
+        snap->diskSize = job.extent();
+        snap->bytesDone = bytesDone;
+        snap->bytesZeroed = bytesZeroed;
+        snap->dirtyBytes = verifying ? 0 : dirty.dirtyBytes();
+        snap->inFlightBytes = inFlightBytes;
+        snap->bytesRemaining = snap->dirtyBytes + inFlightBytes;
+        snap->speedLimit = limiter.speed();
+        snap->elapsedSeconds = std::chrono::duration<double>(now - startTime).count();
+        snap->readyReached = readyReached;
+        snap->ioError = ioError;
+        snap->unreadableBytes = unreadableBytes;
+        snap->verifying = verifying;
+        snap->verifyDone = verifyDone;
+        snap->verifyTotal = verifyTotal;
+        snap->generation = ++generation;
+        job.m_snapshot.store(std::move(snap));
+        // While verifying, the bitmap holds what the source changed since the
+        // copy, which is no longer work to do: the map stays as it was.
+        if (job.m_mapCells > 0 && !verifying) {
+            auto map = std::make_shared<DirtyMapSnapshot>();
+            map->diskSize = job.extent();
+            map->granularity = job.m_granularity;
+            map->cells = dirty.downsample(job.m_mapCells);
+            for (const auto& op : ops)
+                if (op.kind != OpKind::Free)
+                    map->inFlight.push_back(op.range());
+            map->unreadable = unreadable;
+            map->generation = generation;
+            job.m_dirtyMap.store(std::move(map));
+        }
+        if (!force)
+            emit({JobEvent::Kind::Progress, status(), status(), {}});
+    }
+
+    // -- the loop ------------------------------------------------------------
+
+    Result<void> waitForCompletions(std::optional<std::chrono::nanoseconds> timeout)
+    {
+        auto r = ring->submitAndWait(timeout);
+        if (!r)
+            return r;
+        ring->reap([this](std::uint64_t tag, int res) { onCompletion(tag, res); });
+        return {};
+    }
+
+    // Waits out every request in flight. Nothing may give up on a request
+    // the kernel still owns: after repeated wait errors the ring is taken as
+    // broken and its buffers are leaked instead of freed.
+    void drain()
+    {
+        int errors = 0;
+        while (inFlight > 0 && !ringBroken) {
+            if (auto r = waitForCompletions(kTick); !r) {
+                log->error("waiting for {} request(s): {}", inFlight, r.error().message);
+                if (++errors >= 50)
+                    ringBroken = true;
+            }
+        }
+    }
+
+    // The eventfd read is in flight all the time: cancel it and wait for it.
+    void teardown()
+    {
+        drain();
+        if (!ring || ringBroken)
+            return;
+        tearingDown = true;
+        if (wakeArmed && ring->prepareCancel(kWakeTag, kCancelWakeTag)) {
+            int errors = 0;
+            while (wakeArmed) {
+                if (auto r = waitForCompletions(kTick); !r && ++errors >= 50) {
+                    ringBroken = true;
+                    return;
+                }
+            }
+        }
+    }
+
+    Result<void> flushTarget()
+    {
+        auto r = dst.flush();
+        if (!r)
+            log->error("{}", r.error().message);
+        return r;
+    }
+
+    std::chrono::milliseconds maxHold() const
+    {
+        return std::chrono::milliseconds(std::llround(job.m_options.maxFreezeSeconds * 1000.0));
+    }
+
+    bool quiesceOverdue(Clock::time_point now) const
+    {
+        if (!quiesced)
+            return false;
+        if (now - quiesceStart >= maxHold())
+            return true;
+        return job.m_options.quiescer && job.m_options.quiescer->expired();
+    }
+
+    // Lets the source's writers go. An error: the quiesce did not hold
+    // until now, so the final copy is not of one moment.
+    Result<void> endQuiesce()
+    {
+        if (!quiesced)
+            return {};
+        quiesced = false;
+        Result<void> r;
+        if (job.m_options.quiescer)
+            r = job.m_options.quiescer->release();
+        const double secs = std::chrono::duration<double>(Clock::now() - quiesceStart).count();
+        job.m_result.quiesceSeconds = secs;
+        log->info("source quiesced for {:.3f} s", secs);
+        return r;
+    }
+
+    // A Complete (or consistent Cancel) that cannot finish its final copy
+    // under the quiesce: the source is let go and the job mirrors on. A
+    // Cancel still ends, but its copy is no longer of one moment.
+    void abandonFinish(const std::string& why)
+    {
+        (void)endQuiesce();
+        if (finishing == Finish::Cancel) {
+            log->warn("cancel: {}; the copy is like a disk after a power cut", why);
+            cancelRequested = true;
+            quickCancel = true;
+            powerCutReason = why;
+        } else {
+            log->warn("complete failed: {}; mirroring goes on", why);
+            JobEvent ev{JobEvent::Kind::CompleteFailed, status(), status(), {}};
+            ev.message = why;
+            emit(ev);
+        }
+        finishing = Finish::None;
+        publish(true);
+    }
+
+    std::string overdueText() const
+    {
+        char secs[32];
+        std::snprintf(secs, sizeof secs, "%g", job.m_options.maxFreezeSeconds);
+        return std::string("the final copy did not finish within the maximum freeze of ") + secs +
+               " s, so the source was let go";
+    }
+
+    // After Complete's final copy, with the source let go: the target
+    // against the source where the source kept its data, against the hashes
+    // of what was written where the source changed since.
+    void verifyTarget()
+    {
+        verifying = true;
+        emit({JobEvent::Kind::Verifying, status(), status(), {}});
+        publish(true);
+        if (!dst.directIo()) {
+            // Read back what the target stored, not what the cache kept.
+            ::posix_fadvise(dst.bufferedFd(), 0, 0, POSIX_FADV_DONTNEED);
+        }
+        VerifyOptions vo;
+        vo.length = src.size();
+        vo.checkPastEndZero = job.extent() > src.size();
+        vo.stop = &job.m_cancelFlag;
+        vo.changed = &dirty;
+        vo.written = &*hashes;
+        auto quiescer = job.m_options.quiescer;
+        vo.syncChanges = [quiescer]() -> Result<void> {
+            return quiescer ? quiescer->syncWrites() : Result<void>{};
+        };
+        vo.progress = [this](std::uint64_t done, std::uint64_t total) {
+            verifyDone = done;
+            verifyTotal = total;
+            publish(false);
+        };
+        auto report = verifyDisks(src, dst, vo);
+        verifying = false;
+        if (!report) {
+            if (report.error().code == ECANCELED) {
+                job.m_result.verifyCancelled = true;
+                log->warn("verification cancelled: the copy is complete but was not checked");
+                return;
+            }
+            failure = Error{report.error().code, "verification: " + report.error().message};
+            failureFromSource = false;
+            return;
+        }
+        job.m_result.verify = *report;
+        log->info("verify: {} ({} compared with the source, {} checked against the hashes of "
+                  "what was written, {} unchecked)",
+                  report->identical ? "identical" : "DIFFERENT", formatBytes(report->bytesCompared),
+                  formatBytes(report->bytesHashChecked), formatBytes(report->bytesUnchecked));
+    }
+
+    enum class Converged { No, Completed, Cancelled };
+
+    Result<Converged> converge()
+    {
+        if (!readyReached) {
+            // READY promises that the target holds everything copied so
+            // far durably: flush before saying so.
+            if (auto r = flushTarget(); !r)
+                return r.error();
+            readyReached = true;
+            transition(JobStatus::Ready);
+            log->info(
+                "ready: source and target are in sync after {}",
+                formatDuration(std::chrono::duration<double>(Clock::now() - startTime).count()));
+            emit({JobEvent::Kind::Ready, JobStatus::Ready, JobStatus::Ready, {}});
+        }
+        if (finishing == Finish::None)
+            return Converged::No;
+        if (!quiesced) {
+            quiesceStart = Clock::now();
+            if (job.m_options.quiescer) {
+                if (auto r = job.m_options.quiescer->quiesce(maxHold()); !r) {
+                    abandonFinish("cannot quiesce the source: " + r.error().message);
+                    return Converged::No;
+                }
+            }
+            quiesced = true;
+            // Writes that landed before the quiesce took effect may have
+            // dirtied more: go round the loop once more to copy them.
+            return Converged::No;
+        }
+        // Everything read under the quiesce is on the target; make it durable
+        // before the writers go on.
+        if (auto r = flushTarget(); !r)
+            return r.error();
+        // A target file deleted or truncated behind the job's back took the
+        // copy with it: no success can be claimed for it.
+        if (auto r = dst.checkStillThere(); !r) {
+            failureFromSource = false;
+            return r.error();
+        }
+        if (quiesceOverdue(Clock::now())) {
+            abandonFinish(overdueText());
+            return Converged::No;
+        }
+        if (auto r = endQuiesce(); !r) {
+            abandonFinish(r.error().message);
+            return Converged::No;
+        }
+        if (finishing == Finish::Cancel)
+            return Converged::Cancelled;
+        if (job.m_options.verify)
+            verifyTarget();
+        return Converged::Completed;
+    }
+
+    void run()
+    {
+        JobResult& result = job.m_result;
+        auto finishWith = [&](JobResult::Outcome outcome) {
+            result.outcome = outcome;
+            const bool clean = outcome == JobResult::Outcome::Completed ||
+                               outcome == JobResult::Outcome::Cancelled;
+            if (clean) {
+                if (status() == JobStatus::Standby)
+                    transition(JobStatus::Ready);
+                transition(JobStatus::Waiting);
+                transition(JobStatus::Pending);
+            } else {
+                transition(JobStatus::Aborting);
+            }
+            transition(JobStatus::Concluded);
+        };
+
+        result.pastEndBytes = dst.size() > src.size() ? dst.size() - src.size() : 0;
+        if (auto r = init(); !r) {
+            result.error = r.error();
+            result.internalFailure = true;
+            return finishWith(JobResult::Outcome::Failed);
+        }
+        processCommands();
+        if (cancelRequested)
+            return finishWith(JobResult::Outcome::Aborted);
+        // Fill the bitmap first, so the snapshot published with "running"
+        // already knows how much there is to copy.
+        if (auto r = initDirty(); !r) {
+            failure = r.error();
+            failureFromSource = true;
+        }
+        transition(JobStatus::Running);
+
+        for (;;) {
+            processCommands();
+            if (failure) {
+                drain();
+                (void)endQuiesce();
+                result.error = *failure;
+                result.sourceFailed = failureFromSource;
+                return finishWith(JobResult::Outcome::Failed);
+            }
+            if (cancelRequested) {
+                drain();
+                (void)endQuiesce();
+                if (!readyReached)
+                    return finishWith(JobResult::Outcome::Aborted);
+                // What is in flight has landed: make it durable.
+                if (auto r = flushTarget(); !r) {
+                    result.error = r.error();
+                    return finishWith(JobResult::Outcome::Failed);
+                }
+                // Without a quiesce, a source something writes to was copied
+                // at no one moment.
+                result.powerCutCopy = quickCancel && job.m_options.quiescer != nullptr;
+                if (result.powerCutCopy)
+                    result.powerCutReason =
+                        powerCutReason.empty() ? "a quick cancel was asked for" : powerCutReason;
+                result.pastEndWiped = result.pastEndBytes > 0 && job.extent() > src.size();
+                return finishWith(JobResult::Outcome::Cancelled);
+            }
+            const auto now = Clock::now();
+            if (quiesceOverdue(now)) {
+                abandonFinish(overdueText());
+                continue;
+            }
+            if (!stopped()) {
+                if (auto r = fill(now); !r) {
+                    failure = r.error();
+                    failureFromSource = true;
+                    continue;
+                }
+                if (inFlight == 0 && dirty.dirtyGranules() == 0) {
+                    auto done = converge();
+                    if (!done) {
+                        failure = done.error();
+                        continue;
+                    }
+                    if (failure)
+                        continue;
+                    if (*done != Converged::No) {
+                        result.pastEndWiped = result.pastEndBytes > 0 && job.extent() > src.size();
+                        return finishWith(*done == Converged::Completed
+                                              ? JobResult::Outcome::Completed
+                                              : JobResult::Outcome::Cancelled);
+                    }
+                    if (quiesced)
+                        continue; // copy what the quiesce let through, without a wait
+                }
+            }
+            publish(false);
+            std::chrono::nanoseconds timeout = kTick;
+            const auto throttle = limiter.delay(now);
+            if (throttle > std::chrono::nanoseconds::zero() && !quiesced)
+                timeout = std::min<std::chrono::nanoseconds>(timeout, throttle);
+            if (quiesced) {
+                const auto left = quiesceStart + maxHold() - now;
+                timeout = std::clamp<std::chrono::nanoseconds>(left, std::chrono::milliseconds(1),
+                                                               timeout);
+            }
+            if (auto r = waitForCompletions(timeout); !r) {
+                failure = r.error();
+                failureFromSource = false;
+            }
+        }
+    }
+};
+
+// ---------------------------------------------------------------------------
+
+MirrorJob::MirrorJob(Disk source, Disk target, MirrorOptions options, std::uint64_t granularity,
+                     std::uint64_t extent, Logger log)
+    : m_source(std::move(source)), m_target(std::move(target)), m_options(std::move(options)),
+      m_granularity(granularity), m_log(std::move(log)), m_dirty(extent, granularity)
+{
+    m_wakeFd = ::eventfd(0, EFD_CLOEXEC);
+    auto snap = std::make_shared<JobSnapshot>();
+    snap->diskSize = extent;
+    snap->speedLimit = m_options.speed;
+    m_snapshot.store(std::move(snap));
+}
+
+Result<std::unique_ptr<MirrorJob>> MirrorJob::create(Disk source, Disk target,
+                                                     MirrorOptions options, Logger log)
+{
+    log = orNull(std::move(log));
+    if (auto r = validateOptions(options); !r)
+        return r.error();
+    if (source.identity() == target.identity())
+        return Error{EINVAL, "source and target are the same " +
+                                 std::string(source.isBlockDevice() ? "device" : "file") + " (" +
+                                 source.path() + ", " + target.path() + ")"};
+    if (!target.writable())
+        return Error{EROFS, target.path() + ": the target is not open for writing"};
+    if (target.size() < source.size())
+        return Error{ENOSPC, "target " + target.path() + " (" + formatBytes(target.size()) +
+                                 ") is smaller than source " + source.path() + " (" +
+                                 formatBytes(source.size()) + ")"};
+    std::uint64_t g = options.granularity ? options.granularity : defaultGranularity(target);
+    const std::uint64_t align = std::max(source.requiredAlignment(), target.requiredAlignment());
+    if (g < align)
+        return Error{EINVAL, "granularity " + formatBytes(g) + " is smaller than the " +
+                                 formatBytes(align) + " blocks that direct I/O needs here"};
+    if (options.verify) {
+        // 8 bytes of hash per block; a huge disk gets coarser granules
+        // rather than an unbounded table.
+        const std::uint64_t chosen = g;
+        while (g < WrittenHashes::kMaxBlock && (source.size() + g - 1) / g > kMaxHashBlocks)
+            g *= 2;
+        if (g != chosen)
+            log->info("granularity raised from {} to {} so that the verification hashes of {} "
+                      "stay within {}",
+                      formatBytes(chosen), formatBytes(g), formatBytes(source.size()),
+                      formatBytes(kMaxHashBlocks * 8));
+    }
+    // As QEMU's buf_size: whole granules, at least one.
+    options.bufSize = std::max(roundUp(options.bufSize, g), g);
+    const std::uint64_t extent =
+        options.wipeRest ? std::max(source.size(), target.size()) : source.size();
+    std::unique_ptr<MirrorJob> job(new MirrorJob(std::move(source), std::move(target),
+                                                 std::move(options), g, extent,
+                                                 childLogger(log, "engine.mirror")));
+    if (job->m_wakeFd < 0)
+        return systemError(errno, "eventfd");
+    return job;
+}
+
+MirrorJob::~MirrorJob()
+{
+    if (m_thread.joinable()) {
+        m_cancelFlag.store(true);
+        {
+            std::lock_guard lock(m_commandMutex);
+            m_commands.push_back({JobVerb::Cancel, 1}); // quick: nobody waits for the copy
+        }
+        wake();
+        m_thread.join();
+    }
+    if (m_wakeFd >= 0)
+        ::close(m_wakeFd);
+}
+
+void MirrorJob::setListener(Listener listener)
+{
+    m_listener = std::move(listener);
+}
+
+void MirrorJob::setDirtyMapCells(std::size_t cells)
+{
+    // A cell finer than a granule shows nothing more and only skews the
+    // cells at the end: at most one cell per granule.
+    const std::uint64_t granules = (extent() + granularity() - 1) / granularity();
+    m_mapCells = static_cast<std::size_t>(
+        std::min<std::uint64_t>(cells, std::max<std::uint64_t>(granules, 1)));
+}
+
+void MirrorJob::start()
+{
+    m_thread = std::jthread([this] {
+        Impl impl(*this);
+        impl.run();
+        impl.teardown();
+        m_result.bytesDone = impl.bytesDone;
+        m_result.bytesZeroed = impl.bytesZeroed;
+        m_result.unreadable = sortedMerged(std::move(impl.unreadable));
+        m_result.unwritable = sortedMerged(std::move(impl.unwritable));
+        m_result.elapsedSeconds =
+            std::chrono::duration<double>(Clock::now() - impl.startTime).count();
+        // Auto-dismiss, as QEMU does with auto-dismiss on.
+        impl.transition(JobStatus::Null);
+        // Finished is the listener's last call, and it comes before wait()
+        // returns: whoever waits may destroy what the listener uses.
+        if (m_listener)
+            m_listener({JobEvent::Kind::Finished, JobStatus::Null, JobStatus::Null, {}});
+        {
+            std::lock_guard lock(m_doneMutex);
+            m_finished.store(true);
+        }
+        m_doneCv.notify_all();
+    });
+}
+
+Result<void> MirrorJob::enqueue(JobVerb verb, std::uint64_t argument)
+{
+    const JobStatus s = m_status.load();
+    if (!isVerbAllowed(verb, s))
+        return Error{EBUSY, "cannot " + std::string(toString(verb)) + " the job while it is " +
+                                std::string(toString(s))};
+    {
+        std::lock_guard lock(m_commandMutex);
+        m_commands.push_back({verb, argument});
+    }
+    wake();
+    return {};
+}
+
+Result<void> MirrorJob::complete()
+{
+    return enqueue(JobVerb::Complete);
+}
+
+Result<void> MirrorJob::cancel(bool quick)
+{
+    auto r = enqueue(JobVerb::Cancel, quick ? 1 : 0);
+    if (r)
+        m_cancelFlag.store(true); // stops a verification under way
+    return r;
+}
+
+Result<void> MirrorJob::pause()
+{
+    return enqueue(JobVerb::Pause);
+}
+
+Result<void> MirrorJob::resume()
+{
+    return enqueue(JobVerb::Resume);
+}
+
+Result<void> MirrorJob::setSpeed(std::uint64_t bytesPerSecond)
+{
+    return enqueue(JobVerb::SetSpeed, bytesPerSecond);
+}
+
+void MirrorJob::notifyWrite(std::uint64_t offset, std::uint64_t length)
+{
+    // The generation moves before the bits are set: the job clears bits and
+    // then reads the generation, so either it sees this write's bits (and
+    // copies again) or it sees the new generation (and asks the source anew).
+    m_writeGeneration.fetch_add(1);
+    m_dirty.set(offset, length);
+    wake();
+}
+
+void MirrorJob::wake()
+{
+    if (!m_wakePending.exchange(true)) {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] const ssize_t n = ::write(m_wakeFd, &one, sizeof one);
+    }
+}
+
+std::shared_ptr<const JobSnapshot> MirrorJob::snapshot() const
+{
+    return m_snapshot.load();
+}
+
+std::shared_ptr<const DirtyMapSnapshot> MirrorJob::dirtyMap() const
+{
+    return m_dirtyMap.load();
+}
+
+const JobResult& MirrorJob::wait()
+{
+    std::unique_lock lock(m_doneMutex);
+    m_doneCv.wait(lock, [this] { return m_finished.load(); });
+    return m_result;
+}
+
+} // namespace engine

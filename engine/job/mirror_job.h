@@ -1,0 +1,319 @@
+// MirrorJob: QEMU's drive-mirror for image files and block devices.
+//
+// The job copies every dirty granule of the source to the target until both
+// agree (READY), then keeps copying what the source's writers dirty until the
+// user completes or cancels it. It runs on its own thread with its own
+// io_uring ring; every public method is thread-safe.
+//
+// Writers tell the job what they changed through notifyWrite() *after* their
+// write reached the source; the job clears a granule's dirty bit *before* it
+// reads it, so a write that lands during the copy dirties it again and it is
+// copied again. Two requests never cover the same granule at once.
+#pragma once
+
+#include "base/logging.h"
+#include "base/result.h"
+#include "bitmap/dirty_bitmap.h"
+#include "io/disk.h"
+#include "job/job_status.h"
+#include "job/verify.h"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace engine {
+
+enum class SyncMode { Full, Top, None };
+enum class ErrorPolicy { Report, Ignore, Stop, Enospc };
+/// What the job does with one failed request.
+enum class ErrorAction { Report, Ignore, Stop };
+
+std::string_view toString(SyncMode mode);
+std::string_view toString(ErrorPolicy policy);
+std::optional<SyncMode> parseSyncMode(std::string_view text);
+std::optional<ErrorPolicy> parseErrorPolicy(std::string_view text);
+/// The decision table of QEMU's block_job_error_action: a pure function.
+constexpr ErrorAction decideErrorAction(ErrorPolicy policy, int errnoValue)
+{
+    switch (policy) {
+    case ErrorPolicy::Report:
+        return ErrorAction::Report;
+    case ErrorPolicy::Ignore:
+        return ErrorAction::Ignore;
+    case ErrorPolicy::Stop:
+        return ErrorAction::Stop;
+    case ErrorPolicy::Enospc:
+        return errnoValue == 28 /* ENOSPC */ ? ErrorAction::Stop : ErrorAction::Report;
+    }
+    return ErrorAction::Report;
+}
+
+inline constexpr std::uint64_t kMinGranularity = 512;
+inline constexpr std::uint64_t kMaxGranularity = 64ull << 20;
+inline constexpr std::uint64_t kDefaultGranularity = 64ull << 10;
+inline constexpr std::uint64_t kDefaultBufSize = 16ull << 20;
+inline constexpr unsigned kMaxInFlight = 16;
+
+/// Stops the source's writers for the final copy of Complete (or of a
+/// consistent Cancel) and lets them go again. Called on the job thread.
+class Quiescer
+{
+public:
+    virtual ~Quiescer() = default;
+    /// Stops the writers. An implementation that can leave the machine
+    /// stuck (a frozen file system) must end the quiesce by itself after
+    /// @p maxHold, even when this process is stopped or killed.
+    virtual Result<void> quiesce(std::chrono::milliseconds maxHold) = 0;
+    /// True once the quiesce has ended by itself (its deadline passed):
+    /// writes since then are tracked, but the copy is no longer of one moment.
+    virtual bool expired() { return false; }
+    /// Lets the writers go. An error says the quiesce did not hold until
+    /// now (it expired), so what was copied under it is not of one moment.
+    virtual Result<void> release() = 0;
+    /// Delivers, before returning, every write to the source that completed
+    /// so far (through notifyWrite). Verification calls it before it
+    /// believes a difference.
+    virtual Result<void> syncWrites() { return {}; }
+};
+
+/// A quiescer from two functions, for writers that need no deadline (an
+/// in-process writer, the demo, tests).
+std::shared_ptr<Quiescer> makeQuiescer(std::function<Result<void>()> quiesce,
+                                       std::function<void()> release = {});
+
+/// Windows' VSS lets writers wait at most 10 s for a snapshot; a desktop
+/// user notices about as soon.
+inline constexpr double kDefaultMaxFreezeSeconds = 10;
+inline constexpr double kMinFreezeSeconds = 0.1;
+inline constexpr double kMaxFreezeSeconds = 3600;
+/// Verification keeps 8 bytes per block of the target; above this many
+/// blocks the granularity is raised (up to 1 MiB blocks).
+inline constexpr std::uint64_t kMaxHashBlocks = 8ull << 20;
+
+struct MirrorOptions
+{
+    SyncMode sync = SyncMode::Full;
+    std::uint64_t granularity =
+        0; ///< 0: kDefaultGranularity, or the target's physical block if larger
+    /// Rounded up to whole granules, at least one (as QEMU's buf_size).
+    std::uint64_t bufSize = kDefaultBufSize;
+    std::uint64_t speed = 0; ///< bytes/s, 0 = unlimited
+    ErrorPolicy onSourceError = ErrorPolicy::Report;
+    ErrorPolicy onTargetError = ErrorPolicy::Report;
+    bool unmap = true; ///< zero runs release space on the target (stays sparse)
+    /// After Complete, compare the target with the source (ranges the source
+    /// kept since the final copy) and with what the job wrote (ranges the
+    /// source changed since), after the source is let go again.
+    bool verify = false;
+    /// Make the target past the source's end read as zeroes (discard or
+    /// write zeroes) instead of keeping its old contents there. The wipe is
+    /// part of the copy: READY comes after it.
+    bool wipeRest = false;
+    /// Longest quiesce (file systems frozen) of a Complete or consistent
+    /// Cancel; when the final copy takes longer, the source is let go, the
+    /// completion fails and the job goes on mirroring (READY).
+    double maxFreezeSeconds = kDefaultMaxFreezeSeconds;
+    /// Stops the source's writers for the final copy; nullptr: nothing
+    /// writes to the source but through notifyWrite, or nothing at all.
+    std::shared_ptr<Quiescer> quiescer;
+};
+
+/// Checks options that do not depend on the disks (granularity a power of two
+/// in range, a maximum freeze from 0.1 s to an hour, a buffer size).
+Result<void> validateOptions(const MirrorOptions& options);
+/// The granularity the job will use for @p target when none was chosen.
+std::uint64_t defaultGranularity(const Disk& target);
+
+/// A consistent picture of the job, published by the job thread.
+struct JobSnapshot
+{
+    JobStatus status = JobStatus::Created;
+    std::uint64_t diskSize = 0;       ///< what the job covers (MirrorJob::extent)
+    std::uint64_t bytesDone = 0;      ///< cumulative, including zeroed runs; may exceed diskSize
+    std::uint64_t bytesZeroed = 0;    ///< part of bytesDone handled without data transfer
+    std::uint64_t bytesRemaining = 0; ///< dirty + in flight; can grow under live writes
+    std::uint64_t dirtyBytes = 0;
+    std::uint64_t inFlightBytes = 0;
+    std::uint64_t speedLimit = 0;
+    double elapsedSeconds = 0;
+    bool readyReached = false;
+    std::string ioError; ///< set while the job is stopped on an I/O error
+    std::uint64_t unreadableBytes = 0;
+    /// After Complete, while the target is compared (the source is let go).
+    bool verifying = false;
+    std::uint64_t verifyDone = 0;
+    std::uint64_t verifyTotal = 0;
+    std::uint64_t generation = 0;
+};
+
+/// The dirty map for display: the disk as cells, each a fraction dirty.
+struct DirtyMapSnapshot
+{
+    std::uint64_t diskSize = 0;
+    std::uint64_t granularity = 0;
+    std::vector<std::uint8_t> cells; ///< 0 = clean .. 255 = all dirty
+    std::vector<ByteRange> inFlight;
+    std::vector<ByteRange> unreadable;
+    std::uint64_t generation = 0;
+};
+
+struct JobResult
+{
+    enum class Outcome {
+        Completed, ///< target identical to the source at the quiesce point
+        Cancelled, ///< cancelled after READY: a copy of one moment, unless powerCutCopy
+        Aborted,   ///< cancelled before READY: the target is incomplete
+        Failed,    ///< an I/O error ended the job; see error
+    };
+    Outcome outcome = Outcome::Failed;
+    Error error;
+    bool sourceFailed = false; ///< with Failed: the source (not the target) failed
+    /// With Failed: the program failed before touching a disk (memory for
+    /// the buffers, the I/O ring), not the source or the target.
+    bool internalFailure = false;
+    /// Source ranges replaced by zeroes (ignore); sorted, merged.
+    std::vector<ByteRange> unreadable;
+    /// Target ranges left unwritten (ignore); sorted, merged.
+    std::vector<ByteRange> unwritable;
+    std::optional<VerifyReport> verify; ///< with MirrorOptions::verify
+    bool verifyCancelled = false;       ///< the copy completed, its check was cancelled
+    double quiesceSeconds = 0;          ///< how long the source was quiesced
+    /// Target bytes past the source's end, and whether the job cleared them.
+    std::uint64_t pastEndBytes = 0;
+    bool pastEndWiped = false;
+    /// With Cancelled: a quick cancel of a live source, without a quiesce.
+    /// The copy is like the disk after a power cut (a file system on it
+    /// needs its journal replayed; writes of the last moments are missing).
+    bool powerCutCopy = false;
+    /// With powerCutCopy: why ("a quick cancel was asked for", or why the
+    /// source could not be quiesced for a consistent one).
+    std::string powerCutReason;
+    std::uint64_t bytesDone = 0;
+    std::uint64_t bytesZeroed = 0;
+    double elapsedSeconds = 0;
+};
+
+std::string_view toString(JobResult::Outcome outcome);
+
+struct JobEvent
+{
+    /// CompleteFailed: a Complete (or consistent Cancel) could not finish
+    /// its final copy under the quiesce; the job mirrors on (READY), the
+    /// target still the copy of the last converged state. Verifying: the
+    /// final copy is done and the source let go; the comparison runs.
+    enum class Kind { StatusChanged, Ready, Progress, Finished, CompleteFailed, Verifying };
+    Kind kind = Kind::Progress;
+    JobStatus from = JobStatus::Created; ///< StatusChanged
+    JobStatus to = JobStatus::Created;   ///< StatusChanged
+    std::string message;                 ///< CompleteFailed: why
+};
+
+class MirrorJob
+{
+public:
+    /// Called on the job thread; must return quickly (print, or post to
+    /// another thread). Progress comes at most every 100 ms. Finished is the
+    /// last call, made before wait() returns and finished() turns true.
+    using Listener = std::function<void(const JobEvent&)>;
+
+    /// Validates everything that can be checked before a byte is written and
+    /// prepares the job in status created. The target must be writable and
+    /// at least as large as the source; source and target must differ.
+    static Result<std::unique_ptr<MirrorJob>> create(Disk source, Disk target,
+                                                     MirrorOptions options, Logger log = {});
+    ~MirrorJob(); ///< cancels a running job and waits for its thread
+
+    MirrorJob(const MirrorJob&) = delete;
+    MirrorJob& operator=(const MirrorJob&) = delete;
+
+    void setListener(Listener listener); ///< before start()
+    /// Cells of the dirty map to publish with progress (0: none); at most
+    /// one per granule.
+    void setDirtyMapCells(std::size_t cells);
+    void start();
+
+    // Commands: refused with a message naming state and verb where the verb
+    // table says no; otherwise queued for the job thread.
+    Result<void> complete();
+    /// After READY a cancel quiesces the source like Complete, so the target
+    /// is a copy of one moment; @p quick skips that (see powerCutCopy).
+    Result<void> cancel(bool quick = false);
+    Result<void> pause();
+    Result<void> resume();
+    Result<void> setSpeed(std::uint64_t bytesPerSecond);
+
+    /// The source was written at [offset, offset+length). Any thread, any
+    /// time, cheap: sets bits and wakes the job if it sleeps.
+    void notifyWrite(std::uint64_t offset, std::uint64_t length);
+
+    JobStatus status() const { return m_status.load(); }
+    std::shared_ptr<const JobSnapshot> snapshot() const;
+    std::shared_ptr<const DirtyMapSnapshot> dirtyMap() const;
+    const MirrorOptions& options() const { return m_options; }
+    std::uint64_t granularity() const { return m_granularity; }
+    const Disk& source() const { return m_source; }
+    const Disk& target() const { return m_target; }
+    /// The bytes the job covers: the source's size, or the target's when
+    /// the rest of a larger target is wiped.
+    std::uint64_t extent() const { return m_dirty.size(); }
+
+    /// Blocks until the job concluded; the result stays valid while the job lives.
+    const JobResult& wait();
+    bool finished() const { return m_finished.load(); }
+
+private:
+    MirrorJob(Disk source, Disk target, MirrorOptions options, std::uint64_t granularity,
+              std::uint64_t extent, Logger log);
+    struct Impl;
+    Result<void> enqueue(JobVerb verb, std::uint64_t argument = 0);
+    void wake();
+    void run();
+
+    // Immutable after create().
+    Disk m_source;
+    Disk m_target;
+    MirrorOptions m_options;
+    std::uint64_t m_granularity;
+    Logger m_log;
+    Listener m_listener;
+    std::size_t m_mapCells = 0;
+
+    // Thread-safe by themselves.
+    DirtyBitmap m_dirty;
+    std::atomic<JobStatus> m_status{JobStatus::Created};
+    std::atomic<bool> m_finished{false};
+    std::atomic<bool> m_wakePending{false};
+    std::atomic<bool> m_cancelFlag{false};           ///< lets a long verification stop early
+    std::atomic<std::uint64_t> m_writeGeneration{0}; ///< bumped by every notifyWrite
+    int m_wakeFd = -1;
+    std::atomic<std::shared_ptr<const JobSnapshot>> m_snapshot;
+    std::atomic<std::shared_ptr<const DirtyMapSnapshot>> m_dirtyMap;
+
+    // Guarded by m_commandMutex.
+    struct Command
+    {
+        JobVerb verb;
+        std::uint64_t argument;
+    };
+    std::mutex m_commandMutex;
+    std::deque<Command> m_commands;
+
+    // Written by the job thread before m_finished is set.
+    JobResult m_result;
+    std::mutex m_doneMutex;
+    std::condition_variable m_doneCv;
+
+    std::jthread m_thread;
+};
+
+} // namespace engine

@@ -1,0 +1,362 @@
+#include "bridge/helper_protocol.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QStandardPaths>
+
+#include <sys/sysmacros.h>
+
+#include <cerrno>
+
+namespace ui {
+
+namespace key = protocol::key;
+
+namespace {
+
+std::uint64_t u64(const QJsonValue& v)
+{
+    const qint64 n = v.toInteger(-1);
+    return n < 0 ? 0 : static_cast<std::uint64_t>(n);
+}
+
+std::string str(const QJsonValue& v)
+{
+    return v.toString().toStdString();
+}
+
+std::vector<std::string> strings(const QJsonValue& v)
+{
+    std::vector<std::string> out;
+    for (const QJsonValue& e : v.toArray())
+        out.push_back(str(e));
+    return out;
+}
+
+std::vector<engine::ByteRange> ranges(const QJsonValue& v)
+{
+    std::vector<engine::ByteRange> out;
+    for (const QJsonValue& e : v.toArray()) {
+        const QJsonObject r = e.toObject();
+        out.push_back(
+            {u64(r.value(protocolName(key::kOffset))), u64(r.value(protocolName(key::kLength)))});
+    }
+    return out;
+}
+
+int hexDigit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return -1;
+}
+
+engine::JobResult::Outcome fromProtocol(protocol::Outcome o)
+{
+    switch (o) {
+    case protocol::Outcome::Completed:
+        return engine::JobResult::Outcome::Completed;
+    case protocol::Outcome::Cancelled:
+        return engine::JobResult::Outcome::Cancelled;
+    case protocol::Outcome::Aborted:
+        return engine::JobResult::Outcome::Aborted;
+    case protocol::Outcome::Failed:
+        break;
+    }
+    return engine::JobResult::Outcome::Failed;
+}
+
+QString absolute(const QString& path)
+{
+    return QFileInfo(path).absoluteFilePath();
+}
+
+} // namespace
+
+QString HelperCommand::display() const
+{
+    return (QStringList{program} + arguments).join(QLatin1Char(' '));
+}
+
+HelperCommand HelperCommand::detect(const QString& applicationDir)
+{
+    HelperCommand h;
+    const QString custom = qEnvironmentVariable("DRIVEMIRROR_HELPER").trimmed();
+    if (!custom.isEmpty()) {
+        QStringList parts = custom.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        h.program = parts.takeFirst();
+        h.arguments = parts;
+        return h;
+    }
+    const QString cli = QDir(applicationDir).filePath(QStringLiteral("drivemirror-cli"));
+    const QString pkexec = QStandardPaths::findExecutable(QStringLiteral("pkexec"));
+    if (pkexec.isEmpty() || !QFileInfo(cli).isExecutable())
+        return h;
+    h.program = pkexec;
+    h.arguments = {QFileInfo(cli).canonicalFilePath()};
+    return h;
+}
+
+QStringList mirrorArguments(const JobRequest& request, int mapCells)
+{
+    const JobSettings& s = request.settings;
+    QStringList a{QStringLiteral("mirror"), absolute(request.source), absolute(request.target),
+                  QStringLiteral("--json"), QStringLiteral("--cancel-on-eof"),
+                  QStringLiteral("--no-command-queue"),
+                  // The window asks the user whether to delete an incomplete copy.
+                  QStringLiteral("--keep-incomplete"), QStringLiteral("--progress-interval"),
+                  QStringLiteral("100"), QStringLiteral("--map-cells"), QString::number(mapCells),
+                  QStringLiteral("--sync"), QString::fromUtf8(engine::toString(s.sync).data()),
+                  QStringLiteral("--buf-size"), QString::number(s.bufSize),
+                  QStringLiteral("--speed"), QString::number(s.speed),
+                  QStringLiteral("--on-source-error"),
+                  QString::fromUtf8(engine::toString(s.onSourceError).data()),
+                  QStringLiteral("--on-target-error"),
+                  QString::fromUtf8(engine::toString(s.onTargetError).data())};
+    if (s.granularity)
+        a << QStringLiteral("--granularity") << QString::number(s.granularity);
+    if (!s.unmap)
+        a << QStringLiteral("--no-unmap");
+    if (s.verify)
+        a << QStringLiteral("--verify");
+    // Always passed: the helper's default could differ from what the window
+    // shows. QString::number writes a decimal point whatever the locale.
+    a << QStringLiteral("--max-freeze") << QString::number(s.maxFreezeSeconds, 'g', 6);
+    if (s.wipeRest)
+        a << QStringLiteral("--wipe-rest");
+    if (request.overwriteConfirmed)
+        a << QStringLiteral("--force");
+    if (!request.expectedTargetId.isEmpty())
+        a << QStringLiteral("--expect-id") << request.expectedTargetId;
+    return a;
+}
+
+QStringList inspectArguments(const QString& source, const QString& target,
+                             const QString& expectedTargetId)
+{
+    QStringList a{QStringLiteral("inspect"), absolute(target), QStringLiteral("--json")};
+    if (!source.isEmpty())
+        a << QStringLiteral("--source") << absolute(source);
+    if (!expectedTargetId.isEmpty())
+        a << QStringLiteral("--expect-id") << expectedTargetId;
+    return a;
+}
+
+engine::DeviceInfo parseDevice(const QJsonObject& o)
+{
+    auto v = [&o](std::string_view k) { return o.value(protocolName(k)); };
+    engine::DeviceInfo d;
+    d.name = str(v(key::kName));
+    d.devnode = str(v(key::kPath));
+    d.devnum = makedev(static_cast<unsigned>(u64(v(key::kMajor))),
+                       static_cast<unsigned>(u64(v(key::kMinor))));
+    d.isPartition = o.contains(protocolName(key::kParent));
+    d.parent = str(v(key::kParent));
+    d.partitionNumber = static_cast<unsigned>(u64(v(key::kPartitionNumber)));
+    d.startSector = u64(v(key::kStartSector));
+    d.vendor = str(v(key::kVendor));
+    d.model = str(v(key::kModel));
+    d.serial = str(v(key::kSerial));
+    d.wwn = str(v(key::kWwn));
+    d.diskSeq = u64(v(key::kDiskSeq));
+    d.bus = str(v(key::kBus));
+    d.size = u64(v(key::kSize));
+    d.logicalBlockSize = static_cast<std::uint32_t>(u64(v(key::kLogicalBlockSize)));
+    d.physicalBlockSize = static_cast<std::uint32_t>(u64(v(key::kPhysicalBlockSize)));
+    d.removable = v(key::kRemovable).toBool();
+    d.rotational = v(key::kRotational).toBool();
+    d.readOnly = v(key::kReadOnly).toBool();
+    d.loopBackingFile = str(v(key::kBackingFile));
+    d.partitionTable = str(v(key::kPartitionTable));
+    d.fsType = str(v(key::kFsType));
+    d.fsLabel = str(v(key::kFsLabel));
+    d.fsUuid = str(v(key::kFsUuid));
+    d.mountPoints = strings(v(key::kMountPoints));
+    d.holders = strings(v(key::kHolders));
+    d.swap = v(key::kSwap).toBool();
+    d.holdsData = v(key::kHoldsData).toBool();
+    return d;
+}
+
+QByteArray commandLine(engine::JobVerb verb, std::uint64_t argument)
+{
+    namespace command = protocol::command;
+    const auto bytes = [](std::string_view word) {
+        return QByteArray(word.data(), static_cast<qsizetype>(word.size()));
+    };
+    switch (verb) {
+    case engine::JobVerb::Complete:
+        return bytes(command::kComplete);
+    case engine::JobVerb::Cancel:
+        return argument ? bytes(command::kCancel) + ' ' + bytes(command::kQuick)
+                        : bytes(command::kCancel);
+    case engine::JobVerb::Pause:
+        return bytes(command::kPause);
+    case engine::JobVerb::Resume:
+        return bytes(command::kResume);
+    case engine::JobVerb::SetSpeed:
+        break;
+    }
+    return bytes(command::kSpeed) + ' ' + QByteArray::number(qulonglong(argument));
+}
+
+JobStart parseStarted(const QJsonObject& data)
+{
+    JobStart s;
+    s.target = data.value(protocolName(key::kTarget)).toString();
+    s.len = static_cast<std::uint64_t>(data.value(protocolName(key::kLen)).toInteger());
+    s.live = data.value(protocolName(key::kLive)).toBool();
+    for (const QJsonValue& m : data.value(protocolName(key::kMountPoints)).toArray())
+        s.mountPoints << m.toString();
+    s.targetCreated = data.value(protocolName(key::kTargetCreated)).toBool();
+    return s;
+}
+
+engine::Error parseError(const QJsonObject& error)
+{
+    const int code = error.value(protocolName(key::kErrno)).toInt(EIO);
+    return engine::Error{code, str(error.value(protocolName(key::kDesc))),
+                         engine::ruleFromName(str(error.value(protocolName(key::kRule))))};
+}
+
+std::optional<TargetInspection> parseInspection(const QByteArray& json)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(json.trimmed());
+    if (!doc.isObject())
+        return std::nullopt;
+    const QJsonObject o = doc.object();
+    if (!o.contains(protocolName(key::kFacts)) || !o.contains(protocolName(key::kTarget)))
+        return std::nullopt;
+    TargetInspection out;
+    out.target = o.value(protocolName(key::kTarget)).toString();
+    out.source = o.value(protocolName(key::kSource)).toString();
+    out.expectedTargetId = o.value(protocolName(key::kExpectId)).toString();
+    if (o.contains(protocolName(key::kRefusal))) {
+        const QJsonObject r = o.value(protocolName(key::kRefusal)).toObject();
+        out.refusal = engine::Error{r.value(protocolName(key::kErrno)).toInt(EPERM),
+                                    str(r.value(protocolName(key::kMessage))),
+                                    engine::ruleFromName(str(r.value(protocolName(key::kRule))))};
+    }
+    const QJsonObject f = o.value(protocolName(key::kFacts)).toObject();
+    out.facts.exists = f.value(protocolName(key::kExists)).toBool();
+    out.facts.blockDevice = f.value(protocolName(key::kBlockDevice)).toBool();
+    out.facts.size = u64(f.value(protocolName(key::kSize)));
+    out.facts.dataSignature = str(f.value(protocolName(key::kDataSignature)));
+    out.facts.signatureReadable = f.value(protocolName(key::kSignatureReadable)).toBool();
+    out.facts.partitions = strings(f.value(protocolName(key::kPartitions)));
+    out.facts.identity = str(o.value(protocolName(key::kId)));
+    if (o.contains(protocolName(key::kDevice)))
+        out.device = parseDevice(o.value(protocolName(key::kDevice)).toObject());
+    for (const QJsonValue& p : o.value(protocolName(key::kDevicePartitions)).toArray())
+        out.partitions.push_back(parseDevice(p.toObject()));
+    return out;
+}
+
+std::optional<engine::JobStatus> parseStatus(const QString& name)
+{
+    const std::string n = name.toStdString();
+    for (std::size_t i = 0; i < engine::kStatusCount; ++i) {
+        const auto s = static_cast<engine::JobStatus>(i);
+        if (engine::toString(s) == n)
+            return s;
+    }
+    return std::nullopt;
+}
+
+engine::JobSnapshot parseProgress(const QJsonObject& data, std::uint64_t diskSize)
+{
+    engine::JobSnapshot s;
+    s.status = parseStatus(data.value(protocolName(key::kStatus)).toString())
+                   .value_or(engine::JobStatus::Running);
+    s.diskSize = diskSize;
+    const std::uint64_t len = u64(data.value(protocolName(key::kLen)));
+    s.bytesDone = u64(data.value(protocolName(key::kOffset)));
+    s.bytesRemaining = len > s.bytesDone ? len - s.bytesDone : 0;
+    s.bytesZeroed = u64(data.value(protocolName(key::kZeroed)));
+    s.dirtyBytes = u64(data.value(protocolName(key::kDirty)));
+    s.inFlightBytes = u64(data.value(protocolName(key::kInFlight)));
+    s.speedLimit = u64(data.value(protocolName(key::kSpeed)));
+    s.unreadableBytes = u64(data.value(protocolName(key::kUnreadableBytes)));
+    s.ioError = str(data.value(protocolName(key::kIoError)));
+    s.verifying = data.value(protocolName(key::kVerifying)).toBool();
+    if (s.verifying) {
+        s.verifyDone = u64(data.value(protocolName(key::kVerifyDone)));
+        s.verifyTotal = u64(data.value(protocolName(key::kVerifyTotal)));
+    }
+    return s;
+}
+
+std::optional<engine::DirtyMapSnapshot> parseDirtyMap(const QJsonObject& data,
+                                                      std::uint64_t diskSize)
+{
+    const QByteArray hex = data.value(protocolName(key::kMap)).toString().toLatin1();
+    if (hex.isEmpty() || hex.size() % 2)
+        return std::nullopt;
+    engine::DirtyMapSnapshot m;
+    m.diskSize = diskSize;
+    m.granularity = u64(data.value(protocolName(key::kGranularity)));
+    m.cells.reserve(static_cast<std::size_t>(hex.size() / 2));
+    for (qsizetype i = 0; i < hex.size(); i += 2) {
+        const int hi = hexDigit(hex[i]);
+        const int lo = hexDigit(hex[i + 1]);
+        if (hi < 0 || lo < 0)
+            return std::nullopt;
+        m.cells.push_back(static_cast<std::uint8_t>(hi * 16 + lo));
+    }
+    m.inFlight = ranges(data.value(protocolName(key::kInFlightRanges)));
+    m.unreadable = ranges(data.value(protocolName(key::kUnreadableRanges)));
+    return m;
+}
+
+JobOutcome parseOutcome(const QString& event, const QJsonObject& data)
+{
+    using Outcome = engine::JobResult::Outcome;
+    JobOutcome out;
+    const QString name = data.value(protocolName(key::kOutcome)).toString();
+    if (const auto o = protocol::outcomeFromName(name.toStdString()))
+        out.outcome = fromProtocol(*o);
+    else // a helper of another version: what its event says
+        out.outcome =
+            event == protocolName(protocol::event::kCompleted) ? Outcome::Failed : Outcome::Aborted;
+    if (out.outcome == Outcome::Failed) {
+        out.error = engine::Error{data.value(protocolName(key::kErrno)).toInt(EIO),
+                                  str(data.value(protocolName(key::kError)))};
+        out.sourceFailed = data.value(protocolName(key::kSourceFailed)).toBool();
+    }
+    if (data.contains(protocolName(key::kVerify))) {
+        const QJsonObject v = data.value(protocolName(key::kVerify)).toObject();
+        engine::VerifyReport r;
+        r.identical = v.value(protocolName(key::kIdentical)).toBool();
+        r.bytesCompared = u64(v.value(protocolName(key::kCompared)));
+        r.bytesSkipped = u64(v.value(protocolName(key::kSkippedHoles)));
+        r.bytesHashChecked = u64(v.value(protocolName(key::kHashChecked)));
+        r.bytesUnchecked = u64(v.value(protocolName(key::kUnchecked)));
+        r.bytesPastEnd = u64(v.value(protocolName(key::kPastEnd)));
+        r.pastEndZero = v.value(protocolName(key::kPastEndZero)).toBool();
+        r.differences = ranges(v.value(protocolName(key::kDifferences)));
+        r.moreDifferences = v.value(protocolName(key::kMoreDifferences)).toBool();
+        out.verify = r;
+    }
+    out.verifyCancelled = data.value(protocolName(key::kVerifyCancelled)).toBool();
+    out.powerCutCopy =
+        out.outcome == Outcome::Cancelled && data.value(protocolName(key::kPowercutCopy)).toBool();
+    out.powerCutReason = data.value(protocolName(key::kPowercutReason)).toString();
+    out.pastEndBytes = u64(data.value(protocolName(key::kPastEndBytes)));
+    out.pastEndWiped =
+        out.pastEndBytes > 0 && data.value(protocolName(key::kPastEndWiped)).toBool();
+    out.quiesceSeconds = data.value(protocolName(key::kQuiesceSeconds)).toDouble();
+    out.elapsedSeconds = data.value(protocolName(key::kElapsed)).toDouble();
+    out.bytesDone = u64(data.value(protocolName(key::kOffset)));
+    out.bytesZeroed = u64(data.value(protocolName(key::kZeroed)));
+    out.unreadableRanges =
+        static_cast<std::uint64_t>(data.value(protocolName(key::kUnreadable)).toArray().size());
+    out.unwritableRanges =
+        static_cast<std::uint64_t>(data.value(protocolName(key::kUnwritable)).toArray().size());
+    return out;
+}
+
+} // namespace ui

@@ -1,0 +1,203 @@
+// JobController: what the main window knows about a mirror job.
+//
+// The window talks only to this interface: commands in (inspect, start,
+// pause, resume, complete, cancel, set speed), signals out, always on the UI
+// thread, carrying immutable values (snapshots shared by pointer, never the
+// live engine state). LocalJobController runs the engine in this process on
+// its own threads; a controller that drives a privileged helper process
+// through the CLI's JSON protocol implements the same interface, so the
+// window does not change when a job needs root.
+//
+//   inspectTarget() --> targetInspected          (checks + what the target holds)
+//   start()         --> started | startFailed    (preparation on a worker)
+//                   --> statusChanged*, progressChanged*, dirtyMapChanged*,
+//                       ready, completeFailed*, commandFailed*, finished
+//                                                         (about 10 Hz at most)
+#pragma once
+
+#include "bridge/job_settings.h"
+#include "device/device_catalog.h"
+#include "job/mirror_job.h"
+#include "rules/job_setup.h"
+
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace ui {
+
+using SnapshotPtr = std::shared_ptr<const engine::JobSnapshot>;
+using DirtyMapPtr = std::shared_ptr<const engine::DirtyMapSnapshot>;
+
+inline constexpr std::uint64_t kDemoWriterRate = 8ull << 20;
+
+struct JobRequest
+{
+    QString source;
+    QString target; ///< created as a sparse file of the source's size when missing
+    JobSettings settings;
+    /// The user typed the target's name to accept that the partitions or
+    /// data on a target block device are overwritten.
+    bool overwriteConfirmed = false;
+    /// What the user confirmed as the target (engine::JobSetup::
+    /// expectedTargetId): the stable identity of a block device
+    /// (engine::DeviceInfo::stableId), or an image file's identity as the
+    /// inspection found it (engine::imageFileId, or "absent" for a file the
+    /// job creates). Anything else under that path when the job opens it is
+    /// refused. Empty: nothing to check.
+    QString expectedTargetId;
+    /// Demo mode: a writer keeps changing the source while it is mirrored.
+    bool demoWriter = false;
+    std::uint64_t demoWriterRate = kDemoWriterRate;
+};
+
+/// The answer to inspectTarget(): whether the rules accept the target for
+/// this source, and what it holds now.
+struct TargetInspection
+{
+    QString source;
+    QString target;
+    QString expectedTargetId;
+    std::optional<engine::Error> refusal;
+    engine::TargetFacts facts;
+    /// A block-device target as the catalog sees it now, and its partitions
+    /// (with their file systems and labels), for the confirmation.
+    std::optional<engine::DeviceInfo> device;
+    std::vector<engine::DeviceInfo> partitions;
+};
+
+/// How a job ended, for the window's summary and dialogs.
+struct JobOutcome
+{
+    engine::JobResult::Outcome outcome = engine::JobResult::Outcome::Failed;
+    engine::Error error;       ///< with Failed
+    bool sourceFailed = false; ///< with Failed: the source, not the target, failed
+    std::optional<engine::VerifyReport> verify;
+    bool verifyCancelled = false; ///< completed, but its verification was cancelled
+    double quiesceSeconds = 0;    ///< how long the source was quiesced (frozen) at Complete
+    /// Cancelled without a quiesce on a live source: like a power cut.
+    bool powerCutCopy = false;
+    QString powerCutReason; ///< the engine's words (English), with powerCutCopy
+    /// Target bytes past the source's end, and whether the job cleared them.
+    std::uint64_t pastEndBytes = 0;
+    bool pastEndWiped = false;
+    double elapsedSeconds = 0;
+    /// A block-device source whose writes were tracked by the kernel.
+    bool liveSource = false;
+    /// The file systems mounted from a live source when the job started:
+    /// what Complete froze for quiesceSeconds.
+    QStringList frozenMountPoints;
+    std::uint64_t bytesDone = 0;
+    std::uint64_t bytesZeroed = 0;
+    std::uint64_t unreadableRanges = 0; ///< source ranges replaced by zeroes
+    std::uint64_t unwritableRanges = 0; ///< target ranges left unwritten
+    /// The job created the target image file (it did not exist before), and
+    /// which file that is (st_dev, st_ino; 0 when unknown), so that an
+    /// incomplete one can be deleted without touching a file put there since.
+    bool targetCreated = false;
+    std::uint64_t targetDevice = 0;
+    std::uint64_t targetInode = 0;
+    QString source;
+    QString target;
+};
+
+class JobController : public QObject
+{
+    Q_OBJECT
+
+public:
+    using QObject::QObject;
+
+    /// From start() until finished (or startFailed).
+    virtual bool isActive() const = 0;
+    /// The engine status of the current (or last) job; Created while preparing.
+    virtual engine::JobStatus status() const = 0;
+    /// The newest progress snapshot, or nullptr before the first.
+    virtual SnapshotPtr snapshot() const = 0;
+    /// Complete was accepted and the job is finishing (it may still be READY
+    /// while the final copy and verification run).
+    virtual bool completionRequested() const = 0;
+
+    /// Applies every rule that needs no write to @p target and reads what it
+    /// holds, with its identity (TargetFacts::identity); answers with
+    /// targetInspected. With @p expectedTargetId, a target that no longer
+    /// carries that identity is refused (rule: target identity). Does not
+    /// touch the job.
+    virtual void inspectTarget(const QString& source, const QString& target,
+                               const QString& expectedTargetId) = 0;
+    /// Prepares (checks again, creates a missing target file, opens both
+    /// disks) off the UI thread, then starts the job.
+    virtual void start(const JobRequest& request) = 0;
+    virtual void pause() = 0;
+    virtual void resume() = 0;
+    virtual void complete() = 0;
+    /// Before READY the target is left incomplete. After READY the source
+    /// is quiesced for a final copy as at Complete, so the target is a copy
+    /// of one moment; with @p quick it is not (a live source's copy is then
+    /// like a disk after a power cut).
+    virtual void cancel(bool quick) = 0;
+    /// Applies at once to a running job (bytes/s, 0 = unlimited).
+    virtual void setSpeed(std::uint64_t bytesPerSecond) = 0;
+
+Q_SIGNALS:
+    void targetInspected(const ui::TargetInspection& inspection);
+    void started();
+    void startFailed(const engine::Error& error);
+    void statusChanged(engine::JobStatus status);
+    void progressChanged(const ui::SnapshotPtr& snapshot);
+    void dirtyMapChanged(const ui::DirtyMapPtr& map);
+    void ready();
+    /// Complete could not finish its final copy under the quiesce (the
+    /// source could not be frozen, or not for long enough): the job mirrors
+    /// on at READY and Complete can be tried again.
+    void completeFailed(const QString& reason);
+    void commandFailed(engine::JobVerb verb, const engine::Error& error);
+    void finished(const ui::JobOutcome& outcome);
+
+protected:
+    /// Refuses @p verb with EBUSY: a job runs already, or none has started.
+    void refuseBusy(engine::JobVerb verb);
+    void refuseNotStarted(engine::JobVerb verb);
+};
+
+/// What every controller that runs jobs itself (in this process or in a
+/// helper) keeps: whether a job runs, its status, its newest snapshot, and
+/// whether Complete was accepted.
+class JobControllerBase : public JobController
+{
+    Q_OBJECT
+
+public:
+    using JobController::JobController;
+
+    bool isActive() const override { return m_active; }
+    engine::JobStatus status() const override { return m_status; }
+    SnapshotPtr snapshot() const override { return m_snapshot; }
+    bool completionRequested() const override { return m_completionRequested; }
+
+protected:
+    /// Records and announces @p status; a dismissed job (null) reads as
+    /// concluded, and an unchanged status is not announced again.
+    void setStatus(engine::JobStatus status);
+
+    bool m_active = false;
+    bool m_completionRequested = false;
+    engine::JobStatus m_status = engine::JobStatus::Created;
+    SnapshotPtr m_snapshot;
+};
+
+} // namespace ui
+
+Q_DECLARE_METATYPE(engine::JobStatus)
+Q_DECLARE_METATYPE(engine::JobVerb)
+Q_DECLARE_METATYPE(engine::Error)
+Q_DECLARE_METATYPE(ui::SnapshotPtr)
+Q_DECLARE_METATYPE(ui::DirtyMapPtr)
+Q_DECLARE_METATYPE(ui::TargetInspection)
+Q_DECLARE_METATYPE(ui::JobOutcome)
