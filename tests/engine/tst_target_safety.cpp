@@ -11,6 +11,7 @@
 // where a rule refused. And item 3 of what to build: an image target is bound
 // to the file the user confirmed (device, inode, size, or its absence), in
 // the engine and through the CLI.
+#include "cli_test_support.h"
 #include "device/device_catalog.h"
 #include "device/storage_map.h"
 #include "engine_printers.h"
@@ -62,90 +63,18 @@ constexpr std::uint64_t MiB = 1024 * KiB;
 constexpr int kExitOk = 0;
 constexpr int kExitBadInput = 2;
 
-// SHA-256 of a file's or a block device's first @p length bytes (0: all).
-QByteArray sha256(const QString& path, std::uint64_t length = 0)
-{
-    const int fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return {};
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    std::vector<char> buf(1 << 20);
-    std::uint64_t done = 0;
-    for (;;) {
-        std::size_t want = buf.size();
-        if (length)
-            want = static_cast<std::size_t>(std::min<std::uint64_t>(want, length - done));
-        if (want == 0)
-            break;
-        const ssize_t n = ::read(fd, buf.data(), want);
-        if (n <= 0)
-            break;
-        hash.addData(QByteArrayView(buf.data(), n));
-        done += static_cast<std::uint64_t>(n);
-    }
-    ::close(fd);
-    return hash.result().toHex();
-}
-
-// Everything a refused run must leave as it was (a path that is not a
-// regular file or device is compared by type and times only).
-struct FileState
-{
-    bool exists = false;
-    mode_t mode = 0;
-    off_t size = 0;
-    time_t mtimeSec = 0;
-    long mtimeNsec = 0;
-    QByteArray hash;
-    bool operator==(const FileState&) const = default;
-};
-
-FileState fileState(const QString& path)
-{
-    FileState s;
-    struct stat st
-    {
-    };
-    if (::lstat(QFile::encodeName(path).constData(), &st) != 0)
-        return s;
-    s.exists = true;
-    s.mode = st.st_mode;
-    s.size = st.st_size;
-    s.mtimeSec = st.st_mtim.tv_sec;
-    s.mtimeNsec = st.st_mtim.tv_nsec;
-    if (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))
-        s.hash = sha256(path);
-    return s;
-}
-
-QString describe(const FileState& s)
-{
-    return s.exists ? QStringLiteral("mode %1 size %2 mtime %3.%4 sha256 %5")
-                          .arg(s.mode, 0, 8)
-                          .arg(s.size)
-                          .arg(s.mtimeSec)
-                          .arg(s.mtimeNsec)
-                          .arg(QString::fromLatin1(s.hash))
-                    : QStringLiteral("absent");
-}
+// The suites share what a refused run must leave as it was, and how a
+// content hash and a failed run are shown (tests/support).
+using clitest::contentHash;
+using clitest::describe;
+using clitest::fileState;
+using clitest::FileState;
+using clitest::haveTool;
+using clitest::show;
 
 CommandResult cli(const QStringList& args, int timeoutMs = 120000)
 {
     return runCommand(cliPath(), args, timeoutMs);
-}
-
-QString show(const CommandResult& r)
-{
-    return QStringLiteral("exit %1\n--- stdout:\n%2\n--- stderr:\n%3")
-        .arg(r.exitCode)
-        .arg(r.out.left(4000), r.err.left(4000));
-}
-
-bool haveTool(const QString& name)
-{
-    return !QStandardPaths::findExecutable(name).isEmpty() ||
-           QFileInfo::exists(QStringLiteral("/usr/sbin/") + name) ||
-           QFileInfo::exists(QStringLiteral("/sbin/") + name);
 }
 
 bool makeFilled(const QString& path, std::uint64_t size, std::uint64_t seed)
@@ -552,8 +481,8 @@ void TestTargetSafety::found2_twoJobsOnOneTarget_secondRefusedNamingFirst()
     CliJob first({QStringLiteral("mirror"), src, same, QStringLiteral("--json")});
     QVERIFY2(first.waitForEvent(QStringLiteral("BLOCK_JOB_READY"), 60000),
              qPrintable(first.transcript()));
-    const QByteArray atReady = sha256(same);
-    const QByteArray srcBefore = sha256(src);
+    const QByteArray atReady = contentHash(same);
+    const QByteArray srcBefore = contentHash(src);
     const QString firstPid = QStringLiteral("pid %1 ").arg(first.pid());
 
     auto r = cli({QStringLiteral("mirror"), other, same, QStringLiteral("--complete-when-ready")});
@@ -561,14 +490,14 @@ void TestTargetSafety::found2_twoJobsOnOneTarget_secondRefusedNamingFirst()
     QVERIFY2(r.err.contains(QStringLiteral("(rule: target in use)")), qPrintable(show(r)));
     QVERIFY2(r.err.contains(firstPid) && r.err.contains(QStringLiteral("drivemirror-cli")),
              qPrintable(show(r)));
-    QCOMPARE(sha256(same), atReady);
+    QCOMPARE(contentHash(same), atReady);
 
     // The first job's source is locked for reading: not a target either.
     r = cli({QStringLiteral("mirror"), other, src, QStringLiteral("--complete-when-ready")});
     QVERIFY2(r.exitCode == kExitBadInput, qPrintable(show(r)));
     QVERIFY2(r.err.contains(QStringLiteral("(rule: target in use)")) && r.err.contains(firstPid),
              qPrintable(show(r)));
-    QCOMPARE(sha256(src), srcBefore);
+    QCOMPARE(contentHash(src), srcBefore);
     // The first job's target is being written: not a source.
     r = cli({QStringLiteral("mirror"), same, dir.file(QStringLiteral("x.img")),
              QStringLiteral("--complete-when-ready")});
@@ -606,7 +535,7 @@ void TestTargetSafety::found2_imageLocks_qemuAndJobsSeeEachOther()
     ScratchDir dir;
     const QString img = dir.file(QStringLiteral("img.img"));
     QVERIFY(makeFilled(img, 4 * MiB, 23));
-    const QByteArray before = sha256(img);
+    const QByteArray before = contentHash(img);
     const std::string path = img.toStdString();
     auto open = [&](Disk::Access access) { return Disk::open(path, {access, true, false}); };
     {
@@ -631,7 +560,7 @@ void TestTargetSafety::found2_imageLocks_qemuAndJobsSeeEachOther()
         QVERIFY2(!checkTargetCandidate({}, path), "a locked image was accepted as a target");
     }
     QVERIFY(checkTargetCandidate({}, path)); // released with the descriptors
-    QCOMPARE(sha256(img), before);
+    QCOMPARE(contentHash(img), before);
 
     if (!haveTool(QStringLiteral("qemu-io")))
         QSKIP("qemu-io is missing (qemu-utils): QEMU's side of the locks is not checked");
@@ -663,7 +592,7 @@ void TestTargetSafety::found2_imageLocks_qemuAndJobsSeeEachOther()
                       &out),
                  qPrintable(out));
     }
-    QCOMPARE(sha256(img), before);
+    QCOMPARE(contentHash(img), before);
     // QEMU holds the image: DriveMirror refuses it as target, naming qemu-io.
     QProcess qemu;
     qemu.start(QStringLiteral("qemu-io"),
@@ -687,7 +616,7 @@ void TestTargetSafety::found2_imageLocks_qemuAndJobsSeeEachOther()
     QVERIFY2(r.err.contains(QStringLiteral("qemu-io")) &&
                  r.err.contains(QStringLiteral("(rule: target in use)")),
              qPrintable(show(r)));
-    QCOMPARE(sha256(img), before);
+    QCOMPARE(contentHash(img), before);
 }
 
 // Found 4, first half: an image that another program has open for writing
@@ -698,7 +627,7 @@ void TestTargetSafety::found4_sourceImageWrittenByAnotherProgram_refused()
     const QString src = dir.file(QStringLiteral("vm.img"));
     const QString dst = dir.file(QStringLiteral("copy.img"));
     QVERIFY(makeFilled(src, 16 * MiB, 41));
-    const QByteArray before = sha256(src);
+    const QByteArray before = contentHash(src);
     const QStringList entries = dirEntries(dir.path());
     {
         Holder writer(src, true);
@@ -721,7 +650,7 @@ void TestTargetSafety::found4_sourceImageWrittenByAnotherProgram_refused()
         QVERIFY(reader.running());
         QVERIFY(checkSourceCandidate(src.toStdString()));
     }
-    QCOMPARE(sha256(src), before);
+    QCOMPARE(contentHash(src), before);
 
     // Written through a loop device over part of it: cannot be tracked.
     if (!isRoot())
@@ -740,7 +669,7 @@ void TestTargetSafety::found4_sourceImageWrittenByAnotherProgram_refused()
                  qPrintable(show(r)));
         QCOMPARE(dirEntries(dir.path()), entries);
     }
-    QCOMPARE(sha256(src), before);
+    QCOMPARE(contentHash(src), before);
 }
 
 // Found 4, second half: an image behind a mounted, written loop device is
@@ -1129,7 +1058,7 @@ void TestTargetSafety::found10_everyFileSystemNeedsForce()
                      QStringLiteral("bs=1M"), QStringLiteral("conv=notrunc,fsync"),
                      QStringLiteral("status=none")},
                     &out));
-    const QByteArray before = sha256(loop->path());
+    const QByteArray before = contentHash(loop->path());
 
     // What it holds, by name.
     auto r = cli({QStringLiteral("inspect"), loop->path(), QStringLiteral("--json")});
@@ -1143,7 +1072,7 @@ void TestTargetSafety::found10_everyFileSystemNeedsForce()
     QVERIFY2(r.err.contains(QStringLiteral("(rule: target holds data)")) &&
                  r.err.contains(expect) && r.err.contains(QStringLiteral("--force")),
              qPrintable(show(r)));
-    QCOMPARE(sha256(loop->path()), before);
+    QCOMPARE(contentHash(loop->path()), before);
 
     r = cli({QStringLiteral("mirror"), src, loop->path(), QStringLiteral("--force"),
              QStringLiteral("--complete-when-ready")});
@@ -1431,7 +1360,7 @@ void TestTargetSafety::build3_imageTargetChangedSinceConfirmed_refused()
     const bool appears = change == QLatin1String("appeared");
     if (!appears)
         QVERIFY(makeFilled(dst, 16 * MiB, 312)); // larger than the source: still a fit target
-    const QByteArray srcBefore = sha256(src);
+    const QByteArray srcBefore = contentHash(src);
 
     // What the user confirmed.
     QString id;
@@ -1525,7 +1454,7 @@ void TestTargetSafety::build3_imageTargetChangedSinceConfirmed_refused()
     QVERIFY2(asideNow == atAside,
              qPrintable(QStringLiteral("%1 changed: %2 -> %3")
                             .arg(aside, describe(atAside), describe(asideNow))));
-    QCOMPARE(sha256(src), srcBefore);
+    QCOMPARE(contentHash(src), srcBefore);
 }
 
 // What checkTargetCandidate costs here (the device list calls it per image
