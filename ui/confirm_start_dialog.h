@@ -58,7 +58,7 @@ struct TargetDescription
     QStringList mountPoints;
     QString sourcePath;
     std::uint64_t sourceSize = 0;
-    /// The job clears the target past the source's end (JobSettings::wipeRest).
+    /// The job clears the target past the source's end (JobOptions::wipeRest).
     bool wipeRest = false;
 
     /// Bytes of an existing target past the source's end (0 when unknown).

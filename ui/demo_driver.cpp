@@ -42,7 +42,7 @@ void DemoDriver::begin()
 {
     m_window.setDemoMode(true);
     m_window.setConfirmNewFiles(!m_options.autostart);
-    JobSettings settings = m_window.settingsWidget()->settings();
+    engine::JobOptions settings = m_window.settingsWidget()->settings();
     settings.verify = true;
     if (settings.speed == 0)
         settings.speed = m_options.speedLimit;

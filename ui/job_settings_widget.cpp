@@ -74,7 +74,8 @@ JobSettingsWidget::JobSettingsWidget(QWidget* parent)
       m_targetPolicy(new QComboBox(this)), m_maxFreeze(new QDoubleSpinBox(this)),
       m_unmap(new QCheckBox(tr("Discard zero ranges on the target (keeps it sparse)"), this)),
       m_wipeRest(new QCheckBox(tr("Clear the target past the source's end"), this)),
-      m_verify(new QCheckBox(tr("Verify the copy after completion"), this))
+      m_verify(new QCheckBox(tr("Verify the copy after completion"), this)),
+      m_yield(new QCheckBox(tr("Give way to programs using the source disk"), this))
 {
     auto* form = new QFormLayout(this);
     form->setContentsMargins(0, 0, 0, 0);
@@ -99,7 +100,7 @@ JobSettingsWidget::JobSettingsWidget(QWidget* parent)
     addCheckRows(form);
     connectChanges();
 
-    setSettings(JobSettings{});
+    setSettings(engine::JobOptions{});
 }
 
 void JobSettingsWidget::addSyncRow(QFormLayout* form)
@@ -187,6 +188,11 @@ void JobSettingsWidget::addCheckRows(QFormLayout* form)
     m_verify->setToolTip(tr("After the final copy, once the source runs again, compare the "
                             "target with the source; where the source changed since, check the "
                             "target against what the job wrote."));
+    m_yield->setToolTip(
+        tr("While programs on the source's computer read and write its disk, the copy slows "
+           "down so that they stay responsive, and speeds up again when the disk is quiet. "
+           "A source nothing writes to is copied at full speed either way."));
+    form->addRow(m_yield);
     form->addRow(m_unmap);
     form->addRow(m_wipeRest);
     form->addRow(m_verify);
@@ -198,7 +204,7 @@ void JobSettingsWidget::connectChanges()
     for (QComboBox* c :
          {m_sync, m_granularity, m_speedUnit, m_bufSize, m_sourcePolicy, m_targetPolicy})
         connect(c, &QComboBox::currentIndexChanged, this, changed);
-    for (QCheckBox* c : {m_limit, m_unmap, m_wipeRest, m_verify})
+    for (QCheckBox* c : {m_limit, m_unmap, m_wipeRest, m_verify, m_yield})
         connect(c, &QCheckBox::toggled, this, changed);
     connect(m_speedValue, &QDoubleSpinBox::valueChanged, this, changed);
     connect(m_maxFreeze, &QDoubleSpinBox::valueChanged, this, changed);
@@ -212,9 +218,9 @@ std::uint64_t JobSettingsWidget::speedFromControls() const
     return static_cast<std::uint64_t>(std::llround(m_speedValue->value() * unit));
 }
 
-JobSettings JobSettingsWidget::settings() const
+engine::JobOptions JobSettingsWidget::settings() const
 {
-    JobSettings s;
+    engine::JobOptions s;
     s.sync = static_cast<engine::SyncMode>(m_sync->currentData().toInt());
     s.granularity = m_granularity->currentData().toULongLong();
     s.speed = speedFromControls();
@@ -225,10 +231,11 @@ JobSettings JobSettingsWidget::settings() const
     s.unmap = m_unmap->isChecked();
     s.wipeRest = m_wipeRest->isChecked();
     s.verify = m_verify->isChecked();
+    s.yield = m_yield->isChecked() ? engine::YieldMode::Auto : engine::YieldMode::Off;
     return s;
 }
 
-void JobSettingsWidget::setSettings(const JobSettings& s)
+void JobSettingsWidget::setSettings(const engine::JobOptions& s)
 {
     m_updating = true;
     selectData(m_sync, static_cast<int>(s.sync));
@@ -253,6 +260,7 @@ void JobSettingsWidget::setSettings(const JobSettings& s)
     m_unmap->setChecked(s.unmap);
     m_wipeRest->setChecked(s.wipeRest);
     m_verify->setChecked(s.verify);
+    m_yield->setChecked(s.yield == engine::YieldMode::Auto);
     m_updating = false;
     m_speedValue->setEnabled(m_limit->isChecked());
     m_speedUnit->setEnabled(m_limit->isChecked());
@@ -286,14 +294,14 @@ void JobSettingsWidget::setJobRunning(bool running)
 {
     for (QWidget* w : std::initializer_list<QWidget*>{m_sync, m_granularity, m_bufSize,
                                                       m_sourcePolicy, m_targetPolicy, m_maxFreeze,
-                                                      m_unmap, m_wipeRest, m_verify})
+                                                      m_unmap, m_wipeRest, m_verify, m_yield})
         w->setEnabled(!running);
 }
 
 void JobSettingsWidget::load()
 {
     QSettings s;
-    setSettings(JobSettings::load(s));
+    setSettings(loadJobOptions(s));
 }
 
 void JobSettingsWidget::save() const
@@ -301,7 +309,7 @@ void JobSettingsWidget::save() const
     if (!m_persistent)
         return;
     QSettings s;
-    settings().save(s);
+    saveJobOptions(s, settings());
 }
 
 } // namespace ui

@@ -1,4 +1,4 @@
-// JobSettingsWidget: edits JobSettings (sync mode, granularity, speed limit,
+// JobSettingsWidget: edits engine::JobOptions (sync mode, granularity, speed limit,
 // buffer, error policies, maximum freeze, unmap, clearing the rest of a larger
 // target, verify) and keeps them in QSettings.
 //
@@ -26,8 +26,8 @@ class JobSettingsWidget : public QWidget
 public:
     explicit JobSettingsWidget(QWidget* parent = nullptr);
 
-    JobSettings settings() const;
-    void setSettings(const JobSettings& settings);
+    engine::JobOptions settings() const;
+    void setSettings(const engine::JobOptions& settings);
     /// Locks everything but the speed limit while a job runs.
     void setJobRunning(bool running);
 
@@ -48,6 +48,7 @@ public:
     QDoubleSpinBox* maxFreezeSpin() const { return m_maxFreeze; }
     QCheckBox* wipeRestCheck() const { return m_wipeRest; }
     QCheckBox* verifyCheck() const { return m_verify; }
+    QCheckBox* yieldCheck() const { return m_yield; }
 
 Q_SIGNALS:
     /// The speed limit changed (bytes/s, 0 = unlimited).
@@ -79,6 +80,7 @@ private:
     QCheckBox* m_unmap;
     QCheckBox* m_wipeRest;
     QCheckBox* m_verify;
+    QCheckBox* m_yield;
     bool m_updating = false;
     bool m_persistent = true;
     std::uint64_t m_lastSpeed = 0;

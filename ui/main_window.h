@@ -184,9 +184,9 @@ private:
     /// (device, inode and size; "absent" for a file the job creates).
     QString m_startBoundId;
     QStringList m_startLiveMounts;
-    JobSettings m_startSettings;
+    engine::JobOptions m_startSettings;
     QStringList m_jobLiveMounts; ///< the running job's source file systems (live)
-    JobSettings m_jobSettings;   ///< what the running job was started with
+    engine::JobOptions m_jobSettings;   ///< what the running job was started with
     /// Something else writes to the running job's source (a tracked block
     /// device, or the demo's writer): a quick cancel leaves a power-cut copy.
     bool m_jobLiveSource = false;

@@ -68,11 +68,11 @@ int runDemo(MirrorArgs& a, const DemoArgs& d, const engine::Logger& log)
     // The demo's workload ends with the job: the writer stays stopped after
     // the final copy, so the copy can be checked afterwards with cmp or
     // qemu-img compare and found identical. A real source would carry on.
-    a.options.quiescer = engine::makeQuiescer([&writer]() -> engine::Result<void> {
+    auto quiescer = engine::makeQuiescer([&writer]() -> engine::Result<void> {
         writer.pause();
         return {};
     });
-    auto prepared = prepareMirror(a, log);
+    auto prepared = prepareMirror(a, log, std::move(quiescer));
     if (!prepared.job())
         return prepared.code;
     jobPtr = prepared.job();

@@ -11,7 +11,8 @@
 
 namespace cli {
 
-Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log)
+Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log,
+                       std::shared_ptr<engine::Quiescer> quiescer)
 {
     Prepared p;
     if (a.completeWhenReady && a.cancelWhenReady) {
@@ -23,6 +24,7 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log)
     setup.source = a.source;
     setup.target = a.target;
     setup.options = a.options;
+    setup.quiescer = std::move(quiescer);
     setup.allowDataOnTarget = a.force;
     setup.expectedTargetId = a.expectId;
     setup.trackWrites = !a.noTracking;

@@ -31,7 +31,8 @@ struct Prepared
 
 // Turns a refusal into one line (and for --json, the JSON refusal) and exit
 // code 2; `mirror` and `demo` share it.
-Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log);
+Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log,
+                       std::shared_ptr<engine::Quiescer> quiescer = {});
 
 // A verification's verdict for a person, on stderr; `verify` and a job
 // with --verify share it.

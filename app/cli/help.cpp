@@ -48,6 +48,11 @@ std::vector<HelpOption> helpOptions()
         {"--wipe-rest",
          Cli::tr("clear TARGET past the end of SOURCE (a larger disk), so nothing of its old "
                  "data stays there; without it those bytes are kept and not compared")},
+        {"--yield auto|off",
+         Cli::tr("auto: while SOURCE's own programs use its disk, the copy gives way to them "
+                 "(fewer requests, a lower rate, the idle I/O class) and speeds up again when the "
+                 "disk is quiet; off: always full speed (default auto; a source nothing writes "
+                 "to is copied at full speed either way)")},
         {"--force", Cli::tr("accept a target block device that holds data")},
         {"--expect-id ID",
          Cli::tr("refuse unless TARGET is still what you checked: the disk with this identity "

@@ -13,8 +13,6 @@ namespace cli {
 
 namespace {
 
-constexpr std::uint64_t kMaxBufSize = 1ull << 30;
-
 // The options that only switch something on; false for any other.
 bool setFlag(int opt, MirrorArgs& a)
 {
@@ -95,7 +93,7 @@ std::optional<std::string> parseFrontEndValue(int opt, const char* arg, MirrorAr
     return fill(Cli::tr("unknown option"));
 }
 
-// The values of the job's own options (engine::MirrorOptions).
+// The values of the job's own options (engine::JobOptions).
 std::optional<std::string> parseJobValue(int opt, const char* arg, MirrorArgs& a)
 {
     auto size = [&](const char* what, std::uint64_t& out) -> std::optional<std::string> {
@@ -125,7 +123,7 @@ std::optional<std::string> parseJobValue(int opt, const char* arg, MirrorArgs& a
             return e;
         // More would only pin memory: 16 requests of 64 MiB already keep
         // any disk busy.
-        if (a.options.bufSize > kMaxBufSize)
+        if (a.options.bufSize > engine::kMaxBufSize)
             return fill(Cli::tr("--buf-size: at most 1G (memory for data in flight), not '%1'"),
                         {arg});
         return std::nullopt;
@@ -143,6 +141,13 @@ std::optional<std::string> parseJobValue(int opt, const char* arg, MirrorArgs& a
             return fill(Cli::tr("unknown error policy '%1' (use report, ignore, stop or enospc)"),
                         {arg});
         (opt == 'S' ? a.options.onSourceError : a.options.onTargetError) = *p;
+        return std::nullopt;
+    }
+    case 'Y': {
+        auto m = engine::parseYieldMode(arg);
+        if (!m)
+            return fill(Cli::tr("--yield: auto or off, not '%1'"), {arg});
+        a.options.yield = *m;
         return std::nullopt;
     }
     case 'F': {
@@ -200,6 +205,7 @@ const option kMirrorOptions[] = {
     {"verify", no_argument, nullptr, 'V'},
     {"max-freeze", required_argument, nullptr, 'F'},
     {"wipe-rest", no_argument, nullptr, 'W'},
+    {"yield", required_argument, nullptr, 'Y'},
     {"force", no_argument, nullptr, 'f'},
     {"json", no_argument, nullptr, 'j'},
     {"verbose", no_argument, nullptr, 'v'},

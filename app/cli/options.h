@@ -2,7 +2,7 @@
 // parsing (no abbreviations, no repeats), into MirrorArgs.
 #pragma once
 
-#include "job/mirror_job.h"
+#include "job/job_options.h"
 
 #include <getopt.h>
 
@@ -17,7 +17,7 @@ struct MirrorArgs
 {
     std::string source;
     std::string target;
-    engine::MirrorOptions options;
+    engine::JobOptions options;
     bool completeWhenReady = false;
     bool cancelWhenReady = false;
     bool json = false;

@@ -39,34 +39,6 @@ namespace engine {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-std::string_view toString(SyncMode mode)
-{
-    switch (mode) {
-    case SyncMode::Full:
-        return "full";
-    case SyncMode::Top:
-        return "top";
-    case SyncMode::None:
-        return "none";
-    }
-    return "?";
-}
-
-std::string_view toString(ErrorPolicy policy)
-{
-    switch (policy) {
-    case ErrorPolicy::Report:
-        return "report";
-    case ErrorPolicy::Ignore:
-        return "ignore";
-    case ErrorPolicy::Stop:
-        return "stop";
-    case ErrorPolicy::Enospc:
-        return "enospc";
-    }
-    return "?";
-}
-
 std::string_view toString(JobResult::Outcome outcome)
 {
     switch (outcome) {
@@ -82,34 +54,11 @@ std::string_view toString(JobResult::Outcome outcome)
     return "?";
 }
 
-std::optional<SyncMode> parseSyncMode(std::string_view text)
+Result<ValidOptions> ValidOptions::check(MirrorOptions options)
 {
-    for (auto m : {SyncMode::Full, SyncMode::Top, SyncMode::None})
-        if (text == toString(m))
-            return m;
-    return std::nullopt;
-}
-
-std::optional<ErrorPolicy> parseErrorPolicy(std::string_view text)
-{
-    for (auto p :
-         {ErrorPolicy::Report, ErrorPolicy::Ignore, ErrorPolicy::Stop, ErrorPolicy::Enospc})
-        if (text == toString(p))
-            return p;
-    return std::nullopt;
-}
-
-Result<void> validateOptions(const MirrorOptions& options)
-{
-    const auto g = options.granularity;
-    if (g != 0 && (g < kMinGranularity || g > kMaxGranularity || (g & (g - 1)) != 0))
-        return Error{EINVAL, "invalid granularity " + std::to_string(g) +
-                                 ": it must be a power of two from 512 B to 64 MiB"};
-    if (!(options.maxFreezeSeconds >= kMinFreezeSeconds &&
-          options.maxFreezeSeconds <= kMaxFreezeSeconds))
-        return Error{EINVAL, "invalid maximum freeze " + std::to_string(options.maxFreezeSeconds) +
-                                 " s: it must be from 0.1 s to 3600 s"};
-    return {};
+    if (auto r = validate(options); !r)
+        return r.error();
+    return ValidOptions(std::move(options));
 }
 
 std::uint64_t defaultGranularity(const Disk& target)
@@ -1262,9 +1211,17 @@ MirrorJob::MirrorJob(Disk source, Disk target, MirrorOptions options, std::uint6
 Result<std::unique_ptr<MirrorJob>> MirrorJob::create(Disk source, Disk target,
                                                      MirrorOptions options, Logger log)
 {
+    auto valid = ValidOptions::check(std::move(options));
+    if (!valid)
+        return valid.error();
+    return create(std::move(source), std::move(target), std::move(*valid), std::move(log));
+}
+
+Result<std::unique_ptr<MirrorJob>> MirrorJob::create(Disk source, Disk target, ValidOptions valid,
+                                                     Logger log)
+{
     log = orNull(std::move(log));
-    if (auto r = validateOptions(options); !r)
-        return r.error();
+    MirrorOptions options = valid.get();
     if (source.identity() == target.identity())
         return Error{EINVAL, "source and target are the same " +
                                  std::string(source.isBlockDevice() ? "device" : "file") + " (" +

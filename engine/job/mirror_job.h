@@ -15,6 +15,7 @@
 #include "base/result.h"
 #include "bitmap/dirty_bitmap.h"
 #include "io/disk.h"
+#include "job/job_options.h"
 #include "job/job_status.h"
 #include "job/verify.h"
 
@@ -33,35 +34,6 @@
 
 namespace engine {
 
-enum class SyncMode { Full, Top, None };
-enum class ErrorPolicy { Report, Ignore, Stop, Enospc };
-/// What the job does with one failed request.
-enum class ErrorAction { Report, Ignore, Stop };
-
-std::string_view toString(SyncMode mode);
-std::string_view toString(ErrorPolicy policy);
-std::optional<SyncMode> parseSyncMode(std::string_view text);
-std::optional<ErrorPolicy> parseErrorPolicy(std::string_view text);
-/// The decision table of QEMU's block_job_error_action: a pure function.
-constexpr ErrorAction decideErrorAction(ErrorPolicy policy, int errnoValue)
-{
-    switch (policy) {
-    case ErrorPolicy::Report:
-        return ErrorAction::Report;
-    case ErrorPolicy::Ignore:
-        return ErrorAction::Ignore;
-    case ErrorPolicy::Stop:
-        return ErrorAction::Stop;
-    case ErrorPolicy::Enospc:
-        return errnoValue == 28 /* ENOSPC */ ? ErrorAction::Stop : ErrorAction::Report;
-    }
-    return ErrorAction::Report;
-}
-
-inline constexpr std::uint64_t kMinGranularity = 512;
-inline constexpr std::uint64_t kMaxGranularity = 64ull << 20;
-inline constexpr std::uint64_t kDefaultGranularity = 64ull << 10;
-inline constexpr std::uint64_t kDefaultBufSize = 16ull << 20;
 inline constexpr unsigned kMaxInFlight = 16;
 
 /// Stops the source's writers for the final copy of Complete (or of a
@@ -91,46 +63,38 @@ public:
 std::shared_ptr<Quiescer> makeQuiescer(std::function<Result<void>()> quiesce,
                                        std::function<void()> release = {});
 
-/// Windows' VSS lets writers wait at most 10 s for a snapshot; a desktop
-/// user notices about as soon.
-inline constexpr double kDefaultMaxFreezeSeconds = 10;
-inline constexpr double kMinFreezeSeconds = 0.1;
-inline constexpr double kMaxFreezeSeconds = 3600;
 /// Verification keeps 8 bytes per block of the target; above this many
 /// blocks the granularity is raised (up to 1 MiB blocks).
 inline constexpr std::uint64_t kMaxHashBlocks = 8ull << 20;
 
-struct MirrorOptions
+/// What a job runs with: the user's choices and how to stop the source's
+/// writers.
+struct MirrorOptions : JobOptions
 {
-    SyncMode sync = SyncMode::Full;
-    std::uint64_t granularity =
-        0; ///< 0: kDefaultGranularity, or the target's physical block if larger
-    /// Rounded up to whole granules, at least one (as QEMU's buf_size).
-    std::uint64_t bufSize = kDefaultBufSize;
-    std::uint64_t speed = 0; ///< bytes/s, 0 = unlimited
-    ErrorPolicy onSourceError = ErrorPolicy::Report;
-    ErrorPolicy onTargetError = ErrorPolicy::Report;
-    bool unmap = true; ///< zero runs release space on the target (stays sparse)
-    /// After Complete, compare the target with the source (ranges the source
-    /// kept since the final copy) and with what the job wrote (ranges the
-    /// source changed since), after the source is let go again.
-    bool verify = false;
-    /// Make the target past the source's end read as zeroes (discard or
-    /// write zeroes) instead of keeping its old contents there. The wipe is
-    /// part of the copy: READY comes after it.
-    bool wipeRest = false;
-    /// Longest quiesce (file systems frozen) of a Complete or consistent
-    /// Cancel; when the final copy takes longer, the source is let go, the
-    /// completion fails and the job goes on mirroring (READY).
-    double maxFreezeSeconds = kDefaultMaxFreezeSeconds;
     /// Stops the source's writers for the final copy; nullptr: nothing
     /// writes to the source but through notifyWrite, or nothing at all.
     std::shared_ptr<Quiescer> quiescer;
 };
 
-/// Checks options that do not depend on the disks (granularity a power of two
-/// in range, a maximum freeze from 0.1 s to an hour, a buffer size).
-Result<void> validateOptions(const MirrorOptions& options);
+/// Options that passed validate(), and only such: a job made from them
+/// does not check them again.
+class ValidOptions
+{
+public:
+    static Result<ValidOptions> check(MirrorOptions options);
+    const MirrorOptions& get() const { return m_options; }
+    /// The quiescer is no choice of the user's: set once the source's
+    /// writers are known (after the options were checked).
+    void setQuiescer(std::shared_ptr<Quiescer> quiescer)
+    {
+        m_options.quiescer = std::move(quiescer);
+    }
+
+private:
+    explicit ValidOptions(MirrorOptions options) : m_options(std::move(options)) {}
+    MirrorOptions m_options;
+};
+
 /// The granularity the job will use for @p target when none was chosen.
 std::uint64_t defaultGranularity(const Disk& target);
 
@@ -231,6 +195,8 @@ public:
     /// at least as large as the source; source and target must differ.
     static Result<std::unique_ptr<MirrorJob>> create(Disk source, Disk target,
                                                      MirrorOptions options, Logger log = {});
+    static Result<std::unique_ptr<MirrorJob>> create(Disk source, Disk target, ValidOptions options,
+                                                     Logger log = {});
     ~MirrorJob(); ///< cancels a running job and waits for its thread
 
     MirrorJob(const MirrorJob&) = delete;

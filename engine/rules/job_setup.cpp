@@ -443,7 +443,7 @@ Result<void> checkTargetDevice(const std::string& target, const TargetDeviceCont
 }
 
 Result<void> checkTargetRoom(const std::string& source, const std::string& target,
-                             const MirrorOptions& options)
+                             const JobOptions& options)
 {
     if (options.sync == SyncMode::None)
         return {}; // only new writes are copied: nothing to estimate
@@ -651,8 +651,9 @@ std::string identityNow(const ResolvedPath& r, const Logger& log)
 Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
 {
     const Logger log = orNull(logger);
-    if (auto r = validateOptions(setup.options); !r)
-        return r.error();
+    auto options = ValidOptions::check(MirrorOptions{setup.options, setup.quiescer});
+    if (!options)
+        return options.error();
     const Invoker& who = setup.invoker;
 
     // Each path is looked up once. The rules that work by name look at the
@@ -764,7 +765,7 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
                                    live.error().message,
                                {}, "; turn tracking off only if nothing writes to the source");
             prepared.live = std::move(*live);
-            setup.options.quiescer = prepared.live->quiescer();
+            options->setQuiescer(prepared.live->quiescer());
             // Complete could never freeze it; better said now than at READY.
             if (const std::string point = frozenMountPoint(prepared.live->mountPoints());
                 !point.empty())
@@ -792,7 +793,7 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
             auto live = LiveSource::create(dev, {}, log);
             if (live) {
                 prepared.live = std::move(*live);
-                setup.options.quiescer = prepared.live->quiescer();
+                options->setQuiescer(prepared.live->quiescer());
             } else if (use.inUse) {
                 return refusal(live.error().code, Rule::LiveSourceNeedsTracking,
                                "cannot track writes to " + setup.source + " through " + dev +
@@ -943,8 +944,8 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
             log->warn("{} holds {}; overwriting it as confirmed", setup.target, data);
     }
 
-    auto job = MirrorJob::create(std::move(*sourceDisk), std::move(*targetDisk),
-                                 std::move(setup.options), log);
+    auto job =
+        MirrorJob::create(std::move(*sourceDisk), std::move(*targetDisk), std::move(*options), log);
     if (!job) {
         removeCreated();
         return job.error();

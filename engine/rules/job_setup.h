@@ -44,7 +44,11 @@ struct JobSetup
 {
     std::string source;
     std::string target; ///< created as a sparse file of the source's size when missing
-    MirrorOptions options;
+    JobOptions options;
+    /// Stops the source's writers when they are this process's own (the
+    /// demo's writer); for a block device, or an image the kernel writes
+    /// through a loop device, prepareJob sets up its own.
+    std::shared_ptr<Quiescer> quiescer;
     /// The user accepted that a target block device holding a partition
     /// table or file system is overwritten (the CLI's --force).
     bool allowDataOnTarget = false;
@@ -139,7 +143,7 @@ Result<void> checkTargetDevice(const std::string& target, const TargetDeviceCont
 /// target file already holds (rule: no room for the target). Nothing to
 /// check for a block-device target or sync none.
 Result<void> checkTargetRoom(const std::string& source, const std::string& target,
-                             const MirrorOptions& options);
+                             const JobOptions& options);
 
 /// What a target holds, for the confirmation that names what is overwritten.
 struct TargetFacts

@@ -1045,7 +1045,7 @@ private Q_SLOTS:
         w.logView()->setSink(sink);
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
-        ui::JobSettings settings = w.settingsWidget()->settings();
+        engine::JobOptions settings = w.settingsWidget()->settings();
         settings.verify = true;
         settings.maxFreezeSeconds = 2.5;
         w.settingsWidget()->setSettings(settings);
@@ -1157,12 +1157,9 @@ private Q_SLOTS:
         QVERIFY(dialog);
         QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
         QCOMPARE(controller.calls.count(QStringLiteral("start")), 1);
-        const ui::JobSettings& sent = controller.lastRequest.settings;
+        const engine::JobOptions& sent = controller.lastRequest.settings;
         QCOMPARE(sent.maxFreezeSeconds, 2.5);
         QVERIFY(sent.wipeRest);
-        const engine::MirrorOptions options = sent.toOptions();
-        QCOMPARE(options.maxFreezeSeconds, 2.5);
-        QVERIFY(options.wipeRest);
         const QStringList args = ui::mirrorArguments(controller.lastRequest, 1024);
         QVERIFY(args.contains(QStringLiteral("--max-freeze")));
         QCOMPARE(args.at(args.indexOf(QStringLiteral("--max-freeze")) + 1), QStringLiteral("2.5"));
@@ -1177,8 +1174,7 @@ private Q_SLOTS:
         for (const QVariant& bad :
              {QVariant(0.01), QVariant(7200.0), QVariant(QStringLiteral("x"))}) {
             stored.setValue(QStringLiteral("job/maxFreezeSeconds"), bad);
-            QCOMPARE(ui::JobSettings::load(stored).maxFreezeSeconds,
-                     engine::kDefaultMaxFreezeSeconds);
+            QCOMPARE(ui::loadJobOptions(stored).maxFreezeSeconds, engine::kDefaultMaxFreezeSeconds);
         }
     }
 

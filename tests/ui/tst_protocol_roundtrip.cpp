@@ -4,6 +4,7 @@
 // reader takes from the wrong place, fails here without a helper process.
 #include "bridge/helper_protocol.h"
 #include "json_events.h"
+#include "options.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -164,6 +165,8 @@ private Q_SLOTS:
     void errorReplies();
     void statusReply();
     void inspectAnswer();
+    void jobOptions_data();
+    void jobOptions();
 };
 
 void TestProtocolRoundTrip::outcomeNames()
@@ -432,6 +435,65 @@ void TestProtocolRoundTrip::inspectAnswer()
     compareDevice(*got->device, *r.device);
     QCOMPARE(got->partitions.size(), std::size_t{1});
     compareDevice(got->partitions[0], r.partitions[0]);
+}
+
+// The other direction: the options the window starts a helper with, as its
+// command line, parsed back by the CLI's own parser into the same value.
+void TestProtocolRoundTrip::jobOptions_data()
+{
+    QTest::addColumn<int>("row");
+    QTest::newRow("defaults") << 0;
+    QTest::newRow("every field changed") << 1;
+    QTest::newRow("edges of the ranges") << 2;
+}
+
+void TestProtocolRoundTrip::jobOptions()
+{
+    QFETCH(int, row);
+    engine::JobOptions want;
+    if (row == 1) {
+        want.sync = engine::SyncMode::Top;
+        want.granularity = 4096;
+        want.bufSize = 4ull << 20;
+        want.speed = 123456789;
+        want.onSourceError = engine::ErrorPolicy::Ignore;
+        want.onTargetError = engine::ErrorPolicy::Enospc;
+        want.unmap = false;
+        want.verify = true;
+        want.wipeRest = true;
+        want.maxFreezeSeconds = 2.5;
+        want.yield = engine::YieldMode::Off;
+    } else if (row == 2) {
+        want.sync = engine::SyncMode::None;
+        want.granularity = engine::kMaxGranularity;
+        want.bufSize = engine::kMaxBufSize;
+        want.onSourceError = engine::ErrorPolicy::Stop;
+        want.maxFreezeSeconds = engine::kMinFreezeSeconds;
+    }
+    QVERIFY(engine::validate(want));
+    ui::JobRequest request;
+    request.source = QStringLiteral("/var/tmp/source.img");
+    request.target = QStringLiteral("/var/tmp/target.img");
+    request.settings = want;
+    QStringList words = ui::mirrorArguments(request, 64);
+    QCOMPARE(words.value(0), QStringLiteral("mirror"));
+    std::vector<std::string> storage;
+    for (const QString& w : words)
+        storage.push_back(w.toStdString());
+    std::vector<char*> argv;
+    for (std::string& s : storage)
+        argv.push_back(s.data());
+    argv.push_back(nullptr);
+
+    cli::MirrorArgs got;
+    cli::CommandOptions command;
+    command.unknown = [](const char* word) { return std::string("unknown: ") + word; };
+    const auto error =
+        cli::parseCommandLine(static_cast<int>(storage.size()), argv.data(), got, command);
+    QVERIFY2(!error, error ? error->c_str() : "");
+    QVERIFY(got.options == want);
+    QCOMPARE(int(got.options.yield), int(want.yield));
+    QCOMPARE(got.options.maxFreezeSeconds, want.maxFreezeSeconds);
 }
 
 QTEST_GUILESS_MAIN(TestProtocolRoundTrip)

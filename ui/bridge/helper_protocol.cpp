@@ -103,7 +103,7 @@ HelperCommand HelperCommand::detect(const QString& applicationDir)
 
 QStringList mirrorArguments(const JobRequest& request, int mapCells)
 {
-    const JobSettings& s = request.settings;
+    const engine::JobOptions& s = request.settings;
     QStringList a{QStringLiteral("mirror"), absolute(request.source), absolute(request.target),
                   QStringLiteral("--json"), QStringLiteral("--cancel-on-eof"),
                   QStringLiteral("--no-command-queue"),
@@ -128,6 +128,7 @@ QStringList mirrorArguments(const JobRequest& request, int mapCells)
     a << QStringLiteral("--max-freeze") << QString::number(s.maxFreezeSeconds, 'g', 6);
     if (s.wipeRest)
         a << QStringLiteral("--wipe-rest");
+    a << QStringLiteral("--yield") << QString::fromUtf8(engine::toString(s.yield).data());
     if (request.overwriteConfirmed)
         a << QStringLiteral("--force");
     if (!request.expectedTargetId.isEmpty())

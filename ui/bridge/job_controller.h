@@ -41,7 +41,7 @@ struct JobRequest
 {
     QString source;
     QString target; ///< created as a sparse file of the source's size when missing
-    JobSettings settings;
+    engine::JobOptions settings;
     /// The user typed the target's name to accept that the partitions or
     /// data on a target block device are overwritten.
     bool overwriteConfirmed = false;

@@ -1,94 +1,104 @@
 #include "bridge/job_settings.h"
 
-#include <bit>
 #include <string>
 
 namespace ui {
 
 namespace {
 
-template <class T>
-T parseOr(const QVariant& v, std::optional<T> (*parse)(std::string_view), T fallback)
-{
-    if (!v.isValid())
-        return fallback;
-    const std::string text = v.toString().toStdString();
-    return parse(text).value_or(fallback);
-}
-
 QString text(std::string_view s)
 {
     return QString::fromLatin1(s.data(), static_cast<qsizetype>(s.size()));
 }
 
-} // namespace
-
-engine::MirrorOptions JobSettings::toOptions() const
+// One stored field, judged by the engine's own rules: @p apply puts it into
+// a copy of the defaults, which only stays when validate() accepts it.
+template <class Apply>
+void take(engine::JobOptions& out, Apply apply)
 {
-    engine::MirrorOptions o;
-    o.sync = sync;
-    o.granularity = granularity;
-    o.speed = speed;
-    o.bufSize = bufSize;
-    o.onSourceError = onSourceError;
-    o.onTargetError = onTargetError;
-    o.unmap = unmap;
-    o.verify = verify;
-    o.maxFreezeSeconds = maxFreezeSeconds;
-    o.wipeRest = wipeRest;
-    return o;
+    engine::JobOptions probe;
+    if (!apply(probe) || !engine::validate(probe))
+        return;
+    apply(out);
 }
 
-JobSettings JobSettings::load(QSettings& s)
+template <class T>
+bool parsed(const QVariant& v, std::optional<T> (*parse)(std::string_view), T& out)
 {
-    JobSettings d;
-    JobSettings out;
-    s.beginGroup(QStringLiteral("job"));
-    out.sync =
-        parseOr<engine::SyncMode>(s.value(QStringLiteral("sync")), &engine::parseSyncMode, d.sync);
-    out.granularity =
-        s.value(QStringLiteral("granularity"), QVariant::fromValue<qulonglong>(0)).toULongLong();
-    if (out.granularity != 0 &&
-        (out.granularity < engine::kMinGranularity || out.granularity > engine::kMaxGranularity ||
-         !std::has_single_bit(out.granularity)))
-        out.granularity = d.granularity;
-    out.speed = s.value(QStringLiteral("speed"), QVariant::fromValue<qulonglong>(0)).toULongLong();
-    out.bufSize = s.value(QStringLiteral("bufSize"), QVariant::fromValue<qulonglong>(d.bufSize))
-                      .toULongLong();
-    if (out.bufSize < (1u << 20) || out.bufSize > (1ull << 30))
-        out.bufSize = d.bufSize;
-    out.onSourceError = parseOr<engine::ErrorPolicy>(s.value(QStringLiteral("onSourceError")),
-                                                     &engine::parseErrorPolicy, d.onSourceError);
-    out.onTargetError = parseOr<engine::ErrorPolicy>(s.value(QStringLiteral("onTargetError")),
-                                                     &engine::parseErrorPolicy, d.onTargetError);
-    out.unmap = s.value(QStringLiteral("unmap"), d.unmap).toBool();
-    out.verify = s.value(QStringLiteral("verify"), d.verify).toBool();
+    if (!v.isValid())
+        return false;
+    const auto value = parse(v.toString().toStdString());
+    if (value)
+        out = *value;
+    return value.has_value();
+}
+
+bool number(const QVariant& v, std::uint64_t& out)
+{
     bool ok = false;
-    out.maxFreezeSeconds =
-        s.value(QStringLiteral("maxFreezeSeconds"), d.maxFreezeSeconds).toDouble(&ok);
-    // The engine refuses anything outside its range: an edited file must not
-    // make every start fail.
-    if (!ok || !(out.maxFreezeSeconds >= engine::kMinFreezeSeconds &&
-                 out.maxFreezeSeconds <= engine::kMaxFreezeSeconds))
-        out.maxFreezeSeconds = d.maxFreezeSeconds;
-    out.wipeRest = s.value(QStringLiteral("wipeRest"), d.wipeRest).toBool();
+    const qulonglong n = v.toULongLong(&ok);
+    if (ok)
+        out = n;
+    return ok;
+}
+
+bool seconds(const QVariant& v, double& out)
+{
+    bool ok = false;
+    const double d = v.toDouble(&ok);
+    if (ok)
+        out = d;
+    return ok;
+}
+
+bool flag(const QVariant& v, bool& out)
+{
+    if (!v.isValid())
+        return false;
+    out = v.toBool();
+    return true;
+}
+
+} // namespace
+
+engine::JobOptions loadJobOptions(QSettings& s)
+{
+    engine::JobOptions out;
+    s.beginGroup(QStringLiteral("job"));
+    auto value = [&s](const char* key) { return s.value(QLatin1String(key)); };
+    take(out, [&](auto& o) { return parsed(value("sync"), &engine::parseSyncMode, o.sync); });
+    take(out, [&](auto& o) { return number(value("granularity"), o.granularity); });
+    take(out, [&](auto& o) { return number(value("speed"), o.speed); });
+    take(out, [&](auto& o) { return number(value("bufSize"), o.bufSize); });
+    take(out, [&](auto& o) {
+        return parsed(value("onSourceError"), &engine::parseErrorPolicy, o.onSourceError);
+    });
+    take(out, [&](auto& o) {
+        return parsed(value("onTargetError"), &engine::parseErrorPolicy, o.onTargetError);
+    });
+    take(out, [&](auto& o) { return flag(value("unmap"), o.unmap); });
+    take(out, [&](auto& o) { return flag(value("verify"), o.verify); });
+    take(out, [&](auto& o) { return seconds(value("maxFreezeSeconds"), o.maxFreezeSeconds); });
+    take(out, [&](auto& o) { return flag(value("wipeRest"), o.wipeRest); });
+    take(out, [&](auto& o) { return parsed(value("yield"), &engine::parseYieldMode, o.yield); });
     s.endGroup();
     return out;
 }
 
-void JobSettings::save(QSettings& s) const
+void saveJobOptions(QSettings& s, const engine::JobOptions& o)
 {
     s.beginGroup(QStringLiteral("job"));
-    s.setValue(QStringLiteral("sync"), text(engine::toString(sync)));
-    s.setValue(QStringLiteral("granularity"), QVariant::fromValue<qulonglong>(granularity));
-    s.setValue(QStringLiteral("speed"), QVariant::fromValue<qulonglong>(speed));
-    s.setValue(QStringLiteral("bufSize"), QVariant::fromValue<qulonglong>(bufSize));
-    s.setValue(QStringLiteral("onSourceError"), text(engine::toString(onSourceError)));
-    s.setValue(QStringLiteral("onTargetError"), text(engine::toString(onTargetError)));
-    s.setValue(QStringLiteral("unmap"), unmap);
-    s.setValue(QStringLiteral("verify"), verify);
-    s.setValue(QStringLiteral("maxFreezeSeconds"), maxFreezeSeconds);
-    s.setValue(QStringLiteral("wipeRest"), wipeRest);
+    s.setValue(QStringLiteral("sync"), text(engine::toString(o.sync)));
+    s.setValue(QStringLiteral("granularity"), QVariant::fromValue<qulonglong>(o.granularity));
+    s.setValue(QStringLiteral("speed"), QVariant::fromValue<qulonglong>(o.speed));
+    s.setValue(QStringLiteral("bufSize"), QVariant::fromValue<qulonglong>(o.bufSize));
+    s.setValue(QStringLiteral("onSourceError"), text(engine::toString(o.onSourceError)));
+    s.setValue(QStringLiteral("onTargetError"), text(engine::toString(o.onTargetError)));
+    s.setValue(QStringLiteral("unmap"), o.unmap);
+    s.setValue(QStringLiteral("verify"), o.verify);
+    s.setValue(QStringLiteral("maxFreezeSeconds"), o.maxFreezeSeconds);
+    s.setValue(QStringLiteral("wipeRest"), o.wipeRest);
+    s.setValue(QStringLiteral("yield"), text(engine::toString(o.yield)));
     s.endGroup();
 }
 

@@ -146,7 +146,7 @@ void LocalJobController::start(const JobRequest& request)
         engine::JobSetup setup;
         setup.source = toStd(request.source);
         setup.target = toStd(request.target);
-        setup.options = request.settings.toOptions();
+        setup.options = request.settings;
         setup.allowDataOnTarget = request.overwriteConfirmed;
         setup.expectedTargetId = toStd(request.expectedTargetId);
         s->targetCreated = false;
@@ -161,7 +161,7 @@ void LocalJobController::start(const JobRequest& request)
             engine::DemoWriter* writer = s->writer.get();
             // The demo's workload ends with the job, so that the finished
             // copy can be compared with the source afterwards.
-            setup.options.quiescer = engine::makeQuiescer([writer]() -> engine::Result<void> {
+            setup.quiescer = engine::makeQuiescer([writer]() -> engine::Result<void> {
                 writer->pause();
                 return {};
             });
