@@ -632,6 +632,14 @@
         <source>Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled before READY (target incomplete); 6 verification found differences; 7 --complete-when-ready could not complete, because SOURCE could not be frozen for the final copy (long enough); TARGET is like a disk after a power cut; 8 completed, but --on-source-error or --on-target-error ignore left ranges zeroed or unwritten: the copy is not whole; 9 cancelled after READY: TARGET is a copy of one moment (consistent, or after cancel quick or a signal like a disk after a power cut); 10 completed, but the verification was cancelled: the copy is whole but not checked. A TARGET file the job created is removed again when the job fails or is cancelled before READY.</source>
         <translation>Exit-Codes: 0 wie verlangt erledigt; 1 interner Fehler; 2 ungültige Eingabe oder von einer Sicherheitsregel abgelehnt (nichts geschrieben); 3 Quelle fehlgeschlagen; 4 Ziel fehlgeschlagen; 5 vor READY abgebrochen (Ziel unvollständig); 6 Überprüfung hat Unterschiede gefunden; 7 --complete-when-ready konnte nicht abschließen, weil SOURCE für die letzte Kopie nicht (lange genug) eingefroren werden konnte; TARGET gleicht einem Datenträger nach einem Stromausfall; 8 abgeschlossen, aber --on-source-error oder --on-target-error ignore hat Bereiche mit Nullen gefüllt oder nicht geschrieben: Die Kopie ist nicht vollständig; 9 nach READY abgebrochen: TARGET ist eine Kopie eines Augenblicks (konsistent, oder nach cancel quick oder einem Signal wie ein Datenträger nach einem Stromausfall); 10 abgeschlossen, aber die Überprüfung wurde abgebrochen: Die Kopie ist vollständig, aber nicht geprüft. Eine TARGET-Datei, die der Auftrag erstellt hat, wird wieder entfernt, wenn der Auftrag vor READY fehlschlägt oder abgebrochen wird.</translation>
     </message>
+    <message>
+        <source>auto: while SOURCE&apos;s own programs use its disk, the copy gives way to them (fewer requests, a lower rate, the idle I/O class) and speeds up again when the disk is quiet; off: always full speed (default auto; a source nothing writes to is copied at full speed either way)</source>
+        <translation>auto: Solange die Programme von SOURCE dessen Datenträger nutzen, lässt die Kopie ihnen den Vortritt (weniger Anfragen, eine geringere Rate, die Leerlauf-E/A-Klasse) und wird wieder schneller, sobald der Datenträger ruht; off: immer volle Geschwindigkeit (Standard auto; eine Quelle, in die nichts schreibt, wird ohnehin mit voller Geschwindigkeit kopiert)</translation>
+    </message>
+    <message>
+        <source>--yield: auto or off, not &apos;%1&apos;</source>
+        <translation>--yield: auto oder off, nicht „%1“</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -1707,6 +1715,14 @@ Bytes %4 bis %5
     <message>
         <source>After the final copy, once the source runs again, compare the target with the source; where the source changed since, check the target against what the job wrote.</source>
         <translation>Nach der letzten Kopie, sobald die Quelle weiterläuft, das Ziel mit der Quelle vergleichen; wo sich die Quelle seitdem geändert hat, das Ziel mit dem abgleichen, was der Auftrag geschrieben hat.</translation>
+    </message>
+    <message>
+        <source>Give way to programs using the source disk</source>
+        <translation>Programmen auf dem Quelldatenträger den Vortritt lassen</translation>
+    </message>
+    <message>
+        <source>While programs on the source&apos;s computer read and write its disk, the copy slows down so that they stay responsive, and speeds up again when the disk is quiet. A source nothing writes to is copied at full speed either way.</source>
+        <translation>Solange Programme auf dem Rechner der Quelle deren Datenträger lesen und schreiben, wird die Kopie langsamer, damit sie flüssig bleiben, und wieder schneller, sobald der Datenträger ruht. Eine Quelle, in die nichts schreibt, wird ohnehin mit voller Geschwindigkeit kopiert.</translation>
     </message>
 </context>
 <context>

@@ -629,6 +629,14 @@
         <source>Exit codes: 0 done as asked; 1 internal error; 2 bad input or refused by a safety rule (nothing written); 3 source failed; 4 target failed; 5 cancelled before READY (target incomplete); 6 verification found differences; 7 --complete-when-ready could not complete, because SOURCE could not be frozen for the final copy (long enough); TARGET is like a disk after a power cut; 8 completed, but --on-source-error or --on-target-error ignore left ranges zeroed or unwritten: the copy is not whole; 9 cancelled after READY: TARGET is a copy of one moment (consistent, or after cancel quick or a signal like a disk after a power cut); 10 completed, but the verification was cancelled: the copy is whole but not checked. A TARGET file the job created is removed again when the job fails or is cancelled before READY.</source>
         <translation>終了コード: 0 指示どおり終了、1 内部エラー、2 不正な入力または安全規則による拒否（何も書き込んでいない）、3 ソースの失敗、4 ターゲットの失敗、5 READY 前にキャンセル（ターゲットは不完全）、6 検証で相違を検出、7 最終コピーのために SOURCE を（十分な時間）フリーズできず、--complete-when-ready で完了できなかった（TARGET は電源断後のディスクと同じ状態）、8 完了したが、--on-source-error または --on-target-error の ignore により、ゼロで埋めた範囲または書き込まれなかった範囲がある（コピーは完全ではない）、9 READY 後にキャンセル（TARGET はある一時点のコピー。整合したコピー、または cancel quick やシグナルの後では電源断後のディスクと同じ状態）、10 完了したが検証がキャンセルされた（コピーは完全だが検証されていない）。ジョブが作成した TARGET ファイルは、READY 前にジョブが失敗するかキャンセルされると削除されます。</translation>
     </message>
+    <message>
+        <source>auto: while SOURCE&apos;s own programs use its disk, the copy gives way to them (fewer requests, a lower rate, the idle I/O class) and speeds up again when the disk is quiet; off: always full speed (default auto; a source nothing writes to is copied at full speed either way)</source>
+        <translation>auto: SOURCE 側のプログラムがそのディスクを使っている間はコピーが譲り (要求数を減らし、速度を下げ、アイドル I/O クラスを使う)、ディスクが空けば再び速くなります。off: 常に全速 (既定は auto。何も書き込まないソースはどちらでも全速でコピーされます)</translation>
+    </message>
+    <message>
+        <source>--yield: auto or off, not &apos;%1&apos;</source>
+        <translation>--yield: auto か off を指定してください (&apos;%1&apos; ではなく)</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -1704,6 +1712,14 @@ Bytes %4 to %5
     <message>
         <source>After the final copy, once the source runs again, compare the target with the source; where the source changed since, check the target against what the job wrote.</source>
         <translation>最終コピーの後、ソースが再び動き出してからターゲットをソースと比較します。最終コピー以降にソースが変更された部分は、ジョブが書き込んだ内容とターゲットを照合します。</translation>
+    </message>
+    <message>
+        <source>Give way to programs using the source disk</source>
+        <translation>ソースディスクを使うプログラムに譲る</translation>
+    </message>
+    <message>
+        <source>While programs on the source&apos;s computer read and write its disk, the copy slows down so that they stay responsive, and speeds up again when the disk is quiet. A source nothing writes to is copied at full speed either way.</source>
+        <translation>ソースのコンピューター上のプログラムがディスクを読み書きしている間は、それらの応答が保たれるようにコピーを遅くし、ディスクが空けば再び速くします。何も書き込まないソースはどちらでも全速でコピーされます。</translation>
     </message>
 </context>
 <context>

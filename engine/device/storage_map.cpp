@@ -216,6 +216,11 @@ std::optional<Reach> StorageMap::reachOfPath(const std::string& path) const
     };
     if (::stat(path.c_str(), &st) != 0)
         return std::nullopt;
+    return reachOfNode(st);
+}
+
+std::optional<Reach> StorageMap::reachOfNode(const struct stat& st) const
+{
     if (S_ISBLK(st.st_mode)) {
         if (auto r = reachOf(st.st_rdev))
             return r;

@@ -17,6 +17,7 @@
 
 #include "base/result.h"
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <cstdint>
@@ -82,6 +83,8 @@ public:
     /// The same for a path: a block device node, or an image file (its
     /// inode, from 0 to its size). nullopt for anything else.
     std::optional<Reach> reachOfPath(const std::string& path) const;
+    /// The same for a node already looked up (its stat).
+    std::optional<Reach> reachOfNode(const struct stat& st) const;
 
     /// Every block device that reaches at least one byte of @p reach.
     std::vector<const BlockNode*> overlapping(const Reach& reach) const;

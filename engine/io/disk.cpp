@@ -54,6 +54,11 @@ Result<DiskIdentity> identify(const std::string& path)
     };
     if (::stat(path.c_str(), &st) != 0)
         return systemError(errno, path);
+    return identityOf(st, path);
+}
+
+Result<DiskIdentity> identityOf(const struct stat& st, const std::string& path)
+{
     DiskIdentity id;
     id.blockDevice = S_ISBLK(st.st_mode);
     if (id.blockDevice) {

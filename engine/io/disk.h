@@ -16,6 +16,7 @@
 #include "base/result.h"
 #include "bitmap/dirty_bitmap.h" // ByteRange
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <cstdint>
@@ -135,5 +136,7 @@ Result<void> removeFileIfStill(int dirFd, const std::string& name, const DiskIde
 
 /// Identity of the storage at @p path without opening it for I/O.
 Result<DiskIdentity> identify(const std::string& path);
+/// The same from a node's stat, for the path @p path (named in the error).
+Result<DiskIdentity> identityOf(const struct stat& st, const std::string& path);
 
 } // namespace engine

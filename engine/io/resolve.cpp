@@ -5,6 +5,7 @@
 #include <pwd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <fstream>
 #include <optional>
 
 namespace engine {
@@ -235,6 +237,57 @@ bool ResolvedPath::stillNamed() const
     {
     };
     return exists() && ::stat(real.c_str(), &now) == 0 && sameNode(now, st);
+}
+
+namespace {
+
+std::optional<std::uint64_t> sizeOf(const struct stat& st)
+{
+    if (S_ISREG(st.st_mode))
+        return static_cast<std::uint64_t>(st.st_size);
+    if (!S_ISBLK(st.st_mode))
+        return std::nullopt;
+    std::ifstream in("/sys/dev/block/" + std::to_string(major(st.st_rdev)) + ":" +
+                     std::to_string(minor(st.st_rdev)) + "/size");
+    std::uint64_t sectors = 0;
+    if (!(in >> sectors))
+        return std::nullopt;
+    return sectors * 512;
+}
+
+} // namespace
+
+Result<DiskIdentity> PathFacts::identity() const
+{
+    if (!exists)
+        return systemError(ENOENT, path);
+    return identityOf(st, path);
+}
+
+Result<PathFacts> pathFacts(const std::string& path)
+{
+    PathFacts f;
+    f.path = path;
+    if (::stat(path.c_str(), &f.st) != 0) {
+        if (errno != ENOENT)
+            return systemError(errno, path);
+        return f;
+    }
+    f.exists = true;
+    f.size = sizeOf(f.st);
+    return f;
+}
+
+PathFacts factsOf(const ResolvedPath& r)
+{
+    PathFacts f;
+    f.path = r.real;
+    f.exists = r.exists();
+    if (f.exists) {
+        f.st = r.st;
+        f.size = sizeOf(f.st);
+    }
+    return f;
 }
 
 Result<ResolvedPath> resolvePath(const std::string& path, const Invoker& who)

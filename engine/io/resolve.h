@@ -16,10 +16,13 @@
 #pragma once
 
 #include "base/result.h"
+#include "io/disk.h"
 
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -94,6 +97,33 @@ struct ResolvedPath
     /// so what was looked up by that name was about this node.
     bool stillNamed() const;
 };
+
+/// What a path names, identified once: the value a job's rules read, so that
+/// no rule looks the path up again by itself.
+struct PathFacts
+{
+    std::string path; ///< as the rules name it in their checks and messages
+    bool exists = false;
+    struct stat st
+    {
+    }; ///< the node's, when it exists
+    /// Bytes: a file's length, a block device's capacity (from sysfs);
+    /// nullopt when nothing exists or the capacity cannot be read.
+    std::optional<std::uint64_t> size;
+
+    bool blockDevice() const { return exists && S_ISBLK(st.st_mode); }
+    bool regularFile() const { return exists && S_ISREG(st.st_mode); }
+    /// What identifies the storage; an error for nothing there or for
+    /// anything but a file or a block device (as identify()).
+    Result<DiskIdentity> identity() const;
+};
+
+/// Looks @p path up once, following links; nothing there is no error
+/// (exists is false), any other failure of stat is.
+Result<PathFacts> pathFacts(const std::string& path);
+/// The facts of a node resolvePath() pinned, named by its real path: no new
+/// lookup by name.
+PathFacts factsOf(const ResolvedPath& resolved);
 
 /// Looks @p path up once for @p who (see the file comment). Refuses a
 /// symbolic link owned by neither root nor @p who (rule: untrusted symlink)

@@ -275,25 +275,28 @@ bool isImageFileId(std::string_view id)
 
 Result<std::uint64_t> storageSize(const std::string& path)
 {
-    struct stat st
-    {
-    };
-    if (::stat(path.c_str(), &st) != 0)
-        return systemError(errno, path);
-    if (S_ISREG(st.st_mode))
-        return static_cast<std::uint64_t>(st.st_size);
-    if (!S_ISBLK(st.st_mode))
-        return Error{EINVAL, path + ": not a regular file or block device"};
-    std::ifstream in(sysfsDevDir(st.st_rdev) + "/size");
-    std::uint64_t sectors = 0;
-    if (!(in >> sectors))
+    auto facts = pathFacts(path);
+    if (!facts)
+        return facts.error();
+    if (auto id = facts->identity(); !id)
+        return id.error();
+    if (!facts->size)
         return Error{ENODEV, path + ": no size in sysfs"};
-    return sectors * 512;
+    return *facts->size;
 }
 
 Result<void> checkSourceCandidate(const std::string& source)
 {
-    auto id = identify(source);
+    auto facts = pathFacts(source);
+    if (!facts)
+        return facts.error();
+    return checkSourceCandidate(*facts);
+}
+
+Result<void> checkSourceCandidate(const PathFacts& facts)
+{
+    const std::string& source = facts.path;
+    auto id = facts.identity();
     if (!id)
         return id.error();
     if (::access(source.c_str(), R_OK) != 0) {
@@ -302,7 +305,7 @@ Result<void> checkSourceCandidate(const std::string& source)
                        "cannot read " + source + ": " + errnoText(err));
     }
     if (!id->blockDevice)
-        if (auto r = checkImageSourceWriters(source); !r)
+        if (auto r = checkImageSourceWriters(facts); !r)
             return r;
     return {};
 }
@@ -326,11 +329,16 @@ Error tooSmall(const std::string& target, std::uint64_t targetSize, std::uint64_
 
 // The block-device rules of checkTargetCandidate, in its order. @p checkUse
 // adds checkTargetUse, which reads every process's open files.
+// @p sourceFacts and @p targetFacts: both looked up already (a job's
+// setup); nullptr: the rules look the paths up themselves (a list's row).
 Result<void> deviceRules(const std::string& target, dev_t rdev, const TargetDeviceContext& c,
-                         bool checkUse)
+                         bool checkUse, const PathFacts* sourceFacts = nullptr,
+                         const PathFacts* targetFacts = nullptr)
 {
     if (!c.source.empty() && c.map)
-        if (auto r = checkDistinct(c.source, target, *c.map); !r)
+        if (auto r = sourceFacts && targetFacts ? checkDistinct(*sourceFacts, *targetFacts, *c.map)
+                                                : checkDistinct(c.source, target, *c.map);
+            !r)
             return r;
     // The catalog's rules: mounted (also a partition), swap, held by
     // LVM/RAID/dm, the system disk, read-only.
@@ -348,7 +356,9 @@ Result<void> deviceRules(const std::string& target, dev_t rdev, const TargetDevi
     // The same rules for every other name of these bytes: loop devices over
     // the target, processes and locks.
     if (checkUse && c.map)
-        if (auto r = checkTargetUse(target, *c.map); !r)
+        if (auto r =
+                targetFacts ? checkTargetUse(*targetFacts, *c.map) : checkTargetUse(target, *c.map);
+            !r)
             return r;
     if (sysfsReadOnly(rdev))
         return refusal(EROFS, Rule::ReadOnlyTarget,
@@ -369,12 +379,29 @@ Result<void> checkTargetCandidate(const std::string& source, const std::string& 
 {
     if (auto r = checkTargetPath(target); !r)
         return r;
-    struct stat st
-    {
-    };
-    if (::stat(target.c_str(), &st) != 0) {
-        if (errno != ENOENT)
-            return systemError(errno, target);
+    auto targetFacts = pathFacts(target);
+    if (!targetFacts)
+        return targetFacts.error();
+    std::optional<PathFacts> sourceFacts;
+    if (!source.empty()) {
+        // A source that cannot be looked up has no size: the size rule is
+        // left to the job, which opens it.
+        auto f = pathFacts(source);
+        sourceFacts = f ? std::move(*f) : PathFacts{source, false, {}, std::nullopt};
+    }
+    return checkTargetCandidate(sourceFacts ? &*sourceFacts : nullptr, *targetFacts,
+                                targetFacts->exists ? StorageMap::scan() : StorageMap());
+}
+
+Result<void> checkTargetCandidate(const PathFacts* sourceFacts, const PathFacts& facts,
+                                  const StorageMap& map)
+{
+    if (auto r = checkTargetPath(facts); !r)
+        return r;
+    const std::string& target = facts.path;
+    const std::string source = sourceFacts ? sourceFacts->path : std::string();
+    const struct stat& st = facts.st;
+    if (!facts.exists) {
         // A new file: its directory must exist and take it.
         std::string dir = fs::path(target).parent_path().string();
         if (dir.empty())
@@ -392,25 +419,24 @@ Result<void> checkTargetCandidate(const std::string& source, const std::string& 
     const bool block = S_ISBLK(st.st_mode);
     if (!block && !S_ISREG(st.st_mode))
         return Error{EINVAL, target + ": not a regular file or block device"};
-    const StorageMap map = StorageMap::scan();
+    const std::optional<std::uint64_t> sourceSize =
+        sourceFacts && sourceFacts->identity() ? sourceFacts->size : std::nullopt;
     if (block) {
         const auto all = usageCatalog(map);
         TargetDeviceContext context;
         context.source = source;
-        if (!source.empty())
-            if (auto size = storageSize(source))
-                context.sourceSize = *size;
+        context.sourceSize = sourceSize;
         context.catalog = &all;
         context.map = &map;
-        return deviceRules(target, st.st_rdev, context, true);
+        return deviceRules(target, st.st_rdev, context, true, sourceFacts, &facts);
     }
-    if (!source.empty()) {
-        if (auto r = checkDistinct(source, target, map); !r)
+    if (sourceFacts) {
+        if (auto r = checkDistinct(*sourceFacts, facts, map); !r)
             return r;
     }
     // The same rules for every other name of these bytes: a loop device
     // over the file, processes and locks.
-    if (auto r = checkTargetUse(target, map); !r)
+    if (auto r = checkTargetUse(facts, map); !r)
         return r;
     // Root may open a file without write permission; a disk tool must not:
     // a read-only mode is the owner's "do not overwrite".
@@ -422,11 +448,8 @@ Result<void> checkTargetCandidate(const std::string& source, const std::string& 
         const int err = errno;
         return refusal(err, Rule::Permission, "cannot write " + target + ": " + errnoText(err));
     }
-    if (!source.empty()) {
-        auto sourceSize = storageSize(source);
-        if (sourceSize && static_cast<std::uint64_t>(st.st_size) < *sourceSize)
-            return tooSmall(target, static_cast<std::uint64_t>(st.st_size), *sourceSize);
-    }
+    if (sourceSize && static_cast<std::uint64_t>(st.st_size) < *sourceSize)
+        return tooSmall(target, static_cast<std::uint64_t>(st.st_size), *sourceSize);
     return {};
 }
 
@@ -445,20 +468,25 @@ Result<void> checkTargetDevice(const std::string& target, const TargetDeviceCont
 Result<void> checkTargetRoom(const std::string& source, const std::string& target,
                              const JobOptions& options)
 {
+    auto s = pathFacts(source);
+    auto t = pathFacts(target);
+    if (!s || !t)
+        return {};
+    return checkTargetRoom(*s, *t, options);
+}
+
+Result<void> checkTargetRoom(const PathFacts& sourceFacts, const PathFacts& targetFacts,
+                             const JobOptions& options)
+{
     if (options.sync == SyncMode::None)
         return {}; // only new writes are copied: nothing to estimate
-    struct stat ss
-    {
-    };
-    if (::stat(source.c_str(), &ss) != 0)
+    if (!sourceFacts.exists || !sourceFacts.identity() || !sourceFacts.size)
         return {};
-    auto sourceSize = storageSize(source);
-    if (!sourceSize)
-        return {};
-    struct stat ts
-    {
-    };
-    const bool exists = ::stat(target.c_str(), &ts) == 0;
+    const std::optional<std::uint64_t> sourceSize = sourceFacts.size;
+    const struct stat& ss = sourceFacts.st;
+    const std::string& target = targetFacts.path;
+    const struct stat& ts = targetFacts.st;
+    const bool exists = targetFacts.exists;
     if (exists && !S_ISREG(ts.st_mode))
         return {}; // a block device: the size rule covers it
     // What the copy allocates: holes and zeroes stay holes with unmap, and
@@ -670,7 +698,10 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
         return withContext("target: ", dstR.error());
     const std::string source = srcR->real;
     const std::string target = dstR->real;
-    auto srcId = identify(srcR->nodePath());
+    // What each path names, identified once: every rule below reads these.
+    const PathFacts srcFacts = factsOf(*srcR);
+    const PathFacts dstFacts = factsOf(*dstR);
+    auto srcId = srcFacts.identity();
     if (!srcId)
         return Error{srcId.error().code,
                      "source: " + setup.source + ": " + errnoText(srcId.error().code)};
@@ -711,9 +742,11 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
     if (targetAsUser)
         if (auto fd = openAsInvoker(*dstR, who, O_RDWR); !fd)
             return fd.error();
-    if (auto r = checkSourceCandidate(source); !r)
+    // One look at the machine's storage for every rule of this job.
+    const StorageMap map = StorageMap::scan();
+    if (auto r = checkSourceCandidate(srcFacts); !r)
         return r.error();
-    if (auto r = checkTargetCandidate(source, target); !r)
+    if (auto r = checkTargetCandidate(&srcFacts, dstFacts, map); !r)
         return r.error();
 
     const bool targetIsDevice = targetExists && S_ISBLK(st.st_mode);
@@ -742,7 +775,7 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
     }
 
     // Who else writes the source, and whether the job can see those writes.
-    const SourceUse use = analyseSourceUse(source, StorageMap::scan());
+    const SourceUse use = analyseSourceUse(srcFacts, map);
     if (use.refusal)
         return *use.refusal;
     // What root is needed for: a disk on either side, or tracking the
@@ -823,7 +856,7 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
 
     // Checked before the target file is created or anything is written.
     if (!targetIsDevice)
-        if (auto r = checkTargetRoom(source, target, setup.options); !r)
+        if (auto r = checkTargetRoom(srcFacts, dstFacts, setup.options); !r)
             return r.error();
     // The rules above looked the real paths up by name: they were about the
     // pinned nodes only if those names still lead there.

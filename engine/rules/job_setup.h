@@ -99,6 +99,8 @@ Result<std::uint64_t> storageSize(const std::string& path);
 /// file or a block device, this process may read it, and no other process
 /// has an image file open for writing or holds a write lock on it.
 Result<void> checkSourceCandidate(const std::string& source);
+/// The same for a source already looked up.
+Result<void> checkSourceCandidate(const PathFacts& source);
 
 /// Every rule that can refuse @p target without opening it for writing: a
 /// path that may hold an image (checkTargetPath), distinct from @p source
@@ -109,6 +111,11 @@ Result<void> checkSourceCandidate(const std::string& source);
 /// (it will be created). With an empty @p source only the rules about the
 /// target alone apply. Reads sysfs and /proc once each; probes no disk.
 Result<void> checkTargetCandidate(const std::string& source, const std::string& target);
+/// The same for paths already looked up (@p source nullptr: the rules about
+/// the target alone), judged on @p map: a job's setup identifies each path
+/// and scans the machine once, and every rule reads those values.
+Result<void> checkTargetCandidate(const PathFacts* source, const PathFacts& target,
+                                  const StorageMap& map);
 
 /// What a front end that keeps the machine's device list already holds, so
 /// that it can judge every block device in it without reading them again.
@@ -143,6 +150,8 @@ Result<void> checkTargetDevice(const std::string& target, const TargetDeviceCont
 /// target file already holds (rule: no room for the target). Nothing to
 /// check for a block-device target or sync none.
 Result<void> checkTargetRoom(const std::string& source, const std::string& target,
+                             const JobOptions& options);
+Result<void> checkTargetRoom(const PathFacts& source, const PathFacts& target,
                              const JobOptions& options);
 
 /// What a target holds, for the confirmation that names what is overwritten.

@@ -181,18 +181,32 @@ Result<void> checkDistinct(const std::string& sourcePath, const std::string& tar
 Result<void> checkDistinct(const std::string& sourcePath, const std::string& targetPath,
                            const StorageMap& map)
 {
-    auto s = identify(sourcePath);
+    auto s = pathFacts(sourcePath);
     if (!s)
         return s.error();
-    auto t = identify(targetPath);
+    auto t = pathFacts(targetPath);
+    if (!t)
+        return t.error();
+    return checkDistinct(*s, *t, map);
+}
+
+Result<void> checkDistinct(const PathFacts& sourceFacts, const PathFacts& targetFacts,
+                           const StorageMap& map)
+{
+    const std::string& sourcePath = sourceFacts.path;
+    const std::string& targetPath = targetFacts.path;
+    auto s = sourceFacts.identity();
+    if (!s)
+        return s.error();
+    auto t = targetFacts.identity();
     if (!t)
         return t.error();
     if (*s == *t)
         return refusal(EINVAL, Rule::SourceIsTarget,
                        "refusing: source " + sourcePath + " and target " + targetPath +
                            " are the same " + (s->blockDevice ? "device" : "file"));
-    const auto rs = map.reachOfPath(sourcePath);
-    const auto rt = map.reachOfPath(targetPath);
+    const auto rs = map.reachOfNode(sourceFacts.st);
+    const auto rt = map.reachOfNode(targetFacts.st);
     if (!rs || !rt)
         return {};
     const std::string target = "target " + pathText(map, targetPath, *t);
@@ -221,9 +235,25 @@ Result<void> checkTargetPath(const std::string& target)
     struct stat lst
     {
     };
-    if (::lstat(target.c_str(), &lst) != 0) {
-        if (errno != ENOENT)
-            return systemError(errno, target);
+    if (::lstat(target.c_str(), &lst) == 0 && S_ISLNK(lst.st_mode)) {
+        struct stat st
+        {
+        };
+        if (::stat(target.c_str(), &st) != 0)
+            return refusal(ENOENT, Rule::NotAnImageOrDisk,
+                           "refusing target " + target +
+                               ": it is a symbolic link to something that does not exist");
+    }
+    auto facts = pathFacts(target);
+    if (!facts)
+        return facts.error();
+    return checkTargetPath(*facts);
+}
+
+Result<void> checkTargetPath(const PathFacts& facts)
+{
+    const std::string& target = facts.path;
+    if (!facts.exists) {
         // A new image file: where would it go?
         std::string dir = fs::path(target).parent_path().string();
         if (dir.empty())
@@ -248,11 +278,7 @@ Result<void> checkTargetPath(const std::string& target)
                                ", not storage for an image file");
         return {};
     }
-    struct stat st = lst;
-    if (S_ISLNK(lst.st_mode) && ::stat(target.c_str(), &st) != 0)
-        return refusal(ENOENT, Rule::NotAnImageOrDisk,
-                       "refusing target " + target +
-                           ": it is a symbolic link to something that does not exist");
+    const struct stat& st = facts.st;
     if (S_ISBLK(st.st_mode))
         return {};
     if (!S_ISREG(st.st_mode))
@@ -271,12 +297,19 @@ Result<void> checkTargetPath(const std::string& target)
 
 Result<void> checkTargetUse(const std::string& target, const StorageMap& map)
 {
-    struct stat st
-    {
-    };
-    if (::stat(target.c_str(), &st) != 0)
+    auto facts = pathFacts(target);
+    if (!facts)
         return {};
-    const auto reach = map.reachOfPath(target);
+    return checkTargetUse(*facts, map);
+}
+
+Result<void> checkTargetUse(const PathFacts& facts, const StorageMap& map)
+{
+    if (!facts.exists)
+        return {};
+    const std::string& target = facts.path;
+    const struct stat& st = facts.st;
+    const auto reach = map.reachOfNode(st);
     if (!reach)
         return {};
     const bool block = S_ISBLK(st.st_mode);
@@ -360,11 +393,18 @@ Result<void> checkTargetUse(const std::string& target, const StorageMap& map)
 
 Result<void> checkImageSourceWriters(const std::string& source)
 {
-    struct stat st
-    {
-    };
-    if (::stat(source.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+    auto facts = pathFacts(source);
+    if (!facts)
         return {};
+    return checkImageSourceWriters(*facts);
+}
+
+Result<void> checkImageSourceWriters(const PathFacts& facts)
+{
+    if (!facts.regularFile())
+        return {};
+    const std::string& source = facts.path;
+    const struct stat& st = facts.st;
     const FileKey key{st.st_dev, st.st_ino};
     const auto openers = findOpeners({}, {key});
     if (const auto writers = writersOf(openers); !writers.empty())
@@ -385,13 +425,20 @@ Result<void> checkImageSourceWriters(const std::string& source)
 
 SourceUse analyseSourceUse(const std::string& source, const StorageMap& map)
 {
+    auto facts = pathFacts(source);
+    if (!facts)
+        return {};
+    return analyseSourceUse(*facts, map);
+}
+
+SourceUse analyseSourceUse(const PathFacts& facts, const StorageMap& map)
+{
     SourceUse use;
-    struct stat st
-    {
-    };
-    if (::stat(source.c_str(), &st) != 0)
+    if (!facts.exists)
         return use;
-    const auto reach = map.reachOfPath(source);
+    const std::string& source = facts.path;
+    const struct stat& st = facts.st;
+    const auto reach = map.reachOfNode(st);
     if (!reach)
         return use;
     const bool block = S_ISBLK(st.st_mode);

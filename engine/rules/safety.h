@@ -11,6 +11,7 @@
 #include "base/result.h"
 #include "device/storage_map.h"
 #include "io/open_files.h"
+#include "io/resolve.h"
 
 #include <sys/types.h>
 
@@ -27,6 +28,7 @@ namespace engine {
 Result<void> checkDistinct(const std::string& sourcePath, const std::string& targetPath);
 Result<void> checkDistinct(const std::string& sourcePath, const std::string& targetPath,
                            const StorageMap& map);
+Result<void> checkDistinct(const PathFacts& source, const PathFacts& target, const StorageMap& map);
 
 /// What a target path must be before anything else is asked: an existing
 /// regular file or block device (not a directory, socket, FIFO, character
@@ -34,6 +36,9 @@ Result<void> checkDistinct(const std::string& sourcePath, const std::string& tar
 /// kernel file system (devtmpfs, proc, sysfs, ...), where a mistyped device
 /// name such as /dev/sdz would otherwise become a RAM-backed image file.
 Result<void> checkTargetPath(const std::string& target);
+/// The same for a target already looked up (links followed; a dangling one
+/// was refused by the lookup).
+Result<void> checkTargetPath(const PathFacts& target);
 
 /// Everything that uses the bytes of an existing @p target under any name:
 /// a device that shares them and is mounted, used as swap or held by
@@ -42,11 +47,13 @@ Result<void> checkTargetPath(const std::string& target);
 /// any lock on an image file (QEMU, another DriveMirror job), each named
 /// (rule: target in use).
 Result<void> checkTargetUse(const std::string& target, const StorageMap& map);
+Result<void> checkTargetUse(const PathFacts& target, const StorageMap& map);
 
 /// The rules for an image source that need no tracking decision: no other
 /// process has it open for writing or holds a write lock on it (QEMU holds
 /// the write permission byte while it writes) (rule: source in use).
 Result<void> checkImageSourceWriters(const std::string& source);
+Result<void> checkImageSourceWriters(const PathFacts& source);
 
 /// How a source is written by others, and what a job must do so that the
 /// copy still ends consistent.
@@ -71,5 +78,6 @@ struct SourceUse
 /// passing through it, or are mounted where Complete cannot freeze them,
 /// are refused.
 SourceUse analyseSourceUse(const std::string& source, const StorageMap& map);
+SourceUse analyseSourceUse(const PathFacts& source, const StorageMap& map);
 
 } // namespace engine
