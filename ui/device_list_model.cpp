@@ -416,6 +416,33 @@ std::uint64_t DeviceListModel::sourceSize() const
     return s ? s->size : 0;
 }
 
+QString DeviceListModel::toolTip(const DeviceEntry& e, std::uint64_t size) const
+{
+    QStringList tip{e.path};
+    if (!e.model.isEmpty())
+        tip << e.model;
+    if (!e.serial.isEmpty())
+        tip << tr("Serial: %1").arg(e.serial);
+    if (!e.newImage)
+        tip << tr("%1 (%2 bytes)").arg(Format::bytes(size)).arg(size);
+    if (e.blockDevice) {
+        tip << tr("Kind: %1").arg(kindText(e));
+        if (const QString content = contentText(e); !content.isEmpty())
+            tip << tr("Holds: %1").arg(content);
+    }
+    if (!e.partitions.isEmpty())
+        tip << tr("Partitions: %1").arg(e.partitions.join(QStringLiteral(", ")));
+    if (!e.allMountPoints().isEmpty())
+        tip << tr("Mounted at: %1").arg(e.allMountPoints().join(QStringLiteral(", ")));
+    if (!e.holders.isEmpty())
+        tip << tr("Held by: %1").arg(e.holders.join(QStringLiteral(", ")));
+    if (e.readOnly)
+        tip << tr("Read-only");
+    if (!e.stableId.isEmpty())
+        tip << tr("Identity: %1").arg(e.stableId);
+    return tip.join(u'\n');
+}
+
 QVariant DeviceListModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
@@ -443,31 +470,8 @@ QVariant DeviceListModel::data(const QModelIndex& index, int role) const
         if (index.column() == NameColumn)
             return cachedIcon(iconPath(e));
         return {};
-    case Qt::ToolTipRole: {
-        QStringList tip{e.path};
-        if (!e.model.isEmpty())
-            tip << e.model;
-        if (!e.serial.isEmpty())
-            tip << tr("Serial: %1").arg(e.serial);
-        if (!e.newImage)
-            tip << tr("%1 (%2 bytes)").arg(Format::bytes(size)).arg(size);
-        if (e.blockDevice) {
-            tip << tr("Kind: %1").arg(kindText(e));
-            if (const QString content = contentText(e); !content.isEmpty())
-                tip << tr("Holds: %1").arg(content);
-        }
-        if (!e.partitions.isEmpty())
-            tip << tr("Partitions: %1").arg(e.partitions.join(QStringLiteral(", ")));
-        if (!e.allMountPoints().isEmpty())
-            tip << tr("Mounted at: %1").arg(e.allMountPoints().join(QStringLiteral(", ")));
-        if (!e.holders.isEmpty())
-            tip << tr("Held by: %1").arg(e.holders.join(QStringLiteral(", ")));
-        if (e.readOnly)
-            tip << tr("Read-only");
-        if (!e.stableId.isEmpty())
-            tip << tr("Identity: %1").arg(e.stableId);
-        return tip.join(u'\n');
-    }
+    case Qt::ToolTipRole:
+        return toolTip(e, size);
     case Qt::TextAlignmentRole:
         if (index.column() == SizeColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);

@@ -149,6 +149,8 @@ public:
 
     static QString kindText(const DeviceEntry& e);
     static QString mountText(const DeviceEntry& e);
+    /// The row's tooltip: everything known about it, a line each.
+    QString toolTip(const DeviceEntry& e, std::uint64_t size) const;
     /// The resource path of the row's icon (Qt::DecorationRole of the name
     /// column): ":/icons/ssd.svg" for a fixed solid-state disk (not
     /// rotational, not removable, not USB, SD card or loop),

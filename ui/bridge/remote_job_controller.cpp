@@ -268,81 +268,89 @@ void RemoteJobController::onLine(const QByteArray& line)
 void RemoteJobController::onEvent(const QString& name, const QJsonObject& data)
 {
     if (name == protocolName(event::kJobStarted)) {
-        m_started = true;
-        m_clock.start();
-        const JobStart start = parseStarted(data);
-        m_diskSize = start.len;
-        m_live = start.live;
-        m_mountPoints = start.mountPoints;
-        m_targetCreated = start.targetCreated;
-        if (m_targetCreated)
-            recordCreatedTarget(start.target);
-        auto first = std::make_shared<engine::JobSnapshot>();
-        first->diskSize = m_diskSize;
-        first->bytesRemaining = m_diskSize;
-        first->speedLimit = m_request.settings.speed;
-        m_snapshot = std::move(first);
-        Q_EMIT started();
-        return;
-    }
-    if (name == protocolName(event::kStatusChange)) {
+        onStarted(data);
+    } else if (name == protocolName(event::kStatusChange)) {
         if (auto s = parseStatus(data.value(protocolName(key::kStatus)).toString()))
             setStatus(*s);
-        return;
-    }
-    if (name == protocolName(event::kProgress) || name == protocolName(event::kReady)) {
-        const bool isReady = name == protocolName(event::kReady);
-        m_readyReached = m_readyReached || isReady;
-        auto snap = std::make_shared<engine::JobSnapshot>(parseProgress(data, m_diskSize));
-        if (isReady)
-            snap->status = engine::JobStatus::Ready;
-        snap->readyReached = m_readyReached;
-        snap->elapsedSeconds = static_cast<double>(m_clock.elapsed()) / 1000.0;
-        snap->generation = ++m_snapshotGeneration;
-        if (!data.contains(protocolName(key::kStatus)) && !isReady)
-            snap->status = m_status;
-        m_snapshot = snap;
-        Q_EMIT progressChanged(m_snapshot);
-        if (auto map = parseDirtyMap(data, m_diskSize)) {
-            map->generation = ++m_mapGeneration;
-            Q_EMIT dirtyMapChanged(
-                std::make_shared<const engine::DirtyMapSnapshot>(std::move(*map)));
-        }
-        if (isReady)
-            Q_EMIT ready();
-        return;
-    }
-    if (name == protocolName(event::kCompleteFailed)) {
+    } else if (name == protocolName(event::kProgress) || name == protocolName(event::kReady)) {
+        onProgress(data, name == protocolName(event::kReady));
+    } else if (name == protocolName(event::kCompleteFailed)) {
         // The helper's job mirrors on at READY: Complete may be tried again.
         m_completionRequested = false;
         Q_EMIT statusChanged(m_status);
         Q_EMIT completeFailed(data.value(protocolName(key::kReason)).toString());
-        return;
+    } else if (name == protocolName(event::kVerifying)) {
+        onVerifying();
+    } else if (name == protocolName(event::kCompleted) || name == protocolName(event::kCancelled)) {
+        onEnded(name, data);
     }
-    if (name == protocolName(event::kVerifying)) {
-        // Said at once, before the next progress event carries the numbers.
-        if (m_snapshot && !m_snapshot->verifying) {
-            auto snap = std::make_shared<engine::JobSnapshot>(*m_snapshot);
-            snap->verifying = true;
-            snap->generation = ++m_snapshotGeneration;
-            m_snapshot = std::move(snap);
-            Q_EMIT progressChanged(m_snapshot);
-        }
-        return;
+}
+
+void RemoteJobController::onStarted(const QJsonObject& data)
+{
+    m_started = true;
+    m_clock.start();
+    const JobStart start = parseStarted(data);
+    m_diskSize = start.len;
+    m_live = start.live;
+    m_mountPoints = start.mountPoints;
+    m_targetCreated = start.targetCreated;
+    if (m_targetCreated)
+        recordCreatedTarget(start.target);
+    auto first = std::make_shared<engine::JobSnapshot>();
+    first->diskSize = m_diskSize;
+    first->bytesRemaining = m_diskSize;
+    first->speedLimit = m_request.settings.speed;
+    m_snapshot = std::move(first);
+    Q_EMIT started();
+}
+
+void RemoteJobController::onProgress(const QJsonObject& data, bool isReady)
+{
+    m_readyReached = m_readyReached || isReady;
+    auto snap = std::make_shared<engine::JobSnapshot>(parseProgress(data, m_diskSize));
+    if (isReady)
+        snap->status = engine::JobStatus::Ready;
+    snap->readyReached = m_readyReached;
+    snap->elapsedSeconds = static_cast<double>(m_clock.elapsed()) / 1000.0;
+    snap->generation = ++m_snapshotGeneration;
+    if (!data.contains(protocolName(key::kStatus)) && !isReady)
+        snap->status = m_status;
+    m_snapshot = snap;
+    Q_EMIT progressChanged(m_snapshot);
+    if (auto map = parseDirtyMap(data, m_diskSize)) {
+        map->generation = ++m_mapGeneration;
+        Q_EMIT dirtyMapChanged(std::make_shared<const engine::DirtyMapSnapshot>(std::move(*map)));
     }
-    if (name == protocolName(event::kCompleted) || name == protocolName(event::kCancelled)) {
-        m_outcome = parseOutcome(name, data);
-        if (m_snapshot) {
-            auto last = std::make_shared<engine::JobSnapshot>(*m_snapshot);
-            last->bytesDone = m_outcome->bytesDone;
-            last->bytesRemaining = 0;
-            last->dirtyBytes = 0;
-            last->inFlightBytes = 0;
-            last->verifying = false;
-            last->generation = ++m_snapshotGeneration;
-            m_snapshot = std::move(last);
-            Q_EMIT progressChanged(m_snapshot);
-        }
+    if (isReady)
+        Q_EMIT ready();
+}
+
+void RemoteJobController::onVerifying()
+{
+    // Said at once, before the next progress event carries the numbers.
+    if (m_snapshot && !m_snapshot->verifying) {
+        auto snap = std::make_shared<engine::JobSnapshot>(*m_snapshot);
+        snap->verifying = true;
+        snap->generation = ++m_snapshotGeneration;
+        m_snapshot = std::move(snap);
+        Q_EMIT progressChanged(m_snapshot);
+    }
+}
+
+void RemoteJobController::onEnded(const QString& name, const QJsonObject& data)
+{
+    m_outcome = parseOutcome(name, data);
+    if (m_snapshot) {
+        auto last = std::make_shared<engine::JobSnapshot>(*m_snapshot);
+        last->bytesDone = m_outcome->bytesDone;
+        last->bytesRemaining = 0;
+        last->dirtyBytes = 0;
+        last->inFlightBytes = 0;
+        last->verifying = false;
+        last->generation = ++m_snapshotGeneration;
+        m_snapshot = std::move(last);
+        Q_EMIT progressChanged(m_snapshot);
     }
 }
 

@@ -61,6 +61,10 @@ private:
     void onExited(int exitCode, QProcess::ExitStatus status);
     void onLine(const QByteArray& line);
     void onEvent(const QString& name, const QJsonObject& data);
+    void onStarted(const QJsonObject& data);
+    void onProgress(const QJsonObject& data, bool isReady);
+    void onVerifying();
+    void onEnded(const QString& name, const QJsonObject& data);
     /// Why the helper could not do its work, from its exit and what it said.
     engine::Error helperFailure(int exitCode, QProcess::ExitStatus status,
                                 const QString& said) const;
