@@ -115,7 +115,7 @@ bool DirtyBitmap::granuleSpan(std::uint64_t offset, std::uint64_t length, std::u
     return true;
 }
 
-void DirtyBitmap::setBitsLocked(std::size_t level, std::uint64_t first, std::uint64_t last)
+std::uint64_t DirtyBitmap::setBitsLocked(std::size_t level, std::uint64_t first, std::uint64_t last)
 {
     std::vector<std::uint64_t>& words = m_levels[level];
     const std::uint64_t firstWord = first / 64;
@@ -133,8 +133,9 @@ void DirtyBitmap::setBitsLocked(std::size_t level, std::uint64_t first, std::uin
     // Nothing flipped means every word in the range was already non-zero, so
     // the levels above already say so.
     if (changed == 0 || level + 1 == m_levels.size())
-        return;
+        return changed;
     setBitsLocked(level + 1, firstWord, lastWord);
+    return changed;
 }
 
 void DirtyBitmap::resetBitsLocked(std::size_t level, std::uint64_t first, std::uint64_t last)
@@ -274,14 +275,14 @@ std::optional<ByteRange> DirtyBitmap::nextDirtyRunLocked(std::uint64_t from,
     return ByteRange{offset, end - offset};
 }
 
-void DirtyBitmap::set(std::uint64_t offset, std::uint64_t length)
+std::uint64_t DirtyBitmap::set(std::uint64_t offset, std::uint64_t length)
 {
     std::uint64_t first = 0;
     std::uint64_t last = 0;
     if (!granuleSpan(offset, length, first, last))
-        return;
+        return 0;
     std::lock_guard lock(m_mutex);
-    setBitsLocked(0, first, last);
+    return setBitsLocked(0, first, last);
 }
 
 void DirtyBitmap::setAll()

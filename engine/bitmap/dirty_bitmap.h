@@ -41,7 +41,9 @@ public:
     std::uint64_t granuleCount() const { return m_granules; }
 
     /// Marks [offset, offset+length) dirty (widened to granules, clipped to size).
-    void set(std::uint64_t offset, std::uint64_t length);
+    /// Returns how many granules were clean before: what a live source's
+    /// writes add to the work, as opposed to rewriting granules still to copy.
+    std::uint64_t set(std::uint64_t offset, std::uint64_t length);
     void setAll();
     /// Marks [offset, offset+length) clean (widened to granules, clipped to size).
     void reset(std::uint64_t offset, std::uint64_t length);
@@ -74,7 +76,8 @@ public:
 
 private:
     // Each helper expects m_mutex to be held by the caller.
-    void setBitsLocked(std::size_t level, std::uint64_t first, std::uint64_t last);
+    /// Returns the bits that were clear at @p level.
+    std::uint64_t setBitsLocked(std::size_t level, std::uint64_t first, std::uint64_t last);
     void resetBitsLocked(std::size_t level, std::uint64_t first, std::uint64_t last);
     std::optional<std::uint64_t> findNextSetLocked(std::size_t level, std::uint64_t pos) const;
     std::uint64_t countRangeLocked(std::uint64_t first, std::uint64_t last) const;

@@ -42,23 +42,25 @@ Ring::~Ring()
 }
 
 bool Ring::prepareRead(int fd, void* buf, std::uint32_t length, std::uint64_t offset,
-                       std::uint64_t tag)
+                       std::uint64_t tag, std::uint16_t ioprio)
 {
     io_uring_sqe* sqe = io_uring_get_sqe(&m_ring);
     if (!sqe)
         return false;
     io_uring_prep_read(sqe, fd, buf, length, offset);
+    sqe->ioprio = ioprio;
     io_uring_sqe_set_data64(sqe, tag);
     return true;
 }
 
 bool Ring::prepareWrite(int fd, const void* buf, std::uint32_t length, std::uint64_t offset,
-                        std::uint64_t tag)
+                        std::uint64_t tag, std::uint16_t ioprio)
 {
     io_uring_sqe* sqe = io_uring_get_sqe(&m_ring);
     if (!sqe)
         return false;
     io_uring_prep_write(sqe, fd, buf, length, offset);
+    sqe->ioprio = ioprio;
     io_uring_sqe_set_data64(sqe, tag);
     return true;
 }

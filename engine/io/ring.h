@@ -34,10 +34,13 @@ public:
     Ring& operator=(const Ring&) = delete;
     ~Ring();
 
+    /// @p ioprio: the request's I/O priority (IOPRIO_PRIO_VALUE), 0 = the
+    /// thread's own, so that a background copy can give way per request
+    /// without changing the priority of anything else the thread does.
     bool prepareRead(int fd, void* buf, std::uint32_t length, std::uint64_t offset,
-                     std::uint64_t tag);
+                     std::uint64_t tag, std::uint16_t ioprio = 0);
     bool prepareWrite(int fd, const void* buf, std::uint32_t length, std::uint64_t offset,
-                      std::uint64_t tag);
+                      std::uint64_t tag, std::uint16_t ioprio = 0);
     /// fallocate(fd, mode, offset, length) as an asynchronous request.
     bool prepareFallocate(int fd, int mode, std::uint64_t offset, std::uint64_t length,
                           std::uint64_t tag);

@@ -112,6 +112,10 @@ public:
     /// Feeds one interval (the first sample only starts the clock).
     const Estimate& addSample(const ForecastSample& sample);
     const Estimate& estimate() const { return m_estimate; }
+    /// The job stopped copying (paused, stopped on an error): the next
+    /// sample only restarts the clock, so that the stop does not count as
+    /// time in which nothing was copied.
+    void interrupt() { m_last.reset(); }
 
 private:
     /// Bytes per second over the last kWindow.

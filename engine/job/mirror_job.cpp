@@ -20,10 +20,14 @@
 #include "base/units.h"
 #include "io/ring.h"
 #include "job/rate_limiter.h"
+#include "job/yield_controller.h"
 
 #include <fcntl.h>
 #include <linux/falloc.h>
+#include <linux/ioprio.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -110,6 +114,12 @@ constexpr std::uint64_t kCancelWakeTag = ~0ull - 1;
 constexpr auto kTick = 100ms;
 // A zero run costs no data transfer, so it may cover far more than a buffer.
 constexpr std::uint64_t kMaxZeroRun = 256ull << 20;
+// The I/O priority of a yielding job's requests, its target writes included
+// (docs/decisions.md has the measurements): the disk's scheduler serves the
+// user's requests first within an interval, which the controller, acting
+// once per interval, cannot do; and a target on the same disk, or below the
+// same loop device, queues with the user's writes.
+constexpr std::uint16_t kYieldIoPriority = IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 0);
 
 std::uint64_t roundUp(std::uint64_t v, std::uint64_t a)
 {
@@ -176,7 +186,8 @@ struct MirrorJob::Impl
         std::uint64_t length = 0;
         std::uint64_t progress = 0; ///< bytes of the current phase already done
         std::uint8_t* buf = nullptr;
-        bool zero = false; ///< counts as zeroed in the statistics
+        bool zero = false;          ///< counts as zeroed in the statistics
+        Clock::time_point issued{}; ///< of the request in flight, when yielding
         ByteRange range() const { return {offset, length}; }
     };
 
@@ -199,6 +210,21 @@ struct MirrorJob::Impl
     std::uint64_t inFlightBytes = 0;
     std::uint64_t cursor = 0;
     RateLimiter limiter;
+    std::uint64_t userSpeed = 0; ///< the explicit limit (--speed, setSpeed)
+
+    // Yielding to other I/O on the source's disk (YieldMode::Auto, live source).
+    bool yieldActive = false;
+    std::optional<YieldController> yielder;
+    std::string statPath;            ///< the source's disk's stat file
+    bool targetOnSourceDisk = false; ///< the job's writes count as its own too
+    std::uint64_t maxRequest = 0;    ///< the disk splits larger requests
+    unsigned depthCap = kMaxInFlight;
+    OwnIo own; ///< since the last sample
+    Clock::time_point lastSample{};
+    bool sampling = false; ///< the last turn copied (for the forecast's clock)
+
+    Forecast forecast;
+    std::uint64_t doneAtSample = 0;
     struct
     {
         bool valid = false;
@@ -239,7 +265,8 @@ struct MirrorJob::Impl
     std::uint64_t generation = 0;
 
     explicit Impl(MirrorJob& j)
-        : job(j), src(j.m_source), dst(j.m_target), dirty(j.m_dirty), log(j.m_log)
+        : job(j), src(j.m_source), dst(j.m_target), dirty(j.m_dirty), log(j.m_log),
+          forecast(j.m_granularity)
     {
     }
     ~Impl()
@@ -311,7 +338,9 @@ struct MirrorJob::Impl
         if (!r)
             return r.error();
         ring.emplace(std::move(*r));
-        limiter.setSpeed(job.m_options.speed);
+        userSpeed = job.m_options.speed;
+        limiter.setSpeed(userSpeed);
+        initYield();
         armWake();
         log->info("mirror {} -> {}: {}, sync {}, granularity {}, {} x {} buffers, {}", src.path(),
                   dst.path(), formatBytes(src.size()), toString(job.m_options.sync), formatBytes(g),
@@ -319,6 +348,120 @@ struct MirrorJob::Impl
                   src.directIo() && dst.directIo() ? "direct I/O" : "buffered I/O on one side");
         return {};
     }
+
+    // The stat file of the disk that holds @p disk: a device's own, or
+    // the one under an image file's file system; empty when there is none
+    // (tmpfs, overlay: no block device to watch).
+    static std::string diskStatOf(const Disk& disk)
+    {
+        if (disk.isBlockDevice())
+            return diskStatPath(disk.identity().rdev);
+        struct stat st; // NOLINT: filled by fstat
+        if (::fstat(disk.fd(), &st) != 0 || major(st.st_dev) == 0)
+            return {};
+        return diskStatPath(st.st_dev);
+    }
+
+    void initYield()
+    {
+        if (job.m_options.yield != YieldMode::Auto || !job.m_options.quiescer)
+            return; // nobody else uses the disk (or the user said so): full speed
+        statPath = diskStatOf(src);
+        auto stat = statPath.empty() ? Result<BlockStat>(Error{ENODEV, "no block device"})
+                                     : readBlockStat(statPath);
+        if (!stat) {
+            log->warn("not yielding to other I/O on {}: its disk statistics cannot be read ({})",
+                      src.path(), stat.error().message);
+            return;
+        }
+        yieldActive = true;
+        yielder.emplace(userSpeed);
+        maxRequest = maxRequestBytes(statPath);
+        targetOnSourceDisk = diskStatOf(dst) == statPath;
+        log->info("yielding to other I/O on {} (watching {}{})", src.path(), statPath,
+                  targetOnSourceDisk ? ", the target on the same disk" : "");
+    }
+
+    // Called every turn of the loop; acts about every kTick while copying.
+    void sample(Clock::time_point now)
+    {
+        const bool copying = !stopped() && !quiesced;
+        if (!copying) {
+            if (sampling)
+                forecast.interrupt();
+            sampling = false;
+            return;
+        }
+        if (sampling && now - lastSample < kTick)
+            return;
+        const bool first = !sampling;
+        sampling = true;
+        lastSample = now;
+        if (yieldActive)
+            sampleYield(now, first);
+        sampleForecast(now, first);
+    }
+
+    void sampleYield(Clock::time_point now, bool afterStop)
+    {
+        auto stat = readBlockStat(statPath);
+        if (!stat) {
+            log->warn("not yielding any more: {}", stat.error().message);
+            yieldActive = false;
+            yielder.reset();
+            depthCap = kMaxInFlight;
+            limiter.setSpeed(userSpeed);
+            return;
+        }
+        if (afterStop) {
+            // A stop's gap says nothing of the foreground: start afresh
+            // from this sample.
+            own = {};
+        }
+        const auto& state = yielder->addSample({now, *stat, own});
+        own = {};
+        applyYield(state);
+    }
+
+    void applyYield(const YieldController::State& state)
+    {
+        depthCap = state.maxInFlight;
+        limiter.retune(state.rateLimit);
+    }
+
+    void sampleForecast(Clock::time_point now, bool restart)
+    {
+        ForecastSample f;
+        f.time = now;
+        f.newlyDirtyGranules = job.m_newlyDirtyGranules.exchange(0);
+        f.writtenBytes = job.m_writtenBytes.exchange(0);
+        f.copiedBytes = bytesDone - doneAtSample;
+        doneAtSample = bytesDone;
+        f.remainingBytes = dirty.dirtyBytes() + inFlightBytes;
+        f.speedLimit = limiter.speed();
+        f.yielding = yieldActive && yielder->state().yielding;
+        if (restart) {
+            f.newlyDirtyGranules = 0;
+            f.writtenBytes = 0;
+            f.copiedBytes = 0;
+        }
+        forecast.addSample(f);
+    }
+
+    // What the job itself did on the source's disk, counted as the disk
+    // counts it, so that the controller can tell it from the foreground's.
+    void countOwn(const Op& op, std::uint64_t bytes, bool read)
+    {
+        if (!yieldActive || (!read && !targetOnSourceDisk))
+            return;
+        countOwnIo(own, bytes, Clock::now() - op.issued, maxRequest);
+        if (read)
+            own.bytes += bytes;
+    }
+
+    // The final copy under a quiesce keeps the normal priority: the
+    // source's writers wait for it.
+    std::uint16_t ioPriority() const { return yieldActive && !quiesced ? kYieldIoPriority : 0; }
 
     Result<void> initDirty()
     {
@@ -408,7 +551,13 @@ struct MirrorJob::Impl
                 transition(status() == JobStatus::Standby ? JobStatus::Ready : JobStatus::Running);
                 break;
             case JobVerb::SetSpeed:
-                limiter.setSpeed(c.argument);
+                userSpeed = c.argument;
+                if (yieldActive) {
+                    yielder->setSpeedCap(userSpeed);
+                    limiter.setSpeed(yielder->state().rateLimit);
+                } else {
+                    limiter.setSpeed(userSpeed);
+                }
                 log->info("speed limit {}", c.argument ? formatRate(static_cast<double>(c.argument))
                                                        : std::string("off"));
                 publish(true);
@@ -545,6 +694,9 @@ struct MirrorJob::Impl
         // The final copy under a quiesce ignores the speed limit: every
         // moment of it is a moment the source's writers wait.
         while (quiesced || limiter.delay(now) == Clock::duration::zero()) {
+            // The final copy under a quiesce runs at full depth as well.
+            if (!quiesced && inFlight >= depthCap)
+                break;
             Op* op = freeSlot();
             if (!op)
                 break;
@@ -579,22 +731,27 @@ struct MirrorJob::Impl
         // The tail of an odd-sized image is read with an aligned length; the
         // kernel stops at the end of the file.
         const auto len = static_cast<std::uint32_t>(roundUp(left, src.requiredAlignment()));
-        ring->prepareRead(src.fd(), op.buf + op.progress, len, op.offset + op.progress, tagOf(op));
+        if (yieldActive)
+            op.issued = Clock::now();
+        ring->prepareRead(src.fd(), op.buf + op.progress, len, op.offset + op.progress, tagOf(op),
+                          ioPriority());
     }
 
     void stageWrite(Op& op)
     {
+        if (yieldActive)
+            op.issued = Clock::now();
         const std::uint64_t left = op.length - op.progress;
         const std::uint64_t off = op.offset + op.progress;
         if (op.kind == OpKind::ZeroWrite) {
             const auto len = static_cast<std::uint32_t>(std::min(left, slotSize));
             const int fd = len % dst.requiredAlignment() ? dst.bufferedFd() : dst.fd();
-            ring->prepareWrite(fd, op.buf, len, off, tagOf(op));
+            ring->prepareWrite(fd, op.buf, len, off, tagOf(op), ioPriority());
             return;
         }
         const auto len = static_cast<std::uint32_t>(left);
         const int fd = len % dst.requiredAlignment() ? dst.bufferedFd() : dst.fd();
-        ring->prepareWrite(fd, op.buf + op.progress, len, off, tagOf(op));
+        ring->prepareWrite(fd, op.buf + op.progress, len, off, tagOf(op), ioPriority());
     }
 
     void stageZero(Op& op)
@@ -672,6 +829,7 @@ struct MirrorJob::Impl
                 return onError(op, -res, true);
             if (res == 0)
                 return onError(op, EIO, true);
+            countOwn(op, static_cast<std::uint64_t>(res), true);
             op.progress += static_cast<std::uint64_t>(res);
             if (op.progress < op.length)
                 return stageRead(op);
@@ -694,6 +852,7 @@ struct MirrorJob::Impl
                 return onError(op, -res, false);
             if (res == 0)
                 return onError(op, EIO, false);
+            countOwn(op, static_cast<std::uint64_t>(res), false);
             op.progress += static_cast<std::uint64_t>(res);
             if (op.progress < op.length)
                 return stageWrite(op);
@@ -843,7 +1002,19 @@ struct MirrorJob::Impl
         snap->dirtyBytes = verifying ? 0 : dirty.dirtyBytes();
         snap->inFlightBytes = inFlightBytes;
         snap->bytesRemaining = snap->dirtyBytes + inFlightBytes;
-        snap->speedLimit = limiter.speed();
+        snap->speedLimit = userSpeed;
+        snap->yield.active = yieldActive;
+        const YieldController::State state =
+            yieldActive ? yielder->state() : YieldController::State{};
+        snap->yield.yielding = state.yielding;
+        snap->yield.share = state.share;
+        snap->yield.reason = std::string(toString(state.reason));
+        snap->yield.foregroundIops = state.foregroundIops;
+        snap->yield.foregroundLatencyMs = state.foregroundLatencyMs;
+        snap->yield.baselineMs = state.baselineMs;
+        snap->yield.maxInFlight = yieldActive ? depthCap : kMaxInFlight;
+        snap->yield.rateLimit = yieldActive ? limiter.speed() : userSpeed;
+        snap->forecast = forecast.estimate();
         snap->elapsedSeconds = std::chrono::duration<double>(now - startTime).count();
         snap->readyReached = readyReached;
         snap->ioError = ioError;
@@ -1176,6 +1347,7 @@ struct MirrorJob::Impl
                         continue; // copy what the quiesce let through, without a wait
                 }
             }
+            sample(now);
             publish(false);
             std::chrono::nanoseconds timeout = kTick;
             const auto throttle = limiter.delay(now);
@@ -1364,7 +1536,8 @@ void MirrorJob::notifyWrite(std::uint64_t offset, std::uint64_t length)
     // then reads the generation, so either it sees this write's bits (and
     // copies again) or it sees the new generation (and asks the source anew).
     m_writeGeneration.fetch_add(1);
-    m_dirty.set(offset, length);
+    m_newlyDirtyGranules.fetch_add(m_dirty.set(offset, length), std::memory_order_relaxed);
+    m_writtenBytes.fetch_add(length, std::memory_order_relaxed);
     wake();
 }
 

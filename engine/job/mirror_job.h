@@ -15,6 +15,7 @@
 #include "base/result.h"
 #include "bitmap/dirty_bitmap.h"
 #include "io/disk.h"
+#include "job/forecast.h"
 #include "job/job_options.h"
 #include "job/job_status.h"
 #include "job/verify.h"
@@ -117,6 +118,23 @@ struct JobSnapshot
     bool verifying = false;
     std::uint64_t verifyDone = 0;
     std::uint64_t verifyTotal = 0;
+    /// How the job gives way to other I/O on its source (YieldMode::Auto on
+    /// a live source whose disk statistics can be read).
+    struct YieldView
+    {
+        bool active = false;   ///< the job watches the source's disk and may yield
+        bool yielding = false; ///< it runs below full speed now
+        double share = 1.0;    ///< of full speed, 1/64 .. 1
+        std::string reason;    ///< toString(YieldController::Reason)
+        double foregroundIops = 0;
+        std::optional<double> foregroundLatencyMs;
+        std::optional<double> baselineMs;
+        unsigned maxInFlight = 16;
+        std::uint64_t rateLimit = 0; ///< bytes/s in force, 0 = none
+    };
+    YieldView yield;
+    /// Time to READY, freeze window and convergence, from the last 10 s.
+    Forecast::Estimate forecast;
     std::uint64_t generation = 0;
 };
 
@@ -261,6 +279,10 @@ private:
     std::atomic<bool> m_wakePending{false};
     std::atomic<bool> m_cancelFlag{false};           ///< lets a long verification stop early
     std::atomic<std::uint64_t> m_writeGeneration{0}; ///< bumped by every notifyWrite
+    // What notifyWrite added, for the forecast: granules it turned from
+    // clean to dirty, and the bytes the source's writers wrote.
+    std::atomic<std::uint64_t> m_newlyDirtyGranules{0};
+    std::atomic<std::uint64_t> m_writtenBytes{0};
     int m_wakeFd = -1;
     std::atomic<std::shared_ptr<const JobSnapshot>> m_snapshot;
     std::atomic<std::shared_ptr<const DirtyMapSnapshot>> m_dirtyMap;

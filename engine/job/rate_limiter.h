@@ -5,6 +5,7 @@
 // following slices as a delay.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 
@@ -27,6 +28,21 @@ public:
         m_dispatched = 0;
     }
     std::uint64_t speed() const { return m_speed; }
+
+    /// Changes the speed without restarting the slice: what was dispatched
+    /// stays counted. For a limit that moves every interval (a yielding
+    /// mirror), where a restart would let one more request through each time.
+    void retune(std::uint64_t bytesPerSecond)
+    {
+        if (bytesPerSecond == m_speed)
+            return;
+        if (m_speed == 0 || bytesPerSecond == 0) {
+            setSpeed(bytesPerSecond);
+            return;
+        }
+        m_speed = bytesPerSecond;
+        m_quota = std::max<std::uint64_t>(1, bytesPerSecond / 10);
+    }
 
     /// How long to wait before dispatching more, given that nothing may be
     /// dispatched while the returned delay is positive.

@@ -123,21 +123,46 @@ std::string diskStatPath(std::uint64_t rdev)
 
 std::string_view toString(YieldController::Reason reason)
 {
+    // Machine words: the CLI's JSON carries them and the front ends word them.
     switch (reason) {
     case YieldController::Reason::Starting:
         return "starting";
     case YieldController::Reason::Quiet:
-        return "device quiet";
+        return "quiet";
     case YieldController::Reason::GrowingBack:
-        return "device quiet, speeding up";
+        return "growing-back";
     case YieldController::Reason::WithinTarget:
-        return "sharing with other I/O";
+        return "within-target";
     case YieldController::Reason::ForegroundDelayed:
-        return "other I/O delayed, backing off";
+        return "foreground-delayed";
     case YieldController::Reason::MeasuringBaseline:
-        return "measuring other I/O alone";
+        return "measuring-baseline";
     }
     return "unknown";
+}
+
+void countOwnIo(OwnIo& own, std::uint64_t length, std::chrono::nanoseconds latency,
+                std::uint64_t maxRequestBytes)
+{
+    const std::uint64_t pieces =
+        maxRequestBytes == 0 || length == 0 ? 1 : (length + maxRequestBytes - 1) / maxRequestBytes;
+    own.ios += pieces;
+    own.ticksNs += pieces * static_cast<std::uint64_t>(std::max<std::int64_t>(0, latency.count()));
+    own.ticksMs = own.ticksNs / 1'000'000;
+}
+
+std::uint64_t maxRequestBytes(const std::string& statPath)
+{
+    // The stat file and the queue directory sit side by side in the disk's
+    // sysfs directory.
+    const auto slash = statPath.rfind('/');
+    if (slash == std::string::npos)
+        return 0;
+    std::ifstream in(statPath.substr(0, slash) + "/queue/max_sectors_kb");
+    std::uint64_t kb = 0;
+    if (!(in >> kb))
+        return 0;
+    return kb * 1024;
 }
 
 YieldController::YieldController(std::uint64_t speedCap) : m_speedCap(speedCap)

@@ -88,7 +88,18 @@ struct OwnIo
     std::uint64_t ios = 0;     ///< reads and writes completed in the interval
     std::uint64_t ticksMs = 0; ///< their summed submit-to-completion time
     std::uint64_t bytes = 0;   ///< bytes copied in the interval (for full speed)
+    /// ticksMs before rounding: many short requests must not round to nothing.
+    std::uint64_t ticksNs = 0;
 };
+
+/// Adds one completed request of @p length bytes that took @p latency to
+/// @p own, counted as the device counts it: split into pieces of at most
+/// @p maxRequestBytes (0 = never split), each with the request's latency.
+void countOwnIo(OwnIo& own, std::uint64_t length, std::chrono::nanoseconds latency,
+                std::uint64_t maxRequestBytes);
+/// The largest request the disk of @p statPath takes whole (its
+/// queue/max_sectors_kb, in bytes); 0 when unknown.
+std::uint64_t maxRequestBytes(const std::string& statPath);
 
 /// One observation: the device's counters at @p time and the job's own part
 /// since the previous observation.

@@ -1,0 +1,309 @@
+// A mirror that gives way to its source's user, as root on a loop device with
+// direct I/O (so that the load reaches the disk below, as a real disk's user
+// would): fio writes 64 KiB at random at 200/s while the job copies. With
+// YieldMode::Auto the job yields and still reaches READY with an identical
+// target; with YieldMode::Off it keeps its full depth; the forecast has
+// numbers once the copy is under way; an offline job never yields.
+#include "engine_printers.h"
+#include "io/disk.h"
+#include "job/mirror_job.h"
+#include "test_support.h"
+#include "track/live_source.h"
+
+#include <QtTest>
+
+#include <algorithm>
+#include <thread>
+
+using namespace engine;
+using namespace testsupport;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::uint64_t MiB = 1 << 20;
+constexpr std::uint64_t kSourceSize = 512 * MiB;
+
+// The source's user: random 64 KiB direct writes at a fixed rate.
+class FioUser
+{
+public:
+    explicit FioUser(const QString& device)
+    {
+        m_proc.start(QStringLiteral("fio"),
+                     {QStringLiteral("--name=user"), QStringLiteral("--filename=") + device,
+                      QStringLiteral("--rw=randwrite"), QStringLiteral("--bs=64k"),
+                      QStringLiteral("--direct=1"), QStringLiteral("--ioengine=psync"),
+                      QStringLiteral("--rate_iops=200"), QStringLiteral("--time_based"),
+                      QStringLiteral("--runtime=300"), QStringLiteral("--output=/dev/null")});
+        m_proc.waitForStarted();
+    }
+    ~FioUser() { stop(); }
+    bool running() const { return m_proc.state() == QProcess::Running; }
+    void stop()
+    {
+        if (m_proc.state() != QProcess::NotRunning) {
+            m_proc.terminate();
+            if (!m_proc.waitForFinished(20000)) {
+                m_proc.kill();
+                m_proc.waitForFinished();
+            }
+        }
+    }
+
+private:
+    QProcess m_proc;
+};
+
+// A job on a live source, torn down in the order LiveSource needs (its
+// tracking stops before the job goes away), also when a check fails.
+struct LiveJob
+{
+    std::unique_ptr<LiveSource> live;
+    std::unique_ptr<MirrorJob> job;
+    ~LiveJob()
+    {
+        if (job && !job->finished()) {
+            (void)job->cancel(true);
+            job->wait();
+        }
+        if (live)
+            live->stop();
+        job.reset();
+    }
+};
+
+} // namespace
+
+class TestYieldLive : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void autoUnderLoad_yieldsReachesReadyAndCompletesIdentical();
+    void offUnderLoad_neverActiveAndFullDepth();
+    void forecast_numbersOnceWellIntoTheCopy();
+    void offlineImage_neverYields();
+
+private:
+    // A loop device with direct I/O over an image of patterned data.
+    std::unique_ptr<LoopDevice> makeSource(const QString& name, QString* image);
+    // Starts a job of @p source to a fresh target image, tracked live.
+    void startLive(LiveJob& lj, const QString& device, const QString& target, MirrorOptions o,
+                   std::size_t mapCells = 0);
+
+    ScratchDir m_dir;
+};
+
+void TestYieldLive::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+}
+
+std::unique_ptr<LoopDevice> TestYieldLive::makeSource(const QString& name, QString* image)
+{
+    *image = m_dir.file(name + QStringLiteral(".img"));
+    if (!createSparse(*image, kSourceSize) || !writePattern(*image, 0, kSourceSize, 12))
+        return nullptr;
+    QString why;
+    auto loop = LoopDevice::attach(*image, &why);
+    if (!loop) {
+        qWarning("%s", qPrintable(why));
+        return nullptr;
+    }
+    const auto dio =
+        runCommand(QStringLiteral("losetup"), {QStringLiteral("--direct-io=on"), loop->path()});
+    if (dio.exitCode != 0) {
+        qWarning("losetup --direct-io=on: %s", qPrintable(dio.err));
+        return nullptr;
+    }
+    return loop;
+}
+
+void TestYieldLive::startLive(LiveJob& lj, const QString& device, const QString& target,
+                              MirrorOptions o, std::size_t mapCells)
+{
+    QVERIFY(createSparse(target, kSourceSize));
+    auto live = LiveSource::create(device.toStdString());
+    QVERIFY2(live, live ? "" : live.error().message.c_str());
+    lj.live = std::move(*live);
+    auto src = Disk::open(device.toStdString(), {Disk::Access::ReadOnly, true, false});
+    auto dst = Disk::open(target.toStdString(), {Disk::Access::ReadWrite, true, false});
+    QVERIFY(src && dst);
+    o.quiescer = lj.live->quiescer();
+    auto job = MirrorJob::create(std::move(*src), std::move(*dst), o);
+    QVERIFY2(job, job ? "" : job.error().message.c_str());
+    lj.job = std::move(*job);
+    if (mapCells)
+        lj.job->setDirtyMapCells(mapCells);
+    QVERIFY(lj.live->attach(*lj.job));
+    lj.job->start();
+}
+
+void TestYieldLive::autoUnderLoad_yieldsReachesReadyAndCompletesIdentical()
+{
+    if (!isRoot())
+        QSKIP("needs root: loop devices, tracefs");
+    QString image;
+    auto loop = makeSource(QStringLiteral("auto"), &image);
+    QVERIFY(loop);
+    FioUser user(loop->path());
+    QVERIFY(user.running());
+    std::this_thread::sleep_for(300ms); // the user is at work before the copy starts
+
+    LiveJob lj;
+    const QString target = m_dir.file(QStringLiteral("auto-target.img"));
+    MirrorOptions o;
+    o.yield = YieldMode::Auto;
+    startLive(lj, loop->path(), target, o);
+    if (QTest::currentTestFailed())
+        return;
+
+    bool active = false;
+    double lowestShare = 1.0;
+    std::string reasonThen;
+    // The first foreground I/O always brings a slowdown to measure it alone;
+    // giving way to the load shows outside of those.
+    bool yieldedToLoad = false;
+    const bool ready = waitFor(
+        [&] {
+            const auto s = lj.job->snapshot();
+            active = active || s->yield.active;
+            if (s->yield.yielding && s->yield.share < lowestShare) {
+                lowestShare = s->yield.share;
+                reasonThen = s->yield.reason;
+            }
+            yieldedToLoad = yieldedToLoad || (s->yield.yielding && s->yield.share < 1.0 &&
+                                              s->yield.reason != "measuring-baseline");
+            return s->status == JobStatus::Ready || lj.job->finished();
+        },
+        45s);
+    const auto s = lj.job->snapshot();
+    qInfo("READY after %.1f s; lowest share %.3f (%s); foreground %.0f IOPS", s->elapsedSeconds,
+          lowestShare, reasonThen.c_str(), s->yield.foregroundIops);
+    QVERIFY2(ready, "no READY under the user's load");
+    QVERIFY(!lj.job->finished());
+    QVERIFY2(active, "the job never watched its source's disk");
+    QVERIFY2(lowestShare < 1.0, "the job never gave way to the user's writes");
+    QVERIFY2(yieldedToLoad, "the job yielded only to measure the user's baseline");
+
+    // The tracker cannot stop fio: stop it, then the final copy has all.
+    user.stop();
+    QVERIFY(lj.job->complete());
+    const JobResult& r = lj.job->wait();
+    QVERIFY2(r.outcome == JobResult::Outcome::Completed, r.error.message.c_str());
+    lj.live->stop();
+    QVERIFY(cmpIdentical(image, target));
+}
+
+void TestYieldLive::offUnderLoad_neverActiveAndFullDepth()
+{
+    if (!isRoot())
+        QSKIP("needs root: loop devices, tracefs");
+    QString image;
+    auto loop = makeSource(QStringLiteral("off"), &image);
+    QVERIFY(loop);
+    FioUser user(loop->path());
+    QVERIFY(user.running());
+    std::this_thread::sleep_for(300ms);
+
+    LiveJob lj;
+    const QString target = m_dir.file(QStringLiteral("off-target.img"));
+    MirrorOptions o;
+    o.yield = YieldMode::Off;
+    startLive(lj, loop->path(), target, o, 4096);
+    if (QTest::currentTestFailed())
+        return;
+
+    bool everActive = false;
+    std::size_t depth = 0;
+    const bool ready = waitFor(
+        [&] {
+            const auto s = lj.job->snapshot();
+            everActive = everActive || s->yield.active || s->yield.yielding;
+            if (const auto map = lj.job->dirtyMap())
+                depth = std::max(depth, map->inFlight.size());
+            return s->status == JobStatus::Ready || lj.job->finished();
+        },
+        45s);
+    QVERIFY(ready);
+    QVERIFY(!everActive);
+    QCOMPARE(depth, std::size_t{kMaxInFlight});
+    user.stop();
+    QVERIFY(lj.job->complete());
+    const JobResult& r = lj.job->wait();
+    QVERIFY2(r.outcome == JobResult::Outcome::Completed, r.error.message.c_str());
+    lj.live->stop();
+    QVERIFY(!lj.job->snapshot()->yield.active);
+    QVERIFY(cmpIdentical(image, target));
+}
+
+void TestYieldLive::forecast_numbersOnceWellIntoTheCopy()
+{
+    if (!isRoot())
+        QSKIP("needs root: loop devices, tracefs");
+    QString image;
+    auto loop = makeSource(QStringLiteral("forecast"), &image);
+    QVERIFY(loop);
+
+    LiveJob lj;
+    const QString target = m_dir.file(QStringLiteral("forecast-target.img"));
+    MirrorOptions o;
+    o.speed = 64 * MiB; // 8 s for the copy: long enough to forecast
+    startLive(lj, loop->path(), target, o);
+    if (QTest::currentTestFailed())
+        return;
+
+    QVERIFY(waitFor([&] { return lj.job->snapshot()->bytesDone >= kSourceSize * 2 / 5; }, 30s));
+    const auto s = lj.job->snapshot();
+    QVERIFY(s->status == JobStatus::Running);
+    const Forecast::Estimate& f = s->forecast;
+    qInfo("at %.1f s: confidence %s, copy %.1f MiB/s, ready in %.1f s", s->elapsedSeconds,
+          toString(f.confidence).data(), f.copyRate / MiB, f.secondsToReady.value_or(-1));
+    QVERIFY(f.confidence != Forecast::Confidence::None);
+    QVERIFY(f.copyRate > 0);
+    QVERIFY(f.converges);
+    QVERIFY(f.secondsToReady.has_value());
+    QVERIFY(*f.secondsToReady > 0);
+    // What is left at the speed limit, within reason.
+    const double expected = static_cast<double>(s->bytesRemaining) / (64.0 * MiB);
+    QVERIFY2(*f.secondsToReady > expected / 2 && *f.secondsToReady < expected * 2,
+             qPrintable(
+                 QStringLiteral("%1 s, expected about %2 s").arg(*f.secondsToReady).arg(expected)));
+    QVERIFY(lj.job->cancel(true));
+    lj.job->wait();
+}
+
+void TestYieldLive::offlineImage_neverYields()
+{
+    // No quiescer: nothing else writes to the source, so there is no one to
+    // give way to, even with Auto.
+    const QString image = m_dir.file(QStringLiteral("offline.img"));
+    const QString target = m_dir.file(QStringLiteral("offline-target.img"));
+    QVERIFY(createSparse(image, 128 * MiB));
+    QVERIFY(writePattern(image, 0, 128 * MiB, 13));
+    QVERIFY(createSparse(target, 128 * MiB));
+    auto src = Disk::open(image.toStdString(), {Disk::Access::ReadOnly, true, false});
+    auto dst = Disk::open(target.toStdString(), {Disk::Access::ReadWrite, true, false});
+    QVERIFY(src && dst);
+    MirrorOptions o;
+    o.speed = 64 * MiB;
+    auto job = MirrorJob::create(std::move(*src), std::move(*dst), o);
+    QVERIFY(job);
+    (*job)->start();
+    bool everActive = false;
+    QVERIFY(waitFor(
+        [&] {
+            const auto s = (*job)->snapshot();
+            everActive = everActive || s->yield.active || s->yield.yielding;
+            return s->status == JobStatus::Ready;
+        },
+        30s));
+    QVERIFY(!everActive);
+    QVERIFY((*job)->complete());
+    QVERIFY((*job)->wait().outcome == JobResult::Outcome::Completed);
+    QVERIFY(cmpIdentical(image, target));
+}
+
+QTEST_GUILESS_MAIN(TestYieldLive)
+#include "tst_yield_live.moc"
