@@ -1,6 +1,7 @@
 #include "format.h"
 
 #include <QLocale>
+#include <QStringList>
 
 #include <algorithm>
 #include <cmath>
@@ -103,6 +104,69 @@ QString Format::status(engine::JobStatus status)
         return tr("Finished");
     }
     return {};
+}
+
+QString Format::shortDuration(double seconds)
+{
+    if (!(seconds >= 0))
+        return QStringLiteral("–");
+    const QLocale locale;
+    if (seconds < 1)
+        return tr("%1 ms").arg(locale.toString(std::max(1L, std::lround(seconds * 1000))));
+    if (seconds < 10)
+        return tr("%1 s").arg(locale.toString(seconds, 'f', 1));
+    return duration(seconds);
+}
+
+QString Format::yielding(const engine::JobSnapshot::YieldView& y)
+{
+    if (!y.active)
+        return {};
+    if (y.reason == "measuring-baseline")
+        return tr("measuring the disk's other I/O alone");
+    if (!y.yielding)
+        return {};
+    return tr("giving way to other I/O on the disk: %1 of full speed").arg(percent(y.share));
+}
+
+QString Format::forecast(const engine::Forecast::Estimate& e, bool ready)
+{
+    using engine::Forecast;
+    if (e.confidence == Forecast::Confidence::None)
+        return {};
+    if (!e.converges) {
+        QStringList helps;
+        for (const Forecast::Remedy r : e.remedies)
+            switch (r) {
+            case Forecast::Remedy::RaiseSpeedLimit:
+                helps << tr("raise the speed limit");
+                break;
+            case Forecast::Remedy::TurnYieldOff:
+                helps << tr("stop giving way to other I/O");
+                break;
+            case Forecast::Remedy::FinerGranularity:
+                helps << tr("choose a finer granularity");
+                break;
+            case Forecast::Remedy::AcceptLongerFreeze:
+                if (e.freezeIfCompletedNow)
+                    helps << tr("complete now with a freeze of about %1")
+                                 .arg(shortDuration(*e.freezeIfCompletedNow));
+                break;
+            }
+        const QString verdict = tr("will not converge at this rate: the source dirties %1, the "
+                                   "copy manages %2")
+                                    .arg(rate(e.dirtyRate), rate(e.copyRate));
+        return helps.isEmpty()
+                   ? verdict
+                   : tr("%1; what helps: %2").arg(verdict, helps.join(QStringLiteral(", ")));
+    }
+    const QString freeze =
+        e.freezeSeconds ? tr("Complete freezes about %1").arg(shortDuration(*e.freezeSeconds))
+                        : QString();
+    if (ready || !e.secondsToReady)
+        return freeze;
+    const QString when = tr("in sync in about %1").arg(duration(*e.secondsToReady));
+    return freeze.isEmpty() ? when : tr("%1, then %2").arg(when, freeze);
 }
 
 QString Format::signature(const QString& engineText)

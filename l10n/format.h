@@ -6,7 +6,9 @@
 // keeps the ui namespace it was born in.
 #pragma once
 
+#include "job/forecast.h"
 #include "job/job_status.h"
+#include "job/mirror_job.h"
 
 #include <QCoreApplication>
 #include <QString>
@@ -33,6 +35,15 @@ public:
     /// What engine::dataSignature() found ("an ext2/3/4 file system"), in
     /// the user's language; an unknown text comes back as it is.
     static QString signature(const QString& engineText);
+    /// "11 ms", "1.4 s", then as duration(): how long a freeze lasts.
+    static QString shortDuration(double seconds);
+    /// How the job gives way to the source's other I/O, in a few words;
+    /// empty while it runs at full speed.
+    static QString yielding(const engine::JobSnapshot::YieldView& yield);
+    /// When the copy will be in sync and how long Complete will freeze the
+    /// source, or (@p ready) only the freeze; that it will not converge at
+    /// this rate and what would help. Empty without an estimate.
+    static QString forecast(const engine::Forecast::Estimate& estimate, bool ready);
 };
 
 } // namespace ui

@@ -75,6 +75,25 @@ inline constexpr std::string_view kMap = "map";
 inline constexpr std::string_view kInFlightRanges = "in-flight-ranges";
 inline constexpr std::string_view kUnreadableRanges = "unreadable-ranges";
 inline constexpr std::string_view kReason = "reason";
+// BLOCK_JOB_PROGRESS: how the job gives way to other I/O on its source
+// ("yield": {...}), and its forecast ("forecast": {...}). A number that is
+// not known yet is null.
+inline constexpr std::string_view kYield = "yield";
+inline constexpr std::string_view kMode = "mode";
+inline constexpr std::string_view kActive = "active";
+inline constexpr std::string_view kYielding = "yielding";
+inline constexpr std::string_view kShare = "share";
+inline constexpr std::string_view kForegroundIops = "foreground-iops";
+inline constexpr std::string_view kForegroundLatencyMs = "foreground-latency-ms";
+inline constexpr std::string_view kForecast = "forecast";
+inline constexpr std::string_view kConfidence = "confidence";
+inline constexpr std::string_view kCopyRate = "copy-rate";
+inline constexpr std::string_view kDirtyRate = "dirty-rate";
+inline constexpr std::string_view kConverges = "converges";
+inline constexpr std::string_view kReadyIn = "ready-in";
+inline constexpr std::string_view kFreeze = "freeze";
+inline constexpr std::string_view kFreezeIfCompletedNow = "freeze-if-completed-now";
+inline constexpr std::string_view kRemedies = "remedies";
 
 // BLOCK_JOB_COMPLETED and BLOCK_JOB_CANCELLED.
 inline constexpr std::string_view kElapsed = "elapsed";
@@ -185,6 +204,23 @@ constexpr std::optional<Outcome> outcomeFromName(std::string_view name)
     for (std::size_t i = 0; i < kOutcomeNames.size(); ++i)
         if (kOutcomeNames[i] == name)
             return static_cast<Outcome>(i);
+    return std::nullopt;
+}
+
+/// The forecast's words, in the order of engine::Forecast::Confidence and
+/// engine::Forecast::Remedy.
+inline constexpr std::array<std::string_view, 3> kConfidenceNames = {"none", "low", "good"};
+inline constexpr std::array<std::string_view, 4> kRemedyNames = {
+    "raise-speed-limit", "yield-off", "finer-granularity", "accept-longer-freeze"};
+
+/// The index of @p name in @p names.
+template <std::size_t N>
+constexpr std::optional<std::size_t> indexOf(const std::array<std::string_view, N>& names,
+                                             std::string_view name)
+{
+    for (std::size_t i = 0; i < N; ++i)
+        if (names[i] == name)
+            return i;
     return std::nullopt;
 }
 

@@ -1554,6 +1554,54 @@ Bytes %4 bis %5
         <source>a %1 signature</source>
         <translation>eine %1-Signatur</translation>
     </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>measuring the disk&apos;s other I/O alone</source>
+        <translation>misst die übrige E/A des Datenträgers allein</translation>
+    </message>
+    <message>
+        <source>giving way to other I/O on the disk: %1 of full speed</source>
+        <translation>lässt der übrigen E/A des Datenträgers den Vortritt: %1 der vollen Geschwindigkeit</translation>
+    </message>
+    <message>
+        <source>raise the speed limit</source>
+        <translation>die Geschwindigkeitsbegrenzung erhöhen</translation>
+    </message>
+    <message>
+        <source>stop giving way to other I/O</source>
+        <translation>der übrigen E/A nicht mehr den Vortritt lassen</translation>
+    </message>
+    <message>
+        <source>choose a finer granularity</source>
+        <translation>eine feinere Granularität wählen</translation>
+    </message>
+    <message>
+        <source>complete now with a freeze of about %1</source>
+        <translation>jetzt abschließen, mit einem Einfrieren von etwa %1</translation>
+    </message>
+    <message>
+        <source>will not converge at this rate: the source dirties %1, the copy manages %2</source>
+        <translation>holt bei dieser Rate nicht auf: Die Quelle ändert %1, die Kopie schafft %2</translation>
+    </message>
+    <message>
+        <source>%1; what helps: %2</source>
+        <translation>%1; was hilft: %2</translation>
+    </message>
+    <message>
+        <source>Complete freezes about %1</source>
+        <translation>Abschließen friert etwa %1 ein</translation>
+    </message>
+    <message>
+        <source>in sync in about %1</source>
+        <translation>synchron in etwa %1</translation>
+    </message>
+    <message>
+        <source>%1, then %2</source>
+        <translation>%1, dann %2</translation>
+    </message>
 </context>
 <context>
     <name>ui::JobController</name>
@@ -2307,6 +2355,10 @@ Bytes %4 bis %5
     <message>
         <source>Speed limit</source>
         <translation>Geschwindigkeitsbegrenzung</translation>
+    </message>
+    <message>
+        <source>Giving way to other I/O</source>
+        <translation>Vortritt für übrige E/A</translation>
     </message>
 </context>
 </TS>

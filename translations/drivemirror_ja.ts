@@ -1551,6 +1551,54 @@ Bytes %4 to %5
         <source>a %1 signature</source>
         <translation>%1 シグネチャ</translation>
     </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ミリ秒</translation>
+    </message>
+    <message>
+        <source>measuring the disk&apos;s other I/O alone</source>
+        <translation>ディスクのほかの I/O を単独で測定中</translation>
+    </message>
+    <message>
+        <source>giving way to other I/O on the disk: %1 of full speed</source>
+        <translation>ディスクのほかの I/O に譲っています: 全速の %1</translation>
+    </message>
+    <message>
+        <source>raise the speed limit</source>
+        <translation>速度制限を上げる</translation>
+    </message>
+    <message>
+        <source>stop giving way to other I/O</source>
+        <translation>ほかの I/O に譲るのをやめる</translation>
+    </message>
+    <message>
+        <source>choose a finer granularity</source>
+        <translation>より細かい粒度を選ぶ</translation>
+    </message>
+    <message>
+        <source>complete now with a freeze of about %1</source>
+        <translation>約 %1 のフリーズで今すぐ完了する</translation>
+    </message>
+    <message>
+        <source>will not converge at this rate: the source dirties %1, the copy manages %2</source>
+        <translation>この速度では収束しません: ソースの変更は %1、コピーは %2</translation>
+    </message>
+    <message>
+        <source>%1; what helps: %2</source>
+        <translation>%1。対策: %2</translation>
+    </message>
+    <message>
+        <source>Complete freezes about %1</source>
+        <translation>完了時のフリーズは約 %1</translation>
+    </message>
+    <message>
+        <source>in sync in about %1</source>
+        <translation>約 %1 で同期</translation>
+    </message>
+    <message>
+        <source>%1, then %2</source>
+        <translation>%1、その後 %2</translation>
+    </message>
 </context>
 <context>
     <name>ui::JobController</name>
@@ -2304,6 +2352,10 @@ Bytes %4 to %5
     <message>
         <source>Speed limit</source>
         <translation>速度制限</translation>
+    </message>
+    <message>
+        <source>Giving way to other I/O</source>
+        <translation>ほかの I/O に譲る</translation>
     </message>
 </context>
 </TS>

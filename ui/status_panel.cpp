@@ -336,10 +336,19 @@ QStringList StatusPanel::showCopyProgress()
     // The rate shown is data moved, comparable with the speed limit; the
     // ETA also counts zero runs, which cost no transfer.
     parts << tr("copying %1").arg(Format::rate(moving ? dataRate() : 0)).toHtmlEscaped();
-    if (m_status == engine::JobStatus::Running && r > 1 && s.bytesRemaining > 0)
+    // The forecast counts what the source's writers dirty meanwhile; the
+    // plain remaining/rate is only the first seconds' guess.
+    const QString forecast = moving ? Format::forecast(s.forecast, inSync) : QString();
+    if (!forecast.isEmpty())
+        parts << (s.forecast.converges ? forecast.toHtmlEscaped()
+                                       : QStringLiteral("<span style=\"color:#c62828\">%1</span>")
+                                             .arg(forecast.toHtmlEscaped()));
+    else if (m_status == engine::JobStatus::Running && r > 1 && s.bytesRemaining > 0)
         parts << tr("about %1 left")
                      .arg(Format::duration(static_cast<double>(s.bytesRemaining) / r))
                      .toHtmlEscaped();
+    if (const QString giving = Format::yielding(s.yield); !giving.isEmpty() && moving)
+        parts << giving.toHtmlEscaped();
     parts << tr("%1 to copy").arg(Format::bytes(s.dirtyBytes + s.inFlightBytes)).toHtmlEscaped();
     if (s.speedLimit > 0)
         parts

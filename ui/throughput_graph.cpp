@@ -34,6 +34,11 @@ QColor limitColor()
     return QColor(0xc6, 0x28, 0x28);
 }
 
+QColor yieldColor()
+{
+    return QColor(0xef, 0x8f, 0x00);
+}
+
 } // namespace
 
 ThroughputGraph::ThroughputGraph(QWidget* parent) : QWidget(parent)
@@ -87,6 +92,7 @@ void ThroughputGraph::clear()
     m_now = 0;
     m_span = kSpans[0];
     m_showLimit = false;
+    m_showYield = false;
     m_scale = niceScale(0);
     m_grid = QPixmap();
     update();
@@ -111,6 +117,7 @@ void ThroughputGraph::addSample(const engine::JobSnapshot& s)
     p.data = static_cast<double>(copied - std::min(m_lastData, copied)) / dt;
     p.zero = static_cast<double>(s.bytesZeroed - std::min(m_lastZero, s.bytesZeroed)) / dt;
     p.limit = static_cast<double>(s.speedLimit);
+    p.yieldShare = s.yield.active && s.yield.yielding ? s.yield.share : 1.0;
     m_points.push_back(p);
     m_lastT = s.elapsedSeconds;
     m_lastData = copied;
@@ -132,11 +139,13 @@ void ThroughputGraph::rescale()
         }
     double peak = 0;
     bool limit = false;
+    bool yielded = false;
     for (const Point& p : m_points) {
         if (p.t < m_now - span)
             continue;
         peak = std::max({peak, p.data, p.zero, p.limit});
         limit = limit || p.limit > 0;
+        yielded = yielded || p.yieldShare < 1.0;
     }
     Scale next = m_scale;
     // Grow at once; shrink only when the peak fell well below the top, so
@@ -144,10 +153,11 @@ void ThroughputGraph::rescale()
     if (peak > m_scale.top || peak < m_scale.top * 0.4)
         next = niceScale(peak * 1.05);
     if (span != m_span || next.top != m_scale.top || next.unit != m_scale.unit ||
-        limit != m_showLimit) {
+        limit != m_showLimit || yielded != m_showYield) {
         m_span = span;
         m_scale = next;
         m_showLimit = limit;
+        m_showYield = yielded;
         m_grid = QPixmap();
     }
 }
@@ -167,7 +177,8 @@ int ThroughputGraph::legendHeight(int width) const
     // Entries flow left to right and wrap when they do not fit.
     const QFontMetrics fm = fontMetrics();
     const int line = fm.height();
-    const QStringList items{tr("Data copied"), tr("Zeroed or discarded"), tr("Speed limit")};
+    const QStringList items{tr("Data copied"), tr("Zeroed or discarded"), tr("Speed limit"),
+                            tr("Giving way to other I/O")};
     int x = 0;
     int lines = 1;
     for (const QString& text : items) {
@@ -192,9 +203,11 @@ void ThroughputGraph::paintLegend(QPainter& p, const QRect& area) const
         Qt::PenStyle style;
         bool visible;
     };
-    const Item items[] = {{tr("Data copied"), dataColor(), Qt::SolidLine, true},
-                          {tr("Zeroed or discarded"), zeroColor(), Qt::SolidLine, true},
-                          {tr("Speed limit"), limitColor(), Qt::DashLine, m_showLimit}};
+    const Item items[] = {
+        {tr("Data copied"), dataColor(), Qt::SolidLine, true},
+        {tr("Zeroed or discarded"), zeroColor(), Qt::SolidLine, true},
+        {tr("Speed limit"), limitColor(), Qt::DashLine, m_showLimit},
+        {tr("Giving way to other I/O"), yieldColor(), Qt::SolidLine, m_showYield}};
     int x = area.left();
     int y = area.top();
     for (const Item& item : items) {
@@ -328,6 +341,8 @@ ThroughputGraph::Curves ThroughputGraph::curves(const QRect& plot) const
             c.data.lineTo(x, yOf(pt.data));
             c.zero.lineTo(x, yOf(pt.zero));
         }
+        if (pt.yieldShare < 1.0 && prevX >= 0)
+            c.yielding.push_back({prevX, x, 1.0 - pt.yieldShare});
         c.lastX = x;
         // The limit is a step line: horizontal while it holds, a new segment
         // where it changes.
@@ -354,6 +369,12 @@ void ThroughputGraph::paintCurves(QPainter& p, const QRect& plot) const
     const Curves c = curves(plot);
     if (c.empty)
         return;
+    // Behind the curves: the more the job holds back, the deeper the tint.
+    for (const Curves::Band& b : c.yielding) {
+        QColor tint = yieldColor();
+        tint.setAlpha(static_cast<int>(25 + 70 * std::clamp(b.depth, 0.0, 1.0)));
+        p.fillRect(QRectF(b.x0, plot.top(), b.x1 - b.x0, plot.height()), tint);
+    }
     QPainterPath area = c.data;
     area.lineTo(c.lastX, plot.bottom());
     area.lineTo(c.firstX, plot.bottom());

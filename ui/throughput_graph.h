@@ -17,6 +17,7 @@
 #include <QWidget>
 
 #include <deque>
+#include <vector>
 
 namespace ui {
 
@@ -31,6 +32,9 @@ public:
         double data = 0;  ///< bytes/s copied
         double zero = 0;  ///< bytes/s zeroed or discarded
         double limit = 0; ///< bytes/s, 0 = unlimited
+        /// Share of full speed the job allows itself while it gives way to
+        /// other I/O on the source (1: it does not).
+        double yieldShare = 1.0;
     };
 
     /// A rate axis: ticks 0, step, ... top, in units of unitBytes.
@@ -69,6 +73,14 @@ private:
         QPainterPath data;
         QPainterPath zero;
         QPainterPath limit;
+        /// Where the job gave way: an x range and how much (1 - share).
+        struct Band
+        {
+            double x0;
+            double x1;
+            double depth;
+        };
+        std::vector<Band> yielding;
         double firstX = 0;
         double lastX = 0;
         bool empty = true; ///< no point falls in the span
@@ -95,6 +107,7 @@ private:
     double m_span = 60;
     Scale m_scale;
     bool m_showLimit = false;
+    bool m_showYield = false;
     QPixmap m_grid; ///< axes, grid and labels for the current scale and size
 };
 

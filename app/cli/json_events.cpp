@@ -24,7 +24,48 @@ JsonObject statusChangeData(const std::string& device, engine::JobStatus to)
     return JsonObject().add(key::kId, device).add(key::kStatus, engine::toString(to));
 }
 
-JsonObject progressData(const std::string& device, const engine::JobSnapshot& s, double rate)
+namespace {
+
+JsonObject& addOptional(JsonObject& o, std::string_view k, const std::optional<double>& v)
+{
+    return v ? o.add(k, *v) : o.addRaw(k, "null");
+}
+
+std::string yieldJson(const engine::JobSnapshot::YieldView& y, engine::YieldMode mode)
+{
+    JsonObject o;
+    o.add(key::kMode, engine::toString(mode))
+        .add(key::kActive, y.active)
+        .add(key::kYielding, y.yielding)
+        .add(key::kShare, y.share)
+        .add(key::kReason, y.reason)
+        .add(key::kForegroundIops, y.foregroundIops);
+    addOptional(o, key::kForegroundLatencyMs, y.foregroundLatencyMs);
+    return o.str();
+}
+
+std::string forecastJson(const engine::Forecast::Estimate& e)
+{
+    JsonObject o;
+    o.add(key::kConfidence, protocol::kConfidenceNames[static_cast<std::size_t>(e.confidence)])
+        .add(key::kCopyRate, e.copyRate)
+        .add(key::kDirtyRate, e.dirtyRate)
+        .add(key::kConverges, e.converges);
+    addOptional(o, key::kReadyIn, e.secondsToReady);
+    addOptional(o, key::kFreeze, e.freezeSeconds);
+    addOptional(o, key::kFreezeIfCompletedNow, e.freezeIfCompletedNow);
+    std::string remedies = "[";
+    for (const auto r : e.remedies)
+        remedies += (remedies.size() > 1 ? "," : "") +
+                    jsonQuote(protocol::kRemedyNames[static_cast<std::size_t>(r)]);
+    o.addRaw(key::kRemedies, remedies + "]");
+    return o.str();
+}
+
+} // namespace
+
+JsonObject progressData(const std::string& device, const engine::JobSnapshot& s, double rate,
+                        engine::YieldMode mode)
 {
     JsonObject data = jobJson(device, s);
     data.add(key::kStatus, engine::toString(s.status))
@@ -39,6 +80,8 @@ JsonObject progressData(const std::string& device, const engine::JobSnapshot& s,
         data.add(key::kVerifying, true)
             .add(key::kVerifyDone, s.verifyDone)
             .add(key::kVerifyTotal, s.verifyTotal);
+    data.addRaw(key::kYield, yieldJson(s.yield, mode))
+        .addRaw(key::kForecast, forecastJson(s.forecast));
     return data;
 }
 

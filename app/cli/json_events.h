@@ -15,7 +15,10 @@ JsonObject startedData(const std::string& device, const std::string& source,
                        const std::string& target, std::uint64_t len, std::uint64_t granularity,
                        bool live, const std::vector<std::string>& mountPoints, bool targetCreated);
 JsonObject statusChangeData(const std::string& device, engine::JobStatus to);
-JsonObject progressData(const std::string& device, const engine::JobSnapshot& s, double rate);
+/// BLOCK_JOB_PROGRESS's data; @p mode is the job's yield option (the
+/// snapshot says whether it is active).
+JsonObject progressData(const std::string& device, const engine::JobSnapshot& s, double rate,
+                        engine::YieldMode mode);
 // The map rides along progress and READY (with --map-cells).
 JsonObject withMap(JsonObject data, const engine::DirtyMapSnapshot& map);
 JsonObject completeFailedData(const std::string& device, const std::string& reason);

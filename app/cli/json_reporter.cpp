@@ -55,7 +55,8 @@ public:
         if (now - m_lastProgress < m_args.progressInterval)
             return;
         m_lastProgress = now;
-        printEvent(event::kProgress, mapped(progressData(device(), s, rate)));
+        printEvent(event::kProgress,
+                   mapped(progressData(device(), s, rate, m_job.options().yield)));
     }
 
     void loopEnded() override {}

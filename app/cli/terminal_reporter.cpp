@@ -121,6 +121,12 @@ void TerminalReporter::drawProgress(const engine::JobSnapshot& s, double rate)
              {ui::Format::status(s.status).toStdString(),
               ui::Format::percent(fraction).toStdString(), sizeText(s.bytesDone), sizeText(total),
               rateText(rate), durationText(eta), sizeText(s.dirtyBytes)});
+    const bool ready =
+        s.status == engine::JobStatus::Ready || s.status == engine::JobStatus::Standby;
+    for (const QString& more :
+         {ui::Format::forecast(s.forecast, ready), ui::Format::yielding(s.yield)})
+        if (!more.isEmpty())
+            line += "  " + more.toStdString();
     if (!s.ioError.empty())
         line += "  " + fill(Cli::tr("STOPPED: %1"), {s.ioError});
     std::fprintf(stderr, "\r\033[K%s", line.c_str());

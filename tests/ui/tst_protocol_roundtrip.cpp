@@ -54,6 +54,19 @@ engine::JobSnapshot busySnapshot()
     s.verifying = true;
     s.verifyDone = 1ull << 30;
     s.verifyTotal = 3ull << 30;
+    s.yield.active = true;
+    s.yield.yielding = true;
+    s.yield.share = 0.25;
+    s.yield.reason = "foreground-delayed";
+    s.yield.foregroundIops = 201.5;
+    s.yield.foregroundLatencyMs = 3.75;
+    s.forecast.confidence = engine::Forecast::Confidence::Low;
+    s.forecast.copyRate = 150e6;
+    s.forecast.dirtyRate = 160e6;
+    s.forecast.converges = false;
+    s.forecast.freezeIfCompletedNow = 2.5;
+    s.forecast.remedies = {engine::Forecast::Remedy::TurnYieldOff,
+                           engine::Forecast::Remedy::AcceptLongerFreeze};
     return s;
 }
 
@@ -171,6 +184,14 @@ private Q_SLOTS:
 
 void TestProtocolRoundTrip::outcomeNames()
 {
+    // The forecast's words are the engine's own.
+    using engine::Forecast;
+    for (auto c :
+         {Forecast::Confidence::None, Forecast::Confidence::Low, Forecast::Confidence::Good})
+        QCOMPARE(protocol::kConfidenceNames[static_cast<std::size_t>(c)], engine::toString(c));
+    for (auto r : {Forecast::Remedy::RaiseSpeedLimit, Forecast::Remedy::TurnYieldOff,
+                   Forecast::Remedy::FinerGranularity, Forecast::Remedy::AcceptLongerFreeze})
+        QCOMPARE(protocol::kRemedyNames[static_cast<std::size_t>(r)], engine::toString(r));
     for (const Outcome o :
          {Outcome::Completed, Outcome::Cancelled, Outcome::Aborted, Outcome::Failed}) {
         QVERIFY(protocol::outcomeFromName(protocol::outcomeName(o)) == o);
@@ -224,10 +245,11 @@ void TestProtocolRoundTrip::progressWithMap()
 {
     const engine::JobSnapshot want = busySnapshot();
     const std::uint64_t diskSize = 8ull << 30;
-    const auto data =
-        eventData(cli::eventLine(event::kProgress,
-                                 cli::withMap(cli::progressData(kDevice, want, 123456.5), map())),
-                  event::kProgress);
+    const auto data = eventData(
+        cli::eventLine(event::kProgress, cli::withMap(cli::progressData(kDevice, want, 123456.5,
+                                                                        engine::YieldMode::Auto),
+                                                      map())),
+        event::kProgress);
     const engine::JobSnapshot got = ui::parseProgress(data, diskSize);
     QCOMPARE(engine::toString(got.status), engine::toString(want.status));
     QCOMPARE(got.diskSize, diskSize);
@@ -242,6 +264,20 @@ void TestProtocolRoundTrip::progressWithMap()
     QCOMPARE(got.verifying, want.verifying);
     QCOMPARE(got.verifyDone, want.verifyDone);
     QCOMPARE(got.verifyTotal, want.verifyTotal);
+    QCOMPARE(got.yield.active, want.yield.active);
+    QCOMPARE(got.yield.yielding, want.yield.yielding);
+    QCOMPARE(got.yield.share, want.yield.share);
+    QCOMPARE(got.yield.reason, want.yield.reason);
+    QCOMPARE(got.yield.foregroundIops, want.yield.foregroundIops);
+    QCOMPARE(got.yield.foregroundLatencyMs, want.yield.foregroundLatencyMs);
+    QCOMPARE(int(got.forecast.confidence), int(want.forecast.confidence));
+    QCOMPARE(got.forecast.copyRate, want.forecast.copyRate);
+    QCOMPARE(got.forecast.dirtyRate, want.forecast.dirtyRate);
+    QCOMPARE(got.forecast.converges, want.forecast.converges);
+    QVERIFY(!got.forecast.secondsToReady);
+    QVERIFY(!got.forecast.freezeSeconds);
+    QCOMPARE(got.forecast.freezeIfCompletedNow, want.forecast.freezeIfCompletedNow);
+    QCOMPARE(got.forecast.remedies, want.forecast.remedies);
     const auto gotMap = ui::parseDirtyMap(data, diskSize);
     QVERIFY(gotMap);
     QCOMPARE(gotMap->diskSize, diskSize);

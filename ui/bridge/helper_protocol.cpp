@@ -27,6 +27,44 @@ std::string str(const QJsonValue& v)
     return v.toString().toStdString();
 }
 
+std::optional<double> number(const QJsonValue& v)
+{
+    if (!v.isDouble())
+        return std::nullopt;
+    return v.toDouble();
+}
+
+engine::JobSnapshot::YieldView parseYield(const QJsonObject& o)
+{
+    engine::JobSnapshot::YieldView y;
+    y.active = o.value(protocolName(key::kActive)).toBool();
+    y.yielding = o.value(protocolName(key::kYielding)).toBool();
+    y.share = o.value(protocolName(key::kShare)).toDouble(1.0);
+    y.reason = str(o.value(protocolName(key::kReason)));
+    y.foregroundIops = o.value(protocolName(key::kForegroundIops)).toDouble();
+    y.foregroundLatencyMs = number(o.value(protocolName(key::kForegroundLatencyMs)));
+    return y;
+}
+
+engine::Forecast::Estimate parseForecast(const QJsonObject& o)
+{
+    using engine::Forecast;
+    Forecast::Estimate e;
+    const auto confidence =
+        protocol::indexOf(protocol::kConfidenceNames, str(o.value(protocolName(key::kConfidence))));
+    e.confidence = static_cast<Forecast::Confidence>(confidence.value_or(0));
+    e.copyRate = o.value(protocolName(key::kCopyRate)).toDouble();
+    e.dirtyRate = o.value(protocolName(key::kDirtyRate)).toDouble();
+    e.converges = o.value(protocolName(key::kConverges)).toBool(true);
+    e.secondsToReady = number(o.value(protocolName(key::kReadyIn)));
+    e.freezeSeconds = number(o.value(protocolName(key::kFreeze)));
+    e.freezeIfCompletedNow = number(o.value(protocolName(key::kFreezeIfCompletedNow)));
+    for (const QJsonValue& r : o.value(protocolName(key::kRemedies)).toArray())
+        if (const auto i = protocol::indexOf(protocol::kRemedyNames, str(r)))
+            e.remedies.push_back(static_cast<Forecast::Remedy>(*i));
+    return e;
+}
+
 std::vector<std::string> strings(const QJsonValue& v)
 {
     std::vector<std::string> out;
@@ -288,6 +326,8 @@ engine::JobSnapshot parseProgress(const QJsonObject& data, std::uint64_t diskSiz
         s.verifyDone = u64(data.value(protocolName(key::kVerifyDone)));
         s.verifyTotal = u64(data.value(protocolName(key::kVerifyTotal)));
     }
+    s.yield = parseYield(data.value(protocolName(key::kYield)).toObject());
+    s.forecast = parseForecast(data.value(protocolName(key::kForecast)).toObject());
     return s;
 }
 
