@@ -438,7 +438,9 @@ struct MirrorJob::Impl
         f.copiedBytes = bytesDone - doneAtSample;
         doneAtSample = bytesDone;
         f.remainingBytes = dirty.dirtyBytes() + inFlightBytes;
-        f.speedLimit = limiter.speed();
+        // The user's limit, not the yield's: a copy held by yielding should
+        // hear "yield off", not "raise the speed limit".
+        f.speedLimit = userSpeed;
         f.yielding = yieldActive && yielder->state().yielding;
         if (restart) {
             f.newlyDirtyGranules = 0;

@@ -83,14 +83,16 @@ private Q_SLOTS:
     void autoUnderLoad_yieldsReachesReadyAndCompletesIdentical();
     void offUnderLoad_neverActiveAndFullDepth();
     void forecast_numbersOnceWellIntoTheCopy();
+    void autoUnderLoad_setSpeedStillCaps();
     void offlineImage_neverYields();
 
 private:
     // A loop device with direct I/O over an image of patterned data.
-    std::unique_ptr<LoopDevice> makeSource(const QString& name, QString* image);
+    std::unique_ptr<LoopDevice> makeSource(const QString& name, QString* image,
+                                           std::uint64_t size = kSourceSize);
     // Starts a job of @p source to a fresh target image, tracked live.
     void startLive(LiveJob& lj, const QString& device, const QString& target, MirrorOptions o,
-                   std::size_t mapCells = 0);
+                   std::size_t mapCells = 0, std::uint64_t size = kSourceSize);
 
     ScratchDir m_dir;
 };
@@ -100,10 +102,11 @@ void TestYieldLive::initTestCase()
     QVERIFY(m_dir.isValid());
 }
 
-std::unique_ptr<LoopDevice> TestYieldLive::makeSource(const QString& name, QString* image)
+std::unique_ptr<LoopDevice> TestYieldLive::makeSource(const QString& name, QString* image,
+                                                      std::uint64_t size)
 {
     *image = m_dir.file(name + QStringLiteral(".img"));
-    if (!createSparse(*image, kSourceSize) || !writePattern(*image, 0, kSourceSize, 12))
+    if (!createSparse(*image, size) || !writePattern(*image, 0, size, 12))
         return nullptr;
     QString why;
     auto loop = LoopDevice::attach(*image, &why);
@@ -121,9 +124,9 @@ std::unique_ptr<LoopDevice> TestYieldLive::makeSource(const QString& name, QStri
 }
 
 void TestYieldLive::startLive(LiveJob& lj, const QString& device, const QString& target,
-                              MirrorOptions o, std::size_t mapCells)
+                              MirrorOptions o, std::size_t mapCells, std::uint64_t size)
 {
-    QVERIFY(createSparse(target, kSourceSize));
+    QVERIFY(createSparse(target, size));
     auto live = LiveSource::create(device.toStdString());
     QVERIFY2(live, live ? "" : live.error().message.c_str());
     lj.live = std::move(*live);
@@ -145,7 +148,9 @@ void TestYieldLive::autoUnderLoad_yieldsReachesReadyAndCompletesIdentical()
     if (!isRoot())
         QSKIP("needs root: loop devices, tracefs");
     QString image;
-    auto loop = makeSource(QStringLiteral("auto"), &image);
+    // Long enough at full speed (a few seconds) for the controller to act.
+    constexpr std::uint64_t size = 2048 * MiB;
+    auto loop = makeSource(QStringLiteral("auto"), &image, size);
     QVERIFY(loop);
     FioUser user(loop->path());
     QVERIFY(user.running());
@@ -155,7 +160,7 @@ void TestYieldLive::autoUnderLoad_yieldsReachesReadyAndCompletesIdentical()
     const QString target = m_dir.file(QStringLiteral("auto-target.img"));
     MirrorOptions o;
     o.yield = YieldMode::Auto;
-    startLive(lj, loop->path(), target, o);
+    startLive(lj, loop->path(), target, o, 0, size);
     if (QTest::currentTestFailed())
         return;
 
@@ -272,6 +277,39 @@ void TestYieldLive::forecast_numbersOnceWellIntoTheCopy()
                  QStringLiteral("%1 s, expected about %2 s").arg(*f.secondsToReady).arg(expected)));
     QVERIFY(lj.job->cancel(true));
     lj.job->wait();
+}
+
+void TestYieldLive::autoUnderLoad_setSpeedStillCaps()
+{
+    if (!isRoot())
+        QSKIP("needs root: loop devices, tracefs");
+    QString image;
+    auto loop = makeSource(QStringLiteral("speed"), &image);
+    QVERIFY(loop);
+    FioUser user(loop->path());
+    QVERIFY(user.running());
+
+    LiveJob lj;
+    const QString target = m_dir.file(QStringLiteral("speed-target.img"));
+    MirrorOptions o;
+    o.speed = 64 * MiB;
+    startLive(lj, loop->path(), target, o);
+    if (QTest::currentTestFailed())
+        return;
+    QVERIFY(waitFor([&] { return lj.job->snapshot()->yield.active; }, 5s));
+    // A lower limit while yielding: the yield never lifts the copy above it.
+    QVERIFY(lj.job->setSpeed(8 * MiB));
+    std::this_thread::sleep_for(300ms);
+    const auto before = lj.job->snapshot();
+    std::this_thread::sleep_for(3s);
+    const auto after = lj.job->snapshot();
+    const double rate = static_cast<double>(after->bytesDone - before->bytesDone) /
+                        (after->elapsedSeconds - before->elapsedSeconds);
+    qInfo("%.1f MiB/s under a limit of 8 MiB/s; share %.2f", rate / MiB, after->yield.share);
+    QCOMPARE(after->speedLimit, quint64{8 * MiB});
+    QVERIFY(after->yield.rateLimit > 0 && after->yield.rateLimit <= 8 * MiB);
+    QVERIFY2(rate <= 8.0 * MiB * 1.1, qPrintable(QString::number(rate / MiB)));
+    QVERIFY(after->status == JobStatus::Running);
 }
 
 void TestYieldLive::offlineImage_neverYields()
