@@ -29,6 +29,9 @@ private Q_SLOTS:
     void json_eventSequence_data();
     void json_eventSequence();
     void json_statusSequence_sameOnEveryRun();
+    void json_progressCarriesYieldAndForecast_data();
+    void json_progressCarriesYieldAndForecast();
+    void yieldOption_badValueRefused();
 
     // Exit codes and outcomes.
     void completedText_identicalOnlyWhenCopiedWhole_data();
@@ -160,6 +163,83 @@ void TestCliContract::json_statusSequence_sameOnEveryRun()
     QVERIFY2(seen.size() == 1,
              qPrintable(QStringLiteral("different status sequences over 40 runs: ") +
                         summary.join(QStringLiteral("; "))));
+}
+
+void TestCliContract::json_progressCarriesYieldAndForecast_data()
+{
+    QTest::addColumn<QString>("mode");
+    QTest::newRow("auto") << QStringLiteral("auto");
+    QTest::newRow("off") << QStringLiteral("off");
+}
+
+// Every progress event says how the job gives way and what it forecasts.
+// An image nothing writes to is never yielded for, whatever the mode; with
+// a few seconds of copying at a limit the forecast has numbers: a time to
+// READY that fits what was left at that limit.
+void TestCliContract::json_progressCarriesYieldAndForecast()
+{
+    QFETCH(QString, mode);
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    const QString dst = dir.file(QStringLiteral("dst.img"));
+    QVERIFY(makeImage(src, 160 * kMiB, {{0, 160 * kMiB, false, 77}}));
+    const double limit = 32.0 * kMiB;
+    const auto r = cli({QStringLiteral("mirror"), src, dst, QStringLiteral("--json"),
+                        QStringLiteral("--complete-when-ready"), QStringLiteral("--speed"),
+                        QStringLiteral("32M"), QStringLiteral("--progress-interval"),
+                        QStringLiteral("200"), QStringLiteral("--yield"), mode});
+    QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
+    const auto progress =
+        eventsNamed(parseJsonLines(r.out).objects, QStringLiteral("BLOCK_JOB_PROGRESS"));
+    QVERIFY2(progress.size() >= 10, qPrintable(show(r)));
+    bool forecastSeen = false;
+    for (const QJsonObject& e : progress) {
+        const QJsonObject data = e.value(QStringLiteral("data")).toObject();
+        const QJsonObject y = data.value(QStringLiteral("yield")).toObject();
+        QCOMPARE(y.value(QStringLiteral("mode")).toString(), mode);
+        QCOMPARE(y.value(QStringLiteral("active")).toBool(true), false);
+        QCOMPARE(y.value(QStringLiteral("yielding")).toBool(true), false);
+        QCOMPARE(y.value(QStringLiteral("share")).toDouble(), 1.0);
+        const QJsonObject f = data.value(QStringLiteral("forecast")).toObject();
+        for (const char* k : {"confidence", "copy-rate", "dirty-rate", "converges", "ready-in",
+                              "freeze", "freeze-if-completed-now", "remedies"})
+            QVERIFY2(f.contains(QLatin1String(k)), k);
+        QVERIFY(f.value(QStringLiteral("converges")).toBool());
+        QCOMPARE(f.value(QStringLiteral("dirty-rate")).toDouble(-1), 0.0);
+        if (f.value(QStringLiteral("confidence")).toString() == QStringLiteral("none")) {
+            QVERIFY(f.value(QStringLiteral("ready-in")).isNull());
+            continue;
+        }
+        // Nothing writes the source: the rest takes what is left at the
+        // limit, and the freeze is nothing to speak of.
+        const double remaining = data.value(QStringLiteral("len")).toDouble() -
+                                 data.value(QStringLiteral("offset")).toDouble();
+        const double readyIn = f.value(QStringLiteral("ready-in")).toDouble(-1);
+        QVERIFY2(readyIn >= 0, qPrintable(QJsonDocument(f).toJson()));
+        QVERIFY2(readyIn <= 2 * remaining / limit + 1 && readyIn >= 0.3 * remaining / limit - 1,
+                 qPrintable(QStringLiteral("ready-in %1 s with %2 MiB left at 32 MiB/s")
+                                .arg(readyIn)
+                                .arg(remaining / kMiB)));
+        const double copyRate = f.value(QStringLiteral("copy-rate")).toDouble();
+        QVERIFY2(copyRate > 0.5 * limit && copyRate < 1.5 * limit,
+                 qPrintable(QString::number(copyRate)));
+        forecastSeen = true;
+    }
+    QVERIFY2(forecastSeen, "no progress event carried a forecast with numbers");
+}
+
+void TestCliContract::yieldOption_badValueRefused()
+{
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    const QString dst = dir.file(QStringLiteral("dst.img"));
+    QVERIFY(makeImage(src, 4 * kMiB, {{0, 1 * kMiB, false, 3}}));
+    const auto r = cli({QStringLiteral("mirror"), src, dst, QStringLiteral("--yield"),
+                        QStringLiteral("sometimes")});
+    QCOMPARE(r.exitCode, kExitBadInput);
+    QVERIFY2(r.err.contains(QStringLiteral("--yield: auto or off, not 'sometimes'")),
+             qPrintable(show(r)));
+    QVERIFY(!QFile::exists(dst));
 }
 
 // ---------------------------------------------------------------------------
