@@ -119,8 +119,8 @@ public:
     /// The smallest share of full speed: a yielding mirror still progresses,
     /// so that a source under constant load still reaches READY.
     static constexpr double kMinShare = 1.0 / 64;
-    /// Queueing delay the foreground may pay for the mirror. The issue's
-    /// measurements: a foreground p99 of 3.6 ms alone; the goal is at most
+    /// Queueing delay the foreground may pay for the mirror. Measured on a
+    /// loop device: a foreground p99 of 3.6 ms alone; the goal is at most
     /// twice that plus 10 ms.
     static constexpr std::chrono::microseconds kTargetDelay{4000};
     /// A foreground latency within this of the baseline counts as no delay:

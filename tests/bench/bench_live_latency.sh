@@ -670,7 +670,7 @@ if any(r["load"] == "idle" for r in rows):
             print(f"| {LABEL[row]} | " + " | ".join(mirror_cells(s)) + " |")
     print()
 
-# Targets of the issue
+# The goals the table is checked against
 def verdict(ok):
     return "**pass**" if ok else "**FAIL**"
 

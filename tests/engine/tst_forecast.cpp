@@ -452,7 +452,7 @@ void TestForecast::dirtyRate_countsGranulesNotBytesWritten()
 
 void TestForecast::recordedRun_converging_etaWithin25Percent()
 {
-    // The target: once 10% is copied, the forecast of the time to
+    // The goal: once 10% is copied, the forecast of the time to
     // READY within 25% of the time it really took.
     int checked = 0;
     double worst = 0;
