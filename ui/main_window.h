@@ -185,8 +185,8 @@ private:
     QString m_startBoundId;
     QStringList m_startLiveMounts;
     engine::JobOptions m_startSettings;
-    QStringList m_jobLiveMounts; ///< the running job's source file systems (live)
-    engine::JobOptions m_jobSettings;   ///< what the running job was started with
+    QStringList m_jobLiveMounts;      ///< the running job's source file systems (live)
+    engine::JobOptions m_jobSettings; ///< what the running job was started with
     /// Something else writes to the running job's source (a tracked block
     /// device, or the demo's writer): a quick cancel leaves a power-cut copy.
     bool m_jobLiveSource = false;

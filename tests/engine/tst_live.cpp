@@ -98,35 +98,17 @@ private:
 };
 
 // fio as an independent writer: random 4 KiB writes at a fixed rate.
-class FioLoad
+class FioLoad : public FioWriter
 {
 public:
     FioLoad(const QString& dir, const QString& rate)
+        : FioWriter({QStringLiteral("--name=load"), QStringLiteral("--directory=") + dir,
+                     QStringLiteral("--size=48M"), QStringLiteral("--rw=randwrite"),
+                     QStringLiteral("--bs=4k"), QStringLiteral("--ioengine=psync"),
+                     QStringLiteral("--fsync=32"), QStringLiteral("--time_based"),
+                     QStringLiteral("--runtime=600"), QStringLiteral("--rate=") + rate})
     {
-        m_proc.start(QStringLiteral("fio"),
-                     {QStringLiteral("--name=load"), QStringLiteral("--directory=") + dir,
-                      QStringLiteral("--size=48M"), QStringLiteral("--rw=randwrite"),
-                      QStringLiteral("--bs=4k"), QStringLiteral("--ioengine=psync"),
-                      QStringLiteral("--fsync=32"), QStringLiteral("--time_based"),
-                      QStringLiteral("--runtime=600"), QStringLiteral("--rate=") + rate,
-                      QStringLiteral("--output=/dev/null")});
-        m_proc.waitForStarted();
     }
-    ~FioLoad() { stop(); }
-    bool running() const { return m_proc.state() == QProcess::Running; }
-    void stop()
-    {
-        if (m_proc.state() != QProcess::NotRunning) {
-            m_proc.terminate();
-            if (!m_proc.waitForFinished(20000)) {
-                m_proc.kill();
-                m_proc.waitForFinished();
-            }
-        }
-    }
-
-private:
-    QProcess m_proc;
 };
 
 struct LiveRun

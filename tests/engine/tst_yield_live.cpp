@@ -25,34 +25,17 @@ constexpr std::uint64_t MiB = 1 << 20;
 constexpr std::uint64_t kSourceSize = 512 * MiB;
 
 // The source's user: random 64 KiB direct writes at a fixed rate.
-class FioUser
+class FioUser : public FioWriter
 {
 public:
     explicit FioUser(const QString& device)
+        : FioWriter({QStringLiteral("--name=user"), QStringLiteral("--filename=") + device,
+                     QStringLiteral("--rw=randwrite"), QStringLiteral("--bs=64k"),
+                     QStringLiteral("--direct=1"), QStringLiteral("--ioengine=psync"),
+                     QStringLiteral("--rate_iops=200"), QStringLiteral("--time_based"),
+                     QStringLiteral("--runtime=300")})
     {
-        m_proc.start(QStringLiteral("fio"),
-                     {QStringLiteral("--name=user"), QStringLiteral("--filename=") + device,
-                      QStringLiteral("--rw=randwrite"), QStringLiteral("--bs=64k"),
-                      QStringLiteral("--direct=1"), QStringLiteral("--ioengine=psync"),
-                      QStringLiteral("--rate_iops=200"), QStringLiteral("--time_based"),
-                      QStringLiteral("--runtime=300"), QStringLiteral("--output=/dev/null")});
-        m_proc.waitForStarted();
     }
-    ~FioUser() { stop(); }
-    bool running() const { return m_proc.state() == QProcess::Running; }
-    void stop()
-    {
-        if (m_proc.state() != QProcess::NotRunning) {
-            m_proc.terminate();
-            if (!m_proc.waitForFinished(20000)) {
-                m_proc.kill();
-                m_proc.waitForFinished();
-            }
-        }
-    }
-
-private:
-    QProcess m_proc;
 };
 
 // A job on a live source, torn down in the order LiveSource needs (its

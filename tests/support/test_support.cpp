@@ -7,9 +7,11 @@
 #include <QThread>
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <random>
 #include <vector>
 
@@ -235,6 +237,25 @@ Ext4Image::~Ext4Image()
 {
     if (m_mounted)
         runCommand(QStringLiteral("umount"), {m_mount});
+}
+
+FioWriter::FioWriter(const QStringList& arguments)
+{
+    m_proc.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
+    m_proc.start(QStringLiteral("fio"),
+                 arguments + QStringList{QStringLiteral("--output=/dev/null")});
+    m_proc.waitForStarted();
+}
+
+void FioWriter::stop()
+{
+    if (m_proc.state() == QProcess::NotRunning)
+        return;
+    m_proc.terminate();
+    if (!m_proc.waitForFinished(20000)) {
+        m_proc.kill();
+        m_proc.waitForFinished();
+    }
 }
 
 bool waitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit)

@@ -2,6 +2,7 @@
 // loop devices, and the external oracles (cmp, qemu-img compare, e2fsck).
 #pragma once
 
+#include <QProcess>
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
@@ -143,6 +144,23 @@ public:
 private:
     std::atomic<bool> m_stop{false};
     std::thread m_thread;
+};
+
+/// fio as an independent writer, running until stop() or destruction; it
+/// dies with the test process too (a suite killed by its timeout must not
+/// leave it writing).
+class FioWriter
+{
+public:
+    explicit FioWriter(const QStringList& arguments);
+    ~FioWriter() { stop(); }
+    FioWriter(const FioWriter&) = delete;
+    FioWriter& operator=(const FioWriter&) = delete;
+    bool running() const { return m_proc.state() == QProcess::Running; }
+    void stop();
+
+private:
+    QProcess m_proc;
 };
 
 /// Polls @p cond every 5 ms until it holds or @p limit passes.
