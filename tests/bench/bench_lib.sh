@@ -36,3 +36,23 @@ show_failure() {
     tail -n 15 "$3" >&2 || true
 }
 
+
+# write_random FILE BYTES: incompressible data, AES-CTR keystream when openssl
+# is there (fast), else /dev/urandom. Calls the script's die on a short write.
+write_random() {
+    if command -v openssl >/dev/null; then
+        { openssl enc -aes-128-ctr -pass pass:"drivemirror-bench-$1" -nosalt -pbkdf2 -in /dev/zero 2>/dev/null || true; } |
+            head -c "$2" | dd of="$1" bs=4M iflag=fullblock status=none
+    else
+        { head -c "$2" /dev/urandom || true; } | dd of="$1" bs=4M iflag=fullblock status=none
+    fi
+    [[ $(stat -c %s "$1") -eq $2 ]] || die "could not write $1"
+}
+
+stop_pid() { # PID SIGNAL: signal a process this script started and reap it
+    [[ -n $1 ]] || return 0
+    kill -"$2" "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
+free_bytes() { df --output=avail -B1 "$DIR" | tail -n1 | tr -d ' '; } # of the script's DIR

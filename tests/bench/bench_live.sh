@@ -218,11 +218,6 @@ LOOP=""
 MIRROR_PID=""
 WRITER_PID=""
 
-stop_pid() { # PID SIGNAL: signal a process this script started and reap it
-    [[ -n $1 ]] || return 0
-    kill -"$2" "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-}
 
 # Thaws and unmounts the source file system, detaches its loop device (only
 # the one this script attached) and removes the image. Returns 1 if something
@@ -275,7 +270,6 @@ trap 'exit 130' INT TERM
 
 mkdir -p "$WORK" "$MNT"
 
-free_bytes() { df --output=avail -B1 "$DIR" | tail -n1 | tr -d ' '; }
 # check_space NEED WHAT: dies unless DIR has NEED bytes free
 check_space() {
     local free
@@ -296,17 +290,6 @@ FREE_AT_START=$(free_bytes)
 
 # ---------------------------------------------------------------- helpers
 
-# write_random FILE BYTES: incompressible data, AES-CTR keystream when openssl
-# is there (far faster than /dev/urandom)
-write_random() {
-    if command -v openssl >/dev/null; then
-        { openssl enc -aes-128-ctr -pass pass:"drivemirror-live-$1" -nosalt -pbkdf2 -in /dev/zero 2>/dev/null || true; } |
-            head -c "$2" | dd of="$1" bs=4M iflag=fullblock status=none
-    else
-        { head -c "$2" /dev/urandom || true; } | dd of="$1" bs=4M iflag=fullblock status=none
-    fi
-    [[ $(stat -c %s "$1") -eq $2 ]] || die "could not write $1"
-}
 
 # Prints, tab-separated: final event, seconds from START to BLOCK_JOB_READY,
 # job elapsed, quiesce seconds, offset, len, zeroed, error, then seconds from

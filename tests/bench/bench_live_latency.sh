@@ -161,11 +161,6 @@ MIRROR_PID=""
 FIO_PID=""
 CMD_FD=""
 
-stop_pid() { # PID SIGNAL: signal a process this script started and reap it
-    [[ -n $1 ]] || return 0
-    kill -"$2" "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-}
 
 close_commands() {
     if [[ -n $CMD_FD ]]; then
@@ -226,7 +221,6 @@ trap 'exit 130' INT TERM
 
 mkdir -p "$WORK" "$MNT"
 
-free_bytes() { df --output=avail -B1 "$DIR" | tail -n1 | tr -d ' '; }
 NEED=$((2 * BYTES + 2 * GIB))
 FREE_AT_START=$(free_bytes)
 ((NEED <= FREE_AT_START)) ||
@@ -234,17 +228,6 @@ FREE_AT_START=$(free_bytes)
 
 # ---------------------------------------------------------------- helpers
 
-# write_random FILE BYTES: incompressible data, AES-CTR keystream when openssl
-# is there (far faster than /dev/urandom)
-write_random() {
-    if command -v openssl >/dev/null; then
-        { openssl enc -aes-128-ctr -pass pass:"drivemirror-latency-$1" -nosalt -pbkdf2 -in /dev/zero 2>/dev/null || true; } |
-            head -c "$2" | dd of="$1" bs=4M iflag=fullblock status=none
-    else
-        { head -c "$2" /dev/urandom || true; } | dd of="$1" bs=4M iflag=fullblock status=none
-    fi
-    [[ $(stat -c %s "$1") -eq $2 ]] || die "could not write $1"
-}
 
 # Prints, tab-separated, from a mirror's --json events: seconds from
 # JOB_STARTED to BLOCK_JOB_READY, len, final event, the forecast at the first
