@@ -377,7 +377,8 @@ Result<void> deviceRules(const std::string& target, dev_t rdev, const TargetDevi
 
 Result<void> checkTargetCandidate(const std::string& source, const std::string& target)
 {
-    if (auto r = checkTargetPath(target); !r)
+    // The rest of checkTargetPath runs on the facts below.
+    if (auto r = checkTargetLink(target); !r)
         return r;
     auto targetFacts = pathFacts(target);
     if (!targetFacts)

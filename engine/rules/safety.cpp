@@ -230,7 +230,7 @@ Result<void> checkDistinct(const PathFacts& sourceFacts, const PathFacts& target
     return {};
 }
 
-Result<void> checkTargetPath(const std::string& target)
+Result<void> checkTargetLink(const std::string& target)
 {
     struct stat lst
     {
@@ -244,6 +244,13 @@ Result<void> checkTargetPath(const std::string& target)
                            "refusing target " + target +
                                ": it is a symbolic link to something that does not exist");
     }
+    return {};
+}
+
+Result<void> checkTargetPath(const std::string& target)
+{
+    if (auto r = checkTargetLink(target); !r)
+        return r;
     auto facts = pathFacts(target);
     if (!facts)
         return facts.error();

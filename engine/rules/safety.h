@@ -36,6 +36,9 @@ Result<void> checkDistinct(const PathFacts& source, const PathFacts& target, con
 /// kernel file system (devtmpfs, proc, sysfs, ...), where a mistyped device
 /// name such as /dev/sdz would otherwise become a RAM-backed image file.
 Result<void> checkTargetPath(const std::string& target);
+/// The part of it that looking a path up by its facts cannot see: a
+/// symbolic link to nothing (rule: not an image or disk).
+Result<void> checkTargetLink(const std::string& target);
 /// The same for a target already looked up (links followed; a dangling one
 /// was refused by the lookup).
 Result<void> checkTargetPath(const PathFacts& target);
