@@ -1,6 +1,7 @@
 // LocalJobController on real image files: signals in order and on the UI
 // thread, the ~10 Hz bound, refusals, creation of a missing target, cancel.
 #include "bridge/local_job_controller.h"
+#include "io/open_files.h"
 #include "test_support.h"
 
 #include <QFile>
@@ -9,6 +10,8 @@
 #include <QThread>
 
 #include <sys/stat.h>
+
+#include <optional>
 
 using engine::JobStatus;
 using testsupport::ScratchDir;
@@ -145,6 +148,61 @@ private Q_SLOTS:
         QVERIFY(!c.isActive());
         // Nothing was mirrored: the file created for it is gone again.
         QTRY_VERIFY(!QFile::exists(dst));
+    }
+
+    // What the window does on finished (list the target again, check it as
+    // the next job's target, offer to delete it) sees a closed file: the job's
+    // descriptors are gone when the signal arrives, as they are when the
+    // helper process has exited.
+    void finished_targetAlreadyClosed_data()
+    {
+        QTest::addColumn<bool>("cancelBeforeReady");
+        QTest::addColumn<bool>("cancelWhilePreparing");
+        QTest::newRow("completed") << false << false;
+        QTest::newRow("cancelled before READY") << true << false;
+        QTest::newRow("cancelled while preparing") << false << true;
+    }
+
+    void finished_targetAlreadyClosed()
+    {
+        QFETCH(bool, cancelBeforeReady);
+        QFETCH(bool, cancelWhilePreparing);
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        const QString dst = dir.file(QStringLiteral("dst.img"));
+        QVERIFY(testsupport::createSparse(src, 32 * kMiB));
+        QVERIFY(testsupport::writePattern(src, 0, 32 * kMiB, 21));
+        QVERIFY(testsupport::createSparse(dst, 32 * kMiB));
+        struct stat st
+        {
+        };
+        QCOMPARE(::stat(QFile::encodeName(dst).constData(), &st), 0);
+        const engine::FileKey key{st.st_dev, st.st_ino};
+        ui::LocalJobController c(engine::nullLogger());
+        std::optional<std::size_t> openersAtFinish;
+        std::optional<bool> activeAtFinish;
+        QObject::connect(&c, &ui::JobController::finished, this, [&] {
+            openersAtFinish = engine::findOpeners({}, {key}).size();
+            activeAtFinish = c.isActive();
+        });
+        ui::JobRequest r = request(src, dst);
+        r.overwriteConfirmed = true;
+        if (cancelBeforeReady)
+            r.settings.speed = 1 * kMiB;
+        c.start(r);
+        if (cancelWhilePreparing) {
+            c.cancel(false);
+        } else if (cancelBeforeReady) {
+            QTRY_VERIFY_WITH_TIMEOUT(c.status() == JobStatus::Running, 20000);
+            c.cancel(false);
+        } else {
+            QTRY_VERIFY_WITH_TIMEOUT(c.status() == JobStatus::Ready, 20000);
+            c.complete();
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(openersAtFinish.has_value(), 20000);
+        QCOMPARE(*openersAtFinish, std::size_t(0));
+        QCOMPARE(*activeAtFinish, false);
+        QVERIFY(c.status() == JobStatus::Concluded);
     }
 
     void destroy_whileRunning_doesNotHang()

@@ -13,6 +13,10 @@
 //                   --> statusChanged*, progressChanged*, dirtyMapChanged*,
 //                       ready, completeFailed*, commandFailed*, finished
 //                                                         (about 10 Hz at most)
+//
+// finished and startFailed come once the job has let go of its disks (its
+// descriptors closed, a target it created and did not use removed): the
+// window may list, check or delete the target at once.
 #pragma once
 
 #include "bridge/job_settings.h"

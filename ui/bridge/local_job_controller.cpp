@@ -193,21 +193,20 @@ void LocalJobController::onPrepared(const std::shared_ptr<Session>& session,
         return;
     m_preparingId = 0;
     if (prepared.error || m_cancelWhilePreparing) {
-        const bool cancelled = m_cancelWhilePreparing && !prepared.error;
-        dispose(session, true);
-        m_active = false;
-        if (cancelled) {
+        if (!prepared.error) {
             m_log->info("cancelled before the mirror started; the target was not changed");
             JobOutcome outcome;
             outcome.outcome = engine::JobResult::Outcome::Aborted;
             outcome.source = m_request.source;
             outcome.target = m_request.target;
-            setStatus(engine::JobStatus::Concluded);
-            Q_EMIT finished(outcome);
+            dispose(session, true, [this, outcome] { conclude(outcome); });
         } else {
             m_log->error("cannot start the mirror: {}", prepared.error->message);
-            setStatus(engine::JobStatus::Concluded);
-            Q_EMIT startFailed(*prepared.error);
+            dispose(session, true, [this, error = *prepared.error] {
+                m_active = false;
+                setStatus(engine::JobStatus::Concluded);
+                Q_EMIT startFailed(error);
+            });
         }
         return;
     }
@@ -380,25 +379,41 @@ void LocalJobController::onFinished(quint64 id)
         break;
     }
 
-    dispose(std::exchange(m_session, nullptr), false);
+    dispose(std::exchange(m_session, nullptr), false, [this, outcome] { conclude(outcome); });
+}
+
+void LocalJobController::conclude(const JobOutcome& outcome)
+{
     m_active = false;
     setStatus(engine::JobStatus::Concluded);
     Q_EMIT finished(outcome);
 }
 
-void LocalJobController::dispose(std::shared_ptr<Session> session, bool removeCreatedTarget)
+void LocalJobController::dispose(std::shared_ptr<Session> session, bool removeCreatedTarget,
+                                 std::function<void()> then)
 {
     // Joining the job's thread and closing its disks may block (a flush on
     // close, a failing device): never on the UI thread.
     pruneBackground();
-    m_background.append(
+    QFuture<void> disposal =
         QtConcurrent::run([session = std::move(session), removeCreatedTarget]() mutable {
             const bool remove = removeCreatedTarget && session->targetCreated;
             const std::string target = session->target;
             session.reset();
             if (remove)
                 ::unlink(target.c_str());
-        }));
+        });
+    // The job ends for the window when its disks are closed, as a helper's
+    // ends when the process has exited: what the window does next (list the
+    // target again, check it for the next job, delete it) must not find this
+    // process still writing it.
+    auto* watcher = new QFutureWatcher<void>(this);
+    connect(watcher, &QFutureWatcher<void>::finished, this, [watcher, then = std::move(then)] {
+        watcher->deleteLater();
+        then();
+    });
+    watcher->setFuture(disposal);
+    m_background.append(disposal);
 }
 
 void LocalJobController::pause()

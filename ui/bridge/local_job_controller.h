@@ -8,6 +8,7 @@
 //   onProgress()  <-- one queued call while one is pending ------ listener
 //   onStatus()/onReady()/onFinished() <-- queued, in order ------ listener
 //   dispose() --------------------> ~MirrorJob (join), close fds
+//   finished / startFailed <--------'
 //
 // The UI thread never opens, reads, writes or closes a disk: preparation and
 // disposal run on the thread pool, the copy on the job's own thread. Progress
@@ -24,6 +25,7 @@
 #include <QList>
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 
 namespace ui {
@@ -64,7 +66,11 @@ private:
     void onFinished(quint64 id);
     bool current(quint64 id) const;
     void publishLatest();
-    void dispose(std::shared_ptr<Session> session, bool removeCreatedTarget);
+    /// Closes the session's job and disks on the thread pool, then runs
+    /// @p then on this thread.
+    void dispose(std::shared_ptr<Session> session, bool removeCreatedTarget,
+                 std::function<void()> then);
+    void conclude(const JobOutcome& outcome);
     void pruneBackground();
 
     engine::Logger m_log;
