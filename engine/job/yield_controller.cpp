@@ -24,6 +24,9 @@ constexpr double kMaxCut = 0.75;
 /// Weight of a new measurement in the smoothed full speed.
 constexpr double kFullSpeedWeight = 0.2;
 constexpr double kShortOfWork = 0.5;
+/// Weight of the newest interval in the sums the device's piece size is
+/// learned from.
+constexpr double kPieceWeight = 0.1;
 
 double toMs(std::chrono::microseconds us)
 {
@@ -147,6 +150,7 @@ void countOwnIo(OwnIo& own, std::uint64_t length, std::chrono::nanoseconds laten
     const std::uint64_t pieces =
         maxRequestBytes == 0 || length == 0 ? 1 : (length + maxRequestBytes - 1) / maxRequestBytes;
     own.ios += pieces;
+    own.sectors += length / 512;
     own.ticksNs += pieces * static_cast<std::uint64_t>(std::max<std::int64_t>(0, latency.count()));
     own.ticksMs = own.ticksNs / 1'000'000;
 }
@@ -186,19 +190,54 @@ YieldController::Foreground YieldController::foregroundOf(const YieldSample& sam
         (now.readIos - before.readIos) + (now.writeIos - before.writeIos);
     const std::uint64_t deviceTicks =
         (now.readTicksMs - before.readTicksMs) + (now.writeTicksMs - before.writeTicksMs);
-    const std::uint64_t ownIos = sample.own.ios + m_owedIos;
-    const std::uint64_t ownTicks = sample.own.ticksMs + m_owedTicksMs;
+    const std::uint64_t deviceSectors =
+        (now.readSectors - before.readSectors) + (now.writeSectors - before.writeSectors);
+    const std::uint64_t ownSectors = sample.own.sectors + m_owedSectors;
+    const std::uint64_t fgSectors = deviceSectors > ownSectors ? deviceSectors - ownSectors : 0;
+    m_owedSectors = ownSectors > deviceSectors ? ownSectors - deviceSectors : 0;
+
+    if (fgSectors < kForegroundMinSectors) {
+        // Every sector was the job's: what the device counted is what the
+        // job's requests cost it.
+        learnPieceSize(deviceIos, deviceSectors);
+        m_owedIos = 0;
+        m_owedTicksMs = 0;
+        return {};
+    }
+    const double pieces = piecesPerCountedRequest(sample.own);
+    const auto scaled = [pieces](std::uint64_t n) {
+        return static_cast<std::uint64_t>(std::llround(static_cast<double>(n) * pieces));
+    };
+    const std::uint64_t ownIos = scaled(sample.own.ios) + m_owedIos;
+    const std::uint64_t ownTicks = scaled(sample.own.ticksMs) + m_owedTicksMs;
 
     Foreground fg;
-    fg.ios = deviceIos > ownIos ? deviceIos - ownIos : 0;
+    // Sectors say there was foreground I/O: at least one request of it.
+    fg.ios = deviceIos > ownIos ? std::max<std::uint64_t>(1, deviceIos - ownIos) : 1;
     m_owedIos = ownIos > deviceIos ? ownIos - deviceIos : 0;
     // Time is owed only along with requests; otherwise an overestimate of
     // the job's own time would hide the foreground's for good.
     const std::uint64_t fgTicks = deviceTicks > ownTicks ? deviceTicks - ownTicks : 0;
     m_owedTicksMs = m_owedIos > 0 && ownTicks > deviceTicks ? ownTicks - deviceTicks : 0;
-    if (fg.ios > 0)
-        fg.latencyMs = static_cast<double>(fgTicks) / static_cast<double>(fg.ios);
+    fg.latencyMs = static_cast<double>(fgTicks) / static_cast<double>(fg.ios);
     return fg;
+}
+
+void YieldController::learnPieceSize(std::uint64_t deviceIos, std::uint64_t deviceSectors)
+{
+    // From the device's own counters, both read at once: no completion the
+    // job reaps on the other side of a sample skews them.
+    m_quietIos = m_quietIos * (1.0 - kPieceWeight) + static_cast<double>(deviceIos);
+    m_quietSectors = m_quietSectors * (1.0 - kPieceWeight) + static_cast<double>(deviceSectors);
+}
+
+double YieldController::piecesPerCountedRequest(const OwnIo& own) const
+{
+    // A handful of requests says little.
+    if (m_quietIos < 8 || own.ios == 0)
+        return 1.0;
+    const double pieces = static_cast<double>(own.sectors) * m_quietIos / m_quietSectors;
+    return std::clamp(pieces / static_cast<double>(own.ios), 1.0, kMaxPiecesPerRequest);
 }
 
 void YieldController::noteBaseline(double latencyMs, Clock::time_point now)
@@ -332,6 +371,7 @@ const YieldController::State& YieldController::addSample(const YieldSample& samp
         m_previous = sample;
         m_owedIos = 0;
         m_owedTicksMs = 0;
+        m_owedSectors = 0;
         return m_state;
     }
     const double seconds = std::chrono::duration<double>(sample.time - m_previous->time).count();

@@ -36,14 +36,18 @@ struct SimDisk
     double foregroundBaseMs = 0.2;     ///< its latency with the mirror silent
     double delayAtFullShareMs = 40;    ///< its extra latency with the mirror at full speed
     double ownPieceBytes = 512 * 1024; ///< the mirror's 1 MiB requests split in two
+    /// Pieces the device makes of each piece the job counts: the block
+    /// layer also splits by segments, which the job cannot see.
+    double unseenSplit = 1;
+    double foregroundBytes = 64 * 1024; ///< per foreground write
     /// The job's own time as it reports it, relative to the kernel's count.
     double ownTimeReported = 1.0;
     /// Bytes the mirror has to copy per interval at most (READY: a trickle).
     double workPerInterval = 1e18;
 
     YieldController::Clock::time_point now{std::chrono::seconds(1000)};
-    double readIos = 0, readMs = 0;   // the mirror reads
-    double writeIos = 0, writeMs = 0; // the foreground writes
+    double readIos = 0, readMs = 0, readSectors = 0;    // the mirror reads
+    double writeIos = 0, writeMs = 0, writeSectors = 0; // the foreground writes
     double ownMsReported = 0;
     double lastForegroundLatencyMs = 0;
 
@@ -66,16 +70,20 @@ struct SimDisk
         const double fgIos = foregroundIops * seconds;
         lastForegroundLatencyMs = foregroundBaseMs + delayAtFullShareMs * share;
 
-        readIos += ownIos;
-        readMs += ownIos * ownLatencyMs;
+        readIos += ownIos * unseenSplit;
+        readMs += ownIos * unseenSplit * ownLatencyMs;
+        readSectors += ownIos * ownPieceBytes / 512;
         writeIos += fgIos;
         writeMs += fgIos * lastForegroundLatencyMs;
+        writeSectors += fgIos * foregroundBytes / 512;
         now += kInterval;
 
         YieldSample sample;
         sample.time = now;
         sample.device.readIos = static_cast<std::uint64_t>(readIos);
         sample.device.readTicksMs = static_cast<std::uint64_t>(readMs);
+        sample.device.readSectors = static_cast<std::uint64_t>(readSectors);
+        sample.device.writeSectors = static_cast<std::uint64_t>(writeSectors);
         sample.device.writeIos = static_cast<std::uint64_t>(writeIos);
         sample.device.writeTicksMs = static_cast<std::uint64_t>(writeMs);
         sample.own.ios = static_cast<std::uint64_t>(ownIos);
@@ -86,6 +94,7 @@ struct SimDisk
             static_cast<std::uint64_t>(std::floor(ownMsTotal) - std::floor(ownMsReported));
         ownMsReported = ownMsTotal;
         sample.own.bytes = static_cast<std::uint64_t>(ownBytes);
+        sample.own.sectors = static_cast<std::uint64_t>(ownIos * ownPieceBytes / 512);
         return sample;
     }
 };
@@ -131,6 +140,8 @@ private Q_SLOTS:
     void ownTimeMisreported_byTenPercent_stillSettles();
     void trickleAtReady_doesNotLowerFullSpeed();
     void ownRequestsCountedEarly_noPhantomForeground();
+    void idleDevice_requestsSplitUnseen_staysAtFullSpeed();
+    void steadyLoad_requestsSplitUnseen_foregroundLatencyRight();
     void countersGoBackwards_onlyResetsReference();
     void parseBlockStat_fieldCounts_data();
     void parseBlockStat_fieldCounts();
@@ -366,7 +377,8 @@ void TestYieldController::ownRequestsCountedEarly_noPhantomForeground()
         device += i % 2 == 0 ? 6 : 10; // behind, then caught up
         s.device.readIos = device;
         s.device.readTicksMs = device * 20;
-        s.own = {own, own * 20, own << 20};
+        s.device.readSectors = device * 2048;
+        s.own = {own, own * 20, own << 20, own * 2048};
         const auto& st = c.addSample(s);
         QCOMPARE(st.foregroundIops, 0.0);
         QVERIFY(atFullSpeed(st));
@@ -376,11 +388,56 @@ void TestYieldController::ownRequestsCountedEarly_noPhantomForeground()
     device += 8 + 1;
     s.device.readIos = device;
     s.device.readTicksMs += 8 * 20 + 3;
-    s.own = {8, 160, 8u << 20};
+    s.device.readSectors += 8 * 2048 + 8; // a 4 KiB read
+    s.own = {8, 160, 8u << 20, 8 * 2048};
     const auto& st = c.addSample(s);
     QCOMPARE(st.foregroundIops, 10.0);
     QVERIFY(st.foregroundLatencyMs.has_value());
     QCOMPARE(*st.foregroundLatencyMs, 3.0);
+}
+
+void TestYieldController::idleDevice_requestsSplitUnseen_staysAtFullSpeed()
+{
+    // The loop device takes at most 128 segments per request: a 1 MiB read
+    // into pages that are not contiguous becomes two or more, which the job
+    // cannot count. Its extra pieces are no foreground I/O.
+    SimDisk disk;
+    disk.foregroundIops = 0;
+    disk.unseenSplit = 2;
+    YieldController c;
+    for (const auto& s : run(c, disk, 100)) {
+        QVERIFY(atFullSpeed(s));
+        QCOMPARE(s.foregroundIops, 0.0);
+    }
+    QCOMPARE(engine::name(c.state().reason), engine::name(Reason::Quiet));
+}
+
+void TestYieldController::steadyLoad_requestsSplitUnseen_foregroundLatencyRight()
+{
+    // Learned while the disk was the job's alone, the pieces per request
+    // keep the job's extra pieces and their time out of the foreground's.
+    SimDisk disk;
+    disk.foregroundIops = 0;
+    disk.unseenSplit = 2;
+    YieldController c;
+    run(c, disk, 30);
+    disk.foregroundIops = 200;
+    run(c, disk, 100);
+    std::vector<double> errors;
+    for (int i = 0; i < 300; ++i) {
+        const auto& s = c.addSample(disk.step(c.state()));
+        if (s.reason == Reason::MeasuringBaseline || !s.foregroundLatencyMs)
+            continue;
+        errors.push_back(std::abs(*s.foregroundLatencyMs - disk.lastForegroundLatencyMs));
+        // 200 writes per second, not the job's pieces.
+        QVERIFY2(std::abs(s.foregroundIops - disk.foregroundIops) <= 20,
+                 qPrintable(QString::number(s.foregroundIops)));
+    }
+    QVERIFY(errors.size() > 250);
+    std::sort(errors.begin(), errors.end());
+    // stat's whole milliseconds, spread over 20 requests: 0.05 ms each.
+    QVERIFY2(errors[errors.size() / 2] < 0.5,
+             qPrintable(QString::number(errors[errors.size() / 2])));
 }
 
 void TestYieldController::countersGoBackwards_onlyResetsReference()
