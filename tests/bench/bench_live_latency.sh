@@ -27,6 +27,7 @@ TIMEOUT=600
 CLI=""
 CLI_ARGS=""
 OUT=""
+KEEP_EVENTS=""
 QUICK=0
 SIZE_SET=0
 RUNS_SET=0
@@ -53,6 +54,9 @@ Usage: bench_live_latency.sh [options]
                      build/eng, build/bench, build/dev of this tree, then PATH)
   --cli-args "..."   extra options for drivemirror-cli mirror, in every row
   --out FILE         also write the report to FILE
+  --keep-events DIR  keep each mirror's progress events up to READY in
+                     DIR/LOAD-ROW-RUN.jsonl (the dirty maps left out): traces
+                     to replay the forecast on (tests/engine/tst_forecast_traces)
   --quick            smoke check: 2G, 1 run
   -h, --help         this text
 
@@ -79,6 +83,7 @@ while [[ $# -gt 0 ]]; do
     --cli) CLI=${2:?--cli needs a value}; shift 2 ;;
     --cli-args) CLI_ARGS=${2?--cli-args needs a value}; shift 2 ;;
     --out) OUT=${2:?--out needs a value}; shift 2 ;;
+    --keep-events) KEEP_EVENTS=${2:?--keep-events needs a value}; shift 2 ;;
     --quick) QUICK=1; shift ;;
     -h | --help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" ;;
@@ -282,6 +287,29 @@ print("\t".join([na(ready - started if ready is not None and started is not None
                  na(error)]))
 EOF
 
+# keep_events EVENTS OUT: the events up to READY without the dirty maps
+keep_events() {
+    mkdir -p "$(dirname "$2")"
+    python3 - "$1" "$2" <<'EOF'
+import json, sys
+with open(sys.argv[2], "w") as out:
+    for line in open(sys.argv[1], errors="replace"):
+        try:
+            m = json.loads(line)
+        except ValueError:
+            continue
+        if not isinstance(m, dict) or "event" not in m:
+            continue
+        d = m.get("data")
+        if isinstance(d, dict):
+            d.pop("map", None)
+            d.pop("in-flight-ranges", None)
+        out.write(json.dumps(m, separators=(",", ":")) + "\n")
+        if m["event"] == "BLOCK_JOB_READY":
+            break
+EOF
+}
+
 # Prints, tab-separated, from fio's JSON output: writes completed, clat p50,
 # p99 and max in ms ("NA" where absent).
 FIO_PARSE="$WORK/fio.py"
@@ -458,6 +486,9 @@ run_row() {
         IFS=$'\t' read -r ndone p50 p99 max <<<"$(python3 "$FIO_PARSE" "$fio_out")"
     fi
     IFS=$'\t' read -r ready len final pred actual at ypct share error <<<"$(python3 "$EV_PARSE" "$ev")"
+    if [[ -n $KEEP_EVENTS ]]; then
+        keep_events "$ev" "$KEEP_EVENTS/$load-$row-$run.jsonl"
+    fi
     if [[ $rc -eq 0 && $final == BLOCK_JOB_COMPLETED ]]; then
         identical=$(compare "$load")
     fi
