@@ -192,14 +192,22 @@ YieldController::Foreground YieldController::foregroundOf(const YieldSample& sam
         (now.readTicksMs - before.readTicksMs) + (now.writeTicksMs - before.writeTicksMs);
     const std::uint64_t deviceSectors =
         (now.readSectors - before.readSectors) + (now.writeSectors - before.writeSectors);
+    const bool owedBefore = m_owedSectors > 0;
     const std::uint64_t ownSectors = sample.own.sectors + m_owedSectors;
     const std::uint64_t fgSectors = deviceSectors > ownSectors ? deviceSectors - ownSectors : 0;
     m_owedSectors = ownSectors > deviceSectors ? ownSectors - deviceSectors : 0;
 
-    if (fgSectors < kForegroundMinSectors) {
-        // Every sector was the job's: what the device counted is what the
-        // job's requests cost it.
+    // The device and the job agree to the sector, this interval and the one
+    // before: no completion straddled a sample (one the job reaped late, or
+    // early, makes one interval look busy and the next one quiet, which
+    // would hide a foreground's sectors) and the device's pieces were all
+    // the job's.
+    const bool balanced =
+        fgSectors < kForegroundMinSectors && m_owedSectors < kForegroundMinSectors && !owedBefore;
+    if (balanced && m_lastBalanced)
         learnPieceSize(deviceIos, deviceSectors);
+    m_lastBalanced = balanced;
+    if (fgSectors < kForegroundMinSectors) {
         m_owedIos = 0;
         m_owedTicksMs = 0;
         return {};
@@ -372,6 +380,7 @@ const YieldController::State& YieldController::addSample(const YieldSample& samp
         m_owedIos = 0;
         m_owedTicksMs = 0;
         m_owedSectors = 0;
+        m_lastBalanced = false;
         return m_state;
     }
     const double seconds = std::chrono::duration<double>(sample.time - m_previous->time).count();

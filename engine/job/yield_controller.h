@@ -229,6 +229,7 @@ private:
     /// without foreground I/O: the size of the pieces it makes of the job's.
     double m_quietIos = 0;
     double m_quietSectors = 0;
+    bool m_lastBalanced = false; ///< the last interval's sectors were all the job's, exactly
 
     double m_share = 1.0;
     double m_fullSpeed = 0; ///< smoothed bytes/s while not yielding; 0 = unknown
