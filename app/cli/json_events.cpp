@@ -37,9 +37,12 @@ std::string yieldJson(const engine::JobSnapshot::YieldView& y, engine::YieldMode
     o.add(key::kMode, engine::toString(mode))
         .add(key::kActive, y.active)
         .add(key::kYielding, y.yielding)
-        .add(key::kShare, y.share)
-        .add(key::kReason, y.reason)
-        .add(key::kForegroundIops, y.foregroundIops);
+        .add(key::kShare, y.share);
+    if (y.reason.empty())
+        o.addRaw(key::kReason, "null");
+    else
+        o.add(key::kReason, y.reason);
+    o.add(key::kForegroundIops, y.foregroundIops);
     addOptional(o, key::kForegroundLatencyMs, y.foregroundLatencyMs);
     return o.str();
 }

@@ -1010,7 +1010,8 @@ struct MirrorJob::Impl
             yieldActive ? yielder->state() : YieldController::State{};
         snap->yield.yielding = state.yielding;
         snap->yield.share = state.share;
-        snap->yield.reason = std::string(toString(state.reason));
+        if (yieldActive)
+            snap->yield.reason = std::string(toString(state.reason));
         snap->yield.foregroundIops = state.foregroundIops;
         snap->yield.foregroundLatencyMs = state.foregroundLatencyMs;
         snap->yield.baselineMs = state.baselineMs;

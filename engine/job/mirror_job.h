@@ -125,7 +125,7 @@ struct JobSnapshot
         bool active = false;   ///< the job watches the source's disk and may yield
         bool yielding = false; ///< it runs below full speed now
         double share = 1.0;    ///< of full speed, 1/64 .. 1
-        std::string reason;    ///< toString(YieldController::Reason)
+        std::string reason;    ///< toString(YieldController::Reason); empty when not active
         double foregroundIops = 0;
         std::optional<double> foregroundLatencyMs;
         std::optional<double> baselineMs;

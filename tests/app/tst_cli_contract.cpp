@@ -200,6 +200,8 @@ void TestCliContract::json_progressCarriesYieldAndForecast()
         QCOMPARE(y.value(QStringLiteral("active")).toBool(true), false);
         QCOMPARE(y.value(QStringLiteral("yielding")).toBool(true), false);
         QCOMPARE(y.value(QStringLiteral("share")).toDouble(), 1.0);
+        // An image watches no disk: there is no reason to give.
+        QVERIFY(y.value(QStringLiteral("reason")).isNull());
         const QJsonObject f = data.value(QStringLiteral("forecast")).toObject();
         for (const char* k : {"confidence", "copy-rate", "dirty-rate", "converges", "ready-in",
                               "freeze", "freeze-if-completed-now", "remedies"})
