@@ -27,6 +27,29 @@ drop_caches() {
     echo 3 >/proc/sys/vm/drop_caches
 }
 
+# settle_disk PATH: waits (at most 60 s) until the disk that holds PATH has
+# had nothing in flight and no discard for 2 s. A file system mounted with
+# -o discard trims a deleted 8 GiB image for seconds after the rm, and a row
+# that started meanwhile would measure the trim.
+settle_disk() {
+    local dev stat quiet=0 deadline=$((SECONDS + 60)) last="" now
+    dev=$(stat -c '%d' "$1") || return 0
+    stat="/sys/dev/block/$((dev >> 8)):$((dev & 0xff))/stat"
+    [[ -r $stat ]] || return 0
+    while ((SECONDS < deadline)); do
+        # in flight (9th field) and discards completed (12th), when present
+        now=$(awk '{ print $9, $12 }' "$stat")
+        if [[ $now == "$last" && ${now%% *} == 0 ]]; then
+            quiet=$((quiet + 1))
+            ((quiet >= 4)) && return 0
+        else
+            quiet=0
+        fi
+        last=$now
+        sleep 0.5
+    done
+}
+
 fmt_bytes() {
     awk -v b="$1" 'BEGIN { if (b >= 1073741824) printf "%.2f GiB", b / 1073741824; else printf "%.0f MiB", b / 1048576 }'
 }

@@ -54,9 +54,9 @@ Usage: bench_live_latency.sh [options]
                      build/eng, build/bench, build/dev of this tree, then PATH)
   --cli-args "..."   extra options for drivemirror-cli mirror, in every row
   --out FILE         also write the report to FILE
-  --keep-events DIR  keep each mirror's progress events up to READY in
-                     DIR/LOAD-ROW-RUN.jsonl (the dirty maps left out): traces
-                     to replay the forecast on (tests/engine/tst_forecast_traces)
+  --keep-events DIR  keep each mirror's progress up to READY in
+                     DIR/LOAD-ROW-RUN.tsv, a trace to replay the forecast on
+                     (tests/engine/data/forecast, tst_forecast)
   --quick            smoke check: 2G, 1 run
   -h, --help         this text
 
@@ -208,7 +208,7 @@ cleanup() {
     # removes its tracing instance
     stop_pid "$MIRROR_PID" TERM
     MIRROR_PID=""
-    stop_pid "$FIO_PID" INT
+    stop_pid "$FIO_PID" TERM
     FIO_PID=""
     close_commands
     release_source
@@ -287,26 +287,48 @@ print("\t".join([na(ready - started if ready is not None and started is not None
                  na(error)]))
 EOF
 
-# keep_events EVENTS OUT: the events up to READY without the dirty maps
+# keep_events EVENTS OUT TITLE: the progress events up to READY as the
+# forecast's trace (tests/engine/data/forecast): a line per event with the
+# milliseconds since JOB_STARTED, len, offset, yielding (0/1) and the speed
+# limit, then "ready MS"
 keep_events() {
     mkdir -p "$(dirname "$2")"
-    python3 - "$1" "$2" <<'EOF'
+    python3 - "$1" "$2" "$3" <<'EOF'
 import json, sys
+started = ready = None
+rows = []
+gran = 0
+for line in open(sys.argv[1], errors="replace"):
+    try:
+        m = json.loads(line)
+    except ValueError:
+        continue
+    if not isinstance(m, dict) or "event" not in m:
+        continue
+    ts = m.get("timestamp") or {}
+    t = ts.get("seconds", 0) + ts.get("microseconds", 0) / 1e6
+    d = m.get("data") or {}
+    ev = m["event"]
+    if ev == "JOB_STARTED" and started is None:
+        started = t
+        gran = d.get("granularity", 0)
+    elif started is None:
+        continue
+    elif ev == "BLOCK_JOB_PROGRESS":
+        y = d.get("yield") or {}
+        rows.append("%d %d %d %d %d" % (round((t - started) * 1000), d["len"], d["offset"],
+                                        1 if y.get("yielding") else 0, d.get("speed", 0)))
+    elif ev == "BLOCK_JOB_READY":
+        ready = t
+        break
 with open(sys.argv[2], "w") as out:
-    for line in open(sys.argv[1], errors="replace"):
-        try:
-            m = json.loads(line)
-        except ValueError:
-            continue
-        if not isinstance(m, dict) or "event" not in m:
-            continue
-        d = m.get("data")
-        if isinstance(d, dict):
-            d.pop("map", None)
-            d.pop("in-flight-ranges", None)
-        out.write(json.dumps(m, separators=(",", ":")) + "\n")
-        if m["event"] == "BLOCK_JOB_READY":
-            break
+    out.write("# %s\n" % sys.argv[3])
+    out.write("# granularity %d\n" % gran)
+    out.write("# ms since JOB_STARTED, len, offset, yielding (0/1), speed limit (bytes/s, 0 = none)\n")
+    for r in rows:
+        out.write(r + "\n")
+    if ready is not None:
+        out.write("ready %d\n" % round((ready - started) * 1000))
 EOF
 }
 
@@ -416,6 +438,7 @@ run_row() {
     [[ $load == idle ]] || intended=$((WINDOW * $([[ $load == raw ]] && echo "$RAW_IOPS" || echo "$FS_IOPS")))
     rm -f "$TGT" "$fio_out" "$ev" "$err"
     drop_caches
+    settle_disk "$DIR"
 
     if [[ $row == none ]]; then
         start_fio "$load" "$WINDOW" "$fio_out"
@@ -454,7 +477,9 @@ run_row() {
     if [[ $st -eq 0 ]]; then
         wait_event '"BLOCK_JOB_READY"' $((TIMEOUT - (SECONDS - t0))) || st=$?
     fi
-    stop_pid "$FIO_PID" INT
+    # TERM, not INT: a background job of a script starts with SIGINT
+    # ignored, and fio signalled before it installs its handler never stops
+    stop_pid "$FIO_PID" TERM
     FIO_PID=""
     if [[ $st -eq 0 ]]; then
         # no load any more: whatever the job still has to copy is the last
@@ -487,7 +512,8 @@ run_row() {
     fi
     IFS=$'\t' read -r ready len final pred actual at ypct share error <<<"$(python3 "$EV_PARSE" "$ev")"
     if [[ -n $KEEP_EVENTS ]]; then
-        keep_events "$ev" "$KEEP_EVENTS/$load-$row-$run.jsonl"
+        keep_events "$ev" "$KEEP_EVENTS/$load-$row-$run.tsv" \
+            "$load load, mirror $(row_args "$row"), run $run of bench_live_latency.sh, $(date -u +%F)"
     fi
     if [[ $rc -eq 0 && $final == BLOCK_JOB_COMPLETED ]]; then
         identical=$(compare "$load")
