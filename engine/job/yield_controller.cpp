@@ -162,11 +162,21 @@ std::uint64_t maxRequestBytes(const std::string& statPath)
     const auto slash = statPath.rfind('/');
     if (slash == std::string::npos)
         return 0;
-    std::ifstream in(statPath.substr(0, slash) + "/queue/max_sectors_kb");
+    const std::string queue = statPath.substr(0, slash) + "/queue/";
+    std::ifstream sectors(queue + "max_sectors_kb");
     std::uint64_t kb = 0;
-    if (!(in >> kb))
+    if (!(sectors >> kb))
         return 0;
-    return kb * 1024;
+    std::uint64_t bytes = kb * 1024;
+    // A buffer's pages are seldom contiguous: each is a segment of its own,
+    // and a request takes at most max_segments of them (a loop device 128,
+    // so a 1 MiB read becomes two).
+    std::ifstream segments(queue + "max_segments");
+    std::uint64_t count = 0;
+    const long page = ::sysconf(_SC_PAGESIZE);
+    if (segments >> count && count > 0 && page > 0)
+        bytes = std::min(bytes, count * static_cast<std::uint64_t>(page));
+    return bytes;
 }
 
 YieldController::YieldController(std::uint64_t speedCap) : m_speedCap(speedCap)
@@ -207,26 +217,29 @@ YieldController::Foreground YieldController::foregroundOf(const YieldSample& sam
     if (balanced && m_lastBalanced)
         learnPieceSize(deviceIos, deviceSectors);
     m_lastBalanced = balanced;
-    if (fgSectors < kForegroundMinSectors) {
-        m_owedIos = 0;
-        m_owedTicksMs = 0;
-        return {};
-    }
+
     const double pieces = piecesPerCountedRequest(sample.own);
     const auto scaled = [pieces](std::uint64_t n) {
         return static_cast<std::uint64_t>(std::llround(static_cast<double>(n) * pieces));
     };
     const std::uint64_t ownIos = scaled(sample.own.ios) + m_owedIos;
     const std::uint64_t ownTicks = scaled(sample.own.ticksMs) + m_owedTicksMs;
-
-    Foreground fg;
-    // Sectors say there was foreground I/O: at least one request of it.
-    fg.ios = deviceIos > ownIos ? std::max<std::uint64_t>(1, deviceIos - ownIos) : 1;
+    const std::uint64_t fgIos = deviceIos > ownIos ? deviceIos - ownIos : 0;
     m_owedIos = ownIos > deviceIos ? ownIos - deviceIos : 0;
     // Time is owed only along with requests; otherwise an overestimate of
     // the job's own time would hide the foreground's for good.
     const std::uint64_t fgTicks = deviceTicks > ownTicks ? deviceTicks - ownTicks : 0;
     m_owedTicksMs = m_owedIos > 0 && ownTicks > deviceTicks ? ownTicks - deviceTicks : 0;
+
+    // Sectors see any foreground that writes more than the job's requests
+    // that straddle a sample; requests see many small writes (4 KiB at
+    // 2,000/s are fewer sectors an interval than two 1 MiB reads), beyond
+    // the few pieces of the job's own that the count may be off by.
+    const bool present = fgSectors >= kForegroundMinSectors || fgIos >= kForegroundMinIos;
+    if (!present)
+        return {};
+    Foreground fg;
+    fg.ios = std::max<std::uint64_t>(1, fgIos);
     fg.latencyMs = static_cast<double>(fgTicks) / static_cast<double>(fg.ios);
     return fg;
 }

@@ -110,8 +110,9 @@ struct OwnIo
 /// that from the sectors, see YieldController.
 void countOwnIo(OwnIo& own, std::uint64_t length, std::chrono::nanoseconds latency,
                 std::uint64_t maxRequestBytes);
-/// The largest request the disk of @p statPath takes whole (its
-/// queue/max_sectors_kb, in bytes); 0 when unknown.
+/// The largest request the disk of @p statPath takes whole from a buffer
+/// of separate pages (queue/max_sectors_kb, and max_segments pages), in
+/// bytes; 0 when unknown.
 std::uint64_t maxRequestBytes(const std::string& statPath);
 
 /// One observation: the device's counters at @p time and the job's own part
@@ -151,6 +152,11 @@ public:
     /// Fewer foreground sectors than this in an interval are no foreground
     /// (a file system writes at least 4 KiB).
     static constexpr std::uint64_t kForegroundMinSectors = 8;
+    /// Requests beyond the job's, in its learned pieces, that count as
+    /// foreground I/O in an interval: more than the one or two of its own
+    /// that straddle a sample.
+    static constexpr std::uint64_t kForegroundMinIos = 4;
+
     /// Bound of the pieces the device is taken to make of one request the
     /// job counted.
     static constexpr double kMaxPiecesPerRequest = 16;

@@ -28,12 +28,13 @@ constexpr std::uint64_t kSourceSize = 512 * MiB;
 class FioUser : public FioWriter
 {
 public:
-    explicit FioUser(const QString& device)
+    explicit FioUser(const QString& device, const QString& blockSize = QStringLiteral("64k"),
+                     int iops = 200)
         : FioWriter({QStringLiteral("--name=user"), QStringLiteral("--filename=") + device,
-                     QStringLiteral("--rw=randwrite"), QStringLiteral("--bs=64k"),
+                     QStringLiteral("--rw=randwrite"), QStringLiteral("--bs=") + blockSize,
                      QStringLiteral("--direct=1"), QStringLiteral("--ioengine=psync"),
-                     QStringLiteral("--rate_iops=200"), QStringLiteral("--time_based"),
-                     QStringLiteral("--runtime=300")})
+                     QStringLiteral("--rate_iops=") + QString::number(iops),
+                     QStringLiteral("--time_based"), QStringLiteral("--runtime=300")})
     {
     }
 };
@@ -67,6 +68,7 @@ private Q_SLOTS:
     void offUnderLoad_neverActiveAndFullDepth();
     void forecast_numbersOnceWellIntoTheCopy();
     void autoUnderLoad_setSpeedStillCaps();
+    void smallWritesUnderLoad_neverReadAsQuiet();
     void offlineImage_neverYields();
 
 private:
@@ -293,6 +295,52 @@ void TestYieldLive::autoUnderLoad_setSpeedStillCaps()
     QVERIFY(after->yield.rateLimit > 0 && after->yield.rateLimit <= 8 * MiB);
     QVERIFY2(rate <= 8.0 * MiB * 1.1, qPrintable(QString::number(rate / MiB)));
     QVERIFY(after->status == JobStatus::Running);
+}
+
+void TestYieldLive::smallWritesUnderLoad_neverReadAsQuiet()
+{
+    // A file system's 4 KiB writes at 2,000/s are fewer sectors an interval
+    // than two of the job's 1 MiB reads: by sectors alone, one of the job's
+    // completions reaped on the other side of a sample hid them, and the
+    // job read the disk as quiet in about 40% of its intervals and took it
+    // at full speed.
+    if (!isRoot())
+        QSKIP("needs root: loop devices, tracefs");
+    QString image;
+    constexpr std::uint64_t size = 2048 * MiB;
+    auto loop = makeSource(QStringLiteral("small"), &image, size);
+    QVERIFY(loop);
+    FioUser user(loop->path(), QStringLiteral("4k"), 2000);
+    QVERIFY(user.running());
+    std::this_thread::sleep_for(300ms);
+
+    LiveJob lj;
+    const QString target = m_dir.file(QStringLiteral("small-target.img"));
+    MirrorOptions o;
+    o.yield = YieldMode::Auto;
+    startLive(lj, loop->path(), target, o, 0, size);
+    if (QTest::currentTestFailed())
+        return;
+    int seen = 0;
+    int quiet = 0;
+    std::uint64_t lastGeneration = 0;
+    const auto start = std::chrono::steady_clock::now();
+    waitFor(
+        [&] {
+            const auto s = lj.job->snapshot();
+            if (s->generation != lastGeneration && s->yield.active && s->elapsedSeconds > 1.0) {
+                lastGeneration = s->generation;
+                ++seen;
+                if (s->yield.reason == "quiet" || s->yield.reason == "growing-back")
+                    ++quiet;
+            }
+            return s->status == JobStatus::Ready || lj.job->finished() ||
+                   std::chrono::steady_clock::now() - start > 8s;
+        },
+        20s);
+    qInfo("%d of %d progress snapshots read the disk as quiet", quiet, seen);
+    QVERIFY(seen >= 20);
+    QVERIFY2(quiet * 20 <= seen, "the user's small writes went unseen");
 }
 
 void TestYieldLive::offlineImage_neverYields()
