@@ -24,9 +24,6 @@ constexpr double kMaxCut = 0.75;
 /// Weight of a new measurement in the smoothed full speed.
 constexpr double kFullSpeedWeight = 0.2;
 constexpr double kShortOfWork = 0.5;
-/// Weight of the newest interval in the sums the device's piece size is
-/// learned from.
-constexpr double kPieceWeight = 0.1;
 
 double toMs(std::chrono::microseconds us)
 {
@@ -150,7 +147,6 @@ void countOwnIo(OwnIo& own, std::uint64_t length, std::chrono::nanoseconds laten
     const std::uint64_t pieces =
         maxRequestBytes == 0 || length == 0 ? 1 : (length + maxRequestBytes - 1) / maxRequestBytes;
     own.ios += pieces;
-    own.sectors += length / 512;
     own.ticksNs += pieces * static_cast<std::uint64_t>(std::max<std::int64_t>(0, latency.count()));
     own.ticksMs = own.ticksNs / 1'000'000;
 }
@@ -162,21 +158,11 @@ std::uint64_t maxRequestBytes(const std::string& statPath)
     const auto slash = statPath.rfind('/');
     if (slash == std::string::npos)
         return 0;
-    const std::string queue = statPath.substr(0, slash) + "/queue/";
-    std::ifstream sectors(queue + "max_sectors_kb");
+    std::ifstream in(statPath.substr(0, slash) + "/queue/max_sectors_kb");
     std::uint64_t kb = 0;
-    if (!(sectors >> kb))
+    if (!(in >> kb))
         return 0;
-    std::uint64_t bytes = kb * 1024;
-    // A buffer's pages are seldom contiguous: each is a segment of its own,
-    // and a request takes at most max_segments of them (a loop device 128,
-    // so a 1 MiB read becomes two).
-    std::ifstream segments(queue + "max_segments");
-    std::uint64_t count = 0;
-    const long page = ::sysconf(_SC_PAGESIZE);
-    if (segments >> count && count > 0 && page > 0)
-        bytes = std::min(bytes, count * static_cast<std::uint64_t>(page));
-    return bytes;
+    return kb * 1024;
 }
 
 YieldController::YieldController(std::uint64_t speedCap) : m_speedCap(speedCap)
@@ -200,65 +186,19 @@ YieldController::Foreground YieldController::foregroundOf(const YieldSample& sam
         (now.readIos - before.readIos) + (now.writeIos - before.writeIos);
     const std::uint64_t deviceTicks =
         (now.readTicksMs - before.readTicksMs) + (now.writeTicksMs - before.writeTicksMs);
-    const std::uint64_t deviceSectors =
-        (now.readSectors - before.readSectors) + (now.writeSectors - before.writeSectors);
-    const bool owedBefore = m_owedSectors > 0;
-    const std::uint64_t ownSectors = sample.own.sectors + m_owedSectors;
-    const std::uint64_t fgSectors = deviceSectors > ownSectors ? deviceSectors - ownSectors : 0;
-    m_owedSectors = ownSectors > deviceSectors ? ownSectors - deviceSectors : 0;
+    const std::uint64_t ownIos = sample.own.ios + m_owedIos;
+    const std::uint64_t ownTicks = sample.own.ticksMs + m_owedTicksMs;
 
-    // The device and the job agree to the sector, this interval and the one
-    // before: no completion straddled a sample (one the job reaped late, or
-    // early, makes one interval look busy and the next one quiet, which
-    // would hide a foreground's sectors) and the device's pieces were all
-    // the job's.
-    const bool balanced =
-        fgSectors < kForegroundMinSectors && m_owedSectors < kForegroundMinSectors && !owedBefore;
-    if (balanced && m_lastBalanced)
-        learnPieceSize(deviceIos, deviceSectors);
-    m_lastBalanced = balanced;
-
-    const double pieces = piecesPerCountedRequest(sample.own);
-    const auto scaled = [pieces](std::uint64_t n) {
-        return static_cast<std::uint64_t>(std::llround(static_cast<double>(n) * pieces));
-    };
-    const std::uint64_t ownIos = scaled(sample.own.ios) + m_owedIos;
-    const std::uint64_t ownTicks = scaled(sample.own.ticksMs) + m_owedTicksMs;
-    const std::uint64_t fgIos = deviceIos > ownIos ? deviceIos - ownIos : 0;
+    Foreground fg;
+    fg.ios = deviceIos > ownIos ? deviceIos - ownIos : 0;
     m_owedIos = ownIos > deviceIos ? ownIos - deviceIos : 0;
     // Time is owed only along with requests; otherwise an overestimate of
     // the job's own time would hide the foreground's for good.
     const std::uint64_t fgTicks = deviceTicks > ownTicks ? deviceTicks - ownTicks : 0;
     m_owedTicksMs = m_owedIos > 0 && ownTicks > deviceTicks ? ownTicks - deviceTicks : 0;
-
-    // Sectors see any foreground that writes more than the job's requests
-    // that straddle a sample; requests see many small writes (4 KiB at
-    // 2,000/s are fewer sectors an interval than two 1 MiB reads), beyond
-    // the few pieces of the job's own that the count may be off by.
-    const bool present = fgSectors >= kForegroundMinSectors || fgIos >= kForegroundMinIos;
-    if (!present)
-        return {};
-    Foreground fg;
-    fg.ios = std::max<std::uint64_t>(1, fgIos);
-    fg.latencyMs = static_cast<double>(fgTicks) / static_cast<double>(fg.ios);
+    if (fg.ios > 0)
+        fg.latencyMs = static_cast<double>(fgTicks) / static_cast<double>(fg.ios);
     return fg;
-}
-
-void YieldController::learnPieceSize(std::uint64_t deviceIos, std::uint64_t deviceSectors)
-{
-    // From the device's own counters, both read at once: no completion the
-    // job reaps on the other side of a sample skews them.
-    m_quietIos = m_quietIos * (1.0 - kPieceWeight) + static_cast<double>(deviceIos);
-    m_quietSectors = m_quietSectors * (1.0 - kPieceWeight) + static_cast<double>(deviceSectors);
-}
-
-double YieldController::piecesPerCountedRequest(const OwnIo& own) const
-{
-    // A handful of requests says little.
-    if (m_quietIos < 8 || own.ios == 0)
-        return 1.0;
-    const double pieces = static_cast<double>(own.sectors) * m_quietIos / m_quietSectors;
-    return std::clamp(pieces / static_cast<double>(own.ios), 1.0, kMaxPiecesPerRequest);
 }
 
 void YieldController::noteBaseline(double latencyMs, Clock::time_point now)
@@ -392,8 +332,6 @@ const YieldController::State& YieldController::addSample(const YieldSample& samp
         m_previous = sample;
         m_owedIos = 0;
         m_owedTicksMs = 0;
-        m_owedSectors = 0;
-        m_lastBalanced = false;
         return m_state;
     }
     const double seconds = std::chrono::duration<double>(sample.time - m_previous->time).count();

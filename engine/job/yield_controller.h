@@ -25,13 +25,6 @@
 // (share x full speed, never above an explicit speed limit). Full speed is
 // what the job achieved while it did not yield; it is measured, not assumed.
 //
-// Which I/O is the foreground's is told by sectors, which the job knows
-// exactly: the device's sectors minus the job's. The job's request count and
-// time are estimates (the block layer splits requests by rules a process
-// cannot see), so the controller learns the size of the device's pieces from
-// intervals in which every sector was the job's, and counts the job's
-// requests and time in those pieces.
-//
 // Pure: no I/O, no clock. The job feeds counters with their timestamps, so
 // every decision can be replayed in a test. readBlockStat() is the only part
 // that touches sysfs.
@@ -95,9 +88,6 @@ struct OwnIo
     std::uint64_t ios = 0;     ///< reads and writes completed in the interval
     std::uint64_t ticksMs = 0; ///< their summed submit-to-completion time
     std::uint64_t bytes = 0;   ///< bytes copied in the interval (for full speed)
-    /// 512-byte sectors of those reads and writes: unlike the request count,
-    /// exact whatever the block layer splits.
-    std::uint64_t sectors = 0;
     /// ticksMs before rounding: many short requests must not round to nothing.
     std::uint64_t ticksNs = 0;
 };
@@ -105,14 +95,10 @@ struct OwnIo
 /// Adds one completed request of @p length bytes that took @p latency to
 /// @p own, counted as the device counts it: split into pieces of at most
 /// @p maxRequestBytes (0 = never split), each with the request's latency.
-/// The block layer may split further (a buffer's pages are not contiguous,
-/// and the queue takes at most max_segments of them): the controller learns
-/// that from the sectors, see YieldController.
 void countOwnIo(OwnIo& own, std::uint64_t length, std::chrono::nanoseconds latency,
                 std::uint64_t maxRequestBytes);
-/// The largest request the disk of @p statPath takes whole from a buffer
-/// of separate pages (queue/max_sectors_kb, and max_segments pages), in
-/// bytes; 0 when unknown.
+/// The largest request the disk of @p statPath takes whole (its
+/// queue/max_sectors_kb, in bytes); 0 when unknown.
 std::uint64_t maxRequestBytes(const std::string& statPath);
 
 /// One observation: the device's counters at @p time and the job's own part
@@ -149,17 +135,6 @@ public:
     /// Baseline history: the minimum per bucket, for kBaselineBuckets buckets.
     static constexpr std::chrono::seconds kBaselineBucket{10};
     static constexpr std::size_t kBaselineBuckets = 6;
-    /// Fewer foreground sectors than this in an interval are no foreground
-    /// (a file system writes at least 4 KiB).
-    static constexpr std::uint64_t kForegroundMinSectors = 8;
-    /// Requests beyond the job's, in its learned pieces, that count as
-    /// foreground I/O in an interval: more than the one or two of its own
-    /// that straddle a sample.
-    static constexpr std::uint64_t kForegroundMinIos = 4;
-
-    /// Bound of the pieces the device is taken to make of one request the
-    /// job counted.
-    static constexpr double kMaxPiecesPerRequest = 16;
     /// Full speed when the job has not yet run unhindered (bytes/s).
     static constexpr double kFallbackFullSpeed = 64.0 * 1024 * 1024;
 
@@ -211,9 +186,6 @@ private:
         double latencyMs = 0;
     };
     Foreground foregroundOf(const YieldSample& sample);
-    void learnPieceSize(std::uint64_t deviceIos, std::uint64_t deviceSectors);
-    /// Pieces the device makes of each request the job counted in @p own.
-    double piecesPerCountedRequest(const OwnIo& own) const;
     void noteBaseline(double latencyMs, Clock::time_point now);
     std::optional<double> baseline(Clock::time_point now) const;
     void measureFullSpeed(const OwnIo& own, double seconds);
@@ -230,12 +202,6 @@ private:
     // before the device's counter moved): owed to the next interval.
     std::uint64_t m_owedIos = 0;
     std::uint64_t m_owedTicksMs = 0;
-    std::uint64_t m_owedSectors = 0;
-    /// Decaying sums of the device's requests and sectors over intervals
-    /// without foreground I/O: the size of the pieces it makes of the job's.
-    double m_quietIos = 0;
-    double m_quietSectors = 0;
-    bool m_lastBalanced = false; ///< the last interval's sectors were all the job's, exactly
 
     double m_share = 1.0;
     double m_fullSpeed = 0; ///< smoothed bytes/s while not yielding; 0 = unknown

@@ -36,26 +36,14 @@ struct SimDisk
     double foregroundBaseMs = 0.2;     ///< its latency with the mirror silent
     double delayAtFullShareMs = 40;    ///< its extra latency with the mirror at full speed
     double ownPieceBytes = 512 * 1024; ///< the mirror's 1 MiB requests split in two
-    /// Pieces the device makes of each piece the job counts: the block
-    /// layer also splits by segments, which the job cannot see.
-    double unseenSplit = 1;
-    double foregroundBytes = 64 * 1024; ///< per foreground write
-    /// The mirror's own latency grows with its share up to 1 ms + this.
-    double ownLatencyAtFullShareMs = 30;
-    /// Every lateReapEvery-th interval the device counts lateReaps of the
-    /// job's pieces that the job reaps only in the next one.
-    int lateReapEvery = 0;
-    double lateReaps = 0;
-    int interval = 0;
-    double carried = 0; ///< pieces the job reports next interval
     /// The job's own time as it reports it, relative to the kernel's count.
     double ownTimeReported = 1.0;
     /// Bytes the mirror has to copy per interval at most (READY: a trickle).
     double workPerInterval = 1e18;
 
     YieldController::Clock::time_point now{std::chrono::seconds(1000)};
-    double readIos = 0, readMs = 0, readSectors = 0;    // the mirror reads
-    double writeIos = 0, writeMs = 0, writeSectors = 0; // the foreground writes
+    double readIos = 0, readMs = 0;   // the mirror reads
+    double writeIos = 0, writeMs = 0; // the foreground writes
     double ownMsReported = 0;
     double lastForegroundLatencyMs = 0;
 
@@ -74,43 +62,30 @@ struct SimDisk
         const double share = effectiveShare(s);
         const double ownBytes = std::min(workPerInterval, share * fullSpeed * seconds);
         const double ownIos = std::floor(ownBytes / ownPieceBytes);
-        const double ownLatencyMs = 1.0 + ownLatencyAtFullShareMs * share;
+        const double ownLatencyMs = 1.0 + 30.0 * share;
         const double fgIos = foregroundIops * seconds;
         lastForegroundLatencyMs = foregroundBaseMs + delayAtFullShareMs * share;
 
-        readIos += ownIos * unseenSplit;
-        readMs += ownIos * unseenSplit * ownLatencyMs;
-        readSectors += ownIos * ownPieceBytes / 512;
+        readIos += ownIos;
+        readMs += ownIos * ownLatencyMs;
         writeIos += fgIos;
         writeMs += fgIos * lastForegroundLatencyMs;
-        writeSectors += fgIos * foregroundBytes / 512;
         now += kInterval;
 
         YieldSample sample;
         sample.time = now;
         sample.device.readIos = static_cast<std::uint64_t>(readIos);
         sample.device.readTicksMs = static_cast<std::uint64_t>(readMs);
-        sample.device.readSectors = static_cast<std::uint64_t>(readSectors);
-        sample.device.writeSectors = static_cast<std::uint64_t>(writeSectors);
         sample.device.writeIos = static_cast<std::uint64_t>(writeIos);
         sample.device.writeTicksMs = static_cast<std::uint64_t>(writeMs);
-        // What the job reaps this interval: less what straddles into the
-        // next one, plus what straddled into this one.
-        double reportedIos = ownIos + carried;
-        carried = 0;
-        if (lateReapEvery > 0 && ++interval % lateReapEvery == 0 && reportedIos > lateReaps) {
-            carried = lateReaps;
-            reportedIos -= lateReaps;
-        }
-        sample.own.ios = static_cast<std::uint64_t>(reportedIos);
+        sample.own.ios = static_cast<std::uint64_t>(ownIos);
         // The job measures its own time exactly; report it in whole ms as
         // the kernel does, carrying the fractions.
-        const double ownMsTotal = ownMsReported + reportedIos * ownLatencyMs * ownTimeReported;
+        const double ownMsTotal = ownMsReported + ownIos * ownLatencyMs * ownTimeReported;
         sample.own.ticksMs =
             static_cast<std::uint64_t>(std::floor(ownMsTotal) - std::floor(ownMsReported));
         ownMsReported = ownMsTotal;
         sample.own.bytes = static_cast<std::uint64_t>(ownBytes);
-        sample.own.sectors = static_cast<std::uint64_t>(reportedIos * ownPieceBytes / 512);
         return sample;
     }
 };
@@ -156,9 +131,6 @@ private Q_SLOTS:
     void ownTimeMisreported_byTenPercent_stillSettles();
     void trickleAtReady_doesNotLowerFullSpeed();
     void ownRequestsCountedEarly_noPhantomForeground();
-    void idleDevice_requestsSplitUnseen_staysAtFullSpeed();
-    void steadyLoad_requestsSplitUnseen_foregroundLatencyRight();
-    void steadyLoad_completionsStraddleSamples_stillYields();
     void countersGoBackwards_onlyResetsReference();
     void parseBlockStat_fieldCounts_data();
     void parseBlockStat_fieldCounts();
@@ -394,8 +366,7 @@ void TestYieldController::ownRequestsCountedEarly_noPhantomForeground()
         device += i % 2 == 0 ? 6 : 10; // behind, then caught up
         s.device.readIos = device;
         s.device.readTicksMs = device * 20;
-        s.device.readSectors = device * 2048;
-        s.own = {own, own * 20, own << 20, own * 2048};
+        s.own = {own, own * 20, own << 20};
         const auto& st = c.addSample(s);
         QCOMPARE(st.foregroundIops, 0.0);
         QVERIFY(atFullSpeed(st));
@@ -405,92 +376,11 @@ void TestYieldController::ownRequestsCountedEarly_noPhantomForeground()
     device += 8 + 1;
     s.device.readIos = device;
     s.device.readTicksMs += 8 * 20 + 3;
-    s.device.readSectors += 8 * 2048 + 8; // a 4 KiB read
-    s.own = {8, 160, 8u << 20, 8 * 2048};
+    s.own = {8, 160, 8u << 20};
     const auto& st = c.addSample(s);
     QCOMPARE(st.foregroundIops, 10.0);
     QVERIFY(st.foregroundLatencyMs.has_value());
     QCOMPARE(*st.foregroundLatencyMs, 3.0);
-}
-
-void TestYieldController::idleDevice_requestsSplitUnseen_staysAtFullSpeed()
-{
-    // A device that splits the job's requests further than the job counts
-    // (max_segments is taken into account; other limits may split too):
-    // its extra pieces are no foreground I/O once two intervals in which
-    // every sector was the job's have shown the device's piece size.
-    SimDisk disk;
-    disk.foregroundIops = 0;
-    disk.unseenSplit = 2;
-    YieldController c;
-    const auto states = run(c, disk, 100);
-    for (std::size_t i = 3; i < states.size(); ++i) {
-        QVERIFY2(atFullSpeed(states[i]), qPrintable(QString::number(i)));
-        QCOMPARE(states[i].foregroundIops, 0.0);
-    }
-    QCOMPARE(engine::name(c.state().reason), engine::name(Reason::Quiet));
-}
-
-void TestYieldController::steadyLoad_requestsSplitUnseen_foregroundLatencyRight()
-{
-    // Learned while the disk was the job's alone, the pieces per request
-    // keep the job's extra pieces and their time out of the foreground's.
-    SimDisk disk;
-    disk.foregroundIops = 0;
-    disk.unseenSplit = 2;
-    YieldController c;
-    run(c, disk, 30);
-    disk.foregroundIops = 200;
-    run(c, disk, 100);
-    std::vector<double> errors;
-    for (int i = 0; i < 300; ++i) {
-        const auto& s = c.addSample(disk.step(c.state()));
-        if (s.reason == Reason::MeasuringBaseline || !s.foregroundLatencyMs)
-            continue;
-        errors.push_back(std::abs(*s.foregroundLatencyMs - disk.lastForegroundLatencyMs));
-        // 200 writes per second, not the job's pieces.
-        QVERIFY2(std::abs(s.foregroundIops - disk.foregroundIops) <= 20,
-                 qPrintable(QString::number(s.foregroundIops)));
-    }
-    QVERIFY(errors.size() > 250);
-    std::sort(errors.begin(), errors.end());
-    // stat's whole milliseconds, spread over 20 requests: 0.05 ms each.
-    QVERIFY2(errors[errors.size() / 2] < 0.5,
-             qPrintable(QString::number(errors[errors.size() / 2])));
-}
-
-void TestYieldController::steadyLoad_completionsStraddleSamples_stillYields()
-{
-    // Now and then the device counts three of the job's pieces in one
-    // interval that the job reaps in the next: that interval shows fewer
-    // sectors than the job's, which hides the foreground's. Such an
-    // interval must not teach the controller that the device's pieces are
-    // small (the foreground's writes among them), which would then hide the
-    // foreground's requests and time for good.
-    SimDisk disk; // 4 KiB writes at 2,000/s, as a file system's
-    disk.foregroundIops = 2000;
-    disk.foregroundBytes = 4096;
-    disk.unseenSplit = 2;
-    disk.lateReapEvery = 7;
-    disk.lateReaps = 2;
-    // The job's requests, at idle priority, wait far longer than the
-    // foreground's: its time, if overcounted, swamps the foreground's.
-    disk.ownLatencyAtFullShareMs = 300;
-    YieldController c;
-    run(c, disk, 100);
-    double share = 0;
-    std::vector<double> latencies;
-    for (const auto& s : run(c, disk, 600)) {
-        share += s.share;
-        latencies.push_back(disk.lastForegroundLatencyMs);
-    }
-    share /= 600;
-    std::sort(latencies.begin(), latencies.end());
-    const double p95 = latencies[latencies.size() * 95 / 100];
-    qInfo("share mean %.3f; foreground latency p95 %.2f ms", share, p95);
-    const double target =
-        std::chrono::duration<double, std::milli>(YieldController::kTargetDelay).count();
-    QVERIFY2(p95 <= disk.foregroundBaseMs + 2 * target, qPrintable(QString::number(p95)));
 }
 
 void TestYieldController::countersGoBackwards_onlyResetsReference()
