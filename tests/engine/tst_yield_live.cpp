@@ -328,7 +328,7 @@ void TestYieldLive::smallWritesUnderLoad_neverReadAsQuiet()
     waitFor(
         [&] {
             const auto s = lj.job->snapshot();
-            if (s->generation != lastGeneration && s->yield.active && s->elapsedSeconds > 1.0) {
+            if (s->generation != lastGeneration && s->yield.active && s->elapsedSeconds > 0.5) {
                 lastGeneration = s->generation;
                 ++seen;
                 if (s->yield.reason == "quiet" || s->yield.reason == "growing-back")
@@ -339,7 +339,7 @@ void TestYieldLive::smallWritesUnderLoad_neverReadAsQuiet()
         },
         20s);
     qInfo("%d of %d progress snapshots read the disk as quiet", quiet, seen);
-    QVERIFY(seen >= 20);
+    QVERIFY(seen >= 8); // READY can come in 2 s: each snapshot counts
     QVERIFY2(quiet * 20 <= seen, "the user's small writes went unseen");
 }
 
