@@ -1,6 +1,7 @@
 // LocalJobController on real image files: signals in order and on the UI
 // thread, the ~10 Hz bound, refusals, creation of a missing target, cancel.
 #include "bridge/local_job_controller.h"
+#include "io/disk.h"
 #include "io/open_files.h"
 #include "test_support.h"
 
@@ -173,11 +174,9 @@ private Q_SLOTS:
         QVERIFY(testsupport::createSparse(src, 32 * kMiB));
         QVERIFY(testsupport::writePattern(src, 0, 32 * kMiB, 21));
         QVERIFY(testsupport::createSparse(dst, 32 * kMiB));
-        struct stat st
-        {
-        };
-        QCOMPARE(::stat(QFile::encodeName(dst).constData(), &st), 0);
-        const engine::FileKey key{st.st_dev, st.st_ino};
+        const auto id = engine::identify(dst.toStdString());
+        QVERIFY(id);
+        const engine::FileKey key{id->dev, id->ino};
         ui::LocalJobController c(engine::nullLogger());
         std::optional<std::size_t> openersAtFinish;
         std::optional<bool> activeAtFinish;

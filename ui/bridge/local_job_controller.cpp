@@ -199,12 +199,14 @@ void LocalJobController::onPrepared(const std::shared_ptr<Session>& session,
             outcome.outcome = engine::JobResult::Outcome::Aborted;
             outcome.source = m_request.source;
             outcome.target = m_request.target;
-            dispose(session, true, [this, outcome] { conclude(outcome); });
+            dispose(session, true, [this, outcome] {
+                conclude();
+                Q_EMIT finished(outcome);
+            });
         } else {
             m_log->error("cannot start the mirror: {}", prepared.error->message);
             dispose(session, true, [this, error = *prepared.error] {
-                m_active = false;
-                setStatus(engine::JobStatus::Concluded);
+                conclude();
                 Q_EMIT startFailed(error);
             });
         }
@@ -379,14 +381,16 @@ void LocalJobController::onFinished(quint64 id)
         break;
     }
 
-    dispose(std::exchange(m_session, nullptr), false, [this, outcome] { conclude(outcome); });
+    dispose(std::exchange(m_session, nullptr), false, [this, outcome] {
+        conclude();
+        Q_EMIT finished(outcome);
+    });
 }
 
-void LocalJobController::conclude(const JobOutcome& outcome)
+void LocalJobController::conclude()
 {
     m_active = false;
     setStatus(engine::JobStatus::Concluded);
-    Q_EMIT finished(outcome);
 }
 
 void LocalJobController::dispose(std::shared_ptr<Session> session, bool removeCreatedTarget,

@@ -70,7 +70,8 @@ private:
     /// @p then on this thread.
     void dispose(std::shared_ptr<Session> session, bool removeCreatedTarget,
                  std::function<void()> then);
-    void conclude(const JobOutcome& outcome);
+    /// The job is over: idle again, before finished or startFailed says how.
+    void conclude();
     void pruneBackground();
 
     engine::Logger m_log;
