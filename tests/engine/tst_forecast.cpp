@@ -178,43 +178,67 @@ constexpr const char* kOutpacedRun = R"(
 )";
 constexpr double kOutpacedWriterRate = 40.0 * 1024 * 1024;
 
-/// Replays a recorded run; calls @p check with the elapsed seconds, the
-/// fraction copied so far and the estimate after each event.
+/// One BLOCK_JOB_PROGRESS of a recorded run.
+struct ProgressEvent
+{
+    double seconds = 0; ///< since the job started
+    std::uint64_t len = 0;
+    std::uint64_t offset = 0;
+    bool yielding = false;
+    std::uint64_t speed = 0; ///< the limit in force, bytes/s
+};
+
+/// Feeds recorded progress to a forecast as the job feeds it: len grows by
+/// every byte newly dirtied, offset by every byte copied, zeroed or
+/// discarded. @p writerRate: the writers' bytes/s, 0 = unknown. Calls
+/// @p check with each event and the estimate after it.
+void replay(const std::vector<ProgressEvent>& events, std::uint64_t granularity, double writerRate,
+            const std::function<void(const ProgressEvent&, const Forecast::Estimate&)>& check)
+{
+    Forecast f(granularity);
+    const ProgressEvent* last = nullptr;
+    for (const auto& ev : events) {
+        ForecastSample s;
+        s.time = std::chrono::steady_clock::time_point(
+            std::chrono::microseconds(static_cast<std::int64_t>(ev.seconds * 1e6)));
+        // Before the first event the job had the whole source to copy: that
+        // one only starts the clock.
+        if (last) {
+            s.newlyDirtyGranules = (ev.len - last->len) / granularity;
+            s.copiedBytes = ev.offset - last->offset;
+            s.writtenBytes = static_cast<std::uint64_t>(writerRate * (ev.seconds - last->seconds));
+        }
+        s.remainingBytes = ev.len - ev.offset;
+        s.speedLimit = ev.speed;
+        s.yielding = ev.yielding;
+        check(ev, f.addSample(s));
+        last = &ev;
+    }
+}
+
+/// Replays one of the demo runs above (--speed 100M); calls @p check with
+/// the elapsed seconds, the fraction copied so far and the estimate after
+/// each event.
 void replay(const char* recorded, double writerRate,
             const std::function<void(double, double, const Forecast::Estimate&)>& check)
 {
     QTextStream in{QByteArray(recorded)};
-    Forecast f(kGranule);
-    ForecastSample s;
-    s.speedLimit = 100ull << 20;
-    double lastMs = 0;
-    std::uint64_t lastLen = 0;
-    std::uint64_t lastOffset = 0;
-    std::uint64_t firstLen = 0;
+    std::vector<ProgressEvent> events;
     while (!in.atEnd()) {
+        ProgressEvent ev;
         double ms = 0;
-        std::uint64_t len = 0;
-        std::uint64_t offset = 0;
-        in >> ms >> len >> offset;
+        in >> ms >> ev.len >> ev.offset;
         if (in.status() != QTextStream::Ok)
             break;
-        if (firstLen == 0)
-            firstLen = len;
-        s.time = std::chrono::steady_clock::time_point(
-            std::chrono::microseconds(static_cast<std::int64_t>(ms * 1000)));
-        s.newlyDirtyGranules = (len - lastLen) / kGranule;
-        s.copiedBytes = offset - lastOffset;
-        s.remainingBytes = len - offset;
-        s.writtenBytes = static_cast<std::uint64_t>(writerRate * (ms - lastMs) / 1000);
-        // Until the first event the job had the whole source to copy.
-        if (lastLen == 0)
-            s.newlyDirtyGranules = 0;
-        const auto& e = f.addSample(s);
-        check(ms / 1000, static_cast<double>(offset) / static_cast<double>(firstLen), e);
-        lastMs = ms;
-        lastLen = len;
-        lastOffset = offset;
+        ev.seconds = ms / 1000;
+        ev.speed = 100ull << 20;
+        events.push_back(ev);
     }
+    QVERIFY(!events.empty());
+    const double firstLen = static_cast<double>(events.front().len);
+    replay(events, kGranule, writerRate, [&](const ProgressEvent& ev, const auto& e) {
+        check(ev.seconds, static_cast<double>(ev.offset) / firstLen, e);
+    });
 }
 
 /// A trace of @p remainingMiB to copy at @p copyMiB per second while
@@ -504,17 +528,9 @@ namespace {
 /// job's progress events every 500 ms until READY.
 struct BenchTrace
 {
-    struct Event
-    {
-        double seconds = 0; ///< since JOB_STARTED
-        std::uint64_t len = 0;
-        std::uint64_t offset = 0;
-        bool yielding = false;
-        std::uint64_t speed = 0;
-    };
     QString title;
     std::uint64_t granularity = 0;
-    std::vector<Event> events;
+    std::vector<ProgressEvent> events;
     std::optional<double> readySeconds;
 };
 
@@ -568,35 +584,19 @@ void TestForecast::benchRuns_etaOnceTenPercentCopied()
         QVERIFY2(trace, qPrintable(name));
         QVERIFY(trace->readySeconds && trace->granularity > 0 && trace->events.size() > 10);
         const double ready = *trace->readySeconds;
-        Forecast f(trace->granularity);
-        std::optional<BenchTrace::Event> last;
         std::optional<double> first;
         std::vector<double> errors;
-        for (const auto& ev : trace->events) {
-            ForecastSample s;
-            s.time = std::chrono::steady_clock::time_point(
-                std::chrono::microseconds(static_cast<std::int64_t>(ev.seconds * 1e6)));
-            // QEMU's progress: len grows by every byte newly dirtied, offset
-            // by every byte copied, zeroed or discarded.
-            if (last) {
-                s.newlyDirtyGranules = (ev.len - last->len) / trace->granularity;
-                s.copiedBytes = ev.offset - last->offset;
-            }
-            s.remainingBytes = ev.len - ev.offset;
-            s.speedLimit = ev.speed;
-            s.yielding = ev.yielding;
-            const auto& e = f.addSample(s);
-            last = ev;
+        replay(trace->events, trace->granularity, 0, [&](const ProgressEvent& ev, const auto& e) {
             QVERIFY(e.converges); // every run reached READY
             const double copied = static_cast<double>(ev.offset) / static_cast<double>(ev.len);
             if (copied < 0.1 || copied > 0.9 || !e.secondsToReady)
-                continue;
+                return;
             const double actual = ready - ev.seconds;
             const double error = (*e.secondsToReady - actual) / actual;
             if (!first)
                 first = error;
             errors.push_back(std::abs(error));
-        }
+        });
         QVERIFY2(first, qPrintable(name));
         std::sort(errors.begin(), errors.end());
         const double median = errors[errors.size() / 2];
