@@ -33,8 +33,8 @@ drop_caches() {
 # that started meanwhile would measure the trim.
 settle_disk() {
     local dev stat quiet=0 deadline=$((SECONDS + 60)) last="" now
-    dev=$(stat -c '%d' "$1") || return 0
-    stat="/sys/dev/block/$((dev >> 8)):$((dev & 0xff))/stat"
+    dev=$(stat -c '%Hd:%Ld' "$1") || return 0 # major:minor of its file system
+    stat="/sys/dev/block/$dev/stat"
     [[ -r $stat ]] || return 0
     while ((SECONDS < deadline)); do
         # in flight (9th field) and discards completed (12th), when present

@@ -90,6 +90,8 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
+[[ -z $KEEP_EVENTS ]] || mkdir -p "$KEEP_EVENTS" || die "cannot create $KEEP_EVENTS"
+
 if [[ $QUICK -eq 1 ]]; then
     [[ $SIZE_SET -eq 1 ]] || SIZE=2G
     [[ $RUNS_SET -eq 1 ]] || RUNS=1
@@ -239,11 +241,16 @@ FREE_AT_START=$(free_bytes)
 # progress event with offset >= 10% of len that carries forecast.ready-in
 # (predicted s, actual s to READY from that event, offset % at that event),
 # the share of pre-READY progress events that said yield.yielding, the median
-# yield.share over them, and the error ("NA" where absent).
+# yield.share over them, and the error ("NA" where absent). With a second and
+# third argument (TRACE TITLE) it also writes the progress up to READY as the
+# forecast's trace (tests/engine/data/forecast): a line per event with the
+# milliseconds since JOB_STARTED, len, offset, yielding (0/1) and the speed
+# limit, then "ready MS".
 EV_PARSE="$WORK/events.py"
 cat >"$EV_PARSE" <<'EOF'
 import json, statistics, sys
 started = ready = final = length = error = None
+granularity = 0
 progress = []
 for line in open(sys.argv[1], errors="replace"):
     try:
@@ -259,6 +266,7 @@ for line in open(sys.argv[1], errors="replace"):
     if ev == "JOB_STARTED" and started is None:
         started = t
         length = d.get("len", length)
+        granularity = d.get("granularity", 0)
     elif ev == "BLOCK_JOB_READY" and ready is None:
         ready = t
         length = d.get("len", length)
@@ -280,57 +288,22 @@ if ready is not None and length:
 ys = [d["yield"] for _, d in progress if isinstance(d.get("yield"), dict)]
 ypct = 100.0 * sum(bool(y.get("yielding")) for y in ys) / len(ys) if ys else None
 shares = [y["share"] for y in ys if isinstance(y.get("share"), (int, float))]
+if len(sys.argv) > 3 and started is not None:
+    with open(sys.argv[2], "w") as out:
+        out.write("# %s\n# granularity %d\n" % (sys.argv[3], granularity))
+        out.write("# ms since JOB_STARTED, len, offset, yielding (0/1), speed limit (bytes/s, 0 = none)\n")
+        for t, d in progress:
+            y = d.get("yield") if isinstance(d.get("yield"), dict) else {}
+            out.write("%d %d %d %d %d\n" % (round((t - started) * 1000), d["len"], d["offset"],
+                                            1 if y.get("yielding") else 0, d.get("speed", 0)))
+        if ready is not None:
+            out.write("ready %d\n" % round((ready - started) * 1000))
 na = lambda v, f="{}": "NA" if v is None else f.format(v)
 print("\t".join([na(ready - started if ready is not None and started is not None else None, "{:.3f}"),
                  na(length), na(final), na(pred, "{:.3f}"), na(actual, "{:.3f}"), na(at, "{:.1f}"),
                  na(ypct, "{:.0f}"), na(statistics.median(shares) if shares else None, "{:.2f}"),
                  na(error)]))
 EOF
-
-# keep_events EVENTS OUT TITLE: the progress events up to READY as the
-# forecast's trace (tests/engine/data/forecast): a line per event with the
-# milliseconds since JOB_STARTED, len, offset, yielding (0/1) and the speed
-# limit, then "ready MS"
-keep_events() {
-    mkdir -p "$(dirname "$2")"
-    python3 - "$1" "$2" "$3" <<'EOF'
-import json, sys
-started = ready = None
-rows = []
-gran = 0
-for line in open(sys.argv[1], errors="replace"):
-    try:
-        m = json.loads(line)
-    except ValueError:
-        continue
-    if not isinstance(m, dict) or "event" not in m:
-        continue
-    ts = m.get("timestamp") or {}
-    t = ts.get("seconds", 0) + ts.get("microseconds", 0) / 1e6
-    d = m.get("data") or {}
-    ev = m["event"]
-    if ev == "JOB_STARTED" and started is None:
-        started = t
-        gran = d.get("granularity", 0)
-    elif started is None:
-        continue
-    elif ev == "BLOCK_JOB_PROGRESS":
-        y = d.get("yield") or {}
-        rows.append("%d %d %d %d %d" % (round((t - started) * 1000), d["len"], d["offset"],
-                                        1 if y.get("yielding") else 0, d.get("speed", 0)))
-    elif ev == "BLOCK_JOB_READY":
-        ready = t
-        break
-with open(sys.argv[2], "w") as out:
-    out.write("# %s\n" % sys.argv[3])
-    out.write("# granularity %d\n" % gran)
-    out.write("# ms since JOB_STARTED, len, offset, yielding (0/1), speed limit (bytes/s, 0 = none)\n")
-    for r in rows:
-        out.write(r + "\n")
-    if ready is not None:
-        out.write("ready %d\n" % round((ready - started) * 1000))
-EOF
-}
 
 # Prints, tab-separated, from fio's JSON output: writes completed, clat p50,
 # p99 and max in ms ("NA" where absent).
@@ -510,11 +483,13 @@ run_row() {
     if [[ $load != idle && -f $fio_out ]]; then
         IFS=$'\t' read -r ndone p50 p99 max <<<"$(python3 "$FIO_PARSE" "$fio_out")"
     fi
-    IFS=$'\t' read -r ready len final pred actual at ypct share error <<<"$(python3 "$EV_PARSE" "$ev")"
+    local trace=()
     if [[ -n $KEEP_EVENTS ]]; then
-        keep_events "$ev" "$KEEP_EVENTS/$load-$row-$run.tsv" \
-            "$load load, mirror $(row_args "$row"), run $run of bench_live_latency.sh, $(date -u +%F)"
+        trace=("$KEEP_EVENTS/$load-$row-$run.tsv"
+            "$load load, mirror $(row_args "$row"), run $run of bench_live_latency.sh, $(date -u +%F)")
     fi
+    IFS=$'\t' read -r ready len final pred actual at ypct share error \
+        <<<"$(python3 "$EV_PARSE" "$ev" "${trace[@]}")"
     if [[ $rc -eq 0 && $final == BLOCK_JOB_COMPLETED ]]; then
         identical=$(compare "$load")
     fi
