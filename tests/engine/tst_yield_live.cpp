@@ -57,6 +57,17 @@ struct LiveJob
     }
 };
 
+// The source's user at work on a new loop device, and a live job started on
+// it after him; torn down job first, then the user, then the device.
+struct UnderLoad
+{
+    QString image;
+    QString target;
+    std::unique_ptr<LoopDevice> loop;
+    std::unique_ptr<FioUser> user;
+    LiveJob lj;
+};
+
 } // namespace
 
 class TestYieldLive : public QObject
@@ -78,6 +89,11 @@ private:
     // Starts a job of @p source to a fresh target image, tracked live.
     void startLive(LiveJob& lj, const QString& device, const QString& target, MirrorOptions o,
                    std::size_t mapCells = 0, std::uint64_t size = kSourceSize);
+    // The same on a source fio writes to (@p blockSize at @p iops) from
+    // 300 ms before the job starts.
+    void startUnderLoad(UnderLoad& u, const QString& name, YieldMode yield,
+                        std::uint64_t size = kSourceSize, std::size_t mapCells = 0,
+                        const QString& blockSize = QStringLiteral("64k"), int iops = 200);
 
     ScratchDir m_dir;
 };
@@ -128,26 +144,31 @@ void TestYieldLive::startLive(LiveJob& lj, const QString& device, const QString&
     lj.job->start();
 }
 
+void TestYieldLive::startUnderLoad(UnderLoad& u, const QString& name, YieldMode yield,
+                                   std::uint64_t size, std::size_t mapCells,
+                                   const QString& blockSize, int iops)
+{
+    u.loop = makeSource(name, &u.image, size);
+    QVERIFY(u.loop);
+    u.user = std::make_unique<FioUser>(u.loop->path(), blockSize, iops);
+    QVERIFY(u.user->running());
+    std::this_thread::sleep_for(300ms); // the user is at work before the copy starts
+    u.target = m_dir.file(name + QStringLiteral("-target.img"));
+    MirrorOptions o;
+    o.yield = yield;
+    startLive(u.lj, u.loop->path(), u.target, o, mapCells, size);
+}
+
 void TestYieldLive::autoUnderLoad_yieldsReachesReadyAndCompletesIdentical()
 {
     if (!isRoot())
         QSKIP("needs root: loop devices, tracefs");
-    QString image;
+    UnderLoad u;
     // Long enough at full speed (a few seconds) for the controller to act.
-    constexpr std::uint64_t size = 2048 * MiB;
-    auto loop = makeSource(QStringLiteral("auto"), &image, size);
-    QVERIFY(loop);
-    FioUser user(loop->path());
-    QVERIFY(user.running());
-    std::this_thread::sleep_for(300ms); // the user is at work before the copy starts
-
-    LiveJob lj;
-    const QString target = m_dir.file(QStringLiteral("auto-target.img"));
-    MirrorOptions o;
-    o.yield = YieldMode::Auto;
-    startLive(lj, loop->path(), target, o, 0, size);
+    startUnderLoad(u, QStringLiteral("auto"), YieldMode::Auto, 2048 * MiB);
     if (QTest::currentTestFailed())
         return;
+    LiveJob& lj = u.lj;
 
     bool active = false;
     double lowestShare = 1.0;
@@ -178,32 +199,23 @@ void TestYieldLive::autoUnderLoad_yieldsReachesReadyAndCompletesIdentical()
     QVERIFY2(yieldedToLoad, "the job yielded only to measure the user's baseline");
 
     // The tracker cannot stop fio: stop it, then the final copy has all.
-    user.stop();
+    u.user->stop();
     QVERIFY(lj.job->complete());
     const JobResult& r = lj.job->wait();
     QVERIFY2(r.outcome == JobResult::Outcome::Completed, r.error.message.c_str());
     lj.live->stop();
-    QVERIFY(cmpIdentical(image, target));
+    QVERIFY(cmpIdentical(u.image, u.target));
 }
 
 void TestYieldLive::offUnderLoad_neverActiveAndFullDepth()
 {
     if (!isRoot())
         QSKIP("needs root: loop devices, tracefs");
-    QString image;
-    auto loop = makeSource(QStringLiteral("off"), &image);
-    QVERIFY(loop);
-    FioUser user(loop->path());
-    QVERIFY(user.running());
-    std::this_thread::sleep_for(300ms);
-
-    LiveJob lj;
-    const QString target = m_dir.file(QStringLiteral("off-target.img"));
-    MirrorOptions o;
-    o.yield = YieldMode::Off;
-    startLive(lj, loop->path(), target, o, 4096);
+    UnderLoad u;
+    startUnderLoad(u, QStringLiteral("off"), YieldMode::Off, kSourceSize, 4096);
     if (QTest::currentTestFailed())
         return;
+    LiveJob& lj = u.lj;
 
     bool everActive = false;
     std::size_t depth = 0;
@@ -219,13 +231,13 @@ void TestYieldLive::offUnderLoad_neverActiveAndFullDepth()
     QVERIFY(ready);
     QVERIFY(!everActive);
     QCOMPARE(depth, std::size_t{kMaxInFlight});
-    user.stop();
+    u.user->stop();
     QVERIFY(lj.job->complete());
     const JobResult& r = lj.job->wait();
     QVERIFY2(r.outcome == JobResult::Outcome::Completed, r.error.message.c_str());
     lj.live->stop();
     QVERIFY(!lj.job->snapshot()->yield.active);
-    QVERIFY(cmpIdentical(image, target));
+    QVERIFY(cmpIdentical(u.image, u.target));
 }
 
 void TestYieldLive::forecast_numbersOnceWellIntoTheCopy()
@@ -306,21 +318,12 @@ void TestYieldLive::smallWritesUnderLoad_neverReadAsQuiet()
     // at full speed.
     if (!isRoot())
         QSKIP("needs root: loop devices, tracefs");
-    QString image;
-    constexpr std::uint64_t size = 2048 * MiB;
-    auto loop = makeSource(QStringLiteral("small"), &image, size);
-    QVERIFY(loop);
-    FioUser user(loop->path(), QStringLiteral("4k"), 2000);
-    QVERIFY(user.running());
-    std::this_thread::sleep_for(300ms);
-
-    LiveJob lj;
-    const QString target = m_dir.file(QStringLiteral("small-target.img"));
-    MirrorOptions o;
-    o.yield = YieldMode::Auto;
-    startLive(lj, loop->path(), target, o, 0, size);
+    UnderLoad u;
+    startUnderLoad(u, QStringLiteral("small"), YieldMode::Auto, 2048 * MiB, 0, QStringLiteral("4k"),
+                   2000);
     if (QTest::currentTestFailed())
         return;
+    LiveJob& lj = u.lj;
     int seen = 0;
     int quiet = 0;
     std::uint64_t lastGeneration = 0;
