@@ -205,6 +205,9 @@ struct MirrorJob::Impl
     bool ringBroken = false;             ///< requests could not be waited for: slab is leaked
     std::optional<WrittenHashes> hashes; ///< with verify: what each block got
     std::uint64_t slotSize = 0;
+    /// The longest data run: a slot, or on a watched disk what the disk
+    /// takes in one request, so that each read is one request to it.
+    std::uint64_t runCap = 0;
     std::vector<Op> ops;
     unsigned inFlight = 0;
     std::uint64_t inFlightBytes = 0;
@@ -217,7 +220,7 @@ struct MirrorJob::Impl
     std::optional<YieldController> yielder;
     std::string statPath;            ///< the source's disk's stat file
     bool targetOnSourceDisk = false; ///< the job's writes count as its own too
-    std::uint64_t maxRequest = 0;    ///< the disk splits larger requests
+    std::uint64_t maxRequest = 0;    ///< the disk may split larger requests
     unsigned depthCap = kMaxInFlight;
     OwnIo own; ///< since the last sample
     Clock::time_point lastSample{};
@@ -313,6 +316,7 @@ struct MirrorJob::Impl
     {
         const std::uint64_t g = job.m_granularity;
         slotSize = std::max<std::uint64_t>(g, job.m_options.bufSize / kMaxInFlight / g * g);
+        runCap = slotSize;
         const auto slots = static_cast<unsigned>(
             std::clamp<std::uint64_t>(job.m_options.bufSize / slotSize, 1, kMaxInFlight));
         // One more aligned block at the end holds the wake-up counter.
@@ -376,9 +380,17 @@ struct MirrorJob::Impl
         }
         yieldActive = true;
         yielder.emplace(userSpeed);
-        maxRequest = maxRequestBytes(statPath);
+        maxRequest = unsplitRequestBytes(statPath);
+        // A read the disk splits or not depending on where its pages happen
+        // to lie counts as one request or two, and the controller would
+        // take the difference for the user's I/O: read no more than the
+        // disk takes whole. The disk would split the larger ones anyway.
+        const std::uint64_t g = job.m_granularity;
+        if (maxRequest >= g)
+            runCap = std::min(slotSize, maxRequest / g * g);
         targetOnSourceDisk = diskStatOf(dst) == statPath;
-        log->info("yielding to other I/O on {} (watching {}{})", src.path(), statPath,
+        log->info("yielding to other I/O on {} (watching {}, reads of up to {}{})", src.path(),
+                  statPath, formatBytes(runCap),
                   targetOnSourceDisk ? ", the target on the same disk" : "");
     }
 
@@ -410,9 +422,18 @@ struct MirrorJob::Impl
             yieldActive = false;
             yielder.reset();
             depthCap = kMaxInFlight;
+            runCap = slotSize;
             limiter.setSpeed(userSpeed);
             return;
         }
+        // The disk counts a request when it ends, the job when it reaps
+        // it, and the ring holds finished requests back until asked: what
+        // the disk has counted but the job not yet would pass for the
+        // user's I/O. Reaped after the disk's counters were read, the job's
+        // count can only be ahead, which the controller carries over.
+        if (auto r = ring->collectFinished(); !r)
+            log->warn("{}", r.error().message);
+        ring->reap([this](std::uint64_t tag, int res) { onCompletion(tag, res); });
         if (afterStop) {
             // A stop's gap says nothing of the foreground: start afresh
             // from this sample.
@@ -456,7 +477,7 @@ struct MirrorJob::Impl
     {
         if (!yieldActive || (!read && !targetOnSourceDisk))
             return;
-        countOwnIo(own, bytes, Clock::now() - op.issued, maxRequest);
+        countOwnIo(read ? own.reads : own.writes, bytes, Clock::now() - op.issued, maxRequest);
         if (read)
             own.bytes += bytes;
     }
@@ -655,7 +676,7 @@ struct MirrorJob::Impl
                 }
             }
             if (!run.zero)
-                run.range.length = std::min(run.range.length, slotSize);
+                run.range.length = std::min(run.range.length, runCap);
             // What this run does not cover stays to be copied; the granule
             // the source ends in is done when its data is.
             const std::uint64_t rest =

@@ -33,6 +33,7 @@ double toMs(std::chrono::microseconds us)
 bool wentBackwards(const BlockStat& now, const BlockStat& before)
 {
     return now.readIos < before.readIos || now.writeIos < before.writeIos ||
+           now.readMerges < before.readMerges || now.writeMerges < before.writeMerges ||
            now.readTicksMs < before.readTicksMs || now.writeTicksMs < before.writeTicksMs;
 }
 
@@ -141,28 +142,37 @@ std::string_view toString(YieldController::Reason reason)
     return "unknown";
 }
 
-void countOwnIo(OwnIo& own, std::uint64_t length, std::chrono::nanoseconds latency,
+void countOwnIo(OwnIo::Direction& direction, std::uint64_t length, std::chrono::nanoseconds latency,
                 std::uint64_t maxRequestBytes)
 {
     const std::uint64_t pieces =
         maxRequestBytes == 0 || length == 0 ? 1 : (length + maxRequestBytes - 1) / maxRequestBytes;
-    own.ios += pieces;
-    own.ticksNs += pieces * static_cast<std::uint64_t>(std::max<std::int64_t>(0, latency.count()));
-    own.ticksMs = own.ticksNs / 1'000'000;
+    direction.ios += pieces;
+    direction.ticksNs +=
+        pieces * static_cast<std::uint64_t>(std::max<std::int64_t>(0, latency.count()));
 }
 
-std::uint64_t maxRequestBytes(const std::string& statPath)
+std::uint64_t unsplitRequestBytes(const std::string& statPath)
 {
     // The stat file and the queue directory sit side by side in the disk's
     // sysfs directory.
     const auto slash = statPath.rfind('/');
     if (slash == std::string::npos)
         return 0;
-    std::ifstream in(statPath.substr(0, slash) + "/queue/max_sectors_kb");
-    std::uint64_t kb = 0;
-    if (!(in >> kb))
+    const std::string queue = statPath.substr(0, slash) + "/queue/";
+    const auto readNumber = [&](const char* name) {
+        std::ifstream in(queue + name);
+        std::uint64_t value = 0;
+        return in >> value ? value : 0;
+    };
+    const std::uint64_t maxBytes = readNumber("max_sectors_kb") * 1024;
+    if (maxBytes == 0)
         return 0;
-    return kb * 1024;
+    const long page = ::sysconf(_SC_PAGESIZE);
+    const std::uint64_t segments = readNumber("max_segments");
+    if (segments == 0 || page <= 0)
+        return maxBytes;
+    return std::min(maxBytes, segments * static_cast<std::uint64_t>(page));
 }
 
 YieldController::YieldController(std::uint64_t speedCap) : m_speedCap(speedCap)
@@ -178,26 +188,49 @@ void YieldController::setSpeedCap(std::uint64_t bytesPerSecond)
     m_state.foregroundLatencyMs = latency;
 }
 
+namespace {
+
+struct Part
+{
+    std::uint64_t ios = 0;
+    double ticksMs = 0;
+};
+
+/// The device's count less the job's, in one direction; what the job counted
+/// ahead of the device is carried in @p owed to the next interval.
+template <class Owed>
+Part foregroundPart(std::uint64_t deviceIos, std::uint64_t deviceTicksMs,
+                    const OwnIo::Direction& own, Owed& owed)
+{
+    const std::uint64_t ownIos = own.ios + owed.ios;
+    const double ownTicks = own.ticksMs() + owed.ticksMs;
+    const auto deviceTicks = static_cast<double>(deviceTicksMs);
+    Part fg;
+    fg.ios = deviceIos > ownIos ? deviceIos - ownIos : 0;
+    owed.ios = ownIos > deviceIos ? ownIos - deviceIos : 0;
+    // Time is owed only along with requests; otherwise an overestimate of
+    // the job's own time would hide the foreground's for good.
+    fg.ticksMs = std::max(0.0, deviceTicks - ownTicks);
+    owed.ticksMs = owed.ios > 0 ? std::max(0.0, ownTicks - deviceTicks) : 0;
+    return fg;
+}
+
+} // namespace
+
 YieldController::Foreground YieldController::foregroundOf(const YieldSample& sample)
 {
     const BlockStat& now = sample.device;
     const BlockStat& before = m_previous->device;
-    const std::uint64_t deviceIos =
-        (now.readIos - before.readIos) + (now.writeIos - before.writeIos);
-    const std::uint64_t deviceTicks =
-        (now.readTicksMs - before.readTicksMs) + (now.writeTicksMs - before.writeTicksMs);
-    const std::uint64_t ownIos = sample.own.ios + m_owedIos;
-    const std::uint64_t ownTicks = sample.own.ticksMs + m_owedTicksMs;
-
+    const Part reads =
+        foregroundPart((now.readIos + now.readMerges) - (before.readIos + before.readMerges),
+                       now.readTicksMs - before.readTicksMs, sample.own.reads, m_owedReads);
+    const Part writes =
+        foregroundPart((now.writeIos + now.writeMerges) - (before.writeIos + before.writeMerges),
+                       now.writeTicksMs - before.writeTicksMs, sample.own.writes, m_owedWrites);
     Foreground fg;
-    fg.ios = deviceIos > ownIos ? deviceIos - ownIos : 0;
-    m_owedIos = ownIos > deviceIos ? ownIos - deviceIos : 0;
-    // Time is owed only along with requests; otherwise an overestimate of
-    // the job's own time would hide the foreground's for good.
-    const std::uint64_t fgTicks = deviceTicks > ownTicks ? deviceTicks - ownTicks : 0;
-    m_owedTicksMs = m_owedIos > 0 && ownTicks > deviceTicks ? ownTicks - deviceTicks : 0;
+    fg.ios = reads.ios + writes.ios;
     if (fg.ios > 0)
-        fg.latencyMs = static_cast<double>(fgTicks) / static_cast<double>(fg.ios);
+        fg.latencyMs = (reads.ticksMs + writes.ticksMs) / static_cast<double>(fg.ios);
     return fg;
 }
 
@@ -267,7 +300,7 @@ YieldController::Reason YieldController::decide(const Foreground& fg, Clock::tim
     const auto base = baseline(now);
     if (startSlowdownIfDue(base.has_value(), now))
         return Reason::MeasuringBaseline;
-    return followDelay(fg.latencyMs - *base);
+    return followDelay(fg, *base);
 }
 
 bool YieldController::startSlowdownIfDue(bool haveBaseline, Clock::time_point now)
@@ -285,11 +318,15 @@ bool YieldController::startSlowdownIfDue(bool haveBaseline, Clock::time_point no
     return true;
 }
 
-YieldController::Reason YieldController::followDelay(double delayMs)
+YieldController::Reason YieldController::followDelay(const Foreground& fg, double baselineMs)
 {
-    if (delayMs <= toMs(kDelayNoise))
+    // The stat file sums whole milliseconds: the interval's mean is known to
+    // within 1 ms over its request count.
+    double delayMs = fg.latencyMs - baselineMs;
+    if (delayMs <= 1.0 / static_cast<double>(fg.ios))
         delayMs = 0;
-    const double target = toMs(kTargetDelay);
+    const double target =
+        std::clamp(kTargetRatio * baselineMs, toMs(kMinTargetDelay), toMs(kMaxTargetDelay));
     const double offTarget = (target - delayMs) / target; // 1 idle .. 0 at target .. negative
     if (offTarget >= 0) {
         m_share = std::min(1.0, m_share + kGrowStep * offTarget);
@@ -330,8 +367,8 @@ const YieldController::State& YieldController::addSample(const YieldSample& samp
     if (!m_previous || sample.time <= m_previous->time ||
         wentBackwards(sample.device, m_previous->device)) {
         m_previous = sample;
-        m_owedIos = 0;
-        m_owedTicksMs = 0;
+        m_owedReads = {};
+        m_owedWrites = {};
         return m_state;
     }
     const double seconds = std::chrono::duration<double>(sample.time - m_previous->time).count();

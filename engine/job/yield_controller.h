@@ -4,11 +4,15 @@
 // Delay-based, after LEDBAT (RFC 6817) with LEDBAT++'s periodic slowdowns:
 //
 //   signal   the foreground's mean I/O latency in each ~100 ms interval, from
-//            /sys/block/DEV/stat deltas minus what the job itself did
+//            /sys/block/DEV/stat deltas minus what the job itself did (its
+//            writes exactly: the job only reads the source)
 //   baseline the lowest foreground latency seen in the last minute (per 10 s
 //            buckets, so that it can rise again when the workload changes)
 //   delay    latency - baseline: the time the foreground waited in a queue
-//   target   kTargetDelay of queueing delay is what the foreground may pay
+//   target   the foreground may wait as long again as it does alone
+//            (kTargetRatio x baseline), within kMinTargetDelay ..
+//            kMaxTargetDelay: a program that waits for each write before the
+//            next one runs at 1 / latency, so what it loses is relative
 //
 // The controller keeps one number, the share of full speed (1/64 .. 1):
 //
@@ -80,26 +84,39 @@ std::string blockStatPath(std::uint64_t rdev);
 std::string diskStatPath(std::uint64_t rdev);
 
 /// What the job itself did on the source device during one interval, counted
-/// as the device counts it: a request the block layer splits (larger than
-/// queue/max_sectors_kb) counts once per piece, and its time is the sum of
-/// the pieces' completion times, as the kernel adds them to read/write ticks.
+/// as the device counts it: a request the block layer splits counts once per
+/// piece, and its time is the sum of the pieces' completion times, as the
+/// kernel adds them to read/write ticks. The device's count is taken as its
+/// requests plus merges, so that requests the scheduler joins still count
+/// once each. Reads and writes apart: the job only reads its source, so the
+/// device's writes are the foreground's own, to the millisecond, unless the
+/// target shares the disk.
 struct OwnIo
 {
-    std::uint64_t ios = 0;     ///< reads and writes completed in the interval
-    std::uint64_t ticksMs = 0; ///< their summed submit-to-completion time
-    std::uint64_t bytes = 0;   ///< bytes copied in the interval (for full speed)
-    /// ticksMs before rounding: many short requests must not round to nothing.
-    std::uint64_t ticksNs = 0;
+    struct Direction
+    {
+        std::uint64_t ios = 0; ///< completed in the interval
+        /// Their summed submit-to-completion time; in ns, so that many
+        /// short requests do not round to nothing.
+        std::uint64_t ticksNs = 0;
+        double ticksMs() const { return static_cast<double>(ticksNs) / 1e6; }
+    };
+    Direction reads;
+    Direction writes;
+    std::uint64_t bytes = 0; ///< bytes copied in the interval (for full speed)
 };
 
 /// Adds one completed request of @p length bytes that took @p latency to
-/// @p own, counted as the device counts it: split into pieces of at most
-/// @p maxRequestBytes (0 = never split), each with the request's latency.
-void countOwnIo(OwnIo& own, std::uint64_t length, std::chrono::nanoseconds latency,
+/// @p direction, counted as the device counts it: split into pieces of at
+/// most @p maxRequestBytes (0 = never split), each with the request's latency.
+void countOwnIo(OwnIo::Direction& direction, std::uint64_t length, std::chrono::nanoseconds latency,
                 std::uint64_t maxRequestBytes);
-/// The largest request the disk of @p statPath takes whole (its
-/// queue/max_sectors_kb, in bytes); 0 when unknown.
-std::uint64_t maxRequestBytes(const std::string& statPath);
+/// The largest request the disk of @p statPath takes whole wherever its
+/// buffer's pages lie: queue/max_sectors_kb, and max_segments pages (pages
+/// that happen to be contiguous in memory share a segment, others take one
+/// each, so a larger request is split or not by chance). In bytes; 0 when
+/// unknown.
+std::uint64_t unsplitRequestBytes(const std::string& statPath);
 
 /// One observation: the device's counters at @p time and the job's own part
 /// since the previous observation.
@@ -119,13 +136,17 @@ public:
     /// The smallest share of full speed: a yielding mirror still progresses,
     /// so that a source under constant load still reaches READY.
     static constexpr double kMinShare = 1.0 / 64;
-    /// Queueing delay the foreground may pay for the mirror. Measured on a
-    /// loop device: a foreground p99 of 3.6 ms alone; the goal is at most
-    /// twice that plus 10 ms.
-    static constexpr std::chrono::microseconds kTargetDelay{4000};
-    /// A foreground latency within this of the baseline counts as no delay:
-    /// stat's times are whole milliseconds.
-    static constexpr std::chrono::microseconds kDelayNoise{500};
+    /// Queueing delay the foreground may pay for the mirror, relative to its
+    /// baseline. A fixed 4 ms let a writer of 4 KiB blocks that waits
+    /// 0.1 ms alone wait 1.8 ms: it ran at a quarter of its pace while the
+    /// controller read "within target".
+    static constexpr double kTargetRatio = 1.0;
+    /// Bounds of that delay: below the floor the stat file's resolution
+    /// (whole milliseconds summed over a few requests) reads as noise; the
+    /// ceiling is for slow disks (the goal: the user's p99 at most twice its
+    /// own plus 10 ms).
+    static constexpr std::chrono::microseconds kMinTargetDelay{250};
+    static constexpr std::chrono::microseconds kMaxTargetDelay{4000};
     /// How long the device must be free of foreground I/O to count as quiet.
     static constexpr std::chrono::milliseconds kQuietAfter{200};
     /// Slowdown length and spacing (LEDBAT++ spaces them by 9x their cost;
@@ -193,15 +214,20 @@ private:
     /// A slowdown when there is no baseline or the last is kSlowdownEvery old.
     bool startSlowdownIfDue(bool haveBaseline, Clock::time_point now);
     /// The share step for the foreground's queueing delay @p delayMs.
-    Reason followDelay(double delayMs);
+    Reason followDelay(const Foreground& fg, double baselineMs);
     void publish(Reason reason, const Foreground& fg, Clock::time_point now);
 
     std::uint64_t m_speedCap = 0;
     std::optional<YieldSample> m_previous;
     // What the job counted that the device had not yet (a completion reaped
     // before the device's counter moved): owed to the next interval.
-    std::uint64_t m_owedIos = 0;
-    std::uint64_t m_owedTicksMs = 0;
+    struct Owed
+    {
+        std::uint64_t ios = 0;
+        double ticksMs = 0;
+    };
+    Owed m_owedReads;
+    Owed m_owedWrites;
 
     double m_share = 1.0;
     double m_fullSpeed = 0; ///< smoothed bytes/s while not yielding; 0 = unknown

@@ -31,20 +31,24 @@ constexpr auto kInterval = std::chrono::milliseconds(100);
 /// accumulate like the kernel's: exact sums, shown in whole milliseconds.
 struct SimDisk
 {
-    double fullSpeed = 400 * kMiB;     ///< what the mirror reaches alone
-    double foregroundIops = 200;       ///< 0: idle device
-    double foregroundBaseMs = 0.2;     ///< its latency with the mirror silent
+    double fullSpeed = 400 * kMiB; ///< what the mirror reaches alone
+    double foregroundIops = 200;   ///< 0: idle device
+    /// Its latency with the mirror silent; the delay it may pay is as much
+    /// again (YieldController::kTargetRatio).
+    double foregroundBaseMs = 4;
     double delayAtFullShareMs = 40;    ///< its extra latency with the mirror at full speed
     double ownPieceBytes = 512 * 1024; ///< the mirror's 1 MiB requests split in two
     /// The job's own time as it reports it, relative to the kernel's count.
     double ownTimeReported = 1.0;
+    /// The foreground reads (its requests mix with the job's) instead of
+    /// writing (the device's writes are all its own).
+    bool foregroundReads = false;
     /// Bytes the mirror has to copy per interval at most (READY: a trickle).
     double workPerInterval = 1e18;
 
     YieldController::Clock::time_point now{std::chrono::seconds(1000)};
-    double readIos = 0, readMs = 0;   // the mirror reads
-    double writeIos = 0, writeMs = 0; // the foreground writes
-    double ownMsReported = 0;
+    double readIos = 0, readMs = 0;   // the mirror reads, and the foreground may
+    double writeIos = 0, writeMs = 0; // the foreground writes, unless it reads
     double lastForegroundLatencyMs = 0;
 
     /// Share of full speed the mirror really runs at under @p s.
@@ -68,8 +72,8 @@ struct SimDisk
 
         readIos += ownIos;
         readMs += ownIos * ownLatencyMs;
-        writeIos += fgIos;
-        writeMs += fgIos * lastForegroundLatencyMs;
+        (foregroundReads ? readIos : writeIos) += fgIos;
+        (foregroundReads ? readMs : writeMs) += fgIos * lastForegroundLatencyMs;
         now += kInterval;
 
         YieldSample sample;
@@ -78,13 +82,9 @@ struct SimDisk
         sample.device.readTicksMs = static_cast<std::uint64_t>(readMs);
         sample.device.writeIos = static_cast<std::uint64_t>(writeIos);
         sample.device.writeTicksMs = static_cast<std::uint64_t>(writeMs);
-        sample.own.ios = static_cast<std::uint64_t>(ownIos);
-        // The job measures its own time exactly; report it in whole ms as
-        // the kernel does, carrying the fractions.
-        const double ownMsTotal = ownMsReported + ownIos * ownLatencyMs * ownTimeReported;
-        sample.own.ticksMs =
-            static_cast<std::uint64_t>(std::floor(ownMsTotal) - std::floor(ownMsReported));
-        ownMsReported = ownMsTotal;
+        sample.own.reads.ios = static_cast<std::uint64_t>(ownIos);
+        sample.own.reads.ticksNs =
+            static_cast<std::uint64_t>(ownIos * ownLatencyMs * ownTimeReported * 1e6);
         sample.own.bytes = static_cast<std::uint64_t>(ownBytes);
         return sample;
     }
@@ -126,9 +126,12 @@ private Q_SLOTS:
     void burstEnds_fullSpeedWithinTenIntervals();
     void steadyLoad_settlesNearTargetWithoutWideOscillation();
     void harmlessMirror_fullSpeedWithSlowdownsEveryTwentySeconds();
+    void fastForeground_delayHeldRelativeToItsOwnLatency();
     void speedCap_neverExceeded();
     void ownTimeMisreported_byTenPercent_stillSettles_data();
     void ownTimeMisreported_byTenPercent_stillSettles();
+    void ownTimeFarOff_foregroundWritesStillExact();
+    void mergedRequests_countOncePerRequest();
     void trickleAtReady_doesNotLowerFullSpeed();
     void ownRequestsCountedEarly_noPhantomForeground();
     void countersGoBackwards_onlyResetsReference();
@@ -214,7 +217,7 @@ void TestYieldController::burstEnds_fullSpeedWithinTenIntervals()
 
 void TestYieldController::steadyLoad_settlesNearTargetWithoutWideOscillation()
 {
-    SimDisk disk; // 200 IOPS at 0.2 ms; the mirror at full speed adds 40 ms
+    SimDisk disk; // 200 IOPS at 4 ms; the mirror at full speed adds 40 ms
     YieldController c;
     run(c, disk, 100); // 10 s to settle
     std::vector<double> shares;
@@ -242,8 +245,7 @@ void TestYieldController::steadyLoad_settlesNearTargetWithoutWideOscillation()
           latencies[latencies.size() / 2], p95);
     QVERIFY2(mean > 0.05 && mean < 0.15, qPrintable(QString::number(mean)));
     QVERIFY2(cv < 0.25, qPrintable(QString::number(cv)));
-    const double target =
-        std::chrono::duration<double, std::milli>(YieldController::kTargetDelay).count();
+    const double target = YieldController::kTargetRatio * disk.foregroundBaseMs;
     QVERIFY2(p95 <= disk.foregroundBaseMs + 2 * target, qPrintable(QString::number(p95)));
 }
 
@@ -272,6 +274,37 @@ void TestYieldController::harmlessMirror_fullSpeedWithSlowdownsEveryTwentySecond
     }
     QCOMPARE(slowdowns, 3); // 60 s
     QCOMPARE(slowIntervals, 6);
+}
+
+void TestYieldController::fastForeground_delayHeldRelativeToItsOwnLatency()
+{
+    // Measured on ext4 on a loop device: 4 KiB writes that take 0.1 ms alone
+    // took 1.8 ms beside the mirror at full speed, far below a fixed 4 ms
+    // target, and the writer, which waits for each write, ran at a quarter
+    // of its pace. Its delay is held to the order of its own latency.
+    SimDisk disk;
+    disk.foregroundIops = 2000;
+    disk.foregroundBaseMs = 0.1;
+    disk.delayAtFullShareMs = 1.7;
+    YieldController c;
+    run(c, disk, 50);
+    std::vector<double> latencies;
+    double shares = 0;
+    const auto states = run(c, disk, 600);
+    for (const auto& s : states) {
+        latencies.push_back(disk.lastForegroundLatencyMs);
+        shares += s.share;
+    }
+    std::sort(latencies.begin(), latencies.end());
+    const double p50 = latencies[latencies.size() / 2];
+    const double p95 = latencies[latencies.size() * 95 / 100];
+    const double target =
+        std::chrono::duration<double, std::milli>(YieldController::kMinTargetDelay).count();
+    qInfo("share mean %.3f; foreground latency p50 %.2f ms, p95 %.2f ms",
+          shares / static_cast<double>(states.size()), p50, p95);
+    QVERIFY2(p95 <= disk.foregroundBaseMs + 2 * target, qPrintable(QString::number(p95)));
+    // Still copying: the share is what the target allows, not the floor.
+    QVERIFY(shares / static_cast<double>(states.size()) > 2 * YieldController::kMinShare);
 }
 
 void TestYieldController::speedCap_neverExceeded()
@@ -310,17 +343,23 @@ void TestYieldController::speedCap_neverExceeded()
 void TestYieldController::ownTimeMisreported_byTenPercent_stillSettles_data()
 {
     QTest::addColumn<double>("reported");
-    QTest::newRow("under") << 0.9;
-    QTest::newRow("over") << 1.1;
+    QTest::addColumn<bool>("foregroundReads");
+    QTest::newRow("under, foreground writes") << 0.9 << false;
+    QTest::newRow("over, foreground writes") << 1.1 << false;
+    QTest::newRow("under, foreground reads") << 0.9 << true;
+    QTest::newRow("over, foreground reads") << 1.1 << true;
 }
 
 void TestYieldController::ownTimeMisreported_byTenPercent_stillSettles()
 {
     // The job's clock and the kernel's disagree a little about its own
-    // requests; the error lands on the foreground's latency.
+    // requests; the error lands on the foreground's latency where their
+    // requests mix (reads), and nowhere where they do not (writes).
     QFETCH(double, reported);
+    QFETCH(bool, foregroundReads);
     SimDisk disk;
     disk.ownTimeReported = reported;
+    disk.foregroundReads = foregroundReads;
     YieldController c;
     const auto first = run(c, disk, 5);
     QVERIFY(first.back().yielding);
@@ -331,6 +370,49 @@ void TestYieldController::ownTimeMisreported_byTenPercent_stillSettles()
         worst = std::max(worst, disk.lastForegroundLatencyMs);
     }
     QVERIFY2(worst < disk.foregroundBaseMs + 10, qPrintable(QString::number(worst)));
+}
+
+void TestYieldController::ownTimeFarOff_foregroundWritesStillExact()
+{
+    // The job's own time, from submit to reap, takes in how long the
+    // completion waited for its thread: three times the disk's figure here.
+    // Taken from the device's total, it once left the writes of the user no
+    // time at all, and the job never saw him wait. His writes are the
+    // device's writes: their time is read, not reckoned.
+    SimDisk disk;
+    disk.ownTimeReported = 3.0;
+    YieldController c;
+    for (int i = 0; i < 50; ++i) {
+        const auto& s = c.addSample(disk.step(c.state()));
+        if (i == 0)
+            continue; // the reference
+        QVERIFY(s.foregroundLatencyMs.has_value());
+        // Whole milliseconds in the stat file: within 1 ms per 20 requests.
+        QVERIFY2(std::abs(*s.foregroundLatencyMs - disk.lastForegroundLatencyMs) <= 0.05,
+                 qPrintable(QStringLiteral("%1 ms reported, %2 ms true")
+                                .arg(*s.foregroundLatencyMs)
+                                .arg(disk.lastForegroundLatencyMs)));
+    }
+}
+
+void TestYieldController::mergedRequests_countOncePerRequest()
+{
+    // The scheduler joined two of the job's eight reads into one: the
+    // device counts 7 requests and 1 merge. No foreground there.
+    YieldController c;
+    YieldSample s;
+    s.time = YieldController::Clock::time_point(std::chrono::seconds(50));
+    c.addSample(s);
+    s.time += kInterval;
+    s.device.readIos = 7;
+    s.device.readMerges = 1;
+    s.device.readTicksMs = 80;
+    s.own.reads = {8, 80'000'000};
+    s.own.bytes = 8u << 20;
+    const auto& st = c.addSample(s);
+    QCOMPARE(st.foregroundIops, 0.0);
+    QVERIFY(!st.foregroundLatencyMs.has_value());
+    QVERIFY(atFullSpeed(st));
 }
 
 void TestYieldController::trickleAtReady_doesNotLowerFullSpeed()
@@ -366,7 +448,8 @@ void TestYieldController::ownRequestsCountedEarly_noPhantomForeground()
         device += i % 2 == 0 ? 6 : 10; // behind, then caught up
         s.device.readIos = device;
         s.device.readTicksMs = device * 20;
-        s.own = {own, own * 20, own << 20};
+        s.own.reads = {own, own * 20'000'000};
+        s.own.bytes = own << 20;
         const auto& st = c.addSample(s);
         QCOMPARE(st.foregroundIops, 0.0);
         QVERIFY(atFullSpeed(st));
@@ -376,7 +459,8 @@ void TestYieldController::ownRequestsCountedEarly_noPhantomForeground()
     device += 8 + 1;
     s.device.readIos = device;
     s.device.readTicksMs += 8 * 20 + 3;
-    s.own = {8, 160, 8u << 20};
+    s.own.reads = {8, 160'000'000};
+    s.own.bytes = 8u << 20;
     const auto& st = c.addSample(s);
     QCOMPARE(st.foregroundIops, 10.0);
     QVERIFY(st.foregroundLatencyMs.has_value());

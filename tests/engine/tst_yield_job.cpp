@@ -30,9 +30,10 @@ private Q_SLOTS:
 void TestYieldJob::ownIo_wholeRequest_onePieceWithItsLatency()
 {
     OwnIo own;
-    countOwnIo(own, 1 << 20, 3ms, 1280 * 1024);
-    QCOMPARE(own.ios, quint64{1});
-    QCOMPARE(own.ticksMs, quint64{3});
+    countOwnIo(own.reads, 1 << 20, 3ms, 1280 * 1024);
+    QCOMPARE(own.reads.ios, quint64{1});
+    QCOMPARE(own.reads.ticksMs(), 3.0);
+    QCOMPARE(own.writes.ios, quint64{0});
 }
 
 void TestYieldJob::ownIo_splitRequest_countsEachPiece()
@@ -40,30 +41,31 @@ void TestYieldJob::ownIo_splitRequest_countsEachPiece()
     // 1 MiB on a disk that takes 128 KiB at most: the kernel counts eight
     // requests and adds each one's time to the ticks.
     OwnIo own;
-    countOwnIo(own, 1 << 20, 2ms, 128 * 1024);
-    QCOMPARE(own.ios, quint64{8});
-    QCOMPARE(own.ticksMs, quint64{16});
+    countOwnIo(own.writes, 1 << 20, 2ms, 128 * 1024);
+    QCOMPARE(own.writes.ios, quint64{8});
+    QCOMPARE(own.writes.ticksMs(), 16.0);
     // A length that is not a multiple of the limit still ends in a piece.
-    countOwnIo(own, 129 * 1024, 1ms, 128 * 1024);
-    QCOMPARE(own.ios, quint64{10});
-    QCOMPARE(own.ticksMs, quint64{18});
+    countOwnIo(own.writes, 129 * 1024, 1ms, 128 * 1024);
+    QCOMPARE(own.writes.ios, quint64{10});
+    QCOMPARE(own.writes.ticksMs(), 18.0);
+    QCOMPARE(own.reads.ios, quint64{0});
 }
 
 void TestYieldJob::ownIo_manyShortRequests_keepTheirTimeBelowOneMs()
 {
     OwnIo own;
     for (int i = 0; i < 10; ++i)
-        countOwnIo(own, 64 * 1024, 300us, 0);
-    QCOMPARE(own.ios, quint64{10});
-    QCOMPARE(own.ticksMs, quint64{3}); // 10 x 0.3 ms, not 10 x 0
+        countOwnIo(own.reads, 64 * 1024, 300us, 0);
+    QCOMPARE(own.reads.ios, quint64{10});
+    QCOMPARE(own.reads.ticksMs(), 3.0); // 10 x 0.3 ms, not 10 x 0
 }
 
 void TestYieldJob::ownIo_unknownLimit_neverSplits()
 {
     OwnIo own;
-    countOwnIo(own, 16 << 20, 10ms, 0);
-    QCOMPARE(own.ios, quint64{1});
-    QCOMPARE(own.ticksMs, quint64{10});
+    countOwnIo(own.reads, 16 << 20, 10ms, 0);
+    QCOMPARE(own.reads.ios, quint64{1});
+    QCOMPARE(own.reads.ticksMs(), 10.0);
 }
 
 void TestYieldJob::yieldMode_wordsRoundTrip()
