@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -286,6 +287,10 @@ YieldController::Reason YieldController::decide(const Foreground& fg, Clock::tim
             return Reason::MeasuringBaseline;
         m_slowdownEnd.reset();
         m_share = m_shareBeforeSlowdown;
+        // What the filter holds, and this sample, were measured with the
+        // mirror at the floor: they would hide the delay it brings back.
+        m_recent = {};
+        m_measuredAtFloor = true;
     }
 
     if (!m_everForeground || now - m_lastForeground >= kQuietAfter) {
@@ -300,7 +305,7 @@ YieldController::Reason YieldController::decide(const Foreground& fg, Clock::tim
     const auto base = baseline(now);
     if (startSlowdownIfDue(base.has_value(), now))
         return Reason::MeasuringBaseline;
-    return followDelay(fg, *base);
+    return followDelay(fg, *base, now);
 }
 
 bool YieldController::startSlowdownIfDue(bool haveBaseline, Clock::time_point now)
@@ -318,11 +323,28 @@ bool YieldController::startSlowdownIfDue(bool haveBaseline, Clock::time_point no
     return true;
 }
 
-YieldController::Reason YieldController::followDelay(const Foreground& fg, double baselineMs)
+double YieldController::currentLatency(const Foreground& fg, Clock::time_point now)
+{
+    if (std::exchange(m_measuredAtFloor, false))
+        return fg.latencyMs;
+    m_recent[m_recentNext] = {now, fg.latencyMs};
+    m_recentNext = (m_recentNext + 1) % m_recent.size();
+    // Only intervals of the last moments: a delay that began after a pause
+    // of the foreground counts at once.
+    const auto horizon = kDelayFilter * kSampleInterval + kSampleInterval / 2;
+    double lowest = fg.latencyMs;
+    for (const Recent& r : m_recent)
+        if (r.time != Clock::time_point{} && now - r.time < horizon)
+            lowest = std::min(lowest, r.latencyMs);
+    return lowest;
+}
+
+YieldController::Reason YieldController::followDelay(const Foreground& fg, double baselineMs,
+                                                     Clock::time_point now)
 {
     // The stat file sums whole milliseconds: the interval's mean is known to
     // within 1 ms over its request count.
-    double delayMs = fg.latencyMs - baselineMs;
+    double delayMs = currentLatency(fg, now) - baselineMs;
     if (delayMs <= 1.0 / static_cast<double>(fg.ios))
         delayMs = 0;
     const double target =

@@ -8,7 +8,10 @@
 //            writes exactly: the job only reads the source)
 //   baseline the lowest foreground latency seen in the last minute (per 10 s
 //            buckets, so that it can rise again when the workload changes)
-//   delay    latency - baseline: the time the foreground waited in a queue
+//   delay    latency - baseline: the time the foreground waited in a queue,
+//            from the lowest latency of the last kDelayFilter intervals
+//            (LEDBAT's current-delay filter): one slow write in an interval
+//            is the disk's noise, a delay that holds is the queue's
 //   target   the foreground may wait as long again as it does alone
 //            (kTargetRatio x baseline), within kMinTargetDelay ..
 //            kMaxTargetDelay: a program that waits for each write before the
@@ -133,6 +136,8 @@ public:
     using Clock = std::chrono::steady_clock;
 
     static constexpr unsigned kMaxDepth = 16;
+    /// How often the job feeds a sample.
+    static constexpr std::chrono::milliseconds kSampleInterval{100};
     /// The smallest share of full speed: a yielding mirror still progresses,
     /// so that a source under constant load still reaches READY.
     static constexpr double kMinShare = 1.0 / 64;
@@ -156,6 +161,10 @@ public:
     /// Baseline history: the minimum per bucket, for kBaselineBuckets buckets.
     static constexpr std::chrono::seconds kBaselineBucket{10};
     static constexpr std::size_t kBaselineBuckets = 6;
+    /// Intervals the current latency is the lowest of. On a disk whose own
+    /// p99 is 40 ms, an interval of 20 writes holds a slow one about every
+    /// fifth time; four in a row about once in a thousand.
+    static constexpr std::size_t kDelayFilter = 4;
     /// Full speed when the job has not yet run unhindered (bytes/s).
     static constexpr double kFallbackFullSpeed = 64.0 * 1024 * 1024;
 
@@ -214,7 +223,9 @@ private:
     /// A slowdown when there is no baseline or the last is kSlowdownEvery old.
     bool startSlowdownIfDue(bool haveBaseline, Clock::time_point now);
     /// The share step for the foreground's queueing delay @p delayMs.
-    Reason followDelay(const Foreground& fg, double baselineMs);
+    Reason followDelay(const Foreground& fg, double baselineMs, Clock::time_point now);
+    /// The lowest foreground latency of the last kDelayFilter intervals.
+    double currentLatency(const Foreground& fg, Clock::time_point now);
     void publish(Reason reason, const Foreground& fg, Clock::time_point now);
 
     std::uint64_t m_speedCap = 0;
@@ -242,6 +253,15 @@ private:
     };
     std::array<Bucket, kBaselineBuckets> m_buckets{};
     std::size_t m_bucket = 0;
+
+    struct Recent
+    {
+        Clock::time_point time{};
+        double latencyMs = 0;
+    };
+    std::array<Recent, kDelayFilter> m_recent{};
+    std::size_t m_recentNext = 0;
+    bool m_measuredAtFloor = false; ///< the next delay sample is a slowdown's
 
     std::optional<Clock::time_point> m_slowdownEnd; ///< set while in a slowdown
     double m_shareBeforeSlowdown = 1.0;
