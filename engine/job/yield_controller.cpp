@@ -6,7 +6,6 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
-#include <utility>
 
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -276,10 +275,19 @@ void YieldController::measureFullSpeed(const OwnIo& own, double seconds)
 
 YieldController::Reason YieldController::decide(const Foreground& fg, Clock::time_point now)
 {
+    // A slowdown's samples are measured with the mirror at the floor: they
+    // make the baseline, but would hide from the filter the delay the
+    // mirror brings back. Outside of them the baseline is the lowest of the
+    // filtered latency too, so that both sides of the delay are measured
+    // alike (the lowest single interval of a minute is far below a typical
+    // one, and read every later interval as delayed).
+    const bool atFloor = m_slowdownEnd.has_value();
+    double current = 0;
     if (fg.ios > 0) {
         m_lastForeground = now;
         m_everForeground = true;
-        noteBaseline(fg.latencyMs, now);
+        current = atFloor ? fg.latencyMs : currentLatency(fg, now);
+        noteBaseline(current, now);
     }
 
     if (m_slowdownEnd) {
@@ -287,10 +295,7 @@ YieldController::Reason YieldController::decide(const Foreground& fg, Clock::tim
             return Reason::MeasuringBaseline;
         m_slowdownEnd.reset();
         m_share = m_shareBeforeSlowdown;
-        // What the filter holds, and this sample, were measured with the
-        // mirror at the floor: they would hide the delay it brings back.
         m_recent = {};
-        m_measuredAtFloor = true;
     }
 
     if (!m_everForeground || now - m_lastForeground >= kQuietAfter) {
@@ -305,7 +310,7 @@ YieldController::Reason YieldController::decide(const Foreground& fg, Clock::tim
     const auto base = baseline(now);
     if (startSlowdownIfDue(base.has_value(), now))
         return Reason::MeasuringBaseline;
-    return followDelay(fg, *base, now);
+    return followDelay(fg, current, *base);
 }
 
 bool YieldController::startSlowdownIfDue(bool haveBaseline, Clock::time_point now)
@@ -325,8 +330,6 @@ bool YieldController::startSlowdownIfDue(bool haveBaseline, Clock::time_point no
 
 double YieldController::currentLatency(const Foreground& fg, Clock::time_point now)
 {
-    if (std::exchange(m_measuredAtFloor, false))
-        return fg.latencyMs;
     m_recent[m_recentNext] = {now, fg.latencyMs};
     m_recentNext = (m_recentNext + 1) % m_recent.size();
     // Only intervals of the last moments: a delay that began after a pause
@@ -339,12 +342,12 @@ double YieldController::currentLatency(const Foreground& fg, Clock::time_point n
     return lowest;
 }
 
-YieldController::Reason YieldController::followDelay(const Foreground& fg, double baselineMs,
-                                                     Clock::time_point now)
+YieldController::Reason YieldController::followDelay(const Foreground& fg, double currentMs,
+                                                     double baselineMs)
 {
     // The stat file sums whole milliseconds: the interval's mean is known to
     // within 1 ms over its request count.
-    double delayMs = currentLatency(fg, now) - baselineMs;
+    double delayMs = currentMs - baselineMs;
     if (delayMs <= 1.0 / static_cast<double>(fg.ios))
         delayMs = 0;
     const double target =

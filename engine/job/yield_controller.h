@@ -6,8 +6,9 @@
 //   signal   the foreground's mean I/O latency in each ~100 ms interval, from
 //            /sys/block/DEV/stat deltas minus what the job itself did (its
 //            writes exactly: the job only reads the source)
-//   baseline the lowest foreground latency seen in the last minute (per 10 s
-//            buckets, so that it can rise again when the workload changes)
+//   baseline the lowest (filtered) foreground latency seen in the last minute
+//            (per 10 s buckets, so that it can rise again when the workload
+//            changes)
 //   delay    latency - baseline: the time the foreground waited in a queue,
 //            from the lowest latency of the last kDelayFilter intervals
 //            (LEDBAT's current-delay filter): one slow write in an interval
@@ -223,7 +224,7 @@ private:
     /// A slowdown when there is no baseline or the last is kSlowdownEvery old.
     bool startSlowdownIfDue(bool haveBaseline, Clock::time_point now);
     /// The share step for the foreground's queueing delay @p delayMs.
-    Reason followDelay(const Foreground& fg, double baselineMs, Clock::time_point now);
+    Reason followDelay(const Foreground& fg, double currentMs, double baselineMs);
     /// The lowest foreground latency of the last kDelayFilter intervals.
     double currentLatency(const Foreground& fg, Clock::time_point now);
     void publish(Reason reason, const Foreground& fg, Clock::time_point now);
@@ -261,7 +262,6 @@ private:
     };
     std::array<Recent, kDelayFilter> m_recent{};
     std::size_t m_recentNext = 0;
-    bool m_measuredAtFloor = false; ///< the next delay sample is a slowdown's
 
     std::optional<Clock::time_point> m_slowdownEnd; ///< set while in a slowdown
     double m_shareBeforeSlowdown = 1.0;
