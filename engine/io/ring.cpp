@@ -106,14 +106,6 @@ Result<unsigned> Ring::submit()
     return systemError(-rc, "io_uring submit");
 }
 
-Result<void> Ring::collectFinished()
-{
-    const int rc = io_uring_get_events(&m_ring);
-    if (rc >= 0 || rc == -EINTR || rc == -EAGAIN || rc == -EBUSY)
-        return {};
-    return systemError(-rc, "io_uring get events");
-}
-
 Result<void> Ring::submitAndWait(std::optional<std::chrono::nanoseconds> timeout)
 {
     io_uring_cqe* cqe = nullptr;

@@ -59,10 +59,6 @@ public:
     /// is not an error.
     Result<void> submitAndWait(std::optional<std::chrono::nanoseconds> timeout);
 
-    /// Posts the completions the kernel has finished but not yet queued
-    /// (with DEFER_TASKRUN it queues them only when asked), without waiting.
-    Result<void> collectFinished();
-
     /// Calls @p onCompletion(tag, res) for every completion that is ready,
     /// where res is the byte count or a negative errno, then releases them.
     /// Returns how many there were.

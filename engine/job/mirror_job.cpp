@@ -205,9 +205,6 @@ struct MirrorJob::Impl
     bool ringBroken = false;             ///< requests could not be waited for: slab is leaked
     std::optional<WrittenHashes> hashes; ///< with verify: what each block got
     std::uint64_t slotSize = 0;
-    /// The longest data run: a slot, or on a watched disk what the disk
-    /// takes in one request, so that each read is one request to it.
-    std::uint64_t runCap = 0;
     std::vector<Op> ops;
     unsigned inFlight = 0;
     std::uint64_t inFlightBytes = 0;
@@ -316,7 +313,6 @@ struct MirrorJob::Impl
     {
         const std::uint64_t g = job.m_granularity;
         slotSize = std::max<std::uint64_t>(g, job.m_options.bufSize / kMaxInFlight / g * g);
-        runCap = slotSize;
         const auto slots = static_cast<unsigned>(
             std::clamp<std::uint64_t>(job.m_options.bufSize / slotSize, 1, kMaxInFlight));
         // One more aligned block at the end holds the wake-up counter.
@@ -381,16 +377,9 @@ struct MirrorJob::Impl
         yieldActive = true;
         yielder.emplace(userSpeed);
         maxRequest = unsplitRequestBytes(statPath);
-        // A read the disk splits or not depending on where its pages happen
-        // to lie counts as one request or two, and the controller would
-        // take the difference for the user's I/O: read no more than the
-        // disk takes whole. The disk would split the larger ones anyway.
-        const std::uint64_t g = job.m_granularity;
-        if (maxRequest >= g)
-            runCap = std::min(slotSize, maxRequest / g * g);
         targetOnSourceDisk = diskStatOf(dst) == statPath;
         log->info("yielding to other I/O on {} (watching {}, reads of up to {}{})", src.path(),
-                  statPath, formatBytes(runCap),
+                  statPath, formatBytes(maxRunLength()),
                   targetOnSourceDisk ? ", the target on the same disk" : "");
     }
 
@@ -422,18 +411,17 @@ struct MirrorJob::Impl
             yieldActive = false;
             yielder.reset();
             depthCap = kMaxInFlight;
-            runCap = slotSize;
             limiter.setSpeed(userSpeed);
             return;
         }
         // The disk counts a request when it ends, the job when it reaps
-        // it, and the ring holds finished requests back until asked: what
-        // the disk has counted but the job not yet would pass for the
-        // user's I/O. Reaped after the disk's counters were read, the job's
-        // count can only be ahead, which the controller carries over.
-        if (auto r = ring->collectFinished(); !r)
+        // it, and the ring holds finished requests back until it is waited
+        // on: what the disk has counted but the job not yet would pass for
+        // the user's I/O. Reaped (by a wait of no time) after the disk's
+        // counters were read, the job's count can only be ahead, which the
+        // controller carries over.
+        if (auto r = waitForCompletions(std::chrono::nanoseconds::zero()); !r)
             log->warn("{}", r.error().message);
-        ring->reap([this](std::uint64_t tag, int res) { onCompletion(tag, res); });
         if (afterStop) {
             // A stop's gap says nothing of the foreground: start afresh
             // from this sample.
@@ -480,6 +468,19 @@ struct MirrorJob::Impl
         countOwnIo(read ? own.reads : own.writes, bytes, Clock::now() - op.issued, maxRequest);
         if (read)
             own.bytes += bytes;
+    }
+
+    // The longest data run: a slot, or on a watched disk what the disk takes
+    // in one request. A read the disk splits or not depending on where its
+    // pages happen to lie counts as one request or two, and the controller
+    // would take the difference for the user's I/O; the disk would split
+    // the larger ones anyway.
+    std::uint64_t maxRunLength() const
+    {
+        const std::uint64_t g = job.m_granularity;
+        if (!yieldActive || maxRequest < g)
+            return slotSize;
+        return std::min(slotSize, maxRequest / g * g);
     }
 
     // The final copy under a quiesce keeps the normal priority: the
@@ -676,7 +677,7 @@ struct MirrorJob::Impl
                 }
             }
             if (!run.zero)
-                run.range.length = std::min(run.range.length, runCap);
+                run.range.length = std::min(run.range.length, maxRunLength());
             // What this run does not cover stays to be copied; the granule
             // the source ends in is done when its data is.
             const std::uint64_t rest =

@@ -38,7 +38,7 @@ struct SimDisk
     /// again (YieldController::kTargetRatio).
     double foregroundBaseMs = 4;
     double delayAtFullShareMs = 40;    ///< its extra latency with the mirror at full speed
-    double ownPieceBytes = 512 * 1024; ///< the mirror's 1 MiB requests split in two
+    double ownPieceBytes = 512 * 1024; ///< the mirror's reads, each one request to the disk
     /// The job's own time as it reports it, relative to the kernel's count.
     double ownTimeReported = 1.0;
     /// The foreground reads (its requests mix with the job's) instead of
@@ -458,6 +458,14 @@ void TestYieldController::mergedRequests_countOncePerRequest()
     QCOMPARE(st.foregroundIops, 0.0);
     QVERIFY(!st.foregroundLatencyMs.has_value());
     QVERIFY(atFullSpeed(st));
+    // Nor is the merge owed by the job: the user's one read that follows,
+    // beside 8 of the job's, is still seen.
+    s.time += kInterval;
+    s.device.readIos += 9;
+    s.device.readTicksMs += 80 + 2;
+    const auto& next = c.addSample(s);
+    QCOMPARE(next.foregroundIops, 10.0);
+    QVERIFY(next.foregroundLatencyMs.has_value());
 }
 
 void TestYieldController::trickleAtReady_doesNotLowerFullSpeed()

@@ -13,6 +13,7 @@
 #include <QtTest>
 
 #include <algorithm>
+#include <functional>
 #include <thread>
 
 using namespace engine;
@@ -67,6 +68,26 @@ struct UnderLoad
     std::unique_ptr<FioUser> user;
     LiveJob lj;
 };
+
+// Calls @p visit once with each new progress snapshot of @p job that watches
+// its disk and is half a second into the copy, until @p done holds for a
+// snapshot or @p limit passes; says whether @p done held.
+bool watchYielding(const MirrorJob& job, const std::function<void(const JobSnapshot&)>& visit,
+                   const std::function<bool(const JobSnapshot&)>& done,
+                   std::chrono::milliseconds limit)
+{
+    std::uint64_t lastGeneration = 0;
+    return waitFor(
+        [&] {
+            const auto s = job.snapshot();
+            if (s->generation != lastGeneration && s->yield.active && s->elapsedSeconds > 0.5) {
+                lastGeneration = s->generation;
+                visit(*s);
+            }
+            return done(*s);
+        },
+        limit);
+}
 
 } // namespace
 
@@ -327,21 +348,15 @@ void TestYieldLive::smallWritesUnderLoad_neverReadAsQuiet()
     LiveJob& lj = u.lj;
     int seen = 0;
     int quiet = 0;
-    std::uint64_t lastGeneration = 0;
-    const auto start = std::chrono::steady_clock::now();
-    waitFor(
-        [&] {
-            const auto s = lj.job->snapshot();
-            if (s->generation != lastGeneration && s->yield.active && s->elapsedSeconds > 0.5) {
-                lastGeneration = s->generation;
-                ++seen;
-                if (s->yield.reason == "quiet" || s->yield.reason == "growing-back")
-                    ++quiet;
-            }
-            return s->status == JobStatus::Ready || lj.job->finished() ||
-                   std::chrono::steady_clock::now() - start > 8s;
+    watchYielding(
+        *lj.job,
+        [&](const JobSnapshot& s) {
+            ++seen;
+            if (s.yield.reason == "quiet" || s.yield.reason == "growing-back")
+                ++quiet;
         },
-        20s);
+        [&](const JobSnapshot& s) { return s.status == JobStatus::Ready || lj.job->finished(); },
+        8s);
     qInfo("%d of %d progress snapshots read the disk as quiet", quiet, seen);
     QVERIFY(seen >= 8); // READY can come in 2 s: each snapshot counts
     QVERIFY2(quiet * 20 <= seen, "the user's small writes went unseen");
@@ -367,20 +382,17 @@ void TestYieldLive::idleSource_ownReadsNeverTakenForTheUser()
     int seen = 0;
     int busy = 0;
     double worstIops = 0;
-    std::uint64_t lastGeneration = 0;
-    QVERIFY(waitFor(
-        [&] {
-            const auto s = lj.job->snapshot();
-            if (s->generation != lastGeneration && s->yield.active && s->elapsedSeconds > 0.5 &&
-                s->status == JobStatus::Running) {
-                lastGeneration = s->generation;
-                ++seen;
-                worstIops = std::max(worstIops, s->yield.foregroundIops);
-                if (s->yield.foregroundIops > 0)
-                    ++busy;
-            }
-            return s->status == JobStatus::Ready || lj.job->finished();
+    QVERIFY(watchYielding(
+        *lj.job,
+        [&](const JobSnapshot& s) {
+            if (s.status != JobStatus::Running)
+                return;
+            ++seen;
+            worstIops = std::max(worstIops, s.yield.foregroundIops);
+            if (s.yield.foregroundIops > 0)
+                ++busy;
         },
+        [&](const JobSnapshot& s) { return s.status == JobStatus::Ready || lj.job->finished(); },
         60s));
     qInfo("%d of %d progress snapshots saw a user (at most %.0f requests/s)", busy, seen,
           worstIops);
