@@ -58,6 +58,23 @@ std::uint64_t wordMask(unsigned first, unsigned last)
     return (kAllOnes << first) & (kAllOnes >> (63 - last));
 }
 
+/// Applies @p op(word, mask) to the part of bits [first, last] in each word
+/// they touch; returns the sum of what @p op returns (the bits it flipped).
+template <typename Op>
+std::uint64_t forEachWord(std::vector<std::uint64_t>& words, std::uint64_t first,
+                          std::uint64_t last, Op op)
+{
+    const std::uint64_t firstWord = first / 64;
+    const std::uint64_t lastWord = last / 64;
+    std::uint64_t changed = 0;
+    for (std::uint64_t w = firstWord; w <= lastWord; ++w) {
+        const unsigned lo = w == firstWord ? static_cast<unsigned>(first % 64) : 0;
+        const unsigned hi = w == lastWord ? static_cast<unsigned>(last % 64) : 63;
+        changed += op(words[w], wordMask(lo, hi));
+    }
+    return changed;
+}
+
 /// floor(a * b / c) without intermediate overflow; the result fits because
 /// callers pass a <= c.
 std::uint64_t mulDiv(std::uint64_t a, std::uint64_t b, std::uint64_t c)
@@ -120,14 +137,12 @@ std::uint64_t DirtyBitmap::setBitsLocked(std::size_t level, std::uint64_t first,
     std::vector<std::uint64_t>& words = m_levels[level];
     const std::uint64_t firstWord = first / 64;
     const std::uint64_t lastWord = last / 64;
-    std::uint64_t changed = 0;
-    for (std::uint64_t w = firstWord; w <= lastWord; ++w) {
-        const unsigned lo = w == firstWord ? static_cast<unsigned>(first % 64) : 0;
-        const unsigned hi = w == lastWord ? static_cast<unsigned>(last % 64) : 63;
-        const std::uint64_t mask = wordMask(lo, hi);
-        changed += static_cast<std::uint64_t>(std::popcount(mask & ~words[w]));
-        words[w] |= mask;
-    }
+    const std::uint64_t changed =
+        forEachWord(words, first, last, [](std::uint64_t& word, std::uint64_t mask) {
+            const auto flipped = static_cast<std::uint64_t>(std::popcount(mask & ~word));
+            word |= mask;
+            return flipped;
+        });
     if (level == 0)
         m_count += changed;
     // Nothing flipped means every word in the range was already non-zero, so
@@ -143,14 +158,12 @@ void DirtyBitmap::resetBitsLocked(std::size_t level, std::uint64_t first, std::u
     std::vector<std::uint64_t>& words = m_levels[level];
     const std::uint64_t firstWord = first / 64;
     const std::uint64_t lastWord = last / 64;
-    std::uint64_t changed = 0;
-    for (std::uint64_t w = firstWord; w <= lastWord; ++w) {
-        const unsigned lo = w == firstWord ? static_cast<unsigned>(first % 64) : 0;
-        const unsigned hi = w == lastWord ? static_cast<unsigned>(last % 64) : 63;
-        const std::uint64_t mask = wordMask(lo, hi);
-        changed += static_cast<std::uint64_t>(std::popcount(mask & words[w]));
-        words[w] &= ~mask;
-    }
+    const std::uint64_t changed =
+        forEachWord(words, first, last, [](std::uint64_t& word, std::uint64_t mask) {
+            const auto flipped = static_cast<std::uint64_t>(std::popcount(mask & word));
+            word &= ~mask;
+            return flipped;
+        });
     if (level == 0)
         m_count -= changed;
     if (changed == 0 || level + 1 == m_levels.size())
