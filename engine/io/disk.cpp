@@ -330,6 +330,18 @@ bool lockingUnsupported(int err)
     return err == EINVAL || err == ENOLCK || err == EOPNOTSUPP || err == ENOSYS;
 }
 
+struct flock lockRequest(short type, off_t start, off_t len)
+{
+    struct flock fl
+    {
+    };
+    fl.l_type = type;
+    fl.l_whence = SEEK_SET;
+    fl.l_start = start;
+    fl.l_len = len;
+    return fl;
+}
+
 } // namespace
 
 Result<void> Disk::lockImage(Lock mode)
@@ -342,24 +354,12 @@ Result<void> Disk::lockImage(Lock mode)
         mode == Lock::Exclusive ? 0u : kPermConsistentRead | kPermWriteUnchanged;
 
     auto lockRange = [&](short type, off_t start, off_t len) {
-        struct flock fl
-        {
-        };
-        fl.l_type = type;
-        fl.l_whence = SEEK_SET;
-        fl.l_start = start;
-        fl.l_len = len;
+        struct flock fl = lockRequest(type, start, len);
         return ::fcntl(m_fd, F_OFD_SETLK, &fl) == 0 ? 0 : errno;
     };
     // Another descriptor's lock that would conflict with a @p type lock.
     auto conflict = [&](short type, off_t start, off_t len) {
-        struct flock fl
-        {
-        };
-        fl.l_type = type;
-        fl.l_whence = SEEK_SET;
-        fl.l_start = start;
-        fl.l_len = len;
+        struct flock fl = lockRequest(type, start, len);
         if (::fcntl(m_fd, F_OFD_GETLK, &fl) != 0)
             return false;
         return fl.l_type != F_UNLCK;
