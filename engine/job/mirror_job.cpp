@@ -43,21 +43,6 @@ namespace engine {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
-std::string_view toString(JobResult::Outcome outcome)
-{
-    switch (outcome) {
-    case JobResult::Outcome::Completed:
-        return "completed";
-    case JobResult::Outcome::Cancelled:
-        return "cancelled";
-    case JobResult::Outcome::Aborted:
-        return "aborted";
-    case JobResult::Outcome::Failed:
-        return "failed";
-    }
-    return "?";
-}
-
 Result<ValidOptions> ValidOptions::check(MirrorOptions options)
 {
     if (auto r = validate(options); !r)

@@ -185,8 +185,6 @@ struct JobResult
     double elapsedSeconds = 0;
 };
 
-std::string_view toString(JobResult::Outcome outcome);
-
 struct JobEvent
 {
     /// CompleteFailed: a Complete (or consistent Cancel) could not finish

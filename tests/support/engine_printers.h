@@ -6,6 +6,7 @@
 #include "bitmap/dirty_bitmap.h"
 #include "job/job_status.h"
 #include "job/mirror_job.h"
+#include "protocol/helper_protocol.h"
 
 #include <QStringList>
 #include <QtTest>
@@ -33,6 +34,13 @@ template <class E>
 QString name(E e)
 {
     const auto sv = toString(e);
+    return QString::fromLatin1(sv.data(), static_cast<qsizetype>(sv.size()));
+}
+
+// Outcomes by the names the protocol gives them, the one place they are spelled.
+inline QString name(JobResult::Outcome o)
+{
+    const auto sv = protocol::outcomeName(static_cast<protocol::Outcome>(o));
     return QString::fromLatin1(sv.data(), static_cast<qsizetype>(sv.size()));
 }
 
