@@ -675,53 +675,105 @@ std::string identityNow(const ResolvedPath& r, const Logger& log)
     return {};
 }
 
-} // namespace
-
-Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
+// prepareJob's steps, in the order of the rules (see job_setup.h), on one
+// job's values: each path is resolved and identified once, and every step
+// reads what the earlier ones found.
+class Preparation
 {
-    const Logger log = orNull(logger);
-    auto options = ValidOptions::check(MirrorOptions{setup.options, setup.quiescer});
+public:
+    Preparation(JobSetup setup, Logger log)
+        : m_setup(std::move(setup)), m_log(std::move(log)), m_who(m_setup.invoker)
+    {
+    }
+
+    Result<void> resolve();
+    Result<void> checkBinding();
+    Result<void> checkRules();
+    Result<void> trackSource();
+    Result<Disk> openSource();
+    Result<void> createTarget(std::uint64_t size);
+    Result<Disk> openTarget();
+    Result<PreparedJob> createJob(Disk source, Disk target);
+    /// Removes the target file this preparation created, if it is still
+    /// the one under that name; for a refusal after it was created.
+    void removeCreated();
+
+private:
+    Result<void> trackDeviceSource();
+    Result<void> trackImageSource();
+    std::optional<Error> openedUnderItsName() const;
+    Result<void> checkOpened(Disk& target) const;
+    void logTracking() const;
+
+    JobSetup m_setup;
+    Logger m_log;
+    const Invoker& m_who;
+    std::optional<ValidOptions> m_options;
+    std::optional<ResolvedPath> m_src;
+    std::optional<ResolvedPath> m_dst;
+    PathFacts m_srcFacts;
+    PathFacts m_dstFacts;
+    DiskIdentity m_srcId;
+    bool m_boundToFile = false;  ///< expectedTargetId names an image file (or none)
+    bool m_targetAsUser = false; ///< an existing image target, opened as the invoker
+    bool m_targetIsDevice = false;
+    dev_t m_confirmedDevice = 0;
+    SourceUse m_use;
+    UniqueFd m_srcPin;
+    UniqueFd m_dstPin;
+    std::optional<DiskIdentity> m_created;
+    PreparedJob m_prepared;
+};
+
+Result<void> Preparation::resolve()
+{
+    auto options = ValidOptions::check(MirrorOptions{m_setup.options, m_setup.quiescer});
     if (!options)
         return options.error();
-    const Invoker& who = setup.invoker;
+    m_options = std::move(*options);
 
     // Each path is looked up once. The rules that work by name look at the
     // real (symlink-free) paths, whose nodes are checked again against the
     // pinned ones before anything is opened for I/O; the data descriptors
     // come from the pinned nodes.
-    auto srcR = resolvePath(setup.source, who);
-    if (!srcR)
-        return withContext("source: ", srcR.error());
-    if (!srcR->exists())
-        return Error{ENOENT, "source: " + setup.source + ": " + errnoText(ENOENT)};
-    auto dstR = resolvePath(setup.target, who);
-    if (!dstR)
-        return withContext("target: ", dstR.error());
-    const std::string source = srcR->real;
-    const std::string target = dstR->real;
+    auto src = resolvePath(m_setup.source, m_who);
+    if (!src)
+        return withContext("source: ", src.error());
+    if (!src->exists())
+        return Error{ENOENT, "source: " + m_setup.source + ": " + errnoText(ENOENT)};
+    auto dst = resolvePath(m_setup.target, m_who);
+    if (!dst)
+        return withContext("target: ", dst.error());
+    m_src = std::move(*src);
+    m_dst = std::move(*dst);
     // What each path names, identified once: every rule below reads these.
-    const PathFacts srcFacts = factsOf(*srcR);
-    const PathFacts dstFacts = factsOf(*dstR);
-    auto srcId = srcFacts.identity();
+    m_srcFacts = factsOf(*m_src);
+    m_dstFacts = factsOf(*m_dst);
+    auto srcId = m_srcFacts.identity();
     if (!srcId)
         return Error{srcId.error().code,
-                     "source: " + setup.source + ": " + errnoText(srcId.error().code)};
+                     "source: " + m_setup.source + ": " + errnoText(srcId.error().code)};
+    m_srcId = *srcId;
+    m_targetIsDevice = m_dst->exists() && S_ISBLK(m_dst->st.st_mode);
+    return {};
+}
 
-    const bool targetExists = dstR->exists();
-    const struct stat& st = dstR->st;
+Result<void> Preparation::checkBinding()
+{
+    const bool targetExists = m_dst->exists();
     // The confirmed image file (or its absence) first: any other verdict
     // would be about a file the user did not confirm. Checked again on the
-    // opened descriptor below.
-    const bool boundToFile = isImageFileId(setup.expectedTargetId);
-    if (boundToFile)
-        if (auto why = imageIdentityMismatch(setup.target, setup.expectedTargetId,
-                                             targetExists ? &st : nullptr))
+    // opened descriptor.
+    m_boundToFile = isImageFileId(m_setup.expectedTargetId);
+    if (m_boundToFile)
+        if (auto why = imageIdentityMismatch(m_setup.target, m_setup.expectedTargetId,
+                                             targetExists ? &m_dst->st : nullptr))
             return *why;
-    if (who.elevated && setup.expectedTargetId.empty()) {
-        const std::string now = identityNow(*dstR, log);
+    if (m_who.elevated && m_setup.expectedTargetId.empty()) {
+        const std::string now = identityNow(*m_dst, m_log);
         return refusal(EPERM, Rule::TargetIdentity,
-                       "refusing " + setup.target + ": run through " + who.via + " for " +
-                           who.name +
+                       "refusing " + m_setup.target + ": run through " + m_who.via + " for " +
+                           m_who.name +
                            ", a job writes only the target that was confirmed: pass --expect-id "
                            "with its identity" +
                            (now.empty() ? std::string() : " (now " + now + ")") +
@@ -729,286 +781,343 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& logger)
     }
     // Through pkexec or sudo, image files are read and written as the user
     // who asked, never with root's rights.
-    UniqueFd srcPin;
-    UniqueFd dstPin;
-    if (who.elevated && !srcId->blockDevice) {
-        auto fd = openAsInvoker(*srcR, who, O_RDONLY);
+    if (m_who.elevated && !m_srcId.blockDevice) {
+        auto fd = openAsInvoker(*m_src, m_who, O_RDONLY);
         if (!fd)
             return fd.error();
-        srcPin = std::move(*fd);
+        m_srcPin = std::move(*fd);
     }
     // The target only as a test of the user's rights for now: held open
-    // for writing, it would count as a writer of its own in the rules below.
-    const bool targetAsUser = who.elevated && targetExists && S_ISREG(st.st_mode);
-    if (targetAsUser)
-        if (auto fd = openAsInvoker(*dstR, who, O_RDWR); !fd)
+    // for writing, it would count as a writer of its own in the rules.
+    m_targetAsUser = m_who.elevated && targetExists && S_ISREG(m_dst->st.st_mode);
+    if (m_targetAsUser)
+        if (auto fd = openAsInvoker(*m_dst, m_who, O_RDWR); !fd)
             return fd.error();
+    return {};
+}
+
+Result<void> Preparation::checkRules()
+{
     // One look at the machine's storage for every rule of this job.
     const StorageMap map = StorageMap::scan();
-    if (auto r = checkSourceCandidate(srcFacts); !r)
+    if (auto r = checkSourceCandidate(m_srcFacts); !r)
         return r.error();
-    if (auto r = checkTargetCandidate(&srcFacts, dstFacts, map); !r)
+    if (auto r = checkTargetCandidate(&m_srcFacts, m_dstFacts, map); !r)
         return r.error();
-
-    const bool targetIsDevice = targetExists && S_ISBLK(st.st_mode);
-    if ((srcId->blockDevice || targetIsDevice) && ::geteuid() != 0)
+    if ((m_srcId.blockDevice || m_targetIsDevice) && ::geteuid() != 0)
         return refusal(EPERM, Rule::NeedsRoot,
                        "block devices need root: run drivemirror-cli with sudo, or let the desktop "
                        "app ask for authorisation");
-    dev_t confirmedDevice = 0;
-    if (!setup.expectedTargetId.empty() && !boundToFile) {
-        if (!targetIsDevice)
+    if (!m_setup.expectedTargetId.empty() && !m_boundToFile) {
+        if (!m_targetIsDevice)
             return refusal(EINVAL, Rule::TargetIdentity,
-                           "an expected identity names a disk, but " + setup.target +
+                           "an expected identity names a disk, but " + m_setup.target +
                                " is not a block device");
-        auto info = describeDevice(target, log);
+        auto info = describeDevice(m_dst->real, m_log);
         if (!info)
             return withContext("target: ", info.error());
-        if (info->stableId() != setup.expectedTargetId)
+        if (info->stableId() != m_setup.expectedTargetId)
             return refusal(ESTALE, Rule::TargetIdentity,
-                           "refusing " + setup.target + ": it is " + info->stableId() + ", not " +
-                               setup.expectedTargetId);
-        if (info->devnum != st.st_rdev)
+                           "refusing " + m_setup.target + ": it is " + info->stableId() + ", not " +
+                               m_setup.expectedTargetId);
+        if (info->devnum != m_dst->st.st_rdev)
             return refusal(ESTALE, Rule::TargetIdentity,
-                           "refusing " + setup.target + ": " + target +
+                           "refusing " + m_setup.target + ": " + m_dst->real +
                                " changed while it was checked");
-        confirmedDevice = info->devnum;
+        m_confirmedDevice = info->devnum;
     }
 
     // Who else writes the source, and whether the job can see those writes.
-    const SourceUse use = analyseSourceUse(srcFacts, map);
-    if (use.refusal)
-        return *use.refusal;
+    m_use = analyseSourceUse(m_srcFacts, map);
+    if (m_use.refusal)
+        return *m_use.refusal;
     // What root is needed for: a disk on either side, or tracking the
     // writes of a loop device over an image source. Two image files are the
     // user's own business, without root.
-    if (who.elevated && !srcId->blockDevice && !targetIsDevice && use.trackDevice.empty())
-        return refusal(
-            EPERM, Rule::HelperScope,
-            "refusing: " + setup.source + " and " + setup.target + " are both image files, which " +
-                who.name +
-                " can mirror without administrator rights; run drivemirror-cli without " + who.via);
+    if (m_who.elevated && !m_srcId.blockDevice && !m_targetIsDevice && m_use.trackDevice.empty())
+        return refusal(EPERM, Rule::HelperScope,
+                       "refusing: " + m_setup.source + " and " + m_setup.target +
+                           " are both image files, which " + m_who.name +
+                           " can mirror without administrator rights; run drivemirror-cli "
+                           "without " +
+                           m_who.via);
+    return {};
+}
 
-    PreparedJob prepared;
-    if (srcId->blockDevice) {
-        if (setup.trackWrites) {
-            auto live = LiveSource::create(source, {}, log);
-            if (!live)
-                return refusal(live.error().code, Rule::LiveSourceNeedsTracking,
-                               "cannot track writes to " + setup.source + ": " +
-                                   live.error().message,
-                               {}, "; turn tracking off only if nothing writes to the source");
-            prepared.live = std::move(*live);
-            options->setQuiescer(prepared.live->quiescer());
-            // Complete could never freeze it; better said now than at READY.
-            if (const std::string point = frozenMountPoint(prepared.live->mountPoints());
-                !point.empty())
-                return refusal(EBUSY, Rule::SourceFrozen,
-                               "refusing source " + setup.source + ": its file system at " + point +
-                                   " is frozen already (by another program, or by a run that was "
-                                   "killed); thaw it with fsfreeze -u " +
-                                   point + " and start again");
-        } else {
-            const auto mounts = mountPointsOf(major(srcId->rdev), minor(srcId->rdev));
-            if (!mounts.empty())
-                return refusal(EBUSY, Rule::LiveSourceNeedsTracking,
-                               "refusing to mirror " + setup.source +
-                                   " without write tracking: it is mounted at " + mounts.front());
-            log->warn("write tracking is off: writes to {} during the job would be missed",
-                      setup.source);
-        }
-    } else if (!use.trackDevice.empty()) {
-        // An image the kernel writes through a loop device over all of it:
-        // the loop device's writes are the image's writes, offset for offset.
-        const std::string& dev = use.trackDevice;
-        const std::string state = use.mountPoints.empty() ? std::string("in use")
-                                                          : "mounted at " + use.mountPoints.front();
-        if (setup.trackWrites && ::geteuid() == 0) {
-            auto live = LiveSource::create(dev, {}, log);
-            if (live) {
-                prepared.live = std::move(*live);
-                options->setQuiescer(prepared.live->quiescer());
-            } else if (use.inUse) {
-                return refusal(live.error().code, Rule::LiveSourceNeedsTracking,
-                               "cannot track writes to " + setup.source + " through " + dev +
-                                   ", which is " + state + ": " + live.error().message);
-            } else {
-                log->warn("{} backs {}, whose writes cannot be tracked ({}); nothing uses it "
-                          "now, and writes through it during the job would be missed",
-                          setup.source, dev, live.error().message);
-            }
-        } else if (use.inUse) {
-            if (!setup.trackWrites)
-                return refusal(EBUSY, Rule::LiveSourceNeedsTracking,
-                               "refusing to mirror " + setup.source +
-                                   " without write tracking: it backs " + dev + ", which is " +
-                                   state);
-            return refusal(EPERM, Rule::NeedsRoot,
-                           "refusing source " + setup.source + ": it backs " + dev + ", which is " +
-                               state +
-                               ", so it changes while it is copied; only root can track those "
-                               "writes: run drivemirror-cli with sudo, or stop using " +
-                               dev + " first");
-        } else {
-            log->warn("{} backs {}: writes through it during the job would be missed", setup.source,
-                      dev);
-        }
+Result<void> Preparation::trackSource()
+{
+    if (m_srcId.blockDevice)
+        return trackDeviceSource();
+    if (!m_use.trackDevice.empty())
+        return trackImageSource();
+    return {};
+}
+
+Result<void> Preparation::trackDeviceSource()
+{
+    const std::string& source = m_setup.source;
+    if (!m_setup.trackWrites) {
+        const auto mounts = mountPointsOf(major(m_srcId.rdev), minor(m_srcId.rdev));
+        if (!mounts.empty())
+            return refusal(EBUSY, Rule::LiveSourceNeedsTracking,
+                           "refusing to mirror " + source +
+                               " without write tracking: it is mounted at " + mounts.front());
+        m_log->warn("write tracking is off: writes to {} during the job would be missed", source);
+        return {};
     }
+    auto live = LiveSource::create(m_src->real, {}, m_log);
+    if (!live)
+        return refusal(live.error().code, Rule::LiveSourceNeedsTracking,
+                       "cannot track writes to " + source + ": " + live.error().message, {},
+                       "; turn tracking off only if nothing writes to the source");
+    m_prepared.live = std::move(*live);
+    m_options->setQuiescer(m_prepared.live->quiescer());
+    // Complete could never freeze it; better said now than at READY.
+    if (const std::string point = frozenMountPoint(m_prepared.live->mountPoints()); !point.empty())
+        return refusal(EBUSY, Rule::SourceFrozen,
+                       "refusing source " + source + ": its file system at " + point +
+                           " is frozen already (by another program, or by a run that was "
+                           "killed); thaw it with fsfreeze -u " +
+                           point + " and start again");
+    return {};
+}
 
+// An image the kernel writes through a loop device over all of it: the loop
+// device's writes are the image's writes, offset for offset.
+Result<void> Preparation::trackImageSource()
+{
+    const std::string& source = m_setup.source;
+    const std::string& dev = m_use.trackDevice;
+    const std::string state = m_use.mountPoints.empty() ? std::string("in use")
+                                                        : "mounted at " + m_use.mountPoints.front();
+    if (m_setup.trackWrites && ::geteuid() == 0) {
+        auto live = LiveSource::create(dev, {}, m_log);
+        if (live) {
+            m_prepared.live = std::move(*live);
+            m_options->setQuiescer(m_prepared.live->quiescer());
+        } else if (m_use.inUse) {
+            return refusal(live.error().code, Rule::LiveSourceNeedsTracking,
+                           "cannot track writes to " + source + " through " + dev + ", which is " +
+                               state + ": " + live.error().message);
+        } else {
+            m_log->warn("{} backs {}, whose writes cannot be tracked ({}); nothing uses it "
+                        "now, and writes through it during the job would be missed",
+                        source, dev, live.error().message);
+        }
+    } else if (m_use.inUse) {
+        if (!m_setup.trackWrites)
+            return refusal(EBUSY, Rule::LiveSourceNeedsTracking,
+                           "refusing to mirror " + source + " without write tracking: it backs " +
+                               dev + ", which is " + state);
+        return refusal(EPERM, Rule::NeedsRoot,
+                       "refusing source " + source + ": it backs " + dev + ", which is " + state +
+                           ", so it changes while it is copied; only root can track those "
+                           "writes: run drivemirror-cli with sudo, or stop using " +
+                           dev + " first");
+    } else {
+        m_log->warn("{} backs {}: writes through it during the job would be missed", source, dev);
+    }
+    return {};
+}
+
+Result<Disk> Preparation::openSource()
+{
     // Checked before the target file is created or anything is written.
-    if (!targetIsDevice)
-        if (auto r = checkTargetRoom(srcFacts, dstFacts, setup.options); !r)
+    if (!m_targetIsDevice)
+        if (auto r = checkTargetRoom(m_srcFacts, m_dstFacts, m_setup.options); !r)
             return r.error();
     // The rules above looked the real paths up by name: they were about the
     // pinned nodes only if those names still lead there.
-    for (const ResolvedPath* r : {&*srcR, &*dstR})
+    for (const ResolvedPath* r : {&*m_src, &*m_dst})
         if (r->exists() && !r->stillNamed())
             return refusal(ESTALE, Rule::TargetIdentity,
                            "refusing " + r->given + ": " + r->real +
                                " changed while it was checked");
 
-    auto sourceDisk = Disk::open(srcPin.valid() ? procFdPath(srcPin.get()) : srcR->nodePath(),
-                                 setup.source, {Disk::Access::ReadOnly, true, false}, log);
-    if (!sourceDisk)
-        return withContext("source: ", sourceDisk.error());
+    auto disk = Disk::open(m_srcPin.valid() ? procFdPath(m_srcPin.get()) : m_src->nodePath(),
+                           m_setup.source, {Disk::Access::ReadOnly, true, false}, m_log);
+    if (!disk)
+        return withContext("source: ", disk.error());
     // Held for the job's life: QEMU and other jobs cannot write it meanwhile.
-    if (auto r = sourceDisk->lockImage(Disk::Lock::Shared); !r)
+    if (auto r = disk->lockImage(Disk::Lock::Shared); !r)
         return refusal(r.error().code, Rule::SourceInUse,
                        "refusing the source: " + r.error().message);
+    return disk;
+}
 
-    if (targetAsUser) {
-        auto fd = openAsInvoker(*dstR, who, O_RDWR);
+Result<void> Preparation::createTarget(std::uint64_t size)
+{
+    if (m_targetAsUser) {
+        auto fd = openAsInvoker(*m_dst, m_who, O_RDWR);
         if (!fd)
             return fd.error();
-        dstPin = std::move(*fd);
+        m_dstPin = std::move(*fd);
     }
-    std::optional<DiskIdentity> created;
-    if (!targetExists) {
-        auto made = createAsInvoker(*dstR, who, 0644);
-        if (!made) {
-            // O_EXCL lost the race: something appeared since the check.
-            if (boundToFile && made.error().code == EEXIST)
-                return fileAppeared(setup.target);
-            return withContext("target: ", made.error());
-        }
-        struct stat cst
-        {
-        };
-        if (::fstat(made->get(), &cst) != 0 ||
-            ::ftruncate(made->get(), static_cast<off_t>(sourceDisk->size())) != 0) {
-            const int err = errno;
-            ::unlinkat(dstR->dir.get(), dstR->name.c_str(), 0);
-            return systemError(err, "resize " + setup.target);
-        }
-        DiskIdentity id;
-        id.dev = cst.st_dev;
-        id.ino = cst.st_ino;
-        created = id;
-        dstPin = std::move(*made);
-        prepared.targetCreated = true;
+    if (m_dst->exists())
+        return {};
+    auto made = createAsInvoker(*m_dst, m_who, 0644);
+    if (!made) {
+        // O_EXCL lost the race: something appeared since the check.
+        if (m_boundToFile && made.error().code == EEXIST)
+            return fileAppeared(m_setup.target);
+        return withContext("target: ", made.error());
     }
-    auto removeCreated = [&] {
-        if (created)
-            (void)removeFileIfStill(dstR->dir.get(), dstR->name, *created);
+    struct stat st
+    {
     };
+    if (::fstat(made->get(), &st) != 0 || ::ftruncate(made->get(), static_cast<off_t>(size)) != 0) {
+        const int err = errno;
+        ::unlinkat(m_dst->dir.get(), m_dst->name.c_str(), 0);
+        return systemError(err, "resize " + m_setup.target);
+    }
+    DiskIdentity id;
+    id.dev = st.st_dev;
+    id.ino = st.st_ino;
+    m_created = id;
+    m_dstPin = std::move(*made);
+    m_prepared.targetCreated = true;
+    return {};
+}
 
-    auto targetDisk = Disk::open(dstPin.valid() ? procFdPath(dstPin.get()) : dstR->nodePath(),
-                                 setup.target, {Disk::Access::ReadWrite, true, true}, log);
-    if (!targetDisk) {
-        removeCreated();
-        const std::string& msg = targetDisk.error().message;
-        const int code = targetDisk.error().code;
+void Preparation::removeCreated()
+{
+    if (m_created)
+        (void)removeFileIfStill(m_dst->dir.get(), m_dst->name, *m_created);
+}
+
+Result<Disk> Preparation::openTarget()
+{
+    auto disk = Disk::open(m_dstPin.valid() ? procFdPath(m_dstPin.get()) : m_dst->nodePath(),
+                           m_setup.target, {Disk::Access::ReadWrite, true, true}, m_log);
+    if (!disk) {
+        const std::string& msg = disk.error().message;
+        const int code = disk.error().code;
         if (code == EBUSY)
             return refusal(code, Rule::TargetInUse,
                            "target: " + msg +
                                " (the device is mounted or held by another program)");
-        if ((code == EACCES || code == EPERM) && (srcId->blockDevice || targetIsDevice))
+        if ((code == EACCES || code == EPERM) && (m_srcId.blockDevice || m_targetIsDevice))
             return refusal(code, Rule::NeedsRoot, "target: " + msg + " (block devices need root)");
-        return withContext("target: ", targetDisk.error());
+        return withContext("target: ", disk.error());
     }
-    // The path still leads to what is opened: the copy lands under the name
-    // the user chose, not in a file renamed away from it meanwhile.
-    {
-        struct stat now
-        {
-        };
-        const bool there = ::stat(target.c_str(), &now) == 0;
-        std::optional<Error> why;
-        if (created) {
-            if (!there || !S_ISREG(now.st_mode) || now.st_dev != created->dev ||
-                now.st_ino != created->ino)
-                why = refusal(ESTALE, Rule::TargetIdentity,
-                              "refusing the target: the image file created at " + setup.target +
-                                  " is no longer there under that name");
-        } else if (boundToFile) {
-            why =
-                imageIdentityMismatch(setup.target, setup.expectedTargetId, there ? &now : nullptr);
-        } else if (!dstR->stillNamed()) {
-            why = refusal(ESTALE, Rule::TargetIdentity,
-                          "refusing " + setup.target + ": " + target +
-                              " changed while it was opened");
-        }
-        if (why) {
-            removeCreated();
-            return *why;
-        }
-    }
-    // Nothing has been written yet, and nothing is written through another
-    // descriptor than this one.
-    if (auto r = checkOpenedTarget(*targetDisk, setup.expectedTargetId, created, confirmedDevice);
-        !r) {
-        removeCreated();
+    if (auto why = openedUnderItsName())
+        return *why;
+    if (auto r = checkOpened(*disk); !r)
         return r.error();
+    return disk;
+}
+
+// The path still leads to what was opened: the copy lands under the name the
+// user chose, not in a file renamed away from it meanwhile.
+std::optional<Error> Preparation::openedUnderItsName() const
+{
+    struct stat now
+    {
+    };
+    const bool there = ::stat(m_dst->real.c_str(), &now) == 0;
+    if (m_created) {
+        if (!there || !S_ISREG(now.st_mode) || now.st_dev != m_created->dev ||
+            now.st_ino != m_created->ino)
+            return refusal(ESTALE, Rule::TargetIdentity,
+                           "refusing the target: the image file created at " + m_setup.target +
+                               " is no longer there under that name");
+        return std::nullopt;
     }
+    if (m_boundToFile)
+        return imageIdentityMismatch(m_setup.target, m_setup.expectedTargetId,
+                                     there ? &now : nullptr);
+    if (!m_dst->stillNamed())
+        return refusal(ESTALE, Rule::TargetIdentity,
+                       "refusing " + m_setup.target + ": " + m_dst->real +
+                           " changed while it was opened");
+    return std::nullopt;
+}
+
+// Nothing has been written yet, and nothing is written through another
+// descriptor than this one.
+Result<void> Preparation::checkOpened(Disk& target) const
+{
+    if (auto r = checkOpenedTarget(target, m_setup.expectedTargetId, m_created, m_confirmedDevice);
+        !r)
+        return r.error();
     // The image's equivalent of O_EXCL, held until the job is destroyed; it
-    // also closes the window between the checks above and this open.
-    if (auto r = targetDisk->lockImage(Disk::Lock::Exclusive); !r) {
-        removeCreated();
+    // also closes the window between the checks and this open.
+    if (auto r = target.lockImage(Disk::Lock::Exclusive); !r)
         return refusal(r.error().code, Rule::TargetInUse,
                        "refusing the target: " + r.error().message);
-    }
-    if (targetDisk->isBlockDevice()) {
-        const std::string data = dataOnDevice(*targetDisk);
-        if (!data.empty() && !setup.allowDataOnTarget)
-            return refusal(
-                EEXIST, Rule::TargetHoldsData,
-                "target " + setup.target + " holds " + data +
-                    "; everything on it would be overwritten and the overwrite was not confirmed");
-        if (!data.empty())
-            log->warn("{} holds {}; overwriting it as confirmed", setup.target, data);
-    }
+    if (!target.isBlockDevice())
+        return {};
+    const std::string data = dataOnDevice(target);
+    if (!data.empty() && !m_setup.allowDataOnTarget)
+        return refusal(
+            EEXIST, Rule::TargetHoldsData,
+            "target " + m_setup.target + " holds " + data +
+                "; everything on it would be overwritten and the overwrite was not confirmed");
+    if (!data.empty())
+        m_log->warn("{} holds {}; overwriting it as confirmed", m_setup.target, data);
+    return {};
+}
 
+Result<PreparedJob> Preparation::createJob(Disk source, Disk target)
+{
     auto job =
-        MirrorJob::create(std::move(*sourceDisk), std::move(*targetDisk), std::move(*options), log);
-    if (!job) {
-        removeCreated();
+        MirrorJob::create(std::move(source), std::move(target), std::move(*m_options), m_log);
+    if (!job)
         return job.error();
-    }
-    prepared.job = std::move(*job);
-    if (prepared.live) {
+    m_prepared.job = std::move(*job);
+    if (m_prepared.live) {
         // Tracking starts before the copy, so no write falls between them.
-        if (auto r = prepared.live->attach(*prepared.job); !r) {
-            prepared.live.reset();
-            prepared.job.reset();
-            removeCreated();
+        if (auto r = m_prepared.live->attach(*m_prepared.job); !r) {
+            m_prepared.live.reset();
+            m_prepared.job.reset();
             return withContext("cannot start write tracking: ", r.error());
         }
-        const auto mounts = prepared.live->mountPoints();
-        const std::string through =
-            srcId->blockDevice ? std::string() : " through " + use.trackDevice;
-        if (mounts.empty())
-            log->info("{}: writes{} are tracked by the kernel; nothing is mounted, so Complete "
-                      "needs no freeze",
-                      setup.source, through);
-        else
-            log->info("{}: live source, writes{} are tracked by the kernel; Complete will "
-                      "briefly freeze {}{}",
-                      setup.source, through, mounts.front(), mounts.size() > 1 ? " and more" : "");
+        logTracking();
     }
-    if (prepared.targetCreated)
-        log->info("created {} as a sparse file of {}", setup.target,
-                  formatBytes(prepared.job->source().size()));
-    return prepared;
+    if (m_prepared.targetCreated)
+        m_log->info("created {} as a sparse file of {}", m_setup.target,
+                    formatBytes(m_prepared.job->source().size()));
+    return std::move(m_prepared);
+}
+
+void Preparation::logTracking() const
+{
+    const auto mounts = m_prepared.live->mountPoints();
+    const std::string through =
+        m_srcId.blockDevice ? std::string() : " through " + m_use.trackDevice;
+    if (mounts.empty())
+        m_log->info("{}: writes{} are tracked by the kernel; nothing is mounted, so Complete "
+                    "needs no freeze",
+                    m_setup.source, through);
+    else
+        m_log->info("{}: live source, writes{} are tracked by the kernel; Complete will "
+                    "briefly freeze {}{}",
+                    m_setup.source, through, mounts.front(), mounts.size() > 1 ? " and more" : "");
+}
+
+} // namespace
+
+Result<PreparedJob> prepareJob(JobSetup setup, const Logger& log)
+{
+    Preparation p(std::move(setup), orNull(log));
+    for (auto step : {&Preparation::resolve, &Preparation::checkBinding, &Preparation::checkRules,
+                      &Preparation::trackSource})
+        if (auto r = (p.*step)(); !r)
+            return r.error();
+    auto source = p.openSource();
+    if (!source)
+        return source.error();
+    if (auto r = p.createTarget(source->size()); !r)
+        return r.error();
+    auto target = p.openTarget();
+    if (!target) {
+        p.removeCreated();
+        return target.error();
+    }
+    auto job = p.createJob(std::move(*source), std::move(*target));
+    if (!job)
+        p.removeCreated();
+    return job;
 }
 
 } // namespace engine
