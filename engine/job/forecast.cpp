@@ -4,34 +4,6 @@
 
 namespace engine {
 
-std::string_view toString(Forecast::Remedy remedy)
-{
-    switch (remedy) {
-    case Forecast::Remedy::RaiseSpeedLimit:
-        return "raise-speed-limit";
-    case Forecast::Remedy::TurnYieldOff:
-        return "yield-off";
-    case Forecast::Remedy::FinerGranularity:
-        return "finer-granularity";
-    case Forecast::Remedy::AcceptLongerFreeze:
-        return "accept-longer-freeze";
-    }
-    return "unknown";
-}
-
-std::string_view toString(Forecast::Confidence confidence)
-{
-    switch (confidence) {
-    case Forecast::Confidence::None:
-        return "none";
-    case Forecast::Confidence::Low:
-        return "low";
-    case Forecast::Confidence::Good:
-        return "good";
-    }
-    return "unknown";
-}
-
 Forecast::Forecast(std::uint64_t granularity) : m_granularity(granularity)
 {
 }

@@ -33,7 +33,6 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
-#include <string_view>
 #include <vector>
 
 namespace engine {
@@ -152,8 +151,5 @@ private:
     bool m_converges = true;
     Estimate m_estimate;
 };
-
-std::string_view toString(Forecast::Remedy remedy);
-std::string_view toString(Forecast::Confidence confidence);
 
 } // namespace engine

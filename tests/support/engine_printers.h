@@ -37,11 +37,23 @@ QString name(E e)
     return QString::fromLatin1(sv.data(), static_cast<qsizetype>(sv.size()));
 }
 
-// Outcomes by the names the protocol gives them, the one place they are spelled.
+// Outcomes and the forecast's words by the names the protocol gives them,
+// the one place they are spelled.
+inline QString latin1(std::string_view sv)
+{
+    return QString::fromLatin1(sv.data(), static_cast<qsizetype>(sv.size()));
+}
 inline QString name(JobResult::Outcome o)
 {
-    const auto sv = protocol::outcomeName(static_cast<protocol::Outcome>(o));
-    return QString::fromLatin1(sv.data(), static_cast<qsizetype>(sv.size()));
+    return latin1(protocol::outcomeName(static_cast<protocol::Outcome>(o)));
+}
+inline QString name(Forecast::Confidence c)
+{
+    return latin1(protocol::kConfidenceNames.at(static_cast<std::size_t>(c)));
+}
+inline QString name(Forecast::Remedy r)
+{
+    return latin1(protocol::kRemedyNames.at(static_cast<std::size_t>(r)));
 }
 
 inline QStringList names(const std::vector<JobStatus>& v)
