@@ -204,7 +204,8 @@ struct MirrorJob::Impl
     bool targetOnSourceDisk = false; ///< the job's writes count as its own too
     std::uint64_t maxRequest = 0;    ///< the disk may split larger requests
     unsigned depthCap = kMaxInFlight;
-    OwnIo own; ///< since the last sample
+    OwnIo own;                     ///< since the last sample
+    Clock::time_point busySince{}; ///< while requests are in flight: since when
     Clock::time_point lastSample{};
     bool sampling = false; ///< the last turn copied (for the forecast's clock)
 
@@ -412,6 +413,10 @@ struct MirrorJob::Impl
             // from this sample.
             own = {};
         }
+        if (inFlight > 0 && now > busySince) {
+            addBusy(now);
+            busySince = now;
+        }
         const auto& state = yielder->addSample({now, *stat, own});
         own = {};
         applyYield(state);
@@ -442,6 +447,13 @@ struct MirrorJob::Impl
             f.copiedBytes = 0;
         }
         forecast.addSample(f);
+    }
+
+    void addBusy(Clock::time_point until)
+    {
+        if (until > busySince)
+            own.busyNs += static_cast<std::uint64_t>(
+                std::chrono::duration_cast<std::chrono::nanoseconds>(until - busySince).count());
     }
 
     // What the job itself did on the source's disk, counted as the disk
@@ -718,7 +730,8 @@ struct MirrorJob::Impl
             op->length = (*run)->range.length;
             op->progress = 0;
             op->zero = (*run)->zero;
-            ++inFlight;
+            if (inFlight++ == 0 && yieldActive)
+                busySince = Clock::now();
             inFlightBytes += op->length;
             if (op->zero) {
                 op->kind = OpKind::Zero;
@@ -803,7 +816,8 @@ struct MirrorJob::Impl
 
     void release(Op& op)
     {
-        --inFlight;
+        if (--inFlight == 0 && yieldActive)
+            addBusy(Clock::now());
         inFlightBytes -= op.length;
         op.kind = OpKind::Free;
     }

@@ -264,7 +264,11 @@ void YieldController::measureFullSpeed(const OwnIo& own, double seconds)
 {
     if (m_share < 1.0 || own.bytes == 0 || seconds <= 0)
         return;
-    const double rate = static_cast<double>(own.bytes) / seconds;
+    // Over the time the job had requests in flight: a job held by a speed
+    // limit works in bursts, at the disk's speed.
+    const double busy =
+        own.busyNs > 0 ? std::min(seconds, static_cast<double>(own.busyNs) / 1e9) : seconds;
+    const double rate = static_cast<double>(own.bytes) / busy;
     // Far below what it reached before, the job ran short of dirty data (at
     // READY it copies a few granules now and then): that says nothing of
     // the device.
@@ -364,18 +368,22 @@ YieldController::Reason YieldController::followDelay(const Foreground& fg, doubl
 
 void YieldController::publish(Reason reason, const Foreground& fg, Clock::time_point now)
 {
-    double full = m_fullSpeed > 0 ? m_fullSpeed : kFallbackFullSpeed;
-    if (m_speedCap > 0 && (m_fullSpeed == 0 || static_cast<double>(m_speedCap) < full))
-        full = static_cast<double>(m_speedCap);
+    // Unmeasured, a limited job's disk is at least as fast as its limit.
+    const double full = m_fullSpeed > 0
+                            ? m_fullSpeed
+                            : std::max(kFallbackFullSpeed, static_cast<double>(m_speedCap));
+    const double allowed = m_share * full;
 
     State s;
     s.share = m_share;
-    s.yielding = m_share < 1.0;
+    // Yielding when the share holds the job below what it would do without
+    // it: full speed, or the user's limit.
+    s.yielding = m_share < 1.0 && (m_speedCap == 0 || allowed < static_cast<double>(m_speedCap));
     s.yieldFraction = 1.0 - m_share;
     s.maxInFlight = static_cast<unsigned>(
         std::clamp(std::ceil(m_share * kMaxDepth - 1e-9), 1.0, static_cast<double>(kMaxDepth)));
     if (s.yielding)
-        s.rateLimit = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(m_share * full));
+        s.rateLimit = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(allowed));
     else
         s.rateLimit = m_speedCap;
     s.reason = reason;

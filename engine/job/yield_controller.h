@@ -108,6 +108,11 @@ struct OwnIo
     Direction reads;
     Direction writes;
     std::uint64_t bytes = 0; ///< bytes copied in the interval (for full speed)
+    /// Time in the interval with at least one of the job's requests in
+    /// flight, in ns; 0 = not measured. Bytes over this time is what the
+    /// disk does for the job while it works, also when a speed limit keeps
+    /// it idle between bursts.
+    std::uint64_t busyNs = 0;
 };
 
 /// Adds one completed request of @p length bytes that took @p latency to
@@ -193,7 +198,10 @@ public:
         double foregroundIops = 0;
         std::optional<double> foregroundLatencyMs;
         std::optional<double> baselineMs;
-        double fullSpeed = 0; ///< bytes/s the share is taken of
+        /// Bytes/s the share is taken of: the disk's speed for the job, also
+        /// above the user's limit (a share of a limit would hold a limited
+        /// job far below what the user allows and the disk can spare).
+        double fullSpeed = 0;
     };
 
     /// @p speedCap: the user's explicit limit in bytes/s, 0 = none.
