@@ -200,6 +200,12 @@ TargetReview reviewTarget(const std::string& source, const std::string& target,
 /// nothing is found.
 std::string dataSignature(const Disk& disk);
 
+/// What a block device holds that a job may overwrite only with the user's
+/// explicit consent: a recognised signature, partitions the kernel knows
+/// (their table may be damaged or elsewhere), or a start that cannot even be
+/// read; empty for a blank disk.
+std::string dataOnDevice(const Disk& disk);
+
 /// Applies every rule above, creates a missing target, opens both disks
 /// (the target exclusively) and creates the job (status created, not
 /// started). An expected identity is checked first on the path and again

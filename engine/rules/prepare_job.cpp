@@ -1,0 +1,486 @@
+// prepareJob (job_setup.h): the rules applied in their order, the disks
+// opened and the job created.
+#include "base/units.h"
+#include "device/device_catalog.h"
+#include "device/mounts.h"
+#include "device/storage_map.h"
+#include "io/disk.h"
+#include "io/resolve.h"
+#include "rules/job_setup.h"
+#include "rules/safety.h"
+#include "rules/target_identity.h"
+#include "track/freeze.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <memory>
+#include <optional>
+
+namespace engine {
+
+namespace {
+
+// The identity a job through pkexec or sudo must be bound to, as it is now,
+// so that the refusal can say what to pass after checking.
+std::string identityNow(const ResolvedPath& r, const Logger& log)
+{
+    if (!r.exists())
+        return std::string(kAbsentTargetId);
+    if (S_ISREG(r.st.st_mode))
+        return imageFileId(r.st.st_dev, r.st.st_ino, static_cast<std::uint64_t>(r.st.st_size));
+    if (S_ISBLK(r.st.st_mode))
+        if (auto info = describeDevice(r.real, log))
+            return info->stableId();
+    return {};
+}
+
+// prepareJob's steps, in the order of the rules (see job_setup.h), on one
+// job's values: each path is resolved and identified once, and every step
+// reads what the earlier ones found.
+class Preparation
+{
+public:
+    Preparation(JobSetup setup, Logger log)
+        : m_setup(std::move(setup)), m_log(std::move(log)), m_who(m_setup.invoker)
+    {
+    }
+
+    Result<void> resolve();
+    Result<void> checkBinding();
+    Result<void> checkRules();
+    Result<void> trackSource();
+    Result<Disk> openSource();
+    Result<void> createTarget(std::uint64_t size);
+    Result<Disk> openTarget();
+    Result<PreparedJob> createJob(Disk source, Disk target);
+    /// Removes the target file this preparation created, if it is still
+    /// the one under that name; for a refusal after it was created.
+    void removeCreated();
+
+private:
+    Result<void> trackDeviceSource();
+    Result<void> trackImageSource();
+    std::optional<Error> openedUnderItsName() const;
+    Result<void> checkOpened(Disk& target) const;
+    void logTracking() const;
+
+    JobSetup m_setup;
+    Logger m_log;
+    const Invoker& m_who;
+    std::optional<ValidOptions> m_options;
+    std::optional<ResolvedPath> m_src;
+    std::optional<ResolvedPath> m_dst;
+    PathFacts m_srcFacts;
+    PathFacts m_dstFacts;
+    DiskIdentity m_srcId;
+    bool m_boundToFile = false;  ///< expectedTargetId names an image file (or none)
+    bool m_targetAsUser = false; ///< an existing image target, opened as the invoker
+    bool m_targetIsDevice = false;
+    dev_t m_confirmedDevice = 0;
+    SourceUse m_use;
+    UniqueFd m_srcPin;
+    UniqueFd m_dstPin;
+    std::optional<DiskIdentity> m_created;
+    PreparedJob m_prepared;
+};
+
+Result<void> Preparation::resolve()
+{
+    auto options = ValidOptions::check(MirrorOptions{m_setup.options, m_setup.quiescer});
+    if (!options)
+        return options.error();
+    m_options = std::move(*options);
+
+    // Each path is looked up once. The rules that work by name look at the
+    // real (symlink-free) paths, whose nodes are checked again against the
+    // pinned ones before anything is opened for I/O; the data descriptors
+    // come from the pinned nodes.
+    auto src = resolvePath(m_setup.source, m_who);
+    if (!src)
+        return withContext("source: ", src.error());
+    if (!src->exists())
+        return Error{ENOENT, "source: " + m_setup.source + ": " + errnoText(ENOENT)};
+    auto dst = resolvePath(m_setup.target, m_who);
+    if (!dst)
+        return withContext("target: ", dst.error());
+    m_src = std::move(*src);
+    m_dst = std::move(*dst);
+    // What each path names, identified once: every rule below reads these.
+    m_srcFacts = factsOf(*m_src);
+    m_dstFacts = factsOf(*m_dst);
+    auto srcId = m_srcFacts.identity();
+    if (!srcId)
+        return Error{srcId.error().code,
+                     "source: " + m_setup.source + ": " + errnoText(srcId.error().code)};
+    m_srcId = *srcId;
+    m_targetIsDevice = m_dst->exists() && S_ISBLK(m_dst->st.st_mode);
+    return {};
+}
+
+Result<void> Preparation::checkBinding()
+{
+    const bool targetExists = m_dst->exists();
+    // The confirmed image file (or its absence) first: any other verdict
+    // would be about a file the user did not confirm. Checked again on the
+    // opened descriptor.
+    m_boundToFile = isImageFileId(m_setup.expectedTargetId);
+    if (m_boundToFile)
+        if (auto why = imageIdentityMismatch(m_setup.target, m_setup.expectedTargetId,
+                                             targetExists ? &m_dst->st : nullptr))
+            return *why;
+    if (m_who.elevated && m_setup.expectedTargetId.empty()) {
+        const std::string now = identityNow(*m_dst, m_log);
+        return refusal(EPERM, Rule::TargetIdentity,
+                       "refusing " + m_setup.target + ": run through " + m_who.via + " for " +
+                           m_who.name +
+                           ", a job writes only the target that was confirmed: pass --expect-id "
+                           "with its identity" +
+                           (now.empty() ? std::string() : " (now " + now + ")") +
+                           " after checking that it is the one you mean");
+    }
+    // Through pkexec or sudo, image files are read and written as the user
+    // who asked, never with root's rights.
+    if (m_who.elevated && !m_srcId.blockDevice) {
+        auto fd = openAsInvoker(*m_src, m_who, O_RDONLY);
+        if (!fd)
+            return fd.error();
+        m_srcPin = std::move(*fd);
+    }
+    // The target only as a test of the user's rights for now: held open
+    // for writing, it would count as a writer of its own in the rules.
+    m_targetAsUser = m_who.elevated && targetExists && S_ISREG(m_dst->st.st_mode);
+    if (m_targetAsUser)
+        if (auto fd = openAsInvoker(*m_dst, m_who, O_RDWR); !fd)
+            return fd.error();
+    return {};
+}
+
+Result<void> Preparation::checkRules()
+{
+    // One look at the machine's storage for every rule of this job.
+    const StorageMap map = StorageMap::scan();
+    if (auto r = checkSourceCandidate(m_srcFacts); !r)
+        return r.error();
+    if (auto r = checkTargetCandidate(&m_srcFacts, m_dstFacts, map); !r)
+        return r.error();
+    if ((m_srcId.blockDevice || m_targetIsDevice) && ::geteuid() != 0)
+        return refusal(EPERM, Rule::NeedsRoot,
+                       "block devices need root: run drivemirror-cli with sudo, or let the desktop "
+                       "app ask for authorisation");
+    if (!m_setup.expectedTargetId.empty() && !m_boundToFile) {
+        if (!m_targetIsDevice)
+            return refusal(EINVAL, Rule::TargetIdentity,
+                           "an expected identity names a disk, but " + m_setup.target +
+                               " is not a block device");
+        auto info = describeDevice(m_dst->real, m_log);
+        if (!info)
+            return withContext("target: ", info.error());
+        if (info->stableId() != m_setup.expectedTargetId)
+            return refusal(ESTALE, Rule::TargetIdentity,
+                           "refusing " + m_setup.target + ": it is " + info->stableId() + ", not " +
+                               m_setup.expectedTargetId);
+        if (info->devnum != m_dst->st.st_rdev)
+            return refusal(ESTALE, Rule::TargetIdentity,
+                           "refusing " + m_setup.target + ": " + m_dst->real +
+                               " changed while it was checked");
+        m_confirmedDevice = info->devnum;
+    }
+
+    // Who else writes the source, and whether the job can see those writes.
+    m_use = analyseSourceUse(m_srcFacts, map);
+    if (m_use.refusal)
+        return *m_use.refusal;
+    // What root is needed for: a disk on either side, or tracking the
+    // writes of a loop device over an image source. Two image files are the
+    // user's own business, without root.
+    if (m_who.elevated && !m_srcId.blockDevice && !m_targetIsDevice && m_use.trackDevice.empty())
+        return refusal(EPERM, Rule::HelperScope,
+                       "refusing: " + m_setup.source + " and " + m_setup.target +
+                           " are both image files, which " + m_who.name +
+                           " can mirror without administrator rights; run drivemirror-cli "
+                           "without " +
+                           m_who.via);
+    return {};
+}
+
+Result<void> Preparation::trackSource()
+{
+    if (m_srcId.blockDevice)
+        return trackDeviceSource();
+    if (!m_use.trackDevice.empty())
+        return trackImageSource();
+    return {};
+}
+
+Result<void> Preparation::trackDeviceSource()
+{
+    const std::string& source = m_setup.source;
+    if (!m_setup.trackWrites) {
+        const auto mounts = mountPointsOf(major(m_srcId.rdev), minor(m_srcId.rdev));
+        if (!mounts.empty())
+            return refusal(EBUSY, Rule::LiveSourceNeedsTracking,
+                           "refusing to mirror " + source +
+                               " without write tracking: it is mounted at " + mounts.front());
+        m_log->warn("write tracking is off: writes to {} during the job would be missed", source);
+        return {};
+    }
+    auto live = LiveSource::create(m_src->real, {}, m_log);
+    if (!live)
+        return refusal(live.error().code, Rule::LiveSourceNeedsTracking,
+                       "cannot track writes to " + source + ": " + live.error().message, {},
+                       "; turn tracking off only if nothing writes to the source");
+    m_prepared.live = std::move(*live);
+    m_options->setQuiescer(m_prepared.live->quiescer());
+    // Complete could never freeze it; better said now than at READY.
+    if (const std::string point = frozenMountPoint(m_prepared.live->mountPoints()); !point.empty())
+        return refusal(EBUSY, Rule::SourceFrozen,
+                       "refusing source " + source + ": its file system at " + point +
+                           " is frozen already (by another program, or by a run that was "
+                           "killed); thaw it with fsfreeze -u " +
+                           point + " and start again");
+    return {};
+}
+
+// An image the kernel writes through a loop device over all of it: the loop
+// device's writes are the image's writes, offset for offset.
+Result<void> Preparation::trackImageSource()
+{
+    const std::string& source = m_setup.source;
+    const std::string& dev = m_use.trackDevice;
+    const std::string state = m_use.mountPoints.empty() ? std::string("in use")
+                                                        : "mounted at " + m_use.mountPoints.front();
+    if (m_setup.trackWrites && ::geteuid() == 0) {
+        auto live = LiveSource::create(dev, {}, m_log);
+        if (live) {
+            m_prepared.live = std::move(*live);
+            m_options->setQuiescer(m_prepared.live->quiescer());
+        } else if (m_use.inUse) {
+            return refusal(live.error().code, Rule::LiveSourceNeedsTracking,
+                           "cannot track writes to " + source + " through " + dev + ", which is " +
+                               state + ": " + live.error().message);
+        } else {
+            m_log->warn("{} backs {}, whose writes cannot be tracked ({}); nothing uses it "
+                        "now, and writes through it during the job would be missed",
+                        source, dev, live.error().message);
+        }
+    } else if (m_use.inUse) {
+        if (!m_setup.trackWrites)
+            return refusal(EBUSY, Rule::LiveSourceNeedsTracking,
+                           "refusing to mirror " + source + " without write tracking: it backs " +
+                               dev + ", which is " + state);
+        return refusal(EPERM, Rule::NeedsRoot,
+                       "refusing source " + source + ": it backs " + dev + ", which is " + state +
+                           ", so it changes while it is copied; only root can track those "
+                           "writes: run drivemirror-cli with sudo, or stop using " +
+                           dev + " first");
+    } else {
+        m_log->warn("{} backs {}: writes through it during the job would be missed", source, dev);
+    }
+    return {};
+}
+
+Result<Disk> Preparation::openSource()
+{
+    // Checked before the target file is created or anything is written.
+    if (!m_targetIsDevice)
+        if (auto r = checkTargetRoom(m_srcFacts, m_dstFacts, m_setup.options); !r)
+            return r.error();
+    // The rules above looked the real paths up by name: they were about the
+    // pinned nodes only if those names still lead there.
+    for (const ResolvedPath* r : {&*m_src, &*m_dst})
+        if (r->exists() && !r->stillNamed())
+            return refusal(ESTALE, Rule::TargetIdentity,
+                           "refusing " + r->given + ": " + r->real +
+                               " changed while it was checked");
+
+    auto disk = Disk::open(m_srcPin.valid() ? procFdPath(m_srcPin.get()) : m_src->nodePath(),
+                           m_setup.source, {Disk::Access::ReadOnly, true, false}, m_log);
+    if (!disk)
+        return withContext("source: ", disk.error());
+    // Held for the job's life: QEMU and other jobs cannot write it meanwhile.
+    if (auto r = disk->lockImage(Disk::Lock::Shared); !r)
+        return refusal(r.error().code, Rule::SourceInUse,
+                       "refusing the source: " + r.error().message);
+    return disk;
+}
+
+Result<void> Preparation::createTarget(std::uint64_t size)
+{
+    if (m_targetAsUser) {
+        auto fd = openAsInvoker(*m_dst, m_who, O_RDWR);
+        if (!fd)
+            return fd.error();
+        m_dstPin = std::move(*fd);
+    }
+    if (m_dst->exists())
+        return {};
+    auto made = createAsInvoker(*m_dst, m_who, 0644);
+    if (!made) {
+        // O_EXCL lost the race: something appeared since the check.
+        if (m_boundToFile && made.error().code == EEXIST)
+            return fileAppeared(m_setup.target);
+        return withContext("target: ", made.error());
+    }
+    struct stat st
+    {
+    };
+    if (::fstat(made->get(), &st) != 0 || ::ftruncate(made->get(), static_cast<off_t>(size)) != 0) {
+        const int err = errno;
+        ::unlinkat(m_dst->dir.get(), m_dst->name.c_str(), 0);
+        return systemError(err, "resize " + m_setup.target);
+    }
+    DiskIdentity id;
+    id.dev = st.st_dev;
+    id.ino = st.st_ino;
+    m_created = id;
+    m_dstPin = std::move(*made);
+    m_prepared.targetCreated = true;
+    return {};
+}
+
+void Preparation::removeCreated()
+{
+    if (m_created)
+        (void)removeFileIfStill(m_dst->dir.get(), m_dst->name, *m_created);
+}
+
+Result<Disk> Preparation::openTarget()
+{
+    auto disk = Disk::open(m_dstPin.valid() ? procFdPath(m_dstPin.get()) : m_dst->nodePath(),
+                           m_setup.target, {Disk::Access::ReadWrite, true, true}, m_log);
+    if (!disk) {
+        const std::string& msg = disk.error().message;
+        const int code = disk.error().code;
+        if (code == EBUSY)
+            return refusal(code, Rule::TargetInUse,
+                           "target: " + msg +
+                               " (the device is mounted or held by another program)");
+        if ((code == EACCES || code == EPERM) && (m_srcId.blockDevice || m_targetIsDevice))
+            return refusal(code, Rule::NeedsRoot, "target: " + msg + " (block devices need root)");
+        return withContext("target: ", disk.error());
+    }
+    if (auto why = openedUnderItsName())
+        return *why;
+    if (auto r = checkOpened(*disk); !r)
+        return r.error();
+    return disk;
+}
+
+// The path still leads to what was opened: the copy lands under the name the
+// user chose, not in a file renamed away from it meanwhile.
+std::optional<Error> Preparation::openedUnderItsName() const
+{
+    struct stat now
+    {
+    };
+    const bool there = ::stat(m_dst->real.c_str(), &now) == 0;
+    if (m_created) {
+        if (!there || !S_ISREG(now.st_mode) || now.st_dev != m_created->dev ||
+            now.st_ino != m_created->ino)
+            return refusal(ESTALE, Rule::TargetIdentity,
+                           "refusing the target: the image file created at " + m_setup.target +
+                               " is no longer there under that name");
+        return std::nullopt;
+    }
+    if (m_boundToFile)
+        return imageIdentityMismatch(m_setup.target, m_setup.expectedTargetId,
+                                     there ? &now : nullptr);
+    if (!m_dst->stillNamed())
+        return refusal(ESTALE, Rule::TargetIdentity,
+                       "refusing " + m_setup.target + ": " + m_dst->real +
+                           " changed while it was opened");
+    return std::nullopt;
+}
+
+// Nothing has been written yet, and nothing is written through another
+// descriptor than this one.
+Result<void> Preparation::checkOpened(Disk& target) const
+{
+    if (auto r = checkOpenedTarget(target, m_setup.expectedTargetId, m_created, m_confirmedDevice);
+        !r)
+        return r.error();
+    // The image's equivalent of O_EXCL, held until the job is destroyed; it
+    // also closes the window between the checks and this open.
+    if (auto r = target.lockImage(Disk::Lock::Exclusive); !r)
+        return refusal(r.error().code, Rule::TargetInUse,
+                       "refusing the target: " + r.error().message);
+    if (!target.isBlockDevice())
+        return {};
+    const std::string data = dataOnDevice(target);
+    if (!data.empty() && !m_setup.allowDataOnTarget)
+        return refusal(
+            EEXIST, Rule::TargetHoldsData,
+            "target " + m_setup.target + " holds " + data +
+                "; everything on it would be overwritten and the overwrite was not confirmed");
+    if (!data.empty())
+        m_log->warn("{} holds {}; overwriting it as confirmed", m_setup.target, data);
+    return {};
+}
+
+Result<PreparedJob> Preparation::createJob(Disk source, Disk target)
+{
+    auto job =
+        MirrorJob::create(std::move(source), std::move(target), std::move(*m_options), m_log);
+    if (!job)
+        return job.error();
+    m_prepared.job = std::move(*job);
+    if (m_prepared.live) {
+        // Tracking starts before the copy, so no write falls between them.
+        if (auto r = m_prepared.live->attach(*m_prepared.job); !r) {
+            m_prepared.live.reset();
+            m_prepared.job.reset();
+            return withContext("cannot start write tracking: ", r.error());
+        }
+        logTracking();
+    }
+    if (m_prepared.targetCreated)
+        m_log->info("created {} as a sparse file of {}", m_setup.target,
+                    formatBytes(m_prepared.job->source().size()));
+    return std::move(m_prepared);
+}
+
+void Preparation::logTracking() const
+{
+    const auto mounts = m_prepared.live->mountPoints();
+    const std::string through =
+        m_srcId.blockDevice ? std::string() : " through " + m_use.trackDevice;
+    if (mounts.empty())
+        m_log->info("{}: writes{} are tracked by the kernel; nothing is mounted, so Complete "
+                    "needs no freeze",
+                    m_setup.source, through);
+    else
+        m_log->info("{}: live source, writes{} are tracked by the kernel; Complete will "
+                    "briefly freeze {}{}",
+                    m_setup.source, through, mounts.front(), mounts.size() > 1 ? " and more" : "");
+}
+
+} // namespace
+
+Result<PreparedJob> prepareJob(JobSetup setup, const Logger& log)
+{
+    Preparation p(std::move(setup), orNull(log));
+    for (auto step : {&Preparation::resolve, &Preparation::checkBinding, &Preparation::checkRules,
+                      &Preparation::trackSource})
+        if (auto r = (p.*step)(); !r)
+            return r.error();
+    auto source = p.openSource();
+    if (!source)
+        return source.error();
+    if (auto r = p.createTarget(source->size()); !r)
+        return r.error();
+    auto target = p.openTarget();
+    if (!target) {
+        p.removeCreated();
+        return target.error();
+    }
+    auto job = p.createJob(std::move(*source), std::move(*target));
+    if (!job)
+        p.removeCreated();
+    return job;
+}
+
+} // namespace engine
