@@ -48,6 +48,9 @@ public:
         : m_setup(std::move(setup)), m_log(std::move(log)), m_who(m_setup.invoker)
     {
     }
+    // m_who refers into m_setup: a copy would refer into the original.
+    Preparation(const Preparation&) = delete;
+    Preparation& operator=(const Preparation&) = delete;
 
     Result<void> resolve();
     Result<void> checkBinding();
