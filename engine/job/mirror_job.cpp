@@ -413,9 +413,9 @@ struct MirrorJob::Impl
             // from this sample.
             own = {};
         }
-        if (inFlight > 0 && now > busySince) {
+        if (inFlight > 0) {
             addBusy(now);
-            busySince = now;
+            busySince = std::max(busySince, now);
         }
         const auto& state = yielder->addSample({now, *stat, own});
         own = {};

@@ -379,7 +379,6 @@ void YieldController::publish(Reason reason, const Foreground& fg, Clock::time_p
     // Yielding when the share holds the job below what it would do without
     // it: full speed, or the user's limit.
     s.yielding = m_share < 1.0 && (m_speedCap == 0 || allowed < static_cast<double>(m_speedCap));
-    s.yieldFraction = 1.0 - m_share;
     s.maxInFlight = static_cast<unsigned>(
         std::clamp(std::ceil(m_share * kMaxDepth - 1e-9), 1.0, static_cast<double>(kMaxDepth)));
     if (s.yielding)

@@ -190,8 +190,6 @@ public:
         std::uint64_t rateLimit = 0;      ///< bytes/s; 0 = unlimited
         double share = 1.0;               ///< of full speed, kMinShare .. 1
         bool yielding = false;            ///< share below 1
-        /// How much of full speed the mirror gives up: 0 .. 1 - kMinShare.
-        double yieldFraction = 0;
         Reason reason = Reason::Starting;
         /// Last interval's foreground, for display: I/Os per second and mean
         /// latency, and the baseline (nullopt until measured).

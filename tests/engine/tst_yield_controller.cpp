@@ -169,7 +169,7 @@ void TestYieldController::idleDevice_staysAtFullSpeed()
     const auto states = run(c, disk, 50);
     for (const auto& s : states) {
         QVERIFY(atFullSpeed(s));
-        QCOMPARE(s.yieldFraction, 0.0);
+        QCOMPARE(s.share, 1.0);
     }
     QCOMPARE(engine::name(states.back().reason), engine::name(Reason::Quiet));
     // Full speed is measured from the job's own throughput, not assumed.
@@ -191,7 +191,7 @@ void TestYieldController::firstBurst_dropsToFloorWithinOneInterval()
     QCOMPARE(states[0].share, YieldController::kMinShare);
     QVERIFY(states[0].rateLimit > 0);
     QVERIFY(states[0].rateLimit <= static_cast<std::uint64_t>(disk.fullSpeed / 32));
-    QVERIFY(states[0].yieldFraction > 0.95);
+    QVERIFY(1.0 - states[0].share > 0.95);
     // The slowdown measured the foreground nearly alone.
     QVERIFY(states[2].baselineMs.has_value());
     QVERIFY(*states[2].baselineMs < disk.foregroundBaseMs + 1.0);

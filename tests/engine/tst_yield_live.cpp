@@ -283,8 +283,7 @@ void TestYieldLive::forecast_numbersOnceWellIntoTheCopy()
     QVERIFY(s->status == JobStatus::Running);
     const Forecast::Estimate& f = s->forecast;
     qInfo("at %.1f s: confidence %s, copy %.1f MiB/s, ready in %.1f s", s->elapsedSeconds,
-          protocol::kConfidenceNames[static_cast<std::size_t>(f.confidence)].data(),
-          f.copyRate / MiB, f.secondsToReady.value_or(-1));
+          qPrintable(name(f.confidence)), f.copyRate / MiB, f.secondsToReady.value_or(-1));
     QVERIFY(f.confidence != Forecast::Confidence::None);
     QVERIFY(f.copyRate > 0);
     QVERIFY(f.converges);

@@ -30,19 +30,19 @@ inline char* toString(const std::vector<ByteRange>& v)
     return qstrdup(parts.join(QLatin1Char(' ')).toLatin1().constData());
 }
 
-template <class E>
-QString name(E e)
-{
-    const auto sv = toString(e);
-    return QString::fromLatin1(sv.data(), static_cast<qsizetype>(sv.size()));
-}
-
-// Outcomes and the forecast's words by the names the protocol gives them,
-// the one place they are spelled.
 inline QString latin1(std::string_view sv)
 {
     return QString::fromLatin1(sv.data(), static_cast<qsizetype>(sv.size()));
 }
+
+template <class E>
+QString name(E e)
+{
+    return latin1(toString(e));
+}
+
+// Outcomes and the forecast's words by the names the protocol gives them,
+// the one place they are spelled.
 inline QString name(JobResult::Outcome o)
 {
     return latin1(protocol::outcomeName(static_cast<protocol::Outcome>(o)));
