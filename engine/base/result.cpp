@@ -8,7 +8,7 @@ namespace engine {
 namespace {
 
 // Indexed by Rule; the names are part of the CLI's output and protocol.
-constexpr std::array<std::string_view, 26> kRuleNames{
+constexpr std::array<std::string_view, 27> kRuleNames{
     "",
     "source is target",
     "target inside source",
@@ -35,8 +35,9 @@ constexpr std::array<std::string_view, 26> kRuleNames{
     "not an image or disk",
     "unknown device",
     "no room for the target",
+    "targets overlap",
 };
-static_assert(kRuleNames.size() == static_cast<std::size_t>(Rule::NoRoomForTarget) + 1);
+static_assert(kRuleNames.size() == static_cast<std::size_t>(Rule::TargetsOverlap) + 1);
 
 } // namespace
 

@@ -40,6 +40,7 @@ enum class Rule {
     NotAnImageOrDisk,
     UnknownDevice,
     NoRoomForTarget,
+    TargetsOverlap,
 };
 
 /// The rule's name as messages, the man page and the JSON protocol spell it

@@ -163,7 +163,8 @@ std::vector<ByteRange> sortedMerged(std::vector<ByteRange> ranges)
 
 struct MirrorJob::Impl
 {
-    enum class OpKind { Free, Read, Write, Zero, ZeroWrite };
+    /// Await: another member of the group reads the range now (SharedReads).
+    enum class OpKind { Free, Read, Write, Zero, ZeroWrite, Await };
     struct Op
     {
         OpKind kind = OpKind::Free;
@@ -172,6 +173,7 @@ struct MirrorJob::Impl
         std::uint64_t progress = 0; ///< bytes of the current phase already done
         std::uint8_t* buf = nullptr;
         bool zero = false;          ///< counts as zeroed in the statistics
+        bool claimed = false;       ///< its read is the group's (SharedReads::Claim::Read)
         Clock::time_point issued{}; ///< of the request in flight, when yielding
         ByteRange range() const { return {offset, length}; }
     };
@@ -243,6 +245,7 @@ struct MirrorJob::Impl
 
     std::uint64_t bytesDone = 0;
     std::uint64_t bytesZeroed = 0;
+    std::uint64_t sourceBytesRead = 0;
     std::vector<ByteRange> unreadable;
     std::vector<ByteRange> unwritable;
     std::uint64_t unreadableBytes = 0;
@@ -737,12 +740,61 @@ struct MirrorJob::Impl
                 op->kind = OpKind::Zero;
                 stageZero(*op);
             } else {
-                op->kind = OpKind::Read;
                 limiter.account(op->length, now);
-                stageRead(*op);
+                startData(*op);
             }
         }
         return {};
+    }
+
+    // A data run: read from the source, or with a group from another
+    // member's read of it.
+    void startData(Op& op)
+    {
+        if (!job.m_shared) {
+            op.kind = OpKind::Read;
+            return stageRead(op);
+        }
+        const auto answer = job.m_shared->claim(job.m_member, op.range(), op.buf);
+        switch (answer.claim) {
+        case SharedReads::Claim::Hit:
+            op.progress = 0;
+            if (answer.zero) {
+                op.zero = true;
+                op.kind = OpKind::Zero;
+                return stageZero(op);
+            }
+            op.kind = OpKind::Write;
+            return stageWrite(op);
+        case SharedReads::Claim::Wait:
+            op.kind = OpKind::Await;
+            return;
+        case SharedReads::Claim::Read:
+            op.kind = OpKind::Read;
+            op.claimed = true;
+            return stageRead(op);
+        }
+    }
+
+    // Claims again what waited for another member's read: it landed (the
+    // member woke this job), was given up, or is still in flight.
+    void retryAwaiting()
+    {
+        for (auto& op : ops)
+            if (op.kind == OpKind::Await)
+                startData(op);
+    }
+
+    // What the group gets to know of a read of this job's that it shares.
+    void unclaim(Op& op, bool landed)
+    {
+        if (!op.claimed)
+            return;
+        op.claimed = false;
+        if (landed)
+            job.m_shared->publish(job.m_member, op.range(), op.buf, op.zero);
+        else
+            job.m_shared->abandon(job.m_member, op.range());
     }
 
     std::uint64_t tagOf(const Op& op) const { return static_cast<std::uint64_t>(&op - ops.data()); }
@@ -853,14 +905,16 @@ struct MirrorJob::Impl
             if (res == 0)
                 return onError(op, EIO, true);
             countOwn(op, static_cast<std::uint64_t>(res), true);
+            sourceBytesRead += static_cast<std::uint64_t>(res);
             op.progress += static_cast<std::uint64_t>(res);
             if (op.progress < op.length)
                 return stageRead(op);
             op.progress = 0;
-            if (isAllZero(op.buf, op.length)) {
-                // Data that reads as zeroes is stored as zeroes, not copied:
-                // the target stays sparse and nothing is transferred.
-                op.zero = true;
+            // Data that reads as zeroes is stored as zeroes, not copied:
+            // the target stays sparse and nothing is transferred.
+            op.zero = isAllZero(op.buf, op.length);
+            unclaim(op, true);
+            if (op.zero) {
                 op.kind = OpKind::Zero;
                 return stageZero(op);
             }
@@ -893,6 +947,7 @@ struct MirrorJob::Impl
                 return onError(op, -res, false);
             return finish(op);
         case OpKind::Free:
+        case OpKind::Await:
             break;
         }
     }
@@ -908,6 +963,7 @@ struct MirrorJob::Impl
         case OpKind::Zero:
             return stageZero(op);
         case OpKind::Free:
+        case OpKind::Await:
             return;
         }
     }
@@ -918,6 +974,7 @@ struct MirrorJob::Impl
     // policy, and says so instead of blaming a sector.
     void onGone(Op& op, const Error& why, bool read)
     {
+        unclaim(op, false);
         dirty.set(op.offset, op.length);
         release(op);
         if (!failure) {
@@ -934,6 +991,7 @@ struct MirrorJob::Impl
         const std::string where = std::string(read ? "read " : "write ") + disk.path() + " at " +
                                   std::to_string(op.offset) + "+" + std::to_string(op.length);
         log->warn("{}: {} (policy {})", where, errnoText(err), toString(policy));
+        unclaim(op, false);
 
         if (action == ErrorAction::Ignore) {
             if (read) {
@@ -1082,6 +1140,13 @@ struct MirrorJob::Impl
     // broken and its buffers are leaked instead of freed.
     void drain()
     {
+        // What waits for another member's read has no request of its own:
+        // it is still to copy.
+        for (auto& op : ops)
+            if (op.kind == OpKind::Await) {
+                dirty.set(op.offset, op.length);
+                release(op);
+            }
         int errors = 0;
         while (inFlight > 0 && !ringBroken) {
             if (auto r = waitForCompletions(kTick); !r) {
@@ -1348,6 +1413,7 @@ struct MirrorJob::Impl
                 continue;
             }
             if (!stopped()) {
+                retryAwaiting();
                 if (auto r = fill(now); !r) {
                     failure = r.error();
                     failureFromSource = true;
@@ -1486,13 +1552,23 @@ void MirrorJob::setDirtyMapCells(std::size_t cells)
         std::min<std::uint64_t>(cells, std::max<std::uint64_t>(granules, 1)));
 }
 
+void MirrorJob::shareReads(std::shared_ptr<SharedReads> reads, unsigned member)
+{
+    m_shared = std::move(reads);
+    m_member = member;
+    m_shared->setWaker(member, [this] { wake(); });
+}
+
 void MirrorJob::start()
 {
     m_thread = std::jthread([this] {
         Impl impl(*this);
         impl.run();
         impl.teardown();
+        if (m_shared)
+            m_shared->leave(m_member);
         m_result.bytesDone = impl.bytesDone;
+        m_result.sourceBytesRead = impl.sourceBytesRead;
         m_result.bytesZeroed = impl.bytesZeroed;
         m_result.unreadable = sortedMerged(std::move(impl.unreadable));
         m_result.unwritable = sortedMerged(std::move(impl.unwritable));

@@ -18,6 +18,7 @@
 #include "job/forecast.h"
 #include "job/job_options.h"
 #include "job/job_status.h"
+#include "job/shared_reads.h"
 #include "job/verify.h"
 
 #include <atomic>
@@ -89,6 +90,14 @@ public:
     void setQuiescer(std::shared_ptr<Quiescer> quiescer)
     {
         m_options.quiescer = std::move(quiescer);
+    }
+    /// The targets of a group copy in one granularity: where the user chose
+    /// none, the group sets the coarsest of its targets' defaults (each a
+    /// valid one, from defaultGranularity()).
+    void setDefaultGranularity(std::uint64_t granularity)
+    {
+        if (m_options.granularity == 0)
+            m_options.granularity = granularity;
     }
 
 private:
@@ -182,6 +191,9 @@ struct JobResult
     std::string powerCutReason;
     std::uint64_t bytesDone = 0;
     std::uint64_t bytesZeroed = 0;
+    /// What the job read from the source itself (not from a group's
+    /// shared reads).
+    std::uint64_t sourceBytesRead = 0;
     double elapsedSeconds = 0;
 };
 
@@ -222,6 +234,9 @@ public:
     /// Cells of the dirty map to publish with progress (0: none); at most
     /// one per granule.
     void setDirtyMapCells(std::size_t cells);
+    /// Makes the job member @p member of a group that shares its source
+    /// reads (see SharedReads); before start().
+    void shareReads(std::shared_ptr<SharedReads> reads, unsigned member);
     void start();
 
     // Commands: refused with a message naming state and verb where the verb
@@ -269,6 +284,8 @@ private:
     Logger m_log;
     Listener m_listener;
     std::size_t m_mapCells = 0;
+    std::shared_ptr<SharedReads> m_shared;
+    unsigned m_member = 0;
 
     // Thread-safe by themselves.
     DirtyBitmap m_dirty;

@@ -26,6 +26,7 @@
 #include "base/result.h"
 #include "device/device_catalog.h"
 #include "io/resolve.h"
+#include "job/mirror_group.h"
 #include "job/mirror_job.h"
 #include "track/live_source.h"
 
@@ -205,6 +206,36 @@ std::string dataSignature(const Disk& disk);
 /// (their table may be damaged or elsewhere), or a start that cannot even be
 /// read; empty for a blank disk.
 std::string dataOnDevice(const Disk& disk);
+
+/// One source to several targets: the source's settings as for one
+/// target (JobSetup without target and expectedTargetId), and each target
+/// with the identity the user confirmed for it.
+struct GroupSetup
+{
+    JobSetup common;
+    struct Target
+    {
+        std::string path;
+        std::string expectedId; ///< as JobSetup::expectedTargetId
+    };
+    std::vector<Target> targets;
+    GroupOptions group;
+};
+
+struct PreparedGroup
+{
+    std::unique_ptr<MirrorGroup> group;
+    /// As PreparedJob::live: tracking into the group, destroyed first.
+    std::unique_ptr<LiveSource> live;
+    std::vector<bool> targetCreated; ///< by target
+};
+
+/// prepareJob for several targets: every target passes every rule (and no
+/// two of them reach the same bytes: rule targets overlap) before any is
+/// created or written; the source is tracked once; the jobs share one
+/// granularity, the source's reads and its quiesce (MirrorGroup). A refusal
+/// of any target refuses the group, and removes what it created.
+Result<PreparedGroup> prepareGroup(GroupSetup setup, const Logger& log);
 
 /// Applies every rule above, creates a missing target, opens both disks
 /// (the target exclusively) and creates the job (status created, not

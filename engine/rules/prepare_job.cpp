@@ -60,6 +60,22 @@ public:
     Result<void> createTarget(std::uint64_t size);
     Result<Disk> openTarget();
     Result<PreparedJob> createJob(Disk source, Disk target);
+    /// A group's member: the job alone, tracked and quiesced by the group.
+    Result<std::unique_ptr<MirrorJob>> createMember(Disk source, Disk target);
+
+    // What a group's preparation shares between its targets' preparations.
+    std::shared_ptr<Quiescer> sourceQuiescer() const { return m_options->get().quiescer; }
+    void setQuiescer(std::shared_ptr<Quiescer> q) { m_options->setQuiescer(std::move(q)); }
+    void setDefaultGranularity(std::uint64_t g) { m_options->setDefaultGranularity(g); }
+    std::unique_ptr<LiveSource> takeLive() { return std::move(m_prepared.live); }
+    bool targetCreated() const { return m_prepared.targetCreated; }
+    const std::string& targetName() const { return m_setup.target; }
+    /// Where the target keeps its bytes, or where it will be created.
+    std::optional<Reach> targetReach(const StorageMap& map) const
+    {
+        return m_dst->exists() ? map.reachOfNode(m_dst->st) : std::nullopt;
+    }
+    const std::string& targetRealPath() const { return m_dst->real; }
     /// Removes the target file this preparation created, if it is still
     /// the one under that name; for a refusal after it was created.
     void removeCreated();
@@ -446,6 +462,11 @@ Result<PreparedJob> Preparation::createJob(Disk source, Disk target)
     return std::move(m_prepared);
 }
 
+Result<std::unique_ptr<MirrorJob>> Preparation::createMember(Disk source, Disk target)
+{
+    return MirrorJob::create(std::move(source), std::move(target), std::move(*m_options), m_log);
+}
+
 void Preparation::logTracking() const
 {
     const auto mounts = m_prepared.live->mountPoints();
@@ -484,6 +505,134 @@ Result<PreparedJob> prepareJob(JobSetup setup, const Logger& log)
     if (!job)
         p.removeCreated();
     return job;
+}
+
+} // namespace engine
+
+namespace engine {
+
+namespace {
+
+// No two targets of a group may reach the same bytes: the copies would
+// overwrite each other.
+Result<void> checkTargetsDistinct(const std::vector<std::unique_ptr<Preparation>>& preps)
+{
+    const StorageMap map = StorageMap::scan();
+    for (std::size_t i = 0; i < preps.size(); ++i) {
+        const auto a = preps[i]->targetReach(map);
+        for (std::size_t j = 0; j < i; ++j) {
+            const auto b = preps[j]->targetReach(map);
+            const bool same =
+                a && b ? a->overlaps(*b) : preps[i]->targetRealPath() == preps[j]->targetRealPath();
+            if (same)
+                return refusal(EINVAL, Rule::TargetsOverlap,
+                               "refusing targets " + preps[j]->targetName() + " and " +
+                                   preps[i]->targetName() + ": they reach the same storage");
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+Result<PreparedGroup> prepareGroup(GroupSetup setup, const Logger& log)
+{
+    const Logger out = orNull(log);
+    const std::size_t n = setup.targets.size();
+    if (n == 0 || n > kMaxTargets)
+        return Error{EINVAL, "a mirror takes 1 to " + std::to_string(kMaxTargets) +
+                                 " targets, not " + std::to_string(n)};
+    // Each member would take the others' reads for the user's I/O.
+    const bool yieldAsked = n > 1 && setup.common.options.yield == YieldMode::Auto;
+    if (yieldAsked)
+        setup.common.options.yield = YieldMode::Off;
+    std::vector<std::unique_ptr<Preparation>> preps;
+    for (const auto& t : setup.targets) {
+        JobSetup one = setup.common;
+        one.target = t.path;
+        one.expectedTargetId = t.expectedId;
+        preps.push_back(std::make_unique<Preparation>(std::move(one), out));
+        for (auto step :
+             {&Preparation::resolve, &Preparation::checkBinding, &Preparation::checkRules})
+            if (auto r = (*preps.back().*step)(); !r)
+                return r.error();
+    }
+    if (auto r = checkTargetsDistinct(preps); !r)
+        return r.error();
+    // The source is tracked once; every member quiesces it through the hub.
+    if (auto r = preps.front()->trackSource(); !r)
+        return r.error();
+    PreparedGroup prepared;
+    prepared.live = preps.front()->takeLive();
+    auto inner = preps.front()->sourceQuiescer();
+    if (inner && yieldAsked)
+        out->info("with several targets the mirror does not yield to other I/O on the source");
+    auto hub = std::make_shared<QuiesceHub>(inner);
+    if (inner)
+        for (std::size_t i = 0; i < n; ++i)
+            preps[i]->setQuiescer(hub->member(static_cast<unsigned>(i)));
+
+    auto removeCreated = [&preps] {
+        for (auto& p : preps)
+            p->removeCreated();
+    };
+    std::vector<Disk> sources;
+    std::vector<Disk> targets;
+    std::uint64_t granularity = 0;
+    for (auto& p : preps) {
+        auto source = p->openSource();
+        if (!source) {
+            removeCreated();
+            return source.error();
+        }
+        if (auto r = p->createTarget(source->size()); !r) {
+            removeCreated();
+            return r.error();
+        }
+        auto target = p->openTarget();
+        if (!target) {
+            removeCreated();
+            return target.error();
+        }
+        granularity = std::max(granularity, defaultGranularity(*target));
+        sources.push_back(std::move(*source));
+        targets.push_back(std::move(*target));
+    }
+    std::vector<std::unique_ptr<MirrorJob>> jobs;
+    for (std::size_t i = 0; i < n; ++i) {
+        preps[i]->setDefaultGranularity(granularity);
+        auto job = preps[i]->createMember(std::move(sources[i]), std::move(targets[i]));
+        if (!job) {
+            removeCreated();
+            return job.error();
+        }
+        jobs.push_back(std::move(*job));
+        prepared.targetCreated.push_back(preps[i]->targetCreated());
+    }
+    const std::uint64_t size = jobs.front()->source().size();
+    auto group = MirrorGroup::create(std::move(jobs), hub, setup.group, out);
+    if (!group) {
+        removeCreated();
+        return group.error();
+    }
+    prepared.group = std::move(*group);
+    if (prepared.live) {
+        MirrorGroup* g = prepared.group.get();
+        if (auto r = prepared.live->attach(
+                [g](std::uint64_t offset, std::uint64_t length) { g->notifyWrite(offset, length); },
+                size);
+            !r) {
+            prepared.live.reset();
+            prepared.group.reset();
+            removeCreated();
+            return withContext("cannot start write tracking: ", r.error());
+        }
+    }
+    for (std::size_t i = 0; i < n; ++i)
+        if (prepared.targetCreated[i])
+            out->info("created {} as a sparse file of {}", preps[i]->targetName(),
+                      formatBytes(size));
+    return prepared;
 }
 
 } // namespace engine

@@ -129,10 +129,15 @@ LiveSource::~LiveSource()
 
 Result<void> LiveSource::attach(MirrorJob& job)
 {
-    const std::uint64_t size = job.source().size();
-    return m_state->tracker->start(
+    return attach(
         [&job](std::uint64_t offset, std::uint64_t length) { job.notifyWrite(offset, length); },
-        [&job, size](const std::string&) { job.notifyWrite(0, size); });
+        job.source().size());
+}
+
+Result<void> LiveSource::attach(TraceTracker::Sink sink, std::uint64_t size)
+{
+    auto overflow = [sink, size](const std::string&) { sink(0, size); };
+    return m_state->tracker->start(std::move(sink), std::move(overflow));
 }
 
 void LiveSource::stop()

@@ -33,6 +33,9 @@ public:
 
     /// Starts tracking writes into @p job; call before job.start().
     Result<void> attach(MirrorJob& job);
+    /// Starts tracking writes into @p sink (a group's notifyWrite) for a
+    /// source of @p size bytes; a lost trace marks all of it written.
+    Result<void> attach(TraceTracker::Sink sink, std::uint64_t size);
     /// Stops tracking and the guardian; must happen before the job is destroyed.
     void stop();
 

@@ -10,6 +10,7 @@
 #include "engine_printers.h"
 #include "io/disk.h"
 #include "job/mirror_job.h"
+#include "rules/job_setup.h"
 #include "test_support.h"
 #include "track/live_source.h"
 #include "track/trace_tracker.h"
@@ -571,6 +572,7 @@ private Q_SLOTS:
     void tracking_everyRequestKind_targetMatches_data();
     void tracking_everyRequestKind_targetMatches();
     void liveFull_mountedExt4UnderLoad_cleanWholeTarget();
+    void liveGroup_threeTargetsUnderLoad_allClean();
     void livePartition_sourceIsPartition_cleanWholeTarget();
     void liveOverflow_tinyTraceBuffer_fullResyncStillClean();
     void cli_mountedSourceUnderLoad_completesCleanAndReportsFreeze();
@@ -812,6 +814,65 @@ void TestLive::liveFull_mountedExt4UnderLoad_cleanWholeTarget()
     qInfo("tracked %llu write events; freeze window %.3f s",
           static_cast<unsigned long long>(r.events), r.quiesceSeconds);
     checkTarget(m_dir, target, r.filesBeforeComplete);
+}
+
+// One live source to three targets through the job setup the CLI uses:
+// every tracked write reaches every target, and one Complete leaves each a
+// clean file system with every file finished before it.
+void TestLive::liveGroup_threeTargetsUnderLoad_allClean()
+{
+    QString why;
+    auto src = Ext4Image::create(m_dir, QStringLiteral("group"), 192 * MiB, &why);
+    QVERIFY2(src, qPrintable(why));
+    FileWriter files(src->mountPoint());
+    FioLoad fio(src->mountPoint(), QStringLiteral("10m"));
+    files.start();
+    std::this_thread::sleep_for(300ms);
+
+    GroupSetup setup;
+    setup.common.source = src->device().toStdString();
+    QStringList targets;
+    for (int i = 0; i < 3; ++i) {
+        targets << m_dir.file(QStringLiteral("group-target-%1.img").arg(i));
+        setup.targets.push_back({targets.back().toStdString(), {}});
+    }
+    auto prepared = prepareGroup(setup, {});
+    QVERIFY2(prepared, prepared ? "" : prepared.error().message.c_str());
+    QVERIFY(prepared->live);
+    MirrorGroup& group = *prepared->group;
+    group.start();
+    QVERIFY2(waitFor(
+                 [&] {
+                     for (std::size_t i = 0; i < group.size(); ++i)
+                         if (group.member(i).status() != JobStatus::Ready)
+                             return false;
+                     return true;
+                 },
+                 120s),
+             "not every target reached READY under load");
+    std::this_thread::sleep_for(1s); // mirror live writes for a while
+    const int filesBeforeComplete = files.finished();
+    QVERIFY(group.complete());
+    const GroupResult result = group.wait();
+    const auto events = prepared->live->tracker().eventsSeen();
+    prepared->live->stop();
+    files.stop();
+    fio.stop();
+    QVERIFY2(events > 0, "no write was tracked under load");
+    for (std::size_t i = 0; i < result.members.size(); ++i) {
+        const JobResult& r = result.members[i];
+        QVERIFY2(r.outcome == JobResult::Outcome::Completed, r.error.message.c_str());
+        qInfo("target %zu: freeze window %.3f s, read %llu bytes of the source itself", i,
+              r.quiesceSeconds, static_cast<unsigned long long>(r.sourceBytesRead));
+    }
+    qInfo("%llu write events tracked; source read %llu bytes for 3 targets of %llu",
+          static_cast<unsigned long long>(events),
+          static_cast<unsigned long long>(result.sourceBytesRead),
+          static_cast<unsigned long long>(192 * MiB));
+    prepared->group.reset();
+    prepared->live.reset();
+    for (const QString& target : targets)
+        checkTarget(m_dir, target, filesBeforeComplete);
 }
 
 void TestLive::livePartition_sourceIsPartition_cleanWholeTarget()
