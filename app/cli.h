@@ -25,6 +25,10 @@ enum ExitCode : int {
     /// Completed, but the verification asked for was cancelled: the copy is
     /// whole and unchecked, which a script that asked for --verify must see.
     kExitNotVerified = 10,
+    /// Several targets: some copies succeeded and some did not (each
+    /// target's end event says how it ended). When none succeeded, the exit
+    /// code is the first target's.
+    kExitSomeTargets = 11,
 };
 
 int run(int argc, char** argv);

@@ -66,6 +66,9 @@ inline constexpr std::string_view kRate = "rate";
 inline constexpr std::string_view kDirty = "dirty";
 inline constexpr std::string_view kInFlight = "in-flight";
 inline constexpr std::string_view kZeroed = "zeroed";
+/// What this target's job read from the source itself (not served from
+/// another target's read of it).
+inline constexpr std::string_view kSourceBytesRead = "source-bytes-read";
 inline constexpr std::string_view kUnreadableBytes = "unreadable-bytes";
 inline constexpr std::string_view kIoError = "io-error";
 inline constexpr std::string_view kVerifying = "verifying";

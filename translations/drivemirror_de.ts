@@ -640,6 +640,34 @@
         <source>--yield: auto or off, not &apos;%1&apos;</source>
         <translation>--yield: auto oder off, nicht „%1“</translation>
     </message>
+    <message>
+        <source>mirror takes at most %1 targets, not %2</source>
+        <translation>mirror nimmt höchstens %1 Ziele, nicht %2</translation>
+    </message>
+    <message>
+        <source>--expect-id: given %1 times for %2 targets; give it once per target, in the targets&apos; order</source>
+        <translation>--expect-id: %1-mal angegeben für %2 Ziele; einmal je Ziel angeben, in der Reihenfolge der Ziele</translation>
+    </message>
+    <message>
+        <source>--expect-id: given %1 times for one target</source>
+        <translation>--expect-id: %1-mal angegeben für ein Ziel</translation>
+    </message>
+    <message>
+        <source>with several TARGETs: drop a target that copies slower than RATE for 30 s while another keeps up (it ends as cancelled before READY)</source>
+        <translation>bei mehreren TARGETs: ein Ziel aufgeben, das 30 s lang langsamer als RATE kopiert, während ein anderes mithält (es endet als vor READY abgebrochen)</translation>
+    </message>
+    <message>
+        <source>With several TARGETs (up to 16) SOURCE is copied to all of them at once: each TARGET passes every rule before any is written, each has its own job and its own events (the JSON events&apos; device is the TARGET), SOURCE is read once for all that keep pace, and a slow or failing TARGET holds up no other. Commands and signals act on all; complete and --complete-when-ready freeze a live SOURCE once for all. Give --expect-id once per TARGET, in their order. Exit code 11: some TARGETs were copied and some not; when none was, the first TARGET&apos;s code.</source>
+        <translation>Mit mehreren TARGETs (bis zu 16) wird SOURCE auf alle zugleich kopiert: jedes TARGET besteht jede Regel, bevor eines beschrieben wird, jedes hat seinen eigenen Auftrag und seine eigenen Ereignisse (device der JSON-Ereignisse ist das TARGET), SOURCE wird für alle, die Schritt halten, einmal gelesen, und ein langsames oder fehlerhaftes TARGET hält kein anderes auf. Befehle und Signale wirken auf alle; complete und --complete-when-ready frieren eine laufende SOURCE einmal für alle ein. --expect-id einmal je TARGET angeben, in ihrer Reihenfolge. Exit-Code 11: einige TARGETs wurden kopiert, andere nicht; wurde keines kopiert, der Code des ersten TARGETs.</translation>
+    </message>
+    <message>
+        <source>%1 of %2 targets copied; the source was read %3 (%4 of it served to several targets from one read)</source>
+        <translation>%1 von %2 Zielen kopiert; die Quelle wurde %3 gelesen (davon %4 aus einem Lesevorgang an mehrere Ziele geliefert)</translation>
+    </message>
+    <message>
+        <source>%1 targets, %2 done, %3 failed; slowest %4:</source>
+        <translation>%1 Ziele, %2 fertig, %3 fehlgeschlagen; am langsamsten %4:</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

@@ -637,6 +637,34 @@
         <source>--yield: auto or off, not &apos;%1&apos;</source>
         <translation>--yield: auto か off を指定してください (&apos;%1&apos; ではなく)</translation>
     </message>
+    <message>
+        <source>mirror takes at most %1 targets, not %2</source>
+        <translation>mirror のターゲットは最大 %1 個です（%2 個ではありません）</translation>
+    </message>
+    <message>
+        <source>--expect-id: given %1 times for %2 targets; give it once per target, in the targets&apos; order</source>
+        <translation>--expect-id: %2 個のターゲットに対して %1 回指定されました。ターゲットごとに 1 回、ターゲットの順に指定してください</translation>
+    </message>
+    <message>
+        <source>--expect-id: given %1 times for one target</source>
+        <translation>--expect-id: 1 つのターゲットに対して %1 回指定されました</translation>
+    </message>
+    <message>
+        <source>with several TARGETs: drop a target that copies slower than RATE for 30 s while another keeps up (it ends as cancelled before READY)</source>
+        <translation>複数の TARGET の場合: 他のターゲットが追いついている間に 30 秒間 RATE より遅いターゲットを外します（READY 前のキャンセルとして終了します）</translation>
+    </message>
+    <message>
+        <source>With several TARGETs (up to 16) SOURCE is copied to all of them at once: each TARGET passes every rule before any is written, each has its own job and its own events (the JSON events&apos; device is the TARGET), SOURCE is read once for all that keep pace, and a slow or failing TARGET holds up no other. Commands and signals act on all; complete and --complete-when-ready freeze a live SOURCE once for all. Give --expect-id once per TARGET, in their order. Exit code 11: some TARGETs were copied and some not; when none was, the first TARGET&apos;s code.</source>
+        <translation>複数の TARGET（最大 16 個）を指定すると、SOURCE はすべてに同時にコピーされます。どれかに書き込む前に各 TARGET がすべての規則を通過し、各 TARGET は独自のジョブと独自のイベントを持ち（JSON イベントの device が TARGET です）、ペースを保つすべての TARGET のために SOURCE は 1 回だけ読み取られ、遅い TARGET や失敗した TARGET が他を妨げることはありません。コマンドとシグナルはすべてに作用します。complete と --complete-when-ready は稼働中の SOURCE をすべてのために 1 回だけフリーズします。--expect-id は TARGET ごとにその順で 1 回ずつ指定してください。終了コード 11: 一部の TARGET はコピーされ、一部はされませんでした。どれもコピーされなかった場合は最初の TARGET のコードです。</translation>
+    </message>
+    <message>
+        <source>%1 of %2 targets copied; the source was read %3 (%4 of it served to several targets from one read)</source>
+        <translation>%2 個中 %1 個のターゲットをコピーしました。ソースの読み取り量は %3 です（うち %4 は 1 回の読み取りから複数のターゲットに渡されました）</translation>
+    </message>
+    <message>
+        <source>%1 targets, %2 done, %3 failed; slowest %4:</source>
+        <translation>ターゲット %1 個、完了 %2、失敗 %3、最も遅いもの %4:</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

@@ -11,6 +11,58 @@
 
 namespace cli {
 
+namespace {
+
+// The engine's refusal, with the way out the CLI offers: in English in the
+// JSON answer, in the user's language around it on stderr.
+int refused(const MirrorArgs& a, const engine::Error& error)
+{
+    const std::string& msg = error.message;
+    const bool forceHelps = error.code == EEXIST && error.rule == engine::Rule::TargetHoldsData;
+    if (a.json)
+        printError({error.code, forceHelps ? msg + "; run again with --force to accept" : msg,
+                    error.rule});
+    return badInput(forceHelps ? fill(Cli::tr("%1; run again with --force to accept"), {msg})
+                               : msg);
+}
+
+// `mirror SOURCE TARGET TARGET...`: every target passes every rule before
+// any is written, then one group copies to all of them.
+int mirrorToMany(MirrorArgs& a, const engine::Logger& log)
+{
+    if (a.completeWhenReady && a.cancelWhenReady)
+        return badInput(
+            fill(Cli::tr("--complete-when-ready and --cancel-when-ready exclude each other")));
+    if (a.targets.size() > engine::kMaxTargets)
+        return badInput(
+            fill(Cli::tr("mirror takes at most %1 targets, not %2"),
+                 {std::to_string(engine::kMaxTargets), std::to_string(a.targets.size())}));
+    if (!a.expectIds.empty() && a.expectIds.size() != a.targets.size())
+        return badInput(
+            fill(Cli::tr("--expect-id: given %1 times for %2 targets; give it once "
+                         "per target, in the targets' order"),
+                 {std::to_string(a.expectIds.size()), std::to_string(a.targets.size())}));
+    engine::GroupSetup setup;
+    setup.common.source = a.source;
+    setup.common.options = a.options;
+    setup.common.allowDataOnTarget = a.force;
+    setup.common.trackWrites = !a.noTracking;
+    setup.common.invoker = engine::currentInvoker();
+    for (std::size_t i = 0; i < a.targets.size(); ++i)
+        setup.targets.push_back(
+            {a.targets[i], a.expectIds.empty() ? std::string() : a.expectIds[i]});
+    setup.group.floorSpeed = a.floorSpeed;
+    auto prepared = engine::prepareGroup(std::move(setup), log);
+    if (!prepared)
+        return refused(a, prepared.error());
+    for (std::size_t i = 0; i < prepared->group->size(); ++i)
+        if (a.force && prepared->group->member(i).target().isBlockDevice())
+            log->warn("{}", fill(Cli::tr("--force: %1 will be overwritten"), {a.targets[i]}));
+    return driveGroup(*prepared, a, log);
+}
+
+} // namespace
+
 Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log,
                        std::shared_ptr<engine::Quiescer> quiescer)
 {
@@ -26,22 +78,17 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log,
     setup.options = a.options;
     setup.quiescer = std::move(quiescer);
     setup.allowDataOnTarget = a.force;
-    setup.expectedTargetId = a.expectId;
+    if (a.expectIds.size() > 1) {
+        p.code = badInput(fill(Cli::tr("--expect-id: given %1 times for one target"),
+                               {std::to_string(a.expectIds.size())}));
+        return p;
+    }
+    setup.expectedTargetId = a.expectIds.empty() ? std::string() : a.expectIds.front();
     setup.trackWrites = !a.noTracking;
     setup.invoker = engine::currentInvoker();
     auto prepared = engine::prepareJob(std::move(setup), log);
     if (!prepared) {
-        // The engine's message, with the way out the CLI offers: in English
-        // in the JSON answer, in the user's language around it on stderr.
-        const std::string& msg = prepared.error().message;
-        const bool forceHelps = prepared.error().code == EEXIST &&
-                                prepared.error().rule == engine::Rule::TargetHoldsData;
-        if (a.json)
-            printError({prepared.error().code,
-                        forceHelps ? msg + "; run again with --force to accept" : msg,
-                        prepared.error().rule});
-        p.code = badInput(forceHelps ? fill(Cli::tr("%1; run again with --force to accept"), {msg})
-                                     : msg);
+        p.code = refused(a, prepared.error());
         return p;
     }
     if (a.force && prepared->job->target().isBlockDevice())
@@ -62,11 +109,15 @@ int cmdMirror(int argc, char** argv)
                                  {}};
     if (auto e = parseCommandLine(argc, argv, a, command))
         return badInput(*e);
-    if (argc - optind != 2)
+    if (argc - optind < 2)
         return badInput(fill(Cli::tr("mirror needs SOURCE and TARGET (see --help)")));
     a.source = argv[optind];
     a.target = argv[optind + 1];
     auto log = makeLogger(a.verbose);
+    if (argc - optind > 2) {
+        a.targets.assign(argv + optind + 1, argv + argc);
+        return mirrorToMany(a, log);
+    }
     auto prepared = prepareMirror(a, log);
     if (!prepared.job())
         return prepared.code;

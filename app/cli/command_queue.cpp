@@ -35,7 +35,7 @@ bool isIdWord(const std::string& id)
 
 } // namespace
 
-CommandQueue::CommandQueue(engine::MirrorJob& job, JobReporter& reporter, bool immediate)
+CommandQueue::CommandQueue(JobControls& job, JobReporter& reporter, bool immediate)
     : m_job(job), m_reporter(reporter), m_immediate(immediate)
 {
 }
@@ -144,28 +144,11 @@ std::optional<CommandQueue::Command> CommandQueue::parse(std::vector<std::string
 void CommandQueue::execute(const Command& c)
 {
     if (c.kind == Command::Kind::Status)
-        return m_reporter.status(*m_job.snapshot(), c.id);
+        return m_job.reportStatus(c.id);
     if (c.kind == Command::Kind::Refusal)
         return m_reporter.reply(c.refusal, c.id);
     const engine::JobStatus before = m_job.status();
-    engine::Result<void> r;
-    switch (c.verb) {
-    case engine::JobVerb::Complete:
-        r = m_job.complete();
-        break;
-    case engine::JobVerb::Cancel:
-        r = m_job.cancel(c.argument != 0);
-        break;
-    case engine::JobVerb::Pause:
-        r = m_job.pause();
-        break;
-    case engine::JobVerb::Resume:
-        r = m_job.resume();
-        break;
-    case engine::JobVerb::SetSpeed:
-        r = m_job.setSpeed(c.argument);
-        break;
-    }
+    const engine::Result<void> r = m_job.act(c.verb, c.argument);
     if (r && (c.verb == engine::JobVerb::Pause || c.verb == engine::JobVerb::Resume))
         m_transitFrom = before;
     m_reporter.reply(r, c.id);

@@ -12,11 +12,23 @@
 
 namespace cli {
 
+/// What the commands act on: one job, or the jobs of one source's targets
+/// together.
+class JobControls
+{
+public:
+    virtual ~JobControls() = default;
+    virtual engine::JobStatus status() const = 0;
+    virtual engine::Result<void> act(engine::JobVerb verb, std::uint64_t argument) = 0;
+    /// Answers `status` (every target's, for several).
+    virtual void reportStatus(const std::string& id) = 0;
+};
+
 class CommandQueue
 {
 public:
     /// @p immediate: --no-command-queue, nothing is held.
-    CommandQueue(engine::MirrorJob& job, JobReporter& reporter, bool immediate);
+    CommandQueue(JobControls& job, JobReporter& reporter, bool immediate);
 
     /// Splits what stdin gave into lines, looking only at the new bytes; a
     /// line longer than any command is refused once and skipped to its end,
@@ -45,7 +57,7 @@ private:
     // Takes the front command off the queue if the job can take it now.
     bool takeFront();
 
-    engine::MirrorJob& m_job;
+    JobControls& m_job;
     JobReporter& m_reporter;
     const bool m_immediate;
     std::string m_buffer;                      // an unfinished line, at most kMaxCommandLine bytes

@@ -75,6 +75,9 @@ std::vector<HelpOption> helpOptions()
         {"--keep-incomplete",
          Cli::tr("keep a target file the job created when it fails or is cancelled before "
                  "READY (for a program that asks its user instead)")},
+        {"--drop-below RATE",
+         Cli::tr("with several TARGETs: drop a target that copies slower than RATE for 30 s "
+                 "while another keeps up (it ends as cancelled before READY)")},
         {"-v, --verbose", Cli::tr("debug messages on stderr")},
     };
 }
@@ -98,6 +101,14 @@ std::vector<QString> helpNotes()
                 "given) and tells what TARGET holds and its identity, which mirror --expect-id "
                 "takes to refuse anything else under that name: exit 0 when it would be "
                 "accepted, 2 when a rule refuses it."),
+        Cli::tr("With several TARGETs (up to 16) SOURCE is copied to all of them at once: "
+                "each TARGET passes every rule before any is written, each has its own job and "
+                "its own events (the JSON events' device is the TARGET), SOURCE is read once "
+                "for all that keep pace, and a slow or failing TARGET holds up no other. "
+                "Commands and signals act on all; complete and --complete-when-ready freeze a "
+                "live SOURCE once for all. Give --expect-id once per TARGET, in their order. "
+                "Exit code 11: some TARGETs were copied and some not; when none was, the first "
+                "TARGET's code."),
         Cli::tr("SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too). "
                 "A value that rounds down to 0, exponents (1e3), abbreviated and repeated "
                 "options are refused."),
@@ -121,7 +132,8 @@ void printHelp()
 {
     constexpr int kDescriptionColumn = 27;
     std::string out = fill(Cli::tr("Usage:")) + "\n";
-    out += "  drivemirror-cli mirror SOURCE TARGET " + fill(Cli::tr("[options]")) + "\n";
+    out +=
+        "  drivemirror-cli mirror SOURCE TARGET [TARGET...] " + fill(Cli::tr("[options]")) + "\n";
     out += "  drivemirror-cli verify A B [--json]\n"
            "  drivemirror-cli info PATH [--json]\n"
            "  drivemirror-cli inspect TARGET [--source SOURCE] [--expect-id ID] [--json]\n"

@@ -13,4 +13,11 @@ namespace cli {
 int driveJob(const engine::PreparedJob& prepared, const MirrorArgs& a, const engine::Logger& log,
              engine::DemoWriter* demoWriter, double liveSeconds);
 
+// The same for one source and several targets (MirrorArgs::targets, in the
+// group's order): every command acts on all of them, each target reports
+// its own events, and the exit code says whether all, some or none of the
+// copies succeeded.
+int driveGroup(const engine::PreparedGroup& prepared, const MirrorArgs& a,
+               const engine::Logger& log);
+
 } // namespace cli

@@ -119,7 +119,9 @@ JsonObject endData(const std::string& device, const JobEnd& end)
     using Outcome = engine::JobResult::Outcome;
     const engine::JobResult& res = end.result;
     JsonObject d = jobJson(device, end.snapshot);
-    d.add(key::kZeroed, res.bytesZeroed).add(key::kElapsed, res.elapsedSeconds);
+    d.add(key::kZeroed, res.bytesZeroed)
+        .add(key::kElapsed, res.elapsedSeconds)
+        .add(key::kSourceBytesRead, res.sourceBytesRead);
     if (!end.errorText.empty())
         d.add(key::kError, end.errorText);
     if (!res.unreadable.empty())

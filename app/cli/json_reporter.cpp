@@ -20,17 +20,16 @@ public:
     {
     }
 
-    void started(const engine::PreparedJob& prepared) override
+    void started(const engine::LiveSource* live, bool targetCreated) override
     {
         // What a front end in another process needs before the first
         // progress event: the geometry of the map and what Complete freezes.
         std::vector<std::string> mounts;
-        if (prepared.live)
-            mounts = prepared.live->mountPoints();
+        if (live)
+            mounts = live->mountPoints();
         printEvent(event::kJobStarted,
                    startedData(device(), m_args.source, m_args.target, m_job.source().size(),
-                               m_job.granularity(), prepared.live != nullptr, mounts,
-                               prepared.targetCreated));
+                               m_job.granularity(), live != nullptr, mounts, targetCreated));
     }
 
     void statusChanged(engine::JobStatus to) override

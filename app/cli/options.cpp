@@ -58,7 +58,7 @@ bool setFlag(int opt, MirrorArgs& a)
 }
 
 // The values of the front end's options: --expect-id, --progress-interval,
-// --map-cells.
+// --map-cells, --drop-below.
 std::optional<std::string> parseFrontEndValue(int opt, const char* arg, MirrorArgs& a)
 {
     switch (opt) {
@@ -69,7 +69,7 @@ std::optional<std::string> parseFrontEndValue(int opt, const char* arg, MirrorAr
             return fill(
                 Cli::tr("--expect-id: an identity from `list --json` or `inspect --json`, not "
                         "empty"));
-        a.expectId = arg;
+        a.expectIds.emplace_back(arg);
         return std::nullopt;
     case 'P': {
         char* end = nullptr;
@@ -78,6 +78,13 @@ std::optional<std::string> parseFrontEndValue(int opt, const char* arg, MirrorAr
             return fill(Cli::tr("--progress-interval: milliseconds from 50 to 60000, not '%1'"),
                         {arg});
         a.progressInterval = std::chrono::milliseconds(ms);
+        return std::nullopt;
+    }
+    case 'D': {
+        auto v = engine::parseRate(arg);
+        if (!v)
+            return "--drop-below: " + v.error().message;
+        a.floorSpeed = *v;
         return std::nullopt;
     }
     case 'M': {
@@ -182,7 +189,8 @@ std::optional<std::string> checkOptionUse(int opt, int longIndex, char** argv,
             return fill(Cli::tr("unknown option %1: options are not abbreviated (see --help)"),
                         {name});
     }
-    if (!seen.insert(opt).second) {
+    // --expect-id binds each of several targets in turn.
+    if (!seen.insert(opt).second && opt != 'I') {
         const std::string name = longIndex >= 0 ? std::string("--") + longOptions[longIndex].name
                                                 : std::string("-") + static_cast<char>(opt);
         return fill(Cli::tr("%1 given twice"), {name});
@@ -216,6 +224,7 @@ const option kMirrorOptions[] = {
     {"cancel-on-eof", no_argument, nullptr, 'E'},
     {"no-command-queue", no_argument, nullptr, 'Q'},
     {"keep-incomplete", no_argument, nullptr, 'K'},
+    {"drop-below", required_argument, nullptr, 'D'},
     {"size", required_argument, nullptr, kDemoSize},
     {"dir", required_argument, nullptr, kDemoDir},
     {"live", required_argument, nullptr, kDemoLive},

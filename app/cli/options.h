@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cli {
 
@@ -17,6 +18,8 @@ struct MirrorArgs
 {
     std::string source;
     std::string target;
+    /// With several targets: all of them, in order (target is the first).
+    std::vector<std::string> targets;
     engine::JobOptions options;
     bool completeWhenReady = false;
     bool cancelWhenReady = false;
@@ -24,12 +27,15 @@ struct MirrorArgs
     bool force = false;
     bool verbose = false;
     bool noTracking = false;
-    std::string expectId;
+    /// --expect-id, once per target in the targets' order.
+    std::vector<std::string> expectIds;
     std::chrono::milliseconds progressInterval{1000};
     std::size_t mapCells = 0;
     bool cancelOnEof = false;
     bool noCommandQueue = false;
     bool keepIncomplete = false;
+    /// --drop-below: with several targets, one slower than this for 30 s is dropped.
+    std::uint64_t floorSpeed = 0;
 };
 
 // getopt_long's table of both commands; demo's own options have values from

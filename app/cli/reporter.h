@@ -29,12 +29,24 @@ struct JobEnd
     bool targetRemoved = false; ///< the file the job created was removed again
 };
 
+// Several targets' progress, as one line shows it.
+struct GroupProgress
+{
+    std::size_t targets = 0;
+    std::size_t done = 0;   ///< completed
+    std::size_t failed = 0; ///< ended otherwise
+    std::string slowestTarget;
+    std::shared_ptr<const engine::JobSnapshot> slowest;
+    double slowestRate = 0;
+};
+
 class JobReporter
 {
 public:
     virtual ~JobReporter() = default;
 
-    virtual void started(const engine::PreparedJob& prepared) = 0;
+    /// @p live: the source's tracking, null for a source nothing writes to.
+    virtual void started(const engine::LiveSource* live, bool targetCreated) = 0;
     virtual void statusChanged(engine::JobStatus to) = 0;
     /// @p unattended: nothing waits for a person's command at READY.
     virtual void ready(const engine::JobSnapshot& s, bool unattended) = 0;
@@ -42,6 +54,8 @@ public:
     virtual void verifying() = 0;
     /// Called on every turn of the loop while the job runs.
     virtual void tick(const engine::JobSnapshot& s, Clock::time_point now, double rate) = 0;
+    /// Instead of tick() on a terminal when one source goes to several targets.
+    virtual void groupTick(const GroupProgress&) {}
     /// The loop is over; the final report follows.
     virtual void loopEnded() = 0;
     virtual void finished(const JobEnd& end) = 0;

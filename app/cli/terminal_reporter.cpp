@@ -23,7 +23,7 @@ public:
     {
     }
 
-    void started(const engine::PreparedJob&) override {}
+    void started(const engine::LiveSource*, bool) override {}
     void statusChanged(engine::JobStatus) override {}
 
     void ready(const engine::JobSnapshot&, bool unattended) override
@@ -50,7 +50,17 @@ public:
     void tick(const engine::JobSnapshot& s, Clock::time_point, double rate) override
     {
         if (m_tty)
-            drawProgress(s, rate);
+            drawProgress(s, rate, {});
+    }
+
+    void groupTick(const GroupProgress& g) override
+    {
+        if (m_tty)
+            drawProgress(*g.slowest, g.slowestRate,
+                         fill(Cli::tr("%1 targets, %2 done, %3 failed; slowest %4:"),
+                              {std::to_string(g.targets), std::to_string(g.done),
+                               std::to_string(g.failed), g.slowestTarget}) +
+                             "  ");
     }
 
     void loopEnded() override
@@ -98,7 +108,7 @@ public:
     }
 
 private:
-    void drawProgress(const engine::JobSnapshot& s, double rate);
+    void drawProgress(const engine::JobSnapshot& s, double rate, const std::string& prefix);
     void reportOutcome(const JobEnd& end);
     void reportDetails(const JobEnd& end);
 
@@ -108,7 +118,8 @@ private:
     bool m_progressShown = false;
 };
 
-void TerminalReporter::drawProgress(const engine::JobSnapshot& s, double rate)
+void TerminalReporter::drawProgress(const engine::JobSnapshot& s, double rate,
+                                    const std::string& prefix)
 {
     const std::uint64_t total = s.bytesDone + s.bytesRemaining;
     const double fraction =
@@ -117,10 +128,10 @@ void TerminalReporter::drawProgress(const engine::JobSnapshot& s, double rate)
                            ? static_cast<double>(s.bytesRemaining) / rate
                            : -1; // shown as a dash
     std::string line =
-        fill(Cli::tr("%1  %2  %3 of %4  %5  ETA %6  dirty %7"),
-             {ui::Format::status(s.status).toStdString(),
-              ui::Format::percent(fraction).toStdString(), sizeText(s.bytesDone), sizeText(total),
-              rateText(rate), durationText(eta), sizeText(s.dirtyBytes)});
+        prefix + fill(Cli::tr("%1  %2  %3 of %4  %5  ETA %6  dirty %7"),
+                      {ui::Format::status(s.status).toStdString(),
+                       ui::Format::percent(fraction).toStdString(), sizeText(s.bytesDone),
+                       sizeText(total), rateText(rate), durationText(eta), sizeText(s.dirtyBytes)});
     const bool ready =
         s.status == engine::JobStatus::Ready || s.status == engine::JobStatus::Standby;
     for (const QString& more :
