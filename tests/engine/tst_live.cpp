@@ -817,8 +817,9 @@ void TestLive::liveFull_mountedExt4UnderLoad_cleanWholeTarget()
 }
 
 // One live source to three targets through the job setup the CLI uses:
-// every tracked write reaches every target, and one Complete leaves each a
-// clean file system with every file finished before it.
+// every tracked write reaches every target, and one Complete freezes the
+// source once, leaving three identical copies, each a clean file system
+// with every file finished before it.
 void TestLive::liveGroup_threeTargetsUnderLoad_allClean()
 {
     QString why;
@@ -871,6 +872,11 @@ void TestLive::liveGroup_threeTargetsUnderLoad_allClean()
           static_cast<unsigned long long>(192 * MiB));
     prepared->group.reset();
     prepared->live.reset();
+    // One freeze for all: the three copies are of the same moment, so they
+    // are byte for byte the same, while the source has moved on.
+    for (int i = 1; i < targets.size(); ++i)
+        QVERIFY2(cmpIdentical(targets.front(), targets[i]),
+                 qPrintable(targets[i] + QStringLiteral(" is not the copy of the same moment")));
     for (const QString& target : targets)
         checkTarget(m_dir, target, filesBeforeComplete);
 }
