@@ -174,6 +174,7 @@ struct MirrorJob::Impl
         std::uint8_t* buf = nullptr;
         bool zero = false;          ///< counts as zeroed in the statistics
         bool claimed = false;       ///< its read is the group's (SharedReads::Claim::Read)
+        bool extra = false;         ///< another member read the range before: a re-read
         Clock::time_point issued{}; ///< of the request in flight, when yielding
         ByteRange range() const { return {offset, length}; }
     };
@@ -740,8 +741,8 @@ struct MirrorJob::Impl
                 op->kind = OpKind::Zero;
                 stageZero(*op);
             } else {
-                limiter.account(op->length, now);
                 startData(*op);
+                limiter.account(op->length, now);
             }
         }
         return {};
@@ -756,6 +757,13 @@ struct MirrorJob::Impl
             return stageRead(op);
         }
         const auto answer = job.m_shared->claim(job.m_member, op.range(), op.buf);
+        if (answer.length < op.length) {
+            // The answer covers the start of the run: the rest is to copy
+            // still, and is claimed anew by a request of its own.
+            dirty.set(op.offset + answer.length, op.length - answer.length);
+            inFlightBytes -= op.length - answer.length;
+            op.length = answer.length;
+        }
         switch (answer.claim) {
         case SharedReads::Claim::Hit:
             op.progress = 0;
@@ -772,6 +780,7 @@ struct MirrorJob::Impl
         case SharedReads::Claim::Read:
             op.kind = OpKind::Read;
             op.claimed = true;
+            op.extra = answer.extra;
             return stageRead(op);
         }
     }
@@ -791,6 +800,7 @@ struct MirrorJob::Impl
         if (!op.claimed)
             return;
         op.claimed = false;
+        op.extra = false;
         if (landed)
             job.m_shared->publish(job.m_member, op.range(), op.buf, op.zero);
         else
@@ -807,8 +817,11 @@ struct MirrorJob::Impl
         const auto len = static_cast<std::uint32_t>(roundUp(left, src.requiredAlignment()));
         if (yieldActive)
             op.issued = Clock::now();
+        // A member that fell behind reads again what the group read once:
+        // in the idle class, so that its reads take only what the members
+        // keeping pace leave of the disk.
         ring->prepareRead(src.fd(), op.buf + op.progress, len, op.offset + op.progress, tagOf(op),
-                          ioPriority());
+                          op.extra && !quiesced ? kYieldIoPriority : ioPriority());
     }
 
     void stageWrite(Op& op)

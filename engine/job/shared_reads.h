@@ -14,7 +14,8 @@
 // Writes to the source make what is held stale: the group calls
 // invalidate() for every write before it dirties the members' bitmaps, so
 // a member either copies data read after the write or has the range dirty
-// again. A read in flight when a write lands is not published.
+// again. Only the written granules are dropped: what is held around them
+// (or lands around them, for a read in flight) still serves the others.
 #pragma once
 
 #include "bitmap/dirty_bitmap.h"
@@ -22,6 +23,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -40,19 +42,25 @@ public:
     void setWaker(unsigned member, std::function<void()> wake);
 
     enum class Claim {
-        Hit,  ///< the range's data is in the buffer (or it is all zeroes: see zero)
+        Hit,  ///< the data is in the buffer (or it is all zeroes: see zero)
         Wait, ///< another member reads it now; claim again when woken
         Read, ///< read it and publish() it, or abandon() it
     };
     struct Answer
     {
         Claim claim = Claim::Read;
+        /// How much of the range the answer is about, from its start: the
+        /// claim ends where what is held or read by another member ends or
+        /// begins, and the member claims the rest anew. Whole granules, or
+        /// up to the source's end.
+        std::uint64_t length = 0;
         bool zero = false;  ///< with Hit: the range reads as zeroes, buf untouched
         bool extra = false; ///< with Read: a member read this range before
     };
-    /// @p buf holds @p range.length bytes.
+    /// @p range starts on a granule; @p buf holds @p range.length bytes.
     Answer claim(unsigned member, ByteRange range, std::uint8_t* buf);
-    /// The member's read of a claimed range landed; @p zero: it is all zeroes.
+    /// The member's read of a claimed range (Answer::length of it) landed;
+    /// @p zero: it is all zeroes.
     void publish(unsigned member, ByteRange range, const std::uint8_t* buf, bool zero);
     /// The member's read of a claimed range failed or was dropped.
     void abandon(unsigned member, ByteRange range);
@@ -81,16 +89,30 @@ private:
         unsigned reader = 0;
         std::uint32_t waiting = 0;        ///< members to wake when it lands (bits)
         std::vector<std::uint64_t> taken; ///< bytes each member took from it
-        std::vector<std::uint8_t> data;
+        /// Held data, shared by the pieces a write cut the range into.
+        std::shared_ptr<const std::vector<std::uint8_t>> data;
+        std::uint64_t dataOffset = 0;
+        /// Pending only: granules written while the read was in flight.
+        std::vector<ByteRange> written;
         std::uint64_t sequence = 0; ///< publication order, for eviction
+        std::uint64_t end() const { return offset + length; }
     };
     using Entries = std::multimap<std::uint64_t, Entry>;
 
-    Entries::iterator containing(ByteRange range);
+    /// An entry that serves @p offset (held, or pending and not written
+    /// from there on up to @p end).
+    Entries::iterator serving(std::uint64_t offset, std::uint64_t end);
+    /// Where the next entry after @p offset starts, at most @p end.
+    std::uint64_t nextStart(std::uint64_t offset, std::uint64_t end) const;
     Entries::iterator pendingOf(unsigned member, ByteRange range);
     bool wantedByOthers(const Entry& e) const;
     /// Removes an entry; the members waiting for it are added to @p wake.
     void erase(Entries::iterator it, std::uint32_t& wake);
+    /// Holds @p piece (a part of @p from's data) unless no member needs it.
+    void hold(const Entry& from, ByteRange piece, std::uint32_t& wake);
+    void evict(std::uint32_t& wake);
+    /// @p range widened to whole granules, clipped to @p within.
+    ByteRange granules(ByteRange range, ByteRange within) const;
     void wakeAll(std::uint32_t members);
 
     const unsigned m_members;

@@ -866,10 +866,14 @@ void TestLive::liveGroup_threeTargetsUnderLoad_allClean()
         qInfo("target %zu: freeze window %.3f s, read %llu bytes of the source itself", i,
               r.quiesceSeconds, static_cast<unsigned long long>(r.sourceBytesRead));
     }
-    qInfo("%llu write events tracked; source read %llu bytes for 3 targets of %llu",
+    qInfo("%llu write events tracked; source read %llu bytes for 3 targets of %llu (first "
+          "reads %llu, again %llu, served from shared reads %llu)",
           static_cast<unsigned long long>(events),
           static_cast<unsigned long long>(result.sourceBytesRead),
-          static_cast<unsigned long long>(192 * MiB));
+          static_cast<unsigned long long>(192 * MiB),
+          static_cast<unsigned long long>(result.shared.readBytes),
+          static_cast<unsigned long long>(result.shared.extraReadBytes),
+          static_cast<unsigned long long>(result.shared.hitBytes));
     prepared->group.reset();
     prepared->live.reset();
     // One freeze for all: the three copies are of the same moment, so they
