@@ -29,7 +29,8 @@ ByteRange SharedReads::granules(ByteRange range, ByteRange within) const
     return {from, to > from ? to - from : 0};
 }
 
-SharedReads::Entries::iterator SharedReads::serving(std::uint64_t offset, std::uint64_t end)
+std::pair<SharedReads::Entries::iterator, std::uint64_t>
+SharedReads::serving(std::uint64_t offset, std::uint64_t end)
 {
     // Entries start at most m_longest before the offset.
     auto it = m_entries.upper_bound(offset);
@@ -41,14 +42,15 @@ SharedReads::Entries::iterator SharedReads::serving(std::uint64_t offset, std::u
         const Entry& e = it->second;
         if (offset >= e.end())
             continue;
-        const std::uint64_t until = std::min(end, e.end());
-        const bool written = std::any_of(e.written.begin(), e.written.end(), [&](ByteRange w) {
-            return w.offset < until && offset < w.end();
-        });
-        if (!written)
-            return it;
+        // A read in flight serves up to the first granule written meanwhile.
+        std::uint64_t until = std::min(end, e.end());
+        for (const ByteRange& w : e.written)
+            if (w.end() > offset)
+                until = std::min(until, std::max(w.offset, offset));
+        if (until > offset)
+            return {it, until};
     }
-    return m_entries.end();
+    return {m_entries.end(), offset};
 }
 
 std::uint64_t SharedReads::nextStart(std::uint64_t offset, std::uint64_t end) const
@@ -133,10 +135,10 @@ void SharedReads::wakeAll(std::uint32_t members)
 SharedReads::Answer SharedReads::claim(unsigned member, ByteRange range, std::uint8_t* buf)
 {
     std::lock_guard lock(m_mutex);
-    auto it = serving(range.offset, range.end());
+    const auto [it, until] = serving(range.offset, range.end());
     if (it != m_entries.end()) {
         Entry& e = it->second;
-        const std::uint64_t length = std::min(range.end(), e.end()) - range.offset;
+        const std::uint64_t length = until - range.offset;
         if (e.pending) {
             e.waiting |= 1u << member;
             return {Claim::Wait, length, false, false};

@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 namespace engine {
@@ -99,9 +100,9 @@ private:
     };
     using Entries = std::multimap<std::uint64_t, Entry>;
 
-    /// An entry that serves @p offset (held, or pending and not written
-    /// from there on up to @p end).
-    Entries::iterator serving(std::uint64_t offset, std::uint64_t end);
+    /// An entry that serves @p offset, and up to where (at most @p end): a
+    /// held one to its end, one in flight up to a granule written meanwhile.
+    std::pair<Entries::iterator, std::uint64_t> serving(std::uint64_t offset, std::uint64_t end);
     /// Where the next entry after @p offset starts, at most @p end.
     std::uint64_t nextStart(std::uint64_t offset, std::uint64_t end) const;
     Entries::iterator pendingOf(unsigned member, ByteRange range);

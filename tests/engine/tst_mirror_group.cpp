@@ -8,6 +8,7 @@
 #include "fault_fs.h"
 #include "job/mirror_group.h"
 #include "job/mirror_job.h"
+#include "job/shared_reads.h"
 #include "rules/job_setup.h"
 #include "test_support.h"
 
@@ -22,6 +23,7 @@
 #include <spdlog/logger.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
+#include <cstring>
 #include <random>
 #include <thread>
 
@@ -173,6 +175,8 @@ private Q_SLOTS:
     void targetsOverlap_refusedNothingCreated();
     void quiesceHub_freezesOnceForAllExpected();
     void liveWrites_invalidateShared();
+    void sharedReads_writeDropsOnlyItsGranules();
+    void sharedReads_readInFlightServesUpToTheWrite();
 
 private:
     ScratchDir m_dir;
@@ -599,6 +603,62 @@ void TestMirrorGroup::liveWrites_invalidateShared()
     prepared->group.reset();
     for (const QString& t : targets)
         QVERIFY2(cmpIdentical(source, t), qPrintable(t));
+}
+
+// A write into a held range drops its granules and nothing else: the
+// member behind takes what is held up to the write, reads the written
+// granule itself, and takes the rest from memory again.
+void TestMirrorGroup::sharedReads_writeDropsOnlyItsGranules()
+{
+    constexpr std::uint64_t g = 64 * KiB;
+    SharedReads shared(2, 4 * MiB, g, 64 * MiB);
+    std::vector<std::uint8_t> data(MiB), got(MiB);
+    for (std::size_t i = 0; i < data.size(); ++i)
+        data[i] = static_cast<std::uint8_t>(i * 7 + 1);
+
+    auto a = shared.claim(0, {0, MiB}, data.data());
+    QCOMPARE(a.claim, SharedReads::Claim::Read);
+    QCOMPARE(a.length, MiB);
+    shared.publish(0, {0, MiB}, data.data(), false);
+    shared.invalidate({4 * g + 100, 10}); // one byte range inside granule 4
+
+    auto b = shared.claim(1, {0, MiB}, got.data());
+    QCOMPARE(b.claim, SharedReads::Claim::Hit);
+    QCOMPARE(b.length, 4 * g);
+    QVERIFY(std::memcmp(got.data(), data.data(), 4 * g) == 0);
+    auto c = shared.claim(1, {4 * g, MiB - 4 * g}, got.data());
+    QCOMPARE(c.claim, SharedReads::Claim::Read); // only the written granule
+    QCOMPARE(c.length, g);
+    shared.publish(1, {4 * g, g}, got.data(), false);
+    auto d = shared.claim(1, {5 * g, MiB - 5 * g}, got.data());
+    QCOMPARE(d.claim, SharedReads::Claim::Hit);
+    QCOMPARE(d.length, MiB - 5 * g);
+    QVERIFY(std::memcmp(got.data(), data.data() + 5 * g, MiB - 5 * g) == 0);
+    const auto stats = shared.stats();
+    QCOMPARE(stats.readBytes, MiB + g); // the written granule is read anew, not extra
+    QCOMPARE(stats.extraReadBytes, std::uint64_t(0));
+    // Held still: the granule member 1 read anew, which the write made
+    // member 0 copy again too.
+    QCOMPARE(stats.heldBytes, g);
+}
+
+// A write while the read is in flight: the others wait for the part before
+// it, and nothing of the written granule is served when the read lands.
+void TestMirrorGroup::sharedReads_readInFlightServesUpToTheWrite()
+{
+    constexpr std::uint64_t g = 64 * KiB;
+    SharedReads shared(2, 4 * MiB, g, 64 * MiB);
+    std::vector<std::uint8_t> data(MiB, 0x5a), got(MiB);
+    QCOMPARE(shared.claim(0, {0, MiB}, data.data()).claim, SharedReads::Claim::Read);
+    shared.invalidate({8 * g, 1});
+    auto w = shared.claim(1, {0, MiB}, got.data());
+    QCOMPARE(w.claim, SharedReads::Claim::Wait);
+    QCOMPARE(w.length, 8 * g);
+    shared.publish(0, {0, MiB}, data.data(), false);
+    QCOMPARE(shared.claim(1, {0, 8 * g}, got.data()).claim, SharedReads::Claim::Hit);
+    auto r = shared.claim(1, {8 * g, MiB - 8 * g}, got.data());
+    QCOMPARE(r.claim, SharedReads::Claim::Read);
+    QCOMPARE(r.length, g);
 }
 
 QTEST_GUILESS_MAIN(TestMirrorGroup)
