@@ -29,6 +29,8 @@ enum ExitCode : int {
     /// target's end event says how it ended). When none succeeded, the exit
     /// code is the first target's.
     kExitSomeTargets = 11,
+    /// station: a drive was refused or failed (its audit record says why).
+    kExitNotAllPassed = 12,
 };
 
 int run(int argc, char** argv);

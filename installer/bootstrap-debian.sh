@@ -9,6 +9,7 @@ packages=(
     build-essential cmake ninja-build pkg-config clang-format
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev libgl-dev
     liburing-dev libudev-dev libblkid-dev libspdlog-dev libfmt-dev libxxhash-dev
+    nlohmann-json3-dev libssl-dev
     # tests: oracles, real filesystems, fault injection, the GUI under Xvfb
     qemu-utils fio e2fsprogs util-linux fdisk fuse3 libfuse3-dev xvfb xauth
     # tests: every file system and signature the target rules must recognise

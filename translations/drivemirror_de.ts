@@ -668,6 +668,97 @@
         <source>%1 targets, %2 done, %3 failed; slowest %4:</source>
         <translation>%1 Ziele, %2 fertig, %3 fehlgeschlagen; am langsamsten %4:</translation>
     </message>
+    <message>
+        <source>station: %1 given twice</source>
+        <translation>station: %1 doppelt angegeben</translation>
+    </message>
+    <message>
+        <source>station: --exit-after takes a number of drives, at least 1, not %1</source>
+        <translation>station: --exit-after nimmt eine Anzahl Laufwerke, mindestens 1, nicht %1</translation>
+    </message>
+    <message>
+        <source>station: unknown option or missing value: %1 (see --help)</source>
+        <translation>station: unbekannte Option oder fehlender Wert: %1 (siehe --help)</translation>
+    </message>
+    <message>
+        <source>station needs --config FILE (see --help)</source>
+        <translation>station braucht --config FILE (siehe --help)</translation>
+    </message>
+    <message>
+        <source>%1 received: stopping the station</source>
+        <translation>%1 empfangen: die Station wird angehalten</translation>
+    </message>
+    <message>
+        <source>station runs an imaging station: it hashes the image named in FILE (JSON, see the README), then clones it onto every drive that is plugged into one of FILE&apos;s slots from then on, several at once, verifies each by reading it back, appends one record a drive to the audit log and ejects the drive. Drives that were there before, that are in no slot, in several, mounted, too small or larger than max-size are never written. SIGINT and SIGTERM stop it and cancel the copies under way; --exit-after N stops it once N drives have finished. Exit codes: 0 every drive passed; 1 the audit log could not be written; 2 a bad FILE or nothing to clone; 12 a drive was refused or failed.</source>
+        <translation>station betreibt eine Kopierstation: sie berechnet den Hash des in FILE genannten Images (JSON, siehe README) und klont es dann auf jedes Laufwerk, das von da an in einen der Slots aus FILE gesteckt wird, mehrere zugleich, prüft jedes durch Zurücklesen, hängt je Laufwerk einen Eintrag an das Prüfprotokoll an und wirft das Laufwerk aus. Laufwerke, die schon vorher da waren, in keinem oder mehreren Slots stecken, eingehängt, zu klein oder größer als max-size sind, werden nie beschrieben. SIGINT und SIGTERM halten sie an und brechen laufende Kopien ab; --exit-after N hält sie an, sobald N Laufwerke fertig sind. Exit-Codes: 0 jedes Laufwerk bestanden; 1 das Prüfprotokoll konnte nicht geschrieben werden; 2 ein fehlerhaftes FILE oder nichts zu klonen; 12 ein Laufwerk wurde abgelehnt oder ist fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>Computing the SHA-256 of %1 (%2)...</source>
+        <translation>Berechne die SHA-256 von %1 (%2)...</translation>
+    </message>
+    <message>
+        <source>hashing: %1</source>
+        <translation>Hash: %1</translation>
+    </message>
+    <message>
+        <source>Station %1 armed: %2 (%3, SHA-256 %4) to slots %5. Drives plugged in from now on are written; Ctrl+C stops.</source>
+        <translation>Station %1 scharf: %2 (%3, SHA-256 %4) auf die Slots %5. Ab jetzt eingesteckte Laufwerke werden beschrieben; Strg+C hält an.</translation>
+    </message>
+    <message>
+        <source>it is in no slot</source>
+        <translation>es steckt in keinem Slot</translation>
+    </message>
+    <message>
+        <source>it was there before the station was armed; plug it in again to write it</source>
+        <translation>es war schon da, bevor die Station scharf geschaltet wurde; erneut einstecken, um es zu beschreiben</translation>
+    </message>
+    <message>
+        <source>the station is not armed</source>
+        <translation>die Station ist nicht scharf geschaltet</translation>
+    </message>
+    <message>
+        <source>%1 (%2) left alone: %3</source>
+        <translation>%1 (%2) nicht angerührt: %3</translation>
+    </message>
+    <message>
+        <source>%1: %2 (%3) left alone: %4</source>
+        <translation>%1: %2 (%3) nicht angerührt: %4</translation>
+    </message>
+    <message>
+        <source>%1: writing %2 (%3, %4)</source>
+        <translation>%1: schreibe %2 (%3, %4)</translation>
+    </message>
+    <message>
+        <source>%1: writing %2 (%3, %4, serial %5)</source>
+        <translation>%1: schreibe %2 (%3, %4, Seriennummer %5)</translation>
+    </message>
+    <message>
+        <source>%1 verifying %2 %3</source>
+        <translation>%1 prüft %2 %3</translation>
+    </message>
+    <message>
+        <source>%1: %2 passed in %3 (%4); after: %5</source>
+        <translation>%1: %2 bestanden in %3 (%4); danach: %5</translation>
+    </message>
+    <message>
+        <source>%1: %2 REFUSED (%3): %4</source>
+        <translation>%1: %2 ABGELEHNT (%3): %4</translation>
+    </message>
+    <message>
+        <source>%1: %2 FAILED: %3; after: %4</source>
+        <translation>%1: %2 FEHLGESCHLAGEN: %3; danach: %4</translation>
+    </message>
+    <message>
+        <source>%1: %2 FAILED: %3 (%4); after: %5</source>
+        <translation>%1: %2 FEHLGESCHLAGEN: %3 (%4); danach: %5</translation>
+    </message>
+    <message numerus="yes">
+        <source>Station stopped (%1): %n drive(s) finished, %2 passed.</source>
+        <translation>
+            <numerusform>Station angehalten (%1): %n Laufwerk fertig, %2 bestanden.</numerusform>
+            <numerusform>Station angehalten (%1): %n Laufwerke fertig, %2 bestanden.</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>main</name>

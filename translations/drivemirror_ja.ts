@@ -665,6 +665,96 @@
         <source>%1 targets, %2 done, %3 failed; slowest %4:</source>
         <translation>ターゲット %1 個、完了 %2、失敗 %3、最も遅いもの %4:</translation>
     </message>
+    <message>
+        <source>station: %1 given twice</source>
+        <translation>station: %1 が 2 回指定されました</translation>
+    </message>
+    <message>
+        <source>station: --exit-after takes a number of drives, at least 1, not %1</source>
+        <translation>station: --exit-after にはドライブ数（1 以上）を指定します。%1 ではありません</translation>
+    </message>
+    <message>
+        <source>station: unknown option or missing value: %1 (see --help)</source>
+        <translation>station: 不明なオプションまたは値の不足: %1（--help を参照）</translation>
+    </message>
+    <message>
+        <source>station needs --config FILE (see --help)</source>
+        <translation>station には --config FILE が必要です（--help を参照）</translation>
+    </message>
+    <message>
+        <source>%1 received: stopping the station</source>
+        <translation>%1 を受信: ステーションを停止します</translation>
+    </message>
+    <message>
+        <source>station runs an imaging station: it hashes the image named in FILE (JSON, see the README), then clones it onto every drive that is plugged into one of FILE&apos;s slots from then on, several at once, verifies each by reading it back, appends one record a drive to the audit log and ejects the drive. Drives that were there before, that are in no slot, in several, mounted, too small or larger than max-size are never written. SIGINT and SIGTERM stop it and cancel the copies under way; --exit-after N stops it once N drives have finished. Exit codes: 0 every drive passed; 1 the audit log could not be written; 2 a bad FILE or nothing to clone; 12 a drive was refused or failed.</source>
+        <translation>station はイメージングステーションを実行します。FILE（JSON、README を参照）に指定されたイメージのハッシュを計算し、その後 FILE のスロットのいずれかに差し込まれたすべてのドライブに同時に複数クローンし、読み戻して各ドライブを検証し、ドライブごとに 1 件の記録を監査ログに追加してドライブを取り出します。以前から接続されていたドライブ、どのスロットにもないドライブ、複数のスロットに該当するドライブ、マウントされているドライブ、小さすぎるドライブ、max-size より大きいドライブには決して書き込みません。SIGINT と SIGTERM で停止し、進行中のコピーをキャンセルします。--exit-after N は N 台のドライブが終わると停止します。終了コード: 0 すべてのドライブが合格、1 監査ログに書き込めなかった、2 FILE が不正またはクローンするものがない、12 ドライブが拒否されたか失敗した。</translation>
+    </message>
+    <message>
+        <source>Computing the SHA-256 of %1 (%2)...</source>
+        <translation>%1 の SHA-256 を計算しています（%2）...</translation>
+    </message>
+    <message>
+        <source>hashing: %1</source>
+        <translation>ハッシュ計算: %1</translation>
+    </message>
+    <message>
+        <source>Station %1 armed: %2 (%3, SHA-256 %4) to slots %5. Drives plugged in from now on are written; Ctrl+C stops.</source>
+        <translation>ステーション %1 を有効化しました: %2（%3、SHA-256 %4）をスロット %5 へ。これ以降に差し込まれたドライブに書き込みます。Ctrl+C で停止します。</translation>
+    </message>
+    <message>
+        <source>it is in no slot</source>
+        <translation>どのスロットにもありません</translation>
+    </message>
+    <message>
+        <source>it was there before the station was armed; plug it in again to write it</source>
+        <translation>ステーションの有効化前から接続されていました。書き込むには差し直してください</translation>
+    </message>
+    <message>
+        <source>the station is not armed</source>
+        <translation>ステーションは有効化されていません</translation>
+    </message>
+    <message>
+        <source>%1 (%2) left alone: %3</source>
+        <translation>%1（%2）には触れません: %3</translation>
+    </message>
+    <message>
+        <source>%1: %2 (%3) left alone: %4</source>
+        <translation>%1: %2（%3）には触れません: %4</translation>
+    </message>
+    <message>
+        <source>%1: writing %2 (%3, %4)</source>
+        <translation>%1: %2 に書き込み中（%3、%4）</translation>
+    </message>
+    <message>
+        <source>%1: writing %2 (%3, %4, serial %5)</source>
+        <translation>%1: %2 に書き込み中（%3、%4、シリアル %5）</translation>
+    </message>
+    <message>
+        <source>%1 verifying %2 %3</source>
+        <translation>%1 %2 を検証中 %3</translation>
+    </message>
+    <message>
+        <source>%1: %2 passed in %3 (%4); after: %5</source>
+        <translation>%1: %2 合格、所要 %3（%4）、その後: %5</translation>
+    </message>
+    <message>
+        <source>%1: %2 REFUSED (%3): %4</source>
+        <translation>%1: %2 拒否（%3）: %4</translation>
+    </message>
+    <message>
+        <source>%1: %2 FAILED: %3; after: %4</source>
+        <translation>%1: %2 失敗: %3、その後: %4</translation>
+    </message>
+    <message>
+        <source>%1: %2 FAILED: %3 (%4); after: %5</source>
+        <translation>%1: %2 失敗: %3（%4）、その後: %5</translation>
+    </message>
+    <message numerus="yes">
+        <source>Station stopped (%1): %n drive(s) finished, %2 passed.</source>
+        <translation>
+            <numerusform>ステーションを停止しました（%1）: %n 台のドライブが終了、%2 台が合格。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>main</name>

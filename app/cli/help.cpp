@@ -109,6 +109,15 @@ std::vector<QString> helpNotes()
                 "live SOURCE once for all. Give --expect-id once per TARGET, in their order. "
                 "Exit code 11: some TARGETs were copied and some not; when none was, the first "
                 "TARGET's code."),
+        Cli::tr("station runs an imaging station: it hashes the image named in FILE (JSON, "
+                "see the README), then clones it onto every drive that is plugged into one of "
+                "FILE's slots from then on, several at once, verifies each by reading it back, "
+                "appends one record a drive to the audit log and ejects the drive. Drives that "
+                "were there before, that are in no slot, in several, mounted, too small or "
+                "larger than max-size are never written. SIGINT and SIGTERM stop it and cancel "
+                "the copies under way; --exit-after N stops it once N drives have finished. "
+                "Exit codes: 0 every drive passed; 1 the audit log could not be written; 2 a "
+                "bad FILE or nothing to clone; 12 a drive was refused or failed."),
         Cli::tr("SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too). "
                 "A value that rounds down to 0, exponents (1e3), abbreviated and repeated "
                 "options are refused."),
@@ -138,6 +147,7 @@ void printHelp()
            "  drivemirror-cli info PATH [--json]\n"
            "  drivemirror-cli inspect TARGET [--source SOURCE] [--expect-id ID] [--json]\n"
            "  drivemirror-cli list [--json]\n"
+           "  drivemirror-cli station --config FILE [--json] [--exit-after N] [-v]\n"
            "  drivemirror-cli demo [--size SIZE] [--dir DIR] [--live SECONDS] "
            "[--writer-rate RATE] [--json]\n"
            "  drivemirror-cli --version | --help\n\n";

@@ -43,6 +43,8 @@ int run(int argc, char** argv)
         return cmdList(argc - 1, argv + 1);
     if (cmd == "inspect")
         return cmdInspect(argc - 1, argv + 1);
+    if (cmd == "station")
+        return cmdStation(argc - 1, argv + 1);
     return badInput(fill(Cli::tr("unknown command '%1' (see --help)"), {cmd}));
 }
 

@@ -127,6 +127,18 @@ void probeSignatures(DeviceInfo& info)
     blkid_free_probe(pr);
 }
 
+std::map<std::string, std::string> propertiesOf(udev_device* d)
+{
+    std::map<std::string, std::string> out;
+    udev_list_entry* entry = nullptr;
+    udev_list_entry_foreach(entry, udev_device_get_properties_list_entry(d))
+    {
+        const char* value = udev_list_entry_get_value(entry);
+        out.emplace(udev_list_entry_get_name(entry), value ? value : "");
+    }
+    return out;
+}
+
 DeviceInfo describe(udev_device* d, const std::vector<MountEntry>& mounts,
                     const std::vector<dev_t>& swaps)
 {
@@ -207,6 +219,9 @@ DeviceInfo describe(udev_device* d, const std::vector<MountEntry>& mounts,
     info.swap = std::find(swaps.begin(), swaps.end(), info.devnum) != swaps.end();
     info.holders = holdersOf(sys);
     info.holdsData = ownData(info);
+    info.properties = propertiesOf(d);
+    // A kernel uevent names it "sdb"; udevd's, and every glob a user writes, "/dev/sdb".
+    info.properties["DEVNAME"] = info.devnode;
     return info;
 }
 

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -57,6 +58,10 @@ struct DeviceInfo
     std::vector<std::string> mountPoints; ///< of this device itself
     std::vector<std::string> holders;     ///< kernel names of dm/md devices on it
     bool swap = false;
+    /// The device's udev properties (ID_PATH, ID_SERIAL, ...: only the
+    /// kernel's own, such as DEVNAME and DISKSEQ, where udevd does not run);
+    /// DEVNAME is always there and always the devnode.
+    std::map<std::string, std::string> properties;
 
     /// "wwn:...", "serial:MODEL:SERIAL", or "seq:NAME:DISKSEQ".
     std::string stableId() const;
