@@ -31,17 +31,6 @@ QJsonObject dataOf(const QJsonObject& event)
     return event.value(QStringLiteral("data")).toObject();
 }
 
-QStringList fileLines(const QString& path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    QStringList lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'));
-    if (!lines.isEmpty() && lines.last().isEmpty())
-        lines.removeLast();
-    return lines;
-}
-
 bool writeFile(const QString& path, const QByteArray& text)
 {
     QFile f(path);

@@ -147,7 +147,7 @@ report() {
         drivemirror) name="drivemirror-cli mirror SOURCE T1..T$TARGETS" ;;
         jobs) name="$TARGETS x drivemirror-cli mirror, one after the other" ;;
         qemu_img) name="$TARGETS x qemu-img convert -t none" ;;
-        dd_tee) name="dd iflag=direct | tee T1..T$TARGETS" ;;
+        dd_tee) name="dd iflag=direct \\\\| tee T1..T$TARGETS" ;;
         esac
         awk -v n="$name" -v s="${SECS[$row]}" -v b="$BYTES" -v k="$TARGETS" -v rd="${READ[$row]}" -v base="$base" \
             'BEGIN { printf "| %s | %.2f | %.0f | %.0f | %.2f GiB | %.2fx |\n", n, s, b / 1048576 / s, k * b / 1048576 / s, rd / 1073741824, s / base }'

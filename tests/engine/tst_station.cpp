@@ -147,17 +147,6 @@ QStringList csvRow(const QString& line)
     return out << cell;
 }
 
-QStringList fileLines(const QString& path)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return {};
-    QStringList lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'));
-    if (!lines.isEmpty() && lines.last().isEmpty())
-        lines.removeLast();
-    return lines;
-}
-
 // One station on a scratch folder: its source, config, log and listener.
 class Rig
 {

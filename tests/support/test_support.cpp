@@ -124,6 +124,17 @@ CommandResult runCommandIn(const QProcessEnvironment& environment, const QString
     return r;
 }
 
+QStringList fileLines(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QStringList lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'));
+    if (!lines.isEmpty() && lines.last().isEmpty())
+        lines.removeLast();
+    return lines;
+}
+
 bool cmpIdentical(const QString& a, const QString& b)
 {
     return runCommand(QStringLiteral("cmp"), {QStringLiteral("-s"), a, b}).exitCode == 0;

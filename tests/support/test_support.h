@@ -65,6 +65,8 @@ CommandResult runCommandIn(const QProcessEnvironment& environment, const QString
 
 /// cmp -s A B: byte for byte identical over the whole files.
 bool cmpIdentical(const QString& a, const QString& b);
+/// The lines of a text file (UTF-8), without a last empty one; empty when it cannot be read.
+QStringList fileLines(const QString& path);
 /// cmp -n LENGTH A B (for targets larger than their source).
 bool cmpIdenticalPrefix(const QString& a, const QString& b, std::uint64_t length);
 /// qemu-img compare -f raw -F raw A B; nullopt when qemu-img is missing.
