@@ -759,6 +759,10 @@
             <numerusform>Station angehalten (%1): %n Laufwerke fertig, %2 bestanden.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>--drop-below: only with several targets</source>
+        <translation>--drop-below: nur mit mehreren Zielen</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

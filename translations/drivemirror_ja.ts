@@ -755,6 +755,10 @@
             <numerusform>ステーションを停止しました（%1）: %n 台のドライブが終了、%2 台が合格。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>--drop-below: only with several targets</source>
+        <translation>--drop-below: 複数のターゲットを指定した場合のみ使えます</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

@@ -78,6 +78,10 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log,
     setup.options = a.options;
     setup.quiescer = std::move(quiescer);
     setup.allowDataOnTarget = a.force;
+    if (a.floorSpeed > 0) {
+        p.code = badInput(fill(Cli::tr("--drop-below: only with several targets")));
+        return p;
+    }
     if (a.expectIds.size() > 1) {
         p.code = badInput(fill(Cli::tr("--expect-id: given %1 times for one target"),
                                {std::to_string(a.expectIds.size())}));

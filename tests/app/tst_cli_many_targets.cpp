@@ -89,6 +89,7 @@ private Q_SLOTS:
     void oneTargetRefused_nothingWritten();
     void expectIdCount_mismatch_badInput_data();
     void expectIdCount_mismatch_badInput();
+    void dropBelow_oneTarget_badInput();
 
     void help_mentionsSeveralTargets();
 };
@@ -389,6 +390,22 @@ void TestCliManyTargets::expectIdCount_mismatch_badInput()
     QVERIFY2(r.exitCode == kExitBadInput, qPrintable(show(r)));
     QVERIFY2(isOneLineError(r.err), qPrintable(show(r)));
     QVERIFY2(r.err.contains(QStringLiteral("--expect-id")), qPrintable(show(r)));
+    QCOMPARE(dirEntries(dir.path()), QStringList{QStringLiteral("src.img")});
+}
+
+// A floor only means something beside other targets: with one it would be
+// accepted and never act.
+void TestCliManyTargets::dropBelow_oneTarget_badInput()
+{
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    QVERIFY(makeFilled(src, 8 * kMiB, 310));
+    const auto r = cli({QStringLiteral("mirror"), src, dir.file(QStringLiteral("a.img")),
+                        QStringLiteral("--drop-below"), QStringLiteral("10M"),
+                        QStringLiteral("--complete-when-ready")});
+    QVERIFY2(r.exitCode == kExitBadInput, qPrintable(show(r)));
+    QVERIFY2(isOneLineError(r.err), qPrintable(show(r)));
+    QVERIFY2(r.err.contains(QStringLiteral("--drop-below")), qPrintable(show(r)));
     QCOMPARE(dirEntries(dir.path()), QStringList{QStringLiteral("src.img")});
 }
 
