@@ -29,8 +29,8 @@ ByteRange SharedReads::granules(ByteRange range, ByteRange within) const
     return {from, to > from ? to - from : 0};
 }
 
-std::pair<SharedReads::Entries::iterator, std::uint64_t>
-SharedReads::serving(std::uint64_t offset, std::uint64_t end)
+std::pair<SharedReads::Entries::iterator, std::uint64_t> SharedReads::serving(std::uint64_t offset,
+                                                                              std::uint64_t end)
 {
     // Entries start at most m_longest before the offset.
     auto it = m_entries.upper_bound(offset);
