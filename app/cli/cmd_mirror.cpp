@@ -13,6 +13,11 @@ namespace cli {
 
 namespace {
 
+std::string endOptionsConflict()
+{
+    return fill(Cli::tr("--complete-when-ready and --cancel-when-ready exclude each other"));
+}
+
 // The engine's refusal, with the way out the CLI offers: in English in the
 // JSON answer, in the user's language around it on stderr.
 int refused(const MirrorArgs& a, const engine::Error& error)
@@ -31,8 +36,7 @@ int refused(const MirrorArgs& a, const engine::Error& error)
 int mirrorToMany(MirrorArgs& a, const engine::Logger& log)
 {
     if (a.completeWhenReady && a.cancelWhenReady)
-        return badInput(
-            fill(Cli::tr("--complete-when-ready and --cancel-when-ready exclude each other")));
+        return badInput(endOptionsConflict());
     if (a.targets.size() > engine::kMaxTargets)
         return badInput(
             fill(Cli::tr("mirror takes at most %1 targets, not %2"),
@@ -68,8 +72,7 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log,
 {
     Prepared p;
     if (a.completeWhenReady && a.cancelWhenReady) {
-        p.code = badInput(
-            fill(Cli::tr("--complete-when-ready and --cancel-when-ready exclude each other")));
+        p.code = badInput(endOptionsConflict());
         return p;
     }
     engine::JobSetup setup;

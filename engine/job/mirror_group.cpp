@@ -192,12 +192,18 @@ Result<void> MirrorGroup::forEach(const char* verb,
     return Error{EBUSY, std::string("cannot ") + verb + ": no target's job runs any more"};
 }
 
-Result<void> MirrorGroup::complete()
+std::uint32_t MirrorGroup::readyMembers() const
 {
     std::uint32_t ready = 0;
     for (std::size_t i = 0; i < m_jobs.size(); ++i)
         if (!m_jobs[i]->finished() && m_jobs[i]->status() == JobStatus::Ready)
             ready |= 1u << i;
+    return ready;
+}
+
+Result<void> MirrorGroup::complete()
+{
+    const std::uint32_t ready = readyMembers();
     if (ready == 0)
         return Error{EBUSY, "cannot complete: no target is ready"};
     // One quiesce for all of them: the writers stay stopped until the last
@@ -225,11 +231,7 @@ Result<void> MirrorGroup::cancel(bool quick)
 {
     if (!quick) {
         // A consistent cancel after READY copies under a quiesce too.
-        std::uint32_t ready = 0;
-        for (std::size_t i = 0; i < m_jobs.size(); ++i)
-            if (!m_jobs[i]->finished() && m_jobs[i]->status() == JobStatus::Ready)
-                ready |= 1u << i;
-        m_hub->expect(ready);
+        m_hub->expect(readyMembers());
     }
     auto r = forEach("cancel", [quick](MirrorJob& job) { return job.cancel(quick); });
     if (!quick)

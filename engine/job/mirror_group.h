@@ -126,6 +126,8 @@ private:
     /// applies to none.
     Result<void> forEach(const char* verb, const std::function<Result<void>(MirrorJob&)>& act);
     void watchFloor(std::stop_token stop);
+    /// Members still running and READY (bits).
+    std::uint32_t readyMembers() const;
 
     std::vector<std::unique_ptr<MirrorJob>> m_jobs;
     std::shared_ptr<QuiesceHub> m_hub;

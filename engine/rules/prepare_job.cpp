@@ -533,6 +533,55 @@ Result<void> checkTargetsDistinct(const std::vector<std::unique_ptr<Preparation>
     return {};
 }
 
+// prepareGroup's steps once every target passed its rules: open the source
+// and each target (creating missing ones), make one job per target in the
+// coarsest of their default granularities, group them and start tracking.
+// What it created stays for the caller to remove on a failure.
+Result<void> assembleGroup(const std::vector<std::unique_ptr<Preparation>>& preps,
+                           const std::shared_ptr<QuiesceHub>& hub, const GroupOptions& options,
+                           const Logger& log, PreparedGroup& prepared)
+{
+    std::vector<Disk> sources;
+    std::vector<Disk> targets;
+    std::uint64_t granularity = 0;
+    for (const auto& p : preps) {
+        auto source = p->openSource();
+        if (!source)
+            return source.error();
+        if (auto r = p->createTarget(source->size()); !r)
+            return r.error();
+        auto target = p->openTarget();
+        if (!target)
+            return target.error();
+        granularity = std::max(granularity, defaultGranularity(*target));
+        sources.push_back(std::move(*source));
+        targets.push_back(std::move(*target));
+    }
+    std::vector<std::unique_ptr<MirrorJob>> jobs;
+    for (std::size_t i = 0; i < preps.size(); ++i) {
+        preps[i]->setDefaultGranularity(granularity);
+        auto job = preps[i]->createMember(std::move(sources[i]), std::move(targets[i]));
+        if (!job)
+            return job.error();
+        jobs.push_back(std::move(*job));
+        prepared.targetCreated.push_back(preps[i]->targetCreated());
+    }
+    const std::uint64_t size = jobs.front()->source().size();
+    auto group = MirrorGroup::create(std::move(jobs), hub, options, log);
+    if (!group)
+        return group.error();
+    prepared.group = std::move(*group);
+    if (!prepared.live)
+        return {};
+    MirrorGroup* g = prepared.group.get();
+    if (auto r = prepared.live->attach(
+            [g](std::uint64_t offset, std::uint64_t length) { g->notifyWrite(offset, length); },
+            size);
+        !r)
+        return withContext("cannot start write tracking: ", r.error());
+    return {};
+}
+
 } // namespace
 
 Result<PreparedGroup> prepareGroup(GroupSetup setup, const Logger& log)
@@ -572,62 +621,15 @@ Result<PreparedGroup> prepareGroup(GroupSetup setup, const Logger& log)
         for (std::size_t i = 0; i < n; ++i)
             preps[i]->setQuiescer(hub->member(static_cast<unsigned>(i)));
 
-    auto removeCreated = [&preps] {
+    if (auto r = assembleGroup(preps, hub, setup.group, out, prepared); !r) {
+        // Tracking reports into the group: it goes first.
+        prepared.live.reset();
+        prepared.group.reset();
         for (auto& p : preps)
             p->removeCreated();
-    };
-    std::vector<Disk> sources;
-    std::vector<Disk> targets;
-    std::uint64_t granularity = 0;
-    for (auto& p : preps) {
-        auto source = p->openSource();
-        if (!source) {
-            removeCreated();
-            return source.error();
-        }
-        if (auto r = p->createTarget(source->size()); !r) {
-            removeCreated();
-            return r.error();
-        }
-        auto target = p->openTarget();
-        if (!target) {
-            removeCreated();
-            return target.error();
-        }
-        granularity = std::max(granularity, defaultGranularity(*target));
-        sources.push_back(std::move(*source));
-        targets.push_back(std::move(*target));
+        return r.error();
     }
-    std::vector<std::unique_ptr<MirrorJob>> jobs;
-    for (std::size_t i = 0; i < n; ++i) {
-        preps[i]->setDefaultGranularity(granularity);
-        auto job = preps[i]->createMember(std::move(sources[i]), std::move(targets[i]));
-        if (!job) {
-            removeCreated();
-            return job.error();
-        }
-        jobs.push_back(std::move(*job));
-        prepared.targetCreated.push_back(preps[i]->targetCreated());
-    }
-    const std::uint64_t size = jobs.front()->source().size();
-    auto group = MirrorGroup::create(std::move(jobs), hub, setup.group, out);
-    if (!group) {
-        removeCreated();
-        return group.error();
-    }
-    prepared.group = std::move(*group);
-    if (prepared.live) {
-        MirrorGroup* g = prepared.group.get();
-        if (auto r = prepared.live->attach(
-                [g](std::uint64_t offset, std::uint64_t length) { g->notifyWrite(offset, length); },
-                size);
-            !r) {
-            prepared.live.reset();
-            prepared.group.reset();
-            removeCreated();
-            return withContext("cannot start write tracking: ", r.error());
-        }
-    }
+    const std::uint64_t size = prepared.group->member(0).source().size();
     for (std::size_t i = 0; i < n; ++i)
         if (prepared.targetCreated[i])
             out->info("created {} as a sparse file of {}", preps[i]->targetName(),
