@@ -13,11 +13,6 @@ namespace cli {
 
 namespace {
 
-std::string endOptionsConflict()
-{
-    return fill(Cli::tr("--complete-when-ready and --cancel-when-ready exclude each other"));
-}
-
 // The engine's refusal, with the way out the CLI offers: in English in the
 // JSON answer, in the user's language around it on stderr.
 int refused(const MirrorArgs& a, const engine::Error& error)
@@ -36,7 +31,8 @@ int refused(const MirrorArgs& a, const engine::Error& error)
 int mirrorToMany(MirrorArgs& a, const engine::Logger& log)
 {
     if (a.completeWhenReady && a.cancelWhenReady)
-        return badInput(endOptionsConflict());
+        return badInput(
+            fill(Cli::tr("--complete-when-ready and --cancel-when-ready exclude each other")));
     if (a.targets.size() > engine::kMaxTargets)
         return badInput(
             fill(Cli::tr("mirror takes at most %1 targets, not %2"),
@@ -72,7 +68,8 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log,
 {
     Prepared p;
     if (a.completeWhenReady && a.cancelWhenReady) {
-        p.code = badInput(endOptionsConflict());
+        p.code = badInput(
+            fill(Cli::tr("--complete-when-ready and --cancel-when-ready exclude each other")));
         return p;
     }
     engine::JobSetup setup;
