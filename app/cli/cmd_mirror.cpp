@@ -6,8 +6,12 @@
 #include "signals.h"
 #include "text.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 namespace cli {
 
@@ -26,6 +30,23 @@ int refused(const MirrorArgs& a, const engine::Error& error)
                                : msg);
 }
 
+// --overwrite names targets as given: one that names none of them is a
+// mistake the user must see, not an option that quietly does nothing.
+std::optional<std::string> unknownOverwrite(const MirrorArgs& a,
+                                            const std::vector<std::string>& targets)
+{
+    for (const std::string& name : a.overwrite)
+        if (std::find(targets.begin(), targets.end(), name) == targets.end())
+            return fill(Cli::tr("--overwrite: %1 is not one of the targets"), {name});
+    return std::nullopt;
+}
+
+bool mayOverwrite(const MirrorArgs& a, const std::string& target)
+{
+    return a.force ||
+           std::find(a.overwrite.begin(), a.overwrite.end(), target) != a.overwrite.end();
+}
+
 // `mirror SOURCE TARGET TARGET...`: every target passes every rule before
 // any is written, then one group copies to all of them.
 int mirrorToMany(MirrorArgs& a, const engine::Logger& log)
@@ -42,6 +63,8 @@ int mirrorToMany(MirrorArgs& a, const engine::Logger& log)
             fill(Cli::tr("--expect-id: given %1 times for %2 targets; give it once "
                          "per target, in the targets' order"),
                  {std::to_string(a.expectIds.size()), std::to_string(a.targets.size())}));
+    if (auto e = unknownOverwrite(a, a.targets))
+        return badInput(*e);
     engine::GroupSetup setup;
     setup.common.source = a.source;
     setup.common.options = a.options;
@@ -49,14 +72,14 @@ int mirrorToMany(MirrorArgs& a, const engine::Logger& log)
     setup.common.trackWrites = !a.noTracking;
     setup.common.invoker = engine::currentInvoker();
     for (std::size_t i = 0; i < a.targets.size(); ++i)
-        setup.targets.push_back(
-            {a.targets[i], a.expectIds.empty() ? std::string() : a.expectIds[i]});
+        setup.targets.push_back({a.targets[i], a.expectIds.empty() ? std::string() : a.expectIds[i],
+                                 mayOverwrite(a, a.targets[i])});
     setup.group.floorSpeed = a.floorSpeed;
     auto prepared = engine::prepareGroup(std::move(setup), log);
     if (!prepared)
         return refused(a, prepared.error());
     for (std::size_t i = 0; i < prepared->group->size(); ++i)
-        if (a.force && prepared->group->member(i).target().isBlockDevice())
+        if (mayOverwrite(a, a.targets[i]) && prepared->group->member(i).target().isBlockDevice())
             log->warn("{}", fill(Cli::tr("--force: %1 will be overwritten"), {a.targets[i]}));
     return driveGroup(*prepared, a, log);
 }
@@ -77,7 +100,11 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log,
     setup.target = a.target;
     setup.options = a.options;
     setup.quiescer = std::move(quiescer);
-    setup.allowDataOnTarget = a.force;
+    if (auto e = unknownOverwrite(a, {a.target})) {
+        p.code = badInput(*e);
+        return p;
+    }
+    setup.allowDataOnTarget = mayOverwrite(a, a.target);
     if (a.floorSpeed > 0) {
         p.code = badInput(fill(Cli::tr("--drop-below: only with several targets")));
         return p;
@@ -95,7 +122,7 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log,
         p.code = refused(a, prepared.error());
         return p;
     }
-    if (a.force && prepared->job->target().isBlockDevice())
+    if (mayOverwrite(a, a.target) && prepared->job->target().isBlockDevice())
         log->warn("{}", fill(Cli::tr("--force: %1 will be overwritten"), {a.target}));
     p.prepared = std::move(*prepared);
     return p;

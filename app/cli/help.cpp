@@ -54,6 +54,9 @@ std::vector<HelpOption> helpOptions()
                  "disk is quiet; off: always full speed (default auto; a source nothing writes "
                  "to is copied at full speed either way)")},
         {"--force", Cli::tr("accept a target block device that holds data")},
+        {"--overwrite TARGET",
+         Cli::tr("as --force for this one of the TARGETs alone, named as given (repeat it for "
+                 "each target whose data may be overwritten)")},
         {"--expect-id ID",
          Cli::tr("refuse unless TARGET is still what you checked: the disk with this identity "
                  "(the id in `list --json`), or the image file with this identity (the id in "

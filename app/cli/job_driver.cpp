@@ -430,27 +430,14 @@ void JobDriver::completeDemo(Clock::time_point now)
     m_members.front().reporter->reply(job.complete());
 }
 
-// Several targets move together: the status of those still running, or
-// the least advanced of them where they differ.
 engine::JobStatus JobDriver::status() const
 {
     if (!m_group)
         return m_members.front().job.status();
-    std::optional<engine::JobStatus> common;
-    bool anyRunning = false;
-    for (const auto& m : m_members) {
-        if (m.job.finished())
-            continue;
-        const engine::JobStatus s = m.job.status();
-        anyRunning = anyRunning || s == engine::JobStatus::Running;
-        if (!common)
-            common = s;
-        else if (*common != s)
-            common = engine::JobStatus::Running;
-    }
-    if (!common)
-        return engine::JobStatus::Concluded;
-    return anyRunning ? engine::JobStatus::Running : *common;
+    std::vector<engine::JobStatus> statuses;
+    for (const auto& m : m_members)
+        statuses.push_back(m.job.finished() ? engine::JobStatus::Concluded : m.job.status());
+    return engine::groupStatus(statuses);
 }
 
 engine::Result<void> JobDriver::act(engine::JobVerb verb, std::uint64_t argument)

@@ -57,8 +57,8 @@ bool setFlag(int opt, MirrorArgs& a)
     return false;
 }
 
-// The values of the front end's options: --expect-id, --progress-interval,
-// --map-cells, --drop-below.
+// The values of the front end's options: --expect-id, --overwrite,
+// --progress-interval, --map-cells, --drop-below.
 std::optional<std::string> parseFrontEndValue(int opt, const char* arg, MirrorArgs& a)
 {
     switch (opt) {
@@ -70,6 +70,11 @@ std::optional<std::string> parseFrontEndValue(int opt, const char* arg, MirrorAr
                 Cli::tr("--expect-id: an identity from `list --json` or `inspect --json`, not "
                         "empty"));
         a.expectIds.emplace_back(arg);
+        return std::nullopt;
+    case 'O':
+        if (!*arg)
+            return fill(Cli::tr("--overwrite: a TARGET as given on the command line, not empty"));
+        a.overwrite.emplace_back(arg);
         return std::nullopt;
     case 'P': {
         char* end = nullptr;
@@ -189,8 +194,9 @@ std::optional<std::string> checkOptionUse(int opt, int longIndex, char** argv,
             return fill(Cli::tr("unknown option %1: options are not abbreviated (see --help)"),
                         {name});
     }
-    // --expect-id binds each of several targets in turn.
-    if (!seen.insert(opt).second && opt != 'I') {
+    // --expect-id binds each of several targets in turn; --overwrite names
+    // one target each time.
+    if (!seen.insert(opt).second && opt != 'I' && opt != 'O') {
         const std::string name = longIndex >= 0 ? std::string("--") + longOptions[longIndex].name
                                                 : std::string("-") + static_cast<char>(opt);
         return fill(Cli::tr("%1 given twice"), {name});
@@ -215,6 +221,7 @@ const option kMirrorOptions[] = {
     {"wipe-rest", no_argument, nullptr, 'W'},
     {"yield", required_argument, nullptr, 'Y'},
     {"force", no_argument, nullptr, 'f'},
+    {"overwrite", required_argument, nullptr, 'O'},
     {"json", no_argument, nullptr, 'j'},
     {"verbose", no_argument, nullptr, 'v'},
     {"no-tracking", no_argument, nullptr, 'N'},

@@ -27,6 +27,8 @@ struct MirrorArgs
     bool force = false;
     bool verbose = false;
     bool noTracking = false;
+    /// --overwrite: targets that may hold data (as --force, for each alone).
+    std::vector<std::string> overwrite;
     /// --expect-id, once per target in the targets' order.
     std::vector<std::string> expectIds;
     std::chrono::milliseconds progressInterval{1000};

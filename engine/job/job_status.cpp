@@ -46,4 +46,29 @@ std::string_view toString(JobVerb verb)
     return "?";
 }
 
+JobStatus groupStatus(std::span<const JobStatus> members)
+{
+    const auto paused = [](JobStatus s) {
+        return s == JobStatus::Paused || s == JobStatus::Standby;
+    };
+    bool any = false;
+    bool same = true;
+    bool allPaused = true;
+    JobStatus first = JobStatus::Concluded;
+    for (const JobStatus s : members) {
+        if (isFinished(s))
+            continue;
+        if (!any)
+            first = s;
+        same = same && s == first;
+        allPaused = allPaused && paused(s);
+        any = true;
+    }
+    if (!any)
+        return JobStatus::Concluded;
+    if (same)
+        return first;
+    return allPaused ? JobStatus::Paused : JobStatus::Running;
+}
+
 } // namespace engine

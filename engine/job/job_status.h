@@ -12,6 +12,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string_view>
 
 namespace engine {
@@ -73,6 +74,13 @@ constexpr bool isFinished(JobStatus s)
 {
     return s == JobStatus::Concluded || s == JobStatus::Null;
 }
+
+/// Several targets of one source move together (a command acts on all of
+/// them): the status of those not finished when they agree; where they
+/// differ, Paused when every one of them is paused (so Resume is offered),
+/// else Running (so Complete waits until every one is READY). Concluded
+/// when all are finished.
+JobStatus groupStatus(std::span<const JobStatus> members);
 
 static_assert(isVerbAllowed(JobVerb::Complete, JobStatus::Ready));
 static_assert(!isVerbAllowed(JobVerb::Complete, JobStatus::Running));

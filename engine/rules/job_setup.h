@@ -217,6 +217,9 @@ struct GroupSetup
     {
         std::string path;
         std::string expectedId; ///< as JobSetup::expectedTargetId
+        /// As JobSetup::allowDataOnTarget, for this target alone (the
+        /// user confirmed overwriting this one); common's applies to all.
+        bool allowData = false;
     };
     std::vector<Target> targets;
     GroupOptions group;

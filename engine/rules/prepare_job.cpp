@@ -600,6 +600,7 @@ Result<PreparedGroup> prepareGroup(GroupSetup setup, const Logger& log)
         JobSetup one = setup.common;
         one.target = t.path;
         one.expectedTargetId = t.expectedId;
+        one.allowDataOnTarget = one.allowDataOnTarget || t.allowData;
         preps.push_back(std::make_unique<Preparation>(std::move(one), out));
         for (auto step :
              {&Preparation::resolve, &Preparation::checkBinding, &Preparation::checkRules})

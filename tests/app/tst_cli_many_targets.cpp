@@ -16,7 +16,9 @@
 #include <QtTest>
 
 #include <cstdint>
+#include <memory>
 #include <utility>
+#include <vector>
 
 using namespace clitest;
 using namespace testsupport;
@@ -90,6 +92,7 @@ private Q_SLOTS:
     void expectIdCount_mismatch_badInput_data();
     void expectIdCount_mismatch_badInput();
     void dropBelow_oneTarget_badInput();
+    void overwrite_consentNamesEachTarget();
 
     void help_mentionsSeveralTargets();
 };
@@ -407,6 +410,76 @@ void TestCliManyTargets::dropBelow_oneTarget_badInput()
     QVERIFY2(isOneLineError(r.err), qPrintable(show(r)));
     QVERIFY2(r.err.contains(QStringLiteral("--drop-below")), qPrintable(show(r)));
     QCOMPARE(dirEntries(dir.path()), QStringList{QStringLiteral("src.img")});
+}
+
+// --overwrite is the consent for one target: a device holding data that it
+// does not name is refused (with nothing written to any target), one it
+// names is copied, and a name that is no target is a mistake said as such.
+void TestCliManyTargets::overwrite_consentNamesEachTarget()
+{
+    if (!isRoot())
+        QSKIP("needs root: attaches loop devices");
+    QVERIFY2(haveTool(QStringLiteral("mkfs.ext4")), "mkfs.ext4 is missing (e2fsprogs)");
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    const std::uint64_t size = 16 * kMiB;
+    QVERIFY(makeFilled(src, size, 311));
+    std::vector<std::unique_ptr<LoopDevice>> loops;
+    QStringList devices;
+    for (const char* name : {"one.img", "two.img"}) {
+        const QString backing = dir.file(QString::fromLatin1(name));
+        QVERIFY(createSparse(backing, 32 * kMiB));
+        QString why;
+        loops.push_back(LoopDevice::attach(backing, &why));
+        QVERIFY2(loops.back(), qPrintable(why));
+        devices << loops.back()->path();
+        const auto mk = runCommand(QStringLiteral("mkfs.ext4"),
+                                   {QStringLiteral("-q"), QStringLiteral("-F"), devices.back()});
+        QVERIFY2(mk.exitCode == 0, qPrintable(mk.err));
+    }
+    const QByteArray before0 = contentHash(devices[0]);
+    const QByteArray before1 = contentHash(devices[1]);
+    const QStringList mirror = QStringList{QStringLiteral("mirror"), src} + devices;
+    const QStringList finish{QStringLiteral("--complete-when-ready")};
+
+    const auto onlyFirst =
+        cli(mirror + QStringList{QStringLiteral("--overwrite"), devices[0]} + finish);
+    QVERIFY2(onlyFirst.exitCode == kExitBadInput, qPrintable(show(onlyFirst)));
+    QVERIFY2(onlyFirst.err.contains(QStringLiteral("rule: target holds data")),
+             qPrintable(show(onlyFirst)));
+    QVERIFY2(onlyFirst.err.contains(devices[1]), qPrintable(show(onlyFirst)));
+    QVERIFY2(contentHash(devices[0]) == before0, "a refused group wrote its consented target");
+    QVERIFY2(contentHash(devices[1]) == before1, "a refused group wrote the other target");
+
+    const QString stranger = dir.file(QStringLiteral("elsewhere.img"));
+    const auto unknown = cli(mirror +
+                             QStringList{QStringLiteral("--overwrite"), devices[0],
+                                         QStringLiteral("--overwrite"), stranger} +
+                             finish);
+    QVERIFY2(unknown.exitCode == kExitBadInput, qPrintable(show(unknown)));
+    QVERIFY2(unknown.err.contains(
+                 QStringLiteral("--overwrite: %1 is not one of the targets").arg(stranger)),
+             qPrintable(show(unknown)));
+    QVERIFY(!QFileInfo::exists(stranger));
+    QVERIFY2(contentHash(devices[0]) == before0, "a mistyped consent wrote a target");
+
+    const auto both = cli(mirror +
+                          QStringList{QStringLiteral("--overwrite"), devices[0],
+                                      QStringLiteral("--overwrite"), devices[1]} +
+                          finish);
+    QVERIFY2(both.exitCode == kExitOk, qPrintable(show(both)));
+    for (const QString& d : devices)
+        QVERIFY2(cmpIdenticalPrefix(src, d, size), qPrintable(QStringLiteral("cmp: %1").arg(d)));
+
+    // One target: the same consent, the same way.
+    QVERIFY(runCommand(QStringLiteral("mkfs.ext4"),
+                       {QStringLiteral("-q"), QStringLiteral("-F"), devices[0]})
+                .exitCode == 0);
+    const auto single =
+        cli({QStringLiteral("mirror"), src, devices[0], QStringLiteral("--overwrite"), devices[0],
+             QStringLiteral("--complete-when-ready")});
+    QVERIFY2(single.exitCode == kExitOk, qPrintable(show(single)));
+    QVERIFY(cmpIdenticalPrefix(src, devices[0], size));
 }
 
 void TestCliManyTargets::help_mentionsSeveralTargets()
