@@ -28,8 +28,11 @@ protected:
     void rowsAboutToBeRemoved(const QModelIndex& parent, int start, int end) override
     {
         const QModelIndex current = currentIndex();
-        if (current.isValid() && current.parent() == parent && current.row() >= start &&
-            current.row() <= end)
+        bool hit = current.isValid() && current.parent() == parent && current.row() >= start &&
+                   current.row() <= end;
+        for (const QModelIndex& row : selectionModel()->selectedRows())
+            hit = hit || (row.parent() == parent && row.row() >= start && row.row() <= end);
+        if (hit)
             selectionModel()->clear();
         QTableView::rowsAboutToBeRemoved(parent, start, end);
     }
@@ -63,7 +66,8 @@ DevicePane::DevicePane(DeviceFilterModel::Purpose purpose, DeviceListModel* mode
 
     m_view->setModel(m_filter);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setSelectionMode(source ? QAbstractItemView::SingleSelection
+                                    : QAbstractItemView::ExtendedSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_view->setAlternatingRowColors(true);
     m_view->setShowGrid(false);
@@ -122,27 +126,49 @@ DevicePane::DevicePane(DeviceFilterModel::Purpose purpose, DeviceListModel* mode
 
 QString DevicePane::currentPath() const
 {
-    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
-    if (rows.isEmpty())
-        return {};
-    const QModelIndex index = rows.front();
-    if (!m_filter->refusal(index).isEmpty())
-        return {};
-    return index.data(DeviceListModel::PathRole).toString();
+    const QStringList paths = currentPaths();
+    return paths.isEmpty() ? QString() : paths.front();
+}
+
+QStringList DevicePane::currentPaths() const
+{
+    QStringList out;
+    for (const QModelIndex& index : m_view->selectionModel()->selectedRows()) {
+        if (!m_filter->refusal(index).isEmpty())
+            return {};
+        out << index.data(DeviceListModel::PathRole).toString();
+    }
+    // By path, not by row: sorting the list does not change the selection.
+    out.sort();
+    return out;
 }
 
 bool DevicePane::selectPath(const QString& path)
 {
-    const int sourceRow = m_model->rowOf(path);
-    if (sourceRow < 0)
+    return selectPaths({path});
+}
+
+bool DevicePane::selectPaths(const QStringList& paths)
+{
+    QItemSelection selection;
+    QModelIndex first;
+    for (const QString& path : paths) {
+        const int sourceRow = m_model->rowOf(path);
+        if (sourceRow < 0)
+            return false;
+        const QModelIndex index = m_filter->mapFromSource(m_model->index(sourceRow, 0));
+        if (!index.isValid() || !m_filter->refusal(index).isEmpty())
+            return false;
+        selection.select(index, index);
+        if (!first.isValid())
+            first = index;
+    }
+    if (!first.isValid() || (paths.size() > 1 && m_purpose == DeviceFilterModel::Purpose::Source))
         return false;
-    const QModelIndex index = m_filter->mapFromSource(m_model->index(sourceRow, 0));
-    if (!index.isValid() || !m_filter->refusal(index).isEmpty())
-        return false;
-    m_view->selectionModel()->select(index, QItemSelectionModel::ClearAndSelect |
-                                                QItemSelectionModel::Rows);
-    m_view->setCurrentIndex(index);
-    m_view->scrollTo(index);
+    m_view->selectionModel()->select(selection, QItemSelectionModel::ClearAndSelect |
+                                                    QItemSelectionModel::Rows);
+    m_view->selectionModel()->setCurrentIndex(first, QItemSelectionModel::NoUpdate);
+    m_view->scrollTo(first);
     emitIfChanged();
     return true;
 }
@@ -179,27 +205,39 @@ QString DevicePane::note() const
 
 void DevicePane::emitIfChanged()
 {
-    const QString path = currentPath();
-    if (path == m_lastPath)
+    const QStringList paths = currentPaths();
+    if (paths == m_lastPaths)
         return;
-    m_lastPath = path;
-    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
-    m_lastId = path.isEmpty() || rows.isEmpty()
-                   ? QString()
-                   : rows.front().data(DeviceListModel::StableIdRole).toString();
-    Q_EMIT currentPathChanged(path);
+    m_lastPaths = paths;
+    m_lastIds.clear();
+    for (const QString& path : paths) {
+        const int row = m_model->rowOf(path);
+        m_lastIds << (row < 0
+                          ? QString()
+                          : m_model->index(row, 0).data(DeviceListModel::StableIdRole).toString());
+    }
+    Q_EMIT currentPathChanged(paths.isEmpty() ? QString() : paths.front());
 }
 
 void DevicePane::revalidate()
 {
     QItemSelectionModel* selection = m_view->selectionModel();
     bool keep = false;
-    if (!m_lastPath.isEmpty()) {
-        const QModelIndexList rows = selection->selectedRows();
+    if (!m_lastPaths.isEmpty()) {
         // selectedRows() leaves out rows that are no longer selectable.
-        keep = rows.size() == 1 && m_filter->refusal(rows.front()).isEmpty() &&
-               rows.front().data(DeviceListModel::PathRole).toString() == m_lastPath &&
-               rows.front().data(DeviceListModel::StableIdRole).toString() == m_lastId;
+        QStringList picked;
+        for (int i = 0; i < m_lastPaths.size(); ++i)
+            picked << m_lastPaths[i] + u'\n' + m_lastIds[i];
+        QStringList now;
+        keep = true;
+        for (const QModelIndex& row : selection->selectedRows()) {
+            keep = keep && m_filter->refusal(row).isEmpty();
+            now << row.data(DeviceListModel::PathRole).toString() + u'\n' +
+                       row.data(DeviceListModel::StableIdRole).toString();
+        }
+        picked.sort();
+        now.sort();
+        keep = keep && now == picked;
     }
     // Also a selection the user did not make (one kept by the selection
     // model while its row was refused) goes, before the row is usable again.

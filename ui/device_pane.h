@@ -5,12 +5,16 @@
 // drag and drop; the target pane also offers "New Image File…". Nothing is
 // selected until the user selects it (the target pane never preselects).
 //
-// A selection is bound to what the user picked: the row's path and, for a
-// block device, its stable identity. When that row goes away, becomes
-// unusable for this list, or carries another disk under the same path, the
-// selection is cleared; it never moves to a neighbouring row (as Qt's views
-// do for a removed current row), and a row that becomes usable again is not
-// selected again by itself.
+// The target pane takes several rows (Ctrl- or Shift-click): one source
+// copied to several targets at once.
+//
+// A selection is bound to what the user picked: each row's path and, for a
+// block device, its stable identity. When one of those rows goes away,
+// becomes unusable for this list, or carries another disk under the same
+// path, the whole selection is cleared (a start would otherwise quietly
+// take fewer targets than were picked); it never moves to a neighbouring
+// row (as Qt's views do for a removed current row), and a row that becomes
+// usable again is not selected again by itself.
 #pragma once
 
 #include "device_list_model.h"
@@ -32,10 +36,16 @@ public:
                QWidget* parent = nullptr);
 
     DeviceFilterModel::Purpose purpose() const { return m_purpose; }
-    /// The selected path, empty when nothing (usable) is selected.
+    /// The first selected path, empty when nothing (usable) is selected.
     QString currentPath() const;
-    /// Selects @p path if it is listed and usable; returns whether it did.
+    /// Every selected path, sorted; empty when any selected
+    /// row is unusable.
+    QStringList currentPaths() const;
+    /// Selects @p path alone if it is listed and usable; returns whether it did.
     bool selectPath(const QString& path);
+    /// Selects these paths (the target pane); returns whether all were
+    /// listed and usable (nothing is selected otherwise).
+    bool selectPaths(const QStringList& paths);
     void clearSelection();
     QTableView* view() const { return m_view; }
     DeviceFilterModel* filterModel() const { return m_filter; }
@@ -46,6 +56,7 @@ public:
     QString note() const;
 
 Q_SIGNALS:
+    /// The selection changed; @p path is its first path (currentPaths()).
     void currentPathChanged(const QString& path);
     /// The user asked to add these images (file dialog or drop).
     void imagesChosen(const QStringList& paths);
@@ -73,8 +84,8 @@ private:
     QPushButton* m_add;
     QPushButton* m_new = nullptr;
     QPushButton* m_refresh;
-    QString m_lastPath; ///< what the user picked, as last announced
-    QString m_lastId;   ///< its stable identity (block devices)
+    QStringList m_lastPaths; ///< what the user picked, as last announced
+    QStringList m_lastIds;   ///< their stable identities (block devices)
 };
 
 } // namespace ui

@@ -14,6 +14,7 @@
 #include "notifier.h"
 #include "resources.h"
 #include "status_panel.h"
+#include "target_table.h"
 #include "throughput_graph.h"
 
 #include <QAction>
@@ -39,6 +40,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace ui {
@@ -99,6 +101,7 @@ MainWindow::MainWindow(DeviceListModel& devices, JobController& controller, engi
     m_map = new DirtyMapWidget(this);
     m_graph = new ThroughputGraph(this);
     m_status = new StatusPanel(this);
+    m_targetTable = new TargetTable(this);
     m_log = new LogView(this);
     m_notifier = new DesktopNotifier(this);
 
@@ -145,6 +148,15 @@ MainWindow::MainWindow(DeviceListModel& devices, JobController& controller, engi
                 showError(tr("Cannot Add %1").arg(QFileInfo(path).fileName()), error);
             });
     connect(&m_devices, &DeviceListModel::idle, this, &MainWindow::updateActions);
+    connect(m_targetTable, &TargetTable::targetChosen, this, [this](int index) {
+        if (index == m_controller.shownTarget())
+            return;
+        // The graph and the numbers follow one target: start them afresh.
+        m_graph->clear();
+        m_status->reset();
+        m_status->setStatus(m_controller.status());
+        m_controller.showTarget(index);
+    });
     connect(m_settings, &JobSettingsWidget::speedChanged, this, [this](std::uint64_t speed) {
         if (m_controller.isActive())
             m_controller.setSpeed(speed);
@@ -264,10 +276,14 @@ QSplitter* MainWindow::buildMiddle()
     legend->setFixedWidth(fontMetrics().averageCharWidth() * 26);
     mapLayout->addWidget(legend);
     auto* monitor = new QSplitter(Qt::Vertical, this);
+    m_targetBox = group(tr("Targets"), m_targetTable, this);
+    m_targetBox->hide();
+    monitor->addWidget(m_targetBox);
     monitor->addWidget(group(tr("Dirty Map"), mapArea, this));
     monitor->addWidget(group(tr("Throughput"), m_graph, this));
-    monitor->setStretchFactor(0, 3);
-    monitor->setStretchFactor(1, 2);
+    monitor->setStretchFactor(0, 2);
+    monitor->setStretchFactor(1, 3);
+    monitor->setStretchFactor(2, 2);
     monitor->setChildrenCollapsible(false);
     auto* middle = new QSplitter(Qt::Horizontal, this);
     middle->addWidget(settingsBox);
@@ -342,6 +358,11 @@ void MainWindow::connectController()
         m_graph->addSample(*snap);
     });
     connect(c, &JobController::dirtyMapChanged, m_map, &DirtyMapWidget::setMap);
+    connect(c, &JobController::targetChanged, this, [this](int index) {
+        const auto& targets = m_controller.targets();
+        if (index >= 0 && static_cast<std::size_t>(index) < targets.size())
+            m_targetTable->updateTarget(index, targets[static_cast<std::size_t>(index)]);
+    });
     connect(c, &JobController::ready, this, &MainWindow::onReady);
     connect(c, &JobController::completeFailed, this, &MainWindow::onCompleteFailed);
     connect(c, &JobController::finished, this, &MainWindow::onFinished);
@@ -363,6 +384,18 @@ void MainWindow::connectController()
 
 bool MainWindow::readyReached() const
 {
+    // Several targets: every one still copying has been in sync.
+    if (const auto& targets = m_controller.targets(); targets.size() > 1) {
+        bool any = false;
+        for (const TargetState& t : targets) {
+            if (t.outcome)
+                continue;
+            if (!t.snapshot || !t.snapshot->readyReached)
+                return false;
+            any = true;
+        }
+        return any;
+    }
     const SnapshotPtr snap = m_controller.snapshot();
     const engine::JobStatus s = m_controller.status();
     return (snap && snap->readyReached) || s == engine::JobStatus::Ready ||
@@ -377,7 +410,7 @@ void MainWindow::updateActions()
     const engine::JobStatus s = m_controller.status();
     const bool completing = m_controller.completionRequested();
     const bool selection =
-        !m_sourcePane->currentPath().isEmpty() && !m_targetPane->currentPath().isEmpty();
+        !m_sourcePane->currentPath().isEmpty() && !m_targetPane->currentPaths().isEmpty();
 
     m_startAction->setEnabled(!active && !m_inspecting && selection && !m_closeRequested);
     const bool canResume = active && isVerbAllowed(JobVerb::Resume, s);
@@ -423,8 +456,11 @@ void MainWindow::onSelectionChanged()
 {
     // A start in progress is about what was selected when Start was pressed.
     if ((m_inspecting || m_confirm) && !m_controller.isActive()) {
-        if (m_targetPane->currentPath() != m_startTarget)
-            abandonStart(tr("The target %1 is gone or has changed.").arg(m_startTarget));
+        if (m_targetPane->currentPaths() != m_startTargets)
+            abandonStart(
+                m_startTargets.size() == 1
+                    ? tr("The target %1 is gone or has changed.").arg(m_startTargets.front())
+                    : tr("The choice of targets has changed."));
         else if (m_sourcePane->currentPath() != m_startSource)
             abandonStart(tr("The source %1 is gone or has changed.").arg(m_startSource));
     }
@@ -437,14 +473,24 @@ void MainWindow::rememberTargetIdentity()
 {
     // The disk the user chose is the one under this path now: a disk that
     // takes its place later (renamed, swapped, re-attached) is refused.
-    const QString path = m_targetPane->currentPath();
-    if (path == m_targetIdPath)
-        return;
-    m_targetIdPath = path;
-    const DeviceEntry* e = m_devices.entry(path);
-    m_targetId = e && e->blockDevice ? e->stableId : QString();
-    if (!m_targetId.isEmpty())
-        m_logger->debug("target {} chosen: {}", path.toStdString(), m_targetId.toStdString());
+    QHash<QString, QString> ids;
+    for (const QString& path : m_targetPane->currentPaths()) {
+        if (const auto kept = m_targetIds.constFind(path); kept != m_targetIds.constEnd()) {
+            ids.insert(path, *kept);
+            continue;
+        }
+        const DeviceEntry* e = m_devices.entry(path);
+        const QString id = e && e->blockDevice ? e->stableId : QString();
+        ids.insert(path, id);
+        if (!id.isEmpty())
+            m_logger->debug("target {} chosen: {}", path.toStdString(), id.toStdString());
+    }
+    m_targetIds = std::move(ids);
+}
+
+QString MainWindow::chosenTargetId() const
+{
+    return m_targetIds.value(m_targetPane->currentPath());
 }
 
 QStringList MainWindow::liveMountsOf(const QString& source) const
@@ -476,21 +522,36 @@ void MainWindow::updateLiveNote()
 void MainWindow::requestStart()
 {
     const QString source = m_sourcePane->currentPath();
-    const QString target = m_targetPane->currentPath();
-    if (source.isEmpty() || target.isEmpty() || m_controller.isActive() || m_inspecting)
+    const QStringList targets = m_targetPane->currentPaths();
+    if (source.isEmpty() || targets.isEmpty() || m_controller.isActive() || m_inspecting)
         return;
+    if (targets.size() > static_cast<qsizetype>(engine::kMaxTargets)) {
+        showError(tr("Too Many Targets"),
+                  engine::Error{EINVAL, tr("A mirror copies to at most %1 targets at once; %2 are "
+                                           "selected.")
+                                            .arg(engine::kMaxTargets)
+                                            .arg(targets.size())
+                                            .toStdString()});
+        return;
+    }
     // What Start means is fixed now: a device that vanishes from the list
     // while the user confirms still gets checked, and refused, by identity.
     m_startSource = source;
-    m_startTarget = target;
-    m_startTargetId = target == m_targetIdPath ? m_targetId : QString();
-    m_startBoundId.clear();
+    m_startTargets = targets;
+    m_startTargetIds.clear();
+    for (const QString& t : targets)
+        m_startTargetIds << m_targetIds.value(t);
+    m_inspections.assign(static_cast<std::size_t>(targets.size()), std::nullopt);
+    m_startBoundIds = QStringList(targets.size(), QString());
+    m_startOverwrite = QList<bool>(targets.size(), false);
     m_startLiveMounts = liveMountsOf(source);
     m_startSettings = m_settings->settings();
     m_inspecting = true;
-    m_status->setActivity(tr("Checking the target…"));
+    m_status->setActivity(targets.size() == 1 ? tr("Checking the target…")
+                                              : tr("Checking the targets…"));
     updateActions();
-    m_controller.inspectTarget(source, target, m_startTargetId);
+    for (qsizetype i = 0; i < targets.size(); ++i)
+        m_controller.inspectTarget(source, targets[i], m_startTargetIds[i]);
 }
 
 TargetDescription MainWindow::describeTarget(const TargetInspection& inspection) const
@@ -552,61 +613,93 @@ void MainWindow::onTargetInspected(const TargetInspection& inspection)
     // An answer to an earlier Start (one abandoned when its target changed
     // identity, say) is not about the disk the user picked now: the answer
     // to this one is still on its way.
-    if (inspection.source != m_startSource || inspection.target != m_startTarget ||
-        inspection.expectedTargetId != m_startTargetId)
+    const qsizetype index = m_startTargets.indexOf(inspection.target);
+    if (inspection.source != m_startSource || index < 0 ||
+        inspection.expectedTargetId != m_startTargetIds[index] ||
+        m_inspections[static_cast<std::size_t>(index)])
+        return;
+    m_inspections[static_cast<std::size_t>(index)] = inspection;
+    if (std::any_of(m_inspections.begin(), m_inspections.end(),
+                    [](const auto& i) { return !i.has_value(); }))
         return;
     m_inspecting = false;
     m_status->setActivity({});
-    if (inspection.refusal) {
-        updateActions();
-        showError(tr("Cannot Use This Target"), *inspection.refusal);
-        return;
+    // One target the rules refuse refuses the start: the user picks again.
+    for (const auto& i : m_inspections) {
+        if (i->refusal) {
+            updateActions();
+            showError(m_startTargets.size() == 1
+                          ? tr("Cannot Use This Target")
+                          : tr("Cannot Use %1").arg(QFileInfo(i->target).fileName()),
+                      *i->refusal);
+            return;
+        }
     }
-    // The job gets what this answer describes, and refuses anything else
+    // The job gets what each answer describes, and refuses anything else
     // under that path by the time it opens it: another file put there, the
     // file truncated, or a file where a new one was to be created.
-    m_startBoundId = !m_startTargetId.isEmpty() ? m_startTargetId
-                                                : QString::fromStdString(inspection.facts.identity);
+    for (std::size_t i = 0; i < m_inspections.size(); ++i) {
+        const auto q = static_cast<qsizetype>(i);
+        m_startBoundIds[q] = !m_startTargetIds[q].isEmpty()
+                                 ? m_startTargetIds[q]
+                                 : QString::fromStdString(m_inspections[i]->facts.identity);
+    }
+    confirmTarget(0);
+}
+
+void MainWindow::confirmTarget(std::size_t index)
+{
+    if (index >= m_inspections.size()) {
+        startJob();
+        return;
+    }
+    const TargetInspection& inspection = *m_inspections[index];
     const TargetDescription target = describeTarget(inspection);
+    if (const std::uint64_t pastEnd = target.pastEndBytes())
+        m_logger->info("{} is larger than the source: {} past the source's end will be {}",
+                       inspection.target.toStdString(), engine::formatBytes(pastEnd),
+                       target.wipeRest ? "cleared" : "kept as they are and not compared");
     if (target.newFile && !m_confirmNewFiles) {
-        startJob(false);
+        confirmTarget(index + 1);
         return;
     }
     auto* dialog = new ConfirmStartDialog(target, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowModality(Qt::WindowModal);
+    if (m_inspections.size() > 1)
+        dialog->setWindowTitle(tr("%1 (Target %2 of %3)")
+                                   .arg(dialog->windowTitle())
+                                   .arg(index + 1)
+                                   .arg(m_inspections.size()));
     const bool typed = target.requiresTypedName();
-    connect(dialog, &QDialog::accepted, this, [this, typed] {
+    connect(dialog, &QDialog::accepted, this, [this, typed, index] {
         m_confirm = nullptr;
-        startJob(typed);
+        m_startOverwrite[static_cast<qsizetype>(index)] = typed;
+        confirmTarget(index + 1);
     });
     connect(dialog, &QDialog::rejected, this, [this] {
         m_confirm = nullptr;
         m_logger->info("start cancelled by the user");
         updateActions();
     });
-    if (const std::uint64_t pastEnd = target.pastEndBytes())
-        m_logger->info("{} is larger than the source: {} past the source's end will be {}",
-                       inspection.target.toStdString(), engine::formatBytes(pastEnd),
-                       target.wipeRest ? "cleared" : "kept as they are and not compared");
     m_confirm = dialog;
     updateActions();
     dialog->open();
 }
 
-void MainWindow::startJob(bool overwriteConfirmed)
+void MainWindow::startJob()
 {
     JobRequest request;
     request.source = m_startSource;
-    request.target = m_startTarget;
-    if (request.source.isEmpty() || request.target.isEmpty() || m_controller.isActive())
+    if (request.source.isEmpty() || m_startTargets.isEmpty() || m_controller.isActive())
         return;
+    for (qsizetype i = 0; i < m_startTargets.size(); ++i)
+        request.targets.append(
+            RequestTarget{m_startTargets[i], m_startBoundIds[i], m_startOverwrite[i]});
     // The settings the confirmation described; only the speed may have
     // changed since, and it applies at any time anyway.
     request.settings = m_startSettings;
     request.settings.speed = m_settings->settings().speed;
-    request.overwriteConfirmed = overwriteConfirmed;
-    request.expectedTargetId = m_startBoundId;
     m_jobLiveMounts = m_startLiveMounts;
     m_jobSettings = request.settings;
     const DeviceEntry* sourceEntry = m_devices.entry(request.source);
@@ -619,8 +712,10 @@ void MainWindow::startJob(bool overwriteConfirmed)
     m_graph->clear();
     m_status->reset();
     m_status->setActivity(tr("Preparing the mirror…"));
+    m_targetTable->setTargets(m_startTargets);
+    m_targetBox->setVisible(m_startTargets.size() > 1);
     m_logger->info("starting: {} -> {} (speed limit {}{})", request.source.toStdString(),
-                   request.target.toStdString(),
+                   m_startTargets.join(QStringLiteral(", ")).toStdString(),
                    request.settings.speed
                        ? engine::formatRate(static_cast<double>(request.settings.speed))
                        : std::string("none"),
@@ -766,8 +861,13 @@ void MainWindow::onReady()
                             "Complete for an identical copy, or Cancel to stop with a "
                             "consistent copy."));
     m_notifier->notify(tr("DriveMirror: in sync"),
-                       tr("%1 is in sync with %2. Complete the mirror when you are ready.")
-                           .arg(m_startTarget, m_startSource));
+                       m_startTargets.size() == 1
+                           ? tr("%1 is in sync with %2. Complete the mirror when you are ready.")
+                                 .arg(m_startTargets.front(), m_startSource)
+                           : tr("%n targets are in sync with %1. Complete the mirror when you are "
+                                "ready.",
+                                nullptr, static_cast<int>(m_startTargets.size()))
+                                 .arg(m_startSource));
     updateActions();
 }
 
@@ -818,41 +918,46 @@ QString MainWindow::coverageText(const JobOutcome& o) const
 
 void MainWindow::onFinished(const JobOutcome& o)
 {
+    const std::vector<JobOutcome> each = o.targets.empty() ? std::vector<JobOutcome>{o} : o.targets;
     // A target the job created is an image file now, no longer one to create.
-    if (const DeviceEntry* t = m_devices.entry(o.target); t && t->newImage)
-        m_devices.addImages({o.target}, true);
+    for (const JobOutcome& t : each)
+        if (const DeviceEntry* e = m_devices.entry(t.target); e && e->newImage)
+            m_devices.addImages({t.target}, true);
     m_status->setActivity({});
     m_map->setPlaceholderText(tr("The dirty map appears when a mirror starts."));
     using Outcome = engine::JobResult::Outcome;
-    switch (o.outcome) {
-    case Outcome::Completed:
-        reportCompleted(o);
-        break;
-    case Outcome::Cancelled:
-        reportCancelled(o);
-        break;
-    case Outcome::Aborted:
-        m_status->showBanner(
-            StatusPanel::Tone::Warning, tr("Cancelled before in sync."),
-            o.targetCreated
-                ? tr("%1 is incomplete and not usable as a copy. The mirror created this file; "
-                     "you can delete it.")
-                      .arg(o.target)
-                : tr("%1 is incomplete and not usable as a copy.").arg(o.target));
-        if (o.targetCreated && !m_closeRequested)
-            offerToDeleteIncompleteTarget(o);
-        break;
-    case Outcome::Failed:
-        m_status->showBanner(StatusPanel::Tone::Error,
-                             o.sourceFailed ? tr("Failed reading the source.")
-                                            : tr("Failed writing the target."),
-                             ErrorText::describe(o.error).cause);
-        if (!m_closeRequested)
-            showError(tr("The Mirror Failed"), o.error);
-        m_notifier->notify(tr("DriveMirror: failed"), ErrorText::describe(o.error).cause,
-                           DesktopNotifier::Kind::Critical);
-        break;
-    }
+    if (!o.targets.empty())
+        reportTargets(o);
+    else
+        switch (o.outcome) {
+        case Outcome::Completed:
+            reportCompleted(o);
+            break;
+        case Outcome::Cancelled:
+            reportCancelled(o);
+            break;
+        case Outcome::Aborted:
+            m_status->showBanner(
+                StatusPanel::Tone::Warning, tr("Cancelled before in sync."),
+                o.targetCreated
+                    ? tr("%1 is incomplete and not usable as a copy. The mirror created this file; "
+                         "you can delete it.")
+                          .arg(o.target)
+                    : tr("%1 is incomplete and not usable as a copy.").arg(o.target));
+            if (o.targetCreated && !m_closeRequested)
+                offerToDeleteIncompleteTargets({o});
+            break;
+        case Outcome::Failed:
+            m_status->showBanner(StatusPanel::Tone::Error,
+                                 o.sourceFailed ? tr("Failed reading the source.")
+                                                : tr("Failed writing the target."),
+                                 ErrorText::describe(o.error).cause);
+            if (!m_closeRequested)
+                showError(tr("The Mirror Failed"), o.error);
+            m_notifier->notify(tr("DriveMirror: failed"), ErrorText::describe(o.error).cause,
+                               DesktopNotifier::Kind::Critical);
+            break;
+        }
     if (o.unreadableRanges > 0)
         m_logger->warn("{} source range(s) could not be read and were written as zeroes",
                        o.unreadableRanges);
@@ -862,7 +967,10 @@ void MainWindow::onFinished(const JobOutcome& o)
     m_jobLiveSource = false;
     // What a written disk holds now is what its source held: read it again
     // (no device event says so when udevd does not watch the disk).
-    if (const DeviceEntry* t = m_devices.entry(o.target); t && t->blockDevice)
+    if (std::any_of(each.begin(), each.end(), [this](const JobOutcome& t) {
+            const DeviceEntry* e = m_devices.entry(t.target);
+            return e && e->blockDevice;
+        }))
         m_devices.refresh();
     updateLiveNote();
     updateActions();
@@ -871,6 +979,64 @@ void MainWindow::onFinished(const JobOutcome& o)
         m_closing = true;
         close();
     }
+}
+
+void MainWindow::reportTargets(const JobOutcome& o)
+{
+    using Outcome = engine::JobResult::Outcome;
+    const auto count = [&o](auto pred) {
+        return static_cast<int>(std::count_if(o.targets.begin(), o.targets.end(), pred));
+    };
+    const int total = static_cast<int>(o.targets.size());
+    const int identical = count([](const JobOutcome& t) {
+        return t.outcome == Outcome::Completed && (!t.verify || t.verify->identical);
+    });
+    const int different = count([](const JobOutcome& t) {
+        return t.outcome == Outcome::Completed && t.verify && !t.verify->identical;
+    });
+    const int failed = count([](const JobOutcome& t) { return t.outcome == Outcome::Failed; });
+    QStringList lines;
+    for (const JobOutcome& t : o.targets)
+        lines << tr("%1: %2").arg(t.target, TargetTable::resultText(t));
+    QString text = lines.join(QStringLiteral("; ")) + u'.';
+    if (!o.frozenMountPoints.isEmpty() && identical > 0)
+        text += u' ' + tr("Freeze window: %1 was frozen for %2 s.")
+                           .arg(freezeWhat(o.frozenMountPoints),
+                                QLocale().toString(o.quiesceSeconds, 'f', 3));
+    std::vector<JobOutcome> incomplete;
+    for (const JobOutcome& t : o.targets)
+        if (t.targetCreated && (t.outcome == Outcome::Aborted || t.outcome == Outcome::Failed))
+            incomplete.push_back(t);
+    if (identical == total) {
+        m_status->showBanner(StatusPanel::Tone::Success,
+                             tr("Completed: %n targets identical.", nullptr, total), text);
+        m_notifier->notify(tr("DriveMirror: completed"),
+                           tr("The mirror to %n targets is complete.", nullptr, total));
+    } else if (different > 0 || failed > 0) {
+        m_status->showBanner(StatusPanel::Tone::Error,
+                             tr("%1 of %2 targets identical.").arg(identical).arg(total), text);
+        if (!m_closeRequested) {
+            auto* box = new QMessageBox(
+                QMessageBox::Critical, tr("Not Every Target Was Copied"),
+                tr("%1 of %2 targets are identical to the source.").arg(identical).arg(total),
+                QMessageBox::Ok, this);
+            box->setInformativeText(lines.join(u'\n'));
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->setObjectName(QStringLiteral("errorDialog"));
+            box->setWindowModality(Qt::WindowModal);
+            box->open();
+        }
+        m_notifier->notify(tr("DriveMirror: failed"),
+                           tr("%1 of %2 targets identical.").arg(identical).arg(total),
+                           DesktopNotifier::Kind::Critical);
+    } else {
+        // Cancelled: each target is what its row says.
+        m_status->showBanner(identical > 0 ? StatusPanel::Tone::Warning : StatusPanel::Tone::Info,
+                             tr("Cancelled: %1 of %2 targets identical.").arg(identical).arg(total),
+                             text);
+    }
+    if (!incomplete.empty() && !m_closeRequested)
+        offerToDeleteIncompleteTargets(incomplete);
 }
 
 void MainWindow::reportCompleted(const JobOutcome& o)
@@ -948,29 +1114,45 @@ void MainWindow::reportCancelled(const JobOutcome& o)
     }
 }
 
-void MainWindow::offerToDeleteIncompleteTarget(const JobOutcome& o)
+void MainWindow::offerToDeleteIncompleteTargets(const std::vector<JobOutcome>& outcomes)
 {
-    if (questionOpen())
+    if (questionOpen() || outcomes.empty())
         return;
-    auto* box = new QMessageBox(QMessageBox::Question, tr("Delete the Incomplete Image?"),
-                                tr("%1 holds only part of the source.").arg(o.target),
-                                QMessageBox::NoButton, this);
+    QStringList paths;
+    for (const JobOutcome& o : outcomes)
+        paths << o.target;
+    const bool one = outcomes.size() == 1;
+    auto* box = new QMessageBox(
+        QMessageBox::Question,
+        one ? tr("Delete the Incomplete Image?") : tr("Delete the Incomplete Images?"),
+        one ? tr("%1 holds only part of the source.").arg(paths.front())
+            : tr("%1 hold only part of the source.").arg(paths.join(QStringLiteral(", "))),
+        QMessageBox::NoButton, this);
     box->setObjectName(QStringLiteral("deleteIncompleteTarget"));
-    box->setInformativeText(tr("The mirror created this image file and was cancelled before it "
-                               "was in sync, so it is not usable as a copy. Delete it, or keep "
-                               "it to look at or to mirror into again."));
-    QPushButton* remove = box->addButton(tr("Delete File"), QMessageBox::DestructiveRole);
-    QPushButton* keep = box->addButton(tr("Keep File"), QMessageBox::RejectRole);
+    box->setInformativeText(
+        one ? tr("The mirror created this image file and was cancelled before it was in sync, "
+                 "so it is not usable as a copy. Delete it, or keep it to look at or to mirror "
+                 "into again.")
+            : tr("The mirror created these image files and they did not get in sync, so they "
+                 "are not usable as copies. Delete them, or keep them to look at or to mirror "
+                 "into again."));
+    QPushButton* remove =
+        box->addButton(one ? tr("Delete File") : tr("Delete Files"), QMessageBox::DestructiveRole);
+    QPushButton* keep =
+        box->addButton(one ? tr("Keep File") : tr("Keep Files"), QMessageBox::RejectRole);
     box->setDefaultButton(keep);
     box->setEscapeButton(keep);
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setWindowModality(Qt::WindowModal);
-    connect(box, &QMessageBox::buttonClicked, this, [this, remove, o](QAbstractButton* clicked) {
-        if (clicked == remove)
-            deleteIncompleteTarget(o);
-        else
-            m_logger->info("kept the incomplete {}", o.target.toStdString());
-    });
+    connect(box, &QMessageBox::buttonClicked, this,
+            [this, remove, outcomes](QAbstractButton* clicked) {
+                for (const JobOutcome& o : outcomes) {
+                    if (clicked == remove)
+                        deleteIncompleteTarget(o);
+                    else
+                        m_logger->info("kept the incomplete {}", o.target.toStdString());
+                }
+            });
     m_question = box;
     box->open();
 }

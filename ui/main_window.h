@@ -4,8 +4,10 @@
 //   +-- Source ----------------------+-- Target ----------------------+
 //   | table (DevicePane)             | table (DevicePane)             |
 //   | "Live: writes are tracked…"    |                                |
-//   +-- Settings ----+-- Dirty map ---------------------+-- legend ---+
-//   | form           | DirtyMapWidget                   |             |
+//   +-- Settings ----+-- Targets (several only) -----------------------+
+//   | form           | TargetTable: a row per target; picks the shown one|
+//   |                +-- Dirty map ---------------------+-- legend ---+
+//   |                | DirtyMapWidget                   |             |
 //   |                +-- Throughput --------------------+-------------+
 //   |                | ThroughputGraph                                |
 //   +----------------+------------------------------------------------+
@@ -28,6 +30,12 @@
 // to another row by themselves (DevicePane), so Start stays disabled until
 // the user picks again.
 //
+// Several targets (rows picked together in the target list): each is
+// checked by itself and gets its own confirmation, typed where it holds
+// data; the job copies the source to all at once, a row per target shows
+// how each fares, and the dirty map, graph and numbers follow the row
+// selected. Commands act on all targets.
+//
 // Cancel after READY makes a final copy under a freeze, as Complete does, so
 // the target is a consistent copy; for a live source it also offers a quick
 // cancel, saying that its copy is like a disk after a power cut.
@@ -37,9 +45,13 @@
 #include "bridge/job_controller.h"
 #include "confirm_start_dialog.h"
 
+#include <QHash>
 #include <QMainWindow>
 #include <QMessageBox>
 #include <QPointer>
+
+#include <optional>
+#include <vector>
 
 class QAction;
 class QLabel;
@@ -55,6 +67,7 @@ class DirtyMapWidget;
 class JobSettingsWidget;
 class LogView;
 class StatusPanel;
+class TargetTable;
 class ThroughputGraph;
 
 class MainWindow : public QMainWindow
@@ -78,6 +91,8 @@ public:
     DirtyMapWidget* dirtyMap() const { return m_map; }
     ThroughputGraph* graph() const { return m_graph; }
     StatusPanel* statusPanel() const { return m_status; }
+    /// The rows of a job's targets (shown when it has several).
+    TargetTable* targetTable() const { return m_targetTable; }
     LogView* logView() const { return m_log; }
     DesktopNotifier* notifier() const { return m_notifier; }
     QPushButton* startButton() const { return m_startButton; }
@@ -88,8 +103,8 @@ public:
     QLabel* completeNote() const { return m_completeNote; }
     /// "Running without administrator rights…", shown when disks cannot be used.
     QLabel* privilegeNote() const { return m_privilegeNote; }
-    /// The identity of the chosen target block device (empty for files).
-    QString chosenTargetId() const { return m_targetId; }
+    /// The identity of the (first) chosen target block device (empty for files).
+    QString chosenTargetId() const;
     /// The open confirmation or question, if any (tests, the demo driver).
     ConfirmStartDialog* confirmDialog() const { return m_confirm; }
     QMessageBox* questionBox() const { return m_question; }
@@ -123,19 +138,26 @@ private:
     QStringList liveMountsOf(const QString& source) const;
     static QString freezeWhat(const QStringList& mounts);
     void onTargetInspected(const TargetInspection& inspection);
-    void startJob(bool overwriteConfirmed);
+    /// Asks for target @p index's confirmation, then the next one's; the
+    /// job starts after the last.
+    void confirmTarget(std::size_t index);
+    void startJob();
     /// Ends a start whose source or target went away before the job began.
     void abandonStart(const QString& why);
     void cancelJob(bool quick);
     void onReady();
     void onCompleteFailed(const QString& reason);
     void onFinished(const JobOutcome& outcome);
+    /// The end of a job with several targets: what each of them holds now.
+    void reportTargets(const JobOutcome& outcome);
     void reportCompleted(const JobOutcome& outcome);
     void reportCancelled(const JobOutcome& outcome);
     /// What the outcome says about the target past the source's end and
     /// about what verification covered (empty when there is nothing to say).
     QString coverageText(const JobOutcome& outcome) const;
-    void offerToDeleteIncompleteTarget(const JobOutcome& outcome);
+    /// Asks whether to delete these image files, which the job created and
+    /// left incomplete.
+    void offerToDeleteIncompleteTargets(const std::vector<JobOutcome>& outcomes);
     bool questionOpen() const;
     void deleteIncompleteTarget(const JobOutcome& outcome);
     void reselectTargetWhenListed(const QString& path);
@@ -155,6 +177,8 @@ private:
     DirtyMapWidget* m_map = nullptr;
     ThroughputGraph* m_graph = nullptr;
     StatusPanel* m_status = nullptr;
+    TargetTable* m_targetTable = nullptr;
+    QWidget* m_targetBox = nullptr;
     LogView* m_log = nullptr;
     QSplitter* m_splitter = nullptr;
     DesktopNotifier* m_notifier = nullptr;
@@ -173,16 +197,21 @@ private:
     QPointer<ConfirmStartDialog> m_confirm;
     QPointer<QMessageBox> m_question;
 
-    QString m_targetIdPath; ///< the target path whose identity m_targetId is
-    QString m_targetId;
-    // Fixed when Start is pressed, for the inspection, confirmation and start.
+    /// The chosen target paths and the identity each block device had when
+    /// it was picked (empty for files).
+    QHash<QString, QString> m_targetIds;
+    // Fixed when Start is pressed, for the inspections, confirmations and start.
     QString m_startSource;
-    QString m_startTarget;
-    QString m_startTargetId;
-    /// What the confirmation described, for the job to check once more when
-    /// it opens the target: the chosen disk's identity, or the image file's
-    /// (device, inode and size; "absent" for a file the job creates).
-    QString m_startBoundId;
+    QStringList m_startTargets;
+    QStringList m_startTargetIds;
+    /// Each target's inspection, in m_startTargets' order, as they come in.
+    std::vector<std::optional<TargetInspection>> m_inspections;
+    /// What each confirmation described, for the job to check once more
+    /// when it opens the target: the chosen disk's identity, or the image
+    /// file's (device, inode and size; "absent" for a file the job creates).
+    QStringList m_startBoundIds;
+    /// The user typed the target's name to overwrite what it holds.
+    QList<bool> m_startOverwrite;
     QStringList m_startLiveMounts;
     engine::JobOptions m_startSettings;
     QStringList m_jobLiveMounts;      ///< the running job's source file systems (live)

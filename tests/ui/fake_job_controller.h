@@ -19,6 +19,9 @@ public:
     engine::JobStatus status() const override { return currentStatus; }
     ui::SnapshotPtr snapshot() const override { return currentSnapshot; }
     bool completionRequested() const override { return completing; }
+    const std::vector<ui::TargetState>& targets() const override { return targetStates; }
+    void showTarget(int index) override { shown = index; }
+    int shownTarget() const override { return shown; }
 
     void inspectTarget(const QString& source, const QString& target,
                        const QString& expectedTargetId) override
@@ -95,7 +98,7 @@ public:
         ui::JobOutcome o = nextOutcome;
         o.outcome = outcome;
         o.source = lastRequest.source;
-        o.target = lastRequest.target;
+        o.target = lastRequest.targets.isEmpty() ? QString() : lastRequest.targets.front().path;
         Q_EMIT finished(o);
     }
 
@@ -107,6 +110,8 @@ public:
     ui::TargetInspection inspection;
     ui::JobOutcome nextOutcome; ///< what finish() reports, besides the outcome
     ui::JobRequest lastRequest;
+    std::vector<ui::TargetState> targetStates;
+    int shown = 0;
     QStringList calls;
     std::vector<std::uint64_t> speeds;
 };

@@ -1,6 +1,8 @@
 // LocalJobController on real image files: signals in order and on the UI
-// thread, the ~10 Hz bound, refusals, creation of a missing target, cancel.
+// thread, the ~10 Hz bound, refusals, creation of a missing target, cancel;
+// several targets, one of them a faultfs disk that fails its writes.
 #include "bridge/local_job_controller.h"
+#include "fault_fs.h"
 #include "io/disk.h"
 #include "io/open_files.h"
 #include "test_support.h"
@@ -25,7 +27,7 @@ ui::JobRequest request(const QString& source, const QString& target)
 {
     ui::JobRequest r;
     r.source = source;
-    r.target = target;
+    r.targets = {ui::RequestTarget{target, {}, false}};
     return r;
 }
 
@@ -80,6 +82,74 @@ private Q_SLOTS:
         };
         QVERIFY(pos(JobStatus::Running) < pos(JobStatus::Ready));
         QVERIFY(pos(JobStatus::Ready) < pos(JobStatus::Concluded));
+    }
+
+    // Three targets, the middle one a disk whose writes fail: it ends alone
+    // with its error, the other two go on to READY and complete identical,
+    // each row says so, and the rows pick which target's numbers are shown.
+    void severalTargets_oneFails_othersCompleteIdentical()
+    {
+        QString why;
+        if (!testsupport::isRoot())
+            QSKIP("needs root: a faultfs target is a FUSE mount");
+        if (!testsupport::FaultFs::available(&why))
+            QSKIP(qPrintable(why));
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        const std::uint64_t size = 32 * kMiB;
+        QVERIFY(testsupport::createSparse(src, size));
+        QVERIFY(testsupport::writePattern(src, 0, size, 11));
+        const QString backing = dir.file(QStringLiteral("faulty.img"));
+        QVERIFY(testsupport::createSparse(backing, size));
+        auto faulty = testsupport::FaultFs::mount(
+            backing,
+            {QStringLiteral("--write-error"), QStringLiteral("%1:%2").arg(8 * kMiB).arg(kMiB)},
+            &why);
+        QVERIFY2(faulty, qPrintable(why));
+        const QStringList targets{dir.file(QStringLiteral("a.img")), faulty->diskPath(),
+                                  dir.file(QStringLiteral("c.img"))};
+
+        ui::LocalJobController c(engine::nullLogger());
+        QSignalSpy ready(&c, &ui::JobController::ready);
+        QSignalSpy finished(&c, &ui::JobController::finished);
+        QSignalSpy rows(&c, &ui::JobController::targetChanged);
+        ui::JobRequest r = request(src, targets[0]);
+        r.targets.append(ui::RequestTarget{targets[1], {}, false});
+        r.targets.append(ui::RequestTarget{targets[2], {}, false});
+        c.start(r);
+        QCOMPARE(c.targets().size(), std::size_t{3});
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() >= 1, 30000);
+        QVERIFY(c.status() == JobStatus::Ready);
+        const auto& t = c.targets();
+        QVERIFY(t[1].outcome && t[1].outcome->outcome == engine::JobResult::Outcome::Failed);
+        QVERIFY(t[0].status == JobStatus::Ready && t[2].status == JobStatus::Ready);
+        QVERIFY(rows.count() >= 3);
+        for (const QList<QVariant>& row : rows)
+            QVERIFY(row.front().toInt() >= 0 && row.front().toInt() < 3);
+
+        // The shown target follows the choice, its newest progress at once.
+        QSignalSpy progress(&c, &ui::JobController::progressChanged);
+        c.showTarget(2);
+        QCOMPARE(c.shownTarget(), 2);
+        QCOMPARE(progress.count(), 1);
+        QVERIFY(c.snapshot() == c.targets()[2].snapshot);
+
+        c.complete();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+        const auto o = finished.front().front().value<ui::JobOutcome>();
+        // The summary says the least of them; each target says its own.
+        QVERIFY(o.outcome == engine::JobResult::Outcome::Failed);
+        QCOMPARE(o.targets.size(), std::size_t{3});
+        QVERIFY(o.targets[0].outcome == engine::JobResult::Outcome::Completed);
+        QVERIFY(o.targets[1].outcome == engine::JobResult::Outcome::Failed);
+        QCOMPARE(o.targets[1].error.code, EIO);
+        QVERIFY(o.targets[2].outcome == engine::JobResult::Outcome::Completed);
+        for (int i : {0, 2}) {
+            QCOMPARE(o.targets[static_cast<std::size_t>(i)].target, targets[i]);
+            QVERIFY2(testsupport::cmpIdentical(src, targets[i]), qPrintable(targets[i]));
+        }
+        QVERIFY(!c.isActive());
+        QVERIFY(c.status() == JobStatus::Concluded);
     }
 
     void start_targetTooSmall_startFailedWithRule()
@@ -185,7 +255,7 @@ private Q_SLOTS:
             activeAtFinish = c.isActive();
         });
         ui::JobRequest r = request(src, dst);
-        r.overwriteConfirmed = true;
+        r.targets[0].overwriteConfirmed = true;
         if (cancelBeforeReady)
             r.settings.speed = 1 * kMiB;
         c.start(r);
@@ -262,7 +332,7 @@ private Q_SLOTS:
         ui::LocalJobController c(engine::nullLogger());
         QSignalSpy failed(&c, &ui::JobController::startFailed);
         ui::JobRequest r = request(src, dst);
-        r.expectedTargetId = QStringLiteral("wwn:0x5000c500a1b2c3d4");
+        r.targets[0].expectedId = QStringLiteral("wwn:0x5000c500a1b2c3d4");
         c.start(r);
         QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 20000);
         const auto error = failed.front().front().value<engine::Error>();

@@ -17,6 +17,7 @@
 #include "log_view.h"
 #include "main_window.h"
 #include "status_panel.h"
+#include "target_table.h"
 #include "test_support.h"
 #include "throughput_graph.h"
 
@@ -219,6 +220,13 @@ private:
         return w.confirmDialog();
     }
 
+    // The target the open confirmation is about; empty when none is open.
+    static QString confirmingPath(const ui::MainWindow& w)
+    {
+        const ui::ConfirmStartDialog* dialog = w.confirmDialog();
+        return dialog ? dialog->target().path : QString();
+    }
+
     // The cancel question's button for the cancel with a final copy.
     QAbstractButton* consistentCancelButton(QMessageBox* box)
     {
@@ -317,6 +325,144 @@ private Q_SLOTS:
         // Engine and UI messages both reach the log pane.
         QTRY_VERIFY(w.logView()->text().contains(QStringLiteral("ready: source and target")));
         QVERIFY(w.logView()->text().contains(QStringLiteral("starting: ")));
+    }
+
+    void severalTargets_eachConfirmed_rowPerTarget_allIdentical_data()
+    {
+        QTest::addColumn<bool>("helper");
+        QTest::newRow("in process") << false;
+        QTest::newRow("helper process") << true;
+    }
+
+    // Three image targets picked together: each gets its own confirmation,
+    // one job copies to all, a row per target follows each, the rows pick
+    // the dirty map shown, and Complete leaves all three identical.
+    void severalTargets_eachConfirmed_rowPerTarget_allIdentical()
+    {
+        QFETCH(bool, helper);
+        ScratchDir dir;
+        QString source, first;
+        QVERIFY(makeImages(dir, 32 * kMiB, source, first));
+        QStringList targets{first};
+        for (const char* name : {"second.img", "third.img"}) {
+            const QString t = dir.file(QString::fromLatin1(name));
+            QVERIFY(testsupport::createSparse(t, 32 * kMiB) &&
+                    testsupport::writePattern(t, 0, 32 * kMiB, 5));
+            targets << t;
+        }
+        targets.sort();
+
+        auto sink = std::make_shared<ui::LogSink>();
+        const engine::Logger log = uitest::loggerFor(sink);
+        ui::DeviceListModel devices;
+        Controllers controllers(helper, log);
+        devices.setDeviceAccess(controllers.access());
+        ui::JobController& controller = controllers.get();
+        ui::MainWindow w(devices, controller, log);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        devices.addImages(QStringList{source} + targets);
+        QTRY_VERIFY(devices.isIdle() && devices.entry(targets.back()));
+        QVERIFY(w.sourcePane()->selectPath(source));
+        QTRY_VERIFY(devices.isIdle());
+        QVERIFY(w.targetPane()->selectPaths(targets));
+        QCOMPARE(w.targetPane()->currentPaths(), targets);
+        QVERIFY(w.startButton()->isEnabled());
+
+        QSignalSpy ready(&controller, &ui::JobController::ready);
+        QSignalSpy finished(&controller, &ui::JobController::finished);
+        QTest::mouseClick(w.startButton(), Qt::LeftButton);
+        // One confirmation per target, in turn; each names its own.
+        for (int i = 0; i < targets.size(); ++i) {
+            QTRY_COMPARE(confirmingPath(w), targets[i]);
+            ui::ConfirmStartDialog* dialog = w.confirmDialog();
+            QVERIFY2(dialog->windowTitle().contains(QStringLiteral("Target %1 of 3").arg(i + 1)),
+                     qPrintable(dialog->windowTitle()));
+            QVERIFY(!controller.isActive());
+            dialog->startButton()->click();
+        }
+        QTRY_VERIFY(controller.isActive());
+        QVERIFY(w.targetTable()->isVisible());
+        QCOMPARE(w.targetTable()->rowCount(), 3);
+        for (int row = 0; row < 3; ++row)
+            QCOMPARE(w.targetTable()->item(row, ui::TargetTable::PathColumn)->text(), targets[row]);
+
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() >= 1, 60000);
+        QVERIFY(controller.status() == JobStatus::Ready);
+        QCOMPARE(controller.targets().size(), std::size_t{3});
+        for (const ui::TargetState& t : controller.targets())
+            QVERIFY(t.status == JobStatus::Ready && t.snapshot && t.snapshot->readyReached);
+        QTRY_COMPARE(w.targetTable()->item(2, ui::TargetTable::CopiedColumn)->text(),
+                     ui::Format::percent(1.0));
+        // The third row picked: its map is the one shown.
+        QSignalSpy maps(&controller, &ui::JobController::dirtyMapChanged);
+        w.targetTable()->selectRow(2);
+        QCOMPARE(controller.shownTarget(), 2);
+        QVERIFY(maps.count() >= 1);
+        QTRY_VERIFY(w.dirtyMap()->map() != nullptr);
+        QVERIFY(w.completeButton()->isEnabled());
+
+        QTest::mouseClick(w.completeButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+        const auto outcome = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY(outcome.outcome == engine::JobResult::Outcome::Completed);
+        QCOMPARE(outcome.targets.size(), std::size_t{3});
+        for (int i = 0; i < 3; ++i) {
+            const ui::JobOutcome& t = outcome.targets[static_cast<std::size_t>(i)];
+            QCOMPARE(t.target, targets[i]);
+            QVERIFY(t.outcome == engine::JobResult::Outcome::Completed);
+            QVERIFY2(testsupport::cmpIdentical(source, targets[i]), qPrintable(targets[i]));
+            QCOMPARE(w.targetTable()->item(i, ui::TargetTable::ResultColumn)->text(),
+                     ui::TargetTable::resultText(t));
+        }
+        QVERIFY2(w.statusPanel()->bannerText().contains(QStringLiteral("3 targets identical")),
+                 qPrintable(w.statusPanel()->bannerText()));
+        QVERIFY(w.startButton()->isEnabled());
+    }
+
+    // Several targets picked: when one of them goes, the whole pick goes
+    // (a Start must never take fewer targets than the user saw picked).
+    void selection_severalTargets_oneRemoved_wholeSelectionCleared()
+    {
+        ScratchDir dir;
+        const QString source = dir.file(QStringLiteral("source.img"));
+        QStringList targets;
+        QVERIFY(testsupport::createSparse(source, 16 * kMiB));
+        for (const char* name : {"a.img", "b.img", "c.img"}) {
+            targets << dir.file(QString::fromLatin1(name));
+            QVERIFY(testsupport::createSparse(targets.back(), 16 * kMiB));
+        }
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        controller.inspection.facts.exists = true;
+        controller.inspection.facts.size = 16 * kMiB;
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        devices.addImages(QStringList{source} + targets);
+        QTRY_VERIFY(devices.isIdle() && devices.entry(targets.back()));
+        QVERIFY(clickRow(w.sourcePane(), devices, source));
+        QTRY_VERIFY(devices.isIdle());
+        // Ctrl-click adds rows, as users pick several.
+        QVERIFY(clickRow(w.targetPane(), devices, targets[0]));
+        QTableView* view = w.targetPane()->view();
+        for (int i : {1, 2}) {
+            const QModelIndex index = w.targetPane()->filterModel()->mapFromSource(
+                devices.index(devices.rowOf(targets[i]), 0));
+            QTest::mouseClick(view->viewport(), Qt::LeftButton, Qt::ControlModifier,
+                              view->visualRect(index).center());
+        }
+        QCOMPARE(w.targetPane()->currentPaths(), targets);
+        QVERIFY(w.startButton()->isEnabled());
+
+        QVERIFY(QFile::remove(targets[1]));
+        devices.refresh();
+        QTRY_VERIFY(devices.isIdle() && devices.rowOf(targets[1]) < 0);
+        QVERIFY(w.targetPane()->currentPaths().isEmpty());
+        QVERIFY(!view->selectionModel()->hasSelection());
+        QVERIFY(!w.startButton()->isEnabled());
+        w.requestStart();
+        QVERIFY(controller.calls.isEmpty());
     }
 
     void buttons_everyStatus_followVerbTable_data()
@@ -476,8 +622,8 @@ private Q_SLOTS:
         QVERIFY(dialog->startButton()->isEnabled());
         dialog->startButton()->click();
         QCOMPARE(controller.calls.count(QStringLiteral("start")), 1);
-        QVERIFY(controller.lastRequest.overwriteConfirmed);
-        QCOMPARE(controller.lastRequest.target, target);
+        QVERIFY(controller.lastRequest.targets.value(0).overwriteConfirmed);
+        QCOMPARE(controller.lastRequest.targets.value(0).path, target);
     }
 
     void confirmation_rejected_startsNothing()
@@ -816,7 +962,7 @@ private Q_SLOTS:
         dialog->startButton()->click();
         QTRY_VERIFY(controller.calls.contains(QStringLiteral("start")));
         // ... so the job is bound to the file the confirmation described.
-        QCOMPARE(controller.lastRequest.expectedTargetId,
+        QCOMPARE(controller.lastRequest.targets.value(0).expectedId,
                  QStringLiteral("file:259:3:4242:16777216"));
         controller.finish(engine::JobResult::Outcome::Completed);
 
@@ -829,7 +975,7 @@ private Q_SLOTS:
         QVERIFY(dialog->target().newFile);
         dialog->startButton()->click();
         QTRY_VERIFY(controller.calls.contains(QStringLiteral("start")));
-        QCOMPARE(controller.lastRequest.expectedTargetId, QStringLiteral("absent"));
+        QCOMPARE(controller.lastRequest.targets.value(0).expectedId, QStringLiteral("absent"));
     }
 
     void boundImageTarget_changedBehindTheWindow_jobRefuses_data()
@@ -1771,8 +1917,8 @@ private Q_SLOTS:
         QTest::keyClick(name, Qt::Key_Return);
         QTRY_VERIFY(!w.confirmDialog());
         QCOMPARE(controller.calls.count(QStringLiteral("start")), 1);
-        QVERIFY(controller.lastRequest.overwriteConfirmed);
-        QCOMPARE(controller.lastRequest.target, target);
+        QVERIFY(controller.lastRequest.targets.value(0).overwriteConfirmed);
+        QCOMPARE(controller.lastRequest.targets.value(0).path, target);
     }
 
     void abortedBeforeReady_createdImage_offeredForDeletion_data()
@@ -1952,7 +2098,7 @@ private Q_SLOTS:
         QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
         QCOMPARE(controller.calls,
                  (QStringList{QStringLiteral("inspect"), QStringLiteral("start")}));
-        QCOMPARE(controller.lastRequest.target, c);
+        QCOMPARE(controller.lastRequest.targets.value(0).path, c);
     }
 
     void selection_refusedThenUsableAgain_notSelectedAgain()
@@ -2103,8 +2249,9 @@ private Q_SLOTS:
         QVERIFY(dialog);
         QCOMPARE(dialog->target().path, nodes[2]);
         QTest::mouseClick(dialog->startButton(), Qt::LeftButton);
-        QCOMPARE(controller.lastRequest.target, nodes[2]);
-        QCOMPARE(controller.lastRequest.expectedTargetId, devices.entry(nodes[2])->stableId);
+        QCOMPARE(controller.lastRequest.targets.value(0).path, nodes[2]);
+        QCOMPARE(controller.lastRequest.targets.value(0).expectedId,
+                 devices.entry(nodes[2])->stableId);
     }
 
     void demo_autostartAutocomplete_completesIdentical()

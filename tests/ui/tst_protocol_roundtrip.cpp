@@ -522,7 +522,7 @@ void TestProtocolRoundTrip::jobOptions()
     QVERIFY(engine::validate(want));
     ui::JobRequest request;
     request.source = QStringLiteral("/var/tmp/source.img");
-    request.target = QStringLiteral("/var/tmp/target.img");
+    request.targets = {ui::RequestTarget{QStringLiteral("/var/tmp/target.img"), {}, false}};
     request.settings = want;
     QStringList words = ui::mirrorArguments(request, 64);
     QCOMPARE(words.value(0), QStringLiteral("mirror"));

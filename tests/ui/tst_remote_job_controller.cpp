@@ -42,7 +42,7 @@ ui::JobRequest request(const QString& source, const QString& target)
 {
     ui::JobRequest r;
     r.source = source;
-    r.target = target;
+    r.targets = {ui::RequestTarget{target, {}, false}};
     return r;
 }
 
@@ -128,22 +128,49 @@ private Q_SLOTS:
         QStringList a = ui::mirrorArguments(r, 1024);
         QCOMPARE(a.at(1), QDir::current().absoluteFilePath(QStringLiteral("relative-src.img")));
         QVERIFY(!a.contains(QStringLiteral("--force")));
+        QVERIFY(!a.contains(QStringLiteral("--overwrite")));
         QVERIFY(!a.contains(QStringLiteral("--expect-id")));
         QVERIFY(a.contains(QStringLiteral("--cancel-on-eof")));
-        r.overwriteConfirmed = true;
-        r.expectedTargetId = QStringLiteral("wwn:0x5000");
+        r.targets[0].overwriteConfirmed = true;
+        r.targets[0].expectedId = QStringLiteral("wwn:0x5000");
         r.settings.granularity = 1 << 20;
         r.settings.verify = true;
         a = ui::mirrorArguments(r, 1024);
-        QVERIFY(a.contains(QStringLiteral("--force")));
-        QCOMPARE(a.at(a.indexOf(QStringLiteral("--expect-id")) + 1), r.expectedTargetId);
+        // Consent is for the confirmed target alone, never --force for all.
+        QVERIFY(!a.contains(QStringLiteral("--force")));
+        QCOMPARE(a.at(a.indexOf(QStringLiteral("--overwrite")) + 1), QStringLiteral("/dev/sdz"));
+        QCOMPARE(a.at(a.indexOf(QStringLiteral("--expect-id")) + 1), r.targets[0].expectedId);
         QCOMPARE(a.at(a.indexOf(QStringLiteral("--granularity")) + 1), QStringLiteral("1048576"));
         QCOMPARE(a.at(a.indexOf(QStringLiteral("--map-cells")) + 1), QStringLiteral("1024"));
         QVERIFY(a.contains(QStringLiteral("--verify")));
         // An image file's identity goes the same way.
-        r.expectedTargetId = QStringLiteral("file:259:3:4242:16777216");
+        r.targets[0].expectedId = QStringLiteral("file:259:3:4242:16777216");
         a = ui::mirrorArguments(r, 1024);
-        QCOMPARE(a.at(a.indexOf(QStringLiteral("--expect-id")) + 1), r.expectedTargetId);
+        QCOMPARE(a.at(a.indexOf(QStringLiteral("--expect-id")) + 1), r.targets[0].expectedId);
+    }
+
+    void protocol_severalTargetsEachWithItsOwnConsentAndIdentity()
+    {
+        ui::JobRequest r = request(QStringLiteral("/tmp/src.img"), QStringLiteral("/dev/sdy"));
+        r.targets.append(ui::RequestTarget{QStringLiteral("/dev/sdz"), {}, false});
+        r.targets.append(ui::RequestTarget{QStringLiteral("/tmp/new.img"), {}, false});
+        r.targets[0].expectedId = QStringLiteral("wwn:0x1");
+        r.targets[1].expectedId = QStringLiteral("wwn:0x2");
+        r.targets[1].overwriteConfirmed = true;
+        r.targets[2].expectedId = QStringLiteral("absent");
+        const QStringList a = ui::mirrorArguments(r, 256);
+        QCOMPARE(a.mid(0, 5), (QStringList{QStringLiteral("mirror"), QStringLiteral("/tmp/src.img"),
+                                           QStringLiteral("/dev/sdy"), QStringLiteral("/dev/sdz"),
+                                           QStringLiteral("/tmp/new.img")}));
+        QCOMPARE(a.count(QStringLiteral("--overwrite")), 1);
+        QCOMPARE(a.at(a.indexOf(QStringLiteral("--overwrite")) + 1), QStringLiteral("/dev/sdz"));
+        QVERIFY(!a.contains(QStringLiteral("--force")));
+        QStringList ids;
+        for (int i = 0; i < a.size(); ++i)
+            if (a[i] == QLatin1String("--expect-id"))
+                ids << a.value(i + 1);
+        QCOMPARE(ids, (QStringList{QStringLiteral("wwn:0x1"), QStringLiteral("wwn:0x2"),
+                                   QStringLiteral("absent")}));
     }
 
     void protocol_freezeAndWipeRestReachTheHelper()
@@ -485,6 +512,56 @@ emit '{"event": "BLOCK_JOB_CANCELLED", "data": {"len": 1048576, "offset": 104857
         QCOMPARE(name(seen.back()), name(JobStatus::Concluded));
     }
 
+    // Two new image files through the helper: the events of each target
+    // reach its own row (the helper names the target in every event), one
+    // READY for both, one Complete, and each outcome is its target's.
+    void severalTargets_eventsSortedByTarget_bothCompleteIdentical()
+    {
+        ScratchDir dir;
+        const QString src = dir.file(QStringLiteral("src.img"));
+        QVERIFY(testsupport::createSparse(src, 16 * kMiB));
+        QVERIFY(testsupport::writePattern(src, 0, 16 * kMiB, 21));
+        const QString a = dir.file(QStringLiteral("a.img"));
+        const QString b = dir.file(QStringLiteral("b.img"));
+        ui::RemoteJobController c(cliHelper(), engine::nullLogger());
+        c.setDirtyMapCells(64);
+        QSignalSpy started(&c, &ui::JobController::started);
+        QSignalSpy ready(&c, &ui::JobController::ready);
+        QSignalSpy maps(&c, &ui::JobController::dirtyMapChanged);
+        QSignalSpy finished(&c, &ui::JobController::finished);
+        ui::JobRequest r = request(src, a);
+        r.targets.append(ui::RequestTarget{b, QStringLiteral("absent"), false});
+        r.targets[0].expectedId = QStringLiteral("absent");
+        c.start(r);
+        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 20000);
+        QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 20000);
+        QVERIFY(c.status() == JobStatus::Ready);
+        QCOMPARE(c.targets().size(), std::size_t{2});
+        for (const ui::TargetState& t : c.targets()) {
+            QVERIFY(t.status == JobStatus::Ready);
+            QVERIFY(t.snapshot && t.snapshot->readyReached);
+            QCOMPARE(t.snapshot->diskSize, 16 * kMiB);
+        }
+        const int mapsBefore = static_cast<int>(maps.count());
+        c.showTarget(1);
+        QCOMPARE(maps.count(), mapsBefore + 1);
+        QVERIFY(maps.back().front().value<ui::DirtyMapPtr>() != nullptr);
+
+        c.complete();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 30000);
+        const auto o = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY(o.outcome == engine::JobResult::Outcome::Completed);
+        QCOMPARE(o.targets.size(), std::size_t{2});
+        QCOMPARE(o.targets[0].target, a);
+        QCOMPARE(o.targets[1].target, b);
+        for (const ui::JobOutcome& t : o.targets) {
+            QVERIFY(t.outcome == engine::JobResult::Outcome::Completed);
+            QVERIFY(t.targetCreated);
+            QVERIFY2(testsupport::cmpIdentical(src, t.target), qPrintable(t.target));
+        }
+        QVERIFY(!c.isActive());
+    }
+
     void refusal_startFailedWithTheHelpersRule()
     {
         ScratchDir dir;
@@ -728,8 +805,8 @@ emit '{"event": "BLOCK_JOB_CANCELLED", "data": {"len": 1048576, "offset": 104857
         ui::JobRequest r = request(loop->path(), dst);
         r.settings.verify = true;
         // What the window passes: the identity the inspection reported.
-        r.expectedTargetId = QString::fromStdString(i.facts.identity);
-        QCOMPARE(r.expectedTargetId, QStringLiteral("absent"));
+        r.targets[0].expectedId = QString::fromStdString(i.facts.identity);
+        QCOMPARE(r.targets[0].expectedId, QStringLiteral("absent"));
         c.start(r);
         QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 30000);
         c.complete();
@@ -754,7 +831,7 @@ emit '{"event": "BLOCK_JOB_CANCELLED", "data": {"len": 1048576, "offset": 104857
                                        engine::nullLogger());
         QSignalSpy userRefused(&asUser, &ui::JobController::startFailed);
         ui::JobRequest intoRoots = request(loop->path(), rootsFile);
-        intoRoots.expectedTargetId = QStringLiteral("absent");
+        intoRoots.targets[0].expectedId = QStringLiteral("absent");
         asUser.start(intoRoots);
         QTRY_COMPARE_WITH_TIMEOUT(userRefused.count(), 1, 30000);
         const auto denied = userRefused.front().front().value<engine::Error>();

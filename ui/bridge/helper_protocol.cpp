@@ -8,6 +8,7 @@
 
 #include <sys/sysmacros.h>
 
+#include <algorithm>
 #include <cerrno>
 
 namespace ui {
@@ -142,19 +143,21 @@ HelperCommand HelperCommand::detect(const QString& applicationDir)
 QStringList mirrorArguments(const JobRequest& request, int mapCells)
 {
     const engine::JobOptions& s = request.settings;
-    QStringList a{QStringLiteral("mirror"), absolute(request.source), absolute(request.target),
-                  QStringLiteral("--json"), QStringLiteral("--cancel-on-eof"),
-                  QStringLiteral("--no-command-queue"),
-                  // The window asks the user whether to delete an incomplete copy.
-                  QStringLiteral("--keep-incomplete"), QStringLiteral("--progress-interval"),
-                  QStringLiteral("100"), QStringLiteral("--map-cells"), QString::number(mapCells),
-                  QStringLiteral("--sync"), QString::fromUtf8(engine::toString(s.sync).data()),
-                  QStringLiteral("--buf-size"), QString::number(s.bufSize),
-                  QStringLiteral("--speed"), QString::number(s.speed),
-                  QStringLiteral("--on-source-error"),
-                  QString::fromUtf8(engine::toString(s.onSourceError).data()),
-                  QStringLiteral("--on-target-error"),
-                  QString::fromUtf8(engine::toString(s.onTargetError).data())};
+    QStringList a{QStringLiteral("mirror"), absolute(request.source)};
+    for (const RequestTarget& t : request.targets)
+        a << absolute(t.path);
+    a << QStringList{
+        QStringLiteral("--json"), QStringLiteral("--cancel-on-eof"),
+        QStringLiteral("--no-command-queue"),
+        // The window asks the user whether to delete an incomplete copy.
+        QStringLiteral("--keep-incomplete"), QStringLiteral("--progress-interval"),
+        QStringLiteral("100"), QStringLiteral("--map-cells"), QString::number(mapCells),
+        QStringLiteral("--sync"), QString::fromUtf8(engine::toString(s.sync).data()),
+        QStringLiteral("--buf-size"), QString::number(s.bufSize), QStringLiteral("--speed"),
+        QString::number(s.speed), QStringLiteral("--on-source-error"),
+        QString::fromUtf8(engine::toString(s.onSourceError).data()),
+        QStringLiteral("--on-target-error"),
+        QString::fromUtf8(engine::toString(s.onTargetError).data())};
     if (s.granularity)
         a << QStringLiteral("--granularity") << QString::number(s.granularity);
     if (!s.unmap)
@@ -167,10 +170,18 @@ QStringList mirrorArguments(const JobRequest& request, int mapCells)
     if (s.wipeRest)
         a << QStringLiteral("--wipe-rest");
     a << QStringLiteral("--yield") << QString::fromUtf8(engine::toString(s.yield).data());
-    if (request.overwriteConfirmed)
-        a << QStringLiteral("--force");
-    if (!request.expectedTargetId.isEmpty())
-        a << QStringLiteral("--expect-id") << request.expectedTargetId;
+    // Each target is bound to what the user confirmed for it alone: the
+    // helper may overwrite data only on the targets named here.
+    for (const RequestTarget& t : request.targets)
+        if (t.overwriteConfirmed)
+            a << QStringLiteral("--overwrite") << absolute(t.path);
+    // --expect-id is given once per target, in order, or not at all.
+    const bool allBound =
+        std::all_of(request.targets.begin(), request.targets.end(),
+                    [](const RequestTarget& t) { return !t.expectedId.isEmpty(); });
+    if (allBound)
+        for (const RequestTarget& t : request.targets)
+            a << QStringLiteral("--expect-id") << t.expectedId;
     return a;
 }
 

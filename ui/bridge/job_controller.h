@@ -11,8 +11,14 @@
 //   inspectTarget() --> targetInspected          (checks + what the target holds)
 //   start()         --> started | startFailed    (preparation on a worker)
 //                   --> statusChanged*, progressChanged*, dirtyMapChanged*,
-//                       ready, completeFailed*, commandFailed*, finished
-//                                                         (about 10 Hz at most)
+//                       targetChanged*, ready, completeFailed*,
+//                       commandFailed*, finished      (about 10 Hz at most)
+//
+// A job may have several targets (one source copied to all of them at
+// once). Commands act on all; statusChanged carries engine::groupStatus of
+// the targets still copying, and ready comes when every one of them is
+// READY; progressChanged and dirtyMapChanged are about the shown target
+// (showTarget), targetChanged about any one of them (targets()).
 //
 // finished and startFailed come once the job has let go of its disks (its
 // descriptors closed, a target it created and did not use removed): the
@@ -41,21 +47,29 @@ using DirtyMapPtr = std::shared_ptr<const engine::DirtyMapSnapshot>;
 
 inline constexpr std::uint64_t kDemoWriterRate = 8ull << 20;
 
-struct JobRequest
+/// One target of a job, as the user chose and confirmed it.
+struct RequestTarget
 {
-    QString source;
-    QString target; ///< created as a sparse file of the source's size when missing
-    engine::JobOptions settings;
-    /// The user typed the target's name to accept that the partitions or
-    /// data on a target block device are overwritten.
-    bool overwriteConfirmed = false;
-    /// What the user confirmed as the target (engine::JobSetup::
+    QString path; ///< created as a sparse file of the source's size when missing
+    /// What the user confirmed as this target (engine::JobSetup::
     /// expectedTargetId): the stable identity of a block device
     /// (engine::DeviceInfo::stableId), or an image file's identity as the
     /// inspection found it (engine::imageFileId, or "absent" for a file the
     /// job creates). Anything else under that path when the job opens it is
     /// refused. Empty: nothing to check.
-    QString expectedTargetId;
+    QString expectedId;
+    /// The user typed the target's name to accept that the partitions or
+    /// data on this target block device are overwritten.
+    bool overwriteConfirmed = false;
+};
+
+struct JobRequest
+{
+    QString source;
+    /// One or more (up to engine::kMaxTargets): with several, one source
+    /// is copied to all of them at once (engine::MirrorGroup).
+    QList<RequestTarget> targets;
+    engine::JobOptions settings;
     /// Demo mode: a writer keeps changing the source while it is mirrored.
     bool demoWriter = false;
     std::uint64_t demoWriterRate = kDemoWriterRate;
@@ -109,6 +123,22 @@ struct JobOutcome
     std::uint64_t targetInode = 0;
     QString source;
     QString target;
+    /// Why the job dropped this target (slower than the floor while others
+    /// went on); empty otherwise.
+    QString droppedReason;
+    /// With several targets: each target's own outcome, in the request's
+    /// order. This one then sums them up: the least successful outcome
+    /// (Completed only when every target completed), the longest time.
+    std::vector<JobOutcome> targets;
+};
+
+/// One target of the current (or last) job, for a row per target.
+struct TargetState
+{
+    QString path;
+    engine::JobStatus status = engine::JobStatus::Created;
+    SnapshotPtr snapshot;              ///< its newest progress, null before the first
+    std::optional<JobOutcome> outcome; ///< once its copy has ended
 };
 
 class JobController : public QObject
@@ -127,6 +157,13 @@ public:
     /// Complete was accepted and the job is finishing (it may still be READY
     /// while the final copy and verification run).
     virtual bool completionRequested() const = 0;
+    /// The current (or last) job's targets, in the request's order.
+    virtual const std::vector<TargetState>& targets() const = 0;
+    /// Which target progressChanged, dirtyMapChanged and snapshot() are
+    /// about (0 until chosen; each job starts at 0). Announces that
+    /// target's newest progress and map at once.
+    virtual void showTarget(int index) = 0;
+    virtual int shownTarget() const = 0;
 
     /// Applies every rule that needs no write to @p target and reads what it
     /// holds, with its identity (TargetFacts::identity); answers with
@@ -156,6 +193,8 @@ Q_SIGNALS:
     void statusChanged(engine::JobStatus status);
     void progressChanged(const ui::SnapshotPtr& snapshot);
     void dirtyMapChanged(const ui::DirtyMapPtr& map);
+    /// Target @p index's status, progress or outcome changed (targets()).
+    void targetChanged(int index);
     void ready();
     /// Complete could not finish its final copy under the quiesce (the
     /// source could not be frozen, or not for long enough): the job mirrors
@@ -184,16 +223,45 @@ public:
     engine::JobStatus status() const override { return m_status; }
     SnapshotPtr snapshot() const override { return m_snapshot; }
     bool completionRequested() const override { return m_completionRequested; }
+    const std::vector<TargetState>& targets() const override { return m_targets; }
+    void showTarget(int index) override;
+    int shownTarget() const override { return m_shown; }
 
 protected:
     /// Records and announces @p status; a dismissed job (null) reads as
     /// concluded, and an unchanged status is not announced again.
     void setStatus(engine::JobStatus status);
 
+    // What a controller reports of each target; these keep the targets'
+    // rows, the shown target's signals and the job's status in step.
+    /// A new job with these targets, none started, target 0 shown.
+    void beginTargets(const JobRequest& request);
+    void targetProgress(int index, SnapshotPtr snapshot);
+    void targetMap(int index, DirtyMapPtr map);
+    /// Also sets the job's status (engine::groupStatus).
+    void targetStatus(int index, engine::JobStatus status);
+    /// Announces ready() the first time every target still copying is READY.
+    void targetReady(int index);
+    /// Target @p index's copy ended; returns whether every target's has.
+    bool targetFinished(int index, JobOutcome outcome);
+    /// What finished carries: the one target's outcome, or with several
+    /// their summary (JobOutcome::targets).
+    JobOutcome jobOutcome() const;
+    /// Every target that has not ended is READY (or paused at READY).
+    bool allReady() const;
+
     bool m_active = false;
     bool m_completionRequested = false;
     engine::JobStatus m_status = engine::JobStatus::Created;
     SnapshotPtr m_snapshot;
+
+private:
+    void updateStatus();
+
+    std::vector<TargetState> m_targets;
+    std::vector<DirtyMapPtr> m_maps;
+    int m_shown = 0;
+    bool m_readyAnnounced = false;
 };
 
 } // namespace ui

@@ -21,18 +21,34 @@ namespace ui {
 struct LocalJobController::Session
 {
     quint64 id = 0;
-    std::string target;
-    bool targetCreated = false;
-    engine::DiskIdentity targetIdentity; ///< of the opened target
-    std::atomic<bool> progressPending{false};
+    std::vector<std::string> targets;
+    std::vector<bool> targetCreated;
+    std::vector<engine::DiskIdentity> targetIdentity; ///< of each opened target
+    /// Per target: a progress call is queued and not yet run.
+    std::unique_ptr<std::atomic<bool>[]> progressPending;
     std::atomic<engine::MirrorJob*> jobForWriter{nullptr};
+    std::atomic<engine::MirrorGroup*> groupForWriter{nullptr};
     std::unique_ptr<engine::DemoWriter> writer;
-    std::unique_ptr<engine::MirrorJob> job;
+    std::unique_ptr<engine::MirrorJob> job;     ///< one target
+    std::unique_ptr<engine::MirrorGroup> group; ///< several targets
     /// Kernel write tracking of a block-device source; reports into the job
     /// and freezes the source's file systems at Complete (the job's quiesce
     /// hooks point into it), so it lives exactly as long as the job.
     std::unique_ptr<engine::LiveSource> live;
     std::vector<std::string> liveMounts; ///< mounted from the source at start
+
+    explicit Session(const JobRequest& request)
+    {
+        for (const RequestTarget& t : request.targets)
+            targets.push_back(t.path.toStdString());
+        targetCreated.assign(targets.size(), false);
+        targetIdentity.resize(targets.size());
+        progressPending = std::make_unique<std::atomic<bool>[]>(targets.size());
+    }
+
+    std::size_t size() const { return targets.size(); }
+    engine::MirrorJob& member(std::size_t index) { return group ? group->member(index) : *job; }
+    bool finished() const { return group ? group->finished() : job->finished(); }
 
     ~Session()
     {
@@ -43,6 +59,7 @@ struct LocalJobController::Session
             writer->stop();
         if (live)
             live->stop();
+        group.reset();
         job.reset();
         live.reset();
         writer.reset();
@@ -120,19 +137,23 @@ void LocalJobController::start(const JobRequest& request)
         refuseBusy(engine::JobVerb::Cancel);
         return;
     }
+    if (request.targets.isEmpty()) {
+        Q_EMIT startFailed(engine::Error{EINVAL, "no target chosen"});
+        return;
+    }
     pruneBackground();
     m_request = request;
     m_active = true;
     m_completionRequested = false;
     m_cancelWhilePreparing = false;
     m_snapshot.reset();
-    m_mapGeneration = 0;
+    m_mapGenerations.assign(static_cast<std::size_t>(request.targets.size()), 0);
+    beginTargets(request);
     m_status = engine::JobStatus::Created;
     Q_EMIT statusChanged(m_status);
 
-    auto session = std::make_shared<Session>();
+    auto session = std::make_shared<Session>(request);
     session->id = m_nextId++;
-    session->target = toStd(request.target);
     m_preparingId = session->id;
 
     auto* watcher = new QFutureWatcher<Prepared>(this);
@@ -145,16 +166,14 @@ void LocalJobController::start(const JobRequest& request)
         Session* s = session.get();
         engine::JobSetup setup;
         setup.source = toStd(request.source);
-        setup.target = toStd(request.target);
         setup.options = request.settings;
-        setup.allowDataOnTarget = request.overwriteConfirmed;
-        setup.expectedTargetId = toStd(request.expectedTargetId);
-        s->targetCreated = false;
         if (request.demoWriter) {
             s->writer = std::make_unique<engine::DemoWriter>(
                 setup.source, request.demoWriterRate,
                 [s](std::uint64_t offset, std::uint64_t length) {
-                    if (auto* job = s->jobForWriter.load())
+                    if (auto* group = s->groupForWriter.load())
+                        group->notifyWrite(offset, length);
+                    else if (auto* job = s->jobForWriter.load())
                         job->notifyWrite(offset, length);
                 },
                 log);
@@ -166,16 +185,37 @@ void LocalJobController::start(const JobRequest& request)
                 return {};
             });
         }
-        auto prepared = engine::prepareJob(std::move(setup), log);
-        if (!prepared)
-            return Prepared{prepared.error()};
-        s->targetCreated = prepared->targetCreated;
-        s->targetIdentity = prepared->job->target().identity();
-        s->live = std::move(prepared->live);
-        s->job = std::move(prepared->job);
+        if (request.targets.size() == 1) {
+            const RequestTarget& t = request.targets.front();
+            setup.target = toStd(t.path);
+            setup.allowDataOnTarget = t.overwriteConfirmed;
+            setup.expectedTargetId = toStd(t.expectedId);
+            auto prepared = engine::prepareJob(std::move(setup), log);
+            if (!prepared)
+                return Prepared{prepared.error()};
+            s->targetCreated[0] = prepared->targetCreated;
+            s->targetIdentity[0] = prepared->job->target().identity();
+            s->live = std::move(prepared->live);
+            s->job = std::move(prepared->job);
+            s->jobForWriter.store(s->job.get());
+        } else {
+            engine::GroupSetup group;
+            group.common = std::move(setup);
+            for (const RequestTarget& t : request.targets)
+                group.targets.push_back({toStd(t.path), toStd(t.expectedId), t.overwriteConfirmed});
+            auto prepared = engine::prepareGroup(std::move(group), log);
+            if (!prepared)
+                return Prepared{prepared.error()};
+            for (std::size_t i = 0; i < s->size(); ++i) {
+                s->targetCreated[i] = prepared->targetCreated[i];
+                s->targetIdentity[i] = prepared->group->member(i).target().identity();
+            }
+            s->live = std::move(prepared->live);
+            s->group = std::move(prepared->group);
+            s->groupForWriter.store(s->group.get());
+        }
         if (s->live)
             s->liveMounts = s->live->mountPoints();
-        s->jobForWriter.store(s->job.get());
         if (s->writer) {
             if (auto r = s->writer->start(); !r)
                 return Prepared{r.error()};
@@ -195,11 +235,14 @@ void LocalJobController::onPrepared(const std::shared_ptr<Session>& session,
     if (prepared.error || m_cancelWhilePreparing) {
         if (!prepared.error) {
             m_log->info("cancelled before the mirror started; the target was not changed");
-            JobOutcome outcome;
-            outcome.outcome = engine::JobResult::Outcome::Aborted;
-            outcome.source = m_request.source;
-            outcome.target = m_request.target;
-            dispose(session, true, [this, outcome] {
+            for (int i = 0; i < static_cast<int>(session->size()); ++i) {
+                JobOutcome outcome;
+                outcome.outcome = engine::JobResult::Outcome::Aborted;
+                outcome.source = m_request.source;
+                outcome.target = m_request.targets[i].path;
+                targetFinished(i, outcome);
+            }
+            dispose(session, true, [this, outcome = jobOutcome()] {
                 conclude();
                 Q_EMIT finished(outcome);
             });
@@ -214,19 +257,23 @@ void LocalJobController::onPrepared(const std::shared_ptr<Session>& session,
     }
 
     m_session = session;
-    engine::MirrorJob& job = *session->job;
-    job.setDirtyMapCells(m_mapCells);
+    for (std::size_t i = 0; i < session->size(); ++i)
+        session->member(i).setDirtyMapCells(m_mapCells);
 
     relayEvents(*session);
-    const auto& o = job.options();
+    const auto& o = session->member(0).options();
     m_log->debug("job started: speed limit {}{}",
                  o.speed ? engine::formatRate(static_cast<double>(o.speed)) : "unlimited",
                  m_request.demoWriter ? ", the demo writer changes the source" : "");
-    job.start();
-    m_snapshot = job.snapshot();
+    if (session->group)
+        session->group->start();
+    else
+        session->job->start();
+    for (std::size_t i = 0; i < session->size(); ++i)
+        targetProgress(static_cast<int>(i), session->member(i).snapshot());
     Q_EMIT started();
     if (m_request.settings.speed != o.speed) {
-        if (auto r = job.setSpeed(m_request.settings.speed); !r)
+        if (auto r = act(engine::JobVerb::SetSpeed, m_request.settings.speed); !r)
             Q_EMIT commandFailed(engine::JobVerb::SetSpeed, r.error());
     }
 }
@@ -237,96 +284,100 @@ void LocalJobController::relayEvents(Session& session)
 {
     const quint64 id = session.id;
     Session* s = &session;
-    session.job->setListener([this, id, s](const engine::JobEvent& ev) {
+    auto relay = [this, id, s](int index, const engine::JobEvent& ev) {
         using Kind = engine::JobEvent::Kind;
         switch (ev.kind) {
         case Kind::Progress:
-            if (!s->progressPending.exchange(true))
+        case Kind::Verifying:
+            if (!s->progressPending[static_cast<std::size_t>(index)].exchange(true))
                 QMetaObject::invokeMethod(
-                    this, [this, id] { onProgress(id); }, Qt::QueuedConnection);
+                    this, [this, id, index] { onProgress(id, index); }, Qt::QueuedConnection);
             break;
         case Kind::StatusChanged: {
             const engine::JobStatus to = ev.to;
             QMetaObject::invokeMethod(
-                this, [this, id, to] { onStatus(id, to); }, Qt::QueuedConnection);
+                this, [this, id, index, to] { onStatus(id, index, to); }, Qt::QueuedConnection);
             break;
         }
         case Kind::Ready:
             QMetaObject::invokeMethod(
-                this, [this, id] { onReady(id); }, Qt::QueuedConnection);
+                this, [this, id, index] { onReady(id, index); }, Qt::QueuedConnection);
             break;
         case Kind::Finished:
             QMetaObject::invokeMethod(
-                this, [this, id] { onFinished(id); }, Qt::QueuedConnection);
+                this, [this, id, index] { onFinished(id, index); }, Qt::QueuedConnection);
             break;
         case Kind::CompleteFailed: {
             const QString why = QString::fromStdString(ev.message);
             QMetaObject::invokeMethod(
-                this, [this, id, why] { onCompleteFailed(id, why); }, Qt::QueuedConnection);
+                this, [this, id, index, why] { onCompleteFailed(id, index, why); },
+                Qt::QueuedConnection);
             break;
         }
-        case Kind::Verifying:
-            if (!s->progressPending.exchange(true))
-                QMetaObject::invokeMethod(
-                    this, [this, id] { onProgress(id); }, Qt::QueuedConnection);
-            break;
         }
-    });
+    };
+    if (session.group)
+        session.group->setListener([relay](std::size_t index, const engine::JobEvent& ev) {
+            relay(static_cast<int>(index), ev);
+        });
+    else
+        session.job->setListener([relay](const engine::JobEvent& ev) { relay(0, ev); });
 }
 
-void LocalJobController::publishLatest()
+void LocalJobController::publishLatest(int index)
 {
-    engine::MirrorJob& job = *m_session->job;
-    m_session->progressPending.store(false);
-    if (auto snap = job.snapshot(); snap && snap != m_snapshot) {
-        m_snapshot = std::move(snap);
-        Q_EMIT progressChanged(m_snapshot);
-    }
-    if (auto map = job.dirtyMap(); map && map->generation != m_mapGeneration) {
-        m_mapGeneration = map->generation;
-        Q_EMIT dirtyMapChanged(map);
+    const auto i = static_cast<std::size_t>(index);
+    engine::MirrorJob& job = m_session->member(i);
+    m_session->progressPending[i].store(false);
+    if (auto snap = job.snapshot(); snap && snap != targets()[i].snapshot)
+        targetProgress(index, std::move(snap));
+    if (auto map = job.dirtyMap(); map && map->generation != m_mapGenerations[i]) {
+        m_mapGenerations[i] = map->generation;
+        targetMap(index, std::move(map));
     }
 }
 
-void LocalJobController::onProgress(quint64 id)
+void LocalJobController::onProgress(quint64 id, int index)
 {
     if (current(id))
-        publishLatest();
+        publishLatest(index);
 }
 
-void LocalJobController::onStatus(quint64 id, engine::JobStatus status)
+void LocalJobController::onStatus(quint64 id, int index, engine::JobStatus status)
 {
     if (!current(id))
         return;
-    publishLatest();
-    setStatus(status);
+    publishLatest(index);
+    targetStatus(index, status);
 }
 
-void LocalJobController::onReady(quint64 id)
+void LocalJobController::onReady(quint64 id, int index)
 {
     if (!current(id))
         return;
-    publishLatest();
-    Q_EMIT ready();
+    publishLatest(index);
+    targetReady(index);
 }
 
-void LocalJobController::onCompleteFailed(quint64 id, const QString& why)
+void LocalJobController::onCompleteFailed(quint64 id, int index, const QString& why)
 {
     if (!current(id))
         return;
-    publishLatest();
+    publishLatest(index);
+    // Several targets complete under one freeze: one failure speaks for all.
+    if (!m_completionRequested)
+        return;
     m_completionRequested = false;
     Q_EMIT statusChanged(m_status);
     Q_EMIT completeFailed(why);
 }
 
-void LocalJobController::onFinished(quint64 id)
+JobOutcome LocalJobController::outcomeOf(int index)
 {
-    if (!current(id))
-        return;
-    publishLatest();
+    const auto i = static_cast<std::size_t>(index);
+    Session& s = *m_session;
     // The job set its result before it reported Finished: this returns at once.
-    const engine::JobResult& r = m_session->job->wait();
+    const engine::JobResult& r = s.member(i).wait();
     JobOutcome outcome;
     outcome.outcome = r.outcome;
     outcome.error = r.error;
@@ -344,22 +395,26 @@ void LocalJobController::onFinished(quint64 id)
     outcome.unreadableRanges = r.unreadable.size();
     outcome.unwritableRanges = r.unwritable.size();
     outcome.source = m_request.source;
-    outcome.target = m_request.target;
-    outcome.liveSource = m_session->live != nullptr;
-    for (const auto& m : m_session->liveMounts)
+    outcome.target = m_request.targets[index].path;
+    outcome.liveSource = s.live != nullptr;
+    for (const auto& m : s.liveMounts)
         outcome.frozenMountPoints.append(QString::fromStdString(m));
-    outcome.targetCreated = m_session->targetCreated;
+    outcome.targetCreated = s.targetCreated[i];
     if (outcome.targetCreated) {
-        outcome.targetDevice = static_cast<std::uint64_t>(m_session->targetIdentity.dev);
-        outcome.targetInode = static_cast<std::uint64_t>(m_session->targetIdentity.ino);
+        outcome.targetDevice = static_cast<std::uint64_t>(s.targetIdentity[i].dev);
+        outcome.targetInode = static_cast<std::uint64_t>(s.targetIdentity[i].ino);
     }
+    if (s.group)
+        outcome.droppedReason = QString::fromStdString(s.group->dropReason(i));
 
+    const std::string target = toStd(outcome.target);
+    const std::string source = toStd(m_request.source);
     switch (r.outcome) {
     case engine::JobResult::Outcome::Completed:
         m_log->info(
             "completed: {} is identical to {} as of the final copy (source quiesced "
             "{:.3f} s){}",
-            toStd(m_request.target), toStd(m_request.source), r.quiesceSeconds,
+            target, source, r.quiesceSeconds,
             r.verify ? (r.verify->identical ? "; verified identical" : "; verify: DIFFERENT") : "");
         break;
     case engine::JobResult::Outcome::Cancelled:
@@ -367,21 +422,34 @@ void LocalJobController::onFinished(quint64 id)
             m_log->warn("cancelled after READY without a final copy: {} is like {} after a power "
                         "cut (its file systems need a check or a journal replay; the last writes "
                         "are missing)",
-                        toStd(m_request.target), toStd(m_request.source));
+                        target, source);
         else
             m_log->info("cancelled after READY: {} is a consistent copy of {} as of the final "
                         "copy (source quiesced {:.3f} s)",
-                        toStd(m_request.target), toStd(m_request.source), r.quiesceSeconds);
+                        target, source, r.quiesceSeconds);
         break;
     case engine::JobResult::Outcome::Aborted:
-        m_log->warn("cancelled before READY: {} is incomplete", toStd(m_request.target));
+        if (!outcome.droppedReason.isEmpty())
+            m_log->warn("{} dropped: {}", target, toStd(outcome.droppedReason));
+        else
+            m_log->warn("cancelled before READY: {} is incomplete", target);
         break;
     case engine::JobResult::Outcome::Failed:
-        m_log->error("failed: {}", r.error.message);
+        m_log->error("failed{}: {}", s.size() > 1 ? " (" + target + ")" : std::string(),
+                     r.error.message);
         break;
     }
+    return outcome;
+}
 
-    dispose(std::exchange(m_session, nullptr), false, [this, outcome] {
+void LocalJobController::onFinished(quint64 id, int index)
+{
+    if (!current(id))
+        return;
+    publishLatest(index);
+    if (!targetFinished(index, outcomeOf(index)))
+        return;
+    dispose(std::exchange(m_session, nullptr), false, [this, outcome = jobOutcome()] {
         conclude();
         Q_EMIT finished(outcome);
     });
@@ -401,10 +469,12 @@ void LocalJobController::dispose(std::shared_ptr<Session> session, bool removeCr
     pruneBackground();
     QFuture<void> disposal =
         QtConcurrent::run([session = std::move(session), removeCreatedTarget]() mutable {
-            const bool remove = removeCreatedTarget && session->targetCreated;
-            const std::string target = session->target;
+            std::vector<std::string> remove;
+            for (std::size_t i = 0; i < session->size(); ++i)
+                if (removeCreatedTarget && session->targetCreated[i])
+                    remove.push_back(session->targets[i]);
             session.reset();
-            if (remove)
+            for (const std::string& target : remove)
                 ::unlink(target.c_str());
         });
     // The job ends for the window when its disks are closed, as a helper's
@@ -420,11 +490,29 @@ void LocalJobController::dispose(std::shared_ptr<Session> session, bool removeCr
     m_background.append(disposal);
 }
 
+engine::Result<void> LocalJobController::act(engine::JobVerb verb, std::uint64_t argument)
+{
+    Session& s = *m_session;
+    switch (verb) {
+    case engine::JobVerb::Complete:
+        return s.group ? s.group->complete() : s.job->complete();
+    case engine::JobVerb::Cancel:
+        return s.group ? s.group->cancel(argument != 0) : s.job->cancel(argument != 0);
+    case engine::JobVerb::Pause:
+        return s.group ? s.group->pause() : s.job->pause();
+    case engine::JobVerb::Resume:
+        return s.group ? s.group->resume() : s.job->resume();
+    case engine::JobVerb::SetSpeed:
+        return s.group ? s.group->setSpeed(argument) : s.job->setSpeed(argument);
+    }
+    return engine::Error{EINVAL, "unknown command"};
+}
+
 void LocalJobController::pause()
 {
     if (!m_session)
         return refuseNotStarted(engine::JobVerb::Pause);
-    if (auto r = m_session->job->pause(); !r)
+    if (auto r = act(engine::JobVerb::Pause); !r)
         Q_EMIT commandFailed(engine::JobVerb::Pause, r.error());
 }
 
@@ -432,7 +520,7 @@ void LocalJobController::resume()
 {
     if (!m_session)
         return refuseNotStarted(engine::JobVerb::Resume);
-    if (auto r = m_session->job->resume(); !r)
+    if (auto r = act(engine::JobVerb::Resume); !r)
         Q_EMIT commandFailed(engine::JobVerb::Resume, r.error());
 }
 
@@ -440,7 +528,7 @@ void LocalJobController::complete()
 {
     if (!m_session)
         return refuseNotStarted(engine::JobVerb::Complete);
-    if (auto r = m_session->job->complete(); !r) {
+    if (auto r = act(engine::JobVerb::Complete); !r) {
         Q_EMIT commandFailed(engine::JobVerb::Complete, r.error());
         return;
     }
@@ -457,7 +545,7 @@ void LocalJobController::cancel(bool quick)
         m_cancelWhilePreparing = true;
         return;
     }
-    if (auto r = m_session->job->cancel(quick); !r)
+    if (auto r = act(engine::JobVerb::Cancel, quick ? 1 : 0); !r)
         Q_EMIT commandFailed(engine::JobVerb::Cancel, r.error());
 }
 
@@ -466,7 +554,7 @@ void LocalJobController::setSpeed(std::uint64_t bytesPerSecond)
     m_request.settings.speed = bytesPerSecond;
     if (!m_session)
         return; // applied when the prepared job starts
-    if (auto r = m_session->job->setSpeed(bytesPerSecond); !r)
+    if (auto r = act(engine::JobVerb::SetSpeed, bytesPerSecond); !r)
         Q_EMIT commandFailed(engine::JobVerb::SetSpeed, r.error());
     else
         m_log->info("speed limit: {}", bytesPerSecond

@@ -1,8 +1,9 @@
 // LocalJobController: runs the engine's MirrorJob in this process.
 //
 //   UI thread                      worker (thread pool)        job thread
-//   start() ----------------------> prepareJob(): checks,
-//                                   create target, open disks
+//   start() ----------------------> prepareJob() (prepareGroup()
+//                                   for several targets): checks,
+//                                   create targets, open disks
 //   onPrepared() <-----------------'
 //     job->start() ---------------------------------------------> copy loop
 //   onProgress()  <-- one queued call while one is pending ------ listener
@@ -27,6 +28,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace ui {
 
@@ -57,16 +59,21 @@ private:
     struct Prepared;
 
     void onPrepared(const std::shared_ptr<Session>& session, const Prepared& prepared);
-    /// Posts the job's events to this thread, tagged with the session's id.
+    /// Posts the job's events to this thread, tagged with the session's id
+    /// and the target's index.
     void relayEvents(Session& session);
-    void onProgress(quint64 id);
-    void onStatus(quint64 id, engine::JobStatus status);
-    void onReady(quint64 id);
-    void onCompleteFailed(quint64 id, const QString& why);
-    void onFinished(quint64 id);
+    void onProgress(quint64 id, int index);
+    void onStatus(quint64 id, int index, engine::JobStatus status);
+    void onReady(quint64 id, int index);
+    void onCompleteFailed(quint64 id, int index, const QString& why);
+    void onFinished(quint64 id, int index);
     bool current(quint64 id) const;
-    void publishLatest();
-    /// Closes the session's job and disks on the thread pool, then runs
+    void publishLatest(int index);
+    JobOutcome outcomeOf(int index);
+    /// The verb on the job, or on every target's job that it applies to.
+    engine::Result<void> act(engine::JobVerb verb, std::uint64_t argument = 0);
+    /// Closes the session's job and disks on the thread pool (removing the
+    /// target files it created when @p removeCreatedTarget), then runs
     /// @p then on this thread.
     void dispose(std::shared_ptr<Session> session, bool removeCreatedTarget,
                  std::function<void()> then);
@@ -81,7 +88,7 @@ private:
     quint64 m_nextId = 1;
     quint64 m_preparingId = 0; ///< non-zero while a preparation runs
     bool m_cancelWhilePreparing = false;
-    std::uint64_t m_mapGeneration = 0;
+    std::vector<std::uint64_t> m_mapGenerations; ///< per target
     JobRequest m_request;
     QList<QFuture<void>> m_background; ///< preparation and disposal, waited for at the end
 };

@@ -134,24 +134,28 @@ void RemoteJobController::start(const JobRequest& request)
         m_process->disconnect(this);
         m_process->deleteLater();
     }
+    if (request.targets.isEmpty()) {
+        Q_EMIT startFailed(engine::Error{EINVAL, "no target chosen"});
+        return;
+    }
     m_request = request;
     m_active = true;
     m_started = false;
     m_completionRequested = false;
     m_live = false;
-    m_readyReached = false;
-    m_targetCreated = false;
-    m_targetFile = {};
+    beginTargets(request);
+    const auto n = static_cast<std::size_t>(request.targets.size());
+    m_index.clear();
+    for (int i = 0; i < request.targets.size(); ++i)
+        m_index.insert(QFileInfo(request.targets[i].path).absoluteFilePath(), i);
+    m_each.assign(n, PerTarget{});
     ++m_jobSerial;
     m_mountPoints.clear();
     m_diskSize = 0;
-    m_mapGeneration = 0;
-    m_snapshotGeneration = 0;
     m_stdout.clear();
     m_stderr.clear();
     m_lastHelperError.clear();
     m_refusal.reset();
-    m_outcome.reset();
     m_pending.clear();
     m_snapshot.reset();
     m_status = engine::JobStatus::Created;
@@ -265,92 +269,117 @@ void RemoteJobController::onLine(const QByteArray& line)
         m_log->info("completing: quiescing the source for the final copy");
 }
 
+int RemoteJobController::targetOf(const QJsonObject& data) const
+{
+    // Every event names the target it concerns: the path as passed.
+    const QString device = data.value(protocolName(key::kDevice)).toString();
+    if (const auto it = m_index.constFind(device); it != m_index.constEnd())
+        return *it;
+    return m_each.size() == 1 ? 0 : -1;
+}
+
 void RemoteJobController::onEvent(const QString& name, const QJsonObject& data)
 {
+    const int index = targetOf(data);
+    if (index < 0) {
+        m_log->warn("helper: an event about no target of this job: {}", name.toStdString());
+        return;
+    }
     if (name == protocolName(event::kJobStarted)) {
-        onStarted(data);
+        onStarted(index, data);
     } else if (name == protocolName(event::kStatusChange)) {
         if (auto s = parseStatus(data.value(protocolName(key::kStatus)).toString()))
-            setStatus(*s);
+            targetStatus(index, *s);
     } else if (name == protocolName(event::kProgress) || name == protocolName(event::kReady)) {
-        onProgress(data, name == protocolName(event::kReady));
+        onProgress(index, data, name == protocolName(event::kReady));
     } else if (name == protocolName(event::kCompleteFailed)) {
         // The helper's job mirrors on at READY: Complete may be tried again.
+        // Several targets complete under one freeze: one failure speaks for all.
+        if (!m_completionRequested)
+            return;
         m_completionRequested = false;
         Q_EMIT statusChanged(m_status);
         Q_EMIT completeFailed(data.value(protocolName(key::kReason)).toString());
     } else if (name == protocolName(event::kVerifying)) {
-        onVerifying();
+        onVerifying(index);
     } else if (name == protocolName(event::kCompleted) || name == protocolName(event::kCancelled)) {
-        onEnded(name, data);
+        onEnded(index, name, data);
     }
 }
 
-void RemoteJobController::onStarted(const QJsonObject& data)
+void RemoteJobController::onStarted(int index, const QJsonObject& data)
 {
+    const JobStart start = parseStarted(data);
+    PerTarget& t = m_each[static_cast<std::size_t>(index)];
+    t.created = start.targetCreated;
+    if (t.created)
+        recordCreatedTarget(index, start.target);
+    auto first = std::make_shared<engine::JobSnapshot>();
+    first->diskSize = start.len;
+    first->bytesRemaining = start.len;
+    first->speedLimit = m_request.settings.speed;
+    first->generation = ++t.snapshotGeneration;
+    targetProgress(index, std::move(first));
+    if (m_started)
+        return;
+    // Each target's job starts once the group is prepared: the first says
+    // what all share (the source, its size, its file systems).
     m_started = true;
     m_clock.start();
-    const JobStart start = parseStarted(data);
     m_diskSize = start.len;
     m_live = start.live;
     m_mountPoints = start.mountPoints;
-    m_targetCreated = start.targetCreated;
-    if (m_targetCreated)
-        recordCreatedTarget(start.target);
-    auto first = std::make_shared<engine::JobSnapshot>();
-    first->diskSize = m_diskSize;
-    first->bytesRemaining = m_diskSize;
-    first->speedLimit = m_request.settings.speed;
-    m_snapshot = std::move(first);
     Q_EMIT started();
 }
 
-void RemoteJobController::onProgress(const QJsonObject& data, bool isReady)
+void RemoteJobController::onProgress(int index, const QJsonObject& data, bool isReady)
 {
-    m_readyReached = m_readyReached || isReady;
+    PerTarget& t = m_each[static_cast<std::size_t>(index)];
+    t.readyReached = t.readyReached || isReady;
     auto snap = std::make_shared<engine::JobSnapshot>(parseProgress(data, m_diskSize));
     if (isReady)
         snap->status = engine::JobStatus::Ready;
-    snap->readyReached = m_readyReached;
+    snap->readyReached = t.readyReached;
     snap->elapsedSeconds = static_cast<double>(m_clock.elapsed()) / 1000.0;
-    snap->generation = ++m_snapshotGeneration;
+    snap->generation = ++t.snapshotGeneration;
     if (!data.contains(protocolName(key::kStatus)) && !isReady)
-        snap->status = m_status;
-    m_snapshot = snap;
-    Q_EMIT progressChanged(m_snapshot);
+        snap->status = targets()[static_cast<std::size_t>(index)].status;
+    targetProgress(index, std::move(snap));
     if (auto map = parseDirtyMap(data, m_diskSize)) {
-        map->generation = ++m_mapGeneration;
-        Q_EMIT dirtyMapChanged(std::make_shared<const engine::DirtyMapSnapshot>(std::move(*map)));
+        map->generation = ++t.mapGeneration;
+        targetMap(index, std::make_shared<const engine::DirtyMapSnapshot>(std::move(*map)));
     }
     if (isReady)
-        Q_EMIT ready();
+        targetReady(index);
 }
 
-void RemoteJobController::onVerifying()
+void RemoteJobController::onVerifying(int index)
 {
     // Said at once, before the next progress event carries the numbers.
-    if (m_snapshot && !m_snapshot->verifying) {
-        auto snap = std::make_shared<engine::JobSnapshot>(*m_snapshot);
+    PerTarget& t = m_each[static_cast<std::size_t>(index)];
+    const SnapshotPtr& current = targets()[static_cast<std::size_t>(index)].snapshot;
+    if (current && !current->verifying) {
+        auto snap = std::make_shared<engine::JobSnapshot>(*current);
         snap->verifying = true;
-        snap->generation = ++m_snapshotGeneration;
-        m_snapshot = std::move(snap);
-        Q_EMIT progressChanged(m_snapshot);
+        snap->generation = ++t.snapshotGeneration;
+        targetProgress(index, std::move(snap));
     }
 }
 
-void RemoteJobController::onEnded(const QString& name, const QJsonObject& data)
+void RemoteJobController::onEnded(int index, const QString& name, const QJsonObject& data)
 {
-    m_outcome = parseOutcome(name, data);
-    if (m_snapshot) {
-        auto last = std::make_shared<engine::JobSnapshot>(*m_snapshot);
-        last->bytesDone = m_outcome->bytesDone;
+    PerTarget& t = m_each[static_cast<std::size_t>(index)];
+    t.outcome = parseOutcome(name, data);
+    const SnapshotPtr& current = targets()[static_cast<std::size_t>(index)].snapshot;
+    if (current) {
+        auto last = std::make_shared<engine::JobSnapshot>(*current);
+        last->bytesDone = t.outcome->bytesDone;
         last->bytesRemaining = 0;
         last->dirtyBytes = 0;
         last->inFlightBytes = 0;
         last->verifying = false;
-        last->generation = ++m_snapshotGeneration;
-        m_snapshot = std::move(last);
-        Q_EMIT progressChanged(m_snapshot);
+        last->generation = ++t.snapshotGeneration;
+        targetProgress(index, std::move(last));
     }
 }
 
@@ -374,39 +403,43 @@ void RemoteJobController::onExited(int exitCode, QProcess::ExitStatus exitStatus
         Q_EMIT startFailed(error);
         return;
     }
-    JobOutcome outcome;
-    if (m_outcome) {
-        outcome = *m_outcome;
-    } else {
-        outcome.outcome = engine::JobResult::Outcome::Failed;
-        outcome.error = helperFailure(exitCode, exitStatus, m_lastHelperError);
-        outcome.error.message = "the helper ended without a result: " + outcome.error.message;
-        outcome.elapsedSeconds = static_cast<double>(m_clock.elapsed()) / 1000.0;
-        m_log->error("failed: {}", outcome.error.message);
+    for (std::size_t i = 0; i < m_each.size(); ++i) {
+        const PerTarget& t = m_each[i];
+        JobOutcome outcome;
+        if (t.outcome) {
+            outcome = *t.outcome;
+        } else {
+            outcome.outcome = engine::JobResult::Outcome::Failed;
+            outcome.error = helperFailure(exitCode, exitStatus, m_lastHelperError);
+            outcome.error.message = "the helper ended without a result: " + outcome.error.message;
+            outcome.elapsedSeconds = static_cast<double>(m_clock.elapsed()) / 1000.0;
+            m_log->error("failed: {}", outcome.error.message);
+        }
+        outcome.source = m_request.source;
+        outcome.target = m_request.targets[static_cast<int>(i)].path;
+        outcome.liveSource = m_live;
+        if (m_live)
+            outcome.frozenMountPoints = m_mountPoints;
+        outcome.targetCreated = t.created;
+        outcome.targetDevice = t.file.first;
+        outcome.targetInode = t.file.second;
+        targetFinished(static_cast<int>(i), std::move(outcome));
     }
-    outcome.source = m_request.source;
-    outcome.target = m_request.target;
-    outcome.liveSource = m_live;
-    if (m_live)
-        outcome.frozenMountPoints = m_mountPoints;
-    outcome.targetCreated = m_targetCreated;
-    outcome.targetDevice = m_targetFile.first;
-    outcome.targetInode = m_targetFile.second;
     setStatus(engine::JobStatus::Concluded);
-    Q_EMIT finished(outcome);
+    Q_EMIT finished(jobOutcome());
 }
 
-void RemoteJobController::recordCreatedTarget(const QString& path)
+void RemoteJobController::recordCreatedTarget(int index, const QString& path)
 {
     // Which file the helper created, so that deleting an incomplete one
     // later cannot hit another file put under that name since. A stat may
     // wait on a slow file system: not on the UI thread.
     auto* watcher = new QFutureWatcher<FileId>(this);
     const quint64 serial = m_jobSerial;
-    connect(watcher, &QFutureWatcher<FileId>::finished, this, [this, watcher, serial] {
+    connect(watcher, &QFutureWatcher<FileId>::finished, this, [this, watcher, serial, index] {
         watcher->deleteLater();
         if (serial == m_jobSerial)
-            m_targetFile = watcher->result();
+            m_each[static_cast<std::size_t>(index)].file = watcher->result();
     });
     watcher->setFuture(QtConcurrent::run([path]() -> FileId {
         struct stat st

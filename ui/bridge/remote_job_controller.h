@@ -23,6 +23,7 @@
 
 #include <QByteArray>
 #include <QElapsedTimer>
+#include <QHash>
 #include <QProcess>
 #include <QQueue>
 
@@ -30,6 +31,7 @@
 #include <cstdint>
 #include <optional>
 #include <utility>
+#include <vector>
 
 namespace ui {
 
@@ -60,16 +62,18 @@ private:
     void onStderr();
     void onExited(int exitCode, QProcess::ExitStatus status);
     void onLine(const QByteArray& line);
+    /// The target an event is about (its "device"); -1 for none of ours.
+    int targetOf(const QJsonObject& data) const;
     void onEvent(const QString& name, const QJsonObject& data);
-    void onStarted(const QJsonObject& data);
-    void onProgress(const QJsonObject& data, bool isReady);
-    void onVerifying();
-    void onEnded(const QString& name, const QJsonObject& data);
+    void onStarted(int index, const QJsonObject& data);
+    void onProgress(int index, const QJsonObject& data, bool isReady);
+    void onVerifying(int index);
+    void onEnded(int index, const QString& name, const QJsonObject& data);
     /// Why the helper could not do its work, from its exit and what it said.
     engine::Error helperFailure(int exitCode, QProcess::ExitStatus status,
                                 const QString& said) const;
     void logHelperLine(const QByteArray& line);
-    void recordCreatedTarget(const QString& path);
+    void recordCreatedTarget(int index, const QString& path);
 
     HelperCommand m_helper;
     engine::Logger m_log;
@@ -81,20 +85,26 @@ private:
     QString m_lastHelperError;              ///< the last error line the helper wrote on stderr
     std::optional<engine::Error> m_refusal; ///< an {"error"} before JOB_STARTED
     QQueue<engine::JobVerb> m_pending;      ///< commands sent, replies not yet read
-    std::optional<JobOutcome> m_outcome;    ///< from the last event, emitted at exit
 
     bool m_started = false;
     bool m_live = false;
     QStringList m_mountPoints;
     std::uint64_t m_diskSize = 0;
-    std::uint64_t m_mapGeneration = 0;
-    std::uint64_t m_snapshotGeneration = 0;
-    bool m_readyReached = false;
-    /// The helper created the target file; its (st_dev, st_ino) once read.
-    bool m_targetCreated = false;
     using FileId = std::pair<std::uint64_t, std::uint64_t>;
-    FileId m_targetFile;
-    quint64 m_jobSerial = 0; ///< tells a late answer about an earlier job's file
+    /// What the helper says of each target.
+    struct PerTarget
+    {
+        std::uint64_t mapGeneration = 0;
+        std::uint64_t snapshotGeneration = 0;
+        bool readyReached = false;
+        /// The helper created the target file; its (st_dev, st_ino) once read.
+        bool created = false;
+        FileId file;
+        std::optional<JobOutcome> outcome; ///< from its last event, announced at exit
+    };
+    std::vector<PerTarget> m_each;
+    QHash<QString, int> m_index; ///< a target's absolute path -> its index
+    quint64 m_jobSerial = 0;     ///< tells a late answer about an earlier job's file
     QElapsedTimer m_clock;
     JobRequest m_request;
 };

@@ -25,6 +25,7 @@ void RoutingJobController::forward(JobController& from)
     connect(&from, &JobController::statusChanged, this, &JobController::statusChanged);
     connect(&from, &JobController::progressChanged, this, &JobController::progressChanged);
     connect(&from, &JobController::dirtyMapChanged, this, &JobController::dirtyMapChanged);
+    connect(&from, &JobController::targetChanged, this, &JobController::targetChanged);
     connect(&from, &JobController::ready, this, &JobController::ready);
     connect(&from, &JobController::completeFailed, this, &JobController::completeFailed);
     connect(&from, &JobController::commandFailed, this, &JobController::commandFailed);
@@ -69,7 +70,12 @@ void RoutingJobController::start(const JobRequest& request)
         refuseBusy(engine::JobVerb::Cancel);
         return;
     }
-    m_current = &pick(request.source, request.target);
+    // One job, one process: a block device among the targets takes them all
+    // to the helper.
+    m_current = &m_local;
+    for (const RequestTarget& t : request.targets)
+        if (&pick(request.source, t.path) != &m_local)
+            m_current = &pick(request.source, t.path);
     m_current->start(request);
 }
 

@@ -40,6 +40,9 @@ public:
     engine::JobStatus status() const override { return m_current->status(); }
     SnapshotPtr snapshot() const override { return m_current->snapshot(); }
     bool completionRequested() const override { return m_current->completionRequested(); }
+    const std::vector<TargetState>& targets() const override { return m_current->targets(); }
+    void showTarget(int index) override { m_current->showTarget(index); }
+    int shownTarget() const override { return m_current->shownTarget(); }
 
     void inspectTarget(const QString& source, const QString& target,
                        const QString& expectedTargetId) override;
