@@ -626,6 +626,72 @@ private Q_SLOTS:
         QCOMPARE(controller.lastRequest.targets.value(0).path, target);
     }
 
+    // Several targets that hold data: each name is typed in its own
+    // confirmation (one typed name never counts for another), and declining
+    // any of them starts nothing.
+    void severalTargets_eachTypedOnItsOwn_oneDeclined_nothingStarts()
+    {
+        ScratchDir dir;
+        const QString source = dir.file(QStringLiteral("source.img"));
+        const QString a = dir.file(QStringLiteral("a.img"));
+        const QString b = dir.file(QStringLiteral("b.img"));
+        for (const QString& f : {source, a, b})
+            QVERIFY(testsupport::createSparse(f, 16 * kMiB));
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        controller.inspection.facts.exists = true;
+        controller.inspection.facts.blockDevice = true;
+        controller.inspection.facts.size = 16 * kMiB;
+        controller.inspection.facts.signatureReadable = true;
+        controller.inspection.facts.dataSignature = "an ext2/3/4 file system";
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        devices.addImages({source, a, b});
+        QTRY_VERIFY(devices.isIdle() && devices.entry(b));
+        QVERIFY(w.sourcePane()->selectPath(source));
+        QTRY_VERIFY(devices.isIdle());
+        QVERIFY(w.targetPane()->selectPaths({a, b}));
+
+        w.requestStart();
+        QTRY_COMPARE(confirmingPath(w), a);
+        QCOMPARE(controller.calls.count(QStringLiteral("inspect")), 2);
+        ui::ConfirmStartDialog* first = w.confirmDialog();
+        if (!first)
+            QFAIL("no confirmation");
+        QVERIFY(first->target().requiresTypedName());
+        QTest::keyClicks(first->nameEdit(), QStringLiteral("a.img"));
+        first->startButton()->click();
+        QTRY_COMPARE(confirmingPath(w), b);
+        ui::ConfirmStartDialog* second = w.confirmDialog();
+        if (!second)
+            QFAIL("no second confirmation");
+        QVERIFY(second->nameEdit()->text().isEmpty());
+        QVERIFY(!second->startButton()->isEnabled());
+        QTest::keyClicks(second->nameEdit(), QStringLiteral("a.img"));
+        QVERIFY(!second->startButton()->isEnabled());
+        second->reject();
+        QTRY_VERIFY(!w.confirmDialog());
+        QVERIFY(!controller.calls.contains(QStringLiteral("start")));
+        QVERIFY(w.startButton()->isEnabled());
+
+        w.requestStart();
+        for (const QString& t : {a, b}) {
+            QTRY_COMPARE(confirmingPath(w), t);
+            ui::ConfirmStartDialog* dialog = w.confirmDialog();
+            if (!dialog)
+                QFAIL("no confirmation");
+            QTest::keyClicks(dialog->nameEdit(), QFileInfo(t).fileName());
+            QVERIFY(dialog->startButton()->isEnabled());
+            dialog->startButton()->click();
+        }
+        QCOMPARE(controller.calls.count(QStringLiteral("start")), 1);
+        QCOMPARE(controller.lastRequest.targets.size(), 2);
+        for (int i = 0; i < 2; ++i) {
+            QCOMPARE(controller.lastRequest.targets[i].path, (QStringList{a, b})[i]);
+            QVERIFY(controller.lastRequest.targets[i].overwriteConfirmed);
+        }
+    }
+
     void confirmation_rejected_startsNothing()
     {
         ScratchDir dir;
