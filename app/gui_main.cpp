@@ -5,10 +5,13 @@
 #include "bridge/local_job_controller.h"
 #include "bridge/remote_job_controller.h"
 #include "bridge/routing_job_controller.h"
+#include "bridge/station_controller.h"
 #include "demo_driver.h"
 #include "device_list_model.h"
 #include "log_view.h"
 #include "main_window.h"
+#include "station/station_config.h"
+#include "station_window.h"
 #include "translations.h"
 #include "version.h"
 
@@ -96,6 +99,7 @@ struct Options
     QCommandLineOption screenshot;
     QCommandLineOption screenshotAt;
     QCommandLineOption verbose;
+    QCommandLineOption station;
 };
 
 QCommandLineOption option(const char* name, const QString& description,
@@ -142,9 +146,13 @@ Options addOptions(QCommandLineParser& parser)
                                                "copy half done)."),
                "when"),
         option("verbose", QApplication::translate("main", "Show debug messages in the log.")),
+        option("station",
+               QApplication::translate("main", "Open the imaging station's window for this "
+                                               "config file instead of the main window."),
+               "config"),
     };
     parser.addOptions({o.demo, o.demoDir, o.demoSize, o.autostart, o.autocomplete, o.quitAfter,
-                       o.screenshot, o.screenshotAt, o.verbose});
+                       o.screenshot, o.screenshotAt, o.verbose, o.station});
     return o;
 }
 
@@ -308,6 +316,29 @@ std::unique_ptr<ui::DemoDriver> startDemo(ui::MainWindow& window, ui::DeviceList
     return driver;
 }
 
+// `--station CONFIG`: the imaging station's window instead of the main
+// window. The config is read before any window exists, so that one that
+// cannot be used is refused at once, on stderr with exit code 2, as the
+// CLI refuses it.
+int runStation(const QString& configPath, const engine::Logger& log)
+{
+    const auto config = engine::loadStationConfig(configPath.toStdString());
+    if (!config) {
+        std::fprintf(stderr, "drivemirror: %s\n", config.error().message.c_str());
+        return 2;
+    }
+    ui::StationController controller(
+        ui::StationController::stationCommand(QCoreApplication::applicationDirPath()), configPath,
+        engine::childLogger(log, "station"));
+    controller.setConfig(*config);
+    if (!controller.helper().isValid())
+        log->warn("the station needs administrator rights, and neither pkexec nor "
+                  "drivemirror-cli was found");
+    ui::StationWindow window(controller, engine::childLogger(log, "ui"));
+    window.show();
+    return QApplication::exec();
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -331,6 +362,13 @@ int main(int argc, char** argv)
 
     auto paneSink = std::make_shared<ui::LogSink>();
     const engine::Logger log = makeLogger(parser.isSet(options.verbose), paneSink);
+    if (parser.isSet(options.station)) {
+        if (parser.isSet(options.demo)) {
+            std::fprintf(stderr, "drivemirror: --station and --demo exclude each other\n");
+            return 2;
+        }
+        return runStation(parser.value(options.station), log);
+    }
 
     ui::DeviceListModel devices;
     ui::LocalJobController local(log);

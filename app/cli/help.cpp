@@ -118,7 +118,9 @@ std::vector<QString> helpNotes()
                 "appends one record a drive to the audit log and ejects the drive. Drives that "
                 "were there before, that are in no slot, in several, mounted, too small or "
                 "larger than max-size are never written. SIGINT and SIGTERM stop it and cancel "
-                "the copies under way; --exit-after N stops it once N drives have finished. "
+                "the copies under way; with --disarm-on-eof, so do the line disarm on stdin "
+                "and the end of stdin (for a program that runs the station as root and cannot "
+                "signal it); --exit-after N stops it once N drives have finished. "
                 "Exit codes: 0 every drive passed; 1 the audit log could not be written; 2 a "
                 "bad FILE or nothing to clone; 12 a drive was refused or failed."),
         Cli::tr("SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too). "
@@ -150,7 +152,8 @@ void printHelp()
            "  drivemirror-cli info PATH [--json]\n"
            "  drivemirror-cli inspect TARGET [--source SOURCE] [--expect-id ID] [--json]\n"
            "  drivemirror-cli list [--json]\n"
-           "  drivemirror-cli station --config FILE [--json] [--exit-after N] [-v]\n"
+           "  drivemirror-cli station --config FILE [--json] [--exit-after N] "
+           "[--disarm-on-eof] [-v]\n"
            "  drivemirror-cli demo [--size SIZE] [--dir DIR] [--live SECONDS] "
            "[--writer-rate RATE] [--json]\n"
            "  drivemirror-cli --version | --help\n\n";

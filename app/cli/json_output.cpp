@@ -23,13 +23,13 @@ std::string timestampJson()
         .str();
 }
 
+} // namespace
+
 void printLine(const std::string& line)
 {
     std::fprintf(stdout, "%s\n", line.c_str());
     std::fflush(stdout);
 }
-
-} // namespace
 
 std::string eventLine(std::string_view name, const JsonObject& data)
 {

@@ -29,6 +29,7 @@ std::string errorLine(const engine::Error& error, const std::string& id = {});
 std::string returnLine(const std::string& returned, const std::string& id);
 
 // Each of them as a line on stdout, flushed at once: the reader is waiting.
+void printLine(const std::string& line);
 void printEvent(std::string_view name, const JsonObject& data);
 void printError(const engine::Error& error, const std::string& id = {});
 void printReturn(const std::string& returned, const std::string& id);

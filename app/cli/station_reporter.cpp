@@ -4,11 +4,13 @@
 #include "text.h"
 
 #include "format.h"
+#include "protocol/station_protocol.h"
 
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <utility>
 #include <variant>
 
 namespace cli {
@@ -16,9 +18,10 @@ namespace cli {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-namespace ev = station_event;
+namespace ev = protocol::station::event;
+namespace key = protocol::station::key;
 
-constexpr std::string_view kRefused = "refused: ";
+constexpr std::string_view kRefused = protocol::station::kRefusedPrefix;
 
 double fraction(std::uint64_t done, std::uint64_t total)
 {
@@ -28,11 +31,11 @@ double fraction(std::uint64_t done, std::uint64_t total)
 JsonObject deviceData(const engine::DeviceInfo& d)
 {
     JsonObject o;
-    o.add("device", d.devnode)
-        .add("id", d.stableId())
-        .add("vendor", d.vendor)
-        .add("model", d.model)
-        .add("serial", d.serial);
+    o.add(key::kDevice, d.devnode)
+        .add(key::kId, d.stableId())
+        .add(key::kVendor, d.vendor)
+        .add(key::kModel, d.model)
+        .add(key::kSerial, d.serial);
     return o;
 }
 
@@ -44,7 +47,7 @@ std::string slotsJson(const std::vector<engine::SlotConfig>& list)
         for (const auto& [property, glob] : list[i].match)
             match.add(property, glob);
         out += (i ? ", " : "") +
-               JsonObject().add("label", list[i].label).addRaw("match", match.str()).str();
+               JsonObject().add(key::kLabel, list[i].label).addRaw(key::kMatch, match.str()).str();
     }
     return out + "]";
 }
@@ -52,58 +55,64 @@ std::string slotsJson(const std::vector<engine::SlotConfig>& list)
 class JsonStationReporter final : public StationReporter
 {
 public:
+    explicit JsonStationReporter(LineSink sink) : m_sink(std::move(sink)) {}
+
     void hashing(const std::string& source, std::uint64_t done, std::uint64_t total) override
     {
         const auto now = Clock::now();
         if (done < total && now - m_lastHashing < std::chrono::seconds(1))
             return;
         m_lastHashing = now;
-        printEvent(ev::kHashing,
-                   JsonObject().add("source", source).add("done", done).add("total", total));
+        event(ev::kHashing,
+              JsonObject().add(key::kSource, source).add(key::kDone, done).add(key::kTotal, total));
     }
 
     void armed(const engine::Station& station) override
     {
         const auto& c = station.config();
         const auto& s = station.source();
-        printEvent(ev::kArmed, JsonObject()
-                                   .add("station", c.station)
-                                   .add("source", s.path)
-                                   .add("size", s.size)
-                                   .add("sha256", s.sha256)
-                                   .addRaw("slots", slotsJson(c.slotList))
-                                   .add("verify", c.verify)
-                                   .add("wipe-rest", c.wipeRest)
-                                   .add("after", engine::toString(c.after))
-                                   .add("allow-fixed", c.allowFixed)
-                                   .add("max-size", c.maxSize)
-                                   .add("log", c.log)
-                                   .add("jsonl", engine::jsonLinesPath(c.log)));
+        event(ev::kArmed, JsonObject()
+                              .add(key::kStation, c.station)
+                              .add(key::kSource, s.path)
+                              .add(key::kSize, s.size)
+                              .add(key::kSha256, s.sha256)
+                              .addRaw(key::kSlots, slotsJson(c.slotList))
+                              .add(key::kVerify, c.verify)
+                              .add(key::kWipeRest, c.wipeRest)
+                              .add(key::kAfter, engine::toString(c.after))
+                              .add(key::kAllowFixed, c.allowFixed)
+                              .add(key::kMaxSize, c.maxSize)
+                              .add(key::kLog, c.log)
+                              .add(key::kJsonl, engine::jsonLinesPath(c.log)));
     }
 
     void deviceIgnored(const engine::DeviceInfo& d, std::string_view reason,
                        const std::string& slot) override
     {
-        printEvent(ev::kIgnored,
-                   deviceData(d).add("reason", reason).add("slot", slot).add("capacity", d.size));
+        event(ev::kIgnored, deviceData(d)
+                                .add(key::kReason, reason)
+                                .add(key::kSlot, slot)
+                                .add(key::kCapacity, d.size));
     }
 
     void slotStarted(const std::string& slot, const engine::DeviceInfo& d) override
     {
-        printEvent(ev::kStarted,
-                   deviceData(d).add("slot", slot).add("wwn", d.wwn).add("capacity", d.size));
+        event(
+            ev::kStarted,
+            deviceData(d).add(key::kSlot, slot).add(key::kWwn, d.wwn).add(key::kCapacity, d.size));
     }
 
     void progress(const std::vector<engine::SlotProgress>& running) override
     {
+        namespace phase = protocol::station::phase;
         for (const auto& p : running)
-            printEvent(ev::kProgress, JsonObject()
-                                          .add("slot", p.slot)
-                                          .add("device", p.device)
-                                          .add("phase", p.verifying ? "verify" : "copy")
-                                          .add("done", p.done)
-                                          .add("total", p.total)
-                                          .add("rate", p.rate));
+            event(ev::kProgress, JsonObject()
+                                     .add(key::kSlot, p.slot)
+                                     .add(key::kDevice, p.device)
+                                     .add(key::kPhase, p.verifying ? phase::kVerify : phase::kCopy)
+                                     .add(key::kDone, p.done)
+                                     .add(key::kTotal, p.total)
+                                     .add(key::kRate, p.rate));
     }
 
     void slotFinished(const engine::AuditRecord& r) override
@@ -117,20 +126,23 @@ public:
             else
                 o.add(f.name, std::get<double>(f.value));
         }
-        printEvent(ev::kFinished, o.add("passed", r.passed()));
+        event(ev::kFinished, o.add(key::kPassed, r.passed()));
     }
 
-    void stationFailed(const engine::Error& error) override { printError(error); }
+    void stationFailed(const engine::Error& error) override { m_sink(errorLine(error)); }
 
     void disarmed(const std::string& reason, std::size_t finished, std::size_t passed) override
     {
-        printEvent(ev::kDisarmed, JsonObject()
-                                      .add("reason", reason)
-                                      .add("finished", static_cast<std::uint64_t>(finished))
-                                      .add("passed", static_cast<std::uint64_t>(passed)));
+        event(ev::kDisarmed, JsonObject()
+                                 .add(key::kReason, reason)
+                                 .add(key::kFinished, static_cast<std::uint64_t>(finished))
+                                 .add(key::kPassed, static_cast<std::uint64_t>(passed)));
     }
 
 private:
+    void event(std::string_view name, const JsonObject& data) { m_sink(eventLine(name, data)); }
+
+    LineSink m_sink;
     Clock::time_point m_lastHashing{};
 };
 
@@ -267,9 +279,9 @@ private:
 
 } // namespace
 
-std::unique_ptr<StationReporter> makeStationJsonReporter()
+std::unique_ptr<StationReporter> makeStationJsonReporter(LineSink sink)
 {
-    return std::make_unique<JsonStationReporter>();
+    return std::make_unique<JsonStationReporter>(std::move(sink));
 }
 
 std::unique_ptr<StationReporter> makeStationTextReporter(const engine::Logger& log)

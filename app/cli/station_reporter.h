@@ -15,31 +15,27 @@
 //   SLOT_FINISHED    {every field of the audit record, in its order, and
 //                     passed: true | false}
 //   STATION_DISARMED {reason: "exit-after" | "signal SIGINT" | ... |
-//                     "audit log failed", finished, passed}
+//                     "disarm" | "stdin closed" | "audit log failed",
+//                     finished, passed}
 // A failure of the station itself (a config it refuses, an audit log it
-// cannot write) is an {"error": ...} line as the job's refusals are.
+// cannot write) is an {"error": ...} line as the job's refusals are. The
+// names and keys are protocol/station_protocol.h's, which the desktop app's
+// station window reads with.
 #pragma once
+
+#include "json_output.h"
 
 #include "station/station.h"
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace cli {
-
-namespace station_event {
-inline constexpr std::string_view kHashing = "STATION_HASHING";
-inline constexpr std::string_view kArmed = "STATION_ARMED";
-inline constexpr std::string_view kIgnored = "DEVICE_IGNORED";
-inline constexpr std::string_view kStarted = "SLOT_STARTED";
-inline constexpr std::string_view kProgress = "SLOT_PROGRESS";
-inline constexpr std::string_view kFinished = "SLOT_FINISHED";
-inline constexpr std::string_view kDisarmed = "STATION_DISARMED";
-} // namespace station_event
 
 class StationReporter : public engine::StationListener
 {
@@ -51,7 +47,12 @@ public:
     virtual void disarmed(const std::string& reason, std::size_t finished, std::size_t passed) = 0;
 };
 
-std::unique_ptr<StationReporter> makeStationJsonReporter();
+/// Takes one line, without its newline.
+using LineSink = std::function<void(const std::string& line)>;
+
+/// The --json reporter; its lines go to @p sink, by default to stdout,
+/// flushed at once (a program waits for them).
+std::unique_ptr<StationReporter> makeStationJsonReporter(LineSink sink = printLine);
 std::unique_ptr<StationReporter> makeStationTextReporter(const engine::Logger& log);
 
 } // namespace cli

@@ -70,24 +70,6 @@ Result<UniqueFd> openForAppend(const std::string& path, const Invoker& who, bool
     return std::move(*fd);
 }
 
-std::string csvLine(const std::vector<AuditField>& fields, bool header)
-{
-    std::string line;
-    for (const AuditField& f : fields) {
-        if (!line.empty())
-            line += ',';
-        if (header)
-            line += csvField(f.name);
-        else if (const auto* s = std::get_if<std::string>(&f.value))
-            line += csvField(*s);
-        else if (const auto* n = std::get_if<std::uint64_t>(&f.value))
-            line += std::to_string(*n);
-        else
-            line += decimalText(std::get<double>(f.value));
-    }
-    return line + "\n";
-}
-
 std::string jsonLine(const std::vector<AuditField>& fields)
 {
     nlohmann::ordered_json o = nlohmann::ordered_json::object();
@@ -127,6 +109,24 @@ std::vector<AuditField> auditFields(const AuditRecord& r)
         {"mib_per_s", r.mibPerSecond},
         {"after", r.after},
     };
+}
+
+std::string csvLine(const std::vector<AuditField>& fields, bool header)
+{
+    std::string line;
+    for (const AuditField& f : fields) {
+        if (!line.empty())
+            line += ',';
+        if (header)
+            line += csvField(f.name);
+        else if (const auto* s = std::get_if<std::string>(&f.value))
+            line += csvField(*s);
+        else if (const auto* n = std::get_if<std::uint64_t>(&f.value))
+            line += std::to_string(*n);
+        else
+            line += decimalText(std::get<double>(f.value));
+    }
+    return line + "\n";
 }
 
 std::string isoTimeNow()

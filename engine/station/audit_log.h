@@ -52,6 +52,11 @@ struct AuditField
 /// The record's columns in their order (the CSV header), with their values.
 std::vector<AuditField> auditFields(const AuditRecord& record);
 
+/// One CSV row of @p fields with its newline: their names for the
+/// @p header row, else their values (csvField, decimalText), as the log
+/// writes them.
+std::string csvLine(const std::vector<AuditField>& fields, bool header = false);
+
 /// The current time as ISO 8601 UTC, to the second ("2024-05-01T09:30:12Z").
 std::string isoTimeNow();
 

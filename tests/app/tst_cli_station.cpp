@@ -3,8 +3,9 @@
 // STATION_ARMED, as sticks plugged into a station's ports; both must end
 // identical to the image, with two passed rows in the audit log and exit 0,
 // while a third drive in no slot is left as it was. A bad config is one
-// line and exit 2; a signal stops an idle station with exit 0; a drive too
-// small is refused unwritten, and the station's exit code says so (12).
+// line and exit 2; a signal stops an idle station with exit 0, and with
+// --disarm-on-eof so do the line "disarm" on stdin and stdin's end; a drive
+// too small is refused unwritten, and the station's exit code says so (12).
 #include "cli_test_support.h"
 #include "named_loop.h"
 #include "test_support.h"
@@ -66,6 +67,8 @@ private Q_SLOTS:
     void clonesDrivesPluggedInAfterArming();
     void refusesBadConfig();
     void stopsOnSignal();
+    void disarmsOnStdin_data();
+    void disarmsOnStdin();
     void exitsTwelveWhenADriveIsRefused();
 };
 
@@ -193,6 +196,46 @@ void TestCliStation::stopsOnSignal()
     QCOMPARE(disarmed.size(), 1);
     QCOMPARE(dataOf(disarmed[0]).value(QStringLiteral("reason")).toString(),
              QStringLiteral("signal SIGTERM"));
+}
+
+void TestCliStation::disarmsOnStdin_data()
+{
+    QTest::addColumn<bool>("closeStdin");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("disarm") << false << QStringLiteral("disarm");
+    QTest::newRow("stdin closed") << true << QStringLiteral("stdin closed");
+}
+
+void TestCliStation::disarmsOnStdin()
+{
+    QFETCH(bool, closeStdin);
+    QFETCH(QString, reason);
+    ScratchDir dir;
+    const QString source = dir.file(QStringLiteral("golden.img"));
+    QVERIFY(makeFilled(source, 4 * kMiB, 5));
+    const QString config = dir.file(QStringLiteral("station.json"));
+    QVERIFY(writeFile(config, configText({QStringLiteral("/dev/nothing-here")}, source,
+                                         dir.file(QStringLiteral("audit.csv")))));
+    CliSession cli;
+    QVERIFY(cli.start({QStringLiteral("station"), QStringLiteral("--config"), config,
+                       QStringLiteral("--json"), QStringLiteral("--disarm-on-eof")}));
+    QVERIFY2(cli.waitForEvent(QStringLiteral("STATION_ARMED"), 30000) >= 0,
+             qPrintable(cli.transcript()));
+    // A line that is no command is said on stderr, and changes nothing.
+    cli.send("status");
+    if (closeStdin)
+        cli.closeStdin();
+    else
+        cli.send("disarm");
+    QCOMPARE(cli.finish(30000), kExitOk);
+    QVERIFY2(cli.badLines().isEmpty(), qPrintable(cli.badLines().join(QLatin1Char('\n'))));
+    const auto disarmed = cli.events(QStringLiteral("STATION_DISARMED"));
+    QCOMPARE(disarmed.size(), 1);
+    QCOMPARE(dataOf(disarmed[0]).value(QStringLiteral("reason")).toString(), reason);
+    QCOMPARE(dataOf(disarmed[0]).value(QStringLiteral("finished")).toInt(-1), 0);
+    QVERIFY2(cli.lastEvent() == disarmed[0], qPrintable(cli.transcript()));
+    QVERIFY2(cli.transcript().contains(QStringLiteral("unknown command")),
+             qPrintable(cli.transcript()));
 }
 
 void TestCliStation::exitsTwelveWhenADriveIsRefused()

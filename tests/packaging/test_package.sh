@@ -277,13 +277,18 @@ if ! pgrep -x polkitd >/dev/null; then
     /usr/lib/polkit-1/polkitd --no-debug >"$tmp/polkitd.log" 2>&1 &
     started_polkitd=$!
 fi
-for action in io.github.drivemirror.mirror io.github.drivemirror.inspect; do
+for action in io.github.drivemirror.mirror io.github.drivemirror.inspect \
+              io.github.drivemirror.station; do
     pkaction --action-id "$action" --verbose | sed -n '1,4p' ||
         fail "polkit does not know the installed action $action"
 done
-# No action names any other command: pkexec runs only inspect and mirror.
+# No action names any other command: pkexec runs only inspect, mirror and
+# station.
 [ "$(pkaction --action-id io.github.drivemirror.mirror --verbose |
      grep -c 'exec.argv1 *-> *mirror')" = 1 ] || fail "the mirror action does not name argv1 mirror"
+[ "$(pkaction --action-id io.github.drivemirror.station --verbose |
+     grep -c 'exec.argv1 *-> *station')" = 1 ] ||
+    fail "the station action does not name argv1 station"
 as_user() { (cd / && runuser -u "$helper_user" -- "$@"); }
 authorised=0
 for _ in $(seq 100); do
