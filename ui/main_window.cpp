@@ -666,11 +666,16 @@ void MainWindow::confirmTarget(std::size_t index)
     auto* dialog = new ConfirmStartDialog(target, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowModality(Qt::WindowModal);
-    if (m_inspections.size() > 1)
+    if (m_inspections.size() > 1) {
         dialog->setWindowTitle(tr("%1 (Target %2 of %3)")
                                    .arg(dialog->windowTitle())
                                    .arg(index + 1)
                                    .arg(m_inspections.size()));
+        // Only the last one starts the job: the others lead to the next.
+        if (index + 1 < m_inspections.size())
+            dialog->startButton()->setText(target.newFile ? tr("Create, Next Target")
+                                                          : tr("Overwrite, Next Target"));
+    }
     const bool typed = target.requiresTypedName();
     connect(dialog, &QDialog::accepted, this, [this, typed, index] {
         m_confirm = nullptr;

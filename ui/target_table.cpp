@@ -72,6 +72,10 @@ void TargetTable::setTargets(const QStringList& paths)
     }
     if (!paths.isEmpty())
         selectRow(0);
+    // Every row in sight up to six; more scroll.
+    const int rows = std::min<int>(static_cast<int>(paths.size()), 6);
+    setMinimumHeight(horizontalHeader()->sizeHint().height() +
+                     rows * verticalHeader()->defaultSectionSize() + 2 * frameWidth() + 2);
 }
 
 QString TargetTable::resultText(const JobOutcome& o)
