@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One source to several targets: `drivemirror-cli mirror SOURCE T1..TN` next
 # to what people do otherwise (N jobs one after the other, N qemu-img
-# convert, and one dd whose output tee writes N times). Run on demand as
+# convert, N dd processes at once, and one dd whose output tee writes N
+# times). Run on demand as
 # root; prints a markdown table of medians, progress on stderr.
 set -euo pipefail
 
@@ -34,7 +35,7 @@ Usage: bench_many_targets.sh [options]
 Every run starts with a page-cache drop, so the source is read from the
 disk. "source read" is what each tool read of the source: drivemirror's
 end events report it (source-bytes-read), the others read it once per
-target (qemu-img, one job per target) or once (dd | tee).
+target (qemu-img, one job per target, parallel dd) or once (dd | tee).
 EOF
 }
 
@@ -107,6 +108,16 @@ row_qemu_img() {
     for t in $(targets); do qemu-img convert -f raw -O raw -t none -T none "$DIR/src.img" "$t"; done
     echo $((BYTES * TARGETS))
 }
+row_dd_parallel() {
+    local pids=()
+    for t in $(targets); do
+        dd if="$DIR/src.img" of="$t" bs=4M iflag=direct oflag=direct status=none &
+        pids+=($!)
+    done
+    for p in "${pids[@]}"; do wait "$p"; done
+    sync
+    echo $((BYTES * TARGETS))
+}
 row_dd_tee() {
     local list
     list=$(targets)
@@ -117,7 +128,8 @@ row_dd_tee() {
 }
 
 declare -A SECS READ
-for row in drivemirror jobs qemu_img dd_tee; do
+ROWS="drivemirror jobs qemu_img dd_parallel dd_tee"
+for row in $ROWS; do
     times=()
     for ((r = 1; r <= RUNS; r++)); do
         clear_targets
@@ -141,12 +153,13 @@ report() {
     echo "| copy | seconds | MiB/s per target | all targets MiB/s | source read | vs drivemirror |"
     echo "|---|---:|---:|---:|---:|---:|"
     local base=${SECS[drivemirror]}
-    for row in drivemirror jobs qemu_img dd_tee; do
+    for row in $ROWS; do
         local name
         case $row in
         drivemirror) name="drivemirror-cli mirror SOURCE T1..T$TARGETS" ;;
         jobs) name="$TARGETS x drivemirror-cli mirror, one after the other" ;;
         qemu_img) name="$TARGETS x qemu-img convert -t none" ;;
+        dd_parallel) name="$TARGETS x dd iflag=direct oflag=direct, at once" ;;
         dd_tee) name="dd iflag=direct \\\\| tee T1..T$TARGETS" ;;
         esac
         awk -v n="$name" -v s="${SECS[$row]}" -v b="$BYTES" -v k="$TARGETS" -v rd="${READ[$row]}" -v base="$base" \
