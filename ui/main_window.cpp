@@ -1177,7 +1177,7 @@ void MainWindow::deleteIncompleteTarget(const JobOutcome& o)
     // The list may see the file vanish before it is listed again as a new
     // image, and drop the selection meanwhile; the user deleted the file he
     // had chosen, not the choice, so it comes back once the row is usable.
-    const bool wasSelected = m_targetPane->currentPath() == path;
+    const bool wasSelected = m_targetPane->currentPaths().contains(path);
     connect(watcher, &QFutureWatcher<engine::Result<void>>::finished, this,
             [this, watcher, path, wasSelected] {
                 watcher->deleteLater();
@@ -1188,8 +1188,11 @@ void MainWindow::deleteIncompleteTarget(const JobOutcome& o)
                     return;
                 }
                 m_logger->info("deleted the incomplete {}", path.toStdString());
-                m_status->showBanner(StatusPanel::Tone::Warning, tr("Cancelled before in sync."),
-                                     tr("The incomplete %1 was deleted.").arg(path));
+                // Several targets: the banner sums all of them up and stays.
+                if (m_controller.targets().size() <= 1)
+                    m_status->showBanner(StatusPanel::Tone::Warning,
+                                         tr("Cancelled before in sync."),
+                                         tr("The incomplete %1 was deleted.").arg(path));
                 // Listed again as what it is now: a file a new mirror would create.
                 if (m_devices.entry(path))
                     m_devices.addImages({path}, true);
@@ -1210,10 +1213,14 @@ void MainWindow::reselectTargetWhenListed(const QString& path)
             [this, path] { reselectTargetWhenListed(path); }, Qt::SingleShotConnection);
         return;
     }
+    // Added to what is selected only while that is nothing but targets of
+    // the job that ended: the user's own new pick is left alone.
     const DeviceEntry* entry = m_devices.entry(path);
-    if (entry && entry->newImage && m_targetPane->currentPath().isEmpty() &&
-        !m_controller.isActive())
-        m_targetPane->selectPath(path);
+    const QStringList now = m_targetPane->currentPaths();
+    const bool ours = std::all_of(now.begin(), now.end(),
+                                  [this](const QString& p) { return m_startTargets.contains(p); });
+    if (entry && entry->newImage && ours && !now.contains(path) && !m_controller.isActive())
+        m_targetPane->selectPaths(now + QStringList{path});
 }
 
 bool MainWindow::questionOpen() const

@@ -2095,6 +2095,58 @@ private Q_SLOTS:
         QCOMPARE(testsupport::fileSize(target), 1 * kMiB);
     }
 
+    // Two new image files, cancelled before in sync: one question offers
+    // both for deletion, both go, the summary stays, and both are picked
+    // again once listed as files to create.
+    void severalTargets_cancelledBeforeReady_createdImagesOfferedTogether()
+    {
+        ScratchDir dir;
+        const QString source = dir.file(QStringLiteral("source.img"));
+        const QStringList targets{dir.file(QStringLiteral("new-a.img")),
+                                  dir.file(QStringLiteral("new-b.img"))};
+        QVERIFY(testsupport::createSparse(source, 64 * kMiB));
+        QVERIFY(testsupport::writePattern(source, 0, 64 * kMiB, 43));
+        ui::DeviceListModel devices;
+        ui::LocalJobController controller(engine::nullLogger());
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.setConfirmNewFiles(false);
+        w.show();
+        devices.addImages({source});
+        QTRY_VERIFY(devices.isIdle() && devices.entry(source));
+        QVERIFY(w.sourcePane()->selectPath(source));
+        devices.addImages(targets, true);
+        QTRY_VERIFY(devices.isIdle() && devices.entry(targets[1]));
+        QVERIFY(w.targetPane()->selectPaths(targets));
+        setSpeed(w, 1); // never in sync during this test
+
+        QSignalSpy finished(&controller, &ui::JobController::finished);
+        QTest::mouseClick(w.startButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(controller.status() == JobStatus::Running, 20000);
+        QVERIFY(QFile::exists(targets[0]) && QFile::exists(targets[1]));
+        QTest::mouseClick(w.cancelButton(), Qt::LeftButton);
+        QTRY_VERIFY(w.questionBox() != nullptr);
+        uitest::buttonWithRole(w.questionBox(), QMessageBox::DestructiveRole)->click();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        const auto o = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY(o.outcome == engine::JobResult::Outcome::Aborted);
+        QCOMPARE(o.targets.size(), std::size_t{2});
+        for (const ui::JobOutcome& t : o.targets)
+            QVERIFY(t.outcome == engine::JobResult::Outcome::Aborted && t.targetCreated);
+        const QString summary = w.statusPanel()->bannerText();
+        QVERIFY2(summary.contains(QStringLiteral("0 of 2 targets identical")), qPrintable(summary));
+
+        QMessageBox* box = nullptr;
+        QTRY_VERIFY((box = w.questionBox()) != nullptr &&
+                    box->objectName() == QLatin1String("deleteIncompleteTarget"));
+        QVERIFY(box->text().contains(targets[0]) && box->text().contains(targets[1]));
+        QCOMPARE(box->defaultButton(), uitest::buttonWithRole(box, QMessageBox::RejectRole));
+        QTest::mouseClick(uitest::buttonWithRole(box, QMessageBox::DestructiveRole),
+                          Qt::LeftButton);
+        QTRY_VERIFY(!QFile::exists(targets[0]) && !QFile::exists(targets[1]));
+        QTRY_COMPARE(w.targetPane()->currentPaths(), targets);
+        QCOMPARE(w.statusPanel()->bannerText(), summary);
+    }
+
     void selection_targetRemoved_clearedNeverMovedToANeighbour()
     {
         ScratchDir dir;
