@@ -685,14 +685,6 @@
         <translation>station braucht --config FILE (siehe --help)</translation>
     </message>
     <message>
-        <source>%1 received: stopping the station</source>
-        <translation>%1 empfangen: die Station wird angehalten</translation>
-    </message>
-    <message>
-        <source>station runs an imaging station: it hashes the image named in FILE (JSON, see the README), then clones it onto every drive that is plugged into one of FILE&apos;s slots from then on, several at once, verifies each by reading it back, appends one record a drive to the audit log and ejects the drive. Drives that were there before, that are in no slot, in several, mounted, too small or larger than max-size are never written. SIGINT and SIGTERM stop it and cancel the copies under way; --exit-after N stops it once N drives have finished. Exit codes: 0 every drive passed; 1 the audit log could not be written; 2 a bad FILE or nothing to clone; 12 a drive was refused or failed.</source>
-        <translation>station betreibt eine Kopierstation: sie berechnet den Hash des in FILE genannten Images (JSON, siehe README) und klont es dann auf jedes Laufwerk, das von da an in einen der Slots aus FILE gesteckt wird, mehrere zugleich, prüft jedes durch Zurücklesen, hängt je Laufwerk einen Eintrag an das Prüfprotokoll an und wirft das Laufwerk aus. Laufwerke, die schon vorher da waren, in keinem oder mehreren Slots stecken, eingehängt, zu klein oder größer als max-size sind, werden nie beschrieben. SIGINT und SIGTERM halten sie an und brechen laufende Kopien ab; --exit-after N hält sie an, sobald N Laufwerke fertig sind. Exit-Codes: 0 jedes Laufwerk bestanden; 1 das Prüfprotokoll konnte nicht geschrieben werden; 2 ein fehlerhaftes FILE oder nichts zu klonen; 12 ein Laufwerk wurde abgelehnt oder ist fehlgeschlagen.</translation>
-    </message>
-    <message>
         <source>Computing the SHA-256 of %1 (%2)...</source>
         <translation>Berechne die SHA-256 von %1 (%2)...</translation>
     </message>
@@ -763,6 +755,30 @@
         <source>--drop-below: only with several targets</source>
         <translation>--drop-below: nur mit mehreren Zielen</translation>
     </message>
+    <message>
+        <source>--overwrite: %1 is not one of the targets</source>
+        <translation>--overwrite: %1 ist keines der Ziele</translation>
+    </message>
+    <message>
+        <source>stdin: unknown command (the station takes only disarm): %1</source>
+        <translation>stdin: unbekannter Befehl (die Station nimmt nur disarm an): %1</translation>
+    </message>
+    <message>
+        <source>stopping the station (%1)</source>
+        <translation>die Station wird angehalten (%1)</translation>
+    </message>
+    <message>
+        <source>as --force for this one of the TARGETs alone, named as given (repeat it for each target whose data may be overwritten)</source>
+        <translation>wie --force, aber nur für dieses eine der TARGETs, benannt wie angegeben (für jedes Ziel wiederholen, dessen Daten überschrieben werden dürfen)</translation>
+    </message>
+    <message>
+        <source>station runs an imaging station: it hashes the image named in FILE (JSON, see the README), then clones it onto every drive that is plugged into one of FILE&apos;s slots from then on, several at once, verifies each by reading it back, appends one record a drive to the audit log and ejects the drive. Drives that were there before, that are in no slot, in several, mounted, too small or larger than max-size are never written. SIGINT and SIGTERM stop it and cancel the copies under way; with --disarm-on-eof, so do the line disarm on stdin and the end of stdin (for a program that runs the station as root and cannot signal it); --exit-after N stops it once N drives have finished. Exit codes: 0 every drive passed; 1 the audit log could not be written; 2 a bad FILE or nothing to clone; 12 a drive was refused or failed.</source>
+        <translation>station betreibt eine Kopierstation: sie berechnet den Hash des in FILE genannten Images (JSON, siehe README) und klont es dann auf jedes Laufwerk, das von da an in einen der Slots aus FILE gesteckt wird, mehrere zugleich, prüft jedes durch Zurücklesen, hängt je Laufwerk einen Eintrag an das Prüfprotokoll an und wirft das Laufwerk aus. Laufwerke, die schon vorher da waren, in keinem oder mehreren Slots stecken, eingehängt, zu klein oder größer als max-size sind, werden nie beschrieben. SIGINT und SIGTERM halten sie an und brechen laufende Kopien ab; mit --disarm-on-eof tun das auch die Zeile disarm auf stdin und das Ende von stdin (für ein Programm, das die Station als root ausführt und ihr kein Signal senden kann); --exit-after N hält sie an, sobald N Laufwerke fertig sind. Exit-Codes: 0 jedes Laufwerk bestanden; 1 das Prüfprotokoll konnte nicht geschrieben werden; 2 ein fehlerhaftes FILE oder nichts zu klonen; 12 ein Laufwerk wurde abgelehnt oder ist fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>--overwrite: a TARGET as given on the command line, not empty</source>
+        <translation>--overwrite: ein TARGET, wie auf der Befehlszeile angegeben, nicht leer</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -813,6 +829,10 @@
     <message>
         <source>The demo images could not be created.</source>
         <translation>Die Demo-Images konnten nicht erstellt werden.</translation>
+    </message>
+    <message>
+        <source>Open the imaging station&apos;s window for this config file instead of the main window.</source>
+        <translation>Statt des Hauptfensters das Fenster der Kopierstation für diese Konfigurationsdatei öffnen.</translation>
     </message>
 </context>
 <context>
@@ -2405,6 +2425,428 @@ Bytes %4 bis %5
         <source>The target stays a consistent copy of the source as of the last time they were in sync.</source>
         <translation>Das Ziel bleibt eine konsistente Kopie der Quelle zum Zeitpunkt der letzten Synchronität.</translation>
     </message>
+    <message>
+        <source>Targets</source>
+        <translation>Ziele</translation>
+    </message>
+    <message>
+        <source>The choice of targets has changed.</source>
+        <translation>Die Auswahl der Ziele hat sich geändert.</translation>
+    </message>
+    <message>
+        <source>Too Many Targets</source>
+        <translation>Zu viele Ziele</translation>
+    </message>
+    <message>
+        <source>A mirror copies to at most %1 targets at once; %2 are selected.</source>
+        <translation>Eine Spiegelung kopiert auf höchstens %1 Ziele zugleich; %2 sind ausgewählt.</translation>
+    </message>
+    <message>
+        <source>Checking the targets…</source>
+        <translation>Ziele werden geprüft…</translation>
+    </message>
+    <message>
+        <source>Cannot Use %1</source>
+        <translation>%1 kann nicht verwendet werden</translation>
+    </message>
+    <message>
+        <source>%1 (Target %2 of %3)</source>
+        <translation>%1 (Ziel %2 von %3)</translation>
+    </message>
+    <message>
+        <source>Create, Next Target</source>
+        <translation>Erstellen, nächstes Ziel</translation>
+    </message>
+    <message>
+        <source>Overwrite, Next Target</source>
+        <translation>Überschreiben, nächstes Ziel</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n targets are in sync with %1. Complete the mirror when you are ready.</source>
+        <translation>
+            <numerusform>%n Ziel ist synchron mit %1. Schließen Sie die Spiegelung ab, wenn Sie bereit sind.</numerusform>
+            <numerusform>%n Ziele sind synchron mit %1. Schließen Sie die Spiegelung ab, wenn Sie bereit sind.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Completed: %n targets identical.</source>
+        <translation>
+            <numerusform>Abgeschlossen: %n Ziel identisch.</numerusform>
+            <numerusform>Abgeschlossen: %n Ziele identisch.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The mirror to %n targets is complete.</source>
+        <translation>
+            <numerusform>Die Spiegelung auf %n Ziel ist abgeschlossen.</numerusform>
+            <numerusform>Die Spiegelung auf %n Ziele ist abgeschlossen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of %2 targets identical.</source>
+        <translation>%1 von %2 Zielen identisch.</translation>
+    </message>
+    <message>
+        <source>Not Every Target Was Copied</source>
+        <translation>Nicht alle Ziele wurden kopiert</translation>
+    </message>
+    <message>
+        <source>%1 of %2 targets are identical to the source.</source>
+        <translation>%1 von %2 Zielen sind identisch mit der Quelle.</translation>
+    </message>
+    <message>
+        <source>Cancelled: %1 of %2 targets identical.</source>
+        <translation>Abgebrochen: %1 von %2 Zielen identisch.</translation>
+    </message>
+    <message>
+        <source>Delete the Incomplete Images?</source>
+        <translation>Unvollständige Images löschen?</translation>
+    </message>
+    <message>
+        <source>%1 hold only part of the source.</source>
+        <translation>%1 enthalten nur einen Teil der Quelle.</translation>
+    </message>
+    <message>
+        <source>The mirror created these image files and they did not get in sync, so they are not usable as copies. Delete them, or keep them to look at or to mirror into again.</source>
+        <translation>Die Spiegelung hat diese Image-Dateien erstellt, und sie sind nicht synchron geworden; daher sind sie als Kopien nicht verwendbar. Löschen Sie sie, oder behalten Sie sie, um sie anzusehen oder erneut in sie zu spiegeln.</translation>
+    </message>
+    <message>
+        <source>Delete Files</source>
+        <translation>Dateien löschen</translation>
+    </message>
+    <message>
+        <source>Keep Files</source>
+        <translation>Dateien behalten</translation>
+    </message>
+</context>
+<context>
+    <name>ui::StationAuditModel</name>
+    <message>
+        <source>WWN: %1</source>
+        <translation>WWN: %1</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Slot</source>
+        <translation>Slot</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Serial</source>
+        <translation>Seriennummer</translation>
+    </message>
+    <message>
+        <source>Capacity</source>
+        <translation>Kapazität</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>MiB/s</source>
+        <translation>MiB/s</translation>
+    </message>
+    <message>
+        <source>Afterwards</source>
+        <translation>Danach</translation>
+    </message>
+</context>
+<context>
+    <name>ui::StationController</name>
+    <message>
+        <source>neither pkexec nor drivemirror-cli was found</source>
+        <translation>weder pkexec noch drivemirror-cli wurde gefunden</translation>
+    </message>
+    <message>
+        <source>The station reports an error: %1</source>
+        <translation>Die Station meldet einen Fehler: %1</translation>
+    </message>
+    <message>
+        <source>It was there before the station was armed: plug it in again to write it.</source>
+        <translation>Es war schon da, bevor die Station scharf geschaltet wurde: Stecken Sie es erneut ein, damit es beschrieben wird.</translation>
+    </message>
+    <message>
+        <source>The station is not armed.</source>
+        <translation>Die Station ist nicht scharf geschaltet.</translation>
+    </message>
+    <message>
+        <source>The station could not be started (%1)%2</source>
+        <translation>Die Station konnte nicht gestartet werden (%1)%2</translation>
+    </message>
+    <message>
+        <source>The station process crashed%1</source>
+        <translation>Der Prozess der Station ist abgestürzt%1</translation>
+    </message>
+    <message>
+        <source>Administrator authentication was cancelled or refused: the station did not start.</source>
+        <translation>Die Authentifizierung als Administrator wurde abgebrochen oder verweigert: Die Station wurde nicht gestartet.</translation>
+    </message>
+    <message>
+        <source>The station stopped: its audit log could not be written, or it cannot see drives being plugged in%1</source>
+        <translation>Die Station wurde angehalten: Ihr Prüfprotokoll konnte nicht geschrieben werden, oder sie bemerkt nicht, wenn Laufwerke eingesteckt werden%1</translation>
+    </message>
+    <message>
+        <source>The station did not start%1</source>
+        <translation>Die Station wurde nicht gestartet%1</translation>
+    </message>
+    <message>
+        <source>The station ended with exit code %1%2</source>
+        <translation>Die Station wurde mit Exit-Code %1 beendet%2</translation>
+    </message>
+    <message>
+        <source>no result: the station ended</source>
+        <translation>kein Ergebnis: Die Station wurde beendet</translation>
+    </message>
+</context>
+<context>
+    <name>ui::StationSlotTile</name>
+    <message>
+        <source>Waiting for a drive</source>
+        <translation>Wartet auf ein Laufwerk</translation>
+    </message>
+    <message>
+        <source>Left alone</source>
+        <translation>Nicht angerührt</translation>
+    </message>
+    <message>
+        <source>Copying</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <source>Verifying</source>
+        <translation>Überprüfung</translation>
+    </message>
+    <message>
+        <source>Passed</source>
+        <translation>Bestanden</translation>
+    </message>
+    <message>
+        <source>FAILED</source>
+        <translation>FEHLGESCHLAGEN</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>Abgelehnt</translation>
+    </message>
+    <message>
+        <source>Matches %1</source>
+        <translation>Zuordnung: %1</translation>
+    </message>
+    <message>
+        <source>Slot %1: %2</source>
+        <translation>Slot %1: %2</translation>
+    </message>
+    <message>
+        <source>No drive</source>
+        <translation>Kein Laufwerk</translation>
+    </message>
+    <message>
+        <source>serial %1</source>
+        <translation>Seriennummer %1</translation>
+    </message>
+    <message>
+        <source>Unnamed drive</source>
+        <translation>Unbenanntes Laufwerk</translation>
+    </message>
+    <message>
+        <source>%1 of %2, %3</source>
+        <translation>%1 von %2, %3</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>startet</translation>
+    </message>
+    <message>
+        <source>average %1</source>
+        <translation>Durchschnitt %1</translation>
+    </message>
+    <message>
+        <source>Last result: %1</source>
+        <translation>Letztes Ergebnis: %1</translation>
+    </message>
+    <message>
+        <source>Last result: %1 (%2)</source>
+        <translation>Letztes Ergebnis: %1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>ui::StationWindow</name>
+    <message numerus="yes">
+        <source>%n drive(s) recorded</source>
+        <translation>
+            <numerusform>%n Laufwerk erfasst</numerusform>
+            <numerusform>%n Laufwerke erfasst</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s) exported to %1</source>
+        <translation>
+            <numerusform>%n Eintrag nach %1 exportiert</numerusform>
+            <numerusform>%n Einträge nach %1 exportiert</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export Failed</source>
+        <translation>Export fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>The audit log could not be saved to %1.</source>
+        <translation>Das Prüfprotokoll konnte nicht in %1 gespeichert werden.</translation>
+    </message>
+    <message>
+        <source>&amp;Arm</source>
+        <translation>&amp;Scharf schalten</translation>
+    </message>
+    <message>
+        <source>Hash the source, then write every drive plugged into a slot</source>
+        <translation>Den Hash der Quelle berechnen, dann jedes Laufwerk beschreiben, das in einen Slot gesteckt wird</translation>
+    </message>
+    <message>
+        <source>&amp;Disarm</source>
+        <translation>&amp;Unscharf schalten</translation>
+    </message>
+    <message>
+        <source>Take no more drives and cancel the copies under way (their records say so)</source>
+        <translation>Keine weiteren Laufwerke annehmen und laufende Kopien abbrechen (ihre Einträge vermerken das)</translation>
+    </message>
+    <message>
+        <source>Config:</source>
+        <translation>Konfiguration:</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>Quelle:</translation>
+    </message>
+    <message>
+        <source>SHA-256:</source>
+        <translation>SHA-256:</translation>
+    </message>
+    <message>
+        <source>Station&apos;s audit log:</source>
+        <translation>Prüfprotokoll der Station:</translation>
+    </message>
+    <message>
+        <source>Audit records</source>
+        <translation>Einträge im Prüfprotokoll</translation>
+    </message>
+    <message>
+        <source>No drive yet</source>
+        <translation>Noch kein Laufwerk</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>&amp;Exportieren…</translation>
+    </message>
+    <message>
+        <source>Save these records as a CSV file, with every column of the station&apos;s own audit log</source>
+        <translation>Diese Einträge als CSV-Datei speichern, mit allen Spalten des Prüfprotokolls der Station</translation>
+    </message>
+    <message>
+        <source>Imaging station</source>
+        <translation>Kopierstation</translation>
+    </message>
+    <message>
+        <source>%1 – DriveMirror Station</source>
+        <translation>%1 – DriveMirror-Station</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>not known yet</source>
+        <translation>noch nicht bekannt</translation>
+    </message>
+    <message>
+        <source>%1 and %2</source>
+        <translation>%1 und %2</translation>
+    </message>
+    <message>
+        <source>computing…</source>
+        <translation>wird berechnet…</translation>
+    </message>
+    <message>
+        <source>computed when armed</source>
+        <translation>wird beim Scharfschalten berechnet</translation>
+    </message>
+    <message>
+        <source>Not armed</source>
+        <translation>Nicht scharf geschaltet</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>Wird gestartet…</translation>
+    </message>
+    <message>
+        <source>Computing the checksum…</source>
+        <translation>Prüfsumme wird berechnet…</translation>
+    </message>
+    <message>
+        <source>ARMED: drives plugged in are overwritten</source>
+        <translation>SCHARF: Eingesteckte Laufwerke werden überschrieben</translation>
+    </message>
+    <message>
+        <source>Disarming…</source>
+        <translation>Wird unscharf geschaltet…</translation>
+    </message>
+    <message>
+        <source>Disarmed</source>
+        <translation>Unscharf geschaltet</translation>
+    </message>
+    <message numerus="yes">
+        <source>Disarmed (%1): %n drive(s) finished, %2 passed</source>
+        <translation>
+            <numerusform>Unscharf geschaltet (%1): %n Laufwerk fertig, %2 bestanden</numerusform>
+            <numerusform>Unscharf geschaltet (%1): %n Laufwerke fertig, %2 bestanden</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The station needs administrator rights: neither pkexec nor drivemirror-cli was found</source>
+        <translation>Die Station braucht Administratorrechte: Weder pkexec noch drivemirror-cli wurde gefunden</translation>
+    </message>
+    <message>
+        <source>Export Audit Records</source>
+        <translation>Einträge des Prüfprotokolls exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV-Dateien (*.csv);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Disarm the Station?</source>
+        <translation>Station unscharf schalten?</translation>
+    </message>
+    <message>
+        <source>The station is armed. Closing the window disarms it, and the drives being written now are cancelled.</source>
+        <translation>Die Station ist scharf geschaltet. Beim Schließen des Fensters wird sie unscharf geschaltet, und die Kopien auf die Laufwerke, die gerade beschrieben werden, werden abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Disarm and Close</source>
+        <translation>Unscharf schalten und schließen</translation>
+    </message>
+    <message>
+        <source>Closing once the station has stopped…</source>
+        <translation>Wird geschlossen, sobald die Station angehalten hat…</translation>
+    </message>
 </context>
 <context>
     <name>ui::StatusPanel</name>
@@ -2451,6 +2893,73 @@ Bytes %4 bis %5
     <message>
         <source>the source runs on meanwhile</source>
         <translation>die Quelle läuft währenddessen weiter</translation>
+    </message>
+</context>
+<context>
+    <name>ui::TargetTable</name>
+    <message>
+        <source>Target</source>
+        <translation>Ziel</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>Kopiert</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>Rate</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Targets of this mirror</source>
+        <translation>Ziele dieser Spiegelung</translation>
+    </message>
+    <message>
+        <source>Verification found differences</source>
+        <translation>Überprüfung hat Unterschiede gefunden</translation>
+    </message>
+    <message>
+        <source>Identical, verified</source>
+        <translation>Identisch, überprüft</translation>
+    </message>
+    <message>
+        <source>Identical</source>
+        <translation>Identisch</translation>
+    </message>
+    <message>
+        <source>Cancelled: like a disk after a power cut</source>
+        <translation>Abgebrochen: wie ein Datenträger nach einem Stromausfall</translation>
+    </message>
+    <message>
+        <source>Cancelled: a consistent copy</source>
+        <translation>Abgebrochen: eine konsistente Kopie</translation>
+    </message>
+    <message>
+        <source>Cancelled before in sync: incomplete</source>
+        <translation>Vor der Synchronität abgebrochen: unvollständig</translation>
+    </message>
+    <message>
+        <source>Dropped: %1</source>
+        <translation>Aufgegeben: %1</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Verifying</source>
+        <translation>Überprüfung</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
     </message>
 </context>
 <context>

@@ -682,14 +682,6 @@
         <translation>station には --config FILE が必要です（--help を参照）</translation>
     </message>
     <message>
-        <source>%1 received: stopping the station</source>
-        <translation>%1 を受信: ステーションを停止します</translation>
-    </message>
-    <message>
-        <source>station runs an imaging station: it hashes the image named in FILE (JSON, see the README), then clones it onto every drive that is plugged into one of FILE&apos;s slots from then on, several at once, verifies each by reading it back, appends one record a drive to the audit log and ejects the drive. Drives that were there before, that are in no slot, in several, mounted, too small or larger than max-size are never written. SIGINT and SIGTERM stop it and cancel the copies under way; --exit-after N stops it once N drives have finished. Exit codes: 0 every drive passed; 1 the audit log could not be written; 2 a bad FILE or nothing to clone; 12 a drive was refused or failed.</source>
-        <translation>station はイメージングステーションを実行します。FILE（JSON、README を参照）に指定されたイメージのハッシュを計算し、その後 FILE のスロットのいずれかに差し込まれたすべてのドライブに同時に複数クローンし、読み戻して各ドライブを検証し、ドライブごとに 1 件の記録を監査ログに追加してドライブを取り出します。以前から接続されていたドライブ、どのスロットにもないドライブ、複数のスロットに該当するドライブ、マウントされているドライブ、小さすぎるドライブ、max-size より大きいドライブには決して書き込みません。SIGINT と SIGTERM で停止し、進行中のコピーをキャンセルします。--exit-after N は N 台のドライブが終わると停止します。終了コード: 0 すべてのドライブが合格、1 監査ログに書き込めなかった、2 FILE が不正またはクローンするものがない、12 ドライブが拒否されたか失敗した。</translation>
-    </message>
-    <message>
         <source>Computing the SHA-256 of %1 (%2)...</source>
         <translation>%1 の SHA-256 を計算しています（%2）...</translation>
     </message>
@@ -759,6 +751,30 @@
         <source>--drop-below: only with several targets</source>
         <translation>--drop-below: 複数のターゲットを指定した場合のみ使えます</translation>
     </message>
+    <message>
+        <source>--overwrite: %1 is not one of the targets</source>
+        <translation>--overwrite: %1 はどのターゲットでもありません</translation>
+    </message>
+    <message>
+        <source>stdin: unknown command (the station takes only disarm): %1</source>
+        <translation>stdin: 不明なコマンド（ステーションが受け付けるのは disarm のみ）: %1</translation>
+    </message>
+    <message>
+        <source>stopping the station (%1)</source>
+        <translation>ステーションを停止します（%1）</translation>
+    </message>
+    <message>
+        <source>as --force for this one of the TARGETs alone, named as given (repeat it for each target whose data may be overwritten)</source>
+        <translation>--force と同じ働きを、指定したとおりの名前のこの TARGET だけに対して行います（データを上書きしてよいターゲットごとに繰り返し指定してください）</translation>
+    </message>
+    <message>
+        <source>station runs an imaging station: it hashes the image named in FILE (JSON, see the README), then clones it onto every drive that is plugged into one of FILE&apos;s slots from then on, several at once, verifies each by reading it back, appends one record a drive to the audit log and ejects the drive. Drives that were there before, that are in no slot, in several, mounted, too small or larger than max-size are never written. SIGINT and SIGTERM stop it and cancel the copies under way; with --disarm-on-eof, so do the line disarm on stdin and the end of stdin (for a program that runs the station as root and cannot signal it); --exit-after N stops it once N drives have finished. Exit codes: 0 every drive passed; 1 the audit log could not be written; 2 a bad FILE or nothing to clone; 12 a drive was refused or failed.</source>
+        <translation>station はイメージングステーションを実行します。FILE（JSON、README を参照）に指定されたイメージのハッシュを計算し、その後 FILE のスロットのいずれかに差し込まれたすべてのドライブに同時に複数クローンし、読み戻して各ドライブを検証し、ドライブごとに 1 件の記録を監査ログに追加してドライブを取り出します。以前から接続されていたドライブ、どのスロットにもないドライブ、複数のスロットに該当するドライブ、マウントされているドライブ、小さすぎるドライブ、max-size より大きいドライブには決して書き込みません。SIGINT と SIGTERM で停止し、進行中のコピーをキャンセルします。--disarm-on-eof を指定すると、stdin の disarm という行と stdin の終わりでも同様に停止します（ステーションを root として実行し、シグナルを送れないプログラム向け）。--exit-after N は N 台のドライブが終わると停止します。終了コード: 0 すべてのドライブが合格、1 監査ログに書き込めなかった、2 FILE が不正またはクローンするものがない、12 ドライブが拒否されたか失敗した。</translation>
+    </message>
+    <message>
+        <source>--overwrite: a TARGET as given on the command line, not empty</source>
+        <translation>--overwrite: コマンドラインで指定したとおりの TARGET を指定してください（空は不可）</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -809,6 +825,10 @@
     <message>
         <source>The demo images could not be created.</source>
         <translation>デモイメージを作成できませんでした。</translation>
+    </message>
+    <message>
+        <source>Open the imaging station&apos;s window for this config file instead of the main window.</source>
+        <translation>メインウィンドウの代わりに、この設定ファイルのイメージングステーションのウィンドウを開きます。</translation>
     </message>
 </context>
 <context>
@@ -2401,6 +2421,422 @@ Bytes %4 to %5
         <source>The target stays a consistent copy of the source as of the last time they were in sync.</source>
         <translation>ターゲットは、最後に同期していた時点のソースの整合性のあるコピーとして残ります。</translation>
     </message>
+    <message>
+        <source>Targets</source>
+        <translation>ターゲット</translation>
+    </message>
+    <message>
+        <source>The choice of targets has changed.</source>
+        <translation>ターゲットの選択が変更されました。</translation>
+    </message>
+    <message>
+        <source>Too Many Targets</source>
+        <translation>ターゲットが多すぎます</translation>
+    </message>
+    <message>
+        <source>A mirror copies to at most %1 targets at once; %2 are selected.</source>
+        <translation>ミラーで同時にコピーできるターゲットは最大 %1 個です。%2 個が選択されています。</translation>
+    </message>
+    <message>
+        <source>Checking the targets…</source>
+        <translation>ターゲットを確認しています…</translation>
+    </message>
+    <message>
+        <source>Cannot Use %1</source>
+        <translation>%1 は使用できません</translation>
+    </message>
+    <message>
+        <source>%1 (Target %2 of %3)</source>
+        <translation>%1（ターゲット %2/%3）</translation>
+    </message>
+    <message>
+        <source>Create, Next Target</source>
+        <translation>作成して次のターゲットへ</translation>
+    </message>
+    <message>
+        <source>Overwrite, Next Target</source>
+        <translation>上書きして次のターゲットへ</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n targets are in sync with %1. Complete the mirror when you are ready.</source>
+        <translation>
+            <numerusform>%n 個のターゲットが %1 と同期しています。準備ができたらミラーを完了してください。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message numerus="yes">
+        <source>Completed: %n targets identical.</source>
+        <translation>
+            <numerusform>完了しました: %n 個のターゲットが同一です。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>The mirror to %n targets is complete.</source>
+        <translation>
+            <numerusform>%n 個のターゲットへのミラーが完了しました。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 of %2 targets identical.</source>
+        <translation>%2 個中 %1 個のターゲットが同一です。</translation>
+    </message>
+    <message>
+        <source>Not Every Target Was Copied</source>
+        <translation>コピーされなかったターゲットがあります</translation>
+    </message>
+    <message>
+        <source>%1 of %2 targets are identical to the source.</source>
+        <translation>%2 個中 %1 個のターゲットがソースと同一です。</translation>
+    </message>
+    <message>
+        <source>Cancelled: %1 of %2 targets identical.</source>
+        <translation>キャンセルしました: %2 個中 %1 個のターゲットが同一です。</translation>
+    </message>
+    <message>
+        <source>Delete the Incomplete Images?</source>
+        <translation>不完全なイメージを削除しますか？</translation>
+    </message>
+    <message>
+        <source>%1 hold only part of the source.</source>
+        <translation>%1 にはソースの一部しか含まれていません。</translation>
+    </message>
+    <message>
+        <source>The mirror created these image files and they did not get in sync, so they are not usable as copies. Delete them, or keep them to look at or to mirror into again.</source>
+        <translation>これらのイメージファイルはミラーが作成したもので、同期に至らなかったため、コピーとしては使用できません。削除するか、内容を確認したり再びミラー先にしたりするために残してください。</translation>
+    </message>
+    <message>
+        <source>Delete Files</source>
+        <translation>ファイルを削除</translation>
+    </message>
+    <message>
+        <source>Keep Files</source>
+        <translation>ファイルを残す</translation>
+    </message>
+</context>
+<context>
+    <name>ui::StationAuditModel</name>
+    <message>
+        <source>WWN: %1</source>
+        <translation>WWN: %1</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>時刻</translation>
+    </message>
+    <message>
+        <source>Slot</source>
+        <translation>スロット</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>デバイス</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <source>Serial</source>
+        <translation>シリアル番号</translation>
+    </message>
+    <message>
+        <source>Capacity</source>
+        <translation>容量</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>結果</translation>
+    </message>
+    <message>
+        <source>Duration</source>
+        <translation>所要時間</translation>
+    </message>
+    <message>
+        <source>MiB/s</source>
+        <translation>MiB/秒</translation>
+    </message>
+    <message>
+        <source>Afterwards</source>
+        <translation>その後</translation>
+    </message>
+</context>
+<context>
+    <name>ui::StationController</name>
+    <message>
+        <source>neither pkexec nor drivemirror-cli was found</source>
+        <translation>pkexec も drivemirror-cli も見つかりません</translation>
+    </message>
+    <message>
+        <source>The station reports an error: %1</source>
+        <translation>ステーションがエラーを報告しました: %1</translation>
+    </message>
+    <message>
+        <source>It was there before the station was armed: plug it in again to write it.</source>
+        <translation>ステーションの有効化前から接続されていました。書き込むには差し直してください。</translation>
+    </message>
+    <message>
+        <source>The station is not armed.</source>
+        <translation>ステーションは有効化されていません。</translation>
+    </message>
+    <message>
+        <source>The station could not be started (%1)%2</source>
+        <translation>ステーションを開始できませんでした（%1）%2</translation>
+    </message>
+    <message>
+        <source>The station process crashed%1</source>
+        <translation>ステーションのプロセスがクラッシュしました%1</translation>
+    </message>
+    <message>
+        <source>Administrator authentication was cancelled or refused: the station did not start.</source>
+        <translation>管理者認証がキャンセルまたは拒否されたため、ステーションは開始されませんでした。</translation>
+    </message>
+    <message>
+        <source>The station stopped: its audit log could not be written, or it cannot see drives being plugged in%1</source>
+        <translation>ステーションが停止しました: 監査ログに書き込めなかったか、ドライブが差し込まれたことを検出できません%1</translation>
+    </message>
+    <message>
+        <source>The station did not start%1</source>
+        <translation>ステーションは開始されませんでした%1</translation>
+    </message>
+    <message>
+        <source>The station ended with exit code %1%2</source>
+        <translation>ステーションは終了コード %1 で終了しました%2</translation>
+    </message>
+    <message>
+        <source>no result: the station ended</source>
+        <translation>結果なし: ステーションが終了しました</translation>
+    </message>
+</context>
+<context>
+    <name>ui::StationSlotTile</name>
+    <message>
+        <source>Waiting for a drive</source>
+        <translation>ドライブを待機中</translation>
+    </message>
+    <message>
+        <source>Left alone</source>
+        <translation>対象外</translation>
+    </message>
+    <message>
+        <source>Copying</source>
+        <translation>コピー中</translation>
+    </message>
+    <message>
+        <source>Verifying</source>
+        <translation>検証中</translation>
+    </message>
+    <message>
+        <source>Passed</source>
+        <translation>合格</translation>
+    </message>
+    <message>
+        <source>FAILED</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>Refused</source>
+        <translation>拒否</translation>
+    </message>
+    <message>
+        <source>Matches %1</source>
+        <translation>一致条件: %1</translation>
+    </message>
+    <message>
+        <source>Slot %1: %2</source>
+        <translation>スロット %1: %2</translation>
+    </message>
+    <message>
+        <source>No drive</source>
+        <translation>ドライブなし</translation>
+    </message>
+    <message>
+        <source>serial %1</source>
+        <translation>シリアル %1</translation>
+    </message>
+    <message>
+        <source>Unnamed drive</source>
+        <translation>名前のないドライブ</translation>
+    </message>
+    <message>
+        <source>%1 of %2, %3</source>
+        <translation>%1 / %2、%3</translation>
+    </message>
+    <message>
+        <source>starting</source>
+        <translation>開始中</translation>
+    </message>
+    <message>
+        <source>average %1</source>
+        <translation>平均 %1</translation>
+    </message>
+    <message>
+        <source>Last result: %1</source>
+        <translation>前回の結果: %1</translation>
+    </message>
+    <message>
+        <source>Last result: %1 (%2)</source>
+        <translation>前回の結果: %1（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>ui::StationWindow</name>
+    <message numerus="yes">
+        <source>%n drive(s) recorded</source>
+        <translation>
+            <numerusform>%n 台のドライブを記録済み</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n record(s) exported to %1</source>
+        <translation>
+            <numerusform>%n 件の記録を %1 にエクスポートしました</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Export Failed</source>
+        <translation>エクスポートに失敗しました</translation>
+    </message>
+    <message>
+        <source>The audit log could not be saved to %1.</source>
+        <translation>監査ログを %1 に保存できませんでした。</translation>
+    </message>
+    <message>
+        <source>&amp;Arm</source>
+        <translation>有効化(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Hash the source, then write every drive plugged into a slot</source>
+        <translation>ソースのハッシュを計算してから、スロットに差し込まれたすべてのドライブに書き込みます</translation>
+    </message>
+    <message>
+        <source>&amp;Disarm</source>
+        <translation>無効化(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Take no more drives and cancel the copies under way (their records say so)</source>
+        <translation>これ以上ドライブを受け付けず、進行中のコピーをキャンセルします（その旨が記録に残ります）</translation>
+    </message>
+    <message>
+        <source>Config:</source>
+        <translation>設定ファイル:</translation>
+    </message>
+    <message>
+        <source>Source:</source>
+        <translation>ソース:</translation>
+    </message>
+    <message>
+        <source>SHA-256:</source>
+        <translation>SHA-256:</translation>
+    </message>
+    <message>
+        <source>Station&apos;s audit log:</source>
+        <translation>ステーションの監査ログ:</translation>
+    </message>
+    <message>
+        <source>Audit records</source>
+        <translation>監査記録</translation>
+    </message>
+    <message>
+        <source>No drive yet</source>
+        <translation>まだドライブはありません</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>エクスポート(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Save these records as a CSV file, with every column of the station&apos;s own audit log</source>
+        <translation>これらの記録を、ステーション自身の監査ログのすべての列を含む CSV ファイルとして保存します</translation>
+    </message>
+    <message>
+        <source>Imaging station</source>
+        <translation>イメージングステーション</translation>
+    </message>
+    <message>
+        <source>%1 – DriveMirror Station</source>
+        <translation>%1 – DriveMirror ステーション</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>not known yet</source>
+        <translation>まだ不明</translation>
+    </message>
+    <message>
+        <source>%1 and %2</source>
+        <translation>%1 と %2</translation>
+    </message>
+    <message>
+        <source>computing…</source>
+        <translation>計算中…</translation>
+    </message>
+    <message>
+        <source>computed when armed</source>
+        <translation>有効化時に計算されます</translation>
+    </message>
+    <message>
+        <source>Not armed</source>
+        <translation>有効化されていません</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>開始しています…</translation>
+    </message>
+    <message>
+        <source>Computing the checksum…</source>
+        <translation>チェックサムを計算しています…</translation>
+    </message>
+    <message>
+        <source>ARMED: drives plugged in are overwritten</source>
+        <translation>有効化済み: 差し込まれたドライブは上書きされます</translation>
+    </message>
+    <message>
+        <source>Disarming…</source>
+        <translation>無効化しています…</translation>
+    </message>
+    <message>
+        <source>Disarmed</source>
+        <translation>無効化済み</translation>
+    </message>
+    <message numerus="yes">
+        <source>Disarmed (%1): %n drive(s) finished, %2 passed</source>
+        <translation>
+            <numerusform>無効化済み（%1）: %n 台のドライブが終了、%2 台が合格</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The station needs administrator rights: neither pkexec nor drivemirror-cli was found</source>
+        <translation>ステーションには管理者権限が必要です: pkexec も drivemirror-cli も見つかりません</translation>
+    </message>
+    <message>
+        <source>Export Audit Records</source>
+        <translation>監査記録をエクスポート</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV ファイル (*.csv);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Disarm the Station?</source>
+        <translation>ステーションを無効化しますか？</translation>
+    </message>
+    <message>
+        <source>The station is armed. Closing the window disarms it, and the drives being written now are cancelled.</source>
+        <translation>ステーションは有効化されています。ウィンドウを閉じると無効化され、書き込み中のドライブへのコピーはキャンセルされます。</translation>
+    </message>
+    <message>
+        <source>Disarm and Close</source>
+        <translation>無効化して閉じる</translation>
+    </message>
+    <message>
+        <source>Closing once the station has stopped…</source>
+        <translation>ステーションが停止したら閉じます…</translation>
+    </message>
 </context>
 <context>
     <name>ui::StatusPanel</name>
@@ -2447,6 +2883,73 @@ Bytes %4 to %5
     <message>
         <source>the source runs on meanwhile</source>
         <translation>その間もソースは動作を続けます</translation>
+    </message>
+</context>
+<context>
+    <name>ui::TargetTable</name>
+    <message>
+        <source>Target</source>
+        <translation>ターゲット</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Copied</source>
+        <translation>コピー済み</translation>
+    </message>
+    <message>
+        <source>Rate</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>結果</translation>
+    </message>
+    <message>
+        <source>Targets of this mirror</source>
+        <translation>このミラーのターゲット</translation>
+    </message>
+    <message>
+        <source>Verification found differences</source>
+        <translation>検証で相違を検出</translation>
+    </message>
+    <message>
+        <source>Identical, verified</source>
+        <translation>同一、検証済み</translation>
+    </message>
+    <message>
+        <source>Identical</source>
+        <translation>同一</translation>
+    </message>
+    <message>
+        <source>Cancelled: like a disk after a power cut</source>
+        <translation>キャンセル: 電源断後のディスクと同じ状態</translation>
+    </message>
+    <message>
+        <source>Cancelled: a consistent copy</source>
+        <translation>キャンセル: 整合性のあるコピー</translation>
+    </message>
+    <message>
+        <source>Cancelled before in sync: incomplete</source>
+        <translation>同期前にキャンセル: 不完全</translation>
+    </message>
+    <message>
+        <source>Dropped: %1</source>
+        <translation>除外: %1</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失敗: %1</translation>
+    </message>
+    <message>
+        <source>Verifying</source>
+        <translation>検証中</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
     </message>
 </context>
 <context>
