@@ -149,6 +149,23 @@ private Q_SLOTS:
         QCOMPARE(a.at(a.indexOf(QStringLiteral("--expect-id")) + 1), r.targets[0].expectedId);
     }
 
+    void protocol_helperStderr_errorLinesKept()
+    {
+        const engine::Logger log = engine::nullLogger();
+        QVERIFY(!ui::relayHelperLog("", log));
+        QVERIFY(!ui::relayHelperLog("info: copying", log));
+        QVERIFY(!ui::relayHelperLog("warning: slow target", log, "station: "));
+        QVERIFY(!ui::relayHelperLog("debug: ring of 16", log));
+        QCOMPARE(ui::relayHelperLog("error: write /dev/sdz: Input/output error", log),
+                 std::optional<QString>(QStringLiteral("write /dev/sdz: Input/output error")));
+        QCOMPARE(
+            ui::relayHelperLog("drivemirror-cli: refusing target (rule: mounted target)\n", log),
+            std::optional<QString>(QStringLiteral("refusing target (rule: mounted target)")));
+        // Whatever else it says is an error in its own words.
+        QCOMPARE(ui::relayHelperLog("Segmentation fault", log),
+                 std::optional<QString>(QStringLiteral("Segmentation fault")));
+    }
+
     void protocol_severalTargetsEachWithItsOwnConsentAndIdentity()
     {
         ui::JobRequest r = request(QStringLiteral("/tmp/src.img"), QStringLiteral("/dev/sdy"));

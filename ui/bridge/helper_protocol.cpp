@@ -140,6 +140,32 @@ HelperCommand HelperCommand::detect(const QString& applicationDir)
     return h;
 }
 
+std::optional<QString> relayHelperLog(const QByteArray& raw, const engine::Logger& log,
+                                      std::string_view prefix)
+{
+    const QString line = QString::fromUtf8(raw).trimmed();
+    if (line.isEmpty())
+        return std::nullopt;
+    const qsizetype colon = line.indexOf(QLatin1String(": "));
+    const QString head = colon > 0 ? line.left(colon) : QString();
+    const std::string text = (colon > 0 ? line.mid(colon + 2) : line).toStdString();
+    if (head == QLatin1String("info")) {
+        log->info("{}{}", prefix, text);
+    } else if (head == QLatin1String("warning")) {
+        log->warn("{}{}", prefix, text);
+    } else if (head == QLatin1String("debug")) {
+        log->debug("{}{}", prefix, text);
+    } else {
+        const QString error = head == QLatin1String("error") || head == QLatin1String("critical") ||
+                                      head == QLatin1String("drivemirror-cli")
+                                  ? QString::fromStdString(text)
+                                  : line;
+        log->error("{}{}", prefix, error.toStdString());
+        return error;
+    }
+    return std::nullopt;
+}
+
 QStringList mirrorArguments(const JobRequest& request, int mapCells)
 {
     const engine::JobOptions& s = request.settings;

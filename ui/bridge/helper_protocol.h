@@ -15,6 +15,7 @@
 //       <- complete, cancel, cancel quick, pause, resume, speed N   (one per line)
 #pragma once
 
+#include "base/logging.h"
 #include "bridge/job_controller.h"
 #include "protocol/helper_protocol.h"
 
@@ -50,6 +51,14 @@ struct HelperCommand
 QStringList mirrorArguments(const JobRequest& request, int mapCells);
 QStringList inspectArguments(const QString& source, const QString& target,
                              const QString& expectedTargetId);
+
+/// Passes a line the CLI wrote on stderr to @p log at its level, with
+/// @p prefix before it ("station: "). The CLI's logger writes "level:
+/// message"; a refusal before the job exists reads "drivemirror-cli:
+/// message". Returns the message of an error line (what to show the user
+/// when the helper fails), nullopt for any other line.
+std::optional<QString> relayHelperLog(const QByteArray& line, const engine::Logger& log,
+                                      std::string_view prefix = {});
 
 /// A name or key of protocol/helper_protocol.h as QJsonObject takes it.
 inline QLatin1String protocolName(std::string_view name)

@@ -199,27 +199,8 @@ void RemoteJobController::onStdout()
 
 void RemoteJobController::logHelperLine(const QByteArray& raw)
 {
-    const QString line = QString::fromUtf8(raw).trimmed();
-    if (line.isEmpty())
-        return;
-    // The CLI's stderr: "level: message" lines from its logger, and
-    // "drivemirror-cli: message" for a refusal before the job exists.
-    const qsizetype colon = line.indexOf(QLatin1String(": "));
-    const QString head = colon > 0 ? line.left(colon) : QString();
-    const std::string text = (colon > 0 ? line.mid(colon + 2) : line).toStdString();
-    if (head == QLatin1String("info"))
-        m_log->info("{}", text);
-    else if (head == QLatin1String("warning"))
-        m_log->warn("{}", text);
-    else if (head == QLatin1String("debug"))
-        m_log->debug("{}", text);
-    else {
-        m_lastHelperError = head == QLatin1String("error") || head == QLatin1String("critical") ||
-                                    head == QLatin1String("drivemirror-cli")
-                                ? QString::fromStdString(text)
-                                : line;
-        m_log->error("{}", m_lastHelperError.toStdString());
-    }
+    if (auto error = relayHelperLog(raw, m_log))
+        m_lastHelperError = *error;
 }
 
 void RemoteJobController::onStderr()

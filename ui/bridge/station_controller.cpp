@@ -300,27 +300,8 @@ void StationController::onStderr()
 
 void StationController::logHelperLine(const QByteArray& raw)
 {
-    const QString line = QString::fromUtf8(raw).trimmed();
-    if (line.isEmpty())
-        return;
-    // The CLI's stderr: "level: message" lines from its logger, and
-    // "drivemirror-cli: message" for a refusal before the station exists.
-    const qsizetype colon = line.indexOf(QLatin1String(": "));
-    const QString head = colon > 0 ? line.left(colon) : QString();
-    const std::string message = (colon > 0 ? line.mid(colon + 2) : line).toStdString();
-    if (head == QLatin1String("info"))
-        m_log->info("station: {}", message);
-    else if (head == QLatin1String("warning"))
-        m_log->warn("station: {}", message);
-    else if (head == QLatin1String("debug"))
-        m_log->debug("station: {}", message);
-    else {
-        m_lastHelperError = head == QLatin1String("error") || head == QLatin1String("critical") ||
-                                    head == QLatin1String("drivemirror-cli")
-                                ? QString::fromStdString(message)
-                                : line;
-        m_log->error("station: {}", m_lastHelperError.toStdString());
-    }
+    if (auto error = relayHelperLog(raw, m_log, "station: "))
+        m_lastHelperError = *error;
 }
 
 void StationController::parseLine(const QByteArray& line)
