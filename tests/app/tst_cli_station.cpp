@@ -40,20 +40,8 @@ bool writeFile(const QString& path, const QByteArray& text)
 
 QByteArray configText(const QStringList& devices, const QString& source, const QString& log)
 {
-    QJsonArray slotList;
-    for (int i = 0; i < devices.size(); ++i)
-        slotList.append(QJsonObject{
-            {QStringLiteral("label"), QStringLiteral("P%1").arg(i + 1)},
-            {QStringLiteral("match"), QJsonObject{{QStringLiteral("DEVNAME"), devices[i]}}}});
-    const QJsonObject config{{QStringLiteral("source"), source},
-                             {QStringLiteral("slots"), slotList},
-                             {QStringLiteral("verify"), true},
-                             {QStringLiteral("wipe-rest"), true},
-                             {QStringLiteral("after"), QStringLiteral("power-off")},
-                             {QStringLiteral("log"), log},
-                             {QStringLiteral("allow-fixed"), true},
-                             {QStringLiteral("station"), QStringLiteral("bench 1")}};
-    return QJsonDocument(config).toJson();
+    return clitest::stationConfigText(devices, source, log, QStringLiteral("power-off"),
+                                      QStringLiteral("bench 1"));
 }
 
 } // namespace

@@ -299,4 +299,20 @@ QString BigSource::path()
     return m_path;
 }
 
+QByteArray stationConfigText(const QStringList& devices, const QString& source, const QString& log,
+                             const QString& after, const QString& station)
+{
+    QJsonArray slotList;
+    for (int i = 0; i < devices.size(); ++i)
+        slotList.append(QJsonObject{
+            {QStringLiteral("label"), QStringLiteral("P%1").arg(i + 1)},
+            {QStringLiteral("match"), QJsonObject{{QStringLiteral("DEVNAME"), devices[i]}}}});
+    const QJsonObject config{
+        {QStringLiteral("source"), source},    {QStringLiteral("slots"), slotList},
+        {QStringLiteral("verify"), true},      {QStringLiteral("wipe-rest"), true},
+        {QStringLiteral("after"), after},      {QStringLiteral("log"), log},
+        {QStringLiteral("allow-fixed"), true}, {QStringLiteral("station"), station}};
+    return QJsonDocument(config).toJson();
+}
+
 } // namespace clitest

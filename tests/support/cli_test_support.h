@@ -360,4 +360,10 @@ private:
     bool m_ok = false;
 };
 
+/// A station config (JSON) with one slot per device, matched by DEVNAME and
+/// labelled P1, P2, ...; verify and wipe-rest on, fixed disks allowed (loop
+/// devices are not removable).
+QByteArray stationConfigText(const QStringList& devices, const QString& source, const QString& log,
+                             const QString& after, const QString& station);
+
 } // namespace clitest

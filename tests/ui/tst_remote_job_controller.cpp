@@ -149,6 +149,18 @@ private Q_SLOTS:
         QCOMPARE(a.at(a.indexOf(QStringLiteral("--expect-id")) + 1), r.targets[0].expectedId);
     }
 
+    void protocol_takeLines_keepsAnUnfinishedLine()
+    {
+        QByteArray pending;
+        QCOMPARE(ui::takeLines(pending, "{\"a\":1}\n{\"b\""), QList<QByteArray>{"{\"a\":1}"});
+        QCOMPARE(pending, QByteArray("{\"b\""));
+        QCOMPARE(ui::takeLines(pending, ":2}\n\nend"),
+                 (QList<QByteArray>{"{\"b\":2}", QByteArray()}));
+        QCOMPARE(pending, QByteArray("end"));
+        QVERIFY(ui::takeLines(pending, QByteArray()).isEmpty());
+        QCOMPARE(pending, QByteArray("end"));
+    }
+
     void protocol_helperStderr_errorLinesKept()
     {
         const engine::Logger log = engine::nullLogger();

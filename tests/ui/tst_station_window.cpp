@@ -64,20 +64,8 @@ QByteArray readFile(const QString& path)
 
 QByteArray configText(const QStringList& devices, const QString& source, const QString& log)
 {
-    QJsonArray slotList;
-    for (int i = 0; i < devices.size(); ++i)
-        slotList.append(QJsonObject{
-            {QStringLiteral("label"), QStringLiteral("P%1").arg(i + 1)},
-            {QStringLiteral("match"), QJsonObject{{QStringLiteral("DEVNAME"), devices[i]}}}});
-    const QJsonObject config{{QStringLiteral("source"), source},
-                             {QStringLiteral("slots"), slotList},
-                             {QStringLiteral("verify"), true},
-                             {QStringLiteral("wipe-rest"), true},
-                             {QStringLiteral("after"), QStringLiteral("none")},
-                             {QStringLiteral("log"), log},
-                             {QStringLiteral("allow-fixed"), true},
-                             {QStringLiteral("station"), QStringLiteral("bench 2")}};
-    return QJsonDocument(config).toJson();
+    return clitest::stationConfigText(devices, source, log, QStringLiteral("none"),
+                                      QStringLiteral("bench 2"));
 }
 
 engine::DeviceInfo drive(const std::string& name, const std::string& serial)

@@ -140,6 +140,17 @@ HelperCommand HelperCommand::detect(const QString& applicationDir)
     return h;
 }
 
+QList<QByteArray> takeLines(QByteArray& pending, const QByteArray& read)
+{
+    pending += read;
+    QList<QByteArray> lines;
+    qsizetype start = 0;
+    for (qsizetype nl; (nl = pending.indexOf('\n', start)) >= 0; start = nl + 1)
+        lines << pending.mid(start, nl - start);
+    pending.remove(0, start);
+    return lines;
+}
+
 std::optional<QString> relayHelperLog(const QByteArray& raw, const engine::Logger& log,
                                       std::string_view prefix)
 {

@@ -52,6 +52,10 @@ QStringList mirrorArguments(const JobRequest& request, int mapCells);
 QStringList inspectArguments(const QString& source, const QString& target,
                              const QString& expectedTargetId);
 
+/// Appends @p read to @p pending and takes out every whole line (without
+/// its newline); an unfinished last line stays in @p pending.
+QList<QByteArray> takeLines(QByteArray& pending, const QByteArray& read);
+
 /// Passes a line the CLI wrote on stderr to @p log at its level, with
 /// @p prefix before it ("station: "). The CLI's logger writes "level:
 /// message"; a refusal before the job exists reads "drivemirror-cli:

@@ -188,13 +188,8 @@ void RemoteJobController::send(engine::JobVerb verb, const QByteArray& line)
 
 void RemoteJobController::onStdout()
 {
-    m_stdout += m_process->readAllStandardOutput();
-    qsizetype nl;
-    while ((nl = m_stdout.indexOf('\n')) >= 0) {
-        const QByteArray line = m_stdout.left(nl);
-        m_stdout.remove(0, nl + 1);
+    for (const QByteArray& line : takeLines(m_stdout, m_process->readAllStandardOutput()))
         onLine(line);
-    }
 }
 
 void RemoteJobController::logHelperLine(const QByteArray& raw)
@@ -205,12 +200,8 @@ void RemoteJobController::logHelperLine(const QByteArray& raw)
 
 void RemoteJobController::onStderr()
 {
-    m_stderr += m_process->readAllStandardError();
-    qsizetype nl;
-    while ((nl = m_stderr.indexOf('\n')) >= 0) {
-        logHelperLine(m_stderr.left(nl));
-        m_stderr.remove(0, nl + 1);
-    }
+    for (const QByteArray& line : takeLines(m_stderr, m_process->readAllStandardError()))
+        logHelperLine(line);
 }
 
 void RemoteJobController::onLine(const QByteArray& line)

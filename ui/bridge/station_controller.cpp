@@ -279,23 +279,14 @@ void StationController::disarm()
 
 void StationController::onStdout()
 {
-    m_stdout += m_process->readAllStandardOutput();
-    qsizetype nl;
-    while ((nl = m_stdout.indexOf('\n')) >= 0) {
-        const QByteArray line = m_stdout.left(nl);
-        m_stdout.remove(0, nl + 1);
+    for (const QByteArray& line : takeLines(m_stdout, m_process->readAllStandardOutput()))
         parseLine(line);
-    }
 }
 
 void StationController::onStderr()
 {
-    m_stderr += m_process->readAllStandardError();
-    qsizetype nl;
-    while ((nl = m_stderr.indexOf('\n')) >= 0) {
-        logHelperLine(m_stderr.left(nl));
-        m_stderr.remove(0, nl + 1);
-    }
+    for (const QByteArray& line : takeLines(m_stderr, m_process->readAllStandardError()))
+        logHelperLine(line);
 }
 
 void StationController::logHelperLine(const QByteArray& raw)
