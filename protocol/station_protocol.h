@@ -6,9 +6,9 @@
 // shared keys it uses.
 //
 // SLOT_FINISHED carries every column of the audit record under the name
-// engine::auditFields() gives it (the CSV header's), and "passed"; the keys
-// of that record that a reader looks up by name are listed below too, and
-// the station window's suite checks that each is one of auditFields()'s.
+// engine::auditFields() gives it (the CSV header's), and "passed"; the
+// columns a reader looks up by name are named below, and the engine writes
+// the record with these names and result words.
 #pragma once
 
 #include "protocol/helper_protocol.h"

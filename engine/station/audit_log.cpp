@@ -2,6 +2,8 @@
 
 #include "station/station_config.h"
 
+#include "protocol/station_protocol.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -90,24 +92,26 @@ std::string jsonLine(const std::vector<AuditField>& fields)
 
 std::vector<AuditField> auditFields(const AuditRecord& r)
 {
+    // The names SLOT_FINISHED carries too: a reader finds the columns by them.
+    namespace key = protocol::station::key;
     return {
-        {"time", r.time},
-        {"station", r.station},
-        {"slot", r.slot},
-        {"device", r.device},
-        {"vendor", r.vendor},
-        {"model", r.model},
-        {"serial", r.serial},
-        {"wwn", r.wwn},
-        {"capacity", r.capacity},
+        {key::kTime, r.time},
+        {key::kStation, r.station},
+        {key::kSlot, r.slot},
+        {key::kDevice, r.device},
+        {key::kVendor, r.vendor},
+        {key::kModel, r.model},
+        {key::kSerial, r.serial},
+        {key::kWwn, r.wwn},
+        {key::kCapacity, r.capacity},
         {"image", r.image},
         {"image_sha256", r.imageSha256},
         {"bytes_written", r.bytesWritten},
-        {"result", r.result},
-        {"detail", r.detail},
-        {"duration_s", r.durationSeconds},
-        {"mib_per_s", r.mibPerSecond},
-        {"after", r.after},
+        {key::kResult, r.result},
+        {key::kDetail, r.detail},
+        {key::kDurationSeconds, r.durationSeconds},
+        {key::kMibPerSecond, r.mibPerSecond},
+        {key::kAfter, r.after},
     };
 }
 

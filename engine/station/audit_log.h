@@ -8,6 +8,8 @@
 #include "base/result.h"
 #include "io/resolve.h" // UniqueFd
 
+#include "protocol/station_protocol.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -40,7 +42,7 @@ struct AuditRecord
     /// "none", "untouched" (refused), or how the fallback left it.
     std::string after;
 
-    bool passed() const { return result == "passed"; }
+    bool passed() const { return result == protocol::station::kResultPassed; }
 };
 
 struct AuditField

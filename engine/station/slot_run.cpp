@@ -1,6 +1,7 @@
 #include "station/slot_run.h"
 
 #include "job/mirror_job.h"
+#include "protocol/station_protocol.h"
 #include "rules/job_setup.h"
 #include "station/after_action.h"
 
@@ -45,7 +46,7 @@ std::string verifyVerdict(const JobResult& r, std::string& detail)
         return "error: " + detail;
     }
     if (r.verify->identical)
-        return "passed";
+        return std::string(protocol::station::kResultPassed);
     const auto& diffs = r.verify->differences;
     const std::uint64_t at = diffs.empty() ? 0 : diffs.front().offset;
     detail = std::to_string(diffs.size()) + (r.verify->moreDifferences ? "+" : "") +
@@ -219,7 +220,8 @@ void SlotRun::conclude(const JobResult* r, std::uint64_t bytesDone)
     }
     switch (r->outcome) {
     case JobResult::Outcome::Completed:
-        m_record.result = m_context.config->verify ? verifyVerdict(*r, m_record.detail) : "passed";
+        m_record.result = m_context.config->verify ? verifyVerdict(*r, m_record.detail)
+                                                   : std::string(protocol::station::kResultPassed);
         break;
     case JobResult::Outcome::Failed:
         m_record.result = "error: " + r->error.message;
@@ -235,7 +237,8 @@ void SlotRun::conclude(const JobResult* r, std::uint64_t bytesDone)
 
 void SlotRun::refuse(const Error& error)
 {
-    m_record.result = error.rule != Rule::None ? "refused: " + std::string(ruleName(error.rule))
+    m_record.result = error.rule != Rule::None ? std::string(protocol::station::kRefusedPrefix) +
+                                                     std::string(ruleName(error.rule))
                                                : "error: " + error.message;
     m_record.detail = error.message;
     m_record.durationSeconds = std::chrono::duration<double>(Clock::now() - m_began).count();

@@ -1,6 +1,7 @@
 #include "station/station.h"
 
 #include "base/units.h"
+#include "protocol/station_protocol.h"
 
 #include <sys/eventfd.h>
 #include <unistd.h>
@@ -126,7 +127,7 @@ void Station::refuse(const std::string& slot, const DeviceInfo& device, std::str
 {
     RunContext c = context();
     AuditRecord r = recordFor(c, slot, device);
-    r.result = "refused: " + std::string(rule);
+    r.result = std::string(protocol::station::kRefusedPrefix) + std::string(rule);
     r.detail = detail;
     m_logger->warn("slot {}: {}", slot, detail);
     record(std::move(r));

@@ -140,6 +140,18 @@ HelperCommand HelperCommand::detect(const QString& applicationDir)
     return h;
 }
 
+std::optional<HelperLine> parseHelperLine(const QByteArray& line)
+{
+    const QJsonDocument doc = QJsonDocument::fromJson(line);
+    if (!doc.isObject())
+        return std::nullopt;
+    HelperLine out;
+    out.object = doc.object();
+    out.event = out.object.value(protocolName(protocol::key::kEvent)).toString();
+    out.data = out.object.value(protocolName(protocol::key::kData)).toObject();
+    return out;
+}
+
 QList<QByteArray> takeLines(QByteArray& pending, const QByteArray& read)
 {
     pending += read;

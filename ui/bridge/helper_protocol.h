@@ -52,6 +52,17 @@ QStringList mirrorArguments(const JobRequest& request, int mapCells);
 QStringList inspectArguments(const QString& source, const QString& target,
                              const QString& expectedTargetId);
 
+/// One line of the CLI's --json output: an event (its name and data), or
+/// another object (a command's reply, an error); nullopt when the line is
+/// not a JSON object.
+struct HelperLine
+{
+    QString event; ///< empty when the line is not an event
+    QJsonObject data;
+    QJsonObject object; ///< the whole line
+};
+std::optional<HelperLine> parseHelperLine(const QByteArray& line);
+
 /// Appends @p read to @p pending and takes out every whole line (without
 /// its newline); an unfinished last line stays in @p pending.
 QList<QByteArray> takeLines(QByteArray& pending, const QByteArray& read);

@@ -206,17 +206,16 @@ void RemoteJobController::onStderr()
 
 void RemoteJobController::onLine(const QByteArray& line)
 {
-    const QJsonDocument doc = QJsonDocument::fromJson(line);
-    if (!doc.isObject()) {
+    const auto parsed = parseHelperLine(line);
+    if (!parsed) {
         m_log->warn("helper: unexpected output: {}", line.toStdString());
         return;
     }
-    const QJsonObject o = doc.object();
-    if (o.contains(protocolName(key::kEvent))) {
-        onEvent(o.value(protocolName(key::kEvent)).toString(),
-                o.value(protocolName(key::kData)).toObject());
+    if (!parsed->event.isEmpty()) {
+        onEvent(parsed->event, parsed->data);
         return;
     }
+    const QJsonObject& o = parsed->object;
     const bool ok = o.contains(protocolName(key::kReturn));
     if (!ok && !o.contains(protocolName(key::kError)))
         return;

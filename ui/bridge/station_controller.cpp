@@ -299,17 +299,16 @@ void StationController::parseLine(const QByteArray& line)
 {
     if (line.trimmed().isEmpty())
         return;
-    const QJsonDocument doc = QJsonDocument::fromJson(line);
-    if (!doc.isObject()) {
+    const auto parsed = parseHelperLine(line);
+    if (!parsed) {
         m_log->warn("station: unexpected output: {}", line.toStdString());
         return;
     }
-    const QJsonObject o = doc.object();
-    if (o.contains(protocolName(key::kEvent))) {
-        onEvent(o.value(protocolName(key::kEvent)).toString(),
-                o.value(protocolName(key::kData)).toObject());
+    if (!parsed->event.isEmpty()) {
+        onEvent(parsed->event, parsed->data);
         return;
     }
+    const QJsonObject& o = parsed->object;
     if (o.contains(protocolName(key::kError))) {
         m_errorLineSeen = true;
         const engine::Error error = parseError(o.value(protocolName(key::kError)).toObject());
