@@ -12,6 +12,8 @@ packages=(
     nlohmann-json3-dev libssl-dev
     # tests: oracles, real filesystems, fault injection, the GUI under Xvfb
     qemu-utils fio e2fsprogs util-linux fdisk fuse3 libfuse3-dev xvfb xauth
+    # tests: GNU ddrescue's ddrescuelog reads the exported mapfile
+    gddrescue
     # tests: every file system and signature the target rules must recognise
     xfsprogs btrfs-progs f2fs-tools dosfstools exfatprogs ntfs-3g cryptsetup-bin
     squashfs-tools xorriso

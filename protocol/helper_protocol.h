@@ -105,6 +105,14 @@ inline constexpr std::string_view kUnwritable = "unwritable";
 inline constexpr std::string_view kRangesSkipped = "ranges-skipped";
 inline constexpr std::string_view kUnwrittenBytes = "unwritten-bytes";
 inline constexpr std::string_view kTargetRemoved = "target-removed";
+/// The job keeps a checkpoint there: `mirror ... --resume` goes on from it.
+inline constexpr std::string_view kCheckpoint = "checkpoint";
+/// A resumed job: how it started ("map", "compare"), why, what the
+/// checkpoint called in sync and what of that the comparison found changed.
+inline constexpr std::string_view kResumedFrom = "resumed-from";
+inline constexpr std::string_view kResumeWhy = "resume-why";
+inline constexpr std::string_view kResumeInSync = "resume-in-sync";
+inline constexpr std::string_view kResumeChanged = "resume-changed";
 inline constexpr std::string_view kVerify = "verify";
 inline constexpr std::string_view kVerifyCancelled = "verify-cancelled";
 inline constexpr std::string_view kQuiesceSeconds = "quiesce-seconds";

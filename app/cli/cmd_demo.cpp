@@ -72,6 +72,8 @@ int runDemo(MirrorArgs& a, const DemoArgs& d, const engine::Logger& log)
         writer.pause();
         return {};
     });
+    // The demo's images are made afresh each run: nothing to resume.
+    a.noCheckpoints = !a.resume && a.stateDir.empty();
     auto prepared = prepareMirror(a, log, std::move(quiescer));
     if (!prepared.job())
         return prepared.code;

@@ -54,6 +54,8 @@ int mirrorToMany(MirrorArgs& a, const engine::Logger& log)
     if (a.completeWhenReady && a.cancelWhenReady)
         return badInput(
             fill(Cli::tr("--complete-when-ready and --cancel-when-ready exclude each other")));
+    if (a.resume && a.noCheckpoints)
+        return badInput(fill(Cli::tr("--resume and --no-checkpoints exclude each other")));
     if (a.targets.size() > engine::kMaxTargets)
         return badInput(
             fill(Cli::tr("mirror takes at most %1 targets, not %2"),
@@ -71,6 +73,9 @@ int mirrorToMany(MirrorArgs& a, const engine::Logger& log)
     setup.common.allowDataOnTarget = a.force;
     setup.common.trackWrites = !a.noTracking;
     setup.common.invoker = engine::currentInvoker();
+    setup.common.stateDir = a.effectiveStateDir();
+    setup.common.resume = a.resume;
+    setup.common.checkpointInterval = a.checkpointInterval;
     for (std::size_t i = 0; i < a.targets.size(); ++i)
         setup.targets.push_back({a.targets[i], a.expectIds.empty() ? std::string() : a.expectIds[i],
                                  mayOverwrite(a, a.targets[i])});
@@ -90,6 +95,10 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log,
                        std::shared_ptr<engine::Quiescer> quiescer)
 {
     Prepared p;
+    if (a.resume && a.noCheckpoints) {
+        p.code = badInput(fill(Cli::tr("--resume and --no-checkpoints exclude each other")));
+        return p;
+    }
     if (a.completeWhenReady && a.cancelWhenReady) {
         p.code = badInput(
             fill(Cli::tr("--complete-when-ready and --cancel-when-ready exclude each other")));
@@ -117,6 +126,9 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log,
     setup.expectedTargetId = a.expectIds.empty() ? std::string() : a.expectIds.front();
     setup.trackWrites = !a.noTracking;
     setup.invoker = engine::currentInvoker();
+    setup.stateDir = a.effectiveStateDir();
+    setup.resume = a.resume;
+    setup.checkpointInterval = a.checkpointInterval;
     auto prepared = engine::prepareJob(std::move(setup), log);
     if (!prepared) {
         p.code = refused(a, prepared.error());

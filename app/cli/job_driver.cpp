@@ -180,7 +180,8 @@ private:
     // Read whenever it is open, with --complete-when-ready too: a job that an
     // error policy paused must still be resumable or cancellable from there.
     bool m_stdinOpen = true;
-    bool m_finishSent = false; ///< --complete/--cancel-when-ready acted
+    bool m_interrupted = false; ///< a signal or a closed stdin cancelled the job
+    bool m_finishSent = false;  ///< --complete/--cancel-when-ready acted
     int m_completeAttempts = 0;
     bool m_completeGaveUp = false;
 };
@@ -290,6 +291,7 @@ void JobDriver::pollOnce(int timeoutMs)
     ::poll(fds, 3, timeoutMs);
     if (fds[1].revents & POLLIN) {
         m_log->info("{}", fill(Cli::tr("%1 received: cancelling"), {readSignalName(m_sigFd)}));
+        m_interrupted = true;
         // Whoever sends a signal wants the process gone, not a final
         // copy under a freeze first.
         if (auto r = act(engine::JobVerb::Cancel, 1); !r)
@@ -319,6 +321,9 @@ void JobDriver::readStdin()
         m_stdinOpen = false;
         if (m_args.cancelOnEof) {
             m_log->info("{}", fill(Cli::tr("stdin closed: cancelling")));
+            // Whoever held the other end went away (the window closed or
+            // killed): an interruption, not a decision to drop the copy.
+            m_interrupted = true;
             if (auto r = act(engine::JobVerb::Cancel, 1); !r)
                 m_log->debug("{}", r.error().message);
         }
@@ -490,7 +495,7 @@ int JobDriver::finishMember(std::size_t index, const engine::JobResult& res)
 {
     Member& m = m_members[index];
     const auto snap = m.job.snapshot();
-    JobEnd end{res, *snap, {}, 0, 0, false, false};
+    JobEnd end{res, *snap, {}, 0, 0, false, false, {}};
     int code = outcomeExitCode(res, m_completeGaveUp, end.errorText);
     if (m_group && !m_group->dropReason(index).empty())
         end.errorText = m_group->dropReason(index);
@@ -506,10 +511,20 @@ int JobDriver::finishMember(std::size_t index, const engine::JobResult& res)
         code = kExitSkipped;
     // A file this job created and that never held a whole copy is not left
     // behind as if it were one.
-    if (m.targetCreated && !m.everReady && !m_args.keepIncomplete &&
-        (res.outcome == engine::JobResult::Outcome::Aborted ||
-         res.outcome == engine::JobResult::Outcome::Failed))
+    // A job a signal or an I/O error (a cable pulled) ended goes on from its
+    // checkpoint with --resume: its target stays for that. One the user
+    // cancelled is over, its checkpoint with it.
+    using Outcome = engine::JobResult::Outcome;
+    const engine::JobJournal* journal = m.job.journal();
+    const bool ended = res.outcome == Outcome::Aborted || res.outcome == Outcome::Failed;
+    const bool resumable = journal && ended && (m_interrupted || res.outcome == Outcome::Failed) &&
+                           ::access(journal->paths().checkpoint.c_str(), F_OK) == 0;
+    if (m.targetCreated && !m.everReady && !m_args.keepIncomplete && ended && !resumable)
         end.targetRemoved = removeCreatedTarget(m.job, m.args.target, m_log);
+    if (resumable)
+        end.checkpoint = journal->paths().checkpoint;
+    else if (journal && ended && !m_args.keepIncomplete)
+        (void)engine::discardSavedJob(journal->paths());
     m.reporter->finished(end);
     return code;
 }

@@ -134,6 +134,13 @@ JsonObject endData(const std::string& device, const JobEnd& end)
             .add(key::kUnreadableBytes, end.unreadableBytes);
     if (end.targetRemoved)
         d.add(key::kTargetRemoved, true);
+    if (!end.checkpoint.empty())
+        d.add(key::kCheckpoint, end.checkpoint);
+    if (!res.resumedFrom.empty())
+        d.add(key::kResumedFrom, res.resumedFrom)
+            .add(key::kResumeWhy, res.resumeWhy)
+            .add(key::kResumeInSync, res.resumedInSyncBytes)
+            .add(key::kResumeChanged, res.resumeChangedBytes);
     if (res.verify)
         d.addRaw(key::kVerify, verifyJson(*res.verify));
     if (res.verifyCancelled)

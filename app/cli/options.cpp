@@ -4,6 +4,7 @@
 #include "text.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <set>
@@ -53,6 +54,12 @@ bool setFlag(int opt, MirrorArgs& a)
     case 'K':
         a.keepIncomplete = true;
         return true;
+    case 'R':
+        a.resume = true;
+        return true;
+    case 'n':
+        a.noCheckpoints = true;
+        return true;
     }
     return false;
 }
@@ -90,6 +97,21 @@ std::optional<std::string> parseFrontEndValue(int opt, const char* arg, MirrorAr
         if (!v)
             return "--drop-below: " + v.error().message;
         a.floorSpeed = *v;
+        return std::nullopt;
+    }
+    case 'd':
+        if (!*arg)
+            return fill(Cli::tr("--state-dir: a directory, not empty"));
+        a.stateDir = arg;
+        return std::nullopt;
+    case 'i': {
+        double secs = 0;
+        const char* last = arg + std::strlen(arg);
+        const auto [end, ec] = std::from_chars(arg, last, secs);
+        if (ec != std::errc() || end != last || !(secs >= 0.1) || !(secs <= 3600))
+            return fill(Cli::tr("--checkpoint-interval: seconds from 0.1 to 3600, not '%1'"),
+                        {arg});
+        a.checkpointInterval = std::chrono::milliseconds(std::llround(secs * 1000));
         return std::nullopt;
     }
     case 'M': {
@@ -232,12 +254,23 @@ const option kMirrorOptions[] = {
     {"no-command-queue", no_argument, nullptr, 'Q'},
     {"keep-incomplete", no_argument, nullptr, 'K'},
     {"drop-below", required_argument, nullptr, 'D'},
+    {"state-dir", required_argument, nullptr, 'd'},
+    {"resume", no_argument, nullptr, 'R'},
+    {"no-checkpoints", no_argument, nullptr, 'n'},
+    {"checkpoint-interval", required_argument, nullptr, 'i'},
     {"size", required_argument, nullptr, kDemoSize},
     {"dir", required_argument, nullptr, kDemoDir},
     {"live", required_argument, nullptr, kDemoLive},
     {"writer-rate", required_argument, nullptr, kDemoWriterRate},
     {nullptr, 0, nullptr, 0},
 };
+
+std::string MirrorArgs::effectiveStateDir() const
+{
+    if (noCheckpoints)
+        return {};
+    return stateDir.empty() ? engine::defaultStateDir() : stateDir;
+}
 
 std::optional<std::string> parseMirrorOption(int opt, const char* arg, MirrorArgs& a)
 {

@@ -2,6 +2,7 @@
 // parsing (no abbreviations, no repeats), into MirrorArgs.
 #pragma once
 
+#include "job/job_journal.h"
 #include "job/job_options.h"
 
 #include <getopt.h>
@@ -38,6 +39,13 @@ struct MirrorArgs
     bool keepIncomplete = false;
     /// --drop-below: with several targets, one slower than this for 30 s is dropped.
     std::uint64_t floorSpeed = 0;
+    /// Where checkpoints go (--state-dir; empty: engine::defaultStateDir()).
+    std::string stateDir;
+    bool resume = false;
+    bool noCheckpoints = false;
+    std::chrono::milliseconds checkpointInterval = engine::kDefaultCheckpointInterval;
+    /// The state directory the job uses: empty with --no-checkpoints.
+    std::string effectiveStateDir() const;
 };
 
 // getopt_long's table of both commands; demo's own options have values from

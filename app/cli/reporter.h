@@ -27,6 +27,8 @@ struct JobEnd
     std::uint64_t unreadableBytes = 0;
     bool skipped = false;       ///< an error policy `ignore` left ranges behind
     bool targetRemoved = false; ///< the file the job created was removed again
+    /// The checkpoint an interrupted job left to resume from; empty when none.
+    std::string checkpoint;
 };
 
 // Several targets' progress, as one line shows it.

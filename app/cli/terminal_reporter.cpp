@@ -229,6 +229,10 @@ void TerminalReporter::reportDetails(const JobEnd& end)
         m_log->info("{}", fill(Cli::tr("%1 was created by this job and never held a whole "
                                        "copy: removed"),
                                {m_args.target}));
+    if (!end.checkpoint.empty())
+        m_log->info("{}", fill(Cli::tr("the copy can go on from where it stopped: run the same "
+                                       "command with --resume (checkpoint %1)"),
+                               {end.checkpoint}));
     // Offsets and lengths as plain digits, ready for dd or cmp.
     for (const auto& r : res.unreadable)
         m_log->warn("{}", fill(Cli::tr("unreadable source range written as zeroes: offset %1, "

@@ -8,7 +8,7 @@ namespace engine {
 namespace {
 
 // Indexed by Rule; the names are part of the CLI's output and protocol.
-constexpr std::array<std::string_view, 27> kRuleNames{
+constexpr std::array<std::string_view, 28> kRuleNames{
     "",
     "source is target",
     "target inside source",
@@ -36,8 +36,9 @@ constexpr std::array<std::string_view, 27> kRuleNames{
     "unknown device",
     "no room for the target",
     "targets overlap",
+    "resume mismatch",
 };
-static_assert(kRuleNames.size() == static_cast<std::size_t>(Rule::TargetsOverlap) + 1);
+static_assert(kRuleNames.size() == static_cast<std::size_t>(Rule::ResumeMismatch) + 1);
 
 } // namespace
 

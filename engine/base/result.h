@@ -41,6 +41,9 @@ enum class Rule {
     UnknownDevice,
     NoRoomForTarget,
     TargetsOverlap,
+    /// A resume whose checkpoint is of another job (another disk in the
+    /// slot, another size, other settings), or that has none.
+    ResumeMismatch,
 };
 
 /// The rule's name as messages, the man page and the JSON protocol spell it

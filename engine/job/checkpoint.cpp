@@ -249,7 +249,9 @@ Result<CheckpointFile> CheckpointFile::create(const std::string& path, JobIdenti
         if (key.empty() || key.find_first_of("=\n") != std::string::npos ||
             value.find('\n') != std::string::npos)
             return Error{EINVAL, "checkpoint: identity key '" + key + "' cannot be stored"};
-    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    // Readable by all: the desktop app of the user a root job ran for lists
+    // it to offer resuming it. It holds paths and a map, nothing secret.
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return systemError(errno, "create " + path);
     CheckpointFile f;
@@ -333,7 +335,10 @@ Result<void> CheckpointFile::commit(std::span<const std::uint8_t> inSync)
 
 std::optional<std::string> identityMismatch(const JobIdentity& saved, const JobIdentity& now)
 {
+    auto seen = [](const std::string& key) { return key.starts_with(kSeenPrefix); };
     for (const auto& [key, value] : now) {
+        if (seen(key))
+            continue;
         const auto it = saved.find(key);
         if (it == saved.end())
             return key + ": not recorded then, " + value + " now";
@@ -341,7 +346,7 @@ std::optional<std::string> identityMismatch(const JobIdentity& saved, const JobI
             return key + ": " + it->second + " then, " + value + " now";
     }
     for (const auto& [key, value] : saved)
-        if (!now.contains(key))
+        if (!seen(key) && !now.contains(key))
             return key + ": " + value + " then, not known now";
     return std::nullopt;
 }

@@ -24,12 +24,18 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace engine {
 
 /// What must be the same for a checkpoint to apply: key, value (text).
 using JobIdentity = std::map<std::string, std::string>;
+
+/// Identity keys with this prefix describe the source's state when the job
+/// began, to decide how far its map can be trusted; they never make a
+/// checkpoint refuse to apply (identityMismatch skips them).
+inline constexpr std::string_view kSeenPrefix = "seen.";
 
 struct Checkpoint
 {
@@ -92,7 +98,7 @@ private:
 };
 
 /// Why @p saved does not describe the job @p now ("target-size: 2147483648
-/// then, 1073741824 now"); nullopt when every key agrees.
+/// then, 1073741824 now"); nullopt when every key but the seen.* ones agrees.
 std::optional<std::string> identityMismatch(const JobIdentity& saved, const JobIdentity& now);
 
 } // namespace engine

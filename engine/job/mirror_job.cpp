@@ -97,6 +97,11 @@ namespace {
 constexpr std::uint64_t kWakeTag = ~0ull;
 constexpr std::uint64_t kCancelWakeTag = ~0ull - 1;
 constexpr auto kTick = 100ms;
+// A granule the last checkpoint calls in sync waits at most this long for a
+// checkpoint without it before it is copied again: one commit (a small
+// write and an fdatasync of the state file) serves every such granule
+// dirtied meanwhile.
+constexpr auto kInvalidateEvery = 50ms;
 // A zero run costs no data transfer, so it may cover far more than a buffer.
 constexpr std::uint64_t kMaxZeroRun = 256ull << 20;
 // The I/O priority of a yielding job's requests, its target writes included
@@ -244,6 +249,20 @@ struct MirrorJob::Impl
     bool failureFromSource = false;
     std::string ioError;
 
+    // The journal (setJournal): checkpoints to resume from.
+    JobJournal* journal = nullptr;
+    bool resuming = false;
+    Clock::time_point nextCheckpoint{};
+    Clock::time_point lastInvalidate{};
+    bool needInvalidate = false;      ///< a dirty granule waits for invalidate()
+    bool stopCommitted = false;       ///< committed since the job last stopped
+    std::vector<std::uint8_t> zeroes; ///< a granule of them, for its hash
+    std::uint64_t zeroGranuleHash = 0;
+    std::vector<std::uint64_t> hashScratch;
+    bool comparing = false;
+    std::uint64_t compareDone = 0;
+    std::uint64_t compareTotal = 0;
+
     std::uint64_t bytesDone = 0;
     std::uint64_t bytesZeroed = 0;
     std::uint64_t sourceBytesRead = 0;
@@ -331,6 +350,15 @@ struct MirrorJob::Impl
         userSpeed = job.m_options.speed;
         limiter.setSpeed(userSpeed);
         initYield();
+        if (job.m_journal) {
+            journal = job.m_journal.get();
+            resuming = journal->plan().from != ResumePlan::From::Scratch;
+            zeroes.assign(g, 0);
+            zeroGranuleHash = JobJournal::hashGranule(zeroes.data(), zeroes.size());
+            log->info("checkpoints every {} s in {}",
+                      std::chrono::duration<double>(journal->interval()).count(),
+                      journal->paths().checkpoint);
+        }
         armWake();
         log->info("mirror {} -> {}: {}, sync {}, granularity {}, {} x {} buffers, {}", src.path(),
                   dst.path(), formatBytes(src.size()), toString(job.m_options.sync), formatBytes(g),
@@ -490,6 +518,27 @@ struct MirrorJob::Impl
 
     Result<void> initDirty()
     {
+        if (auto r = resuming ? resumeDirty() : initSyncDirty(); !r)
+            return r;
+        if (job.extent() > src.size()) {
+            // The rest of a larger target is wiped as part of the copy. The
+            // granule the source ends in is its last data granule, so the
+            // few bytes between the source's end and the next granule are
+            // zeroed here and the wipe starts on a granule.
+            const std::uint64_t g = job.m_granularity;
+            const std::uint64_t from = std::min(roundUp(src.size(), g), job.extent());
+            if (auto r = dst.writeZeroes(src.size(), from - src.size(), job.m_options.unmap); !r)
+                return r.error();
+            if (!resuming)
+                dirty.set(from, job.extent() - from);
+            log->info("the target past the source's end ({}) is wiped",
+                      formatBytes(job.extent() - src.size()));
+        }
+        return {};
+    }
+
+    Result<void> initSyncDirty()
+    {
         switch (job.m_options.sync) {
         case SyncMode::Full:
             dirty.setAll();
@@ -514,20 +563,236 @@ struct MirrorJob::Impl
         case SyncMode::None:
             break;
         }
-        if (job.extent() > src.size()) {
-            // The rest of a larger target is wiped as part of the copy. The
-            // granule the source ends in is its last data granule, so the
-            // few bytes between the source's end and the next granule are
-            // zeroed here and the wipe starts on a granule.
-            const std::uint64_t g = job.m_granularity;
-            const std::uint64_t from = std::min(roundUp(src.size(), g), job.extent());
-            if (auto r = dst.writeZeroes(src.size(), from - src.size(), job.m_options.unmap); !r)
-                return r.error();
-            dirty.set(from, job.extent() - from);
-            log->info("the target past the source's end ({}) is wiped",
-                      formatBytes(job.extent() - src.size()));
-        }
         return {};
+    }
+
+    // -- the journal ---------------------------------------------------------
+
+    // The checkpoint's map: what it does not call in sync is dirty; on the
+    // compare path, so is what the source no longer agrees with.
+    Result<void> resumeDirty()
+    {
+        const ResumePlan& plan = journal->plan();
+        const Checkpoint& c = plan.checkpoint;
+        const std::uint64_t g = job.m_granularity;
+        std::uint64_t inSync = 0;
+        for (std::uint64_t i = 0; i < c.granules;) {
+            std::uint64_t n = 1;
+            const bool in = c.granuleInSync(i);
+            while (i + n < c.granules && c.granuleInSync(i + n) == in)
+                ++n;
+            const std::uint64_t end = std::min(job.extent(), (i + n) * g);
+            if (in)
+                inSync += end - i * g;
+            else
+                dirty.set(i * g, end - i * g);
+            i += n;
+        }
+        for (const ByteRange& r : plan.unreadable) {
+            appendMerged(unreadable, r);
+            unreadableBytes += r.length;
+        }
+        job.m_result.resumedFrom = std::string(toString(plan.from));
+        job.m_result.resumeWhy = plan.why;
+        job.m_result.resumedInSyncBytes = inSync;
+        log->info("resuming from the checkpoint of {} ({} of {} in sync): {}",
+                  journal->paths().checkpoint, formatBytes(inSync), formatBytes(job.extent()),
+                  plan.why);
+        if (plan.from == ResumePlan::From::Compare)
+            return compareWithHashes(c);
+        return {};
+    }
+
+    // Reads every in-sync granule of the source once and copies again those
+    // whose data hashes otherwise than what the target got. A write to the
+    // source meanwhile is tracked as any other: it dirties its granules.
+    Result<void> compareWithHashes(const Checkpoint& c)
+    {
+        const std::uint64_t g = job.m_granularity;
+        const std::uint64_t cap = std::max<std::uint64_t>(g, ops.size() * slotSize / g * g);
+        const std::uint64_t granules = std::min(c.granules, (src.size() + g - 1) / g);
+        for (std::uint64_t i = 0; i < granules; ++i)
+            if (c.granuleInSync(i))
+                compareTotal += std::min(g, src.size() - i * g);
+        comparing = true;
+        publish(true);
+        std::vector<std::uint64_t> saved;
+        std::uint64_t changed = 0;
+        std::uint8_t* buf = slab.data();
+        for (std::uint64_t i = 0; i < granules && !job.m_cancelFlag.load();) {
+            if (!c.granuleInSync(i)) {
+                ++i;
+                continue;
+            }
+            std::uint64_t n = 1;
+            while (i + n < granules && c.granuleInSync(i + n) && (n + 1) * g <= cap)
+                ++n;
+            const std::uint64_t off = i * g;
+            const std::uint64_t len = std::min(n * g, src.size() - off);
+            saved.resize(n);
+            if (auto r = journal->recordedHashes(i, saved); !r)
+                return r;
+            const bool read = readSource(buf, off, len);
+            for (std::uint64_t k = 0; k < n; ++k) {
+                const std::uint64_t glen = std::min(g, len - k * g);
+                if (read && JobJournal::hashGranule(buf + k * g, glen) == saved[k])
+                    continue;
+                dirty.set(off + k * g, glen);
+                changed += glen;
+            }
+            sourceBytesRead += len;
+            compareDone += len;
+            publish(false);
+            i += n;
+        }
+        comparing = false;
+        job.m_result.resumeChangedBytes = changed;
+        log->info("resume: compared {} of the source with what the target got; {} changed and "
+                  "will be copied again",
+                  formatBytes(compareDone), formatBytes(changed));
+        return {};
+    }
+
+    // A plain read for the comparison; false when the range cannot be read
+    // (it is then copied again, under the error policy).
+    bool readSource(std::uint8_t* buf, std::uint64_t offset, std::uint64_t length)
+    {
+        const std::uint64_t want = roundUp(length, src.requiredAlignment());
+        std::uint64_t got = 0;
+        while (got < length) {
+            const ssize_t n =
+                ::pread(src.fd(), buf + got, want - got, static_cast<off_t>(offset + got));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                return false;
+            got += static_cast<std::uint64_t>(n);
+        }
+        return true;
+    }
+
+    // What the target got for @p op, granule by granule, for a later
+    // comparison.
+    void recordHashes(const Op& op)
+    {
+        const std::uint64_t g = job.m_granularity;
+        hashScratch.clear();
+        for (std::uint64_t pos = 0; pos < op.length; pos += g) {
+            const std::uint64_t off = op.offset + pos;
+            const std::uint64_t glen = std::min(g, op.length - pos);
+            if (off >= src.size())
+                hashScratch.push_back(0); // the wipe past the source: nothing to compare
+            else if (op.zero)
+                hashScratch.push_back(glen == g ? zeroGranuleHash
+                                                : JobJournal::hashGranule(zeroes.data(), glen));
+            else
+                hashScratch.push_back(
+                    JobJournal::hashGranule(op.buf + pos, std::min(glen, src.size() - off)));
+        }
+        if (auto r = journal->recordHashes(op.offset / g, hashScratch); !r)
+            journalFailed(r.error());
+    }
+
+    // The checkpoints cannot go on: the copy does, but cannot be resumed.
+    // The last checkpoint goes too, since the job may now write granules
+    // it calls in sync.
+    void journalFailed(const Error& why)
+    {
+        log->warn("checkpoints stopped ({}); the copy goes on but cannot be resumed after an "
+                  "interruption",
+                  why.message);
+        journal->remove();
+        journal = nullptr;
+        needInvalidate = false;
+    }
+
+    static void clearBits(std::vector<std::uint8_t>& bits, std::uint64_t first, std::uint64_t last)
+    {
+        for (; first <= last && first % 8; ++first)
+            bits[first / 8] = static_cast<std::uint8_t>(bits[first / 8] & ~(1u << (first % 8)));
+        if (first + 8 <= last + 1) {
+            const std::uint64_t bytes = (last + 1 - first) / 8;
+            std::memset(bits.data() + first / 8, 0, bytes);
+            first += bytes * 8;
+        }
+        for (; first <= last; ++first)
+            bits[first / 8] = static_cast<std::uint8_t>(bits[first / 8] & ~(1u << (first % 8)));
+    }
+
+    // Granules that are neither dirty nor in flight nor left unwritten:
+    // what the target holds as the source has it, once flushed.
+    std::vector<std::uint8_t> inSyncMap() const
+    {
+        const std::uint64_t g = job.m_granularity;
+        const std::uint64_t granules = dirty.granuleCount();
+        std::vector<std::uint8_t> bits(checkpointBitmapBytes(granules), 0xff);
+        if (granules % 8)
+            bits.back() = static_cast<std::uint8_t>((1u << (granules % 8)) - 1);
+        auto clear = [&](ByteRange r) {
+            if (r.length > 0)
+                clearBits(bits, r.offset / g, std::min(granules - 1, (r.end() - 1) / g));
+        };
+        std::uint64_t pos = 0;
+        while (auto run = dirty.nextDirtyRun(pos, dirty.size())) {
+            clear(*run);
+            pos = run->end();
+        }
+        for (const auto& op : ops)
+            if (op.kind != OpKind::Free)
+                clear(op.range());
+        for (const ByteRange& r : unwritable)
+            clear(r);
+        return bits;
+    }
+
+    // Snapshot, flush, commit: a granule the checkpoint calls in sync is on
+    // the target durably, with its hash.
+    void checkpoint()
+    {
+        if (!journal)
+            return;
+        nextCheckpoint = Clock::now() + journal->interval();
+        auto bits = inSyncMap();
+        if (auto r = dst.flush(); !r) {
+            log->warn("no checkpoint: {}", r.error().message);
+            return;
+        }
+        if (auto r = journal->commit(std::move(bits)); !r)
+            journalFailed(r.error());
+    }
+
+    void maybeCheckpoint(Clock::time_point now)
+    {
+        if (!journal || quiesced)
+            return;
+        if (stopped()) {
+            // A paused job may be left so for long, or the machine shut down.
+            if (inFlight == 0 && !stopCommitted) {
+                checkpoint();
+                stopCommitted = true;
+            }
+            return;
+        }
+        stopCommitted = false;
+        if (needInvalidate && (now - lastInvalidate >= kInvalidateEvery)) {
+            lastInvalidate = now;
+            needInvalidate = false;
+            if (auto r = journal->invalidate(dirty); !r)
+                journalFailed(r.error());
+        }
+        if (journal && now >= nextCheckpoint)
+            checkpoint();
+    }
+
+    // Under a quiesce the final copy cannot wait for the next turn.
+    void invalidateNow()
+    {
+        if (!journal || !needInvalidate)
+            return;
+        lastInvalidate = Clock::now();
+        needInvalidate = false;
+        if (auto r = journal->invalidate(dirty); !r)
+            journalFailed(r.error());
     }
 
     void armWake()
@@ -638,6 +903,18 @@ struct MirrorJob::Impl
             if (const Op* op = overlapping({r.offset, g})) {
                 cursor = op->offset + op->length;
                 continue;
+            }
+            if (journal) {
+                // Not over what the last checkpoint calls in sync: that
+                // waits for a checkpoint without it.
+                const std::uint64_t first = r.offset / g;
+                const std::uint64_t most = (r.length + g - 1) / g;
+                if (const std::uint64_t held = journal->protectedRun(first, most)) {
+                    needInvalidate = true;
+                    cursor = std::min(job.extent(), (first + held) * g);
+                    continue;
+                }
+                r.length = std::min(r.length, journal->unprotectedRun(first, most) * g);
             }
             for (const auto& op : ops)
                 if (op.kind != OpKind::Free && op.offset > r.offset && op.offset < r.end())
@@ -876,6 +1153,8 @@ struct MirrorJob::Impl
             else
                 hashes->record(op.offset, op.buf, len);
         }
+        if (journal)
+            recordHashes(op);
         release(op);
     }
 
@@ -1072,6 +1351,8 @@ struct MirrorJob::Impl
                     continue;
                 std::memset(op.buf + pos + b, 0, blen);
                 appendMerged(unreadable, {op.offset + pos + b, blen});
+                if (journal)
+                    journal->addUnreadable({op.offset + pos + b, blen});
                 lost += blen;
             }
         }
@@ -1117,6 +1398,9 @@ struct MirrorJob::Impl
         snap->verifying = verifying;
         snap->verifyDone = verifyDone;
         snap->verifyTotal = verifyTotal;
+        snap->comparing = comparing;
+        snap->compareDone = compareDone;
+        snap->compareTotal = compareTotal;
         snap->generation = ++generation;
         job.m_snapshot.store(std::move(snap));
         // While verifying, the bitmap holds what the source changed since the
@@ -1316,6 +1600,7 @@ struct MirrorJob::Impl
                 "ready: source and target are in sync after {}",
                 formatDuration(std::chrono::duration<double>(Clock::now() - startTime).count()));
             emit({JobEvent::Kind::Ready, JobStatus::Ready, JobStatus::Ready, {}});
+            checkpoint();
         }
         if (finishing == Finish::None)
             return Converged::No;
@@ -1391,12 +1676,16 @@ struct MirrorJob::Impl
             failureFromSource = true;
         }
         transition(JobStatus::Running);
+        // From the first moment on, an interruption leaves a checkpoint.
+        if (!resuming && !failure)
+            checkpoint();
 
         for (;;) {
             processCommands();
             if (failure) {
                 drain();
                 (void)endQuiesce();
+                checkpoint();
                 result.error = *failure;
                 result.sourceFailed = failureFromSource;
                 return finishWith(JobResult::Outcome::Failed);
@@ -1404,6 +1693,7 @@ struct MirrorJob::Impl
             if (cancelRequested) {
                 drain();
                 (void)endQuiesce();
+                checkpoint();
                 if (!readyReached)
                     return finishWith(JobResult::Outcome::Aborted);
                 // What is in flight has landed: make it durable.
@@ -1425,6 +1715,8 @@ struct MirrorJob::Impl
                 abandonFinish(overdueText());
                 continue;
             }
+            if (quiesced)
+                invalidateNow();
             if (!stopped()) {
                 retryAwaiting();
                 if (auto r = fill(now); !r) {
@@ -1442,6 +1734,10 @@ struct MirrorJob::Impl
                         continue;
                     if (*done != Converged::No) {
                         result.pastEndWiped = result.pastEndBytes > 0 && job.extent() > src.size();
+                        if (*done == Converged::Completed && journal)
+                            journal->remove(); // nothing left to resume
+                        else
+                            checkpoint();
                         return finishWith(*done == Converged::Completed
                                               ? JobResult::Outcome::Completed
                                               : JobResult::Outcome::Cancelled);
@@ -1452,7 +1748,10 @@ struct MirrorJob::Impl
             }
             sample(now);
             publish(false);
+            maybeCheckpoint(now);
             std::chrono::nanoseconds timeout = kTick;
+            if (needInvalidate)
+                timeout = std::chrono::nanoseconds(kInvalidateEvery);
             const auto throttle = limiter.delay(now);
             if (throttle > std::chrono::nanoseconds::zero() && !quiesced)
                 timeout = std::min<std::chrono::nanoseconds>(timeout, throttle);
@@ -1572,6 +1871,11 @@ void MirrorJob::shareReads(std::shared_ptr<SharedReads> reads, unsigned member)
     m_shared->setWaker(member, [this] { wake(); });
 }
 
+void MirrorJob::setJournal(std::unique_ptr<JobJournal> journal)
+{
+    m_journal = std::move(journal);
+}
+
 void MirrorJob::start()
 {
     m_thread = std::jthread([this] {
@@ -1582,6 +1886,7 @@ void MirrorJob::start()
             m_shared->leave(m_member);
         m_result.bytesDone = impl.bytesDone;
         m_result.sourceBytesRead = impl.sourceBytesRead;
+        m_result.checkpoints = m_journal ? m_journal->commits() : 0;
         m_result.bytesZeroed = impl.bytesZeroed;
         m_result.unreadable = sortedMerged(std::move(impl.unreadable));
         m_result.unwritable = sortedMerged(std::move(impl.unwritable));

@@ -16,6 +16,7 @@
 #include "bitmap/dirty_bitmap.h"
 #include "io/disk.h"
 #include "job/forecast.h"
+#include "job/job_journal.h"
 #include "job/job_options.h"
 #include "job/job_status.h"
 #include "job/shared_reads.h"
@@ -127,6 +128,11 @@ struct JobSnapshot
     bool verifying = false;
     std::uint64_t verifyDone = 0;
     std::uint64_t verifyTotal = 0;
+    /// A resumed job, before it copies: the source's in-sync granules read
+    /// and compared with the hashes of what the target got.
+    bool comparing = false;
+    std::uint64_t compareDone = 0;
+    std::uint64_t compareTotal = 0;
     /// How the job gives way to other I/O on its source (YieldMode::Auto on
     /// a live source whose disk statistics can be read).
     struct YieldView
@@ -194,6 +200,14 @@ struct JobResult
     /// What the job read from the source itself (not from a group's
     /// shared reads).
     std::uint64_t sourceBytesRead = 0;
+    /// With a journal: how the job started (ResumePlan::From) and why.
+    std::string resumedFrom;
+    std::string resumeWhy;
+    /// Bytes the checkpoint called in sync when the job began, and of
+    /// those the comparison found changed and copied again.
+    std::uint64_t resumedInSyncBytes = 0;
+    std::uint64_t resumeChangedBytes = 0;
+    std::uint64_t checkpoints = 0; ///< committed by this run
     double elapsedSeconds = 0;
 };
 
@@ -237,6 +251,10 @@ public:
     /// Makes the job member @p member of a group that shares its source
     /// reads (see SharedReads); before start().
     void shareReads(std::shared_ptr<SharedReads> reads, unsigned member);
+    /// Keeps the job's state in @p journal so that it can go on after an
+    /// interruption, and starts from the journal's plan; before start().
+    void setJournal(std::unique_ptr<JobJournal> journal);
+    const JobJournal* journal() const { return m_journal.get(); }
     void start();
 
     // Commands: refused with a message naming state and verb where the verb
@@ -286,6 +304,7 @@ private:
     std::size_t m_mapCells = 0;
     std::shared_ptr<SharedReads> m_shared;
     unsigned m_member = 0;
+    std::unique_ptr<JobJournal> m_journal;
 
     // Thread-safe by themselves.
     DirtyBitmap m_dirty;

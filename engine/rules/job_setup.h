@@ -26,10 +26,12 @@
 #include "base/result.h"
 #include "device/device_catalog.h"
 #include "io/resolve.h"
+#include "job/job_journal.h"
 #include "job/mirror_group.h"
 #include "job/mirror_job.h"
 #include "track/live_source.h"
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -69,6 +71,15 @@ struct JobSetup
     /// them as his, needs expectedTargetId, and refuses jobs that need no
     /// root (see resolve.h).
     Invoker invoker = processInvoker();
+    /// Where the job keeps its checkpoints (job_journal.h); empty: none, and
+    /// an interruption starts the copy from zero.
+    std::string stateDir;
+    /// Go on from the checkpoint in stateDir of a job of this source and
+    /// target (rule: resume mismatch when there is none or it is another
+    /// job's). A target disk holding data needs no new consent when the
+    /// checkpoint names this very disk: the job being resumed wrote it.
+    bool resume = false;
+    std::chrono::milliseconds checkpointInterval = kDefaultCheckpointInterval;
 };
 
 struct PreparedJob

@@ -38,6 +38,21 @@ std::string identityNow(const ResolvedPath& r, const Logger& log)
     return {};
 }
 
+// How a journal knows one end of the job: its real path and the identity
+// of what was opened there.
+JobEnd endOf(const Disk& disk, const std::string& real, const Logger& log)
+{
+    JobEnd end{real, {}};
+    if (disk.isBlockDevice()) {
+        if (auto info = describeDevice(real, log))
+            end.id = info->stableId();
+    } else {
+        const DiskIdentity id = disk.identity();
+        end.id = imageFileId(id.dev, id.ino, disk.size());
+    }
+    return end;
+}
+
 // prepareJob's steps, in the order of the rules (see job_setup.h), on one
 // job's values: each path is resolved and identified once, and every step
 // reads what the earlier ones found.
@@ -60,6 +75,8 @@ public:
     Result<void> createTarget(std::uint64_t size);
     Result<Disk> openTarget();
     Result<PreparedJob> createJob(Disk source, Disk target);
+    /// The job's checkpoints (JobSetup::stateDir), and its start from them.
+    Result<void> attachJournal(MirrorJob& job) const;
     /// A group's member: the job alone, tracked and quiesced by the group.
     Result<std::unique_ptr<MirrorJob>> createMember(Disk source, Disk target);
 
@@ -85,6 +102,7 @@ private:
     Result<void> trackImageSource();
     std::optional<Error> openedUnderItsName() const;
     Result<void> checkOpened(Disk& target) const;
+    bool resumingOnto(const Disk& target) const;
     void logTracking() const;
 
     JobSetup m_setup;
@@ -430,6 +448,11 @@ Result<void> Preparation::checkOpened(Disk& target) const
     if (!target.isBlockDevice())
         return {};
     const std::string data = dataOnDevice(target);
+    if (!data.empty() && !m_setup.allowDataOnTarget && resumingOnto(target)) {
+        m_log->info("{} holds {}, written by the interrupted copy being resumed", m_setup.target,
+                    data);
+        return {};
+    }
     if (!data.empty() && !m_setup.allowDataOnTarget)
         return refusal(
             EEXIST, Rule::TargetHoldsData,
@@ -440,12 +463,61 @@ Result<void> Preparation::checkOpened(Disk& target) const
     return {};
 }
 
+// The consent given when the job began holds for its resume, and only for
+// the disk it was given for: the checkpoint names it by its serial or WWN.
+bool Preparation::resumingOnto(const Disk& target) const
+{
+    if (!m_setup.resume || m_setup.stateDir.empty())
+        return false;
+    const JobEnd dst = endOf(target, m_dst->real, m_log);
+    if (dst.id.empty())
+        return false;
+    std::string sourceKey = m_src->real;
+    if (m_srcId.blockDevice)
+        if (auto info = describeDevice(m_src->real, m_log))
+            sourceKey = info->stableId();
+    auto saved =
+        CheckpointFile::load(journalPaths(m_setup.stateDir, sourceKey, dst.key()).checkpoint);
+    return saved && saved->identity["target-id"] == dst.id;
+}
+
+Result<void> Preparation::attachJournal(MirrorJob& job) const
+{
+    if (m_setup.stateDir.empty()) {
+        if (m_setup.resume)
+            return refusal(EINVAL, Rule::ResumeMismatch,
+                           "nothing to resume from: the job keeps no checkpoints");
+        return {};
+    }
+    const JobEnd src = endOf(job.source(), m_src->real, m_log);
+    const JobEnd dst = endOf(job.target(), m_dst->real, m_log);
+    const auto& o = job.options();
+    const std::uint64_t granules = (job.extent() + job.granularity() - 1) / job.granularity();
+    auto journal = JobJournal::open({m_setup.stateDir, m_setup.resume, m_setup.checkpointInterval},
+                                    describeJob(job.source(), src, job.target(), dst, job.extent(),
+                                                job.granularity(), toString(o.sync), o.wipeRest,
+                                                o.quiescer != nullptr),
+                                    granules, job.granularity());
+    if (!journal) {
+        if (m_setup.resume)
+            return refusal(journal.error().code, Rule::ResumeMismatch, journal.error().message);
+        return journal.error();
+    }
+    if (m_setup.resume)
+        m_log->info("resume from {}: {} ({})", (*journal)->paths().checkpoint,
+                    toString((*journal)->plan().from), (*journal)->plan().why);
+    job.setJournal(std::move(*journal));
+    return {};
+}
+
 Result<PreparedJob> Preparation::createJob(Disk source, Disk target)
 {
     auto job =
         MirrorJob::create(std::move(source), std::move(target), std::move(*m_options), m_log);
     if (!job)
         return job.error();
+    if (auto r = attachJournal(**job); !r)
+        return r.error();
     m_prepared.job = std::move(*job);
     if (m_prepared.live) {
         // Tracking starts before the copy, so no write falls between them.
@@ -464,7 +536,13 @@ Result<PreparedJob> Preparation::createJob(Disk source, Disk target)
 
 Result<std::unique_ptr<MirrorJob>> Preparation::createMember(Disk source, Disk target)
 {
-    return MirrorJob::create(std::move(source), std::move(target), std::move(*m_options), m_log);
+    auto job =
+        MirrorJob::create(std::move(source), std::move(target), std::move(*m_options), m_log);
+    if (!job)
+        return job.error();
+    if (auto r = attachJournal(**job); !r)
+        return r.error();
+    return job;
 }
 
 void Preparation::logTracking() const

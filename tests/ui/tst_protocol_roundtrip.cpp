@@ -378,8 +378,8 @@ void TestProtocolRoundTrip::jobEnd()
     res.elapsedSeconds = 12.5;
     engine::JobSnapshot snap;
     snap.bytesDone = res.bytesDone;
-    const cli::JobEnd end{res,  snap, outcome == O::Failed ? res.error.message : "", 4096, 4608,
-                          true, false};
+    const cli::JobEnd end{
+        res, snap, outcome == O::Failed ? res.error.message : "", 4096, 4608, true, false, {}};
 
     const std::string_view name = protocol::endEvent(cli::toProtocol(outcome));
     const auto data = eventData(cli::eventLine(name, cli::endData(kDevice, end)), name);
