@@ -513,17 +513,19 @@ int JobDriver::finishMember(std::size_t index, const engine::JobResult& res)
     // behind as if it were one.
     // A job a signal or an I/O error (a cable pulled) ended goes on from its
     // checkpoint with --resume: its target stays for that. One the user
-    // cancelled is over, its checkpoint with it.
+    // cancelled (before READY or after) is over, its checkpoint with it.
     using Outcome = engine::JobResult::Outcome;
     const engine::JobJournal* journal = m.job.journal();
     const bool ended = res.outcome == Outcome::Aborted || res.outcome == Outcome::Failed;
-    const bool resumable = journal && ended && (m_interrupted || res.outcome == Outcome::Failed) &&
+    const bool failedOnDisk = res.outcome == Outcome::Failed && !res.internalFailure;
+    const bool resumable = journal && res.outcome != Outcome::Completed &&
+                           (m_interrupted || failedOnDisk) &&
                            ::access(journal->paths().checkpoint.c_str(), F_OK) == 0;
     if (m.targetCreated && !m.everReady && !m_args.keepIncomplete && ended && !resumable)
         end.targetRemoved = removeCreatedTarget(m.job, m.args.target, m_log);
     if (resumable)
         end.checkpoint = journal->paths().checkpoint;
-    else if (journal && ended && !m_args.keepIncomplete)
+    else if (journal)
         (void)engine::discardSavedJob(journal->paths());
     m.reporter->finished(end);
     return code;

@@ -635,7 +635,9 @@ struct MirrorJob::Impl
             const bool read = readSource(buf, off, len);
             for (std::uint64_t k = 0; k < n; ++k) {
                 const std::uint64_t glen = std::min(g, len - k * g);
-                if (read && JobJournal::hashGranule(buf + k * g, glen) == saved[k])
+                if (saved[k] == 0 && !copiedBySync(off + k * g, glen))
+                    continue;
+                if (read && saved[k] != 0 && JobJournal::hashGranule(buf + k * g, glen) == saved[k])
                     continue;
                 dirty.set(off + k * g, glen);
                 changed += glen;
@@ -651,6 +653,18 @@ struct MirrorJob::Impl
                   "will be copied again",
                   formatBytes(compareDone), formatBytes(changed));
         return {};
+    }
+
+    // A granule in sync that the job never wrote was left as the target had
+    // it by the sync mode (a hole of a sync top source, anything of sync
+    // none): so it stays, unless sync top would copy it now that the source
+    // holds data there.
+    bool copiedBySync(std::uint64_t offset, std::uint64_t length)
+    {
+        if (job.m_options.sync != SyncMode::Top)
+            return false;
+        auto ext = src.nextAllocated(offset);
+        return !ext || (*ext && (*ext)->offset < offset + length);
     }
 
     // A plain read for the comparison; false when the range cannot be read
