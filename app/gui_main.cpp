@@ -257,7 +257,8 @@ void cancelAndQuitOnSignal(QSocketNotifier& notifier, ui::JobController& control
         }
         QObject::connect(&controller, &ui::JobController::finished, qApp,
                          [] { QApplication::quit(); });
-        controller.cancel(true);
+        // Not the user's decision: the copy is offered again at the next start.
+        controller.interrupt();
     });
 }
 

@@ -179,6 +179,25 @@ inline constexpr std::string_view kDataSignature = "data-signature";
 inline constexpr std::string_view kSignatureReadable = "signature-readable";
 inline constexpr std::string_view kPartitions = "partitions";
 inline constexpr std::string_view kDevicePartitions = "device-partitions";
+
+// `jobs --json`: the interrupted jobs of a state directory, newest first, as
+// one object:
+//   {"state-dir": DIR, "jobs": [{"id", "source", "target", "size", "in-sync",
+//    "in-sync-percent", "granularity", "sync", "saved-at", "unreadable",
+//    "unreadable-bytes", "checkpoint", "resume-args"}, ...]}
+// "size" and "in-sync" are bytes of the extent the job covers, "saved-at"
+// the unix time of the last checkpoint, "resume-args" the arguments after
+// the program's name that go on with the job. `jobs --discard ID --json`
+// answers {"return": {"id": ID}}.
+inline constexpr std::string_view kStateDir = "state-dir";
+inline constexpr std::string_view kJobs = "jobs";
+inline constexpr std::string_view kInSync = "in-sync";
+inline constexpr std::string_view kInSyncPercent = "in-sync-percent";
+inline constexpr std::string_view kSync = "sync";
+inline constexpr std::string_view kSavedAt = "saved-at";
+/// The job runs now (it holds its journal): neither resumable nor discardable.
+inline constexpr std::string_view kRunning = "running";
+inline constexpr std::string_view kResumeArgs = "resume-args";
 } // namespace key
 
 /// The "class" of every error line, as QMP names a failed command.

@@ -779,6 +779,166 @@
         <source>--overwrite: a TARGET as given on the command line, not empty</source>
         <translation>--overwrite: ein TARGET, wie auf der Befehlszeile angegeben, nicht leer</translation>
     </message>
+    <message>
+        <source>source:</source>
+        <translation>Quelle:</translation>
+    </message>
+    <message>
+        <source>in sync:</source>
+        <translation>synchron:</translation>
+    </message>
+    <message>
+        <source>%1 of %2 (%3)</source>
+        <translation>%1 von %2 (%3)</translation>
+    </message>
+    <message>
+        <source>granularity:</source>
+        <translation>Granularität:</translation>
+    </message>
+    <message>
+        <source>sync:</source>
+        <translation>Sync:</translation>
+    </message>
+    <message>
+        <source>saved:</source>
+        <translation>gespeichert:</translation>
+    </message>
+    <message>
+        <source>%1 (%2 ago)</source>
+        <translation>%1 (vor %2)</translation>
+    </message>
+    <message>
+        <source>unreadable:</source>
+        <translation>unlesbar:</translation>
+    </message>
+    <message>
+        <source>%1 read as zeroes</source>
+        <translation>%1 als Nullen gelesen</translation>
+    </message>
+    <message>
+        <source>to go on:</source>
+        <translation>zum Fortsetzen:</translation>
+    </message>
+    <message>
+        <source>%1 needs a value</source>
+        <translation>%1 braucht einen Wert</translation>
+    </message>
+    <message>
+        <source>%1: a value, not empty</source>
+        <translation>%1: ein Wert, nicht leer</translation>
+    </message>
+    <message>
+        <source>no interrupted job %1 in %2 (see `jobs`)</source>
+        <translation>kein unterbrochener Auftrag %1 in %2 (siehe `jobs`)</translation>
+    </message>
+    <message>
+        <source>jobs --discard: no interrupted job %1 in %2 (see `jobs`)</source>
+        <translation>jobs --discard: kein unterbrochener Auftrag %1 in %2 (siehe `jobs`)</translation>
+    </message>
+    <message>
+        <source>jobs --discard: %1</source>
+        <translation>jobs --discard: %1</translation>
+    </message>
+    <message>
+        <source>discarded %1</source>
+        <translation>%1 verworfen</translation>
+    </message>
+    <message>
+        <source>jobs: %1</source>
+        <translation>jobs: %1</translation>
+    </message>
+    <message>
+        <source>jobs: unknown argument %1 (see --help)</source>
+        <translation>jobs: unbekanntes Argument %1 (siehe --help)</translation>
+    </message>
+    <message>
+        <source>no interrupted jobs in %1</source>
+        <translation>keine unterbrochenen Aufträge in %1</translation>
+    </message>
+    <message>
+        <source>map needs a sub-command: export ID (see --help)</source>
+        <translation>map braucht einen Unterbefehl: export ID (siehe --help)</translation>
+    </message>
+    <message>
+        <source>map: unknown sub-command %1 (see --help)</source>
+        <translation>map: unbekannter Unterbefehl %1 (siehe --help)</translation>
+    </message>
+    <message>
+        <source>map export: %1</source>
+        <translation>map export: %1</translation>
+    </message>
+    <message>
+        <source>map export: unknown option %1 (see --help)</source>
+        <translation>map export: unbekannte Option %1 (siehe --help)</translation>
+    </message>
+    <message>
+        <source>map export takes one job id</source>
+        <translation>map export nimmt genau eine Auftrags-ID</translation>
+    </message>
+    <message>
+        <source>map export needs a job id, as `jobs` lists them</source>
+        <translation>map export braucht eine Auftrags-ID, wie `jobs` sie auflistet</translation>
+    </message>
+    <message>
+        <source>map export: cannot write the map: %1</source>
+        <translation>map export: Die Karte kann nicht geschrieben werden: %1</translation>
+    </message>
+    <message>
+        <source>map export: cannot create %1: %2</source>
+        <translation>map export: %1 kann nicht erstellt werden: %2</translation>
+    </message>
+    <message>
+        <source>map export: cannot write %1: %2</source>
+        <translation>map export: %1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>--resume and --no-checkpoints exclude each other</source>
+        <translation>--resume und --no-checkpoints schließen einander aus</translation>
+    </message>
+    <message>
+        <source>where the job keeps its checkpoints (default $DRIVEMIRROR_STATE_DIR, else /var/lib/drivemirror for root, $XDG_STATE_HOME/drivemirror or ~/.local/state/drivemirror for a user)</source>
+        <translation>wo der Auftrag seine Checkpoints ablegt (Standard: $DRIVEMIRROR_STATE_DIR, sonst /var/lib/drivemirror für root, $XDG_STATE_HOME/drivemirror oder ~/.local/state/drivemirror für einen Benutzer)</translation>
+    </message>
+    <message>
+        <source>go on from the checkpoint an interrupted job of SOURCE to TARGET left in the state directory, instead of copying everything again (rule: resume mismatch when there is none or it is another job&apos;s)</source>
+        <translation>vom Checkpoint fortsetzen, den ein unterbrochener Auftrag von SOURCE nach TARGET im Statusverzeichnis hinterlassen hat, statt alles erneut zu kopieren (Regel: resume mismatch, wenn es keinen gibt oder er zu einem anderen Auftrag gehört)</translation>
+    </message>
+    <message>
+        <source>keep no checkpoint: an interrupted job starts again from zero</source>
+        <translation>keinen Checkpoint anlegen: Ein unterbrochener Auftrag beginnt wieder von vorn</translation>
+    </message>
+    <message>
+        <source>commit a checkpoint every SECONDS seconds (default 5, from 0.1 to 3600)</source>
+        <translation>alle SECONDS Sekunden einen Checkpoint schreiben (Standard: 5, von 0.1 bis 3600)</translation>
+    </message>
+    <message>
+        <source>--state-dir: a directory, not empty</source>
+        <translation>--state-dir: ein Verzeichnis, nicht leer</translation>
+    </message>
+    <message>
+        <source>--checkpoint-interval: seconds from 0.1 to 3600, not &apos;%1&apos;</source>
+        <translation>--checkpoint-interval: Sekunden von 0.1 bis 3600, nicht &apos;%1&apos;</translation>
+    </message>
+    <message>
+        <source>the copy can go on from where it stopped: run the same command with --resume (checkpoint %1)</source>
+        <translation>die Kopie kann dort fortgesetzt werden, wo sie aufgehört hat: denselben Befehl mit --resume ausführen (Checkpoint %1)</translation>
+    </message>
+    <message>
+        <source>A job killed, or ended by a signal or a failing disk, keeps its last checkpoint, and its TARGET stays (also a file the job created); one you cancel or that completes does not. mirror ... --resume trusts the checkpoint as it is only when SOURCE is offline and provably unchanged since (an image with the same inode, size and change times; a disk in the same boot with the same write counters); otherwise it reads SOURCE once, compares it with hashes of what TARGET got, and copies again what differs. jobs lists the interrupted jobs of a state directory, newest first, with the command that goes on; jobs --discard ID removes one&apos;s files (not its TARGET). map export ID writes a job&apos;s map as a GNU ddrescue mapfile (to FILE, or stdout): what is in sync is finished, the rest non-tried, what SOURCE could not be read bad.</source>
+        <translation>Ein Auftrag, der beendet wurde (kill, ein Signal oder ein ausfallender Datenträger), behält seinen letzten Checkpoint, und sein TARGET bleibt erhalten (auch eine Datei, die der Auftrag erstellt hat); einer, den Sie abbrechen oder der abgeschlossen wird, nicht. mirror ... --resume vertraut dem Checkpoint unverändert nur, wenn SOURCE offline und nachweislich seitdem unverändert ist (ein Image mit derselben Inode, Größe und Änderungszeiten; ein Datenträger im selben Systemstart mit denselben Schreibzählern); andernfalls liest es SOURCE einmal, vergleicht es mit Hashes dessen, was TARGET erhalten hat, und kopiert erneut, was abweicht. jobs listet die unterbrochenen Aufträge eines Statusverzeichnisses auf, die neuesten zuerst, mit dem Befehl zum Fortsetzen; jobs --discard ID entfernt dessen Dateien (nicht sein TARGET). map export ID schreibt die Karte eines Auftrags als GNU-ddrescue-Mapfile (nach FILE oder auf stdout): Synchrones gilt als fertig (finished), der Rest als nicht versucht (non-tried), was aus SOURCE nicht gelesen werden konnte, als defekt (bad).</translation>
+    </message>
+    <message>
+        <source>state:</source>
+        <translation>Zustand:</translation>
+    </message>
+    <message>
+        <source>running now (in another process)</source>
+        <translation>läuft gerade (in einem anderen Prozess)</translation>
+    </message>
+    <message>
+        <source>jobs --discard: %1 is running now; cancel it first</source>
+        <translation>jobs --discard: %1 läuft gerade; zuerst abbrechen</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -988,6 +1148,18 @@
     <message>
         <source>“%1” is not the name of this device: type &lt;b&gt;%2&lt;/b&gt; exactly to overwrite it, or press Esc to keep it.</source>
         <translation>„%1“ ist nicht der Name dieses Geräts: Geben Sie genau &lt;b&gt;%2&lt;/b&gt; ein, um es zu überschreiben, oder drücken Sie Esc, um es zu behalten.</translation>
+    </message>
+    <message>
+        <source>Resume the Interrupted Copy?</source>
+        <translation>Unterbrochene Kopie fortsetzen?</translation>
+    </message>
+    <message>
+        <source>Resume Copy</source>
+        <translation>Kopie fortsetzen</translation>
+    </message>
+    <message>
+        <source>The interrupted copy to this target will be resumed: what it lacks, and what changed on the source since, will be overwritten:</source>
+        <translation>Die unterbrochene Kopie auf dieses Ziel wird fortgesetzt: Was ihm fehlt und was sich seitdem auf der Quelle geändert hat, wird überschrieben:</translation>
     </message>
 </context>
 <context>
@@ -2521,6 +2693,96 @@ Bytes %4 bis %5
     <message>
         <source>Keep Files</source>
         <translation>Dateien behalten</translation>
+    </message>
+    <message>
+        <source>Cannot Resume the Mirror</source>
+        <translation>Die Spiegelung kann nicht fortgesetzt werden</translation>
+    </message>
+    <message>
+        <source>Neither the source nor the target is present now, so the copy cannot be resumed yet.</source>
+        <translation>Weder die Quelle noch das Ziel ist derzeit vorhanden, daher kann die Kopie noch nicht fortgesetzt werden.</translation>
+    </message>
+    <message>
+        <source>The source %1 is not present now, so the copy cannot be resumed yet.</source>
+        <translation>Die Quelle %1 ist derzeit nicht vorhanden, daher kann die Kopie noch nicht fortgesetzt werden.</translation>
+    </message>
+    <message>
+        <source>The target %1 is not present now, so the copy cannot be resumed yet.</source>
+        <translation>Das Ziel %1 ist derzeit nicht vorhanden, daher kann die Kopie noch nicht fortgesetzt werden.</translation>
+    </message>
+    <message>
+        <source>%1 or %2 could not be listed.</source>
+        <translation>%1 oder %2 konnte nicht aufgelistet werden.</translation>
+    </message>
+    <message>
+        <source>%1 cannot be chosen as the source now.</source>
+        <translation>%1 kann derzeit nicht als Quelle gewählt werden.</translation>
+    </message>
+    <message>
+        <source>%1 cannot be chosen as the target now; the target list says why.</source>
+        <translation>%1 kann derzeit nicht als Ziel gewählt werden; die Zielliste nennt den Grund.</translation>
+    </message>
+    <message>
+        <source>Not resumed.</source>
+        <translation>Nicht fortgesetzt.</translation>
+    </message>
+    <message>
+        <source>Discard the Interrupted Copy?</source>
+        <translation>Unterbrochene Kopie verwerfen?</translation>
+    </message>
+    <message>
+        <source>The copy of %1 to %2 can then no longer be resumed.</source>
+        <translation>Die Kopie von %1 nach %2 kann dann nicht mehr fortgesetzt werden.</translation>
+    </message>
+    <message>
+        <source>%1 keeps what was copied so far, but it is not usable as a copy; a new mirror to it starts from the beginning.</source>
+        <translation>%1 behält, was bisher kopiert wurde, ist aber als Kopie nicht verwendbar; eine neue Spiegelung darauf beginnt von vorn.</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>Verwerfen</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>Behalten</translation>
+    </message>
+    <message>
+        <source>Cannot Discard the Interrupted Copy</source>
+        <translation>Die unterbrochene Kopie kann nicht verworfen werden</translation>
+    </message>
+</context>
+<context>
+    <name>ui::ResumeOffer</name>
+    <message>
+        <source>Res&amp;ume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <source>&amp;Discard</source>
+        <translation>&amp;Verwerfen</translation>
+    </message>
+    <message>
+        <source>Select the source and the target and start the copy where it stopped; the start asks for confirmation as always</source>
+        <translation>Quelle und Ziel auswählen und die Kopie dort starten, wo sie aufgehört hat; der Start fragt wie immer nach Bestätigung</translation>
+    </message>
+    <message>
+        <source>An interrupted copy of %1 to %2 can be resumed: %3 was copied (%4 of %5); the rest is copied, and what changed on the source since is found by comparing.</source>
+        <translation>Eine unterbrochene Kopie von %1 nach %2 kann fortgesetzt werden: %3 wurden kopiert (%4 von %5); der Rest wird kopiert, und was sich seitdem auf der Quelle geändert hat, wird durch Vergleichen gefunden.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more interrupted copies are waiting; they are offered after this one.</source>
+        <translation>
+            <numerusform>%n weitere unterbrochene Kopie wartet; sie wird nach dieser angeboten.</numerusform>
+            <numerusform>%n weitere unterbrochene Kopien warten; sie werden nach dieser angeboten.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove what lets this copy be resumed; the target keeps what was copied so far</source>
+        <translation>Entfernen, was das Fortsetzen dieser Kopie ermöglicht; das Ziel behält, was bisher kopiert wurde</translation>
+    </message>
+    <message>
+        <source>Kept in %1, which only an administrator can change</source>
+        <translation>Liegt in %1, das nur ein Administrator ändern kann</translation>
     </message>
 </context>
 <context>

@@ -775,6 +775,166 @@
         <source>--overwrite: a TARGET as given on the command line, not empty</source>
         <translation>--overwrite: コマンドラインで指定したとおりの TARGET を指定してください（空は不可）</translation>
     </message>
+    <message>
+        <source>source:</source>
+        <translation>ソース:</translation>
+    </message>
+    <message>
+        <source>in sync:</source>
+        <translation>同期済み:</translation>
+    </message>
+    <message>
+        <source>%1 of %2 (%3)</source>
+        <translation>%1 / %2（%3）</translation>
+    </message>
+    <message>
+        <source>granularity:</source>
+        <translation>粒度:</translation>
+    </message>
+    <message>
+        <source>sync:</source>
+        <translation>同期:</translation>
+    </message>
+    <message>
+        <source>saved:</source>
+        <translation>保存:</translation>
+    </message>
+    <message>
+        <source>%1 (%2 ago)</source>
+        <translation>%1（%2 前）</translation>
+    </message>
+    <message>
+        <source>unreadable:</source>
+        <translation>読み取り不能:</translation>
+    </message>
+    <message>
+        <source>%1 read as zeroes</source>
+        <translation>%1 をゼロとして読み取り</translation>
+    </message>
+    <message>
+        <source>to go on:</source>
+        <translation>再開するには:</translation>
+    </message>
+    <message>
+        <source>%1 needs a value</source>
+        <translation>%1 には値が必要です</translation>
+    </message>
+    <message>
+        <source>%1: a value, not empty</source>
+        <translation>%1: 空ではない値を指定してください</translation>
+    </message>
+    <message>
+        <source>no interrupted job %1 in %2 (see `jobs`)</source>
+        <translation>%2 に中断されたジョブ %1 はありません（`jobs` を参照）</translation>
+    </message>
+    <message>
+        <source>jobs --discard: no interrupted job %1 in %2 (see `jobs`)</source>
+        <translation>jobs --discard: %2 に中断されたジョブ %1 はありません（`jobs` を参照）</translation>
+    </message>
+    <message>
+        <source>jobs --discard: %1</source>
+        <translation>jobs --discard: %1</translation>
+    </message>
+    <message>
+        <source>discarded %1</source>
+        <translation>%1 を破棄しました</translation>
+    </message>
+    <message>
+        <source>jobs: %1</source>
+        <translation>jobs: %1</translation>
+    </message>
+    <message>
+        <source>jobs: unknown argument %1 (see --help)</source>
+        <translation>jobs: 不明な引数 %1（--help を参照）</translation>
+    </message>
+    <message>
+        <source>no interrupted jobs in %1</source>
+        <translation>%1 に中断されたジョブはありません</translation>
+    </message>
+    <message>
+        <source>map needs a sub-command: export ID (see --help)</source>
+        <translation>map にはサブコマンドが必要です: export ID（--help を参照）</translation>
+    </message>
+    <message>
+        <source>map: unknown sub-command %1 (see --help)</source>
+        <translation>map: 不明なサブコマンド %1（--help を参照）</translation>
+    </message>
+    <message>
+        <source>map export: %1</source>
+        <translation>map export: %1</translation>
+    </message>
+    <message>
+        <source>map export: unknown option %1 (see --help)</source>
+        <translation>map export: 不明なオプション %1（--help を参照）</translation>
+    </message>
+    <message>
+        <source>map export takes one job id</source>
+        <translation>map export にはジョブ ID を 1 つだけ指定します</translation>
+    </message>
+    <message>
+        <source>map export needs a job id, as `jobs` lists them</source>
+        <translation>map export には `jobs` が表示するジョブ ID が必要です</translation>
+    </message>
+    <message>
+        <source>map export: cannot write the map: %1</source>
+        <translation>map export: マップを書き込めません: %1</translation>
+    </message>
+    <message>
+        <source>map export: cannot create %1: %2</source>
+        <translation>map export: %1 を作成できません: %2</translation>
+    </message>
+    <message>
+        <source>map export: cannot write %1: %2</source>
+        <translation>map export: %1 に書き込めません: %2</translation>
+    </message>
+    <message>
+        <source>--resume and --no-checkpoints exclude each other</source>
+        <translation>--resume と --no-checkpoints は同時に指定できません</translation>
+    </message>
+    <message>
+        <source>where the job keeps its checkpoints (default $DRIVEMIRROR_STATE_DIR, else /var/lib/drivemirror for root, $XDG_STATE_HOME/drivemirror or ~/.local/state/drivemirror for a user)</source>
+        <translation>ジョブがチェックポイントを保存する場所（既定: $DRIVEMIRROR_STATE_DIR、なければ root は /var/lib/drivemirror、一般ユーザーは $XDG_STATE_HOME/drivemirror または ~/.local/state/drivemirror）</translation>
+    </message>
+    <message>
+        <source>go on from the checkpoint an interrupted job of SOURCE to TARGET left in the state directory, instead of copying everything again (rule: resume mismatch when there is none or it is another job&apos;s)</source>
+        <translation>全体を再びコピーする代わりに、SOURCE から TARGET への中断されたジョブが状態ディレクトリに残したチェックポイントから再開する（チェックポイントがない場合や別のジョブのものである場合は規則 resume mismatch）</translation>
+    </message>
+    <message>
+        <source>keep no checkpoint: an interrupted job starts again from zero</source>
+        <translation>チェックポイントを保存しない: 中断されたジョブは最初からやり直しになる</translation>
+    </message>
+    <message>
+        <source>commit a checkpoint every SECONDS seconds (default 5, from 0.1 to 3600)</source>
+        <translation>SECONDS 秒ごとにチェックポイントを確定する（既定 5、0.1 から 3600 まで）</translation>
+    </message>
+    <message>
+        <source>--state-dir: a directory, not empty</source>
+        <translation>--state-dir: 空ではないディレクトリを指定してください</translation>
+    </message>
+    <message>
+        <source>--checkpoint-interval: seconds from 0.1 to 3600, not &apos;%1&apos;</source>
+        <translation>--checkpoint-interval: 0.1 から 3600 までの秒数を指定してください（&apos;%1&apos; は不可）</translation>
+    </message>
+    <message>
+        <source>the copy can go on from where it stopped: run the same command with --resume (checkpoint %1)</source>
+        <translation>コピーは中断したところから再開できます: 同じコマンドを --resume 付きで実行してください（チェックポイント %1）</translation>
+    </message>
+    <message>
+        <source>A job killed, or ended by a signal or a failing disk, keeps its last checkpoint, and its TARGET stays (also a file the job created); one you cancel or that completes does not. mirror ... --resume trusts the checkpoint as it is only when SOURCE is offline and provably unchanged since (an image with the same inode, size and change times; a disk in the same boot with the same write counters); otherwise it reads SOURCE once, compares it with hashes of what TARGET got, and copies again what differs. jobs lists the interrupted jobs of a state directory, newest first, with the command that goes on; jobs --discard ID removes one&apos;s files (not its TARGET). map export ID writes a job&apos;s map as a GNU ddrescue mapfile (to FILE, or stdout): what is in sync is finished, the rest non-tried, what SOURCE could not be read bad.</source>
+        <translation>kill されたジョブ、またはシグナルや故障したディスクで終了したジョブは最後のチェックポイントを残し、その TARGET も残ります（ジョブが作成したファイルも同様）。キャンセルしたジョブや完了したジョブは残しません。mirror ... --resume は、SOURCE がオフラインでそれ以降変更されていないことが確実な場合（同じ inode・サイズ・変更時刻のイメージ、同じ起動中で書き込みカウンタが同じディスク）に限りチェックポイントをそのまま信頼します。それ以外の場合は SOURCE を一度読み、TARGET に書かれた内容のハッシュと比較して、異なる部分を再びコピーします。jobs は状態ディレクトリ内の中断されたジョブを新しい順に、再開するコマンドとともに一覧表示します。jobs --discard ID はそのファイルを削除します（TARGET は削除しません）。map export ID はジョブのマップを GNU ddrescue のマップファイルとして（FILE または標準出力へ）書き出します: 同期済みの部分は finished、残りは non-tried、SOURCE から読めなかった部分は bad です。</translation>
+    </message>
+    <message>
+        <source>state:</source>
+        <translation>状態:</translation>
+    </message>
+    <message>
+        <source>running now (in another process)</source>
+        <translation>実行中(別のプロセス)</translation>
+    </message>
+    <message>
+        <source>jobs --discard: %1 is running now; cancel it first</source>
+        <translation>jobs --discard: %1 は実行中です。先に取り消してください</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -984,6 +1144,18 @@
     <message>
         <source>“%1” is not the name of this device: type &lt;b&gt;%2&lt;/b&gt; exactly to overwrite it, or press Esc to keep it.</source>
         <translation>「%1」はこのデバイスの名前ではありません。上書きするには &lt;b&gt;%2&lt;/b&gt; を正確に入力してください。残す場合は Esc を押してください。</translation>
+    </message>
+    <message>
+        <source>Resume the Interrupted Copy?</source>
+        <translation>中断されたコピーを再開しますか？</translation>
+    </message>
+    <message>
+        <source>Resume Copy</source>
+        <translation>コピーを再開</translation>
+    </message>
+    <message>
+        <source>The interrupted copy to this target will be resumed: what it lacks, and what changed on the source since, will be overwritten:</source>
+        <translation>このターゲットへの中断されたコピーを再開します。足りない部分と、その後ソースで変更された部分が上書きされます:</translation>
     </message>
 </context>
 <context>
@@ -2514,6 +2686,95 @@ Bytes %4 to %5
     <message>
         <source>Keep Files</source>
         <translation>ファイルを残す</translation>
+    </message>
+    <message>
+        <source>Cannot Resume the Mirror</source>
+        <translation>ミラーを再開できません</translation>
+    </message>
+    <message>
+        <source>Neither the source nor the target is present now, so the copy cannot be resumed yet.</source>
+        <translation>ソースもターゲットも現在見つからないため、まだコピーを再開できません。</translation>
+    </message>
+    <message>
+        <source>The source %1 is not present now, so the copy cannot be resumed yet.</source>
+        <translation>ソース %1 が現在見つからないため、まだコピーを再開できません。</translation>
+    </message>
+    <message>
+        <source>The target %1 is not present now, so the copy cannot be resumed yet.</source>
+        <translation>ターゲット %1 が現在見つからないため、まだコピーを再開できません。</translation>
+    </message>
+    <message>
+        <source>%1 or %2 could not be listed.</source>
+        <translation>%1 または %2 を一覧に追加できませんでした。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be chosen as the source now.</source>
+        <translation>%1 は現在ソースとして選択できません。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be chosen as the target now; the target list says why.</source>
+        <translation>%1 は現在ターゲットとして選択できません。理由はターゲット一覧に表示されています。</translation>
+    </message>
+    <message>
+        <source>Not resumed.</source>
+        <translation>再開していません。</translation>
+    </message>
+    <message>
+        <source>Discard the Interrupted Copy?</source>
+        <translation>中断されたコピーを破棄しますか？</translation>
+    </message>
+    <message>
+        <source>The copy of %1 to %2 can then no longer be resumed.</source>
+        <translation>%1 から %2 へのコピーは再開できなくなります。</translation>
+    </message>
+    <message>
+        <source>%1 keeps what was copied so far, but it is not usable as a copy; a new mirror to it starts from the beginning.</source>
+        <translation>%1 にはこれまでにコピーされた内容が残りますが、コピーとしては使用できません。新しいミラーは最初から開始します。</translation>
+    </message>
+    <message>
+        <source>Discard</source>
+        <translation>破棄</translation>
+    </message>
+    <message>
+        <source>Keep</source>
+        <translation>残す</translation>
+    </message>
+    <message>
+        <source>Cannot Discard the Interrupted Copy</source>
+        <translation>中断されたコピーを破棄できません</translation>
+    </message>
+</context>
+<context>
+    <name>ui::ResumeOffer</name>
+    <message>
+        <source>Res&amp;ume</source>
+        <translation>再開(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Discard</source>
+        <translation>破棄(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Select the source and the target and start the copy where it stopped; the start asks for confirmation as always</source>
+        <translation>ソースとターゲットを選択し、中断したところからコピーを開始します。開始時にはいつもどおり確認があります</translation>
+    </message>
+    <message>
+        <source>An interrupted copy of %1 to %2 can be resumed: %3 was copied (%4 of %5); the rest is copied, and what changed on the source since is found by comparing.</source>
+        <translation>%1 から %2 への中断されたコピーを再開できます: %3 をコピー済みです（%5 中 %4）。残りがコピーされ、その後ソースで変更された部分は比較によって検出されます。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more interrupted copies are waiting; they are offered after this one.</source>
+        <translation>
+            <numerusform>ほかに %n 件の中断されたコピーがあります。これの後に表示されます。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Remove what lets this copy be resumed; the target keeps what was copied so far</source>
+        <translation>このコピーを再開するための情報を削除します。ターゲットにはこれまでにコピーされた内容が残ります</translation>
+    </message>
+    <message>
+        <source>Kept in %1, which only an administrator can change</source>
+        <translation>%1 に保存されており、管理者だけが変更できます</translation>
     </message>
 </context>
 <context>

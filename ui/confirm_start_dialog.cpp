@@ -24,7 +24,9 @@ namespace ui {
 ConfirmStartDialog::ConfirmStartDialog(const TargetDescription& target, QWidget* parent)
     : QDialog(parent), m_target(target)
 {
-    setWindowTitle(target.newFile ? tr("Create Target and Start?") : tr("Overwrite Target?"));
+    setWindowTitle(target.resume    ? tr("Resume the Interrupted Copy?")
+                   : target.newFile ? tr("Create Target and Start?")
+                                    : tr("Overwrite Target?"));
     setModal(true);
 
     // Built top to bottom: the order of creation is the order of the focus chain.
@@ -45,9 +47,10 @@ ConfirmStartDialog::ConfirmStartDialog(const TargetDescription& target, QWidget*
     top->addLayout(text, 1);
 
     auto* buttons = new QDialogButtonBox(this);
-    m_start =
-        buttons->addButton(target.newFile ? tr("Create and Start") : tr("Overwrite and Start"),
-                           QDialogButtonBox::AcceptRole);
+    m_start = buttons->addButton(target.resume    ? tr("Resume Copy")
+                                 : target.newFile ? tr("Create and Start")
+                                                  : tr("Overwrite and Start"),
+                                 QDialogButtonBox::AcceptRole);
     QPushButton* cancel = buttons->addButton(QDialogButtonBox::Cancel);
     cancel->setDefault(true);
     m_start->setAutoDefault(false);
@@ -96,7 +99,10 @@ QLabel* ConfirmStartDialog::makeHeadline()
     headline->setTextFormat(Qt::RichText);
     headline->setText(
         QStringLiteral("<b>%1</b>")
-            .arg((m_target.newFile
+            .arg((m_target.resume
+                      ? tr("The interrupted copy to this target will be resumed: what it lacks, "
+                           "and what changed on the source since, will be overwritten:")
+                  : m_target.newFile
                       ? tr("A new image file will be created and kept in sync with the source:")
                   : m_target.pastEndBytes() > 0 && !m_target.wipeRest
                       ? tr("This target will be overwritten up to the source's size:")

@@ -60,6 +60,8 @@ struct TargetDescription
     std::uint64_t sourceSize = 0;
     /// The job clears the target past the source's end (JobOptions::wipeRest).
     bool wipeRest = false;
+    /// The job goes on with an interrupted copy to this target.
+    bool resume = false;
 
     /// Bytes of an existing target past the source's end (0 when unknown).
     std::uint64_t pastEndBytes() const

@@ -9,6 +9,7 @@
 #include "dirty_map_widget.h"
 #include "format.h"
 #include "io/disk.h"
+#include "job/job_options.h"
 #include "job_settings_widget.h"
 #include "log_view.h"
 #include "notifier.h"
@@ -104,6 +105,8 @@ MainWindow::MainWindow(DeviceListModel& devices, JobController& controller, engi
     m_targetTable = new TargetTable(this);
     m_log = new LogView(this);
     m_notifier = new DesktopNotifier(this);
+    m_resumeOffer = new ResumeOffer(this);
+    m_stateDirs = interruptedJobDirs();
 
     buildActions();
     buildLayout();
@@ -148,6 +151,12 @@ MainWindow::MainWindow(DeviceListModel& devices, JobController& controller, engi
                 showError(tr("Cannot Add %1").arg(QFileInfo(path).fileName()), error);
             });
     connect(&m_devices, &DeviceListModel::idle, this, &MainWindow::updateActions);
+    connect(&m_devices, &DeviceListModel::idle, this, &MainWindow::continueResume);
+    // Whether an interrupted job's disks are there follows the machine.
+    connect(&m_devices, &QAbstractItemModel::rowsInserted, this, &MainWindow::updateResumeOffer);
+    connect(&m_devices, &QAbstractItemModel::rowsRemoved, this, &MainWindow::updateResumeOffer);
+    connect(m_resumeOffer, &ResumeOffer::resumeRequested, this, &MainWindow::resumeInterrupted);
+    connect(m_resumeOffer, &ResumeOffer::discardRequested, this, &MainWindow::discardInterrupted);
     connect(m_targetTable, &TargetTable::targetChosen, this, [this](int index) {
         if (index == m_controller.shownTarget())
             return;
@@ -171,6 +180,9 @@ MainWindow::MainWindow(DeviceListModel& devices, JobController& controller, engi
     }
     m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
     updateActions();
+    // Queued: whoever made the window may still point it elsewhere
+    // (setInterruptedJobDirs) before the first look.
+    QMetaObject::invokeMethod(this, &MainWindow::findInterrupted, Qt::QueuedConnection);
 }
 
 MainWindow::~MainWindow() = default;
@@ -259,6 +271,7 @@ void MainWindow::buildLayout()
     auto* layout = new QVBoxLayout(central);
     layout->setContentsMargins(8, 8, 8, 8);
     layout->addWidget(m_privilegeNote);
+    layout->addWidget(m_resumeOffer);
     layout->addWidget(m_splitter);
     setCentralWidget(central);
 }
@@ -371,7 +384,9 @@ void MainWindow::connectController()
         m_status->reset();
         m_closeRequested = false;
         updateActions();
-        showError(tr("Cannot Start the Mirror"), error);
+        showError(m_startResume ? tr("Cannot Resume the Mirror") : tr("Cannot Start the Mirror"),
+                  error);
+        findInterrupted();
     });
     connect(c, &JobController::commandFailed, this,
             [this](engine::JobVerb verb, const engine::Error& error) {
@@ -450,6 +465,7 @@ void MainWindow::updateActions()
         m_completeAction->setToolTip(tr("Finish with a target identical to the source (only when "
                                         "in sync)"));
     }
+    updateResumeOffer();
 }
 
 void MainWindow::onSelectionChanged()
@@ -546,6 +562,17 @@ void MainWindow::requestStart()
     m_startOverwrite = QList<bool>(targets.size(), false);
     m_startLiveMounts = liveMountsOf(source);
     m_startSettings = m_settings->settings();
+    m_startResume = std::exchange(m_resumeNext, std::nullopt);
+    if (m_startResume) {
+        // The interrupted job's checkpoint applies only to a job with the
+        // same mode, granularity and treatment of the target's rest.
+        const InterruptedJob& job = *m_startResume;
+        if (const auto sync = engine::parseSyncMode(job.sync.toStdString()))
+            m_startSettings.sync = *sync;
+        if (job.granularity)
+            m_startSettings.granularity = job.granularity;
+        m_startSettings.wipeRest = job.wipeRest;
+    }
     m_inspecting = true;
     m_status->setActivity(targets.size() == 1 ? tr("Checking the target…")
                                               : tr("Checking the targets…"));
@@ -593,6 +620,7 @@ TargetDescription MainWindow::describeTarget(const TargetInspection& inspection)
     if (const DeviceEntry* s = m_devices.entry(inspection.source))
         d.sourceSize = s->size;
     d.wipeRest = m_startSettings.wipeRest;
+    d.resume = m_startResume.has_value();
     const engine::TargetFacts& f = inspection.facts;
     d.newFile = !f.exists;
     d.size = f.size;
@@ -710,6 +738,12 @@ void MainWindow::startJob()
     const DeviceEntry* sourceEntry = m_devices.entry(request.source);
     m_jobLiveSource = m_demo || (sourceEntry && sourceEntry->blockDevice);
     request.demoWriter = m_demo;
+    request.resume = m_startResume.has_value();
+    // This job resumes or replaces (a new journal under the same name) any
+    // interrupted copy of the same source to these targets.
+    std::erase_if(m_interrupted, [this, &request](const InterruptedJob& job) {
+        return job.source == request.source && m_startTargets.contains(job.target);
+    });
     m_cancelRequested = false;
     m_cancelQuick = false;
     m_map->setMap(nullptr);
@@ -719,12 +753,12 @@ void MainWindow::startJob()
     m_status->setActivity(tr("Preparing the mirror…"));
     m_targetTable->setTargets(m_startTargets);
     m_targetBox->setVisible(m_startTargets.size() > 1);
-    m_logger->info("starting: {} -> {} (speed limit {}{})", request.source.toStdString(),
-                   m_startTargets.join(QStringLiteral(", ")).toStdString(),
-                   request.settings.speed
-                       ? engine::formatRate(static_cast<double>(request.settings.speed))
-                       : std::string("none"),
-                   m_demo ? "; a demo writer keeps changing the source" : "");
+    m_logger->info(
+        "{}: {} -> {} (speed limit {}{})", request.resume ? "resuming" : "starting",
+        request.source.toStdString(), m_startTargets.join(QStringLiteral(", ")).toStdString(),
+        request.settings.speed ? engine::formatRate(static_cast<double>(request.settings.speed))
+                               : std::string("none"),
+        m_demo ? "; a demo writer keeps changing the source" : "");
     m_controller.start(request);
     updateLiveNote();
     updateActions();
@@ -979,6 +1013,9 @@ void MainWindow::onFinished(const JobOutcome& o)
         m_devices.refresh();
     updateLiveNote();
     updateActions();
+    // The job removed its journal (completed, cancelled), or left it to be
+    // resumed (failed): offer what is there now.
+    findInterrupted();
     Q_EMIT jobFinished(o);
     if (m_closeRequested) {
         m_closing = true;
@@ -1293,6 +1330,192 @@ void MainWindow::closeEvent(QCloseEvent* event)
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
     event->accept();
+}
+
+void MainWindow::setInterruptedJobDirs(const QStringList& dirs)
+{
+    m_stateDirs = dirs;
+    findInterrupted();
+}
+
+void MainWindow::findInterrupted()
+{
+    const quint64 generation = ++m_findGeneration;
+    struct Found
+    {
+        std::vector<InterruptedJob> jobs;
+        QStringList problems;
+    };
+    auto* watcher = new QFutureWatcher<Found>(this);
+    connect(watcher, &QFutureWatcher<Found>::finished, this, [this, watcher, generation] {
+        watcher->deleteLater();
+        if (generation != m_findGeneration)
+            return;
+        Found found = watcher->result();
+        for (const QString& problem : found.problems)
+            m_logger->warn("cannot look for interrupted copies in {}", problem.toStdString());
+        m_interrupted = std::move(found.jobs);
+        for (const InterruptedJob& job : m_interrupted)
+            m_logger->info("interrupted copy of {} to {} found: {} of {} in sync ({})",
+                           job.source.toStdString(), job.target.toStdString(),
+                           engine::formatBytes(job.inSyncBytes), engine::formatBytes(job.extent),
+                           job.paths.checkpoint);
+        updateResumeOffer();
+        Q_EMIT interruptedJobsFound(static_cast<int>(m_interrupted.size()));
+    });
+    watcher->setFuture(QtConcurrent::run([dirs = m_stateDirs] {
+        Found found;
+        found.jobs = findInterruptedJobs(dirs, &found.problems);
+        return found;
+    }));
+}
+
+QString MainWindow::missingEnds(const InterruptedJob& job) const
+{
+    // An image file is there when it was when the directory was read; a
+    // disk when the list shows it, and it is the disk the job wrote.
+    const auto present = [this](const QString& path, bool exists, bool blockDevice,
+                                const QString& id) {
+        if (!blockDevice && !path.startsWith(QLatin1String("/dev/")))
+            return exists;
+        const DeviceEntry* e = m_devices.entry(path);
+        if (!e)
+            return false;
+        const bool known = !id.isEmpty() && id != QLatin1String("unknown");
+        return !known || e->stableId.isEmpty() || e->stableId == id;
+    };
+    const bool source = present(job.source, job.sourceExists, job.sourceBlockDevice, job.sourceId);
+    const bool target = present(job.target, job.targetExists, job.targetBlockDevice, job.targetId);
+    if (!source && !target)
+        return tr("Neither the source nor the target is present now, so the copy cannot be "
+                  "resumed yet.");
+    if (!source)
+        return tr("The source %1 is not present now, so the copy cannot be resumed yet.")
+            .arg(job.source);
+    if (!target)
+        return tr("The target %1 is not present now, so the copy cannot be resumed yet.")
+            .arg(job.target);
+    return {};
+}
+
+void MainWindow::updateResumeOffer()
+{
+    // While a job runs the window is about that job; the offer comes back
+    // when it has ended.
+    if (m_interrupted.empty() || m_controller.isActive()) {
+        m_resumeOffer->hide();
+        return;
+    }
+    const InterruptedJob& job = m_interrupted.front();
+    m_resumeOffer->offer(job, static_cast<int>(m_interrupted.size()) - 1, missingEnds(job));
+    m_resumeOffer->setResumeEnabled(!m_inspecting && !m_confirm && !m_resumePending &&
+                                    !m_closeRequested);
+}
+
+void MainWindow::resumeInterrupted()
+{
+    if (m_interrupted.empty() || m_controller.isActive() || m_inspecting || m_confirm ||
+        m_resumePending || !missingEnds(m_interrupted.front()).isEmpty())
+        return;
+    const InterruptedJob& job = m_interrupted.front();
+    m_resumePending = job;
+    m_logger->info("resuming the interrupted copy of {} to {}", job.source.toStdString(),
+                   job.target.toStdString());
+    // Disks are listed already; image files once added.
+    QStringList images;
+    for (const QString& path : {job.source, job.target})
+        if (!m_devices.entry(path))
+            images << path;
+    if (!images.isEmpty())
+        m_devices.addImages(images, false);
+    updateActions();
+    continueResume();
+}
+
+void MainWindow::continueResume()
+{
+    // Each selection re-checks the rows: go on once the list is settled.
+    if (!m_resumePending || !m_devices.isIdle())
+        return;
+    const InterruptedJob job = *m_resumePending;
+    if (!m_devices.entry(job.source) || !m_devices.entry(job.target)) {
+        abandonResume(tr("%1 or %2 could not be listed.").arg(job.source, job.target));
+        return;
+    }
+    if (m_sourcePane->currentPath() != job.source) {
+        if (!m_sourcePane->selectPath(job.source)) {
+            abandonResume(tr("%1 cannot be chosen as the source now.").arg(job.source));
+            return;
+        }
+        if (!m_devices.isIdle())
+            return;
+    }
+    if (m_targetPane->currentPaths() != QStringList{job.target} &&
+        !m_targetPane->selectPath(job.target)) {
+        abandonResume(
+            tr("%1 cannot be chosen as the target now; the target list says why.").arg(job.target));
+        return;
+    }
+    m_resumePending.reset();
+    m_resumeNext = job;
+    requestStart();
+    m_resumeNext.reset();
+}
+
+void MainWindow::abandonResume(const QString& why)
+{
+    m_logger->warn("not resumed: {}", why.toStdString());
+    m_resumePending.reset();
+    m_status->showBanner(StatusPanel::Tone::Warning, tr("Not resumed."), why);
+    updateActions();
+}
+
+void MainWindow::discardInterrupted()
+{
+    if (m_interrupted.empty() || questionOpen() || m_controller.isActive())
+        return;
+    const InterruptedJob job = m_interrupted.front();
+    auto* box = new QMessageBox(
+        QMessageBox::Question, tr("Discard the Interrupted Copy?"),
+        tr("The copy of %1 to %2 can then no longer be resumed.").arg(job.source, job.target),
+        QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("discardInterrupted"));
+    box->setInformativeText(tr("%1 keeps what was copied so far, but it is not usable as a copy; "
+                               "a new mirror to it starts from the beginning.")
+                                .arg(job.target));
+    QPushButton* discard = box->addButton(tr("Discard"), QMessageBox::DestructiveRole);
+    QPushButton* keep = box->addButton(tr("Keep"), QMessageBox::RejectRole);
+    box->setDefaultButton(keep);
+    box->setEscapeButton(keep);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowModality(Qt::WindowModal);
+    connect(box, &QMessageBox::buttonClicked, this, [this, discard, job](QAbstractButton* clicked) {
+        if (clicked != discard)
+            return;
+        auto* watcher = new QFutureWatcher<engine::Result<void>>(this);
+        connect(watcher, &QFutureWatcher<engine::Result<void>>::finished, this,
+                [this, watcher, job] {
+                    watcher->deleteLater();
+                    const engine::Result<void> r = watcher->result();
+                    if (!r) {
+                        m_logger->error("cannot discard {}: {}", job.paths.checkpoint,
+                                        r.error().message);
+                        showError(tr("Cannot Discard the Interrupted Copy"), r.error());
+                        return;
+                    }
+                    m_logger->info("discarded the interrupted copy of {} to {} ({})",
+                                   job.source.toStdString(), job.target.toStdString(),
+                                   job.paths.checkpoint);
+                    std::erase_if(m_interrupted, [&job](const InterruptedJob& j) {
+                        return j.paths.checkpoint == job.paths.checkpoint;
+                    });
+                    updateResumeOffer();
+                });
+        watcher->setFuture(
+            QtConcurrent::run([paths = job.paths] { return engine::discardSavedJob(paths); }));
+    });
+    m_question = box;
+    box->open();
 }
 
 void MainWindow::setDemoMode(bool demo)

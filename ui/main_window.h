@@ -1,6 +1,7 @@
 // MainWindow: composes the panes and drives a job through a JobController.
 //
 //   [ without root: "only image files can be mirrored" note             ]
+//   [ "An interrupted copy of ... can be resumed"   [Resume] [Discard]   ]
 //   +-- Source ----------------------+-- Target ----------------------+
 //   | table (DevicePane)             | table (DevicePane)             |
 //   | "Live: writes are tracked…"    |                                |
@@ -39,11 +40,19 @@
 // Cancel after READY makes a final copy under a freeze, as Complete does, so
 // the target is a consistent copy; for a live source it also offers a quick
 // cancel, saying that its copy is like a disk after a power cut.
+//
+// A job that was interrupted (the window killed or crashed, a cable pulled)
+// leaves its journal behind. At start the window looks for such jobs on a
+// worker and offers the newest in a bar above the lists (ResumeOffer):
+// Resume selects its source and target and starts as Start does, every
+// check and confirmation included, with JobRequest::resume; Discard asks,
+// then removes the journal.
 #pragma once
 
 #include "base/logging.h"
 #include "bridge/job_controller.h"
 #include "confirm_start_dialog.h"
+#include "resume_offer.h"
 
 #include <QHash>
 #include <QMainWindow>
@@ -108,6 +117,13 @@ public:
     /// The open confirmation or question, if any (tests, the demo driver).
     ConfirmStartDialog* confirmDialog() const { return m_confirm; }
     QMessageBox* questionBox() const { return m_question; }
+    /// The offer of an interrupted copy (hidden when there is none).
+    ResumeOffer* resumeOffer() const { return m_resumeOffer; }
+    /// The interrupted jobs found, newest first; the first is offered.
+    const std::vector<InterruptedJob>& interruptedJobs() const { return m_interrupted; }
+    /// Where to look for interrupted jobs (default: interruptedJobDirs());
+    /// looks again at once.
+    void setInterruptedJobDirs(const QStringList& dirs);
 
 public Q_SLOTS:
     /// Start: check the target, confirm, then start the job.
@@ -116,10 +132,16 @@ public Q_SLOTS:
     void requestComplete();
     /// Cancel: asks first, explaining what the target will be.
     void requestCancel();
+    /// Resume the offered interrupted copy: select its ends, then start.
+    void resumeInterrupted();
+    /// Discard the offered interrupted copy: asks first.
+    void discardInterrupted();
 
 Q_SIGNALS:
     /// A job ended (after the window updated itself).
     void jobFinished(const ui::JobOutcome& outcome);
+    /// The state directories were read (interruptedJobs()).
+    void interruptedJobsFound(int count);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -166,6 +188,15 @@ private:
     static QString seconds(double value);
     bool readyReached() const;
     TargetDescription describeTarget(const TargetInspection& inspection) const;
+    /// Reads the state directories on a worker, then offers what it found.
+    void findInterrupted();
+    void updateResumeOffer();
+    /// Why the offered job cannot be resumed now (an end not present), or empty.
+    QString missingEnds(const InterruptedJob& job) const;
+    /// Selects the ends of the job being resumed as they become listed,
+    /// then starts it.
+    void continueResume();
+    void abandonResume(const QString& why);
 
     DeviceListModel& m_devices;
     JobController& m_controller;
@@ -193,6 +224,7 @@ private:
     QPushButton* m_cancelButton = nullptr;
     QLabel* m_completeNote = nullptr;
     QLabel* m_privilegeNote = nullptr;
+    ResumeOffer* m_resumeOffer = nullptr;
 
     QPointer<ConfirmStartDialog> m_confirm;
     QPointer<QMessageBox> m_question;
@@ -229,6 +261,16 @@ private:
     bool m_cancelQuick = false; ///< the requested cancel skips the final copy
     bool m_closeRequested = false;
     bool m_closing = false; ///< the job ended after a close request
+
+    QStringList m_stateDirs;
+    std::vector<InterruptedJob> m_interrupted;
+    quint64 m_findGeneration = 0; ///< answers of an older look are dropped
+    /// Resume pressed: its ends are being listed and selected.
+    std::optional<InterruptedJob> m_resumePending;
+    /// Handed to the next requestStart(), which fixes it in m_startResume.
+    std::optional<InterruptedJob> m_resumeNext;
+    /// The start in progress (or the running job) resumes this job.
+    std::optional<InterruptedJob> m_startResume;
 };
 
 } // namespace ui

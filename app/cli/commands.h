@@ -19,6 +19,8 @@ int cmdInfo(int argc, char** argv);
 int cmdList(int argc, char** argv);
 int cmdInspect(int argc, char** argv);
 int cmdStation(int argc, char** argv);
+int cmdJobs(int argc, char** argv);
+int cmdMap(int argc, char** argv);
 
 // Every rule, the target's creation and the job itself come from
 // engine::prepareJob, the same path the desktop app takes; what is left here

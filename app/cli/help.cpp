@@ -81,6 +81,18 @@ std::vector<HelpOption> helpOptions()
         {"--drop-below RATE",
          Cli::tr("with several TARGETs: drop a target that copies slower than RATE for 30 s "
                  "while another keeps up (it ends as cancelled before READY)")},
+        {"--state-dir DIR",
+         Cli::tr("where the job keeps its checkpoints (default $DRIVEMIRROR_STATE_DIR, else "
+                 "/var/lib/drivemirror for root, $XDG_STATE_HOME/drivemirror or "
+                 "~/.local/state/drivemirror for a user)")},
+        {"--resume",
+         Cli::tr("go on from the checkpoint an interrupted job of SOURCE to TARGET left in "
+                 "the state directory, instead of copying everything again (rule: resume "
+                 "mismatch when there is none or it is another job's)")},
+        {"--no-checkpoints",
+         Cli::tr("keep no checkpoint: an interrupted job starts again from zero")},
+        {"--checkpoint-interval SECONDS",
+         Cli::tr("commit a checkpoint every SECONDS seconds (default 5, from 0.1 to 3600)")},
         {"-v, --verbose", Cli::tr("debug messages on stderr")},
     };
 }
@@ -123,6 +135,17 @@ std::vector<QString> helpNotes()
                 "signal it); --exit-after N stops it once N drives have finished. "
                 "Exit codes: 0 every drive passed; 1 the audit log could not be written; 2 a "
                 "bad FILE or nothing to clone; 12 a drive was refused or failed."),
+        Cli::tr("A job killed, or ended by a signal or a failing disk, keeps its last "
+                "checkpoint, and its TARGET stays (also a file the job created); one you "
+                "cancel or that completes does not. mirror ... --resume trusts the checkpoint "
+                "as it is only when SOURCE is offline and provably unchanged since (an image "
+                "with the same inode, size and change times; a disk in the same boot with the "
+                "same write counters); otherwise it reads SOURCE once, compares it with hashes "
+                "of what TARGET got, and copies again what differs. jobs lists the interrupted "
+                "jobs of a state directory, newest first, with the command that goes on; jobs "
+                "--discard ID removes one's files (not its TARGET). map export ID writes a "
+                "job's map as a GNU ddrescue mapfile (to FILE, or stdout): what is in sync is "
+                "finished, the rest non-tried, what SOURCE could not be read bad."),
         Cli::tr("SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too). "
                 "A value that rounds down to 0, exponents (1e3), abbreviated and repeated "
                 "options are refused."),
@@ -154,6 +177,8 @@ void printHelp()
            "  drivemirror-cli list [--json]\n"
            "  drivemirror-cli station --config FILE [--json] [--exit-after N] "
            "[--disarm-on-eof] [-v]\n"
+           "  drivemirror-cli jobs [--state-dir DIR] [--json] [--discard ID]\n"
+           "  drivemirror-cli map export ID [--state-dir DIR] [--output FILE]\n"
            "  drivemirror-cli demo [--size SIZE] [--dir DIR] [--live SECONDS] "
            "[--writer-rate RATE] [--json]\n"
            "  drivemirror-cli --version | --help\n\n";

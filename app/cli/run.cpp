@@ -45,6 +45,10 @@ int run(int argc, char** argv)
         return cmdInspect(argc - 1, argv + 1);
     if (cmd == "station")
         return cmdStation(argc - 1, argv + 1);
+    if (cmd == "jobs")
+        return cmdJobs(argc - 1, argv + 1);
+    if (cmd == "map")
+        return cmdMap(argc - 1, argv + 1);
     return badInput(fill(Cli::tr("unknown command '%1' (see --help)"), {cmd}));
 }
 

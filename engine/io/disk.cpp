@@ -13,10 +13,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -366,52 +368,73 @@ Result<void> Disk::lockImage(Lock mode)
     };
     auto unlockAll = [&] { (void)lockRange(F_UNLCK, 0, 0); };
 
-    bool clash = false;
-    for (unsigned i = 0; i < kPermCount && !clash; ++i) {
-        const unsigned bit = 1u << i;
-        for (const auto& [wanted, base] : {std::pair{(perm & bit) != 0, kLockPermBase},
-                                           std::pair{(shared & bit) == 0, kLockSharedBase}}) {
-            if (!wanted)
-                continue;
-            if (const int err = lockRange(F_RDLCK, base + i, 1); err != 0) {
-                if (lockingUnsupported(err)) {
-                    m_log->warn("{}: the file system does not support OFD locks; the image is "
-                                "used without them, so other programs are not kept out",
-                                m_path);
-                    unlockAll();
-                    return {};
+    // Takes the locks; true when another program's lock is in the way.
+    auto lockClash = [&](bool& supported) {
+        bool clash = false;
+        for (unsigned i = 0; i < kPermCount && !clash; ++i) {
+            const unsigned bit = 1u << i;
+            for (const auto& [wanted, base] : {std::pair{(perm & bit) != 0, kLockPermBase},
+                                               std::pair{(shared & bit) == 0, kLockSharedBase}}) {
+                if (!wanted)
+                    continue;
+                if (const int err = lockRange(F_RDLCK, base + i, 1); err != 0) {
+                    if (lockingUnsupported(err)) {
+                        supported = false;
+                        return false;
+                    }
+                    clash = true; // a write lock of some other program on that byte
+                    break;
                 }
-                clash = true; // a write lock of some other program on that byte
-                break;
             }
         }
-    }
-    for (unsigned i = 0; i < kPermCount && !clash; ++i) {
-        const unsigned bit = 1u << i;
-        // Someone who does not share what we hold, or holds what we do not share.
-        if (((perm & bit) && conflict(F_WRLCK, kLockSharedBase + i, 1)) ||
-            (!(shared & bit) && conflict(F_WRLCK, kLockPermBase + i, 1)))
-            clash = true;
-    }
-    // Beyond QEMU's bytes: a writer locks anything anywhere; a target
-    // tolerates no lock at all.
-    if (!clash)
-        clash = conflict(mode == Lock::Exclusive ? F_WRLCK : F_RDLCK, 0, 0);
-    if (!clash)
-        return {};
-    unlockAll();
+        for (unsigned i = 0; i < kPermCount && !clash; ++i) {
+            const unsigned bit = 1u << i;
+            // Someone who does not share what we hold, or holds what we do not share.
+            if (((perm & bit) && conflict(F_WRLCK, kLockSharedBase + i, 1)) ||
+                (!(shared & bit) && conflict(F_WRLCK, kLockPermBase + i, 1)))
+                clash = true;
+        }
+        // Beyond QEMU's bytes: a writer locks anything anywhere; a target
+        // tolerates no lock at all.
+        if (!clash)
+            clash = conflict(mode == Lock::Exclusive ? F_WRLCK : F_RDLCK, 0, 0);
+        return clash;
+    };
 
-    std::vector<Opener> holders;
-    for (auto& o : findOpeners({}, {{m_identity.dev, m_identity.ino}}))
-        if (o.locks && !(o.pid == ::getpid() && o.fd == m_fd))
-            holders.push_back(std::move(o));
-    const std::string who =
-        holders.empty() ? std::string("another program") : describeOpeners(holders);
-    return Error{EBUSY, m_path + " is in use: " + who + " holds a lock on it" +
-                            (mode == Lock::Exclusive
-                                 ? std::string(" (QEMU and DriveMirror lock the images they use)")
-                                 : std::string(" that says it writes the image, or keeps "
-                                               "others from reading it"))};
+    // A process killed a moment ago keeps its locks until its I/O ring is
+    // torn down, after it was reaped (up to about 200 ms here): with no
+    // process left holding the image, the lock is asked again for a second.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    for (;;) {
+        bool supported = true;
+        const bool clash = lockClash(supported);
+        if (!supported) {
+            m_log->warn("{}: the file system does not support OFD locks; the image is "
+                        "used without them, so other programs are not kept out",
+                        m_path);
+            unlockAll();
+            return {};
+        }
+        if (!clash)
+            return {};
+        unlockAll();
+        std::vector<Opener> holders;
+        for (auto& o : findOpeners({}, {{m_identity.dev, m_identity.ino}}))
+            if (o.locks && !(o.pid == ::getpid() && o.fd == m_fd))
+                holders.push_back(std::move(o));
+        if (holders.empty() && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            continue;
+        }
+        const std::string who =
+            holders.empty() ? std::string("another program") : describeOpeners(holders);
+        return Error{EBUSY,
+                     m_path + " is in use: " + who + " holds a lock on it" +
+                         (mode == Lock::Exclusive
+                              ? std::string(" (QEMU and DriveMirror lock the images they use)")
+                              : std::string(" that says it writes the image, or keeps "
+                                            "others from reading it"))};
+    }
 }
 
 Result<void> Disk::checkStillThere() const

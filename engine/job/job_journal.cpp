@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -108,6 +109,19 @@ std::uint64_t inSyncGranules(const Checkpoint& c)
     for (std::uint8_t b : c.inSync)
         n += static_cast<std::uint64_t>(std::popcount(b));
     return n;
+}
+
+// Makes @p dir and the directories above it that are missing (a new
+// account has no ~/.local/state).
+Result<void> makeDirectories(const std::string& dir)
+{
+    for (std::size_t slash = dir.find('/', 1);; slash = dir.find('/', slash + 1)) {
+        const std::string part = dir.substr(0, slash);
+        if (!part.empty() && ::mkdir(part.c_str(), 0755) != 0 && errno != EEXIST)
+            return systemError(errno, "create the state directory " + dir);
+        if (slash == std::string::npos)
+            return {};
+    }
 }
 
 // Where the map can be trusted as it is, and why not where it cannot.
@@ -216,9 +230,12 @@ Result<SavedJob> loadSavedJob(const JournalPaths& paths)
     job.extent = parseNumber(c->identity, "extent");
     job.granularity = parseNumber(c->identity, "granularity");
     job.sync = valueOf(c->identity, "sync");
-    const std::uint64_t inSync = inSyncGranules(*c);
-    // The last granule may be partial: never more than the extent.
-    job.inSyncBytes = std::min(job.extent, inSync * job.granularity);
+    job.inSyncBytes = inSyncGranules(*c) * job.granularity;
+    // The last granule may be partial: it holds only what the extent has.
+    if (c->granules > 0 && c->granuleInSync(c->granules - 1) &&
+        c->granules * job.granularity > job.extent)
+        job.inSyncBytes -= std::min(job.inSyncBytes, c->granules * job.granularity - job.extent);
+    job.running = journalInUse(paths);
     struct stat st; // NOLINT: filled by stat
     if (::stat(paths.checkpoint.c_str(), &st) == 0)
         job.savedAt = st.st_mtim.tv_sec;
@@ -253,6 +270,16 @@ Result<std::vector<SavedJob>> listSavedJobs(const std::string& dir)
     std::sort(out.begin(), out.end(),
               [](const SavedJob& a, const SavedJob& b) { return a.savedAt > b.savedAt; });
     return out;
+}
+
+bool journalInUse(const JournalPaths& paths)
+{
+    const int fd = ::open(paths.checkpoint.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    const bool held = ::flock(fd, LOCK_SH | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+    ::close(fd);
+    return held;
 }
 
 Result<void> discardSavedJob(const JournalPaths& paths)
@@ -337,10 +364,14 @@ Result<std::unique_ptr<JobJournal>> JobJournal::open(const Options& options, Job
     j->m_granules = granules;
     j->m_granularity = granularity;
     j->m_interval = options.interval;
-    if (::mkdir(options.dir.c_str(), 0755) != 0 && errno != EEXIST)
-        return systemError(errno, "create the state directory " + options.dir);
+    if (auto r = makeDirectories(options.dir); !r)
+        return r.error();
 
     if (options.resume) {
+        if (journalInUse(j->m_paths))
+            return Error{EBUSY, "cannot resume: the job of " + valueOf(identity, "source") +
+                                    " to " + valueOf(identity, "target") +
+                                    " is running in another process"};
         auto saved = CheckpointFile::load(j->m_paths.checkpoint);
         if (!saved) {
             if (saved.error().code == ENOENT)
@@ -372,6 +403,8 @@ Result<std::unique_ptr<JobJournal>> JobJournal::open(const Options& options, Job
         j->m_unreadable = merged(std::move(*bad));
         j->m_plan.unreadable = j->m_unreadable;
         j->m_plan.checkpoint = std::move(*saved);
+        if (auto r = j->hold(); !r)
+            return r.error();
         return j;
     }
     // A fresh start replaces what an earlier run left under this name.
@@ -388,13 +421,27 @@ Result<std::unique_ptr<JobJournal>> JobJournal::open(const Options& options, Job
     j->m_file.emplace(std::move(*file));
     j->m_committed.assign(checkpointBitmapBytes(granules), 0);
     j->m_plan.why = "a new job";
+    if (auto r = j->hold(); !r)
+        return r.error();
     return j;
+}
+
+Result<void> JobJournal::hold()
+{
+    m_lockFd = ::open(m_paths.checkpoint.c_str(), O_RDONLY | O_CLOEXEC);
+    if (m_lockFd < 0)
+        return systemError(errno, "open " + m_paths.checkpoint);
+    if (::flock(m_lockFd, LOCK_EX | LOCK_NB) != 0)
+        return Error{EBUSY, m_paths.checkpoint + ": the job is running in another process"};
+    return {};
 }
 
 JobJournal::~JobJournal()
 {
     if (m_hashFd >= 0)
         ::close(m_hashFd);
+    if (m_lockFd >= 0)
+        ::close(m_lockFd);
 }
 
 std::uint64_t JobJournal::hashGranule(const std::uint8_t* data, std::size_t length)

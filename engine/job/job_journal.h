@@ -70,6 +70,9 @@ struct SavedJob
     std::uint64_t inSyncBytes = 0; ///< of extent
     std::string sync;              ///< "full", "top", "none"
     std::int64_t savedAt = 0;      ///< unix time of the last checkpoint
+    /// A job holds its journal while it runs: listed, but neither resumed
+    /// nor discarded by anyone else meanwhile.
+    bool running = false;
     Checkpoint checkpoint;
     std::vector<ByteRange> unreadable; ///< sorted, merged
 };
@@ -78,8 +81,10 @@ Result<SavedJob> loadSavedJob(const JournalPaths& paths);
 /// Every job with a whole checkpoint in @p dir, newest first; files that are
 /// not whole checkpoints are skipped. A missing directory is an empty list.
 Result<std::vector<SavedJob>> listSavedJobs(const std::string& dir);
-/// Removes a job's files.
+/// Removes a job's files (a running job's too: check SavedJob::running).
 Result<void> discardSavedJob(const JournalPaths& paths);
+/// True while a job (in this process or another) holds the journal.
+bool journalInUse(const JournalPaths& paths);
 
 /// The map as a GNU ddrescue mapfile: in-sync ranges finished ('+'), ranges
 /// left to copy non-tried ('?'), unreadable ranges bad ('-').
@@ -180,7 +185,10 @@ private:
     JobJournal() = default;
     Result<void> writeUnreadable();
 
+    Result<void> hold();
+
     JournalPaths m_paths;
+    int m_lockFd = -1; ///< the checkpoint, flocked while the job runs
     std::optional<CheckpointFile> m_file;
     int m_hashFd = -1;
     std::uint64_t m_granules = 0;

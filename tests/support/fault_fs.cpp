@@ -245,6 +245,36 @@ bool FaultFs::setWriteDelay(int ms)
            file.commit();
 }
 
+std::optional<quint64> FaultFs::powerLoss()
+{
+    static const QString kMark = QStringLiteral("faultfs: power loss: ");
+    if (!isRunning())
+        return std::nullopt;
+    const qsizetype before = log().count(kMark);
+    if (::kill(static_cast<pid_t>(m_process->processId()), SIGUSR1) != 0)
+        return std::nullopt;
+    // The daemon takes the loss before it serves the next request: a stat
+    // makes one, so the cache is empty when it returns.
+    struct stat st
+    {
+    };
+    ::stat(QFile::encodeName(diskPath()).constData(), &st);
+    QElapsedTimer timer;
+    timer.start();
+    while (timer.elapsed() < kMountTimeoutMs) {
+        const QString text = log();
+        if (text.count(kMark) > before) {
+            const qsizetype at = text.lastIndexOf(kMark) + kMark.size();
+            bool ok = false;
+            const quint64 bytes =
+                text.mid(at, text.indexOf(QLatin1Char(' '), at) - at).toULongLong(&ok);
+            return ok ? std::optional<quint64>(bytes) : std::nullopt;
+        }
+        ::usleep(kPollIntervalMs * 1000);
+    }
+    return std::nullopt;
+}
+
 QString FaultFs::log() const
 {
     QFile file(m_logPath);

@@ -7,7 +7,7 @@
 //
 //   --read-error OFFSET:LENGTH[:ERRNO]    --write-error OFFSET:LENGTH[:ERRNO]
 //   --drop-write OFFSET:LENGTH            --write-delay-ms N
-//   --size BYTES
+//   --size BYTES                          --volatile-cache
 //
 // A request overlapping a fault range fails as a whole; requests beside it
 // succeed. Files are served in direct I/O mode, so every read and write
@@ -22,6 +22,12 @@
 // and the requests queued behind it wait too (one request at a time);
 // setWriteDelay() changes the delay while mounted.
 //
+// --volatile-cache is a disk with a volatile write cache: writes are held in
+// the daemon's memory (reads see them) and reach the backing file only on
+// fsync or fdatasync, or at an orderly unmount; closing the file writes
+// nothing back. powerLoss() drops every write not yet flushed, as a power
+// cut would.
+//
 // Mounting needs root, /dev/fuse and the faultfs binary named by the
 // DRIVEMIRROR_FAULTFS environment variable (ctest sets it). When any of them
 // is missing, mount() returns nullptr and says why, for a QSKIP.
@@ -34,6 +40,7 @@
 #include <QTemporaryDir>
 
 #include <memory>
+#include <optional>
 
 class QProcess;
 
@@ -69,6 +76,11 @@ public:
     // Makes every write request from now on wait @p ms milliseconds (0: no
     // delay), replacing --write-delay-ms. False if it cannot be set.
     bool setWriteDelay(int ms);
+    // With --volatile-cache: drops every write not flushed yet (SIGUSR1 to
+    // the daemon) and returns how many bytes of cached pages went; nullopt
+    // when the daemon did not say within five seconds. Without the option
+    // the signal ends the daemon: call it on volatile mounts only.
+    std::optional<quint64> powerLoss();
 
 private:
     FaultFs();

@@ -4,6 +4,7 @@
  *   faultfs BACKING_FILE MOUNTPOINT [--read-error OFFSET:LENGTH[:ERRNO]]...
  *           [--write-error OFFSET:LENGTH[:ERRNO]]... [--drop-write OFFSET:LENGTH]...
  *           [--write-delay-ms N] [--write-delay-file PATH] [--size BYTES]
+ *           [--volatile-cache]
  *
  * MOUNTPOINT/disk is the only file. Its content is BACKING_FILE, read and
  * written at the same offsets. A read (or write) request whose byte range
@@ -35,6 +36,18 @@
  * return zeros, reads past the size hit end of file, and writes past the size
  * fail with ENOSPC (a write straddling the end is shortened). Without it the
  * size follows the backing file.
+ *
+ * --volatile-cache makes a disk with a write cache that a power loss empties:
+ * writes (and zeroing or punching fallocates) are held in the daemon's
+ * memory, reads see them, and they reach the backing file only when an
+ * fsync or fdatasync (FUSE fsync) asks, or at an orderly unmount. SIGUSR1 is
+ * the power loss: every write not yet flushed is dropped, and the daemon
+ * logs "faultfs: power loss: N bytes of unflushed writes dropped" to stderr
+ * before it serves the next request. Closing a file (FUSE flush) writes
+ * nothing back: the kernel flushes on every close, the one a killed program
+ * makes included, and a disk's cache does not empty itself when a program
+ * closes it. Fault ranges apply as always: --write-error when the write is
+ * made, --drop-write when it reaches the backing file.
  *
  * The daemon runs in the foreground and single-threaded; SIGTERM or SIGINT
  * unmounts and exits.
@@ -90,6 +103,29 @@ struct faultfs_state {
 };
 
 static struct faultfs_state g_state = { .backing_fd = -1 };
+
+/*
+ * The --volatile-cache: one entry per page of the file. An entry is NULL (the
+ * backing file's bytes hold), one of the two zero marks (the page reads as
+ * zeroes; written back by punching or by zeroing), or a CACHE_PAGE buffer.
+ */
+#define CACHE_PAGE 4096u
+
+static char k_punched_mark;
+static char k_zeroed_mark;
+#define PAGE_PUNCHED (&k_punched_mark)
+#define PAGE_ZEROED (&k_zeroed_mark)
+
+struct volatile_cache {
+    int enabled;
+    char **pages;
+    uint64_t capacity; /* entries in pages */
+    uint64_t count;    /* entries that are not NULL */
+    uint64_t end;      /* where cached writes end: the file is at least this long */
+};
+
+static struct volatile_cache g_cache;
+static volatile sig_atomic_t g_power_loss;
 
 /* ---------------------------------------------------------------- parsing */
 
@@ -299,6 +335,228 @@ static void delay_write(void)
     }
 }
 
+/* -------------------------------------------------------- volatile cache */
+
+struct write_piece_ctx {
+    const char *buf;
+    uint64_t offset; /* of buf[0] */
+};
+
+static int store_piece(void *opaque, uint64_t offset, uint64_t length);
+static int fallocate_piece(void *opaque, uint64_t offset, uint64_t length);
+
+static int cache_reserve(uint64_t pages)
+{
+    uint64_t capacity = g_cache.capacity ? g_cache.capacity : 1024;
+    char **grown;
+
+    if (pages <= g_cache.capacity)
+        return 0;
+    while (capacity < pages)
+        capacity *= 2;
+    if (capacity > SIZE_MAX / sizeof *grown)
+        return -ENOMEM;
+    grown = realloc(g_cache.pages, (size_t)capacity * sizeof *grown);
+    if (grown == NULL)
+        return -ENOMEM;
+    memset(grown + g_cache.capacity, 0, (size_t)(capacity - g_cache.capacity) * sizeof *grown);
+    g_cache.pages = grown;
+    g_cache.capacity = capacity;
+    return 0;
+}
+
+static void cache_forget(uint64_t page)
+{
+    char *entry = g_cache.pages[page];
+
+    if (entry == NULL)
+        return;
+    if (entry != PAGE_PUNCHED && entry != PAGE_ZEROED)
+        free(entry);
+    g_cache.pages[page] = NULL;
+    --g_cache.count;
+}
+
+static void cache_forget_all(void)
+{
+    uint64_t page;
+
+    for (page = 0; page < g_cache.capacity && g_cache.count > 0; ++page)
+        cache_forget(page);
+    g_cache.end = 0;
+}
+
+/* The page's buffer, made from what a read sees there now. */
+static char *cache_buffer(uint64_t page)
+{
+    char *entry;
+    char *buffer;
+    size_t done = 0;
+
+    if (cache_reserve(page + 1) != 0)
+        return NULL;
+    entry = g_cache.pages[page];
+    if (entry != NULL && entry != PAGE_PUNCHED && entry != PAGE_ZEROED)
+        return entry;
+    buffer = malloc(CACHE_PAGE);
+    if (buffer == NULL)
+        return NULL;
+    memset(buffer, 0, CACHE_PAGE);
+    while (entry == NULL && done < CACHE_PAGE) {
+        ssize_t n = pread(g_state.backing_fd, buffer + done, CACHE_PAGE - done,
+                          (off_t)(page * CACHE_PAGE + done));
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break; /* past the backing file's end: zeroes */
+        done += (size_t)n;
+    }
+    if (entry == NULL)
+        ++g_cache.count;
+    g_cache.pages[page] = buffer;
+    return buffer;
+}
+
+static int cache_write(const char *buf, uint64_t offset, uint64_t length)
+{
+    uint64_t done = 0;
+
+    while (done < length) {
+        const uint64_t at = offset + done;
+        const uint64_t in_page = at % CACHE_PAGE;
+        const uint64_t n = length - done < CACHE_PAGE - in_page ? length - done
+                                                                : CACHE_PAGE - in_page;
+        char *page = cache_buffer(at / CACHE_PAGE);
+
+        if (page == NULL)
+            return -ENOMEM;
+        memcpy(page + in_page, buf + done, (size_t)n);
+        done += n;
+    }
+    if (offset + length > g_cache.end)
+        g_cache.end = offset + length;
+    return 0;
+}
+
+static int cache_zero(uint64_t offset, uint64_t length, char *mark, int extends)
+{
+    uint64_t done = 0;
+
+    while (done < length) {
+        const uint64_t at = offset + done;
+        const uint64_t page = at / CACHE_PAGE;
+        const uint64_t in_page = at % CACHE_PAGE;
+        const uint64_t n = length - done < CACHE_PAGE - in_page ? length - done
+                                                                : CACHE_PAGE - in_page;
+
+        if (n == CACHE_PAGE) {
+            if (cache_reserve(page + 1) != 0)
+                return -ENOMEM;
+            cache_forget(page);
+            g_cache.pages[page] = mark;
+            ++g_cache.count;
+        } else {
+            char *buffer = cache_buffer(page);
+
+            if (buffer == NULL)
+                return -ENOMEM;
+            memset(buffer + in_page, 0, (size_t)n);
+        }
+        done += n;
+    }
+    if (extends && offset + length > g_cache.end)
+        g_cache.end = offset + length;
+    return 0;
+}
+
+/* Lays the cached pages over buf, which holds the backing file's bytes. */
+static void cache_overlay(char *buf, uint64_t offset, uint64_t length)
+{
+    uint64_t done = 0;
+
+    while (done < length) {
+        const uint64_t at = offset + done;
+        const uint64_t page = at / CACHE_PAGE;
+        const uint64_t in_page = at % CACHE_PAGE;
+        const uint64_t n = length - done < CACHE_PAGE - in_page ? length - done
+                                                                : CACHE_PAGE - in_page;
+        const char *entry = page < g_cache.capacity ? g_cache.pages[page] : NULL;
+
+        if (entry == PAGE_PUNCHED || entry == PAGE_ZEROED)
+            memset(buf + done, 0, (size_t)n);
+        else if (entry != NULL)
+            memcpy(buf + done, entry + in_page, (size_t)n);
+        done += n;
+    }
+}
+
+/* Writes every cached page to the backing file, up to @size bytes of it. */
+static int cache_write_back(uint64_t size)
+{
+    uint64_t page = 0;
+    int res = 0;
+
+    while (g_cache.count > 0 && page < g_cache.capacity) {
+        char *entry = g_cache.pages[page];
+        const uint64_t start = page * CACHE_PAGE;
+        uint64_t end;
+
+        if (entry == NULL) {
+            ++page;
+            continue;
+        }
+        if (entry == PAGE_PUNCHED || entry == PAGE_ZEROED) {
+            /* A run of the same mark, in one call. */
+            uint64_t last = page + 1;
+            int mode = entry == PAGE_PUNCHED ? FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE
+                                             : FALLOC_FL_ZERO_RANGE;
+
+            while (last < g_cache.capacity && g_cache.pages[last] == entry)
+                ++last;
+            end = last * CACHE_PAGE < size ? last * CACHE_PAGE : size;
+            if (start < end)
+                res = for_each_kept(start, end - start, 0, fallocate_piece, &mode);
+            if (res != 0)
+                return res;
+            while (page < last)
+                cache_forget(page++);
+            continue;
+        }
+        end = start + CACHE_PAGE < size ? start + CACHE_PAGE : size;
+        if (start < end) {
+            struct write_piece_ctx ctx = { entry, start };
+
+            res = for_each_kept(start, end - start, 0, store_piece, &ctx);
+            if (res != 0)
+                return res;
+        }
+        cache_forget(page++);
+    }
+    g_cache.end = 0;
+    return 0;
+}
+
+/* The power loss SIGUSR1 asked for, taken before the next request is served. */
+static void take_power_loss(void)
+{
+    uint64_t bytes;
+
+    if (!g_power_loss)
+        return;
+    g_power_loss = 0;
+    bytes = g_cache.count * CACHE_PAGE;
+    cache_forget_all();
+    fprintf(stderr, "faultfs: power loss: %" PRIu64 " bytes of unflushed writes dropped\n", bytes);
+    fflush(stderr);
+}
+
+static void on_power_loss(int sig)
+{
+    (void)sig;
+    g_power_loss = 1;
+}
+
 /* ------------------------------------------------------------- operations */
 
 static int current_size(uint64_t *size)
@@ -312,6 +570,8 @@ static int current_size(uint64_t *size)
     if (fstat(g_state.backing_fd, &st) != 0)
         return errno ? -errno : -EIO;
     *size = (uint64_t)st.st_size;
+    if (g_cache.enabled && g_cache.end > *size)
+        *size = g_cache.end;
     return 0;
 }
 
@@ -335,6 +595,7 @@ static int faultfs_getattr(const char *path, struct stat *st, struct fuse_file_i
     int res;
 
     (void)fi;
+    take_power_loss();
     memset(st, 0, sizeof *st);
     if (strcmp(path, "/") == 0) {
         st->st_mode = S_IFDIR | 0755;
@@ -380,6 +641,7 @@ static int faultfs_readdir(const char *path, void *buf, fuse_fill_dir_t filler, 
 
 static int faultfs_open(const char *path, struct fuse_file_info *fi)
 {
+    take_power_loss();
     if (strcmp(path, DISK_PATH) != 0)
         return strcmp(path, "/") == 0 ? -EISDIR : -ENOENT;
     if ((fi->flags & O_ACCMODE) != O_RDONLY && !g_state.writable)
@@ -399,6 +661,7 @@ static int faultfs_read(const char *path, char *buf, size_t size, off_t offset,
 
     (void)path;
     (void)fi;
+    take_power_loss();
     if (offset < 0)
         return -EINVAL;
     res = find_fault(&g_state.read_faults, (uint64_t)offset, size);
@@ -425,8 +688,9 @@ static int faultfs_read(const char *path, char *buf, size_t size, off_t offset,
             return -errno;
         }
         if (n == 0) {
-            /* Past the backing file's end but inside --size: zeros. */
-            if (g_state.fixed_size) {
+            /* Past the backing file's end but inside --size (or inside
+             * what cached writes extended it to): zeros. */
+            if (g_state.fixed_size || g_cache.enabled) {
                 memset(buf + done, 0, size - done);
                 done = size;
             }
@@ -434,13 +698,10 @@ static int faultfs_read(const char *path, char *buf, size_t size, off_t offset,
         }
         done += (size_t)n;
     }
+    if (g_cache.enabled)
+        cache_overlay(buf, (uint64_t)offset, done);
     return (int)done;
 }
-
-struct write_piece_ctx {
-    const char *buf;
-    uint64_t offset; /* of buf[0] */
-};
 
 static int store_piece(void *opaque, uint64_t offset, uint64_t length)
 {
@@ -471,6 +732,7 @@ static int faultfs_write(const char *path, const char *buf, size_t size, off_t o
 
     (void)path;
     (void)fi;
+    take_power_loss();
     if (offset < 0)
         return -EINVAL;
     delay_write();
@@ -486,6 +748,10 @@ static int faultfs_write(const char *path, const char *buf, size_t size, off_t o
     if (size > INT_MAX)
         size = INT_MAX;
 
+    if (g_cache.enabled) {
+        res = cache_write(buf, (uint64_t)offset, size);
+        return res != 0 ? res : (int)size;
+    }
     if (g_state.dropped_writes.count > 0) {
         struct write_piece_ctx ctx = { buf, (uint64_t)offset };
 
@@ -518,6 +784,25 @@ static int faultfs_truncate(const char *path, off_t size, struct fuse_file_info 
         return -EINVAL;
     if (!g_state.writable)
         return -EROFS;
+    take_power_loss();
+    if (g_cache.enabled) {
+        /* A truncate is kept at once; what it cut off is no longer cached. */
+        const uint64_t first = ((uint64_t)size + CACHE_PAGE - 1) / CACHE_PAGE;
+        uint64_t page;
+
+        if ((uint64_t)size % CACHE_PAGE != 0 && (uint64_t)size / CACHE_PAGE < g_cache.capacity
+            && g_cache.pages[(uint64_t)size / CACHE_PAGE] != NULL) {
+            char *tail = cache_buffer((uint64_t)size / CACHE_PAGE);
+
+            if (tail == NULL)
+                return -ENOMEM;
+            memset(tail + (uint64_t)size % CACHE_PAGE, 0, CACHE_PAGE - (uint64_t)size % CACHE_PAGE);
+        }
+        for (page = first; page < g_cache.capacity; ++page)
+            cache_forget(page);
+        if (g_cache.end > (uint64_t)size)
+            g_cache.end = (uint64_t)size;
+    }
     if (ftruncate(g_state.backing_fd, size) != 0)
         return -errno;
     if (g_state.fixed_size)
@@ -529,6 +814,16 @@ static int faultfs_fsync(const char *path, int datasync, struct fuse_file_info *
 {
     (void)path;
     (void)fi;
+    take_power_loss();
+    if (g_cache.enabled) {
+        uint64_t size = 0;
+        int res = current_size(&size);
+
+        if (res == 0)
+            res = cache_write_back(size);
+        if (res != 0)
+            return res;
+    }
     if ((datasync ? fdatasync(g_state.backing_fd) : fsync(g_state.backing_fd)) != 0)
         return -errno;
     return 0;
@@ -538,6 +833,7 @@ static int faultfs_flush(const char *path, struct fuse_file_info *fi)
 {
     (void)path;
     (void)fi;
+    take_power_loss();
     return 0;
 }
 
@@ -545,6 +841,7 @@ static int faultfs_release(const char *path, struct fuse_file_info *fi)
 {
     (void)path;
     (void)fi;
+    take_power_loss();
     return 0;
 }
 
@@ -565,6 +862,7 @@ static int faultfs_fallocate(const char *path, int mode, off_t offset, off_t len
 
     (void)path;
     (void)fi;
+    take_power_loss();
     if (mode != punch && mode != FALLOC_FL_ZERO_RANGE
         && mode != (FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE))
         return -EOPNOTSUPP;
@@ -578,12 +876,17 @@ static int faultfs_fallocate(const char *path, int mode, off_t offset, off_t len
     if (g_state.fixed_size && (uint64_t)offset + (uint64_t)length > g_state.size)
         return (mode & FALLOC_FL_KEEP_SIZE) || (uint64_t)offset >= g_state.size ? -ENOSPC
                                                                                  : -EFBIG;
+    if (g_cache.enabled)
+        return cache_zero((uint64_t)offset, (uint64_t)length,
+                          mode == punch ? PAGE_PUNCHED : PAGE_ZEROED,
+                          !(mode & FALLOC_FL_KEEP_SIZE));
     return for_each_kept((uint64_t)offset, (uint64_t)length, 0, fallocate_piece, &mode);
 }
 
 static int faultfs_statfs(const char *path, struct statvfs *st)
 {
     (void)path;
+    take_power_loss();
     if (fstatvfs(g_state.backing_fd, st) != 0)
         return -errno;
     return 0;
@@ -594,6 +897,19 @@ static int faultfs_utimens(const char *path, const struct timespec tv[2], struct
     (void)tv;
     (void)fi;
     return strcmp(path, DISK_PATH) == 0 || strcmp(path, "/") == 0 ? 0 : -ENOENT;
+}
+
+/* An orderly unmount: the disk writes its cache back before it goes. */
+static void faultfs_destroy(void *private_data)
+{
+    uint64_t size = 0;
+
+    (void)private_data;
+    take_power_loss();
+    if (g_cache.enabled && g_cache.count > 0
+        && (current_size(&size) != 0 || cache_write_back(size) != 0
+            || fdatasync(g_state.backing_fd) != 0))
+        fprintf(stderr, "faultfs: cannot write the cache back at unmount\n");
 }
 
 static const struct fuse_operations k_operations = {
@@ -610,6 +926,7 @@ static const struct fuse_operations k_operations = {
     .fallocate = faultfs_fallocate,
     .statfs = faultfs_statfs,
     .utimens = faultfs_utimens,
+    .destroy = faultfs_destroy,
 };
 
 /* ------------------------------------------------------------------- main */
@@ -620,7 +937,7 @@ static void usage(FILE *out)
             "usage: faultfs BACKING_FILE MOUNTPOINT [--read-error OFFSET:LENGTH[:ERRNO]]...\n"
             "               [--write-error OFFSET:LENGTH[:ERRNO]]...\n"
             "               [--drop-write OFFSET:LENGTH]... [--write-delay-ms N]\n"
-            "               [--write-delay-file PATH] [--size BYTES]\n");
+            "               [--write-delay-file PATH] [--size BYTES] [--volatile-cache]\n");
 }
 
 /*
@@ -653,6 +970,16 @@ static int serve(char *program, const char *mountpoint)
         fuse_unmount(fuse);
         fuse_destroy(fuse);
         return 1;
+    }
+    if (g_cache.enabled) {
+        struct sigaction power_loss;
+
+        /* No SA_RESTART: the wait for the next request ends, and the loss
+         * is taken before that request is served. */
+        memset(&power_loss, 0, sizeof power_loss);
+        power_loss.sa_handler = on_power_loss;
+        sigemptyset(&power_loss.sa_mask);
+        sigaction(SIGUSR1, &power_loss, NULL);
     }
     /* 0: unmounted from outside; > 0: stopped by that signal; < 0: error. */
     res = fuse_loop(fuse);
@@ -713,6 +1040,10 @@ int main(int argc, char **argv)
         struct fault_range range;
         struct fault_list *list = NULL;
 
+        if (strcmp(argv[i], "--volatile-cache") == 0) {
+            g_cache.enabled = 1;
+            continue;
+        }
         if (option_value(argc, argv, &i, "--read-error", &value))
             list = &g_state.read_faults;
         else if (option_value(argc, argv, &i, "--write-error", &value))
@@ -794,5 +1125,7 @@ int main(int argc, char **argv)
     free(g_state.read_faults.items);
     free(g_state.write_faults.items);
     free(g_state.dropped_writes.items);
+    cache_forget_all();
+    free(g_cache.pages);
     return status;
 }

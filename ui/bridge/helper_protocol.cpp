@@ -219,6 +219,11 @@ QStringList mirrorArguments(const JobRequest& request, int mapCells)
     if (s.wipeRest)
         a << QStringLiteral("--wipe-rest");
     a << QStringLiteral("--yield") << QString::fromUtf8(engine::toString(s.yield).data());
+    // The helper keeps its checkpoints where root's jobs keep them
+    // (/var/lib/drivemirror): pkexec passes no environment that could point
+    // it elsewhere, so that is where the window finds them again.
+    if (request.resume)
+        a << QStringLiteral("--resume");
     // Each target is bound to what the user confirmed for it alone: the
     // helper may overwrite data only on the targets named here.
     for (const RequestTarget& t : request.targets)

@@ -75,29 +75,37 @@ void JobControllerBase::targetStatus(int index, engine::JobStatus status)
     // An ended target stays ended whatever a late event says.
     if (t.outcome || t.status == status)
         return;
+    const bool wasReady = allReady();
     t.status = status;
     Q_EMIT targetChanged(index);
     updateStatus();
+    // The others may have waited only for this one, which now ends.
+    if (!wasReady && allReady())
+        Q_EMIT ready();
 }
 
 void JobControllerBase::targetReady(int index)
 {
     targetStatus(index, engine::JobStatus::Ready);
-    if (allReady())
-        Q_EMIT ready();
 }
 
 bool JobControllerBase::targetFinished(int index, JobOutcome outcome)
 {
     if (index < 0 || index >= static_cast<int>(m_targets.size()))
         return false;
+    const bool wasReady = allReady();
     TargetState& t = m_targets[static_cast<std::size_t>(index)];
     t.status = engine::JobStatus::Concluded;
     t.outcome = std::move(outcome);
     Q_EMIT targetChanged(index);
     updateStatus();
-    return std::all_of(m_targets.begin(), m_targets.end(),
-                       [](const TargetState& s) { return s.outcome.has_value(); });
+    const bool all = std::all_of(m_targets.begin(), m_targets.end(),
+                                 [](const TargetState& s) { return s.outcome.has_value(); });
+    // A target that fails after the others reached READY was all they
+    // waited for.
+    if (!all && !wasReady && allReady())
+        Q_EMIT ready();
+    return all;
 }
 
 bool JobControllerBase::allReady() const

@@ -73,6 +73,10 @@ struct JobRequest
     /// Demo mode: a writer keeps changing the source while it is mirrored.
     bool demoWriter = false;
     std::uint64_t demoWriterRate = kDemoWriterRate;
+    /// Go on from the checkpoint an interrupted job of this source and
+    /// target left (engine::JobSetup::resume); refused when there is none
+    /// or it is another job's.
+    bool resume = false;
 };
 
 /// The answer to inspectTarget(): whether the rules accept the target for
@@ -183,6 +187,10 @@ public:
     /// of one moment; with @p quick it is not (a live source's copy is then
     /// like a disk after a power cut).
     virtual void cancel(bool quick) = 0;
+    /// Ends the job at once as an interruption (a signal, the desktop
+    /// session ending), not as the user's decision: its checkpoint stays, and
+    /// the next start offers to resume it.
+    virtual void interrupt() { cancel(true); }
     /// Applies at once to a running job (bytes/s, 0 = unlimited).
     virtual void setSpeed(std::uint64_t bytesPerSecond) = 0;
 

@@ -3,6 +3,7 @@
 #include "base/units.h"
 #include "job/demo.h"
 
+#include <QDir>
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -50,6 +51,20 @@ struct LocalJobController::Session
     engine::MirrorJob& member(std::size_t index) { return group ? group->member(index) : *job; }
     bool finished() const { return group ? group->finished() : job->finished(); }
 
+    /// The journals of the jobs @p which picks (by target), where they keep
+    /// one.
+    std::vector<engine::JournalPaths> journals(const std::vector<bool>& which)
+    {
+        std::vector<engine::JournalPaths> out;
+        if (!job && !group)
+            return out;
+        for (std::size_t i = 0; i < size() && i < which.size(); ++i)
+            if (which[i])
+                if (const engine::JobJournal* journal = member(i).journal())
+                    out.push_back(journal->paths());
+        return out;
+    }
+
     ~Session()
     {
         // The writer and the tracker notify the job, and the job's quiesce
@@ -76,6 +91,23 @@ namespace {
 std::string toStd(const QString& s)
 {
     return s.toStdString();
+}
+
+// Where the job keeps its checkpoints; empty: none. The demo's images are
+// made afresh each run, so there is nothing to resume. A state directory
+// that cannot be made costs only the resumability, not the copy.
+std::string checkpointDir(const JobRequest& request, const engine::Logger& log)
+{
+    if (request.demoWriter && !request.resume)
+        return {};
+    const std::string dir = engine::defaultStateDir();
+    if (!request.resume && !QDir().mkpath(QString::fromStdString(dir))) {
+        log->warn("cannot create the state directory {}: this mirror keeps no checkpoints, and "
+                  "an interruption starts it from the beginning",
+                  dir);
+        return {};
+    }
+    return dir;
 }
 
 } // namespace
@@ -146,6 +178,7 @@ void LocalJobController::start(const JobRequest& request)
     m_active = true;
     m_completionRequested = false;
     m_cancelWhilePreparing = false;
+    m_interrupted = false;
     m_snapshot.reset();
     m_mapGenerations.assign(static_cast<std::size_t>(request.targets.size()), 0);
     beginTargets(request);
@@ -167,6 +200,8 @@ void LocalJobController::start(const JobRequest& request)
         engine::JobSetup setup;
         setup.source = toStd(request.source);
         setup.options = request.settings;
+        setup.stateDir = checkpointDir(request, log);
+        setup.resume = request.resume;
         if (request.demoWriter) {
             s->writer = std::make_unique<engine::DemoWriter>(
                 setup.source, request.demoWriterRate,
@@ -242,13 +277,15 @@ void LocalJobController::onPrepared(const std::shared_ptr<Session>& session,
                 outcome.target = m_request.targets[i].path;
                 targetFinished(i, outcome);
             }
-            dispose(session, true, [this, outcome = jobOutcome()] {
-                conclude();
-                Q_EMIT finished(outcome);
-            });
+            // Ended before it started: nothing was copied, nothing to resume.
+            dispose(session, true, session->journals(std::vector<bool>(session->size(), true)),
+                    [this, outcome = jobOutcome()] {
+                        conclude();
+                        Q_EMIT finished(outcome);
+                    });
         } else {
             m_log->error("cannot start the mirror: {}", prepared.error->message);
-            dispose(session, true, [this, error = *prepared.error] {
+            dispose(session, true, {}, [this, error = *prepared.error] {
                 conclude();
                 Q_EMIT startFailed(error);
             });
@@ -449,10 +486,22 @@ void LocalJobController::onFinished(quint64 id, int index)
     publishLatest(index);
     if (!targetFinished(index, outcomeOf(index)))
         return;
-    dispose(std::exchange(m_session, nullptr), false, [this, outcome = jobOutcome()] {
-        conclude();
-        Q_EMIT finished(outcome);
-    });
+    // As the CLI does: a job the user cancelled (before READY or after), or
+    // dropped, is over; one that failed (a cable pulled) or was interrupted
+    // goes on from its checkpoint when resumed, as one does that this
+    // process did not live to end.
+    using Outcome = engine::JobResult::Outcome;
+    std::vector<bool> over;
+    for (const TargetState& t : targets())
+        over.push_back(
+            !m_interrupted && t.outcome &&
+            (t.outcome->outcome == Outcome::Aborted || t.outcome->outcome == Outcome::Cancelled));
+    std::vector<engine::JournalPaths> discard = m_session->journals(over);
+    dispose(std::exchange(m_session, nullptr), false, std::move(discard),
+            [this, outcome = jobOutcome()] {
+                conclude();
+                Q_EMIT finished(outcome);
+            });
 }
 
 void LocalJobController::conclude()
@@ -462,13 +511,15 @@ void LocalJobController::conclude()
 }
 
 void LocalJobController::dispose(std::shared_ptr<Session> session, bool removeCreatedTarget,
+                                 std::vector<engine::JournalPaths> discard,
                                  std::function<void()> then)
 {
     // Joining the job's thread and closing its disks may block (a flush on
     // close, a failing device): never on the UI thread.
     pruneBackground();
     QFuture<void> disposal =
-        QtConcurrent::run([session = std::move(session), removeCreatedTarget]() mutable {
+        QtConcurrent::run([session = std::move(session), removeCreatedTarget,
+                           discard = std::move(discard), log = m_log]() mutable {
             std::vector<std::string> remove;
             for (std::size_t i = 0; i < session->size(); ++i)
                 if (removeCreatedTarget && session->targetCreated[i])
@@ -476,6 +527,14 @@ void LocalJobController::dispose(std::shared_ptr<Session> session, bool removeCr
             session.reset();
             for (const std::string& target : remove)
                 ::unlink(target.c_str());
+            // After the job closed them: nothing writes the journal again.
+            for (const engine::JournalPaths& paths : discard) {
+                if (auto r = engine::discardSavedJob(paths); !r)
+                    log->warn("cannot remove the checkpoint {}: {}", paths.checkpoint,
+                              r.error().message);
+                else
+                    log->debug("checkpoint {} removed: the mirror was cancelled", paths.checkpoint);
+            }
         });
     // The job ends for the window when its disks are closed, as a helper's
     // ends when the process has exited: what the window does next (list the
@@ -547,6 +606,14 @@ void LocalJobController::cancel(bool quick)
     }
     if (auto r = act(engine::JobVerb::Cancel, quick ? 1 : 0); !r)
         Q_EMIT commandFailed(engine::JobVerb::Cancel, r.error());
+}
+
+void LocalJobController::interrupt()
+{
+    if (!m_active)
+        return;
+    m_interrupted = true;
+    cancel(true);
 }
 
 void LocalJobController::setSpeed(std::uint64_t bytesPerSecond)

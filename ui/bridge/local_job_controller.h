@@ -17,6 +17,11 @@
 // thread posts no other, and the call reads the newest snapshot, so the event
 // queue never holds more than one progress call (the engine publishes at most
 // every 100 ms).
+//
+// Jobs keep their checkpoints in engine::defaultStateDir(): one that this
+// process does not live to end (killed, crashed, the power gone) or that
+// fails (a cable pulled) can go on from there (JobRequest::resume). One the
+// user cancels before READY is over: its journal goes with it.
 #pragma once
 
 #include "base/logging.h"
@@ -52,6 +57,7 @@ public:
     void resume() override;
     void complete() override;
     void cancel(bool quick) override;
+    void interrupt() override;
     void setSpeed(std::uint64_t bytesPerSecond) override;
 
 private:
@@ -73,10 +79,10 @@ private:
     /// The verb on the job, or on every target's job that it applies to.
     engine::Result<void> act(engine::JobVerb verb, std::uint64_t argument = 0);
     /// Closes the session's job and disks on the thread pool (removing the
-    /// target files it created when @p removeCreatedTarget), then runs
-    /// @p then on this thread.
+    /// target files it created when @p removeCreatedTarget, and the journals
+    /// in @p discard), then runs @p then on this thread.
     void dispose(std::shared_ptr<Session> session, bool removeCreatedTarget,
-                 std::function<void()> then);
+                 std::vector<engine::JournalPaths> discard, std::function<void()> then);
     /// The job is over: idle again, before finished or startFailed says how.
     void conclude();
     void pruneBackground();
@@ -88,6 +94,7 @@ private:
     quint64 m_nextId = 1;
     quint64 m_preparingId = 0; ///< non-zero while a preparation runs
     bool m_cancelWhilePreparing = false;
+    bool m_interrupted = false;                  ///< interrupt(): the journals stay
     std::vector<std::uint64_t> m_mapGenerations; ///< per target
     JobRequest m_request;
     QList<QFuture<void>> m_background; ///< preparation and disposal, waited for at the end

@@ -456,6 +456,14 @@ void RemoteJobController::cancel(bool quick)
     send(engine::JobVerb::Cancel, commandLine(engine::JobVerb::Cancel, quick ? 1 : 0));
 }
 
+void RemoteJobController::interrupt()
+{
+    // The helper reads the end of its input as its owner gone
+    // (--cancel-on-eof): it cancels at once and keeps the checkpoint.
+    if (m_active && m_process)
+        m_process->closeWriteChannel();
+}
+
 void RemoteJobController::setSpeed(std::uint64_t bytesPerSecond)
 {
     m_request.settings.speed = bytesPerSecond;

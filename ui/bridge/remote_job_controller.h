@@ -54,6 +54,7 @@ public:
     void resume() override;
     void complete() override;
     void cancel(bool quick) override;
+    void interrupt() override;
     void setSpeed(std::uint64_t bytesPerSecond) override;
 
 private:

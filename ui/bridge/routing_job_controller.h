@@ -51,6 +51,7 @@ public:
     void resume() override { m_current->resume(); }
     void complete() override { m_current->complete(); }
     void cancel(bool quick) override { m_current->cancel(quick); }
+    void interrupt() override { m_current->interrupt(); }
     void setSpeed(std::uint64_t bytesPerSecond) override { m_current->setSpeed(bytesPerSecond); }
 
 private:
