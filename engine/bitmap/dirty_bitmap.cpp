@@ -398,4 +398,18 @@ std::vector<std::uint8_t> DirtyBitmap::downsample(std::size_t cells) const
     return out;
 }
 
+std::vector<ByteRange> sortedMerged(std::vector<ByteRange> ranges)
+{
+    std::sort(ranges.begin(), ranges.end(),
+              [](const ByteRange& a, const ByteRange& b) { return a.offset < b.offset; });
+    std::vector<ByteRange> out;
+    for (const ByteRange& r : ranges) {
+        if (!out.empty() && r.offset <= out.back().end())
+            out.back().length = std::max(out.back().end(), r.end()) - out.back().offset;
+        else
+            out.push_back(r);
+    }
+    return out;
+}
+
 } // namespace engine

@@ -29,6 +29,11 @@ struct ByteRange
     bool operator==(const ByteRange&) const = default;
 };
 
+/// @p ranges sorted by offset, overlapping and adjacent ones merged: each
+/// byte once, as a script handing the list to dd needs it (failures are
+/// recorded out of order, and a range can fail twice when retried).
+std::vector<ByteRange> sortedMerged(std::vector<ByteRange> ranges);
+
 class DirtyBitmap
 {
 public:

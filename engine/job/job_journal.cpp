@@ -77,20 +77,6 @@ Result<std::vector<ByteRange>> readUnreadable(const std::string& path)
     return out;
 }
 
-std::vector<ByteRange> merged(std::vector<ByteRange> ranges)
-{
-    std::sort(ranges.begin(), ranges.end(),
-              [](const ByteRange& a, const ByteRange& b) { return a.offset < b.offset; });
-    std::vector<ByteRange> out;
-    for (const ByteRange& r : ranges) {
-        if (!out.empty() && r.offset <= out.back().end())
-            out.back().length = std::max(out.back().end(), r.end()) - out.back().offset;
-        else
-            out.push_back(r);
-    }
-    return out;
-}
-
 std::uint64_t parseNumber(const JobIdentity& identity, const std::string& key)
 {
     const auto it = identity.find(key);
@@ -242,7 +228,7 @@ Result<SavedJob> loadSavedJob(const JournalPaths& paths)
     auto bad = readUnreadable(paths.unreadable);
     if (!bad)
         return bad.error();
-    job.unreadable = merged(std::move(*bad));
+    job.unreadable = sortedMerged(std::move(*bad));
     job.checkpoint = std::move(*c);
     return job;
 }
@@ -400,7 +386,7 @@ Result<std::unique_ptr<JobJournal>> JobJournal::open(const Options& options, Job
         j->m_file.emplace(std::move(*file));
         j->m_plan.from = judge(saved->identity, identity, j->m_plan.why);
         j->m_committed = saved->inSync;
-        j->m_unreadable = merged(std::move(*bad));
+        j->m_unreadable = sortedMerged(std::move(*bad));
         j->m_plan.unreadable = j->m_unreadable;
         j->m_plan.checkpoint = std::move(*saved);
         if (auto r = j->hold(); !r)
@@ -525,7 +511,7 @@ Result<void> JobJournal::writeUnreadable()
 {
     if (!m_unreadableChanged)
         return {};
-    m_unreadable = merged(std::move(m_unreadable));
+    m_unreadable = sortedMerged(std::move(m_unreadable));
     const std::string tmp = m_paths.unreadable + ".new";
     {
         std::ofstream out(tmp, std::ios::trunc);

@@ -145,23 +145,6 @@ void appendMerged(std::vector<ByteRange>& ranges, ByteRange r)
         ranges.push_back(r);
 }
 
-// Ranges are recorded as failures happen: out of order when requests
-// complete out of order, and a range can fail twice (a resume retries it).
-// A script reads the result as a list to hand to dd, so it gets each byte once.
-std::vector<ByteRange> sortedMerged(std::vector<ByteRange> ranges)
-{
-    std::sort(ranges.begin(), ranges.end(),
-              [](const ByteRange& a, const ByteRange& b) { return a.offset < b.offset; });
-    std::vector<ByteRange> out;
-    for (const ByteRange& r : ranges) {
-        if (!out.empty() && r.offset <= out.back().end())
-            out.back().length = std::max(out.back().end(), r.end()) - out.back().offset;
-        else
-            out.push_back(r);
-    }
-    return out;
-}
-
 } // namespace
 
 // ---------------------------------------------------------------------------
