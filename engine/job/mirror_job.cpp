@@ -650,8 +650,8 @@ struct MirrorJob::Impl
         return !ext || (*ext && (*ext)->offset < offset + length);
     }
 
-    // A plain read for the comparison; false when the range cannot be read
-    // (it is then copied again, under the error policy).
+    // A plain blocking read (the comparison, the rescue of a failed range);
+    // false when the range cannot be read.
     bool readSource(std::uint8_t* buf, std::uint64_t offset, std::uint64_t length)
     {
         const std::uint64_t want = roundUp(length, src.requiredAlignment());
@@ -1324,18 +1324,7 @@ struct MirrorJob::Impl
         const std::uint64_t g = job.m_granularity;
         const std::uint64_t block = src.logicalBlockSize();
         auto readAt = [&](std::uint64_t pos, std::uint64_t len) {
-            const auto want = roundUp(len, src.requiredAlignment());
-            std::uint64_t got = 0;
-            while (got < len) {
-                const ssize_t n = ::pread(src.fd(), op.buf + pos + got, want - got,
-                                          static_cast<off_t>(op.offset + pos + got));
-                if (n < 0 && errno == EINTR)
-                    continue;
-                if (n <= 0)
-                    return false;
-                got += static_cast<std::uint64_t>(n);
-            }
-            return true;
+            return readSource(op.buf + pos, op.offset + pos, len);
         };
         std::uint64_t lost = 0;
         for (std::uint64_t pos = 0; pos < op.length; pos += g) {
