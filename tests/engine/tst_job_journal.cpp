@@ -135,7 +135,7 @@ void TestJobJournal::open_fresh_createsJournalPlanScratch()
     auto j = openOrFail(o, identity());
     QVERIFY(j);
     QCOMPARE(name(j->plan().from), QStringLiteral("scratch"));
-    const JournalPaths& p = j->paths();
+    const JournalPaths p = j->paths(); // a copy: the journal is replaced below
     QVERIFY2(QRegularExpression(QStringLiteral("^job-[0-9a-f]{16}$"))
                  .match(QString::fromStdString(p.id))
                  .hasMatch(),
