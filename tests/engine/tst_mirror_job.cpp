@@ -44,27 +44,35 @@ std::unique_ptr<MirrorJob> makeJob(const QString& src, const QString& dst, Mirro
     return std::move(*job);
 }
 
-// Records every status change, thread-safely.
+// Records every status change, thread-safely. The listener owns what it
+// records with the log: a test that returns early (a failed QVERIFY) destroys
+// its log before the job, which may still be calling the listener.
 struct StatusLog
 {
-    std::mutex mutex;
-    std::vector<JobStatus> seen;
-    std::atomic<bool> ready{false};
+    struct Seen
+    {
+        std::mutex mutex;
+        std::vector<JobStatus> statuses;
+        std::atomic<bool> ready{false};
+    };
+    std::shared_ptr<Seen> seen = std::make_shared<Seen>();
+
     MirrorJob::Listener listener()
     {
-        return [this](const JobEvent& ev) {
+        return [s = seen](const JobEvent& ev) {
             if (ev.kind == JobEvent::Kind::StatusChanged) {
-                std::lock_guard lock(mutex);
-                seen.push_back(ev.to);
+                std::lock_guard lock(s->mutex);
+                s->statuses.push_back(ev.to);
             }
             if (ev.kind == JobEvent::Kind::Ready)
-                ready = true;
+                s->ready = true;
         };
     }
+    bool isReady() const { return seen->ready.load(); }
     std::vector<JobStatus> statuses()
     {
-        std::lock_guard lock(mutex);
-        return seen;
+        std::lock_guard lock(seen->mutex);
+        return seen->statuses;
     }
 };
 
@@ -72,7 +80,7 @@ const JobResult& runToCompletion(MirrorJob& job, StatusLog& log)
 {
     job.setListener(log.listener());
     job.start();
-    if (!waitFor([&] { return log.ready.load() || job.finished(); }))
+    if (!waitFor([&] { return log.isReady() || job.finished(); }))
         qFatal("the job did not reach READY");
     if (!job.finished()) {
         auto r = job.complete();
@@ -161,30 +169,36 @@ public:
     }
 };
 
-// Every event of a job, thread-safely, for asserting on their order.
+// Every event of a job, thread-safely, for asserting on their order; owned
+// with the listener, as StatusLog's.
 struct EventLog
 {
-    std::mutex mutex;
-    std::vector<JobEvent> events;
+    struct Seen
+    {
+        std::mutex mutex;
+        std::vector<JobEvent> events;
+    };
+    std::shared_ptr<Seen> seen = std::make_shared<Seen>();
+
     MirrorJob::Listener listener()
     {
-        return [this](const JobEvent& ev) {
+        return [s = seen](const JobEvent& ev) {
             if (ev.kind == JobEvent::Kind::Progress)
                 return;
-            std::lock_guard lock(mutex);
-            events.push_back(ev);
+            std::lock_guard lock(s->mutex);
+            s->events.push_back(ev);
         };
     }
     int count(JobEvent::Kind kind)
     {
-        std::lock_guard lock(mutex);
-        return static_cast<int>(std::count_if(events.begin(), events.end(),
+        std::lock_guard lock(seen->mutex);
+        return static_cast<int>(std::count_if(seen->events.begin(), seen->events.end(),
                                               [&](const JobEvent& e) { return e.kind == kind; }));
     }
     std::string lastMessage(JobEvent::Kind kind)
     {
-        std::lock_guard lock(mutex);
-        for (auto it = events.rbegin(); it != events.rend(); ++it)
+        std::lock_guard lock(seen->mutex);
+        for (auto it = seen->events.rbegin(); it != seen->events.rend(); ++it)
             if (it->kind == kind)
                 return it->message;
         return {};
@@ -363,7 +377,7 @@ void TestMirrorJob::syncNone_copiesOnlyNotifiedWrites()
     StatusLog log;
     job->setListener(log.listener());
     job->start();
-    QVERIFY(waitFor([&] { return log.ready.load(); }));
+    QVERIFY(waitFor([&] { return log.isReady(); }));
     QCOMPARE(job->snapshot()->bytesDone, 0ull);
     // A write after READY: rewrite 100 KiB at 5 MiB + 3, then notify.
     QVERIFY(writePattern(src, 5 * MiB + 3, 100 * KiB, 10));
@@ -433,7 +447,7 @@ void TestMirrorJob::liveWriter_randomSeeds_completeGivesIdenticalTarget()
     job->setListener(log.listener());
     writer->start(); // writes start before and continue during the copy
     job->start();
-    QVERIFY(waitFor([&] { return log.ready.load(); }));
+    QVERIFY(waitFor([&] { return log.isReady(); }));
     std::this_thread::sleep_for(100ms); // live mirroring after READY
     QVERIFY(job->complete());
     const JobResult& r = job->wait();
@@ -561,7 +575,7 @@ void TestMirrorJob::cancel_afterReady_consistentCopy()
     StatusLog log;
     job->setListener(log.listener());
     job->start();
-    QVERIFY(waitFor([&] { return log.ready.load(); }));
+    QVERIFY(waitFor([&] { return log.isReady(); }));
     QVERIFY(job->cancel());
     const JobResult& r = job->wait();
     QCOMPARE(name(r.outcome), name(JobResult::Outcome::Cancelled));
@@ -595,7 +609,7 @@ void TestMirrorJob::pause_whileRunning_stopsCopyingUntilResume()
     QVERIFY(!job->pause());                       // already paused: refused
     QVERIFY(job->resume());
     QVERIFY(job->setSpeed(0));
-    QVERIFY(waitFor([&] { return log.ready.load(); }));
+    QVERIFY(waitFor([&] { return log.isReady(); }));
     QVERIFY(job->complete());
     QCOMPARE(name(job->wait().outcome), name(JobResult::Outcome::Completed));
     job.reset();
@@ -621,7 +635,7 @@ void TestMirrorJob::speed_changedWhileRunning_takesEffect()
     QVERIFY2(limited <= 6 * MiB, qPrintable(QString::number(limited)));
     QCOMPARE(job->snapshot()->speedLimit, 2 * MiB);
     QVERIFY(job->setSpeed(0));
-    QVERIFY(waitFor([&] { return log.ready.load(); }, 120s));
+    QVERIFY(waitFor([&] { return log.isReady(); }, 120s));
     QCOMPARE(job->snapshot()->speedLimit, 0ull);
     QVERIFY(job->complete());
     QCOMPARE(name(job->wait().outcome), name(JobResult::Outcome::Completed));
@@ -897,7 +911,7 @@ void TestMirrorJob::cancel_afterReady_quiescesUnlessQuick()
     StatusLog log;
     job->setListener(log.listener());
     job->start();
-    QVERIFY(waitFor([&] { return log.ready.load(); }));
+    QVERIFY(waitFor([&] { return log.isReady(); }));
     // A write after READY: a consistent cancel copies it under the quiesce.
     QVERIFY(writePattern(src, 5 * MiB, 64 * KiB, 78));
     job->notifyWrite(5 * MiB, 64 * KiB);
@@ -1087,7 +1101,7 @@ void TestMirrorJob::targetDeletedBeforeComplete_noSuccessClaimed()
     StatusLog log;
     job->setListener(log.listener());
     job->start();
-    QVERIFY(waitFor([&] { return log.ready.load(); }));
+    QVERIFY(waitFor([&] { return log.isReady(); }));
     QVERIFY(QFile::remove(dst));
     QVERIFY(job->complete());
     const JobResult& r = job->wait();
