@@ -305,6 +305,15 @@ Result<Checkpoint> CheckpointFile::load(const std::string& path)
 
 Result<void> CheckpointFile::commit(std::span<const std::uint8_t> inSync)
 {
+    if (auto r = write(inSync); !r)
+        return r;
+    if (::fdatasync(m_fd) != 0)
+        return systemError(errno, "flush " + m_path);
+    return {};
+}
+
+Result<void> CheckpointFile::write(std::span<const std::uint8_t> inSync)
+{
     if (inSync.size() != checkpointBitmapBytes(m_granules))
         return Error{EINVAL, "checkpoint: " + std::to_string(inSync.size()) + " bytes of map for " +
                                  std::to_string(m_granules) + " granules"};
@@ -327,8 +336,6 @@ Result<void> CheckpointFile::commit(std::span<const std::uint8_t> inSync)
     const std::uint64_t offset = kHeaderBytes + m_slotBytes * (generation % 2);
     if (auto r = writeAll(m_fd, slot.data(), slot.size(), offset, m_path); !r)
         return r.error();
-    if (::fdatasync(m_fd) != 0)
-        return systemError(errno, "flush " + m_path);
     m_generation = generation;
     return {};
 }

@@ -82,6 +82,11 @@ public:
     /// Writes @p inSync (checkpointBitmapBytes(granules) bytes) as the next
     /// generation into the older slot, then fdatasyncs it.
     Result<void> commit(std::span<const std::uint8_t> inSync);
+    /// commit() without the fdatasync, for a caller that flushes fd()
+    /// itself (asynchronously). Until then a crash may keep either slot:
+    /// the older one stays whole, since the next write goes to the other.
+    Result<void> write(std::span<const std::uint8_t> inSync);
+    int fd() const { return m_fd; }
     std::uint64_t generation() const { return m_generation; }
     std::uint64_t granules() const { return m_granules; }
     const std::string& path() const { return m_path; }

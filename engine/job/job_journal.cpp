@@ -464,11 +464,20 @@ void JobJournal::addUnreadable(ByteRange range)
     m_unreadableChanged = true;
 }
 
+namespace {
+
+bool bitSet(const std::vector<std::uint8_t>& bits, std::uint64_t i)
+{
+    return i / 8 < bits.size() && ((bits[i / 8] >> (i % 8)) & 1u);
+}
+
+} // namespace
+
 std::uint64_t JobJournal::protectedRun(std::uint64_t index, std::uint64_t maxGranules) const
 {
     std::uint64_t n = 0;
     while (n < maxGranules && index + n < m_granules &&
-           (m_committed[(index + n) / 8] >> ((index + n) % 8)) & 1u)
+           (bitSet(m_committed, index + n) || bitSet(m_prior, index + n)))
         ++n;
     return n;
 }
@@ -476,19 +485,62 @@ std::uint64_t JobJournal::protectedRun(std::uint64_t index, std::uint64_t maxGra
 std::uint64_t JobJournal::unprotectedRun(std::uint64_t index, std::uint64_t maxGranules) const
 {
     std::uint64_t n = 0;
-    while (n < maxGranules && index + n < m_granules &&
-           !((m_committed[(index + n) / 8] >> ((index + n) % 8)) & 1u))
+    while (n < maxGranules && index + n < m_granules && !bitSet(m_committed, index + n) &&
+           !bitSet(m_prior, index + n))
         ++n;
     return n;
 }
 
+void JobJournal::stage(std::vector<std::uint8_t> inSync)
+{
+    m_staged = std::move(inSync);
+    m_hasStaged = true;
+}
+
+void JobJournal::unstage(std::uint64_t index, std::uint64_t count)
+{
+    if (!m_hasStaged)
+        return;
+    for (std::uint64_t i = index; i < index + count && i < m_granules; ++i)
+        m_staged[i / 8] = static_cast<std::uint8_t>(m_staged[i / 8] & ~(1u << (i % 8)));
+}
+
+void JobJournal::dropStaged()
+{
+    m_staged.clear();
+    m_hasStaged = false;
+}
+
+Result<void> JobJournal::writeStaged()
+{
+    if (!m_hasStaged)
+        return {};
+    if (auto r = writeUnreadable(); !r)
+        return r;
+    if (auto r = m_file->write(m_staged); !r)
+        return r;
+    m_prior = std::move(m_committed);
+    m_committed = std::move(m_staged);
+    m_hasStaged = false;
+    ++m_commits;
+    return {};
+}
+
 Result<void> JobJournal::invalidate(const DirtyBitmap& dirty)
 {
+    // The slot written last must be durable before the next one goes over
+    // the slot before it.
+    if (!m_prior.empty()) {
+        if (::fdatasync(m_file->fd()) != 0)
+            return systemError(errno, "flush " + m_paths.checkpoint);
+        m_prior.clear();
+    }
     const std::uint64_t g = m_granularity;
     bool changed = false;
     std::uint64_t pos = 0;
     while (auto run = dirty.nextDirtyRun(pos, dirty.size())) {
         const std::uint64_t last = (run->end() - 1) / g;
+        unstage(run->offset / g, last + 1 - run->offset / g);
         for (std::uint64_t i = run->offset / g; i <= last && i < m_granules; ++i) {
             std::uint8_t& byte = m_committed[i / 8];
             const auto bit = static_cast<std::uint8_t>(1u << (i % 8));
@@ -534,6 +586,10 @@ Result<void> JobJournal::writeUnreadable()
 
 Result<void> JobJournal::commit(std::vector<std::uint8_t> inSync)
 {
+    // This checkpoint is newer than anything staged; the fdatasync below
+    // makes a slot written before it durable too.
+    dropStaged();
+    m_prior.clear();
     // What the new map calls in sync must have its hashes (and its
     // unreadable ranges) on disk before the map says so.
     if (::fdatasync(m_hashFd) != 0)

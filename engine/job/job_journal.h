@@ -177,6 +177,28 @@ public:
     /// Commits @p inSync (bit per granule), which the caller has flushed to
     /// the target; flushes the hash file first.
     Result<void> commit(std::vector<std::uint8_t> inSync);
+
+    // The same commit in steps, for a job that flushes asynchronously so
+    // that its copy goes on meanwhile: stage() the map, flush the target and
+    // hashFd(), writeStaged(), flush slotFd(), slotSynced(). A granule the
+    // job starts to write after stage() must be unstage()d; one the written
+    // slot or the one before it calls in sync stays protected (protectedRun)
+    // until the written slot is synced, since a crash may keep either.
+
+    /// Holds @p inSync as the next checkpoint, replacing one staged before.
+    void stage(std::vector<std::uint8_t> inSync);
+    bool hasStaged() const { return m_hasStaged; }
+    /// The job writes these granules: the staged map no longer calls them
+    /// in sync.
+    void unstage(std::uint64_t index, std::uint64_t count);
+    void dropStaged();
+    int hashFd() const { return m_hashFd; }
+    /// Writes the staged map into the older slot, without a flush (the
+    /// target and hashFd() are flushed). Call only after slotSynced().
+    Result<void> writeStaged();
+    int slotFd() const { return m_file ? m_file->fd() : -1; }
+    /// The slot writeStaged() wrote is durable.
+    void slotSynced() { m_prior.clear(); }
     /// The job completed: its journal is of no more use.
     void remove();
     std::uint64_t commits() const { return m_commits; }
@@ -195,6 +217,11 @@ private:
     std::uint64_t m_granularity = 0;
     std::chrono::milliseconds m_interval{};
     std::vector<std::uint8_t> m_committed;
+    /// The slot before m_committed's while m_committed's is not synced: a
+    /// crash may keep it, so what it calls in sync stays protected.
+    std::vector<std::uint8_t> m_prior;
+    std::vector<std::uint8_t> m_staged;
+    bool m_hasStaged = false;
     std::vector<ByteRange> m_unreadable;
     bool m_unreadableChanged = false;
     ResumePlan m_plan;

@@ -37,6 +37,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <utility>
 
 namespace engine {
 
@@ -96,6 +97,7 @@ namespace {
 
 constexpr std::uint64_t kWakeTag = ~0ull;
 constexpr std::uint64_t kCancelWakeTag = ~0ull - 1;
+constexpr std::uint64_t kCommitFlushTag = ~0ull - 2;
 constexpr auto kTick = 100ms;
 // A granule the last checkpoint calls in sync waits at most this long for a
 // checkpoint without it before it is copied again: one commit (a small
@@ -237,8 +239,12 @@ struct MirrorJob::Impl
     bool resuming = false;
     Clock::time_point nextCheckpoint{};
     Clock::time_point lastInvalidate{};
-    bool needInvalidate = false;      ///< a dirty granule waits for invalidate()
-    bool stopCommitted = false;       ///< committed since the job last stopped
+    bool needInvalidate = false; ///< a dirty granule waits for invalidate()
+    bool stopCommitted = false;  ///< committed since the job last stopped
+    /// A checkpoint taken while copying goes on: which flush it waits for.
+    enum class CommitStep { Idle, Target, Hashes, Slot };
+    CommitStep commitStep = CommitStep::Idle;
+    bool commitFlushInFlight = false;
     std::vector<std::uint8_t> zeroes; ///< a granule of them, for its hash
     std::uint64_t zeroGranuleHash = 0;
     std::vector<std::uint64_t> hashScratch;
@@ -758,6 +764,66 @@ struct MirrorJob::Impl
             journalFailed(r.error());
     }
 
+    // The periodic checkpoint, in steps that never block the copy: the
+    // target's flush alone can take seconds behind a large write cache.
+    void startCommit(Clock::time_point now)
+    {
+        nextCheckpoint = now + journal->interval();
+        journal->stage(inSyncMap());
+        commitStep = CommitStep::Target;
+        submitCommitStep();
+    }
+
+    void submitCommitStep()
+    {
+        if (commitFlushInFlight || commitStep == CommitStep::Idle)
+            return;
+        const int fd = commitStep == CommitStep::Target   ? dst.fd()
+                       : commitStep == CommitStep::Hashes ? journal->hashFd()
+                                                          : journal->slotFd();
+        // A full queue: the next turn asks again.
+        commitFlushInFlight = ring->prepareDataSync(fd, kCommitFlushTag);
+    }
+
+    void onCommitFlushed(int res)
+    {
+        commitFlushInFlight = false;
+        const CommitStep step = std::exchange(commitStep, CommitStep::Idle);
+        // A checkpoint committed at once (pause, READY, the end) took the
+        // staged one's place.
+        if (!journal || (step != CommitStep::Slot && !journal->hasStaged()))
+            return;
+        if (res < 0 && step == CommitStep::Target) {
+            log->warn("no checkpoint: flush {}: {}", dst.path(), std::strerror(-res));
+            journal->dropStaged();
+            return;
+        }
+        if (res < 0) {
+            journalFailed(systemError(-res, "flush " + (step == CommitStep::Hashes
+                                                            ? journal->paths().hashes
+                                                            : journal->paths().checkpoint)));
+            return;
+        }
+        switch (step) {
+        case CommitStep::Target:
+            commitStep = CommitStep::Hashes;
+            break;
+        case CommitStep::Hashes:
+            if (auto r = journal->writeStaged(); !r) {
+                journalFailed(r.error());
+                return;
+            }
+            commitStep = CommitStep::Slot;
+            break;
+        case CommitStep::Slot:
+            journal->slotSynced();
+            return;
+        case CommitStep::Idle:
+            return;
+        }
+        submitCommitStep();
+    }
+
     void maybeCheckpoint(Clock::time_point now)
     {
         if (!journal || quiesced)
@@ -777,8 +843,12 @@ struct MirrorJob::Impl
             if (auto r = journal->invalidate(dirty); !r)
                 journalFailed(r.error());
         }
-        if (journal && now >= nextCheckpoint)
-            checkpoint();
+        if (!journal)
+            return;
+        if (commitStep != CommitStep::Idle)
+            submitCommitStep();
+        else if (now >= nextCheckpoint)
+            startCommit(now);
     }
 
     // Under a quiesce the final copy cannot wait for the next turn.
@@ -912,6 +982,7 @@ struct MirrorJob::Impl
                     continue;
                 }
                 r.length = std::min(r.length, journal->unprotectedRun(first, most) * g);
+                journal->unstage(first, (r.length + g - 1) / g);
             }
             for (const auto& op : ops)
                 if (op.kind != OpKind::Free && op.offset > r.offset && op.offset < r.end())
@@ -1176,6 +1247,8 @@ struct MirrorJob::Impl
         }
         if (tag == kCancelWakeTag)
             return;
+        if (tag == kCommitFlushTag)
+            return onCommitFlushed(res);
         Op& op = ops[tag];
         if (res == -EAGAIN || res == -EINTR) {
             restage(op);
@@ -1431,12 +1504,19 @@ struct MirrorJob::Impl
                 release(op);
             }
         int errors = 0;
-        while (inFlight > 0 && !ringBroken) {
+        while ((inFlight > 0 || commitFlushInFlight) && !ringBroken) {
             if (auto r = waitForCompletions(kTick); !r) {
                 log->error("waiting for {} request(s): {}", inFlight, r.error().message);
                 if (++errors >= 50)
                     ringBroken = true;
             }
+        }
+        // A step the ring had no room for is not taken now: what comes
+        // next commits at once.
+        if (commitStep != CommitStep::Idle && !commitFlushInFlight) {
+            if (journal)
+                journal->dropStaged();
+            commitStep = CommitStep::Idle;
         }
     }
 

@@ -120,6 +120,7 @@ private Q_SLOTS:
     void resumePlan_mapOnlyForAnUnchangedOfflineSource();
     void protectedRun_afterCommit_followsTheCommittedMap();
     void invalidate_dropsDirtyGranules_andCommits();
+    void stagedCommit_unstagedGranulesLeftOut_bothSlotsProtectedUntilSynced();
     void recordHashes_readBack_alsoAfterResume();
     void listSavedJobs_skipsDamaged_newestFirst();
     void loadSavedJob_inSyncBytesCappedAtExtent_unreadableMerged();
@@ -369,6 +370,55 @@ void TestJobJournal::invalidate_dropsDirtyGranules_andCommits()
     for (std::uint64_t i = 0; i < kGranules; ++i)
         QVERIFY2(c->granuleInSync(i) == (i < 100 && i != 10 && i != 11 && i != 50),
                  qPrintable(QString::number(i)));
+}
+
+void TestJobJournal::stagedCommit_unstagedGranulesLeftOut_bothSlotsProtectedUntilSynced()
+{
+    ScratchDir dir;
+    auto j = openOrFail(options(dir, false), identity());
+    QVERIFY(j);
+    QVERIFY(j->commit(mapWith(kGranules, {{0, 9}})));
+    QCOMPARE(j->commits(), 1u);
+
+    // Staged: 0-19. The job then writes 15-16 and the source dirties 18:
+    // neither may be called in sync by the slot written from it.
+    j->stage(mapWith(kGranules, {{0, 19}}));
+    QVERIFY(j->hasStaged());
+    QCOMPARE(j->protectedRun(10, 100), 0u); // staged is no promise yet
+    j->unstage(15, 2);
+    DirtyBitmap dirty(kGranules * kGranularity, kGranularity);
+    dirty.set(18 * kGranularity + 100, 10);
+    QVERIFY(j->invalidate(dirty)); // 18 is in no written slot: nothing to commit
+    QCOMPARE(j->commits(), 1u);
+    QVERIFY(j->writeStaged());
+    QVERIFY(!j->hasStaged());
+    QCOMPARE(j->commits(), 2u);
+    auto c = CheckpointFile::load(j->paths().checkpoint);
+    QVERIFY2(c, c ? "" : c.error().message.c_str());
+    QCOMPARE(c->generation, 2u);
+    for (std::uint64_t i = 0; i < 30; ++i)
+        QVERIFY2(c->granuleInSync(i) == (i < 20 && i != 15 && i != 16 && i != 18),
+                 qPrintable(QString::number(i)));
+
+    // Until the written slot is synced a crash may keep the one before: a
+    // granule only that one calls in sync stays protected.
+    QVERIFY(j->commit(mapWith(kGranules, {{0, 9}, {40, 49}})));
+    j->stage(mapWith(kGranules, {{0, 9}}));
+    QVERIFY(j->writeStaged());
+    QCOMPARE(j->protectedRun(40, 100), 10u);
+    j->slotSynced();
+    QCOMPARE(j->protectedRun(40, 100), 0u);
+    QCOMPARE(j->protectedRun(0, 100), 10u);
+
+    // A checkpoint committed at once replaces what is staged.
+    j->stage(mapWith(kGranules, {{0, 99}}));
+    QVERIFY(j->commit(mapWith(kGranules, {{0, 4}})));
+    QVERIFY(!j->hasStaged());
+    QVERIFY(j->writeStaged()); // nothing staged: nothing written
+    c = CheckpointFile::load(j->paths().checkpoint);
+    QVERIFY2(c, c ? "" : c.error().message.c_str());
+    QVERIFY(c->granuleInSync(4));
+    QVERIFY(!c->granuleInSync(5));
 }
 
 void TestJobJournal::recordHashes_readBack_alsoAfterResume()
