@@ -11,7 +11,9 @@
 // file holds. So a checkpoint is committed only after the target and the
 // hash file are flushed, and a granule it calls in sync is not written
 // again before a checkpoint that no longer calls it so is committed
-// (invalidate()). What may be trusted at a resume:
+// (invalidate()). A running job commits in steps (stage(), its flushes,
+// writeStaged(), slotSynced()) so that the flushes do not stop its copy.
+// What may be trusted at a resume:
 //
 //  - an offline source that is provably unchanged since the job began (an
 //    image with the same inode, size and change times; a block device in

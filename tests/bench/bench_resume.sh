@@ -4,7 +4,9 @@
 #
 #   1. A full-speed copy of an image, with checkpoints every 5 s (the
 #      default) and every 1 s, next to the same copy with --no-checkpoints,
-#      dd and qemu-img convert: the checkpoints' overhead.
+#      the same with only the target's flushes every 1 s (made by another
+#      process), dd and qemu-img convert: the checkpoints' overhead, and how
+#      much of it is the disk's cost of a flush.
 #   2. A copy killed (SIGKILL) at 50 %, then resumed: from the map (the
 #      source untouched) and by comparing (the source's mtime changed), next
 #      to the copy from zero it replaces.
@@ -96,11 +98,29 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int(
 row_off() { mirror --no-checkpoints >/dev/null; }
 row_5s() { mirror >/dev/null; }
 row_1s() { mirror --checkpoint-interval 1 >/dev/null; }
+# What the 1 s row's flushes cost the disk by themselves: the copy without
+# checkpoints while another process fdatasyncs the target every second.
+# The 1 s row minus this one is what the checkpoints add beyond the flushes.
+row_sync1() {
+    python3 - "$DIR/dst.img" <<'EOF' &
+import os, sys, time
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.005)
+fd = os.open(sys.argv[1], os.O_RDONLY)
+while True:
+    time.sleep(1)
+    os.fdatasync(fd)
+EOF
+    local syncer=$!
+    mirror --no-checkpoints >/dev/null
+    kill "$syncer"
+    wait "$syncer" 2>/dev/null || true
+}
 row_dd() { dd if="$DIR/src.img" of="$DIR/dst.img" bs=4M iflag=direct oflag=direct status=none; }
 row_qemu() { qemu-img convert -f raw -O raw -t none -T none "$DIR/src.img" "$DIR/dst.img"; }
 
 declare -A T
-COPY_ROWS="off 5s 1s dd qemu"
+COPY_ROWS="off 5s 1s sync1 dd qemu"
 [[ $PARTS == *1* ]] || COPY_ROWS=""
 for ((r = 1; r <= RUNS && ${#COPY_ROWS} > 0; r++)); do
     for row in $COPY_ROWS; do
@@ -191,6 +211,7 @@ report() {
         off) name="drivemirror-cli mirror --no-checkpoints" ;;
         5s) name="drivemirror-cli mirror (checkpoint every 5 s)" ;;
         1s) name="drivemirror-cli mirror --checkpoint-interval 1" ;;
+        sync1) name="--no-checkpoints, the target fdatasync'd every 1 s by another process" ;;
         dd) name="dd bs=4M iflag=direct oflag=direct" ;;
         qemu) name="qemu-img convert -t none -T none" ;;
         esac
