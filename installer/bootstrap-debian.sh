@@ -14,6 +14,8 @@ packages=(
     qemu-utils fio e2fsprogs util-linux fdisk fuse3 libfuse3-dev xvfb xauth
     # tests: GNU ddrescue's ddrescuelog reads the exported mapfile
     gddrescue
+    # tests: libnbd's nbdinfo is a client of the NBD exports serve starts
+    libnbd-bin
     # tests: every file system and signature the target rules must recognise
     xfsprogs btrfs-progs f2fs-tools dosfstools exfatprogs ntfs-3g cryptsetup-bin
     squashfs-tools xorriso

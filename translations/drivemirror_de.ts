@@ -939,6 +939,54 @@
         <source>jobs --discard: %1 is running now; cancel it first</source>
         <translation>jobs --discard: %1 läuft gerade; zuerst abbrechen</translation>
     </message>
+    <message>
+        <source>serve: one image or disk, not also %1</source>
+        <translation>serve: ein Abbild oder eine Platte, nicht auch %1</translation>
+    </message>
+    <message>
+        <source>serve: %1 given twice</source>
+        <translation>serve: %1 doppelt angegeben</translation>
+    </message>
+    <message>
+        <source>serve: unknown option or missing value: %1 (see --help)</source>
+        <translation>serve: unbekannte Option oder fehlender Wert: %1 (siehe --help)</translation>
+    </message>
+    <message>
+        <source>serve needs an image or disk to export (see --help)</source>
+        <translation>serve braucht ein Abbild oder eine Platte zum Freigeben (siehe --help)</translation>
+    </message>
+    <message>
+        <source>serve: --overwrite %1 is not the disk served (%2)</source>
+        <translation>serve: --overwrite %1 ist nicht die freigegebene Platte (%2)</translation>
+    </message>
+    <message>
+        <source>serve: --overwrite with --read-only: nothing is written</source>
+        <translation>serve: --overwrite mit --read-only: es wird nichts geschrieben</translation>
+    </message>
+    <message>
+        <source>serve: --export %1: a name without /, ? or #</source>
+        <translation>serve: --export %1: ein Name ohne /, ? oder #</translation>
+    </message>
+    <message>
+        <source>serving %1 (%2) read-only; Ctrl-C stops it</source>
+        <translation>%1 (%2) wird schreibgeschützt freigegeben; Strg-C beendet es</translation>
+    </message>
+    <message>
+        <source>serving %1 (%2) writable; Ctrl-C stops it</source>
+        <translation>%1 (%2) wird beschreibbar freigegeben; Strg-C beendet es</translation>
+    </message>
+    <message>
+        <source>refusing to serve %1 writable over TCP without TLS: anyone who reaches port %2 could overwrite it (add --tls-psk FILE, or --insecure on a network you trust)</source>
+        <translation>%1 wird nicht beschreibbar über TCP ohne TLS freigegeben: Jeder, der Port %2 erreicht, könnte sie überschreiben (--tls-psk DATEI angeben, oder --insecure in einem vertrauenswürdigen Netz)</translation>
+    </message>
+    <message>
+        <source>serve %1 ended: %2</source>
+        <translation>Freigabe von %1 beendet: %2</translation>
+    </message>
+    <message>
+        <source>serve exports PATH (an image or a disk) over NBD, for a client on another machine (qemu-img, nbdcopy, a virtual machine), through qemu-nbd, until SIGINT or SIGTERM. It prints the URI to connect to: by default a unix socket in the runtime directory; --listen tcp:0.0.0.0:10809 serves the network. --read-only applies a source&apos;s rules and refuses writes; otherwise a target&apos;s: not mounted, not in use, not the system disk, and a disk holding data only with --overwrite PATH. --tls-psk FILE (USERNAME:HEXKEY lines, as psktool writes them) requires TLS; writable over TCP without it is refused unless --insecure. The export is named after PATH&apos;s last component unless --export NAME. Exit codes: 0 stopped by a signal; 1 qemu-nbd ended by itself; 2 refused, nothing served.</source>
+        <translation>serve gibt PATH (ein Abbild oder eine Platte) über NBD frei, für einen Client auf einem anderen Rechner (qemu-img, nbdcopy, eine virtuelle Maschine), mittels qemu-nbd, bis SIGINT oder SIGTERM. Es gibt die URI zum Verbinden aus: standardmäßig ein Unix-Socket im Laufzeitverzeichnis; --listen tcp:0.0.0.0:10809 gibt ins Netz frei. --read-only wendet die Regeln einer Quelle an und weist Schreibzugriffe ab; sonst die eines Ziels: nicht eingehängt, nicht in Benutzung, nicht die Systemplatte, und eine Platte mit Daten nur mit --overwrite PATH. --tls-psk DATEI (Zeilen BENUTZER:HEXSCHLÜSSEL, wie psktool sie schreibt) verlangt TLS; beschreibbar über TCP ohne TLS wird abgewiesen, außer mit --insecure. Die Freigabe heißt wie der letzte Teil von PATH, außer mit --export NAME. Exit-Codes: 0 durch ein Signal beendet; 1 qemu-nbd hat sich selbst beendet; 2 abgewiesen, nichts freigegeben.</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

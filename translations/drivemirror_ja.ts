@@ -935,6 +935,54 @@
         <source>jobs --discard: %1 is running now; cancel it first</source>
         <translation>jobs --discard: %1 は実行中です。先に取り消してください</translation>
     </message>
+    <message>
+        <source>serve: one image or disk, not also %1</source>
+        <translation>serve: イメージまたはディスクは 1 つだけです（%1 は余分です）</translation>
+    </message>
+    <message>
+        <source>serve: %1 given twice</source>
+        <translation>serve: %1 が 2 回指定されています</translation>
+    </message>
+    <message>
+        <source>serve: unknown option or missing value: %1 (see --help)</source>
+        <translation>serve: 不明なオプションまたは値の欠落: %1（--help を参照）</translation>
+    </message>
+    <message>
+        <source>serve needs an image or disk to export (see --help)</source>
+        <translation>serve には公開するイメージまたはディスクが必要です（--help を参照）</translation>
+    </message>
+    <message>
+        <source>serve: --overwrite %1 is not the disk served (%2)</source>
+        <translation>serve: --overwrite %1 は公開するディスク（%2）ではありません</translation>
+    </message>
+    <message>
+        <source>serve: --overwrite with --read-only: nothing is written</source>
+        <translation>serve: --overwrite と --read-only の併用: 何も書き込まれません</translation>
+    </message>
+    <message>
+        <source>serve: --export %1: a name without /, ? or #</source>
+        <translation>serve: --export %1: /、?、# を含まない名前にしてください</translation>
+    </message>
+    <message>
+        <source>serving %1 (%2) read-only; Ctrl-C stops it</source>
+        <translation>%1（%2）を読み取り専用で公開中。Ctrl-C で停止します</translation>
+    </message>
+    <message>
+        <source>serving %1 (%2) writable; Ctrl-C stops it</source>
+        <translation>%1（%2）を書き込み可能で公開中。Ctrl-C で停止します</translation>
+    </message>
+    <message>
+        <source>refusing to serve %1 writable over TCP without TLS: anyone who reaches port %2 could overwrite it (add --tls-psk FILE, or --insecure on a network you trust)</source>
+        <translation>%1 を TLS なしの TCP で書き込み可能として公開することは拒否しました: ポート %2 に到達できる誰でも上書きできます（--tls-psk FILE を指定するか、信頼できるネットワークでは --insecure を指定してください）</translation>
+    </message>
+    <message>
+        <source>serve %1 ended: %2</source>
+        <translation>%1 の公開が終了しました: %2</translation>
+    </message>
+    <message>
+        <source>serve exports PATH (an image or a disk) over NBD, for a client on another machine (qemu-img, nbdcopy, a virtual machine), through qemu-nbd, until SIGINT or SIGTERM. It prints the URI to connect to: by default a unix socket in the runtime directory; --listen tcp:0.0.0.0:10809 serves the network. --read-only applies a source&apos;s rules and refuses writes; otherwise a target&apos;s: not mounted, not in use, not the system disk, and a disk holding data only with --overwrite PATH. --tls-psk FILE (USERNAME:HEXKEY lines, as psktool writes them) requires TLS; writable over TCP without it is refused unless --insecure. The export is named after PATH&apos;s last component unless --export NAME. Exit codes: 0 stopped by a signal; 1 qemu-nbd ended by itself; 2 refused, nothing served.</source>
+        <translation>serve は PATH（イメージまたはディスク）を qemu-nbd により NBD で公開し、別のマシンのクライアント（qemu-img、nbdcopy、仮想マシン）から使えるようにします。SIGINT または SIGTERM まで動作します。接続用の URI を表示します: 既定ではランタイムディレクトリの Unix ソケット、--listen tcp:0.0.0.0:10809 でネットワークに公開します。--read-only はソースの規則を適用し、書き込みを拒否します。それ以外はターゲットの規則を適用します: マウントされていない、使用中でない、システムディスクでない、データのあるディスクは --overwrite PATH がある場合のみ。--tls-psk FILE（psktool が書く形式の USERNAME:HEXKEY 行）は TLS を必須にします。TLS なしの TCP で書き込み可能な公開は --insecure がない限り拒否されます。公開名は --export NAME がなければ PATH の最後の要素です。終了コード: 0 シグナルで停止、1 qemu-nbd が自ら終了、2 拒否され何も公開していない。</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

@@ -21,6 +21,7 @@ int cmdInspect(int argc, char** argv);
 int cmdStation(int argc, char** argv);
 int cmdJobs(int argc, char** argv);
 int cmdMap(int argc, char** argv);
+int cmdServe(int argc, char** argv);
 
 // Every rule, the target's creation and the job itself come from
 // engine::prepareJob, the same path the desktop app takes; what is left here

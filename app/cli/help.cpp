@@ -146,6 +146,17 @@ std::vector<QString> helpNotes()
                 "--discard ID removes one's files (not its TARGET). map export ID writes a "
                 "job's map as a GNU ddrescue mapfile (to FILE, or stdout): what is in sync is "
                 "finished, the rest non-tried, what SOURCE could not be read bad."),
+        Cli::tr("serve exports PATH (an image or a disk) over NBD, for a client on another "
+                "machine (qemu-img, nbdcopy, a virtual machine), through qemu-nbd, until SIGINT "
+                "or SIGTERM. It prints the URI to connect to: by default a unix socket in the "
+                "runtime directory; --listen tcp:0.0.0.0:10809 serves the network. "
+                "--read-only applies a source's rules and refuses writes; otherwise a "
+                "target's: not mounted, not in use, not the system disk, and a disk holding "
+                "data only with --overwrite PATH. --tls-psk FILE (USERNAME:HEXKEY lines, as "
+                "psktool writes them) requires TLS; writable over TCP without it is refused "
+                "unless --insecure. The export is named after PATH's last component unless "
+                "--export NAME. Exit codes: 0 stopped by a signal; 1 qemu-nbd ended by "
+                "itself; 2 refused, nothing served."),
         Cli::tr("SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too). "
                 "A value that rounds down to 0, exponents (1e3), abbreviated and repeated "
                 "options are refused."),
@@ -179,6 +190,9 @@ void printHelp()
            "[--disarm-on-eof] [-v]\n"
            "  drivemirror-cli jobs [--state-dir DIR] [--json] [--discard ID]\n"
            "  drivemirror-cli map export ID [--state-dir DIR] [--output FILE]\n"
+           "  drivemirror-cli serve PATH [--listen unix:SOCKET|tcp:HOST:PORT] [--export NAME]\n"
+           "                  [--read-only] [--tls-psk FILE] [--insecure] [--overwrite PATH] "
+           "[--json]\n"
            "  drivemirror-cli demo [--size SIZE] [--dir DIR] [--live SECONDS] "
            "[--writer-rate RATE] [--json]\n"
            "  drivemirror-cli --version | --help\n\n";

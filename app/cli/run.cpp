@@ -49,6 +49,8 @@ int run(int argc, char** argv)
         return cmdJobs(argc - 1, argv + 1);
     if (cmd == "map")
         return cmdMap(argc - 1, argv + 1);
+    if (cmd == "serve")
+        return cmdServe(argc - 1, argv + 1);
     return badInput(fill(Cli::tr("unknown command '%1' (see --help)"), {cmd}));
 }
 

@@ -478,6 +478,29 @@ TargetReview reviewTarget(const std::string& source, const std::string& target,
     return out;
 }
 
+Result<void> checkServeCandidate(const std::string& path, bool readOnly, bool allowDataOnTarget)
+{
+    if (readOnly)
+        return checkSourceCandidate(path);
+    struct stat st
+    {
+    };
+    if (::stat(path.c_str(), &st) != 0)
+        return systemError(errno, path);
+    if (auto r = checkTargetCandidate(std::string(), path); !r)
+        return r;
+    if (!S_ISBLK(st.st_mode) || allowDataOnTarget)
+        return {};
+    auto disk = Disk::open(path, {Disk::Access::ReadOnly, false, false});
+    if (!disk)
+        return disk.error();
+    if (const std::string data = dataOnDevice(*disk); !data.empty())
+        return refusal(EEXIST, Rule::TargetHoldsData,
+                       "refusing to serve " + path + " writable: it holds " + data +
+                           ", which its clients could overwrite, and that was not confirmed");
+    return {};
+}
+
 std::string dataOnDevice(const Disk& disk)
 {
     if (std::string sig = dataSignature(disk); !sig.empty())

@@ -218,6 +218,13 @@ std::string dataSignature(const Disk& disk);
 /// read; empty for a blank disk.
 std::string dataOnDevice(const Disk& disk);
 
+/// The rules for exporting @p path over NBD (nbd/nbd_server.h), in the
+/// words of a job's: read-only, those of a source (checkSourceCandidate);
+/// writable, those of a target alone (checkTargetCandidate without a
+/// source) on a path that exists, and a block device holding data only with
+/// @p allowDataOnTarget (rule: target holds data), since its clients write it.
+Result<void> checkServeCandidate(const std::string& path, bool readOnly, bool allowDataOnTarget);
+
 /// One source to several targets: the source's settings as for one
 /// target (JobSetup without target and expectedTargetId), and each target
 /// with the identity the user confirmed for it.

@@ -1,5 +1,6 @@
 #include "station/after_action.h"
 
+#include "base/child_process.h"
 #include "device/device_catalog.h"
 #include "io/resolve.h"
 
@@ -7,7 +8,6 @@
 #include <linux/fs.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -16,8 +16,6 @@
 #include <chrono>
 #include <cstring>
 #include <vector>
-
-extern char** environ;
 
 namespace engine {
 
@@ -61,8 +59,6 @@ std::string collectStderr(int fd, std::chrono::steady_clock::time_point deadline
     }
 }
 
-// The caller's blocked signals must not be inherited: a tool that cannot be
-// interrupted would outlive a station that was stopped.
 ToolRun runTool(const std::vector<std::string>& args)
 {
     ToolRun run;
@@ -71,32 +67,12 @@ ToolRun runTool(const std::vector<std::string>& args)
         run.message = std::strerror(errno);
         return run;
     }
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_adddup2(&actions, pipeFds[1], 2);
-    posix_spawnattr_t attr;
-    posix_spawnattr_init(&attr);
-    sigset_t none, all;
-    sigemptyset(&none);
-    sigfillset(&all);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    std::vector<char*> argv;
-    for (const auto& a : args)
-        argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    pid_t pid = 0;
-    const int rc = ::posix_spawnp(&pid, argv[0], &actions, &attr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
+    auto pid = spawnChild(args, -1, pipeFds[1]);
     ::close(pipeFds[1]);
-    if (rc != 0) {
+    if (!pid) {
         ::close(pipeFds[0]);
-        run.found = rc != ENOENT;
-        run.message = std::strerror(rc);
+        run.found = pid.error().code != ENOENT;
+        run.message = std::strerror(pid.error().code);
         return run;
     }
     bool timedOut = false;
@@ -104,9 +80,9 @@ ToolRun runTool(const std::vector<std::string>& args)
         collectStderr(pipeFds[0], std::chrono::steady_clock::now() + kToolTimeout, timedOut));
     ::close(pipeFds[0]);
     if (timedOut)
-        ::kill(pid, SIGKILL);
+        ::kill(*pid, SIGKILL);
     int status = 0;
-    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    while (::waitpid(*pid, &status, 0) < 0 && errno == EINTR) {
     }
     if (!timedOut && WIFEXITED(status))
         run.status = WEXITSTATUS(status);

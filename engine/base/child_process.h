@@ -1,0 +1,24 @@
+// Starting another program as this process's child, the way every front
+// end needs it: nothing of this process's signal setup is inherited (the
+// CLI blocks the signals that cancel a job; a child that inherited that mask
+// could not be interrupted), no descriptor but the three standard ones.
+#pragma once
+
+#include "base/result.h"
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace engine {
+
+/// Starts @p args (args[0] looked up in PATH) with stdin from /dev/null and
+/// stdout and stderr on @p stdoutFd and @p stderrFd (-1: /dev/null). With
+/// @p ownProcessGroup the child does not get the terminal's Ctrl-C: the
+/// caller decides when it ends. The error's code is ENOENT when the program
+/// is not installed.
+Result<pid_t> spawnChild(const std::vector<std::string>& args, int stdoutFd = -1, int stderrFd = -1,
+                         bool ownProcessGroup = false);
+
+} // namespace engine
