@@ -21,6 +21,7 @@ DIR=/var/tmp/drivemirror-bench-resume
 SIZE=8G
 RUNS=3
 PARTS="1 2"
+ROWS=""
 CLI=""
 OUT=""
 
@@ -33,6 +34,7 @@ Usage: bench_resume.sh [options]
   --size SIZE    source image size, binary units (default 8G)
   --runs N       runs per row; the table shows medians (default 3)
   --part N       only part 1 (the checkpoints' cost) or 2 (resuming)
+  --rows "R..."  part 1's rows, among off 5s sync5 1s sync1 dd qemu (all)
   --cli PATH     drivemirror-cli to measure (default: build/release of this
                  tree, then PATH)
   --out FILE     also write the report to FILE
@@ -51,6 +53,7 @@ while [[ $# -gt 0 ]]; do
     --size) SIZE=${2:?--size needs a value}; shift 2 ;;
     --runs) RUNS=${2:?--runs needs a value}; shift 2 ;;
     --part) PARTS=${2:?--part needs a value}; shift 2 ;;
+    --rows) ROWS=${2:?--rows needs a value}; shift 2 ;;
     --cli) CLI=${2:?--cli needs a value}; shift 2 ;;
     --out) OUT=${2:?--out needs a value}; shift 2 ;;
     -h | --help) usage; exit 0 ;;
@@ -98,17 +101,18 @@ median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int(
 row_off() { mirror --no-checkpoints >/dev/null; }
 row_5s() { mirror >/dev/null; }
 row_1s() { mirror --checkpoint-interval 1 >/dev/null; }
-# What the 1 s row's flushes cost the disk by themselves: the copy without
-# checkpoints while another process fdatasyncs the target every second.
-# The 1 s row minus this one is what the checkpoints add beyond the flushes.
-row_sync1() {
-    python3 - "$DIR/dst.img" <<'EOF' &
+# What a checkpoint row's flushes cost the disk by themselves: the copy
+# without checkpoints while another process fdatasyncs the target every
+# SECONDS. The checkpoint row minus this one is what the checkpoints add
+# beyond their flushes.
+copy_with_flushes() {
+    python3 - "$DIR/dst.img" "$1" <<'EOF' &
 import os, sys, time
 while not os.path.exists(sys.argv[1]):
     time.sleep(0.005)
 fd = os.open(sys.argv[1], os.O_RDONLY)
 while True:
-    time.sleep(1)
+    time.sleep(float(sys.argv[2]))
     os.fdatasync(fd)
 EOF
     local syncer=$!
@@ -116,12 +120,18 @@ EOF
     kill "$syncer"
     wait "$syncer" 2>/dev/null || true
 }
+row_sync5() { copy_with_flushes 5; }
+row_sync1() { copy_with_flushes 1; }
 row_dd() { dd if="$DIR/src.img" of="$DIR/dst.img" bs=4M iflag=direct oflag=direct status=none; }
 row_qemu() { qemu-img convert -f raw -O raw -t none -T none "$DIR/src.img" "$DIR/dst.img"; }
 
 declare -A T
-COPY_ROWS="off 5s 1s sync1 dd qemu"
+COPY_ROWS=${ROWS:-"off 5s sync5 1s sync1 dd qemu"}
 [[ $PARTS == *1* ]] || COPY_ROWS=""
+[[ -z $COPY_ROWS || " $COPY_ROWS " == *" off "* ]] || die "--rows: off is the row the others are compared with"
+for row in $COPY_ROWS; do
+    declare -F "row_$row" >/dev/null || die "--rows: no row $row"
+done
 for ((r = 1; r <= RUNS && ${#COPY_ROWS} > 0; r++)); do
     for row in $COPY_ROWS; do
         fresh
@@ -211,6 +221,7 @@ report() {
         off) name="drivemirror-cli mirror --no-checkpoints" ;;
         5s) name="drivemirror-cli mirror (checkpoint every 5 s)" ;;
         1s) name="drivemirror-cli mirror --checkpoint-interval 1" ;;
+        sync5) name="--no-checkpoints, the target fdatasync'd every 5 s by another process" ;;
         sync1) name="--no-checkpoints, the target fdatasync'd every 1 s by another process" ;;
         dd) name="dd bs=4M iflag=direct oflag=direct" ;;
         qemu) name="qemu-img convert -t none -T none" ;;

@@ -97,6 +97,7 @@ for dep in libc6 libstdc++6 libqt6core6 libqt6gui6 libqt6widgets6 liburing2 libu
            libblkid1 libspdlog1 qt6-qpa-plugins libqt6svg6 pkexec; do
     [[ ", $depends" == *", $dep"* ]] || fail "Depends lacks $dep: $depends"
 done
+[[ ", $(field Recommends)" == *", qemu-utils"* ]] || fail "Recommends lacks qemu-utils (serve)"
 
 # --- 3. contents --------------------------------------------------------------
 step "contents"
