@@ -3,6 +3,7 @@
 // qemu-nbd under engine::NbdServer; the rules of a source (read-only) or of a
 // target (writable) apply first, as for a job.
 #include "cli.h"
+#include "command_args.h"
 #include "commands.h"
 #include "common.h"
 #include "json_output.h"
@@ -37,7 +38,7 @@ struct ServeArgs
     std::string listen;
     std::optional<std::string> exportName;
     std::string tlsPsk;
-    std::vector<std::string> overwrite;
+    std::string overwrite; ///< the PATH --overwrite names
     bool readOnly = false;
     bool insecure = false;
     bool json = false;
@@ -47,54 +48,44 @@ struct ServeArgs
 // "--name VALUE" and "--name=VALUE", each option once, as `station` takes them.
 std::optional<std::string> parseArgs(int argc, char** argv, ServeArgs& a)
 {
-    std::vector<std::string> seen;
-    for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i];
-        if (arg.rfind("-", 0) != 0 || arg == "-") {
+    for (const CommandArg& arg :
+         splitCommandArgs(argc, argv, {"--listen", "--export", "--tls-psk", "--overwrite"})) {
+        const std::string& name = arg.name;
+        const auto& value = arg.value;
+        if (name.empty()) {
             if (!a.path.empty())
-                return fill(Cli::tr("serve: one image or disk, not also %1"), {arg});
-            a.path = arg;
+                return fill(Cli::tr("serve: one image or disk, not also %1"), {arg.text});
+            a.path = arg.text;
             continue;
         }
-        std::optional<std::string> value;
-        if (const auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
-            value = arg.substr(eq + 1);
-            arg.resize(eq);
-        }
-        if (arg != "--overwrite" && std::find(seen.begin(), seen.end(), arg) != seen.end())
-            return fill(Cli::tr("serve: %1 given twice"), {arg});
-        seen.push_back(arg);
-        const bool takesValue =
-            arg == "--listen" || arg == "--export" || arg == "--tls-psk" || arg == "--overwrite";
-        if (takesValue && !value && i + 1 < argc)
-            value = argv[++i];
-        if (arg == "--read-only" && !value) {
+        if (arg.repeated)
+            return fill(Cli::tr("serve: %1 given twice"), {name});
+        if (name == "--read-only" && !value) {
             a.readOnly = true;
-        } else if (arg == "--insecure" && !value) {
+        } else if (name == "--insecure" && !value) {
             a.insecure = true;
-        } else if (arg == "--json" && !value) {
+        } else if (name == "--json" && !value) {
             a.json = true;
-        } else if ((arg == "-v" || arg == "--verbose") && !value) {
+        } else if ((name == "-v" || name == "--verbose") && !value) {
             a.verbose = true;
-        } else if (arg == "--listen" && value && !value->empty()) {
+        } else if (name == "--listen" && value && !value->empty()) {
             a.listen = *value;
-        } else if (arg == "--export" && value) {
+        } else if (name == "--export" && value) {
             a.exportName = *value;
-        } else if (arg == "--tls-psk" && value && !value->empty()) {
+        } else if (name == "--tls-psk" && value && !value->empty()) {
             a.tlsPsk = *value;
-        } else if (arg == "--overwrite" && value && !value->empty()) {
-            a.overwrite.push_back(*value);
+        } else if (name == "--overwrite" && value && !value->empty()) {
+            a.overwrite = *value;
         } else {
             return fill(Cli::tr("serve: unknown option or missing value: %1 (see --help)"),
-                        {argv[i]});
+                        {arg.text});
         }
     }
     if (a.path.empty())
         return fill(Cli::tr("serve needs an image or disk to export (see --help)"));
-    for (const std::string& name : a.overwrite)
-        if (name != a.path)
-            return fill(Cli::tr("serve: --overwrite %1 is not the disk served (%2)"),
-                        {name, a.path});
+    if (!a.overwrite.empty() && a.overwrite != a.path)
+        return fill(Cli::tr("serve: --overwrite %1 is not the disk served (%2)"),
+                    {a.overwrite, a.path});
     if (a.readOnly && !a.overwrite.empty())
         return fill(Cli::tr("serve: --overwrite with --read-only: nothing is written"));
     if (a.exportName && a.exportName->find_first_of("/?#") != std::string::npos)

@@ -3,6 +3,7 @@
 // appears in a slot is cloned, verified, recorded and ejected, several at
 // once, until a signal, --exit-after or (with --disarm-on-eof) stdin ends it.
 #include "cli.h"
+#include "command_args.h"
 #include "commands.h"
 #include "common.h"
 #include "json_output.h"
@@ -59,29 +60,20 @@ std::optional<std::size_t> parseCount(const std::string& text)
 // "--config FILE" and "--config=FILE", each option once, as `mirror` takes them.
 std::optional<std::string> parseArgs(int argc, char** argv, StationArgs& a)
 {
-    std::vector<std::string> seen;
-    for (int i = 1; i < argc; ++i) {
-        std::string arg = argv[i];
-        std::optional<std::string> value;
-        if (const auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
-            value = arg.substr(eq + 1);
-            arg.resize(eq);
-        }
-        if (std::find(seen.begin(), seen.end(), arg) != seen.end())
-            return fill(Cli::tr("station: %1 given twice"), {arg});
-        seen.push_back(arg);
-        const bool takesValue = arg == "--config" || arg == "--exit-after";
-        if (takesValue && !value && i + 1 < argc)
-            value = argv[++i];
-        if (arg == "--json" && !value) {
+    for (const CommandArg& arg : splitCommandArgs(argc, argv, {"--config", "--exit-after"})) {
+        const std::string& name = arg.name;
+        const auto& value = arg.value;
+        if (arg.repeated)
+            return fill(Cli::tr("station: %1 given twice"), {name});
+        if (name == "--json" && !value) {
             a.json = true;
-        } else if (arg == "--disarm-on-eof" && !value) {
+        } else if (name == "--disarm-on-eof" && !value) {
             a.disarmOnEof = true;
-        } else if ((arg == "-v" || arg == "--verbose") && !value) {
+        } else if ((name == "-v" || name == "--verbose") && !value) {
             a.verbose = true;
-        } else if (arg == "--config" && value && !value->empty()) {
+        } else if (name == "--config" && value && !value->empty()) {
             a.config = *value;
-        } else if (arg == "--exit-after" && value) {
+        } else if (name == "--exit-after" && value) {
             const auto n = parseCount(*value);
             if (!n)
                 return fill(Cli::tr("station: --exit-after takes a number of drives, at least 1, "
@@ -90,7 +82,7 @@ std::optional<std::string> parseArgs(int argc, char** argv, StationArgs& a)
             a.exitAfter = *n;
         } else {
             return fill(Cli::tr("station: unknown option or missing value: %1 (see --help)"),
-                        {argv[i]});
+                        {arg.text});
         }
     }
     if (a.config.empty())

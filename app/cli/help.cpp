@@ -190,9 +190,9 @@ void printHelp()
            "[--disarm-on-eof] [-v]\n"
            "  drivemirror-cli jobs [--state-dir DIR] [--json] [--discard ID]\n"
            "  drivemirror-cli map export ID [--state-dir DIR] [--output FILE]\n"
-           "  drivemirror-cli serve PATH [--listen unix:SOCKET|tcp:HOST:PORT] [--export NAME]\n"
-           "                  [--read-only] [--tls-psk FILE] [--insecure] [--overwrite PATH] "
-           "[--json]\n"
+           "  drivemirror-cli serve PATH [--listen unix:SOCKET|tcp:HOST:PORT]\n"
+           "                  [--export NAME] [--read-only] [--tls-psk FILE] [--insecure]\n"
+           "                  [--overwrite PATH] [--json]\n"
            "  drivemirror-cli demo [--size SIZE] [--dir DIR] [--live SECONDS] "
            "[--writer-rate RATE] [--json]\n"
            "  drivemirror-cli --version | --help\n\n";
