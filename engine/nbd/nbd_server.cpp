@@ -69,6 +69,19 @@ Result<void> checkPskFile(const std::string& path)
     return {};
 }
 
+bool unixSocketAccepts(const std::string& path)
+{
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return false;
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    path.copy(addr.sun_path, sizeof addr.sun_path - 1);
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return ok;
+}
+
 // QEMU removes whatever is at a unix socket's path before it listens: only
 // a socket nobody listens on may be replaced.
 Result<void> checkSocketPath(const std::string& path)
@@ -80,32 +93,15 @@ Result<void> checkSocketPath(const std::string& path)
         return errno == ENOENT ? Result<void>{} : systemError(errno, path);
     if (!S_ISSOCK(st.st_mode))
         return Error{EEXIST, path + " exists and is no socket: it is not replaced"};
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    path.copy(addr.sun_path, sizeof addr.sun_path - 1);
-    const bool listening =
-        fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    if (fd >= 0)
-        ::close(fd);
-    if (listening)
+    if (unixSocketAccepts(path))
         return Error{EADDRINUSE, path + ": another server listens there"};
     return {};
 }
 
 bool canConnect(const NbdListen& listen)
 {
-    if (listen.kind == NbdListen::Kind::Unix) {
-        const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-            return false;
-        sockaddr_un addr{};
-        addr.sun_family = AF_UNIX;
-        listen.socketPath.copy(addr.sun_path, sizeof addr.sun_path - 1);
-        const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-        ::close(fd);
-        return ok;
-    }
+    if (listen.kind == NbdListen::Kind::Unix)
+        return unixSocketAccepts(listen.socketPath);
     std::string host = listen.host;
     if (host == "0.0.0.0" || host.empty())
         host = "127.0.0.1";

@@ -45,17 +45,6 @@ bool busListening()
     return ok;
 }
 
-// Gone or a zombie: a daemon that forked away is not our child to reap.
-bool alive(qint64 pid)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return false;
-    const QByteArray line = stat.readAll();
-    const qsizetype close = line.lastIndexOf(')');
-    return close >= 0 && close + 2 < line.size() && line[close + 2] != 'Z';
-}
-
 QString jsString(const QString& s)
 {
     QString out = s;
@@ -169,7 +158,7 @@ PolkitSandbox::~PolkitSandbox()
     if (m_dbusPid > 0) {
         ::kill(static_cast<pid_t>(m_dbusPid), SIGTERM);
         // dbus-daemon refuses to start again over a stale pid file.
-        waitFor([this] { return !alive(m_dbusPid); }, std::chrono::seconds(5));
+        waitFor([this] { return !processAlive(m_dbusPid); }, std::chrono::seconds(5));
         QFile::remove(QStringLiteral("/run/dbus/pid"));
     }
 }

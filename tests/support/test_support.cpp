@@ -280,6 +280,16 @@ bool waitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit)
     return true;
 }
 
+bool processAlive(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (pid <= 0 || !stat.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray line = stat.readAll();
+    const qsizetype close = line.lastIndexOf(')');
+    return close >= 0 && close + 2 < line.size() && line[close + 2] != 'Z';
+}
+
 QString cliPath()
 {
     return qEnvironmentVariable("DRIVEMIRROR_CLI");

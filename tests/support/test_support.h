@@ -169,6 +169,10 @@ private:
 bool waitFor(const std::function<bool()>& cond,
              std::chrono::milliseconds limit = std::chrono::seconds(60));
 
+/// True while @p pid runs; false once it is gone or a zombie (a process
+/// that is not the caller's child is reaped by whoever inherited it).
+bool processAlive(qint64 pid);
+
 /// The drivemirror-cli binary under test (from the DRIVEMIRROR_CLI environment).
 QString cliPath();
 
