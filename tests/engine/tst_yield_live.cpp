@@ -359,7 +359,11 @@ void TestYieldLive::smallWritesUnderLoad_neverReadAsQuiet()
         8s);
     qInfo("%d of %d progress snapshots read the disk as quiet", quiet, seen);
     QVERIFY(seen >= 8); // READY can come in 2 s: each snapshot counts
-    QVERIFY2(quiet * 20 <= seen, "the user's small writes went unseen");
+    // Up to 1 in 8: a snapshot is also quiet when fio itself paused (its
+    // writeback, or the sanitizer build's slower job); 7 of 72 were seen so
+    // under AddressSanitizer, 0 of 43 alone. Unseen writes read as quiet in
+    // 2 of 5.
+    QVERIFY2(quiet * 8 <= seen, "the user's small writes went unseen");
 }
 
 void TestYieldLive::idleSource_ownReadsNeverTakenForTheUser()
