@@ -9,13 +9,14 @@ packages=(
     build-essential cmake ninja-build pkg-config clang-format
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev libgl-dev
     liburing-dev libudev-dev libblkid-dev libspdlog-dev libfmt-dev libxxhash-dev
-    nlohmann-json3-dev libssl-dev
+    nlohmann-json3-dev libssl-dev libnbd-dev
     # tests: oracles, real filesystems, fault injection, the GUI under Xvfb
     qemu-utils fio e2fsprogs util-linux fdisk fuse3 libfuse3-dev xvfb xauth
     # tests: GNU ddrescue's ddrescuelog reads the exported mapfile
     gddrescue
-    # tests: libnbd's nbdinfo is a client of the NBD exports serve starts
-    libnbd-bin
+    # tests: libnbd's nbdinfo is a client of the NBD exports serve starts;
+    # nbdkit serves exports that no code of ours wrote
+    libnbd-bin nbdkit
     # tests: every file system and signature the target rules must recognise
     xfsprogs btrfs-progs f2fs-tools dosfstools exfatprogs ntfs-3g cryptsetup-bin
     squashfs-tools xorriso

@@ -22,6 +22,12 @@ Result<std::uint64_t> parseSize(std::string_view text);
 /// followed by "/s" ("100M", "100MiB/s"). "0" means unlimited.
 Result<std::uint64_t> parseRate(std::string_view text);
 
+/// @p v rounded up to a multiple of @p a (a > 0).
+constexpr std::uint64_t roundUp(std::uint64_t v, std::uint64_t a)
+{
+    return (v + a - 1) / a * a;
+}
+
 /// "0 B", "512 B", "1.0 KiB", "64.0 MiB", "1.50 GiB" style: three significant
 /// digits, IEC units.
 std::string formatBytes(std::uint64_t bytes);

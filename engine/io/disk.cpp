@@ -2,6 +2,7 @@
 
 #include "base/units.h"
 #include "io/open_files.h"
+#include "io/ring.h"
 
 #include <fcntl.h>
 #include <linux/falloc.h>
@@ -79,9 +80,31 @@ Result<Disk> Disk::open(const std::string& path, OpenOptions options, Logger log
     return open(path, path, options, std::move(log));
 }
 
+Result<Disk> Disk::openNbd(const std::string& uri, Access access, Logger log)
+{
+    Disk disk;
+    disk.m_log = orNull(std::move(log));
+    disk.m_writable = access == Access::ReadWrite;
+    auto c = NbdConnection::connect(uri, disk.m_writable, disk.m_log);
+    if (!c)
+        return c.error();
+    disk.m_nbd = std::move(*c);
+    disk.m_path = uri;
+    disk.m_identity.uri = uri;
+    disk.m_size = disk.m_nbd->size();
+    // Requests need no alignment beyond the server's minimum, and nothing
+    // is cached on this side: "direct" as far as the job is concerned.
+    disk.m_direct = true;
+    disk.m_logicalBlock = disk.m_nbd->minimumBlock();
+    disk.m_physicalBlock = std::max(disk.m_logicalBlock, disk.m_nbd->preferredBlock());
+    return disk;
+}
+
 Result<Disk> Disk::open(const std::string& path, const std::string& displayName,
                         OpenOptions options, Logger log)
 {
+    if (isNbdUri(path))
+        return openNbd(path, options.access, std::move(log));
     Disk disk;
     disk.m_path = displayName;
     const std::string& name = disk.m_path;
@@ -226,6 +249,7 @@ Disk& Disk::operator=(Disk&& other) noexcept
         m_size = other.m_size;
         m_logicalBlock = other.m_logicalBlock;
         m_physicalBlock = other.m_physicalBlock;
+        m_nbd = std::move(other.m_nbd);
         m_log = std::move(other.m_log);
     }
     return *this;
@@ -238,6 +262,7 @@ Disk::~Disk()
 
 void Disk::close()
 {
+    m_nbd.reset();
     if (m_bufferedFd >= 0)
         ::close(std::exchange(m_bufferedFd, -1));
     if (m_fd >= 0)
@@ -248,6 +273,8 @@ Result<std::optional<ByteRange>> Disk::nextAllocated(std::uint64_t offset) const
 {
     if (offset >= m_size)
         return std::optional<ByteRange>{};
+    if (m_nbd)
+        return m_nbd->nextAllocated(offset);
     if (isBlockDevice())
         return std::optional<ByteRange>{ByteRange{offset, m_size - offset}};
     const off_t data = ::lseek(m_fd, static_cast<off_t>(offset), SEEK_DATA);
@@ -272,6 +299,8 @@ Result<void> Disk::writeZeroes(std::uint64_t offset, std::uint64_t length, bool 
 {
     if (length == 0)
         return {};
+    if (m_nbd && m_nbd->canZero())
+        return m_nbd->zeroNow(offset, length, unmap);
     const auto off = static_cast<off_t>(offset);
     const auto len = static_cast<off_t>(length);
     // fallocate works on block devices too (the kernel turns it into a discard
@@ -293,6 +322,12 @@ Result<void> Disk::writeZeroes(std::uint64_t offset, std::uint64_t length, bool 
     while (done < length) {
         const std::size_t n =
             static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, length - done));
+        if (m_nbd) {
+            if (auto r = m_nbd->pwriteNow(raw, n, offset + done); !r)
+                return r;
+            done += n;
+            continue;
+        }
         const bool aligned = (n % requiredAlignment()) == 0;
         const ssize_t w =
             ::pwrite(aligned ? m_fd : bufferedFd(), raw, n, static_cast<off_t>(offset + done));
@@ -308,9 +343,88 @@ Result<void> Disk::writeZeroes(std::uint64_t offset, std::uint64_t length, bool 
 
 Result<void> Disk::flush()
 {
+    if (m_nbd)
+        return m_nbd->flushNow();
     if (::fdatasync(m_fd) != 0)
         return systemError(errno, "flush " + m_path);
     return {};
+}
+
+Result<void> Disk::readAt(void* buf, std::uint64_t length, std::uint64_t offset) const
+{
+    if (m_nbd)
+        return m_nbd->pread(buf, length, offset);
+    const std::uint64_t want = roundUp(length, requiredAlignment());
+    auto* p = static_cast<std::uint8_t*>(buf);
+    std::uint64_t got = 0;
+    while (got < length) {
+        const ssize_t n = ::pread(m_fd, p + got, want - got, static_cast<off_t>(offset + got));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return systemError(n < 0 ? errno : EIO,
+                               "read " + m_path + " at " + std::to_string(offset + got));
+        got += static_cast<std::uint64_t>(n);
+    }
+    return {};
+}
+
+bool Disk::stageRead(Ring& ring, void* buf, std::uint32_t length, std::uint64_t offset,
+                     std::uint64_t tag, std::uint16_t ioprio) const
+{
+    if (m_nbd) {
+        m_nbd->read(buf, length, offset, tag);
+        return true;
+    }
+    return ring.prepareRead(m_fd, buf, length, offset, tag, ioprio);
+}
+
+bool Disk::stageWrite(Ring& ring, const void* buf, std::uint32_t length, std::uint64_t offset,
+                      std::uint64_t tag, std::uint16_t ioprio) const
+{
+    if (m_nbd) {
+        m_nbd->write(buf, length, offset, tag);
+        return true;
+    }
+    const int fd = length % requiredAlignment() ? bufferedFd() : m_fd;
+    return ring.prepareWrite(fd, buf, length, offset, tag, ioprio);
+}
+
+bool Disk::stageFlush(Ring& ring, std::uint64_t tag) const
+{
+    if (!m_nbd)
+        return ring.prepareDataSync(m_fd, tag);
+    if (m_nbd->canFlush())
+        m_nbd->flush(tag);
+    else
+        m_nbd->finished(tag, 0); // the server writes through
+    return true;
+}
+
+bool Disk::armPolls(Ring& ring, std::uint64_t inTag, std::uint64_t outTag) const
+{
+    return !m_nbd || m_nbd->armPolls(ring, inTag, outTag);
+}
+
+bool Disk::onPoll(std::uint64_t tag, int res) const
+{
+    return m_nbd && m_nbd->onPoll(tag, res);
+}
+
+bool Disk::pollsArmed() const
+{
+    return m_nbd && m_nbd->pollsArmed();
+}
+
+void Disk::cancelPolls(Ring& ring, std::uint64_t cancelTag) const
+{
+    if (m_nbd)
+        m_nbd->cancelPolls(ring, cancelTag);
+}
+
+bool Disk::hasCompletions() const
+{
+    return m_nbd && m_nbd->hasCompletions();
 }
 
 namespace {
@@ -348,6 +462,8 @@ struct flock lockRequest(short type, off_t start, off_t len)
 
 Result<void> Disk::lockImage(Lock mode)
 {
+    if (m_nbd)
+        return {}; // the server guards its own export
     if (isBlockDevice())
         return {};
     const unsigned perm =
@@ -439,6 +555,8 @@ Result<void> Disk::lockImage(Lock mode)
 
 Result<void> Disk::checkStillThere() const
 {
+    if (m_nbd)
+        return m_nbd->checkAlive();
     const std::string what = (m_writable ? "the target " : "the source ") + m_path;
     auto shrank = [&](std::uint64_t now) {
         return Error{ESTALE, what + " shrank from " + formatBytes(m_size) + " to " +

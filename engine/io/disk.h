@@ -1,8 +1,13 @@
-// Disk: an open image file or block device, with the facts the mirror needs.
+// Disk: one end of a job, with the facts the mirror needs: an open image
+// file or block device, or an NBD export (nbd://, nbd+unix://, nbds://).
 //
-// Data I/O goes through the job's io_uring ring on fd(); the methods here are
-// the synchronous rest: geometry, allocation queries, and the zero/flush
-// helpers used outside the copy loop (verification, tests, tails).
+// The job talks to every kind alike. Data requests are staged with the
+// stage* methods into the job's io_uring ring: a local disk puts them into
+// the ring itself, an export hands them to its NbdConnection, whose socket
+// the ring polls (armPolls, onPoll) and whose completions reap() delivers
+// with the same tags. The other methods are the synchronous rest: geometry,
+// allocation queries, and the read/zero/flush helpers used outside the copy
+// loop (verification, comparisons, tails).
 //
 // O_DIRECT is used when the file system accepts it, so that the copy neither
 // pollutes nor is served from the page cache; where it is refused (EINVAL,
@@ -15,15 +20,19 @@
 #include "base/logging.h"
 #include "base/result.h"
 #include "bitmap/dirty_bitmap.h" // ByteRange
+#include "io/nbd_connection.h"
 
 #include <sys/stat.h>
 #include <sys/types.h>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 namespace engine {
+
+class Ring;
 
 /// What identifies the storage behind a path, whatever path was used to open
 /// it (a symlink, /dev/disk/by-id/..., a hard link).
@@ -33,6 +42,7 @@ struct DiskIdentity
     dev_t rdev = 0; ///< block devices: the device number
     dev_t dev = 0;  ///< files: the file system holding the inode
     ino_t ino = 0;
+    std::string uri; ///< NBD exports: the URI (none of the numbers apply)
     bool operator==(const DiskIdentity&) const = default;
 };
 
@@ -53,6 +63,9 @@ public:
     /// use.
     static Result<Disk> open(const std::string& path, const std::string& name, OpenOptions options,
                              Logger log = {});
+    /// Connects to the NBD export @p uri (isNbdUri); a read-only export
+    /// opened for writing is refused (EROFS).
+    static Result<Disk> openNbd(const std::string& uri, Access access, Logger log = {});
     /// Creates a new sparse file of @p size bytes (fails if @p path exists)
     /// and returns what it created, as the creating descriptor saw it: a
     /// caller that opens the path again can tell whether it is still that file.
@@ -65,6 +78,9 @@ public:
     ~Disk();
 
     const std::string& path() const { return m_path; }
+    /// An NBD export: no descriptor (fd() is -1), no page cache, no locks.
+    bool isNbd() const { return m_nbd != nullptr; }
+    NbdConnection* nbd() const { return m_nbd.get(); }
     /// The descriptor for data I/O (O_DIRECT when directIo()).
     int fd() const { return m_fd; }
     /// A buffered descriptor on the same file: fd() itself when not direct.
@@ -94,6 +110,31 @@ public:
     Result<void> writeZeroes(std::uint64_t offset, std::uint64_t length, bool unmap);
     /// Durably stores everything written so far (fdatasync).
     Result<void> flush();
+    /// Reads [offset, offset+length) whole, blocking; @p buf has room for
+    /// the length rounded up to requiredAlignment().
+    Result<void> readAt(void* buf, std::uint64_t length, std::uint64_t offset) const;
+
+    // -- requests through the job's ring --------------------------------------
+    // Each completes once, with @p tag, through the ring or through reap():
+    // res is the byte count (0 for a flush) or a negative errno. False: the
+    // ring is full, try again next turn.
+    bool stageRead(Ring& ring, void* buf, std::uint32_t length, std::uint64_t offset,
+                   std::uint64_t tag, std::uint16_t ioprio = 0) const;
+    /// A length that is not a multiple of requiredAlignment() (an image's
+    /// tail) goes through the buffered descriptor.
+    bool stageWrite(Ring& ring, const void* buf, std::uint32_t length, std::uint64_t offset,
+                    std::uint64_t tag, std::uint16_t ioprio = 0) const;
+    bool stageFlush(Ring& ring, std::uint64_t tag) const;
+    /// An export's socket: the polls it needs staged (a no-op for a local
+    /// disk), and their completions; onPoll is false for a tag not its own.
+    bool armPolls(Ring& ring, std::uint64_t inTag, std::uint64_t outTag) const;
+    bool onPoll(std::uint64_t tag, int res) const;
+    bool pollsArmed() const;
+    void cancelPolls(Ring& ring, std::uint64_t cancelTag) const;
+    /// Hands the export's finished requests to @p onCompletion(tag, res).
+    template <class F>
+    unsigned reap(F&& onCompletion) const;
+    bool hasCompletions() const;
 
     enum class Lock { Shared, Exclusive };
     /// Image files: takes the OFD locks QEMU takes on its images (one byte
@@ -125,6 +166,7 @@ private:
     std::uint64_t m_size = 0;
     std::uint32_t m_logicalBlock = 512;
     std::uint32_t m_physicalBlock = 4096;
+    std::unique_ptr<NbdConnection> m_nbd;
     Logger m_log;
 };
 
@@ -138,5 +180,11 @@ Result<void> removeFileIfStill(int dirFd, const std::string& name, const DiskIde
 Result<DiskIdentity> identify(const std::string& path);
 /// The same from a node's stat, for the path @p path (named in the error).
 Result<DiskIdentity> identityOf(const struct stat& st, const std::string& path);
+
+template <class F>
+unsigned Disk::reap(F&& onCompletion) const
+{
+    return m_nbd ? m_nbd->reap(std::forward<F>(onCompletion)) : 0;
+}
 
 } // namespace engine

@@ -86,6 +86,16 @@ bool Ring::prepareDataSync(int fd, std::uint64_t tag)
     return true;
 }
 
+bool Ring::preparePoll(int fd, unsigned events, std::uint64_t tag)
+{
+    io_uring_sqe* sqe = io_uring_get_sqe(&m_ring);
+    if (!sqe)
+        return false;
+    io_uring_prep_poll_add(sqe, fd, events);
+    io_uring_sqe_set_data64(sqe, tag);
+    return true;
+}
+
 bool Ring::prepareCancel(std::uint64_t target, std::uint64_t tag)
 {
     io_uring_sqe* sqe = io_uring_get_sqe(&m_ring);

@@ -46,6 +46,10 @@ public:
                           std::uint64_t tag);
     /// fdatasync(fd) as an asynchronous request.
     bool prepareDataSync(int fd, std::uint64_t tag);
+    /// Completes once @p fd is ready for @p events (POLLIN, POLLOUT): how a
+    /// socket another library reads and writes (an NBD connection) wakes the
+    /// same wait as the disks.
+    bool preparePoll(int fd, unsigned events, std::uint64_t tag);
     /// Asks the kernel to cancel the request tagged @p target; its own
     /// completion carries @p tag. The cancelled request still completes
     /// (with -ECANCELED) and must be reaped before its buffer is freed.

@@ -1,5 +1,7 @@
 #include "job/checkpoint.h"
 
+#include "base/units.h"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -43,11 +45,6 @@ std::uint64_t get64(const std::uint8_t* at)
     std::uint64_t v = 0;
     std::memcpy(&v, at, sizeof v);
     return v;
-}
-
-std::uint64_t roundUp(std::uint64_t v, std::uint64_t to)
-{
-    return (v + to - 1) / to * to;
 }
 
 std::uint64_t slotBytesFor(std::uint64_t granules)

@@ -98,6 +98,13 @@ namespace {
 constexpr std::uint64_t kWakeTag = ~0ull;
 constexpr std::uint64_t kCancelWakeTag = ~0ull - 1;
 constexpr std::uint64_t kCommitFlushTag = ~0ull - 2;
+// An NBD export's socket, polled through the ring: readable, writable, and
+// the cancellation of those polls at the end.
+constexpr std::uint64_t kSourcePollIn = ~0ull - 3;
+constexpr std::uint64_t kSourcePollOut = ~0ull - 4;
+constexpr std::uint64_t kTargetPollIn = ~0ull - 5;
+constexpr std::uint64_t kTargetPollOut = ~0ull - 6;
+constexpr std::uint64_t kCancelPollTag = ~0ull - 7;
 constexpr auto kTick = 100ms;
 // A granule the last checkpoint calls in sync waits at most this long for a
 // checkpoint without it before it is copied again: one commit (a small
@@ -112,11 +119,6 @@ constexpr std::uint64_t kMaxZeroRun = 256ull << 20;
 // once per interval, cannot do; and a target on the same disk, or below the
 // same loop device, queues with the user's writes.
 constexpr std::uint16_t kYieldIoPriority = IOPRIO_PRIO_VALUE(IOPRIO_CLASS_IDLE, 0);
-
-std::uint64_t roundUp(std::uint64_t v, std::uint64_t a)
-{
-    return (v + a - 1) / a * a;
-}
 
 bool isAllZero(const std::uint8_t* p, std::size_t n)
 {
@@ -227,6 +229,7 @@ struct MirrorJob::Impl
     Clock::time_point quiesceStart{};
     bool wakeArmed = false;
     bool tearingDown = false;
+    bool pollsParked = false; ///< an export's socket is not polled (verification, the end)
     bool verifying = false;
     std::uint64_t verifyDone = 0;
     std::uint64_t verifyTotal = 0;
@@ -361,6 +364,8 @@ struct MirrorJob::Impl
     // (tmpfs, overlay: no block device to watch).
     static std::string diskStatOf(const Disk& disk)
     {
+        if (disk.isNbd())
+            return {}; // another machine's disk: nothing here to watch
         if (disk.isBlockDevice())
             return diskStatPath(disk.identity().rdev);
         struct stat st; // NOLINT: filled by fstat
@@ -660,18 +665,7 @@ struct MirrorJob::Impl
     // false when the range cannot be read.
     bool readSource(std::uint8_t* buf, std::uint64_t offset, std::uint64_t length)
     {
-        const std::uint64_t want = roundUp(length, src.requiredAlignment());
-        std::uint64_t got = 0;
-        while (got < length) {
-            const ssize_t n =
-                ::pread(src.fd(), buf + got, want - got, static_cast<off_t>(offset + got));
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                return false;
-            got += static_cast<std::uint64_t>(n);
-        }
-        return true;
+        return src.readAt(buf, length, offset).has_value();
     }
 
     // What the target got for @p op, granule by granule, for a later
@@ -778,11 +772,13 @@ struct MirrorJob::Impl
     {
         if (commitFlushInFlight || commitStep == CommitStep::Idle)
             return;
-        const int fd = commitStep == CommitStep::Target   ? dst.fd()
-                       : commitStep == CommitStep::Hashes ? journal->hashFd()
-                                                          : journal->slotFd();
         // A full queue: the next turn asks again.
-        commitFlushInFlight = ring->prepareDataSync(fd, kCommitFlushTag);
+        if (commitStep == CommitStep::Target)
+            commitFlushInFlight = dst.stageFlush(*ring, kCommitFlushTag);
+        else
+            commitFlushInFlight = ring->prepareDataSync(
+                commitStep == CommitStep::Hashes ? journal->hashFd() : journal->slotFd(),
+                kCommitFlushTag);
     }
 
     void onCommitFlushed(int res)
@@ -1165,8 +1161,8 @@ struct MirrorJob::Impl
         // A member that fell behind reads again what the group read once:
         // in the idle class, so that its reads take only what the members
         // keeping pace leave of the disk.
-        ring->prepareRead(src.fd(), op.buf + op.progress, len, op.offset + op.progress, tagOf(op),
-                          op.extra && !quiesced ? kYieldIoPriority : ioPriority());
+        src.stageRead(*ring, op.buf + op.progress, len, op.offset + op.progress, tagOf(op),
+                      op.extra && !quiesced ? kYieldIoPriority : ioPriority());
     }
 
     void stageWrite(Op& op)
@@ -1177,17 +1173,24 @@ struct MirrorJob::Impl
         const std::uint64_t off = op.offset + op.progress;
         if (op.kind == OpKind::ZeroWrite) {
             const auto len = static_cast<std::uint32_t>(std::min(left, slotSize));
-            const int fd = len % dst.requiredAlignment() ? dst.bufferedFd() : dst.fd();
-            ring->prepareWrite(fd, op.buf, len, off, tagOf(op), ioPriority());
+            dst.stageWrite(*ring, op.buf, len, off, tagOf(op), ioPriority());
             return;
         }
         const auto len = static_cast<std::uint32_t>(left);
-        const int fd = len % dst.requiredAlignment() ? dst.bufferedFd() : dst.fd();
-        ring->prepareWrite(fd, op.buf + op.progress, len, off, tagOf(op), ioPriority());
+        dst.stageWrite(*ring, op.buf + op.progress, len, off, tagOf(op), ioPriority());
     }
 
     void stageZero(Op& op)
     {
+        if (dst.isNbd()) {
+            // The server's write-zeroes (a hole where it may punch one);
+            // zero buffers over the wire only for one that has none.
+            if (dst.nbd()->canZero())
+                dst.nbd()->zero(op.offset, op.length, job.m_options.unmap, tagOf(op));
+            else
+                startZeroWrite(op);
+            return;
+        }
         if (job.m_options.unmap && punchSupported) {
             ring->prepareFallocate(dst.fd(), FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, op.offset,
                                    op.length, tagOf(op));
@@ -1249,6 +1252,8 @@ struct MirrorJob::Impl
             return;
         if (tag == kCommitFlushTag)
             return onCommitFlushed(res);
+        if (tag == kCancelPollTag || src.onPoll(tag, res) || dst.onPoll(tag, res))
+            return;
         Op& op = ops[tag];
         if (res == -EAGAIN || res == -EINTR) {
             restage(op);
@@ -1484,10 +1489,21 @@ struct MirrorJob::Impl
 
     Result<void> waitForCompletions(std::optional<std::chrono::nanoseconds> timeout)
     {
+        // An export's socket wakes the same wait; a request it already
+        // finished (one it could not send) must not wait at all.
+        if (!pollsParked) {
+            src.armPolls(*ring, kSourcePollIn, kSourcePollOut);
+            dst.armPolls(*ring, kTargetPollIn, kTargetPollOut);
+        }
+        if (src.hasCompletions() || dst.hasCompletions())
+            timeout = std::chrono::nanoseconds::zero();
         auto r = ring->submitAndWait(timeout);
         if (!r)
             return r;
-        ring->reap([this](std::uint64_t tag, int res) { onCompletion(tag, res); });
+        const auto handle = [this](std::uint64_t tag, int res) { onCompletion(tag, res); };
+        ring->reap(handle);
+        src.reap(handle);
+        dst.reap(handle);
         return {};
     }
 
@@ -1527,6 +1543,8 @@ struct MirrorJob::Impl
         if (!ring || ringBroken)
             return;
         tearingDown = true;
+        if (!parkPolls())
+            return;
         if (wakeArmed && ring->prepareCancel(kWakeTag, kCancelWakeTag)) {
             int errors = 0;
             while (wakeArmed) {
@@ -1536,6 +1554,24 @@ struct MirrorJob::Impl
                 }
             }
         }
+    }
+
+    // Takes an export's socket polls back from the ring, so that another
+    // loop (the verification's) can drive the same connection, or the ring
+    // can go. False when the ring broke meanwhile.
+    bool parkPolls()
+    {
+        pollsParked = true;
+        src.cancelPolls(*ring, kCancelPollTag);
+        dst.cancelPolls(*ring, kCancelPollTag);
+        int errors = 0;
+        while (src.pollsArmed() || dst.pollsArmed()) {
+            if (auto r = waitForCompletions(kTick); !r && ++errors >= 50) {
+                ringBroken = true;
+                return false;
+            }
+        }
+        return true;
     }
 
     Result<void> flushTarget()
@@ -1632,7 +1668,13 @@ struct MirrorJob::Impl
             verifyTotal = total;
             publish(false);
         };
+        if (!parkPolls()) {
+            failure = Error{EIO, "verification: the I/O ring broke"};
+            failureFromSource = false;
+            return;
+        }
         auto report = verifyDisks(src, dst, vo);
+        pollsParked = false;
         verifying = false;
         if (!report) {
             if (report.error().code == ECANCELED) {

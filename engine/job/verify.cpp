@@ -7,6 +7,7 @@
 #include "job/verify.h"
 
 #include "base/aligned_buffer.h"
+#include "base/units.h"
 #include "io/ring.h"
 
 #include <unistd.h>
@@ -87,6 +88,10 @@ namespace {
 
 constexpr std::uint64_t kChunk = 1 << 20;
 constexpr unsigned kPairs = 8;
+// An NBD export's socket polls, [disk][in, out], and their cancellation:
+// far above the pairs' tags.
+constexpr std::uint64_t kPollTags[2][2] = {{~0ull, ~0ull - 1}, {~0ull - 2, ~0ull - 3}};
+constexpr std::uint64_t kCancelPollTag = ~0ull - 4;
 constexpr std::uint64_t kSector = 512;
 // A write racing the read of an unchanged range shows up as a difference
 // until its completion is delivered: look again this often before believing it.
@@ -104,11 +109,6 @@ struct Pair
     bool busy = false;
     bool done() const { return (!want[0] || got[0] >= length) && (!want[1] || got[1] >= length); }
 };
-
-std::uint64_t roundUp(std::uint64_t v, std::uint64_t a)
-{
-    return (v + a - 1) / a * a;
-}
 
 bool allZero(const std::uint8_t* p, std::size_t n)
 {
@@ -179,8 +179,8 @@ private:
         const Disk& d = *m_disks[side];
         const std::uint64_t left = p.length - p.got[side];
         const auto len = static_cast<std::uint32_t>(roundUp(left, d.requiredAlignment()));
-        ring.prepareRead(d.fd(), p.buf[side] + p.got[side], len, p.offset + p.got[side],
-                         static_cast<std::uint64_t>((&p - m_pairs.data()) * 2 + side));
+        d.stageRead(ring, p.buf[side] + p.got[side], len, p.offset + p.got[side],
+                    static_cast<std::uint64_t>((&p - m_pairs.data()) * 2 + side));
     }
 
     bool changedAny(std::uint64_t offset, std::uint64_t length) const
@@ -290,20 +290,7 @@ private:
     // this only happens for a range that just looked different).
     Result<void> reread(std::uint64_t offset, std::uint8_t* buf, std::uint64_t length)
     {
-        const Disk& a = *m_disks[0];
-        const std::uint64_t want = roundUp(length, a.requiredAlignment());
-        std::uint64_t got = 0;
-        while (got < length) {
-            const ssize_t n =
-                ::pread(a.fd(), buf + got, want - got, static_cast<off_t>(offset + got));
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0)
-                return systemError(n < 0 ? errno : EIO,
-                                   "read " + a.path() + " at " + std::to_string(offset + got));
-            got += static_cast<std::uint64_t>(n);
-        }
-        return {};
+        return m_disks[0]->readAt(buf, length, offset);
     }
 
     Result<void> compare(Pair& p)
@@ -423,9 +410,8 @@ private:
                 return *m_failure;
             if (order.empty() && exhausted)
                 return {};
-            if (auto r = ring.submitAndWait(std::chrono::milliseconds(100)); !r)
+            if (auto r = wait(ring); !r)
                 return r;
-            reap(ring);
             const auto now = std::chrono::steady_clock::now();
             if (m_o.progress && now - lastProgress > std::chrono::milliseconds(100)) {
                 lastProgress = now;
@@ -434,9 +420,29 @@ private:
         }
     }
 
+    // One turn: an export's socket wakes the same wait as the ring.
+    Result<void> wait(Ring& ring, bool polls = true)
+    {
+        std::chrono::nanoseconds timeout = std::chrono::milliseconds(100);
+        for (int side = 0; side < 2; ++side) {
+            if (polls)
+                m_disks[side]->armPolls(ring, kPollTags[side][0], kPollTags[side][1]);
+            if (m_disks[side]->hasCompletions())
+                timeout = std::chrono::nanoseconds::zero();
+        }
+        auto r = ring.submitAndWait(timeout);
+        if (!r)
+            return r;
+        reap(ring);
+        return {};
+    }
+
     void reap(Ring& ring)
     {
-        ring.reap([&](std::uint64_t tag, int res) {
+        const auto onCompletion = [&](std::uint64_t tag, int res) {
+            if (tag == kCancelPollTag || m_disks[0]->onPoll(tag, res) ||
+                m_disks[1]->onPoll(tag, res))
+                return;
             Pair& p = m_pairs[tag / 2];
             const int side = static_cast<int>(tag % 2);
             if (res == -EAGAIN || res == -EINTR)
@@ -456,7 +462,10 @@ private:
                 else
                     stage(ring, p, side);
             }
-        });
+        };
+        ring.reap(onCompletion);
+        m_disks[0]->reap(onCompletion);
+        m_disks[1]->reap(onCompletion);
     }
 
     // Waits for every read in flight; false when that cannot be done.
@@ -467,12 +476,15 @@ private:
         int errors = 0;
         while (std::any_of(m_pairs.begin(), m_pairs.end(),
                            [](const Pair& p) { return p.busy && !p.done(); })) {
-            if (auto r = ring.submitAndWait(std::chrono::milliseconds(100)); !r) {
-                if (++errors > 100)
-                    return false;
-                continue;
-            }
-            reap(ring);
+            if (auto r = wait(ring); !r && ++errors > 100)
+                return false;
+        }
+        // The polls of an export are the ring's until they complete.
+        m_disks[0]->cancelPolls(ring, kCancelPollTag);
+        m_disks[1]->cancelPolls(ring, kCancelPollTag);
+        while (m_disks[0]->pollsArmed() || m_disks[1]->pollsArmed()) {
+            if (auto r = wait(ring, false); !r && ++errors > 100)
+                return false;
         }
         return true;
     }

@@ -12,6 +12,7 @@
 #include "track/freeze.h"
 
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
@@ -375,9 +376,11 @@ Result<void> checkTargetRoom(const PathFacts& sourceFacts, const PathFacts& targ
             "); free space there or choose another place");
 }
 
-std::string dataSignature(const Disk& disk)
+namespace {
+
+std::string dataSignature(int fd, std::uint64_t size)
 {
-    const auto found = probeSignatures(disk.bufferedFd());
+    const auto found = probeSignatures(fd);
     // A GPT says most about a whole disk. A file system comes before an MBR:
     // FAT, exFAT and NTFS boot sectors end in the MBR's 0x55AA, so libblkid
     // reports a "dos" table on them as well.
@@ -389,8 +392,43 @@ std::string dataSignature(const Disk& disk)
             return describeSignature(sig);
     if (!found.empty())
         return describeSignature(found.front());
-    return damagedSignature(disk.bufferedFd(), disk.size());
+    return damagedSignature(fd, size);
 }
+
+} // namespace
+
+std::string dataSignature(const Disk& disk)
+{
+    return dataSignature(disk.bufferedFd(), disk.size());
+}
+
+namespace {
+
+// An export's start and end, where partition tables, file systems and RAID
+// members keep their signatures, in a sparse memory file of its size: the
+// probes read it as they read a disk.
+std::string dataOnExport(const Disk& disk)
+{
+    constexpr std::uint64_t kEdge = 1 << 20;
+    UniqueFd mem(::memfd_create("drivemirror-probe", MFD_CLOEXEC));
+    if (!mem.valid() || ::ftruncate(mem.get(), static_cast<off_t>(disk.size())) != 0)
+        return {};
+    std::vector<std::uint8_t> buf(kEdge);
+    const std::uint64_t head = std::min(kEdge, disk.size());
+    const std::uint64_t tailAt = disk.size() > kEdge ? disk.size() - kEdge : 0;
+    for (const std::uint64_t at : {std::uint64_t{0}, std::max(head, tailAt)}) {
+        const std::uint64_t n = std::min(kEdge, disk.size() - std::min(at, disk.size()));
+        if (n == 0)
+            continue;
+        if (!disk.readAt(buf.data(), n, at))
+            return "a start or end that cannot be read, so what it holds is unknown";
+        if (::pwrite(mem.get(), buf.data(), n, static_cast<off_t>(at)) != static_cast<ssize_t>(n))
+            return {};
+    }
+    return dataSignature(mem.get(), disk.size());
+}
+
+} // namespace
 
 Result<TargetFacts> inspectTarget(const std::string& target)
 {
@@ -503,6 +541,8 @@ Result<void> checkServeCandidate(const std::string& path, bool readOnly, bool al
 
 std::string dataOnDevice(const Disk& disk)
 {
+    if (disk.isNbd())
+        return dataOnExport(disk);
     if (std::string sig = dataSignature(disk); !sig.empty())
         return sig;
     struct stat st

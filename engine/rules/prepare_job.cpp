@@ -43,6 +43,8 @@ std::string identityNow(const ResolvedPath& r, const Logger& log)
 JobEnd endOf(const Disk& disk, const std::string& real, const Logger& log)
 {
     JobEnd end{real, {}};
+    if (disk.isNbd())
+        return end; // known by its URI alone
     if (disk.isBlockDevice()) {
         if (auto info = describeDevice(real, log))
             end.id = info->stableId();
@@ -90,9 +92,10 @@ public:
     /// Where the target keeps its bytes, or where it will be created.
     std::optional<Reach> targetReach(const StorageMap& map) const
     {
-        return m_dst->exists() ? map.reachOfNode(m_dst->st) : std::nullopt;
+        return m_dst && m_dst->exists() ? map.reachOfNode(m_dst->st) : std::nullopt;
     }
-    const std::string& targetRealPath() const { return m_dst->real; }
+    /// The target's path without symlinks; an NBD target's URI.
+    const std::string& targetRealPath() const { return m_dst ? m_dst->real : m_setup.target; }
     /// Removes the target file this preparation created, if it is still
     /// the one under that name; for a refusal after it was created.
     void removeCreated();
@@ -102,6 +105,9 @@ private:
     Result<void> trackImageSource();
     std::optional<Error> openedUnderItsName() const;
     Result<void> checkOpened(Disk& target) const;
+    Result<void> checkTargetData(const Disk& target) const;
+    Result<void> checkNbdBinding() const;
+    Result<Disk> openNbdTarget();
     bool resumingOnto(const Disk& target) const;
     void logTracking() const;
 
@@ -117,7 +123,10 @@ private:
     bool m_boundToFile = false;  ///< expectedTargetId names an image file (or none)
     bool m_targetAsUser = false; ///< an existing image target, opened as the invoker
     bool m_targetIsDevice = false;
+    /// An NBD export (isNbdUri): no path, no node; m_dst stays empty.
+    bool m_nbdTarget = false;
     dev_t m_confirmedDevice = 0;
+    std::uint64_t m_sourceSize = 0;
     SourceUse m_use;
     UniqueFd m_srcPin;
     UniqueFd m_dstPin;
@@ -136,30 +145,39 @@ Result<void> Preparation::resolve()
     // real (symlink-free) paths, whose nodes are checked again against the
     // pinned ones before anything is opened for I/O; the data descriptors
     // come from the pinned nodes.
+    if (isNbdUri(m_setup.source))
+        return Error{EINVAL, "source: " + m_setup.source +
+                                 ": an NBD export can be a target; as a source it is not "
+                                 "supported yet"};
     auto src = resolvePath(m_setup.source, m_who);
     if (!src)
         return withContext("source: ", src.error());
     if (!src->exists())
         return Error{ENOENT, "source: " + m_setup.source + ": " + errnoText(ENOENT)};
-    auto dst = resolvePath(m_setup.target, m_who);
-    if (!dst)
-        return withContext("target: ", dst.error());
     m_src = std::move(*src);
-    m_dst = std::move(*dst);
+    m_nbdTarget = isNbdUri(m_setup.target);
+    if (!m_nbdTarget) {
+        auto dst = resolvePath(m_setup.target, m_who);
+        if (!dst)
+            return withContext("target: ", dst.error());
+        m_dst = std::move(*dst);
+        m_dstFacts = factsOf(*m_dst);
+    }
     // What each path names, identified once: every rule below reads these.
     m_srcFacts = factsOf(*m_src);
-    m_dstFacts = factsOf(*m_dst);
     auto srcId = m_srcFacts.identity();
     if (!srcId)
         return Error{srcId.error().code,
                      "source: " + m_setup.source + ": " + errnoText(srcId.error().code)};
     m_srcId = *srcId;
-    m_targetIsDevice = m_dst->exists() && S_ISBLK(m_dst->st.st_mode);
+    m_targetIsDevice = m_dst && m_dst->exists() && S_ISBLK(m_dst->st.st_mode);
     return {};
 }
 
 Result<void> Preparation::checkBinding()
 {
+    if (m_nbdTarget)
+        return checkNbdBinding();
     const bool targetExists = m_dst->exists();
     // The confirmed image file (or its absence) first: any other verdict
     // would be about a file the user did not confirm. Checked again on the
@@ -202,13 +220,14 @@ Result<void> Preparation::checkRules()
     const StorageMap map = StorageMap::scan();
     if (auto r = checkSourceCandidate(m_srcFacts); !r)
         return r.error();
-    if (auto r = checkTargetCandidate(&m_srcFacts, m_dstFacts, map); !r)
-        return r.error();
+    if (!m_nbdTarget)
+        if (auto r = checkTargetCandidate(&m_srcFacts, m_dstFacts, map); !r)
+            return r.error();
     if ((m_srcId.blockDevice || m_targetIsDevice) && ::geteuid() != 0)
         return refusal(EPERM, Rule::NeedsRoot,
                        "block devices need root: run drivemirror-cli with sudo, or let the desktop "
                        "app ask for authorisation");
-    if (!m_setup.expectedTargetId.empty() && !m_boundToFile) {
+    if (!m_setup.expectedTargetId.empty() && !m_boundToFile && !m_nbdTarget) {
         if (!m_targetIsDevice)
             return refusal(EINVAL, Rule::TargetIdentity,
                            "an expected identity names a disk, but " + m_setup.target +
@@ -323,15 +342,15 @@ Result<void> Preparation::trackImageSource()
 Result<Disk> Preparation::openSource()
 {
     // Checked before the target file is created or anything is written.
-    if (!m_targetIsDevice)
+    if (!m_targetIsDevice && !m_nbdTarget)
         if (auto r = checkTargetRoom(m_srcFacts, m_dstFacts, m_setup.options); !r)
             return r.error();
     // The rules above looked the real paths up by name: they were about the
     // pinned nodes only if those names still lead there.
-    for (const ResolvedPath* r : {&*m_src, &*m_dst})
-        if (r->exists() && !r->stillNamed())
+    for (const auto* r : {&m_src, &m_dst})
+        if (*r && (*r)->exists() && !(*r)->stillNamed())
             return refusal(ESTALE, Rule::TargetIdentity,
-                           "refusing " + r->given + ": " + r->real +
+                           "refusing " + (*r)->given + ": " + (*r)->real +
                                " changed while it was checked");
 
     auto disk = Disk::open(m_srcPin.valid() ? procFdPath(m_srcPin.get()) : m_src->nodePath(),
@@ -347,6 +366,9 @@ Result<Disk> Preparation::openSource()
 
 Result<void> Preparation::createTarget(std::uint64_t size)
 {
+    m_sourceSize = size;
+    if (m_nbdTarget)
+        return {}; // an export is the server's to create
     if (m_targetAsUser) {
         auto fd = openAsInvoker(*m_dst, m_who, O_RDWR);
         if (!fd)
@@ -381,12 +403,14 @@ Result<void> Preparation::createTarget(std::uint64_t size)
 
 void Preparation::removeCreated()
 {
-    if (m_created)
+    if (m_created && m_dst)
         (void)removeFileIfStill(m_dst->dir.get(), m_dst->name, *m_created);
 }
 
 Result<Disk> Preparation::openTarget()
 {
+    if (m_nbdTarget)
+        return openNbdTarget();
     auto disk = Disk::open(m_dstPin.valid() ? procFdPath(m_dstPin.get()) : m_dst->nodePath(),
                            m_setup.target, {Disk::Access::ReadWrite, true, true}, m_log);
     if (!disk) {
@@ -403,6 +427,43 @@ Result<Disk> Preparation::openTarget()
     if (auto why = openedUnderItsName())
         return *why;
     if (auto r = checkOpened(*disk); !r)
+        return r.error();
+    return disk;
+}
+
+// An export has no node to pin: through pkexec or sudo it is bound to the
+// URI the user confirmed, and it never needs root of its own.
+Result<void> Preparation::checkNbdBinding() const
+{
+    if (!m_setup.expectedTargetId.empty() && m_setup.expectedTargetId != m_setup.target)
+        return refusal(ESTALE, Rule::TargetIdentity,
+                       "refusing " + m_setup.target + ": the expected identity " +
+                           m_setup.expectedTargetId + " is not this export's URI");
+    if (m_who.elevated && m_setup.expectedTargetId.empty())
+        return refusal(EPERM, Rule::TargetIdentity,
+                       "refusing " + m_setup.target + ": run through " + m_who.via + " for " +
+                           m_who.name +
+                           ", a job writes only the target that was confirmed: pass --expect-id "
+                           "with the export's URI after checking that it is the one you mean");
+    return {};
+}
+
+// The export's own answers are its facts: whether it may be written, its
+// size, and what its first and last megabyte hold.
+Result<Disk> Preparation::openNbdTarget()
+{
+    auto disk = Disk::openNbd(m_setup.target, Disk::Access::ReadWrite, m_log);
+    if (!disk) {
+        if (disk.error().code == EROFS)
+            return refusal(EROFS, Rule::ReadOnlyTarget,
+                           "refusing " + m_setup.target + ": the export is read-only");
+        return withContext("target: ", disk.error());
+    }
+    if (disk->size() < m_sourceSize)
+        return refusal(ENOSPC, Rule::TargetTooSmall,
+                       "refusing target " + m_setup.target + " (" + formatBytes(disk->size()) +
+                           "): it is smaller than the source (" + formatBytes(m_sourceSize) + ")");
+    if (auto r = checkTargetData(*disk); !r)
         return r.error();
     return disk;
 }
@@ -447,6 +508,13 @@ Result<void> Preparation::checkOpened(Disk& target) const
                        "refusing the target: " + r.error().message);
     if (!target.isBlockDevice())
         return {};
+    return checkTargetData(target);
+}
+
+// A disk or export that holds a file system, a partition table or another
+// signature is overwritten only as confirmed.
+Result<void> Preparation::checkTargetData(const Disk& target) const
+{
     const std::string data = dataOnDevice(target);
     if (!data.empty() && !m_setup.allowDataOnTarget && resumingOnto(target)) {
         m_log->info("{} holds {}, written by the interrupted copy being resumed", m_setup.target,
@@ -469,7 +537,7 @@ bool Preparation::resumingOnto(const Disk& target) const
 {
     if (!m_setup.resume || m_setup.stateDir.empty())
         return false;
-    const JobEnd dst = endOf(target, m_dst->real, m_log);
+    const JobEnd dst = endOf(target, targetRealPath(), m_log);
     if (dst.id.empty())
         return false;
     std::string sourceKey = m_src->real;
@@ -490,7 +558,7 @@ Result<void> Preparation::attachJournal(MirrorJob& job) const
         return {};
     }
     const JobEnd src = endOf(job.source(), m_src->real, m_log);
-    const JobEnd dst = endOf(job.target(), m_dst->real, m_log);
+    const JobEnd dst = endOf(job.target(), targetRealPath(), m_log);
     const auto& o = job.options();
     const std::uint64_t granules = (job.extent() + job.granularity() - 1) / job.granularity();
     auto journal = JobJournal::open({m_setup.stateDir, m_setup.resume, m_setup.checkpointInterval},
