@@ -157,11 +157,11 @@ std::vector<QString> helpNotes()
                 "unless --insecure. The export is named after PATH's last component unless "
                 "--export NAME. Exit codes: 0 stopped by a signal; 1 qemu-nbd ended by "
                 "itself; 2 refused, nothing served."),
-        Cli::tr("A TARGET can be an NBD export: nbd://HOST[:PORT]/EXPORT, "
+        Cli::tr("SOURCE and TARGET can be NBD exports: nbd://HOST[:PORT]/EXPORT, "
                 "nbd+unix:///EXPORT?socket=PATH, or nbds:// and nbds+unix:// with TLS "
-                "(nbds://USER@HOST/EXPORT?tls-psk-file=FILE). It must exist and be at least as "
-                "large as SOURCE; a read-only export is refused, and one whose first or last "
-                "megabyte holds data only with --overwrite URI. A bad URI, an unreachable "
+                "(nbds://USER@HOST/EXPORT?tls-psk-file=FILE). A TARGET export must exist and be "
+                "at least as large as SOURCE; a read-only one is refused, and one whose first or "
+                "last megabyte holds data only with --overwrite URI. A bad URI, an unreachable "
                 "server or a wrong key: exit code 2, nothing written."),
         Cli::tr("SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too). "
                 "A value that rounds down to 0, exponents (1e3), abbreviated and repeated "

@@ -184,17 +184,28 @@ bool NbdConnection::armPolls(Ring& ring, std::uint64_t inTag, std::uint64_t outT
     return true;
 }
 
+bool NbdConnection::ready(short events) const
+{
+    const int fd = nbd_aio_get_fd(m_h);
+    pollfd p{fd, events, 0};
+    return fd >= 0 && ::poll(&p, 1, 0) > 0;
+}
+
 bool NbdConnection::onPoll(std::uint64_t tag, int res)
 {
+    // The readiness may be stale: a blocking call (an allocation query, a
+    // comparison's read) can have taken the data meanwhile. Told "readable"
+    // with nothing to read, libnbd would start a reply and wait in it, and
+    // queue every later request behind it for good.
     if (m_inArmed && tag == m_inTag) {
         m_inArmed = false;
-        if (res != -ECANCELED)
+        if (res != -ECANCELED && ready(POLLIN))
             nbd_aio_notify_read(m_h); // a failure fails the requests in flight
         return true;
     }
     if (m_outArmed && tag == m_outTag) {
         m_outArmed = false;
-        if (res != -ECANCELED)
+        if (res != -ECANCELED && ready(POLLOUT))
             nbd_aio_notify_write(m_h);
         return true;
     }

@@ -115,6 +115,8 @@ public:
 private:
     NbdConnection() = default;
     Error lastError(const std::string& what) const;
+    /// The socket is ready for @p events now (a poll that does not wait).
+    bool ready(short events) const;
     void issued(std::int64_t cookie, std::uint64_t tag, const char* what);
 
     nbd_handle* m_h = nullptr;

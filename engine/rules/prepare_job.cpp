@@ -94,6 +94,8 @@ public:
     {
         return m_dst && m_dst->exists() ? map.reachOfNode(m_dst->st) : std::nullopt;
     }
+    /// The source's path without symlinks; an NBD source's URI.
+    const std::string& sourceRealPath() const { return m_src ? m_src->real : m_setup.source; }
     /// The target's path without symlinks; an NBD target's URI.
     const std::string& targetRealPath() const { return m_dst ? m_dst->real : m_setup.target; }
     /// Removes the target file this preparation created, if it is still
@@ -123,7 +125,8 @@ private:
     bool m_boundToFile = false;  ///< expectedTargetId names an image file (or none)
     bool m_targetAsUser = false; ///< an existing image target, opened as the invoker
     bool m_targetIsDevice = false;
-    /// An NBD export (isNbdUri): no path, no node; m_dst stays empty.
+    /// An NBD export (isNbdUri): no path, no node; m_src or m_dst stays empty.
+    bool m_nbdSource = false;
     bool m_nbdTarget = false;
     dev_t m_confirmedDevice = 0;
     std::uint64_t m_sourceSize = 0;
@@ -145,16 +148,15 @@ Result<void> Preparation::resolve()
     // real (symlink-free) paths, whose nodes are checked again against the
     // pinned ones before anything is opened for I/O; the data descriptors
     // come from the pinned nodes.
-    if (isNbdUri(m_setup.source))
-        return Error{EINVAL, "source: " + m_setup.source +
-                                 ": an NBD export can be a target; as a source it is not "
-                                 "supported yet"};
-    auto src = resolvePath(m_setup.source, m_who);
-    if (!src)
-        return withContext("source: ", src.error());
-    if (!src->exists())
-        return Error{ENOENT, "source: " + m_setup.source + ": " + errnoText(ENOENT)};
-    m_src = std::move(*src);
+    m_nbdSource = isNbdUri(m_setup.source);
+    if (!m_nbdSource) {
+        auto src = resolvePath(m_setup.source, m_who);
+        if (!src)
+            return withContext("source: ", src.error());
+        if (!src->exists())
+            return Error{ENOENT, "source: " + m_setup.source + ": " + errnoText(ENOENT)};
+        m_src = std::move(*src);
+    }
     m_nbdTarget = isNbdUri(m_setup.target);
     if (!m_nbdTarget) {
         auto dst = resolvePath(m_setup.target, m_who);
@@ -163,13 +165,20 @@ Result<void> Preparation::resolve()
         m_dst = std::move(*dst);
         m_dstFacts = factsOf(*m_dst);
     }
+    if (m_nbdSource && m_nbdTarget && m_setup.source == m_setup.target)
+        return refusal(EINVAL, Rule::SourceIsTarget,
+                       "refusing: source and target are the same export (" + m_setup.source + ")");
     // What each path names, identified once: every rule below reads these.
-    m_srcFacts = factsOf(*m_src);
-    auto srcId = m_srcFacts.identity();
-    if (!srcId)
-        return Error{srcId.error().code,
-                     "source: " + m_setup.source + ": " + errnoText(srcId.error().code)};
-    m_srcId = *srcId;
+    if (m_nbdSource) {
+        m_srcId.uri = m_setup.source;
+    } else {
+        m_srcFacts = factsOf(*m_src);
+        auto srcId = m_srcFacts.identity();
+        if (!srcId)
+            return Error{srcId.error().code,
+                         "source: " + m_setup.source + ": " + errnoText(srcId.error().code)};
+        m_srcId = *srcId;
+    }
     m_targetIsDevice = m_dst && m_dst->exists() && S_ISBLK(m_dst->st.st_mode);
     return {};
 }
@@ -199,7 +208,7 @@ Result<void> Preparation::checkBinding()
     }
     // Through pkexec or sudo, image files are read and written as the user
     // who asked, never with root's rights.
-    if (m_who.elevated && !m_srcId.blockDevice) {
+    if (m_who.elevated && m_src && !m_srcId.blockDevice) {
         auto fd = openAsInvoker(*m_src, m_who, O_RDONLY);
         if (!fd)
             return fd.error();
@@ -218,10 +227,11 @@ Result<void> Preparation::checkRules()
 {
     // One look at the machine's storage for every rule of this job.
     const StorageMap map = StorageMap::scan();
-    if (auto r = checkSourceCandidate(m_srcFacts); !r)
-        return r.error();
+    if (!m_nbdSource)
+        if (auto r = checkSourceCandidate(m_srcFacts); !r)
+            return r.error();
     if (!m_nbdTarget)
-        if (auto r = checkTargetCandidate(&m_srcFacts, m_dstFacts, map); !r)
+        if (auto r = checkTargetCandidate(m_nbdSource ? nullptr : &m_srcFacts, m_dstFacts, map); !r)
             return r.error();
     if ((m_srcId.blockDevice || m_targetIsDevice) && ::geteuid() != 0)
         return refusal(EPERM, Rule::NeedsRoot,
@@ -247,7 +257,10 @@ Result<void> Preparation::checkRules()
     }
 
     // Who else writes the source, and whether the job can see those writes.
-    m_use = analyseSourceUse(m_srcFacts, map);
+    // An export's other clients are on the server's side, out of sight: it
+    // is copied as an offline image is, and --verify tells what changed.
+    if (!m_nbdSource)
+        m_use = analyseSourceUse(m_srcFacts, map);
     if (m_use.refusal)
         return *m_use.refusal;
     // What root is needed for: a disk on either side, or tracking the
@@ -353,8 +366,10 @@ Result<Disk> Preparation::openSource()
                            "refusing " + (*r)->given + ": " + (*r)->real +
                                " changed while it was checked");
 
-    auto disk = Disk::open(m_srcPin.valid() ? procFdPath(m_srcPin.get()) : m_src->nodePath(),
-                           m_setup.source, {Disk::Access::ReadOnly, true, false}, m_log);
+    auto disk = m_nbdSource
+                    ? Disk::openNbd(m_setup.source, Disk::Access::ReadOnly, m_log)
+                    : Disk::open(m_srcPin.valid() ? procFdPath(m_srcPin.get()) : m_src->nodePath(),
+                                 m_setup.source, {Disk::Access::ReadOnly, true, false}, m_log);
     if (!disk)
         return withContext("source: ", disk.error());
     // Held for the job's life: QEMU and other jobs cannot write it meanwhile.
@@ -540,7 +555,7 @@ bool Preparation::resumingOnto(const Disk& target) const
     const JobEnd dst = endOf(target, targetRealPath(), m_log);
     if (dst.id.empty())
         return false;
-    std::string sourceKey = m_src->real;
+    std::string sourceKey = sourceRealPath();
     if (m_srcId.blockDevice)
         if (auto info = describeDevice(m_src->real, m_log))
             sourceKey = info->stableId();
@@ -557,7 +572,7 @@ Result<void> Preparation::attachJournal(MirrorJob& job) const
                            "nothing to resume from: the job keeps no checkpoints");
         return {};
     }
-    const JobEnd src = endOf(job.source(), m_src->real, m_log);
+    const JobEnd src = endOf(job.source(), sourceRealPath(), m_log);
     const JobEnd dst = endOf(job.target(), targetRealPath(), m_log);
     const auto& o = job.options();
     const std::uint64_t granules = (job.extent() + job.granularity() - 1) / job.granularity();

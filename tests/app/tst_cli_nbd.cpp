@@ -26,6 +26,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -343,7 +344,10 @@ private Q_SLOTS:
     void oneSourceTwoExports_bothIdentical();
     void serverKilledMidJob_targetFails_resumeAfterRestartIdentical();
     void exportHoldingFileSystem_refusedUnlessOverwrite();
-    void exportAsSource_refusedOneLine();
+    void exportAsSource_syncFullAndTop_identical_data();
+    void exportAsSource_syncFullAndTop_identical();
+    void exportToExport_identical();
+    void sameExportBothEnds_refusedOneLine();
 
 private:
     /// A fresh source image (kSourceExtents) in the test's own directory.
@@ -1113,21 +1117,85 @@ void TestCliNbd::exportHoldingFileSystem_refusedUnlessOverwrite()
     QVERIFY2(differs.isEmpty(), qPrintable(differs));
 }
 
-void TestCliNbd::exportAsSource_refusedOneLine()
+void TestCliNbd::exportAsSource_syncFullAndTop_identical_data()
 {
+    QTest::addColumn<QString>("sync");
+    QTest::newRow("full") << QStringLiteral("full");
+    QTest::newRow("top") << QStringLiteral("top");
+}
+
+void TestCliNbd::exportAsSource_syncFullAndTop_identical()
+{
+    // A read-only export of a sparse image, copied to a new image file:
+    // identical either way, and only the allocated data crosses the wire
+    // (the export's block status), so the new file stays sparse.
     SKIP_WITHOUT_TOOL("qemu-nbd", "qemu-utils");
-    const QString exp = makeSource(QStringLiteral("export.img"));
-    QVERIFY(!exp.isEmpty());
+    QFETCH(QString, sync);
+    const QString img = makeSource(QStringLiteral("served.img"));
+    QVERIFY(!img.isEmpty());
+    const QByteArray before = contentHash(img);
     QString why;
-    auto server = NbdServer::start(NbdServer::Kind::QemuNbd, exp, m_test->file("src.sock"),
+    auto server = NbdServer::start(NbdServer::Kind::QemuNbd, img, m_test->file("src.sock"),
                                    QStringLiteral("disk"), true, &why);
     QVERIFY2(server, qPrintable(why));
     const QString target = m_test->file(QStringLiteral("target.img"));
+
+    const auto r = cli({QStringLiteral("mirror"), server->uri(), target, QStringLiteral("--sync"),
+                        sync, QStringLiteral("--verify"), QStringLiteral("--complete-when-ready")});
+    QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
+    const QString differs = copyDiffers(img, target);
+    QVERIFY2(differs.isEmpty(), qPrintable(differs));
+    QVERIFY2(contentHash(img) == before, "the served image changed");
+    struct stat st
+    {
+    };
+    QVERIFY(::stat(target.toLocal8Bit().constData(), &st) == 0);
+    const auto allocated = static_cast<std::uint64_t>(st.st_blocks) * 512;
+    QVERIFY2(allocated <= sourceDataBytes() + 2 * kMiB,
+             qPrintable(QStringLiteral("%1 bytes allocated for %2 of data")
+                            .arg(allocated)
+                            .arg(sourceDataBytes())));
+}
+
+void TestCliNbd::exportToExport_identical()
+{
+    SKIP_WITHOUT_TOOL("qemu-nbd", "qemu-utils");
+    SKIP_WITHOUT_TOOL("nbdkit", "nbdkit");
+    const QString img = makeSource(QStringLiteral("served.img"));
+    QVERIFY(!img.isEmpty());
+    const QString exp = m_test->file(QStringLiteral("export.img"));
+    QVERIFY(makeFilled(exp, kSize, 84));
+    QString why;
+    auto from = NbdServer::start(NbdServer::Kind::QemuNbd, img, m_test->file("from.sock"),
+                                 QStringLiteral("disk"), true, &why);
+    QVERIFY2(from, qPrintable(why));
+    auto to = NbdServer::start(NbdServer::Kind::Nbdkit, exp, m_test->file("to.sock"),
+                               QStringLiteral("disk"), false, &why);
+    QVERIFY2(to, qPrintable(why));
+
+    const auto r = cli({QStringLiteral("mirror"), from->uri(), to->uri(),
+                        QStringLiteral("--verify"), QStringLiteral("--complete-when-ready")});
+    QVERIFY2(r.exitCode == kExitOk, qPrintable(show(r)));
+    const QString differs = copyDiffers(img, exp, to->uri());
+    QVERIFY2(differs.isEmpty(), qPrintable(differs));
+}
+
+void TestCliNbd::sameExportBothEnds_refusedOneLine()
+{
+    SKIP_WITHOUT_TOOL("qemu-nbd", "qemu-utils");
+    const QString exp = m_test->file(QStringLiteral("export.img"));
+    QVERIFY(makeFilled(exp, kSize, 85));
+    const FileState before = fileState(exp);
+    QString why;
+    auto server = NbdServer::start(NbdServer::Kind::QemuNbd, exp, m_test->file("same.sock"),
+                                   QStringLiteral("disk"), false, &why);
+    QVERIFY2(server, qPrintable(why));
     const QStringList cwdBefore = dirEntries(m_cwd);
-    const auto r = cli({QStringLiteral("mirror"), server->uri(), target}, 30000);
+    const auto r = cli({QStringLiteral("mirror"), server->uri(), server->uri()}, 30000);
     const QString broken = refusalBroken(r, server->uri(), cwdBefore);
     QVERIFY2(broken.isEmpty(), qPrintable(broken));
-    QVERIFY2(!QFile::exists(target), "a target was created for a refused job");
+    QVERIFY2(r.err.contains(QStringLiteral("same export")), qPrintable(show(r)));
+    QVERIFY2(fileState(exp) == before, "the export file changed although it was refused");
 }
 
 QTEST_GUILESS_MAIN(TestCliNbd)
