@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <cstring>
 
 namespace engine {
 
@@ -69,7 +71,8 @@ Error NbdConnection::lastError(const std::string& what) const
 }
 
 Result<std::unique_ptr<NbdConnection>> NbdConnection::connect(const std::string& uri, bool writable,
-                                                              Logger log)
+                                                              Logger log,
+                                                              std::chrono::milliseconds timeout)
 {
     std::unique_ptr<NbdConnection> c(new NbdConnection);
     c->m_uri = uri;
@@ -81,14 +84,33 @@ Result<std::unique_ptr<NbdConnection>> NbdConnection::connect(const std::string&
     // read it. Which data is allocated, for sparse sources and sync top.
     nbd_set_uri_allow_local_file(c->m_h, true);
     nbd_add_meta_context(c->m_h, "base:allocation");
-    if (nbd_connect_uri(c->m_h, uri.c_str()) == -1) {
+    const auto failed = [&] {
         const int code = nbd_get_errno();
         const char* text = nbd_get_error();
-        // "nbd_connect_uri: " says nothing to a user who gave a URI.
-        std::string why = text ? text : "cannot connect";
-        if (why.rfind("nbd_connect_uri: ", 0) == 0)
-            why.erase(0, 17);
+        // "nbd_aio_connect_uri: " says nothing to a user who gave a URI.
+        std::string why = text && *text ? text : "the server closed the connection";
+        for (const char* prefix : {"nbd_aio_connect_uri: ", "nbd_poll: "})
+            if (why.rfind(prefix, 0) == 0)
+                why.erase(0, std::strlen(prefix));
         return Error{code ? code : ECONNREFUSED, uri + ": " + why};
+    };
+    // Step by step, so that a server that accepts and never answers is
+    // given up on instead of holding the caller (a job's setup, the
+    // desktop app's test) for good.
+    if (nbd_aio_connect_uri(c->m_h, uri.c_str()) == -1)
+        return failed();
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (nbd_aio_is_ready(c->m_h) != 1) {
+        if (nbd_aio_is_dead(c->m_h) == 1 || nbd_aio_is_closed(c->m_h) == 1)
+            return failed();
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
+        if (left.count() <= 0)
+            return Error{ETIMEDOUT,
+                         uri + ": no answer from the server within " +
+                             formatDuration(std::chrono::duration<double>(timeout).count())};
+        if (nbd_poll(c->m_h, static_cast<int>(std::min<std::int64_t>(left.count(), 1000))) == -1)
+            return failed();
     }
     const std::int64_t size = nbd_get_size(c->m_h);
     if (size < 0)

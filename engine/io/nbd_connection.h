@@ -15,6 +15,7 @@
 #include "base/result.h"
 #include "bitmap/dirty_bitmap.h" // ByteRange
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -39,9 +40,13 @@ public:
     /// Connects to the export @p uri names (libnbd's URI syntax: a unix
     /// socket as ?socket=PATH, TLS-PSK as nbds://USER@.../?tls-psk-file=F).
     /// @p writable: the job will write it, so a read-only export is refused
-    /// (EROFS). Errors are one line that names the URI.
-    static Result<std::unique_ptr<NbdConnection>> connect(const std::string& uri, bool writable,
-                                                          Logger log = {});
+    /// (EROFS). A server that has not finished the handshake after
+    /// @p timeout is given up on (ETIMEDOUT). Errors are one line that
+    /// names the URI.
+    static constexpr std::chrono::seconds kConnectTimeout{30};
+    static Result<std::unique_ptr<NbdConnection>>
+    connect(const std::string& uri, bool writable, Logger log = {},
+            std::chrono::milliseconds timeout = kConnectTimeout);
     NbdConnection(const NbdConnection&) = delete;
     NbdConnection& operator=(const NbdConnection&) = delete;
     ~NbdConnection();

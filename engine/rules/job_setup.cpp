@@ -568,4 +568,26 @@ std::string dataOnDevice(const Disk& disk)
     return {};
 }
 
+Result<void> checkExportTarget(const std::string& uri, bool readOnly, std::uint64_t size,
+                               std::uint64_t sourceSize)
+{
+    if (readOnly)
+        return refusal(EROFS, Rule::ReadOnlyTarget,
+                       "refusing " + uri + ": the export is read-only");
+    if (size < sourceSize)
+        return refusal(ENOSPC, Rule::TargetTooSmall,
+                       "refusing target " + uri + " (" + formatBytes(size) +
+                           "): it is smaller than the source (" + formatBytes(sourceSize) + ")");
+    return {};
+}
+
+Result<void> checkExportBinding(const std::string& uri, const std::string& expectedId)
+{
+    if (!expectedId.empty() && expectedId != uri)
+        return refusal(ESTALE, Rule::TargetIdentity,
+                       "refusing " + uri + ": the expected identity " + expectedId +
+                           " is not this export's URI");
+    return {};
+}
+
 } // namespace engine

@@ -218,6 +218,15 @@ std::string dataSignature(const Disk& disk);
 /// read; empty for a blank disk.
 std::string dataOnDevice(const Disk& disk);
 
+/// The rules an NBD export answers for itself as a job's target: it may be
+/// written (ReadOnlyTarget) and holds at least @p sourceSize bytes
+/// (TargetTooSmall; 0 = not known yet). Its data is dataOnDevice's.
+Result<void> checkExportTarget(const std::string& uri, bool readOnly, std::uint64_t size,
+                               std::uint64_t sourceSize);
+/// An export is identified by its URI: @p expectedId, when given, must be
+/// it (TargetIdentity).
+Result<void> checkExportBinding(const std::string& uri, const std::string& expectedId);
+
 /// The rules for exporting @p path over NBD (nbd/nbd_server.h), in the
 /// words of a job's: read-only, those of a source (checkSourceCandidate);
 /// writable, those of a target alone (checkTargetCandidate without a

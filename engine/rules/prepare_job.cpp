@@ -450,10 +450,8 @@ Result<Disk> Preparation::openTarget()
 // URI the user confirmed, and it never needs root of its own.
 Result<void> Preparation::checkNbdBinding() const
 {
-    if (!m_setup.expectedTargetId.empty() && m_setup.expectedTargetId != m_setup.target)
-        return refusal(ESTALE, Rule::TargetIdentity,
-                       "refusing " + m_setup.target + ": the expected identity " +
-                           m_setup.expectedTargetId + " is not this export's URI");
+    if (auto r = checkExportBinding(m_setup.target, m_setup.expectedTargetId); !r)
+        return r.error();
     if (m_who.elevated && m_setup.expectedTargetId.empty())
         return refusal(EPERM, Rule::TargetIdentity,
                        "refusing " + m_setup.target + ": run through " + m_who.via + " for " +
@@ -470,14 +468,11 @@ Result<Disk> Preparation::openNbdTarget()
     auto disk = Disk::openNbd(m_setup.target, Disk::Access::ReadWrite, m_log);
     if (!disk) {
         if (disk.error().code == EROFS)
-            return refusal(EROFS, Rule::ReadOnlyTarget,
-                           "refusing " + m_setup.target + ": the export is read-only");
+            return checkExportTarget(m_setup.target, true, 0, 0).error();
         return withContext("target: ", disk.error());
     }
-    if (disk->size() < m_sourceSize)
-        return refusal(ENOSPC, Rule::TargetTooSmall,
-                       "refusing target " + m_setup.target + " (" + formatBytes(disk->size()) +
-                           "): it is smaller than the source (" + formatBytes(m_sourceSize) + ")");
+    if (auto r = checkExportTarget(m_setup.target, false, disk->size(), m_sourceSize); !r)
+        return r.error();
     if (auto r = checkTargetData(*disk); !r)
         return r.error();
     return disk;

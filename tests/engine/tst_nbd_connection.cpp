@@ -104,6 +104,7 @@ private Q_SLOTS:
     void initTestCase();
     void facts_sizeReadOnlyAllocation();
     void errors_oneLineNamingTheUri();
+    void silentServer_givenUpAtTheDeadline();
     void asyncRequests_throughTheRing_roundTrip();
     void staleReadiness_afterBlockingCall_doesNotStallLaterRequests();
 
@@ -167,6 +168,30 @@ void TestNbdConnection::errors_oneLineNamingTheUri()
     QVERIFY(isNbdUri("nbds+unix:///x?socket=/s"));
     QVERIFY(!isNbdUri("/dev/nbd0"));
     QVERIFY(!isNbdUri("nbd.img"));
+}
+
+void TestNbdConnection::silentServer_givenUpAtTheDeadline()
+{
+    // A socket that accepts (the kernel's backlog) and never says a word:
+    // the handshake waits for the server's greeting.
+    const QString path = m_dir.file(QStringLiteral("silent.sock"));
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    QVERIFY(fd >= 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    const QByteArray p = path.toLocal8Bit();
+    std::memcpy(addr.sun_path, p.constData(), static_cast<std::size_t>(p.size()));
+    QVERIFY(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+    QVERIFY(::listen(fd, 4) == 0);
+    const std::string uri = "nbd+unix:///disk?socket=" + path.toStdString();
+    const auto start = std::chrono::steady_clock::now();
+    auto c = NbdConnection::connect(uri, true, {}, 400ms);
+    const auto took = std::chrono::steady_clock::now() - start;
+    ::close(fd);
+    QVERIFY(!c);
+    QCOMPARE(c.error().code, ETIMEDOUT);
+    QVERIFY2(c.error().message.rfind(uri + ": no answer", 0) == 0, c.error().message.c_str());
+    QVERIFY2(took >= 350ms && took < 5s, "not given up at its deadline");
 }
 
 void TestNbdConnection::asyncRequests_throughTheRing_roundTrip()
