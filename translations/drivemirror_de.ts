@@ -987,6 +987,10 @@
         <source>serve exports PATH (an image or a disk) over NBD, for a client on another machine (qemu-img, nbdcopy, a virtual machine), through qemu-nbd, until SIGINT or SIGTERM. It prints the URI to connect to: by default a unix socket in the runtime directory; --listen tcp:0.0.0.0:10809 serves the network. --read-only applies a source&apos;s rules and refuses writes; otherwise a target&apos;s: not mounted, not in use, not the system disk, and a disk holding data only with --overwrite PATH. --tls-psk FILE (USERNAME:HEXKEY lines, as psktool writes them) requires TLS; writable over TCP without it is refused unless --insecure. The export is named after PATH&apos;s last component unless --export NAME. Exit codes: 0 stopped by a signal; 1 qemu-nbd ended by itself; 2 refused, nothing served.</source>
         <translation>serve gibt PATH (ein Abbild oder eine Platte) über NBD frei, für einen Client auf einem anderen Rechner (qemu-img, nbdcopy, eine virtuelle Maschine), mittels qemu-nbd, bis SIGINT oder SIGTERM. Es gibt die URI zum Verbinden aus: standardmäßig ein Unix-Socket im Laufzeitverzeichnis; --listen tcp:0.0.0.0:10809 gibt ins Netz frei. --read-only wendet die Regeln einer Quelle an und weist Schreibzugriffe ab; sonst die eines Ziels: nicht eingehängt, nicht in Benutzung, nicht die Systemplatte, und eine Platte mit Daten nur mit --overwrite PATH. --tls-psk DATEI (Zeilen BENUTZER:HEXSCHLÜSSEL, wie psktool sie schreibt) verlangt TLS; beschreibbar über TCP ohne TLS wird abgewiesen, außer mit --insecure. Die Freigabe heißt wie der letzte Teil von PATH, außer mit --export NAME. Exit-Codes: 0 durch ein Signal beendet; 1 qemu-nbd hat sich selbst beendet; 2 abgewiesen, nichts freigegeben.</translation>
     </message>
+    <message>
+        <source>SOURCE and TARGET can be NBD exports: nbd://HOST[:PORT]/EXPORT, nbd+unix:///EXPORT?socket=PATH, or nbds:// and nbds+unix:// with TLS (nbds://USER@HOST/EXPORT?tls-psk-file=FILE). A TARGET export must exist and be at least as large as SOURCE; a read-only one is refused, and one whose first or last megabyte holds data only with --overwrite URI. A bad URI, an unreachable server or a wrong key: exit code 2, nothing written.</source>
+        <translation>SOURCE und TARGET können NBD-Exporte sein: nbd://HOST[:PORT]/EXPORT, nbd+unix:///EXPORT?socket=PFAD, oder nbds:// und nbds+unix:// mit TLS (nbds://BENUTZER@HOST/EXPORT?tls-psk-file=DATEI). Ein Export als TARGET muss existieren und mindestens so groß wie SOURCE sein; ein schreibgeschützter wird abgelehnt, und einer, dessen erstes oder letztes Megabyte Daten enthält, nur mit --overwrite URI angenommen. Eine fehlerhafte URI, ein unerreichbarer Server oder ein falscher Schlüssel: Exit-Code 2, nichts geschrieben.</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -1209,6 +1213,30 @@
         <source>The interrupted copy to this target will be resumed: what it lacks, and what changed on the source since, will be overwritten:</source>
         <translation>Die unterbrochene Kopie auf dieses Ziel wird fortgesetzt: Was ihm fehlt und was sich seitdem auf der Quelle geändert hat, wird überschrieben:</translation>
     </message>
+    <message>
+        <source>Server:</source>
+        <translation>Server:</translation>
+    </message>
+    <message>
+        <source>URI:</source>
+        <translation>URI:</translation>
+    </message>
+    <message>
+        <source>This export holds data that will be lost. To confirm, type its name &lt;b&gt;%1&lt;/b&gt;:</source>
+        <translation>Dieser Export enthält Daten, die verloren gehen. Geben Sie zur Bestätigung seinen Namen &lt;b&gt;%1&lt;/b&gt; ein:</translation>
+    </message>
+    <message>
+        <source>Export name</source>
+        <translation>Exportname</translation>
+    </message>
+    <message>
+        <source>Type the name &lt;b&gt;%1&lt;/b&gt; to overwrite this export, or press Esc to keep it.</source>
+        <translation>Geben Sie den Namen &lt;b&gt;%1&lt;/b&gt; ein, um diesen Export zu überschreiben, oder drücken Sie Esc, um ihn zu behalten.</translation>
+    </message>
+    <message>
+        <source>“%1” is not the name of this export: type &lt;b&gt;%2&lt;/b&gt; exactly to overwrite it, or press Esc to keep it.</source>
+        <translation>„%1“ ist nicht der Name dieses Exports: Geben Sie genau &lt;b&gt;%2&lt;/b&gt; ein, um ihn zu überschreiben, oder drücken Sie Esc, um ihn zu behalten.</translation>
+    </message>
 </context>
 <context>
     <name>ui::DemoDriver</name>
@@ -1402,6 +1430,42 @@
         <source>State</source>
         <translation>Zustand</translation>
     </message>
+    <message>
+        <source>Network</source>
+        <translation>Netzwerk</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Verbindung wird hergestellt…</translation>
+    </message>
+    <message>
+        <source>Cannot connect</source>
+        <translation>Keine Verbindung</translation>
+    </message>
+    <message>
+        <source>Writable</source>
+        <translation>Beschreibbar</translation>
+    </message>
+    <message>
+        <source>this machine</source>
+        <translation>diesem Rechner</translation>
+    </message>
+    <message>
+        <source>NBD export on %1, TLS</source>
+        <translation>NBD-Export auf %1, TLS</translation>
+    </message>
+    <message>
+        <source>NBD export on %1</source>
+        <translation>NBD-Export auf %1</translation>
+    </message>
+    <message>
+        <source>Connecting to its server…</source>
+        <translation>Verbindung zum Server wird hergestellt…</translation>
+    </message>
+    <message>
+        <source>Cannot connect: %1</source>
+        <translation>Keine Verbindung: %1</translation>
+    </message>
 </context>
 <context>
     <name>ui::DevicePane</name>
@@ -1472,6 +1536,14 @@
     <message>
         <source>Disk images (*.img)</source>
         <translation>Datenträger-Images (*.img)</translation>
+    </message>
+    <message>
+        <source>Add NBD Export…</source>
+        <translation>NBD-Export hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Add an export of an NBD server (nbd://, nbd+unix://, nbds://) as a target: a disk or image on another machine.</source>
+        <translation>Einen Export eines NBD-Servers (nbd://, nbd+unix://, nbds://) als Ziel hinzufügen: ein Datenträger oder Image auf einem anderen Rechner.</translation>
     </message>
 </context>
 <context>
@@ -1769,6 +1841,22 @@ Bytes %4 bis %5
     <message>
         <source>Start it without administrator rights.</source>
         <translation>Starten Sie ihn ohne Administratorrechte.</translation>
+    </message>
+    <message>
+        <source>The NBD server could not be reached, or it did not answer or closed the connection.</source>
+        <translation>Der NBD-Server war nicht erreichbar, hat nicht geantwortet oder hat die Verbindung geschlossen.</translation>
+    </message>
+    <message>
+        <source>Check the URI, that the server runs and that this machine can reach it (and the TLS key, for nbds://), then try again.</source>
+        <translation>Prüfen Sie die URI, ob der Server läuft und ob dieser Rechner ihn erreicht (bei nbds:// auch den TLS-Schlüssel), und versuchen Sie es erneut.</translation>
+    </message>
+    <message>
+        <source>The NBD export&apos;s server has not answered yet.</source>
+        <translation>Der Server des NBD-Exports hat noch nicht geantwortet.</translation>
+    </message>
+    <message>
+        <source>Wait a moment: the list shows the export&apos;s size once its server answers.</source>
+        <translation>Warten Sie einen Moment: Die Liste zeigt die Größe des Exports, sobald sein Server antwortet.</translation>
     </message>
 </context>
 <context>
@@ -2797,6 +2885,65 @@ Bytes %4 bis %5
     <message>
         <source>Cannot Discard the Interrupted Copy</source>
         <translation>Die unterbrochene Kopie kann nicht verworfen werden</translation>
+    </message>
+    <message>
+        <source>Network (NBD export)</source>
+        <translation>Netzwerk (NBD-Export)</translation>
+    </message>
+</context>
+<context>
+    <name>ui::NbdExportDialog</name>
+    <message>
+        <source>&amp;Test Connection</source>
+        <translation>&amp;Verbindung testen</translation>
+    </message>
+    <message>
+        <source>Add NBD Export</source>
+        <translation>NBD-Export hinzufügen</translation>
+    </message>
+    <message>
+        <source>An export of an NBD server on another machine or on this one (drivemirror-cli serve, qemu-nbd, nbdkit). It is listed as a target: a mirror onto it overwrites what it holds.</source>
+        <translation>Ein Export eines NBD-Servers auf einem anderen Rechner oder auf diesem (drivemirror-cli serve, qemu-nbd, nbdkit). Er wird als Ziel aufgeführt: Eine Spiegelung darauf überschreibt, was er enthält.</translation>
+    </message>
+    <message>
+        <source>&amp;URI:</source>
+        <translation>&amp;URI:</translation>
+    </message>
+    <message>
+        <source>%1 (on another machine)</source>
+        <translation>%1 (auf einem anderen Rechner)</translation>
+    </message>
+    <message>
+        <source>%1 (on this machine)</source>
+        <translation>%1 (auf diesem Rechner)</translation>
+    </message>
+    <message>
+        <source>%1 (with TLS)</source>
+        <translation>%1 (mit TLS)</translation>
+    </message>
+    <message>
+        <source>Connect to the export and show its size and whether it may be written; nothing is written.</source>
+        <translation>Mit dem Export verbinden und seine Größe anzeigen und ob er beschrieben werden darf; es wird nichts geschrieben.</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>&amp;Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Connecting to the server…</source>
+        <translation>Verbindung zum Server wird hergestellt…</translation>
+    </message>
+    <message>
+        <source>Cannot connect: %1</source>
+        <translation>Keine Verbindung: %1</translation>
+    </message>
+    <message>
+        <source>%1, read-only: cannot be a target</source>
+        <translation>%1, schreibgeschützt: kann kein Ziel sein</translation>
+    </message>
+    <message>
+        <source>%1, writable</source>
+        <translation>%1, beschreibbar</translation>
     </message>
 </context>
 <context>

@@ -983,6 +983,10 @@
         <source>serve exports PATH (an image or a disk) over NBD, for a client on another machine (qemu-img, nbdcopy, a virtual machine), through qemu-nbd, until SIGINT or SIGTERM. It prints the URI to connect to: by default a unix socket in the runtime directory; --listen tcp:0.0.0.0:10809 serves the network. --read-only applies a source&apos;s rules and refuses writes; otherwise a target&apos;s: not mounted, not in use, not the system disk, and a disk holding data only with --overwrite PATH. --tls-psk FILE (USERNAME:HEXKEY lines, as psktool writes them) requires TLS; writable over TCP without it is refused unless --insecure. The export is named after PATH&apos;s last component unless --export NAME. Exit codes: 0 stopped by a signal; 1 qemu-nbd ended by itself; 2 refused, nothing served.</source>
         <translation>serve は PATH（イメージまたはディスク）を qemu-nbd により NBD で公開し、別のマシンのクライアント（qemu-img、nbdcopy、仮想マシン）から使えるようにします。SIGINT または SIGTERM まで動作します。接続用の URI を表示します: 既定ではランタイムディレクトリの Unix ソケット、--listen tcp:0.0.0.0:10809 でネットワークに公開します。--read-only はソースの規則を適用し、書き込みを拒否します。それ以外はターゲットの規則を適用します: マウントされていない、使用中でない、システムディスクでない、データのあるディスクは --overwrite PATH がある場合のみ。--tls-psk FILE（psktool が書く形式の USERNAME:HEXKEY 行）は TLS を必須にします。TLS なしの TCP で書き込み可能な公開は --insecure がない限り拒否されます。公開名は --export NAME がなければ PATH の最後の要素です。終了コード: 0 シグナルで停止、1 qemu-nbd が自ら終了、2 拒否され何も公開していない。</translation>
     </message>
+    <message>
+        <source>SOURCE and TARGET can be NBD exports: nbd://HOST[:PORT]/EXPORT, nbd+unix:///EXPORT?socket=PATH, or nbds:// and nbds+unix:// with TLS (nbds://USER@HOST/EXPORT?tls-psk-file=FILE). A TARGET export must exist and be at least as large as SOURCE; a read-only one is refused, and one whose first or last megabyte holds data only with --overwrite URI. A bad URI, an unreachable server or a wrong key: exit code 2, nothing written.</source>
+        <translation>SOURCE と TARGET には NBD エクスポートも指定できます: nbd://HOST[:PORT]/EXPORT、nbd+unix:///EXPORT?socket=PATH、TLS では nbds:// と nbds+unix://(nbds://USER@HOST/EXPORT?tls-psk-file=FILE)。TARGET のエクスポートは既に存在し、SOURCE 以上の大きさが必要です。読み取り専用のものは拒否され、先頭または末尾の 1 MB にデータがあるものは --overwrite URI を指定した場合のみ受け付けます。不正な URI、到達できないサーバー、誤った鍵: 終了コード 2、何も書き込みません。</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -1205,6 +1209,30 @@
         <source>The interrupted copy to this target will be resumed: what it lacks, and what changed on the source since, will be overwritten:</source>
         <translation>このターゲットへの中断されたコピーを再開します。足りない部分と、その後ソースで変更された部分が上書きされます:</translation>
     </message>
+    <message>
+        <source>Server:</source>
+        <translation>サーバー:</translation>
+    </message>
+    <message>
+        <source>URI:</source>
+        <translation>URI:</translation>
+    </message>
+    <message>
+        <source>This export holds data that will be lost. To confirm, type its name &lt;b&gt;%1&lt;/b&gt;:</source>
+        <translation>このエクスポートには失われるデータがあります。確認のため、名前 &lt;b&gt;%1&lt;/b&gt; を入力してください:</translation>
+    </message>
+    <message>
+        <source>Export name</source>
+        <translation>エクスポート名</translation>
+    </message>
+    <message>
+        <source>Type the name &lt;b&gt;%1&lt;/b&gt; to overwrite this export, or press Esc to keep it.</source>
+        <translation>このエクスポートを上書きするには名前 &lt;b&gt;%1&lt;/b&gt; を入力してください。残す場合は Esc を押してください。</translation>
+    </message>
+    <message>
+        <source>“%1” is not the name of this export: type &lt;b&gt;%2&lt;/b&gt; exactly to overwrite it, or press Esc to keep it.</source>
+        <translation>「%1」はこのエクスポートの名前ではありません: 上書きするには &lt;b&gt;%2&lt;/b&gt; を正確に入力してください。残す場合は Esc を押してください。</translation>
+    </message>
 </context>
 <context>
     <name>ui::DemoDriver</name>
@@ -1398,6 +1426,42 @@
         <source>State</source>
         <translation>状態</translation>
     </message>
+    <message>
+        <source>Network</source>
+        <translation>ネットワーク</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>接続中…</translation>
+    </message>
+    <message>
+        <source>Cannot connect</source>
+        <translation>接続できません</translation>
+    </message>
+    <message>
+        <source>Writable</source>
+        <translation>書き込み可能</translation>
+    </message>
+    <message>
+        <source>this machine</source>
+        <translation>このマシン</translation>
+    </message>
+    <message>
+        <source>NBD export on %1, TLS</source>
+        <translation>%1 上の NBD エクスポート、TLS</translation>
+    </message>
+    <message>
+        <source>NBD export on %1</source>
+        <translation>%1 上の NBD エクスポート</translation>
+    </message>
+    <message>
+        <source>Connecting to its server…</source>
+        <translation>サーバーに接続中…</translation>
+    </message>
+    <message>
+        <source>Cannot connect: %1</source>
+        <translation>接続できません: %1</translation>
+    </message>
 </context>
 <context>
     <name>ui::DevicePane</name>
@@ -1468,6 +1532,14 @@
     <message>
         <source>Disk images (*.img)</source>
         <translation>ディスクイメージ (*.img)</translation>
+    </message>
+    <message>
+        <source>Add NBD Export…</source>
+        <translation>NBD エクスポートを追加…</translation>
+    </message>
+    <message>
+        <source>Add an export of an NBD server (nbd://, nbd+unix://, nbds://) as a target: a disk or image on another machine.</source>
+        <translation>NBD サーバーのエクスポート (nbd://、nbd+unix://、nbds://) をターゲットとして追加します: 別のマシンにあるディスクやイメージです。</translation>
     </message>
 </context>
 <context>
@@ -1765,6 +1837,22 @@ Bytes %4 to %5
     <message>
         <source>Start it without administrator rights.</source>
         <translation>管理者権限なしで開始してください。</translation>
+    </message>
+    <message>
+        <source>The NBD server could not be reached, or it did not answer or closed the connection.</source>
+        <translation>NBD サーバーに到達できないか、応答がないか、接続が閉じられました。</translation>
+    </message>
+    <message>
+        <source>Check the URI, that the server runs and that this machine can reach it (and the TLS key, for nbds://), then try again.</source>
+        <translation>URI、サーバーが動作していること、このマシンから到達できること (nbds:// では TLS 鍵も) を確認してから、もう一度試してください。</translation>
+    </message>
+    <message>
+        <source>The NBD export&apos;s server has not answered yet.</source>
+        <translation>NBD エクスポートのサーバーがまだ応答していません。</translation>
+    </message>
+    <message>
+        <source>Wait a moment: the list shows the export&apos;s size once its server answers.</source>
+        <translation>しばらくお待ちください: サーバーが応答すると、一覧にエクスポートのサイズが表示されます。</translation>
     </message>
 </context>
 <context>
@@ -2790,6 +2878,65 @@ Bytes %4 to %5
     <message>
         <source>Cannot Discard the Interrupted Copy</source>
         <translation>中断されたコピーを破棄できません</translation>
+    </message>
+    <message>
+        <source>Network (NBD export)</source>
+        <translation>ネットワーク (NBD エクスポート)</translation>
+    </message>
+</context>
+<context>
+    <name>ui::NbdExportDialog</name>
+    <message>
+        <source>&amp;Test Connection</source>
+        <translation>接続テスト(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Add NBD Export</source>
+        <translation>NBD エクスポートを追加</translation>
+    </message>
+    <message>
+        <source>An export of an NBD server on another machine or on this one (drivemirror-cli serve, qemu-nbd, nbdkit). It is listed as a target: a mirror onto it overwrites what it holds.</source>
+        <translation>別のマシンまたはこのマシンの NBD サーバーのエクスポート (drivemirror-cli serve、qemu-nbd、nbdkit)。ターゲットとして一覧に表示されます: そこへのミラーは、その内容を上書きします。</translation>
+    </message>
+    <message>
+        <source>&amp;URI:</source>
+        <translation>URI(&amp;U):</translation>
+    </message>
+    <message>
+        <source>%1 (on another machine)</source>
+        <translation>%1 (別のマシン)</translation>
+    </message>
+    <message>
+        <source>%1 (on this machine)</source>
+        <translation>%1 (このマシン)</translation>
+    </message>
+    <message>
+        <source>%1 (with TLS)</source>
+        <translation>%1 (TLS あり)</translation>
+    </message>
+    <message>
+        <source>Connect to the export and show its size and whether it may be written; nothing is written.</source>
+        <translation>エクスポートに接続し、サイズと書き込み可能かどうかを表示します。何も書き込みません。</translation>
+    </message>
+    <message>
+        <source>&amp;Add</source>
+        <translation>追加(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Connecting to the server…</source>
+        <translation>サーバーに接続中…</translation>
+    </message>
+    <message>
+        <source>Cannot connect: %1</source>
+        <translation>接続できません: %1</translation>
+    </message>
+    <message>
+        <source>%1, read-only: cannot be a target</source>
+        <translation>%1、読み取り専用: ターゲットにできません</translation>
+    </message>
+    <message>
+        <source>%1, writable</source>
+        <translation>%1、書き込み可能</translation>
     </message>
 </context>
 <context>

@@ -127,12 +127,14 @@ QFormLayout* ConfirmStartDialog::makeFacts()
     facts->setRowWrapPolicy(QFormLayout::WrapLongRows);
     if (!target.newFile && target.blockDevice)
         addFact(facts, tr("Model:"), target.model.isEmpty() ? tr("unknown") : target.model);
+    if (target.networkExport && !target.model.isEmpty())
+        addFact(facts, tr("Server:"), target.model);
     const std::uint64_t size = target.newFile ? target.sourceSize : target.size;
     addFact(facts, tr("Size:"),
             tr("%1 (%2 bytes)")
                 .arg(Format::bytes(size))
                 .arg(QLocale().toString(static_cast<qulonglong>(size))));
-    addFact(facts, tr("Path:"), target.path);
+    addFact(facts, target.networkExport ? tr("URI:") : tr("Path:"), target.path);
     if (!target.kind.isEmpty())
         addFact(facts, tr("Kind:"), target.kind);
     if (!target.newFile) {
@@ -234,12 +236,15 @@ void ConfirmStartDialog::addConfirmation(QVBoxLayout* text)
         auto* prompt = new QLabel(this);
         prompt->setWordWrap(true);
         prompt->setTextFormat(Qt::RichText);
-        prompt->setText(tr("This device holds data that will be lost. To confirm, type its name "
-                           "<b>%1</b>:")
+        prompt->setText((m_target.networkExport
+                             ? tr("This export holds data that will be lost. To confirm, type its "
+                                  "name <b>%1</b>:")
+                             : tr("This device holds data that will be lost. To confirm, type its "
+                                  "name <b>%1</b>:"))
                             .arg(m_target.name.toHtmlEscaped()));
         m_name = new QLineEdit(this);
         m_name->setPlaceholderText(m_target.name);
-        m_name->setAccessibleName(tr("Device name"));
+        m_name->setAccessibleName(m_target.networkExport ? tr("Export name") : tr("Device name"));
         prompt->setBuddy(m_name);
         m_hint = new QLabel(this);
         m_hint->setObjectName(QStringLiteral("nameHint"));
@@ -287,13 +292,23 @@ void ConfirmStartDialog::onNameEntered()
         accept();
         return;
     }
-    m_hint->setText(
-        m_name->text().isEmpty()
-            ? tr("Type the name <b>%1</b> to overwrite this device, or press Esc to keep it.")
-                  .arg(m_target.name.toHtmlEscaped())
-            : tr("“%1” is not the name of this device: type <b>%2</b> exactly to overwrite it, "
-                 "or press Esc to keep it.")
-                  .arg(m_name->text().toHtmlEscaped(), m_target.name.toHtmlEscaped()));
+    const QString name = m_target.name.toHtmlEscaped();
+    if (m_target.networkExport)
+        m_hint->setText(
+            m_name->text().isEmpty()
+                ? tr("Type the name <b>%1</b> to overwrite this export, or press Esc to keep it.")
+                      .arg(name)
+                : tr("“%1” is not the name of this export: type <b>%2</b> exactly to overwrite "
+                     "it, or press Esc to keep it.")
+                      .arg(m_name->text().toHtmlEscaped(), name));
+    else
+        m_hint->setText(
+            m_name->text().isEmpty()
+                ? tr("Type the name <b>%1</b> to overwrite this device, or press Esc to keep it.")
+                      .arg(name)
+                : tr("“%1” is not the name of this device: type <b>%2</b> exactly to overwrite "
+                     "it, or press Esc to keep it.")
+                      .arg(m_name->text().toHtmlEscaped(), name));
     m_hint->show();
     m_name->selectAll();
 }

@@ -6,7 +6,9 @@
 // device catalog). For a block device that holds partitions or data (or
 // whose first sectors could not be read) the user must type the device's
 // name; Start stays disabled, and accept() refuses, until the typed name
-// matches exactly. Enter in that field starts when the name matches and
+// matches exactly. An NBD export is named by its URI and its server, and one
+// that holds data (or whose edges could not be read) needs its export name
+// typed the same way. Enter in that field starts when the name matches and
 // otherwise only says why it does not (it never cancels silently).
 //
 // A target larger than the source is said to be so: how much of it lies
@@ -46,6 +48,9 @@ struct TargetDescription
     QString kind; ///< translated kind ("Disk", "USB", "Image")
     std::uint64_t size = 0;
     bool blockDevice = false;
+    /// An NBD export: path is its URI, name its export name (what is typed),
+    /// model where its server is.
+    bool networkExport = false;
     bool newFile = false;  ///< does not exist yet: created at start
     QString dataSignature; ///< engine text: "a GPT partition table", ...
     bool signatureReadable = true;
@@ -69,11 +74,11 @@ struct TargetDescription
         return !newFile && sourceSize > 0 && size > sourceSize ? size - sourceSize : 0;
     }
 
-    /// Typing the name is required for a block device with partitions or
-    /// data, or whose contents could not be read.
+    /// Typing the name is required for a block device or an NBD export
+    /// with partitions or data, or whose contents could not be read.
     bool requiresTypedName() const
     {
-        return blockDevice &&
+        return (blockDevice || networkExport) &&
                (!partitions.isEmpty() || !dataSignature.isEmpty() || !signatureReadable);
     }
 };

@@ -4,14 +4,18 @@
 #include "bridge/error_text.h"
 #include "device/storage_map.h"
 #include "format.h"
+#include "io/nbd_connection.h"
 #include "resources.h"
 #include "rules/job_setup.h"
 #include "rules/safety.h"
 
+#include <QApplication>
 #include <QFileInfo>
 #include <QFont>
 #include <QFutureWatcher>
 #include <QSocketNotifier>
+#include <QStyle>
+#include <QUrl>
 #include <QtConcurrent/QtConcurrentRun>
 
 #include <fcntl.h>
@@ -237,8 +241,30 @@ engine::Error needsRoot(const std::string& path)
                                "write disks");
 }
 
+// An export's verdicts come from its server's answers alone: no I/O here.
+void checkExport(DeviceEntry& e, std::optional<std::uint64_t> sourceSize)
+{
+    const std::string uri = e.path.toStdString();
+    // The job setup's own words: an export is a target only, for now.
+    e.sourceRefusal = engine::Error{EINVAL, "source: " + uri +
+                                                ": an NBD export can be a target; as a source it "
+                                                "is not supported yet"};
+    e.targetRefusal.reset();
+    if (e.connecting)
+        e.targetRefusal = engine::Error{EINPROGRESS, uri + ": its server has not answered yet"};
+    else if (e.unreachable)
+        e.targetRefusal = e.unreachable;
+    else
+        e.targetRefusal =
+            exportRefusal(ExportFacts{e.path, e.size, e.readOnly, false, false}, sourceSize);
+}
+
 void check(DeviceEntry& e, const CheckContext& c)
 {
+    if (e.networkExport) {
+        checkExport(e, c.devices.sourceSize);
+        return;
+    }
     const std::string path = e.path.toStdString();
     e.sourceRefusal.reset();
     e.targetRefusal.reset();
@@ -295,7 +321,9 @@ bool DeviceEntry::operator==(const DeviceEntry& o) const
            fsType == o.fsType && fsLabel == o.fsLabel && partitionTable == o.partitionTable &&
            loopBackingFile == o.loopBackingFile && partitionNumber == o.partitionNumber &&
            holdsData == o.holdsData && removable == o.removable &&
-           sameError(sourceRefusal, o.sourceRefusal) && sameError(targetRefusal, o.targetRefusal);
+           networkExport == o.networkExport && connecting == o.connecting &&
+           sameError(unreachable, o.unreachable) && sameError(sourceRefusal, o.sourceRefusal) &&
+           sameError(targetRefusal, o.targetRefusal);
 }
 
 // --- model ---------------------------------------------------------------
@@ -345,12 +373,21 @@ QString DeviceListModel::kindText(const DeviceEntry& e)
         return tr("Loop");
     case DeviceEntry::Kind::Image:
         return e.newImage ? tr("New image") : tr("Image");
+    case DeviceEntry::Kind::Export:
+        return tr("Network");
     }
     return {};
 }
 
 QString DeviceListModel::mountText(const DeviceEntry& e)
 {
+    if (e.networkExport) {
+        if (e.connecting)
+            return tr("Connecting…");
+        if (e.unreachable)
+            return tr("Cannot connect");
+        return e.readOnly ? tr("Read-only") : tr("Writable");
+    }
     if (!e.mountPoints.isEmpty()) {
         if (e.mountPoints.size() == 1)
             return tr("Mounted at %1").arg(e.mountPoints.front());
@@ -397,8 +434,26 @@ QString DeviceListModel::iconPath(const DeviceEntry& e)
         return QStringLiteral(":/icons/loop.svg");
     case DeviceEntry::Kind::Image:
         return QStringLiteral(":/icons/image.svg");
+    case DeviceEntry::Kind::Export:
+        // The set has no network icon yet: the style's network drive
+        // stands in (DecorationRole).
+        return {};
     }
     return {};
+}
+
+QString DeviceListModel::serverText(const QString& uri)
+{
+    const QUrl url(uri);
+    const QString scheme = url.scheme();
+    const bool tls = scheme.startsWith(QLatin1String("nbds"));
+    QString where;
+    if (scheme.endsWith(QLatin1String("+unix")) || scheme.endsWith(QLatin1String("+vsock")) ||
+        url.host().isEmpty())
+        where = tr("this machine");
+    else
+        where = url.port() > 0 ? url.host() + u':' + QString::number(url.port()) : url.host();
+    return tls ? tr("NBD export on %1, TLS").arg(where) : tr("NBD export on %1").arg(where);
 }
 
 const QIcon& DeviceListModel::cachedIcon(const QString& path) const
@@ -418,6 +473,18 @@ std::uint64_t DeviceListModel::sourceSize() const
 
 QString DeviceListModel::toolTip(const DeviceEntry& e, std::uint64_t size) const
 {
+    if (e.networkExport) {
+        QStringList tip{e.path, serverText(e.path)};
+        if (e.connecting)
+            tip << tr("Connecting to its server…");
+        else if (!e.unreachable || e.size)
+            tip << tr("%1 (%2 bytes)").arg(Format::bytes(size)).arg(size);
+        if (!e.connecting && !e.unreachable)
+            tip << (e.readOnly ? tr("Read-only") : tr("Writable"));
+        if (e.unreachable)
+            tip << tr("Cannot connect: %1").arg(fromStd(e.unreachable->message));
+        return tip.join(u'\n');
+    }
     QStringList tip{e.path};
     if (!e.model.isEmpty())
         tip << e.model;
@@ -455,8 +522,14 @@ QVariant DeviceListModel::data(const QModelIndex& index, int role) const
         case NameColumn:
             return e.name;
         case ModelColumn:
+            if (e.networkExport)
+                return serverText(e.path);
             return e.model.isEmpty() ? QStringLiteral("–") : e.model;
         case SizeColumn:
+            if (e.networkExport && e.connecting)
+                return tr("Connecting…");
+            if (e.networkExport && e.unreachable && size == 0)
+                return QStringLiteral("–");
             if (e.newImage)
                 return size ? tr("%1 (as source)").arg(Format::bytes(size)) : tr("As source");
             return Format::bytes(size);
@@ -467,9 +540,11 @@ QVariant DeviceListModel::data(const QModelIndex& index, int role) const
         }
         return {};
     case Qt::DecorationRole:
-        if (index.column() == NameColumn)
-            return cachedIcon(iconPath(e));
-        return {};
+        if (index.column() != NameColumn)
+            return {};
+        if (e.networkExport)
+            return QApplication::style()->standardIcon(QStyle::SP_DriveNetIcon);
+        return cachedIcon(iconPath(e));
     case Qt::ToolTipRole:
         return toolTip(e, size);
     case Qt::TextAlignmentRole:
@@ -500,6 +575,8 @@ QVariant DeviceListModel::data(const QModelIndex& index, int role) const
         return e.live();
     case MountPointsRole:
         return e.allMountPoints();
+    case NetworkExportRole:
+        return e.networkExport;
     }
     return {};
 }
@@ -565,6 +642,10 @@ void DeviceListModel::run(std::function<Update()> work)
 void DeviceListModel::refresh()
 {
     scheduleDeviceWork(RefreshAll);
+    // Exports are asked apart: a slow server does not hold up the disks.
+    for (const auto& e : m_rows)
+        if (e.networkExport)
+            probeExport(e.path);
 }
 
 bool DeviceListModel::startMonitoring(QString* whyNot)
@@ -612,7 +693,8 @@ void DeviceListModel::startDeviceWork()
     std::vector<std::pair<QString, bool>> images; // re-probed on refresh
     std::vector<DeviceEntry> imageRows;           // re-checked otherwise
     for (const auto& e : m_rows) {
-        if (e.blockDevice)
+        // Exports are not the device work's: their rows stay as they are.
+        if (e.blockDevice || e.networkExport)
             continue;
         if (what & RefreshAll)
             images.emplace_back(e.path, e.newImage);
@@ -656,8 +738,18 @@ void DeviceListModel::startDeviceWork()
     });
 }
 
-void DeviceListModel::addImages(const QStringList& paths, bool asNewTarget)
+void DeviceListModel::addImages(const QStringList& given, bool asNewTarget)
 {
+    // A URI among them (an interrupted job's target, say) is an export.
+    QStringList paths;
+    for (const QString& p : given) {
+        if (engine::isNbdUri(p.toStdString()))
+            addExport(p);
+        else
+            paths << p;
+    }
+    if (paths.isEmpty())
+        return;
     run([paths, asNewTarget, source = m_source, catalog = m_catalog, access = m_access]() mutable {
         Update u;
         u.kind = Update::Kind::AddImages;
@@ -680,6 +772,87 @@ void DeviceListModel::addImages(const QStringList& paths, bool asNewTarget)
         u.entries = std::move(entries);
         return u;
     });
+}
+
+std::optional<std::uint64_t> DeviceListModel::listedSourceSize() const
+{
+    const DeviceEntry* s = entry(m_source);
+    return s && !s->newImage ? std::optional<std::uint64_t>(s->size) : std::nullopt;
+}
+
+void DeviceListModel::addExport(const QString& uri, const std::optional<ExportFacts>& known)
+{
+    const int existing = rowOf(uri);
+    DeviceEntry e;
+    if (existing >= 0)
+        e = m_rows[static_cast<std::size_t>(existing)];
+    e.path = uri;
+    e.name = uri;
+    e.kind = DeviceEntry::Kind::Export;
+    e.networkExport = true;
+    const bool answered = known && known->uri == uri;
+    if (answered) {
+        e.size = known->size;
+        e.readOnly = known->readOnly;
+        e.connecting = false;
+        e.unreachable.reset();
+    } else if (existing < 0) {
+        e.connecting = true;
+    }
+    // At once, from what the rows know; the check below confirms it.
+    checkExport(e, listedSourceSize());
+    if (existing >= 0) {
+        setRow(existing, std::move(e));
+    } else {
+        const int row = static_cast<int>(m_rows.size());
+        beginInsertRows({}, row, row);
+        m_rows.push_back(std::move(e));
+        endInsertRows();
+    }
+    if (!answered)
+        probeExport(uri);
+    recheck();
+    Q_EMIT exportAdded(uri);
+}
+
+void DeviceListModel::probeExport(const QString& uri)
+{
+    if (m_exportProbes.contains(uri))
+        return; // asked already
+    auto* probe = new ExportProbe({}, this);
+    m_exportProbes.insert(uri, probe);
+    ++m_pending;
+    connect(probe, &ExportProbe::finished, this,
+            [this, probe, uri](const ExportProbeResult& result) {
+                m_exportProbes.remove(uri);
+                probe->deleteLater();
+                --m_pending;
+                onExportAnswered(result);
+                if (m_pending == 0)
+                    Q_EMIT idle();
+            });
+    probe->start(uri);
+}
+
+void DeviceListModel::onExportAnswered(const ExportProbeResult& result)
+{
+    const int row = rowOf(result.facts.uri);
+    if (row < 0)
+        return;
+    DeviceEntry e = m_rows[static_cast<std::size_t>(row)];
+    e.connecting = false;
+    if (result.error) {
+        // The last size known stays shown; the row says why it is refused.
+        e.unreachable = result.error;
+    } else {
+        e.unreachable.reset();
+        e.size = result.facts.size;
+        e.readOnly = result.facts.readOnly;
+    }
+    checkExport(e, listedSourceSize());
+    setRow(row, std::move(e));
+    // A check under way read the row as it was: its verdict is stale.
+    recheck();
 }
 
 void DeviceListModel::setSource(const QString& path)
@@ -918,8 +1091,10 @@ bool DeviceFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourc
 {
     if (m_purpose == Purpose::Target)
         return true;
+    // Targets only: images still to create and NBD exports.
     const QModelIndex idx = sourceModel()->index(sourceRow, 0, sourceParent);
-    return !idx.data(DeviceListModel::NewImageRole).toBool();
+    return !idx.data(DeviceListModel::NewImageRole).toBool() &&
+           !idx.data(DeviceListModel::NetworkExportRole).toBool();
 }
 
 } // namespace ui

@@ -11,6 +11,12 @@
 //   /proc/self/mountinfo --QSocketNotifier (POLLPRI)--> updateUsage() on a
 //       worker --> mount state and refusals per row
 //
+// NBD exports (addExport: a URI the user gave) are target rows of their
+// own: their size and read-only state are their server's answers, asked by
+// an ExportProbe on a thread of its own (a silent server must hold no pool
+// thread), again on refresh(); a row says "Connecting…" until the answer
+// comes, and why it cannot be used when none does.
+//
 // Rows are merged by key, so selection and scroll position survive every
 // update. All I/O (enumeration, probing, hotplug draining, image probing,
 // the safety checks that decide whether a row may be a source or a target)
@@ -18,6 +24,7 @@
 #pragma once
 
 #include "base/result.h"
+#include "bridge/export_probe.h"
 #include "device/device_catalog.h"
 
 #include <QAbstractTableModel>
@@ -38,7 +45,7 @@ namespace ui {
 
 struct DeviceEntry
 {
-    enum class Kind { Disk, Ssd, Partition, Usb, Card, Virtual, Loop, Image };
+    enum class Kind { Disk, Ssd, Partition, Usb, Card, Virtual, Loop, Image, Export };
 
     QString path; ///< the key
     QString name;
@@ -52,6 +59,13 @@ struct DeviceEntry
     /// An image file that does not exist yet: created at start as a sparse
     /// file of the source's size. Offered as a target only.
     bool newImage = false;
+    /// An NBD export (path: its URI, engine::isNbdUri), reached through its
+    /// server. Offered as a target only (the engine takes none as a source).
+    bool networkExport = false;
+    /// An export whose server has not answered yet: size and state unknown.
+    bool connecting = false;
+    /// Why an export's server could not be reached at the last look.
+    std::optional<engine::Error> unreachable;
     QStringList mountPoints;     ///< of the device itself
     QStringList partitionMounts; ///< disks: mount points of their partitions
     QStringList holders;
@@ -97,8 +111,9 @@ public:
         SourceRefusalDetailsRole, ///< the engine's message, naming the rule
         TargetRefusalDetailsRole,
         StableIdRole,
-        LiveRole,        ///< a mounted block device
-        MountPointsRole, ///< QStringList, allMountPoints()
+        LiveRole,          ///< a mounted block device
+        MountPointsRole,   ///< QStringList, allMountPoints()
+        NetworkExportRole, ///< an NBD export (DeviceEntry::networkExport)
     };
 
     explicit DeviceListModel(QObject* parent = nullptr);
@@ -118,8 +133,15 @@ public:
     bool startMonitoring(QString* whyNot = nullptr);
     bool isMonitoring() const { return m_monitorNotifier != nullptr; }
     /// Probes @p paths and adds them (async); with @p asNewTarget a missing
-    /// path becomes a new image file to create. Emits imagesAdded.
+    /// path becomes a new image file to create. Emits imagesAdded. A URI
+    /// among @p paths (engine::isNbdUri) is listed as an export (addExport).
     void addImages(const QStringList& paths, bool asNewTarget = false);
+    /// Lists the NBD export @p uri (engine::isNbdUri) as a target: with
+    /// @p known (what a test connection just found) at once, otherwise once
+    /// its server answered (asked off the UI thread; the row says
+    /// "Connecting…" meanwhile). A listed export is asked again. Emits
+    /// exportAdded when the row is there.
+    void addExport(const QString& uri, const std::optional<ExportFacts>& known = std::nullopt);
     /// The source whose targets are checked; re-checks every row (async).
     void setSource(const QString& path);
     QString source() const { return m_source; }
@@ -149,13 +171,17 @@ public:
 
     static QString kindText(const DeviceEntry& e);
     static QString mountText(const DeviceEntry& e);
+    /// Where an export's server is: "NBD export on server:10809, TLS",
+    /// "NBD export on this machine" (a unix socket).
+    static QString serverText(const QString& uri);
     /// The row's tooltip: everything known about it, a line each.
     QString toolTip(const DeviceEntry& e, std::uint64_t size) const;
     /// The resource path of the row's icon (Qt::DecorationRole of the name
     /// column): ":/icons/ssd.svg" for a fixed solid-state disk (not
     /// rotational, not removable, not USB, SD card or loop),
     /// ":/icons/disk.svg" for a rotational, removable or virtual one, and
-    /// the partition, USB, loop or image icon for the others. Pure.
+    /// the partition, USB, loop or image icon for the others; empty for an
+    /// NBD export, which shows the style's network drive. Pure.
     static QString iconPath(const DeviceEntry& e);
     /// The row for catalog device @p d; @p all (the whole catalog) supplies
     /// a disk's partitions and their mount points. Pure: runs on workers.
@@ -165,6 +191,8 @@ public:
 Q_SIGNALS:
     /// Images were probed and are in the model (or were already).
     void imagesAdded(const QStringList& paths);
+    /// The export's row is in the model (its server may still be asked).
+    void exportAdded(const QString& uri);
     void probeFailed(const QString& path, const engine::Error& error);
     /// A refresh, probe, hotplug update or check finished and the model is
     /// up to date.
@@ -182,7 +210,12 @@ private:
     void merge(std::vector<DeviceEntry> entries, bool replaceDevices);
     void setRow(int row, DeviceEntry entry);
     std::uint64_t sourceSize() const;
+    /// The listed source's size; nullopt when none is chosen or listed.
+    std::optional<std::uint64_t> listedSourceSize() const;
     const QIcon& cachedIcon(const QString& path) const;
+    /// Asks the export's server (again); its row says so meanwhile.
+    void probeExport(const QString& uri);
+    void onExportAnswered(const ExportProbeResult& result);
 
     std::vector<DeviceEntry> m_rows;
     std::vector<engine::DeviceInfo> m_catalog;
@@ -190,7 +223,8 @@ private:
     DeviceAccess m_access = DeviceAccess::None;
     quint64 m_checkGeneration = 0;
     int m_pending = 0;
-    mutable QHash<QString, QIcon> m_icons; ///< by resource path
+    mutable QHash<QString, QIcon> m_icons;       ///< by resource path
+    QHash<QString, ExportProbe*> m_exportProbes; ///< by URI, while its server is asked
 
     // Device work (refresh, hotplug, mount changes) runs one at a time, so
     // each starts from the catalog the previous one produced.

@@ -1,5 +1,7 @@
 #include "device_pane.h"
 
+#include "nbd_export_dialog.h"
+
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
@@ -8,9 +10,12 @@
 #include <QLabel>
 #include <QMimeData>
 #include <QPushButton>
+#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QUrl>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace ui {
 
@@ -35,6 +40,23 @@ protected:
         if (hit)
             selectionModel()->clear();
         QTableView::rowsAboutToBeRemoved(parent, start, end);
+    }
+};
+
+// A long name (an export's URI with its socket path, an image's long file
+// name) would take the list's width from the model and state columns: the
+// name column asks for at most about 44 characters, and the view elides the
+// middle of a longer one; the row's tooltip has it whole.
+class NameDelegate final : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    QSize sizeHint(const QStyleOptionViewItem& option, const QModelIndex& index) const override
+    {
+        QSize size = QStyledItemDelegate::sizeHint(option, index);
+        size.setWidth(std::min(size.width(), option.fontMetrics.averageCharWidth() * 44));
+        return size;
     }
 };
 
@@ -82,6 +104,7 @@ DevicePane::DevicePane(DeviceFilterModel::Purpose purpose, DeviceListModel* mode
     header->setSectionResizeMode(QHeaderView::ResizeToContents);
     header->setSectionResizeMode(DeviceListModel::ModelColumn, QHeaderView::Stretch);
     header->setSectionResizeMode(DeviceListModel::MountColumn, QHeaderView::Stretch);
+    m_view->setItemDelegateForColumn(DeviceListModel::NameColumn, new NameDelegate(m_view));
     m_view->setAccessibleName(source ? tr("Sources") : tr("Targets"));
     m_view->setMinimumHeight(fontMetrics().height() * 6);
 
@@ -96,6 +119,12 @@ DevicePane::DevicePane(DeviceFilterModel::Purpose purpose, DeviceListModel* mode
         m_new->setToolTip(tr("Create a new sparse image file of the source's size as target."));
         buttons->addWidget(m_new);
         connect(m_new, &QPushButton::clicked, this, &DevicePane::chooseNewImage);
+        m_addExport = new QPushButton(tr("Add NBD Export…"), this);
+        m_addExport->setObjectName(QStringLiteral("addNbdExport"));
+        m_addExport->setToolTip(tr("Add an export of an NBD server (nbd://, nbd+unix://, "
+                                   "nbds://) as a target: a disk or image on another machine."));
+        buttons->addWidget(m_addExport);
+        connect(m_addExport, &QPushButton::clicked, this, &DevicePane::chooseExport);
     }
     buttons->addStretch(1);
     buttons->addWidget(m_refresh);
@@ -187,6 +216,8 @@ void DevicePane::setLocked(bool locked)
     m_refresh->setEnabled(!locked);
     if (m_new)
         m_new->setEnabled(!locked);
+    if (m_addExport)
+        m_addExport->setEnabled(!locked);
     setAcceptDrops(!locked);
 }
 
@@ -266,6 +297,27 @@ void DevicePane::chooseNewImage()
     dialog->setDefaultSuffix(QStringLiteral("img"));
     dialog->setNameFilters({tr("Disk images (*.img)"), tr("All files (*)")});
     connect(dialog, &QFileDialog::fileSelected, this, &DevicePane::newImageChosen);
+    dialog->open();
+}
+
+NbdExportDialog* DevicePane::exportDialog() const
+{
+    return m_exportDialog;
+}
+
+void DevicePane::chooseExport()
+{
+    if (m_exportDialog) {
+        m_exportDialog->raise();
+        m_exportDialog->activateWindow();
+        return;
+    }
+    auto* dialog = new NbdExportDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowModality(Qt::WindowModal);
+    connect(dialog, &QDialog::accepted, this,
+            [this, dialog] { Q_EMIT exportChosen(dialog->uri(), dialog->testedFacts()); });
+    m_exportDialog = dialog;
     dialog->open();
 }
 

@@ -2,8 +2,10 @@
 //
 // A table over a DeviceFilterModel; rows the rules refuse are greyed out and
 // say why in their tooltip. Image files come in through "Add Image…" or by
-// drag and drop; the target pane also offers "New Image File…". Nothing is
-// selected until the user selects it (the target pane never preselects).
+// drag and drop; the target pane also offers "New Image File…" and "Add NBD
+// Export…" (NbdExportDialog: an export's URI, tested off the UI thread).
+// Nothing is selected until the user selects it (the target pane never
+// preselects, an export just added neither).
 //
 // The target pane takes several rows (Ctrl- or Shift-click): one source
 // copied to several targets at once.
@@ -19,13 +21,18 @@
 
 #include "device_list_model.h"
 
+#include <QPointer>
 #include <QWidget>
+
+#include <optional>
 
 class QLabel;
 class QPushButton;
 class QTableView;
 
 namespace ui {
+
+class NbdExportDialog;
 
 class DevicePane : public QWidget
 {
@@ -51,6 +58,10 @@ public:
     DeviceFilterModel* filterModel() const { return m_filter; }
     /// Locks the selection while a job runs.
     void setLocked(bool locked);
+    /// Target pane: "Add NBD Export…" (nullptr in the source pane).
+    QPushButton* addExportButton() const { return m_addExport; }
+    /// The open "Add NBD Export" dialog, if any.
+    NbdExportDialog* exportDialog() const;
     /// A rich-text line under the list (the live note); empty hides it.
     void setNote(const QString& text);
     QString note() const;
@@ -62,6 +73,9 @@ Q_SIGNALS:
     void imagesChosen(const QStringList& paths);
     /// Target pane: the user chose a path for a new image file.
     void newImageChosen(const QString& path);
+    /// Target pane: the user added this NBD export, with what its test
+    /// connection found if it was tested.
+    void exportChosen(const QString& uri, const std::optional<ui::ExportFacts>& tested);
     void refreshRequested();
 
 protected:
@@ -71,6 +85,7 @@ protected:
 private:
     void chooseImages();
     void chooseNewImage();
+    void chooseExport();
     void emitIfChanged();
     /// Clears the selection unless it still is what the user picked.
     void revalidate();
@@ -83,6 +98,8 @@ private:
     QTableView* m_view;
     QPushButton* m_add;
     QPushButton* m_new = nullptr;
+    QPushButton* m_addExport = nullptr;
+    QPointer<NbdExportDialog> m_exportDialog;
     QPushButton* m_refresh;
     QStringList m_lastPaths; ///< what the user picked, as last announced
     QStringList m_lastIds;   ///< their stable identities (block devices)

@@ -2,6 +2,7 @@
 
 #include "base/units.h"
 #include "bridge/error_text.h"
+#include "bridge/export_probe.h"
 #include "confirm_start_dialog.h"
 #include "device_list_model.h"
 #include "device_pane.h"
@@ -9,6 +10,7 @@
 #include "dirty_map_widget.h"
 #include "format.h"
 #include "io/disk.h"
+#include "io/nbd_connection.h"
 #include "job/job_options.h"
 #include "job_settings_widget.h"
 #include "log_view.h"
@@ -137,6 +139,15 @@ MainWindow::MainWindow(DeviceListModel& devices, JobController& controller, engi
         m_pendingTarget = QFileInfo(path).absoluteFilePath();
         m_devices.addImages({path}, true);
     });
+    connect(m_targetPane, &DevicePane::exportChosen, this,
+            [this](const QString& uri, const std::optional<ExportFacts>& tested) {
+                // Listed, never preselected: it may hold data.
+                m_logger->info("NBD export {} added as a target{}", uri.toStdString(),
+                               tested ? " (" + engine::formatBytes(tested->size) +
+                                            (tested->readOnly ? ", read-only)" : ", writable)")
+                                      : std::string());
+                m_devices.addExport(uri, tested);
+            });
     connect(&m_devices, &DeviceListModel::imagesAdded, this, [this](const QStringList& paths) {
         for (const QString& p : paths) {
             if (p == m_pendingSource && m_sourcePane->selectPath(p))
@@ -587,7 +598,15 @@ TargetDescription MainWindow::describeTarget(const TargetInspection& inspection)
     d.path = inspection.target;
     d.sourcePath = inspection.source;
     const DeviceEntry* e = m_devices.entry(inspection.target);
-    if (e) {
+    if (engine::isNbdUri(inspection.target.toStdString())) {
+        // Named by its URI and server; its export name is what is typed.
+        d.networkExport = true;
+        d.name = exportName(inspection.target);
+        if (d.name.isEmpty())
+            d.name = inspection.target;
+        d.model = DeviceListModel::serverText(inspection.target);
+        d.kind = tr("Network (NBD export)");
+    } else if (e) {
         d.name = e->name;
         d.model = e->model;
         d.kind = DeviceListModel::kindText(*e);
@@ -1376,6 +1395,10 @@ QString MainWindow::missingEnds(const InterruptedJob& job) const
     // disk when the list shows it, and it is the disk the job wrote.
     const auto present = [this](const QString& path, bool exists, bool blockDevice,
                                 const QString& id) {
+        // An export is asked when it is resumed: whether its server answers
+        // is the start's check.
+        if (engine::isNbdUri(path.toStdString()))
+            return true;
         if (!blockDevice && !path.startsWith(QLatin1String("/dev/")))
             return exists;
         const DeviceEntry* e = m_devices.entry(path);

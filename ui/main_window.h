@@ -37,6 +37,12 @@
 // how each fares, and the dirty map, graph and numbers follow the row
 // selected. Commands act on all targets.
 //
+// An NBD export (Add NBD Export… under the target list) is a target like a
+// file: checked through its server (on a thread of its own: a silent server
+// holds nothing here), confirmed by its URI and server, its export name typed
+// when it holds data, and handed to the job as its URI, to which the job is
+// bound (JobSetup::expectedTargetId).
+//
 // Cancel after READY makes a final copy under a freeze, as Complete does, so
 // the target is a consistent copy; for a live source it also offers a quick
 // cancel, saying that its copy is like a disk after a power cut.

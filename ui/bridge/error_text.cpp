@@ -43,6 +43,14 @@ constexpr Explanation kDenied{
                       "Check the permissions, or start DriveMirror as administrator for block "
                       "devices.")};
 
+constexpr Explanation kUnreachable{
+    QT_TRANSLATE_NOOP("ui::ErrorText",
+                      "The NBD server could not be reached, or it did not answer or closed the "
+                      "connection."),
+    QT_TRANSLATE_NOOP("ui::ErrorText",
+                      "Check the URI, that the server runs and that this machine can reach it "
+                      "(and the TLS key, for nbds://), then try again.")};
+
 // The rules a person can act on; any other refusal is explained by its errno.
 constexpr RuleText kRules[] = {
     {Rule::SourceIsTarget,
@@ -167,6 +175,18 @@ constexpr ErrnoText kErrnos[] = {
     {ENOMEM,
      {QT_TRANSLATE_NOOP("ui::ErrorText", "There is not enough memory for the copy buffers."),
       QT_TRANSLATE_NOOP("ui::ErrorText", "Choose a smaller buffer size.")}},
+    {EINPROGRESS,
+     {QT_TRANSLATE_NOOP("ui::ErrorText", "The NBD export's server has not answered yet."),
+      QT_TRANSLATE_NOOP("ui::ErrorText",
+                        "Wait a moment: the list shows the export's size once its server "
+                        "answers.")}},
+    {ECONNREFUSED, kUnreachable},
+    {ETIMEDOUT, kUnreachable},
+    {EHOSTUNREACH, kUnreachable},
+    {ENETUNREACH, kUnreachable},
+    {ECONNRESET, kUnreachable},
+    {ENOTCONN, kUnreachable},
+    {EPROTO, kUnreachable},
     {ENOSYS,
      {QT_TRANSLATE_NOOP("ui::ErrorText", "The kernel lacks a feature the copy needs (io_uring)."),
       QT_TRANSLATE_NOOP("ui::ErrorText",

@@ -1,5 +1,7 @@
 #include "bridge/helper_protocol.h"
 
+#include "io/nbd_connection.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -111,10 +113,17 @@ engine::JobResult::Outcome fromProtocol(protocol::Outcome o)
 
 QString absolute(const QString& path)
 {
-    return QFileInfo(path).absoluteFilePath();
+    return helperPath(path);
 }
 
 } // namespace
+
+QString helperPath(const QString& pathOrUri)
+{
+    if (engine::isNbdUri(pathOrUri.toStdString()))
+        return pathOrUri;
+    return QFileInfo(pathOrUri).absoluteFilePath();
+}
 
 QString HelperCommand::display() const
 {

@@ -44,10 +44,13 @@ struct HelperCommand
     static HelperCommand detect(const QString& applicationDir);
 };
 
+/// A path as the helper is given it: made absolute (pkexec starts the
+/// helper in another directory); an NBD export's URI (engine::isNbdUri) as
+/// it is, since it names no file.
+QString helperPath(const QString& pathOrUri);
 /// The CLI's arguments for a mirror job the GUI drives: JSON events, the map
 /// with @p mapCells cells, progress every 100 ms, and cancel when the GUI
-/// goes away (stdin closed). Paths are made absolute: pkexec starts the
-/// helper in another directory.
+/// goes away (stdin closed). Paths go through helperPath().
 QStringList mirrorArguments(const JobRequest& request, int mapCells);
 QStringList inspectArguments(const QString& source, const QString& target,
                              const QString& expectedTargetId);

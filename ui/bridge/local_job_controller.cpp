@@ -1,6 +1,8 @@
 #include "bridge/local_job_controller.h"
 
 #include "base/units.h"
+#include "bridge/export_probe.h"
+#include "io/nbd_connection.h"
 #include "job/demo.h"
 
 #include <QDir>
@@ -144,6 +146,13 @@ bool LocalJobController::current(quint64 id) const
 void LocalJobController::inspectTarget(const QString& source, const QString& target,
                                        const QString& expectedTargetId)
 {
+    // An export is reviewed by its server's answers, on a thread of its own:
+    // a silent server must not hold a thread the pool is waited for.
+    if (engine::isNbdUri(target.toStdString())) {
+        inspectExport(this, source, target, expectedTargetId, m_log,
+                      [this](const TargetInspection& i) { Q_EMIT targetInspected(i); });
+        return;
+    }
     auto* watcher = new QFutureWatcher<TargetInspection>(this);
     connect(watcher, &QFutureWatcher<TargetInspection>::finished, this, [this, watcher] {
         watcher->deleteLater();

@@ -1,6 +1,8 @@
 #include "bridge/remote_job_controller.h"
 
 #include "base/units.h"
+#include "bridge/export_probe.h"
+#include "io/nbd_connection.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -86,6 +88,12 @@ engine::Error RemoteJobController::helperFailure(int exitCode, QProcess::ExitSta
 void RemoteJobController::inspectTarget(const QString& source, const QString& target,
                                         const QString& expectedTargetId)
 {
+    // An export needs no root to be looked at: no password for the review.
+    if (engine::isNbdUri(target.toStdString())) {
+        inspectExport(this, source, target, expectedTargetId, m_log,
+                      [this](const TargetInspection& i) { Q_EMIT targetInspected(i); });
+        return;
+    }
     auto* process = new QProcess(this);
     auto answer = [this, source, target, expectedTargetId](TargetInspection result) {
         // The window matches answers by the paths it asked about.
@@ -147,7 +155,7 @@ void RemoteJobController::start(const JobRequest& request)
     const auto n = static_cast<std::size_t>(request.targets.size());
     m_index.clear();
     for (int i = 0; i < request.targets.size(); ++i)
-        m_index.insert(QFileInfo(request.targets[i].path).absoluteFilePath(), i);
+        m_index.insert(helperPath(request.targets[i].path), i);
     m_each.assign(n, PerTarget{});
     ++m_jobSerial;
     m_mountPoints.clear();
