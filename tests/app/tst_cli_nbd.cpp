@@ -83,60 +83,18 @@ std::uint64_t sourceDataBytes()
     return n;
 }
 
-// A port nobody listens on now.
-quint16 freePort()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof addr;
-    quint16 port = 0;
-    if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-        port = ntohs(addr.sin_port);
-    if (fd >= 0)
-        ::close(fd);
-    return port;
-}
-
-bool unixAddress(const QString& path, sockaddr_un* addr)
-{
-    const QByteArray p = QFile::encodeName(path);
-    if (static_cast<std::size_t>(p.size()) >= sizeof addr->sun_path)
-        return false;
-    *addr = {};
-    addr->sun_family = AF_UNIX;
-    std::memcpy(addr->sun_path, p.constData(), static_cast<std::size_t>(p.size()));
-    return true;
-}
-
-// True when a server accepts connections on the unix socket @p path.
-bool socketAccepts(const QString& path)
-{
-    sockaddr_un addr{};
-    if (!unixAddress(path, &addr))
-        return false;
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return false;
-    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    ::close(fd);
-    return ok;
-}
-
 // A socket file that nobody listens on any more (connect: ECONNREFUSED).
 bool makeStaleSocket(const QString& path)
 {
     sockaddr_un addr{};
-    if (!unixAddress(path, &addr))
+    if (!unixSocketAddress(path, &addr))
         return false;
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return false;
     const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     ::close(fd);
-    return ok && QFile::exists(path) && !socketAccepts(path);
+    return ok && QFile::exists(path) && !unixSocketAccepts(path);
 }
 
 QString unixUri(const QString& exportName, const QString& socket)
@@ -232,9 +190,9 @@ public:
             *why = s->m_commandLine + QStringLiteral(": did not start");
             return nullptr;
         }
-        const bool up =
-            waitFor([&] { return s->m_proc.state() != QProcess::Running || socketAccepts(socket); },
-                    std::chrono::seconds(15));
+        const bool up = waitFor(
+            [&] { return s->m_proc.state() != QProcess::Running || unixSocketAccepts(socket); },
+            std::chrono::seconds(15));
         if (!up || s->m_proc.state() != QProcess::Running) {
             *why = s->m_commandLine + QStringLiteral(": does not listen on ") + socket +
                    QStringLiteral("\n") + s->logText();

@@ -32,20 +32,6 @@ constexpr std::uint64_t kSize = 32 * kMiB;
 constexpr std::uint64_t kIn = 1;
 constexpr std::uint64_t kOut = 2;
 
-bool accepts(const QString& path)
-{
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    const QByteArray p = path.toLocal8Bit();
-    std::memcpy(
-        addr.sun_path, p.constData(),
-        std::min<std::size_t>(static_cast<std::size_t>(p.size()), sizeof addr.sun_path - 1));
-    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-    ::close(fd);
-    return ok;
-}
-
 // qemu-nbd serving @p file on @p socket as export "disk" until destroyed.
 class Server
 {
@@ -60,7 +46,7 @@ public:
         m_proc.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
         m_proc.start(QStringLiteral("qemu-nbd"), args);
         m_up = m_proc.waitForStarted(10000) &&
-               testsupport::waitFor([&] { return accepts(socket); }, 15s);
+               testsupport::waitFor([&] { return testsupport::unixSocketAccepts(socket); }, 15s);
     }
     ~Server()
     {
@@ -178,9 +164,7 @@ void TestNbdConnection::silentServer_givenUpAtTheDeadline()
     const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     QVERIFY(fd >= 0);
     sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    const QByteArray p = path.toLocal8Bit();
-    std::memcpy(addr.sun_path, p.constData(), static_cast<std::size_t>(p.size()));
+    QVERIFY(testsupport::unixSocketAddress(path, &addr));
     QVERIFY(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
     QVERIFY(::listen(fd, 4) == 0);
     const std::string uri = "nbd+unix:///disk?socket=" + path.toStdString();

@@ -6,12 +6,17 @@
 #include <QStandardPaths>
 #include <QThread>
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -278,6 +283,46 @@ bool waitFor(const std::function<bool()>& cond, std::chrono::milliseconds limit)
         QThread::msleep(5);
     }
     return true;
+}
+
+quint16 freePort()
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    quint16 port = 0;
+    if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
+        port = ntohs(addr.sin_port);
+    if (fd >= 0)
+        ::close(fd);
+    return port;
+}
+
+bool unixSocketAddress(const QString& path, sockaddr_un* addr)
+{
+    const QByteArray p = QFile::encodeName(path);
+    if (static_cast<std::size_t>(p.size()) >= sizeof addr->sun_path)
+        return false;
+    *addr = {};
+    addr->sun_family = AF_UNIX;
+    std::memcpy(addr->sun_path, p.constData(), static_cast<std::size_t>(p.size()));
+    return true;
+}
+
+bool unixSocketAccepts(const QString& path)
+{
+    sockaddr_un addr{};
+    if (!unixSocketAddress(path, &addr))
+        return false;
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return false;
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    return ok;
 }
 
 bool processAlive(qint64 pid)

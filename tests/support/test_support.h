@@ -8,6 +8,8 @@
 #include <QStringList>
 #include <QTemporaryDir>
 
+#include <sys/un.h>
+
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -172,6 +174,13 @@ bool waitFor(const std::function<bool()>& cond,
 /// True while @p pid runs; false once it is gone or a zombie (a process
 /// that is not the caller's child is reaped by whoever inherited it).
 bool processAlive(qint64 pid);
+
+/// A loopback TCP port nobody listens on now.
+quint16 freePort();
+/// The address of the unix socket @p path; false when the path is too long.
+bool unixSocketAddress(const QString& path, sockaddr_un* addr);
+/// True when a server accepts connections on the unix socket @p path.
+bool unixSocketAccepts(const QString& path);
 
 /// The drivemirror-cli binary under test (from the DRIVEMIRROR_CLI environment).
 QString cliPath();
