@@ -49,6 +49,14 @@ bool mayOverwrite(const MirrorArgs& a, const std::string& target)
 
 // `mirror SOURCE TARGET TARGET...`: every target passes every rule before
 // any is written, then one group copies to all of them.
+void setImageOptions(const MirrorArgs& a, engine::JobSetup& setup)
+{
+    setup.sourceFormat = a.sourceFormat;
+    setup.targetFormat = a.targetFormat;
+    setup.targetBacking = a.backing;
+    setup.compressTarget = a.compress;
+}
+
 int mirrorToMany(MirrorArgs& a, const engine::Logger& log)
 {
     if (a.completeWhenReady && a.cancelWhenReady)
@@ -76,6 +84,7 @@ int mirrorToMany(MirrorArgs& a, const engine::Logger& log)
     setup.common.stateDir = a.effectiveStateDir();
     setup.common.resume = a.resume;
     setup.common.checkpointInterval = a.checkpointInterval;
+    setImageOptions(a, setup.common);
     for (std::size_t i = 0; i < a.targets.size(); ++i)
         setup.targets.push_back({a.targets[i], a.expectIds.empty() ? std::string() : a.expectIds[i],
                                  mayOverwrite(a, a.targets[i])});
@@ -129,6 +138,7 @@ Prepared prepareMirror(MirrorArgs& a, const engine::Logger& log,
     setup.stateDir = a.effectiveStateDir();
     setup.resume = a.resume;
     setup.checkpointInterval = a.checkpointInterval;
+    setImageOptions(a, setup);
     auto prepared = engine::prepareJob(std::move(setup), log);
     if (!prepared) {
         p.code = refused(a, prepared.error());

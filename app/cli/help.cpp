@@ -53,6 +53,16 @@ std::vector<HelpOption> helpOptions()
                  "(fewer requests, a lower rate, the idle I/O class) and speeds up again when the "
                  "disk is quiet; off: always full speed (default auto; a source nothing writes "
                  "to is copied at full speed either way)")},
+        {"--format FMT",
+         Cli::tr("TARGET's image format: raw, qcow2, vmdk, vhdx or vdi (default: by TARGET's "
+                 "extension, .qcow2 .vmdk .vhdx .vdi; raw for any other name)")},
+        {"--source-format FMT", Cli::tr("the same for SOURCE")},
+        {"--backing FILE",
+         Cli::tr("a new qcow2 TARGET reads what the job does not write from FILE (default: "
+                 "none; with --sync top from a qcow2 that has one, SOURCE's backing file)")},
+        {"--compress",
+         Cli::tr("write a new qcow2 TARGET compressed; refused for a live SOURCE, whose changes "
+                 "would rewrite compressed clusters")},
         {"--force", Cli::tr("accept a target block device that holds data")},
         {"--overwrite TARGET",
          Cli::tr("as --force for this one of the TARGETs alone, named as given (repeat it for "
@@ -163,6 +173,13 @@ std::vector<QString> helpNotes()
                 "at least as large as SOURCE; a read-only one is refused, and one whose first or "
                 "last megabyte holds data only with --overwrite URI. A bad URI, an unreachable "
                 "server or a wrong key: exit code 2, nothing written."),
+        Cli::tr("Image formats: a SOURCE or TARGET named .qcow2, .vmdk, .vhdx or .vdi (or "
+                "given --format / --source-format) is its virtual disk, read and written "
+                "through a qemu-nbd of the job's own on a private socket; the file must carry "
+                "that format (rule: image format mismatch). A new one is made with qemu-img "
+                "create, the size of SOURCE. --sync top from a qcow2 copies its top layer "
+                "alone (qemu:allocation-depth), and a new qcow2 TARGET gets SOURCE's backing "
+                "file. An image that a virtual machine has open is refused: QEMU's locks."),
         Cli::tr("SIZE and RATE: bytes, or a number with K, M, G, T (binary; KiB, MiB... too). "
                 "A value that rounds down to 0, exponents (1e3), abbreviated and repeated "
                 "options are refused."),

@@ -60,6 +60,9 @@ bool setFlag(int opt, MirrorArgs& a)
     case 'n':
         a.noCheckpoints = true;
         return true;
+    case 'C':
+        a.compress = true;
+        return true;
     }
     return false;
 }
@@ -77,6 +80,20 @@ std::optional<std::string> parseFrontEndValue(int opt, const char* arg, MirrorAr
                 Cli::tr("--expect-id: an identity from `list --json` or `inspect --json`, not "
                         "empty"));
         a.expectIds.emplace_back(arg);
+        return std::nullopt;
+    case 'A':
+    case 'Z': {
+        auto f = engine::parseImageFormat(arg);
+        if (!f)
+            return fill(Cli::tr("%1: raw, qcow2, vmdk, vhdx or vdi, not '%2'"),
+                        {opt == 'A' ? "--source-format" : "--format", arg});
+        (opt == 'A' ? a.sourceFormat : a.targetFormat) = *f;
+        return std::nullopt;
+    }
+    case 'B':
+        if (!*arg)
+            return fill(Cli::tr("--backing: an image file, not empty"));
+        a.backing = arg;
         return std::nullopt;
     case 'O':
         if (!*arg)
@@ -258,6 +275,10 @@ const option kMirrorOptions[] = {
     {"resume", no_argument, nullptr, 'R'},
     {"no-checkpoints", no_argument, nullptr, 'n'},
     {"checkpoint-interval", required_argument, nullptr, 'i'},
+    {"source-format", required_argument, nullptr, 'A'},
+    {"format", required_argument, nullptr, 'Z'},
+    {"backing", required_argument, nullptr, 'B'},
+    {"compress", no_argument, nullptr, 'C'},
     {"size", required_argument, nullptr, kDemoSize},
     {"dir", required_argument, nullptr, kDemoDir},
     {"live", required_argument, nullptr, kDemoLive},

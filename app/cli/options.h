@@ -2,6 +2,7 @@
 // parsing (no abbreviations, no repeats), into MirrorArgs.
 #pragma once
 
+#include "io/image_format.h"
 #include "job/job_journal.h"
 #include "job/job_options.h"
 
@@ -44,6 +45,11 @@ struct MirrorArgs
     bool resume = false;
     bool noCheckpoints = false;
     std::chrono::milliseconds checkpointInterval = engine::kDefaultCheckpointInterval;
+    /// --source-format, --format, --backing, --compress (engine::JobSetup's).
+    std::optional<engine::ImageFormat> sourceFormat;
+    std::optional<engine::ImageFormat> targetFormat;
+    std::string backing;
+    bool compress = false;
     /// The state directory the job uses: empty with --no-checkpoints.
     std::string effectiveStateDir() const;
 };

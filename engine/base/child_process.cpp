@@ -11,7 +11,7 @@ extern char** environ;
 namespace engine {
 
 Result<pid_t> spawnChild(const std::vector<std::string>& args, int stdoutFd, int stderrFd,
-                         bool ownProcessGroup)
+                         bool ownProcessGroup, int passFd)
 {
     if (args.empty())
         return Error{EINVAL, "no program to run"};
@@ -26,6 +26,8 @@ Result<pid_t> spawnChild(const std::vector<std::string>& args, int stdoutFd, int
         posix_spawn_file_actions_adddup2(&actions, stderrFd, 2);
     else
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    if (passFd >= 0)
+        posix_spawn_file_actions_adddup2(&actions, passFd, 3); // dup2 clears FD_CLOEXEC
     posix_spawnattr_t attr;
     posix_spawnattr_init(&attr);
     sigset_t none, all;

@@ -16,9 +16,10 @@ namespace engine {
 /// Starts @p args (args[0] looked up in PATH) with stdin from /dev/null and
 /// stdout and stderr on @p stdoutFd and @p stderrFd (-1: /dev/null). With
 /// @p ownProcessGroup the child does not get the terminal's Ctrl-C: the
-/// caller decides when it ends. The error's code is ENOENT when the program
-/// is not installed.
+/// caller decides when it ends. @p passFd, when set, is the child's
+/// descriptor 3 (a file it reaches as /dev/fd/3: exactly the node the caller
+/// holds). The error's code is ENOENT when the program is not installed.
 Result<pid_t> spawnChild(const std::vector<std::string>& args, int stdoutFd = -1, int stderrFd = -1,
-                         bool ownProcessGroup = false);
+                         bool ownProcessGroup = false, int passFd = -1);
 
 } // namespace engine

@@ -8,7 +8,7 @@ namespace engine {
 namespace {
 
 // Indexed by Rule; the names are part of the CLI's output and protocol.
-constexpr std::array<std::string_view, 28> kRuleNames{
+constexpr std::array<std::string_view, 30> kRuleNames{
     "",
     "source is target",
     "target inside source",
@@ -37,8 +37,10 @@ constexpr std::array<std::string_view, 28> kRuleNames{
     "no room for the target",
     "targets overlap",
     "resume mismatch",
+    "image format mismatch",
+    "compressed live target",
 };
-static_assert(kRuleNames.size() == static_cast<std::size_t>(Rule::ResumeMismatch) + 1);
+static_assert(kRuleNames.size() == static_cast<std::size_t>(Rule::CompressedLiveTarget) + 1);
 
 } // namespace
 

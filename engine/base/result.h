@@ -44,6 +44,12 @@ enum class Rule {
     /// A resume whose checkpoint is of another job (another disk in the
     /// slot, another size, other settings), or that has none.
     ResumeMismatch,
+    /// An image file that does not carry the format its name or --format
+    /// says (a raw file named .qcow2, a vmdk given as qcow2).
+    ImageFormatMismatch,
+    /// A compressed qcow2 as the target of a live source: its clusters can
+    /// be written once, and a live mirror writes again what changes.
+    CompressedLiveTarget,
 };
 
 /// The rule's name as messages, the man page and the JSON protocol spell it

@@ -3,6 +3,7 @@
 #include "base/units.h"
 #include "io/open_files.h"
 #include "io/ring.h"
+#include "nbd/nbd_server.h"
 
 #include <fcntl.h>
 #include <linux/falloc.h>
@@ -17,6 +18,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <thread>
@@ -97,6 +99,98 @@ Result<Disk> Disk::openNbd(const std::string& uri, Access access, Logger log)
     disk.m_direct = true;
     disk.m_logicalBlock = disk.m_nbd->minimumBlock();
     disk.m_physicalBlock = std::max(disk.m_logicalBlock, disk.m_nbd->preferredBlock());
+    return disk;
+}
+
+namespace {
+
+// Whether process @p pid holds the node @p id open: what qemu-nbd opened by
+// name is then the node the rules checked, not one put there meanwhile.
+bool holdsOpen(pid_t pid, const DiskIdentity& id)
+{
+    const std::string dir = "/proc/" + std::to_string(pid) + "/fd";
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        struct stat st
+        {
+        };
+        if (::stat(entry.path().c_str(), &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == id.dev &&
+            st.st_ino == id.ino)
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
+Result<Disk> Disk::openImage(const std::string& realPath, const std::string& name,
+                             const ImageOptions& options, Logger log)
+{
+    Disk disk;
+    disk.m_log = orNull(std::move(log));
+    disk.m_path = name;
+    disk.m_writable = options.access == Access::ReadWrite;
+    disk.m_format = options.format;
+    const std::string fmt(toString(options.format));
+    {
+        const int fd = ::open(realPath.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0)
+            return systemError(errno, name);
+        struct stat st
+        {
+        };
+        const bool statted = ::fstat(fd, &st) == 0;
+        const auto found = probeImageFormat(fd);
+        ::close(fd);
+        if (!statted || !S_ISREG(st.st_mode))
+            return Error{EINVAL, name + ": a " + fmt + " image must be a regular file"};
+        disk.m_identity.dev = st.st_dev;
+        disk.m_identity.ino = st.st_ino;
+        if (options.expected &&
+            (options.expected->dev != st.st_dev || options.expected->ino != st.st_ino))
+            return Error{ESTALE, name + " changed while it was checked"};
+        if (found != options.format)
+            return Error{EINVAL, name + " is not a " + fmt + " image (" +
+                                     (found ? "it is a " + std::string(toString(*found)) + " image"
+                                            : std::string("it has no ") + fmt + " header") +
+                                     "); name the format it has with --source-format or --format"};
+    }
+    NbdServeOptions serve;
+    serve.path = realPath;
+    serve.readOnly = !disk.m_writable;
+    serve.format = fmt;
+    serve.allocationDepth = options.topLayer;
+    serve.compress = options.compress;
+    serve.privateSocket = true;
+    auto server = NbdServer::start(serve, disk.m_log);
+    if (!server) {
+        // "serve PATH: ..." is how the serve command words it; here the
+        // image is simply opened.
+        std::string why = server.error().message;
+        if (why.rfind("serve " + realPath + ": ", 0) == 0)
+            why.erase(0, 8 + realPath.size());
+        return Error{server.error().code, name + ": " + why};
+    }
+    // qemu-nbd listens before it opens the image: only its handshake says
+    // that the image is open.
+    auto c = NbdConnection::connect((*server)->uri(), disk.m_writable, disk.m_log,
+                                    NbdConnection::kConnectTimeout, options.topLayer);
+    if (!c) {
+        for (int i = 0; i < 50 && !(*server)->exited(); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        const std::string said = (*server)->exited() ? (*server)->logTail() : std::string();
+        return Error{c.error().code, name + ": " + (said.empty() ? c.error().message : said)};
+    }
+    if (!holdsOpen((*server)->pid(), disk.m_identity))
+        return Error{ESTALE, name + " changed while it was opened"};
+    disk.m_server = std::move(*server);
+    disk.m_nbd = std::move(*c);
+    disk.m_size = disk.m_nbd->size();
+    disk.m_direct = true;
+    disk.m_logicalBlock = disk.m_nbd->minimumBlock();
+    disk.m_physicalBlock = std::max(disk.m_logicalBlock, disk.m_nbd->preferredBlock());
+    disk.m_log->info("{}: {} image, {} virtual disk, through qemu-nbd (pid {})", name, fmt,
+                     formatBytes(disk.m_size), disk.m_server->pid());
     return disk;
 }
 
@@ -250,6 +344,8 @@ Disk& Disk::operator=(Disk&& other) noexcept
         m_logicalBlock = other.m_logicalBlock;
         m_physicalBlock = other.m_physicalBlock;
         m_nbd = std::move(other.m_nbd);
+        m_server = std::move(other.m_server);
+        m_format = other.m_format;
         m_log = std::move(other.m_log);
     }
     return *this;
@@ -262,11 +358,19 @@ Disk::~Disk()
 
 void Disk::close()
 {
-    m_nbd.reset();
+    m_nbd.reset(); // the connection first: qemu-nbd then ends on a clean close
+    m_server.reset();
     if (m_bufferedFd >= 0)
         ::close(std::exchange(m_bufferedFd, -1));
     if (m_fd >= 0)
         ::close(std::exchange(m_fd, -1));
+}
+
+Result<std::optional<ByteRange>> Disk::nextInTopLayer(std::uint64_t offset) const
+{
+    if (m_nbd && m_nbd->knowsLayers())
+        return m_nbd->nextInTopLayer(offset);
+    return nextAllocated(offset);
 }
 
 Result<std::optional<ByteRange>> Disk::nextAllocated(std::uint64_t offset) const

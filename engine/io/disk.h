@@ -20,6 +20,7 @@
 #include "base/logging.h"
 #include "base/result.h"
 #include "bitmap/dirty_bitmap.h" // ByteRange
+#include "io/image_format.h"
 #include "io/nbd_connection.h"
 
 #include <sys/stat.h>
@@ -32,6 +33,7 @@
 
 namespace engine {
 
+class NbdServer;
 class Ring;
 
 /// What identifies the storage behind a path, whatever path was used to open
@@ -66,6 +68,27 @@ public:
     /// Connects to the NBD export @p uri (isNbdUri); a read-only export
     /// opened for writing is refused (EROFS).
     static Result<Disk> openNbd(const std::string& uri, Access access, Logger log = {});
+    /// How a formatted image (qcow2, vmdk, vhdx, vdi) is opened.
+    struct ImageOptions
+    {
+        ImageFormat format = ImageFormat::Qcow2;
+        Access access = Access::ReadOnly;
+        /// nextAllocated() answers what the top image of a backing chain
+        /// holds itself (sync top), not all it reads.
+        bool topLayer = false;
+        /// Writes are compressed (qcow2): for a target written once.
+        bool compress = false;
+        /// The file the rules checked: the one opened must be this node.
+        std::optional<DiskIdentity> expected;
+    };
+    /// Opens the virtual disk of the image file at @p realPath (a path
+    /// without symlinks) through a qemu-nbd of its own on a private unix
+    /// socket; @p name is what messages and path() say. The file must carry
+    /// the format's magic (EINVAL otherwise), and the qemu-nbd must hold
+    /// exactly that node open (ESTALE otherwise). qemu-nbd's own image locks
+    /// guard it for the disk's life; lockImage() is not needed.
+    static Result<Disk> openImage(const std::string& realPath, const std::string& name,
+                                  const ImageOptions& options, Logger log = {});
     /// Creates a new sparse file of @p size bytes (fails if @p path exists)
     /// and returns what it created, as the creating descriptor saw it: a
     /// caller that opens the path again can tell whether it is still that file.
@@ -78,8 +101,13 @@ public:
     ~Disk();
 
     const std::string& path() const { return m_path; }
-    /// An NBD export: no descriptor (fd() is -1), no page cache, no locks.
+    /// Data goes through NBD: an export, or a formatted image through its
+    /// qemu-nbd. No descriptor (fd() is -1), no page cache, no locks.
     bool isNbd() const { return m_nbd != nullptr; }
+    /// A formatted image (openImage): a file here, read through NBD.
+    bool isFormattedImage() const { return m_server != nullptr; }
+    /// The image's format; raw for anything not opened by openImage.
+    ImageFormat format() const { return m_format; }
     NbdConnection* nbd() const { return m_nbd.get(); }
     /// The descriptor for data I/O (O_DIRECT when directIo()).
     int fd() const { return m_fd; }
@@ -103,6 +131,11 @@ public:
     /// at @p offset or later; nullopt when only holes follow. Block devices
     /// and file systems without SEEK_DATA report everything as allocated.
     Result<std::optional<ByteRange>> nextAllocated(std::uint64_t offset) const;
+    /// The same for what sync top copies: what the image holds itself. A
+    /// formatted image opened with ImageOptions::topLayer answers for its
+    /// top layer, not the backing files under it; anything else as
+    /// nextAllocated().
+    Result<std::optional<ByteRange>> nextInTopLayer(std::uint64_t offset) const;
     /// Makes [offset, offset+length) read as zeroes: with @p unmap the space
     /// is released where the storage can guarantee zeroes afterwards (punch a
     /// hole / discard), otherwise zeroes are written efficiently (ZERO_RANGE /
@@ -167,6 +200,8 @@ private:
     std::uint32_t m_logicalBlock = 512;
     std::uint32_t m_physicalBlock = 4096;
     std::unique_ptr<NbdConnection> m_nbd;
+    std::unique_ptr<NbdServer> m_server; ///< a formatted image's qemu-nbd
+    ImageFormat m_format = ImageFormat::Raw;
     Logger m_log;
 };
 

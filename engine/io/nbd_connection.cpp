@@ -14,6 +14,10 @@
 namespace engine {
 
 namespace {
+constexpr const char* kAllocationDepth = "qemu:allocation-depth";
+} // namespace
+
+namespace {
 
 // libnbd takes requests of up to 32 MiB from any server; larger blocking
 // reads go in pieces.
@@ -72,7 +76,8 @@ Error NbdConnection::lastError(const std::string& what) const
 
 Result<std::unique_ptr<NbdConnection>> NbdConnection::connect(const std::string& uri, bool writable,
                                                               Logger log,
-                                                              std::chrono::milliseconds timeout)
+                                                              std::chrono::milliseconds timeout,
+                                                              bool topLayer)
 {
     std::unique_ptr<NbdConnection> c(new NbdConnection);
     c->m_uri = uri;
@@ -84,6 +89,8 @@ Result<std::unique_ptr<NbdConnection>> NbdConnection::connect(const std::string&
     // read it. Which data is allocated, for sparse sources and sync top.
     nbd_set_uri_allow_local_file(c->m_h, true);
     nbd_add_meta_context(c->m_h, "base:allocation");
+    if (topLayer)
+        nbd_add_meta_context(c->m_h, kAllocationDepth);
     const auto failed = [&] {
         const int code = nbd_get_errno();
         const char* text = nbd_get_error();
@@ -121,6 +128,10 @@ Result<std::unique_ptr<NbdConnection>> NbdConnection::connect(const std::string&
     c->m_canTrim = nbd_can_trim(c->m_h) == 1;
     c->m_canFlush = nbd_can_flush(c->m_h) == 1;
     c->m_knowsAllocation = nbd_can_meta_context(c->m_h, "base:allocation") == 1;
+    c->m_knowsLayers = topLayer && nbd_can_meta_context(c->m_h, kAllocationDepth) == 1;
+    if (topLayer && !c->m_knowsLayers)
+        return Error{ENOTSUP, uri + ": the server does not say which layer holds what "
+                                    "(qemu:allocation-depth), which copying the top layer needs"};
     if (const std::int64_t b = nbd_get_block_size(c->m_h, LIBNBD_SIZE_MINIMUM); b > 0)
         c->m_minimumBlock = static_cast<std::uint32_t>(b);
     if (const std::int64_t b = nbd_get_block_size(c->m_h, LIBNBD_SIZE_PREFERRED); b > 0)
@@ -295,6 +306,7 @@ namespace {
 
 struct ExtentSearch
 {
+    bool topLayer = false;     ///< depth 1 is data, anything else is not
     std::uint64_t from = 0;    ///< where the answer may start
     std::uint64_t reached = 0; ///< end of what the server described
     std::optional<ByteRange> data;
@@ -304,12 +316,14 @@ int onExtents(void* user, const char* context, std::uint64_t offset, std::uint32
               std::size_t count, int* /*error*/)
 {
     auto* s = static_cast<ExtentSearch*>(user);
-    if (std::string_view(context) != "base:allocation")
+    if (std::string_view(context) != (s->topLayer ? kAllocationDepth : "base:allocation"))
         return 0;
     std::uint64_t pos = offset;
     for (std::size_t i = 0; i + 1 < count; i += 2) {
         const std::uint64_t len = entries[i];
-        const bool hole = (entries[i + 1] & LIBNBD_STATE_HOLE) != 0;
+        // Depth 0 is unallocated anywhere, 2 and more a backing file's.
+        const bool hole =
+            s->topLayer ? entries[i + 1] != 1 : (entries[i + 1] & LIBNBD_STATE_HOLE) != 0;
         if (!s->data && !hole && pos + len > s->from) {
             const std::uint64_t start = std::max(pos, s->from);
             s->data = ByteRange{start, pos + len - start};
@@ -326,13 +340,24 @@ int onExtents(void* user, const char* context, std::uint64_t offset, std::uint32
 
 Result<std::optional<ByteRange>> NbdConnection::nextAllocated(std::uint64_t offset)
 {
+    return nextIn(offset, false);
+}
+
+Result<std::optional<ByteRange>> NbdConnection::nextInTopLayer(std::uint64_t offset)
+{
+    return nextIn(offset, true);
+}
+
+Result<std::optional<ByteRange>> NbdConnection::nextIn(std::uint64_t offset, bool topLayer)
+{
     if (offset >= m_size)
         return std::optional<ByteRange>{};
-    if (!m_knowsAllocation)
+    if (topLayer ? !m_knowsLayers : !m_knowsAllocation)
         return std::optional<ByteRange>{ByteRange{offset, m_size - offset}};
     std::uint64_t at = offset;
     while (at < m_size) {
         ExtentSearch s;
+        s.topLayer = topLayer;
         s.from = at;
         const std::uint64_t count = std::min<std::uint64_t>(m_size - at, 1ull << 30);
         if (nbd_block_status(m_h, count, at, {onExtents, &s, nullptr}, 0) == -1)

@@ -44,9 +44,13 @@ public:
     /// @p timeout is given up on (ETIMEDOUT). Errors are one line that
     /// names the URI.
     static constexpr std::chrono::seconds kConnectTimeout{30};
+    /// With @p topLayer, qemu:allocation-depth is asked for too (qemu-nbd
+    /// --allocation-depth), so that nextInTopLayer() can answer what the top
+    /// image of a backing chain holds itself; refused (ENOTSUP) when the
+    /// server does not offer it.
     static Result<std::unique_ptr<NbdConnection>>
     connect(const std::string& uri, bool writable, Logger log = {},
-            std::chrono::milliseconds timeout = kConnectTimeout);
+            std::chrono::milliseconds timeout = kConnectTimeout, bool topLayer = false);
     NbdConnection(const NbdConnection&) = delete;
     NbdConnection& operator=(const NbdConnection&) = delete;
     ~NbdConnection();
@@ -59,6 +63,8 @@ public:
     bool canFlush() const { return m_canFlush; }
     /// The export answers which extents hold data (base:allocation).
     bool knowsAllocation() const { return m_knowsAllocation; }
+    /// It answers which layer of a backing chain holds them.
+    bool knowsLayers() const { return m_knowsLayers; }
     /// Smallest request the server accepts unpadded (1 when it says none).
     std::uint32_t minimumBlock() const { return m_minimumBlock; }
     /// The server's preferred request size (4096 when it says none).
@@ -110,6 +116,9 @@ public:
     /// start there; nullopt when only holes follow. Without base:allocation
     /// everything holds data.
     Result<std::optional<ByteRange>> nextAllocated(std::uint64_t offset);
+    /// The same for what the top image of a backing chain holds itself
+    /// (allocation depth 1); everything when the server does not say.
+    Result<std::optional<ByteRange>> nextInTopLayer(std::uint64_t offset);
     /// Whether the connection still works (ENOTCONN when the server went).
     Result<void> checkAlive() const;
 
@@ -120,6 +129,7 @@ public:
 private:
     NbdConnection() = default;
     Error lastError(const std::string& what) const;
+    Result<std::optional<ByteRange>> nextIn(std::uint64_t offset, bool topLayer);
     /// The socket is ready for @p events now (a poll that does not wait).
     bool ready(short events) const;
     void issued(std::int64_t cookie, std::uint64_t tag, const char* what);
@@ -132,6 +142,7 @@ private:
     bool m_canTrim = false;
     bool m_canFlush = false;
     bool m_knowsAllocation = false;
+    bool m_knowsLayers = false;
     std::uint32_t m_minimumBlock = 1;
     std::uint32_t m_preferredBlock = 4096;
     bool m_inArmed = false;

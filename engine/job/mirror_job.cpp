@@ -541,7 +541,7 @@ struct MirrorJob::Impl
             std::uint64_t pos = 0;
             std::uint64_t extents = 0;
             while (pos < src.size()) {
-                auto ext = src.nextAllocated(pos);
+                auto ext = src.nextInTopLayer(pos);
                 if (!ext)
                     return ext.error();
                 if (!*ext)
@@ -657,7 +657,7 @@ struct MirrorJob::Impl
     {
         if (job.m_options.sync != SyncMode::Top)
             return false;
-        auto ext = src.nextAllocated(offset);
+        auto ext = src.nextInTopLayer(offset);
         return !ext || (*ext && (*ext)->offset < offset + length);
     }
 

@@ -223,7 +223,7 @@ Result<std::unique_ptr<NbdServer>> NbdServer::start(const NbdServeOptions& optio
     if (tls)
         if (auto r = checkPskFile(options.tlsPskFile); !r)
             return r.error();
-    if (options.listen.kind == NbdListen::Kind::Unix)
+    if (options.listen.kind == NbdListen::Kind::Unix && !options.privateSocket)
         if (auto r = checkSocketPath(options.listen.socketPath); !r)
             return r.error();
 
@@ -241,20 +241,29 @@ Result<std::unique_ptr<NbdServer>> NbdServer::start(const NbdServeOptions& optio
         return Error{ENOENT, "qemu-nbd is not installed (Debian: apt install qemu-utils)"};
     // setpriv ends the server with this process, even one killed with
     // SIGKILL: a disk must not stay exported by an orphan.
+    if (s->m_options.privateSocket) {
+        s->m_options.listen.kind = NbdListen::Kind::Unix;
+        s->m_options.listen.socketPath = dir + "/image.sock";
+    }
+    const NbdListen& listen = s->m_options.listen;
     std::vector<std::string> args{"setpriv", "--pdeathsig", "TERM", "--", "qemu-nbd",
-                                  "--format=raw", "--persistent",
+                                  "--persistent",
                                   // Any number of clients: a fleet pulls at once.
                                   "--shared=0"};
+    if (!options.compress)
+        args.push_back("--format=" + options.format);
+    if (options.allocationDepth)
+        args.emplace_back("--allocation-depth");
     if (options.readOnly)
         args.emplace_back("--read-only");
     else
         args.emplace_back("--discard=unmap"); // a client's trim frees space, as ours do
     args.push_back("--export-name=" + options.exportName);
-    if (options.listen.kind == NbdListen::Kind::Unix) {
-        args.push_back("--socket=" + options.listen.socketPath);
+    if (listen.kind == NbdListen::Kind::Unix) {
+        args.push_back("--socket=" + listen.socketPath);
     } else {
-        args.push_back("--bind=" + options.listen.host);
-        args.push_back("--port=" + std::to_string(options.listen.port));
+        args.push_back("--bind=" + listen.host);
+        args.push_back("--port=" + std::to_string(listen.port));
     }
     if (tls) {
         // qemu-nbd reads keys.psk from a directory: a private copy.
@@ -265,7 +274,18 @@ Result<std::unique_ptr<NbdServer>> NbdServer::start(const NbdServeOptions& optio
         args.push_back("--object=tls-creds-psk,id=tls0,endpoint=server,dir=" + dir);
         args.emplace_back("--tls-creds=tls0");
     }
-    args.push_back(options.path);
+    if (options.compress) {
+        // QEMU's compress filter over the qcow2; a comma in an option
+        // value is written twice.
+        std::string path;
+        for (char c : options.path)
+            path += c == ',' ? std::string(",,") : std::string(1, c);
+        args.emplace_back("--image-opts");
+        args.push_back("driver=compress,file.driver=" + options.format +
+                       ",file.file.driver=file,file.file.filename=" + path);
+    } else {
+        args.push_back(options.path);
+    }
 
     const std::string logPath = dir + "/qemu-nbd.log";
     const int logFd = ::open(logPath.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
@@ -285,7 +305,7 @@ Result<std::unique_ptr<NbdServer>> NbdServer::start(const NbdServeOptions& optio
             return Error{EIO,
                          "serve " + options.path + ": " + (why.empty() ? s->m_exitMessage : why)};
         }
-        if (canConnect(options.listen))
+        if (canConnect(listen))
             break;
         if (std::chrono::steady_clock::now() >= deadline) {
             s->stop();

@@ -50,6 +50,16 @@ struct NbdServeOptions
     /// TLS with pre-shared keys: a file of "username:hexkey" lines (the
     /// format of GnuTLS's psktool). Empty: no TLS.
     std::string tlsPskFile;
+    /// The image's format, as qemu names it: the export is its virtual disk.
+    std::string format = "raw";
+    /// Also export qemu:allocation-depth (which layer of a backing chain
+    /// holds each extent), for copying a qcow2's top layer alone.
+    bool allocationDepth = false;
+    /// Writes are compressed (qcow2 only): each cluster can be written once.
+    bool compress = false;
+    /// A unix socket in the server's private directory, for this process
+    /// alone (listen is then ignored).
+    bool privateSocket = false;
 };
 
 class NbdServer
@@ -71,13 +81,14 @@ public:
     /// True once the server has ended by itself; exitMessage() then says how.
     bool exited();
     std::string exitMessage() const { return m_exitMessage; }
+    /// The last thing qemu-nbd said (its log), without its prefix.
+    std::string logTail() const;
     /// Ends the server (SIGTERM, SIGKILL after 5 s) and removes its private
     /// directory and a unix socket it left.
     void stop();
 
 private:
     NbdServer() = default;
-    std::string logTail() const;
     void reap(int status);
 
     NbdServeOptions m_options;

@@ -240,6 +240,9 @@ Result<void> checkTargetCandidate(const std::string& source, const std::string& 
         // left to the job, which opens it.
         auto f = pathFacts(source);
         sourceFacts = f ? std::move(*f) : PathFacts{source, false, {}, std::nullopt};
+        // A formatted image's file size is not its virtual disk's.
+        if (formatOfName(source) || formatOfName(target))
+            sourceFacts->size.reset();
     }
     return checkTargetCandidate(sourceFacts ? &*sourceFacts : nullptr, *targetFacts,
                                 targetFacts->exists ? StorageMap::scan() : StorageMap());

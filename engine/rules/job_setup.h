@@ -25,6 +25,7 @@
 #include "base/logging.h"
 #include "base/result.h"
 #include "device/device_catalog.h"
+#include "io/image_format.h"
 #include "io/resolve.h"
 #include "job/job_journal.h"
 #include "job/mirror_group.h"
@@ -80,6 +81,15 @@ struct JobSetup
     /// checkpoint names this very disk: the job being resumed wrote it.
     bool resume = false;
     std::chrono::milliseconds checkpointInterval = kDefaultCheckpointInterval;
+    /// The image format of each end (io/image_format.h); nullopt: by its
+    /// name's extension (.qcow2, .vmdk, .vhdx, .vdi), raw for any other.
+    std::optional<ImageFormat> sourceFormat;
+    std::optional<ImageFormat> targetFormat;
+    /// A new qcow2 target's backing file. Empty: none, except that with
+    /// sync top from a qcow2 that has one, the target gets the source's.
+    std::string targetBacking;
+    /// A new qcow2 target written compressed; refused for a live source.
+    bool compressTarget = false;
 };
 
 struct PreparedJob

@@ -43,8 +43,8 @@ std::string identityNow(const ResolvedPath& r, const Logger& log)
 JobEnd endOf(const Disk& disk, const std::string& real, const Logger& log)
 {
     JobEnd end{real, {}};
-    if (disk.isNbd())
-        return end; // known by its URI alone
+    if (!disk.identity().uri.empty())
+        return end; // an export: known by its URI alone
     if (disk.isBlockDevice()) {
         if (auto info = describeDevice(real, log))
             end.id = info->stableId();
@@ -89,6 +89,13 @@ public:
     std::unique_ptr<LiveSource> takeLive() { return std::move(m_prepared.live); }
     bool targetCreated() const { return m_prepared.targetCreated; }
     const std::string& targetName() const { return m_setup.target; }
+    /// What a target this preparation created is ("a sparse file").
+    std::string createdAs() const
+    {
+        return m_dstFormat == ImageFormat::Raw
+                   ? std::string("a sparse file")
+                   : "a " + std::string(toString(m_dstFormat)) + " image";
+    }
     /// Where the target keeps its bytes, or where it will be created.
     std::optional<Reach> targetReach(const StorageMap& map) const
     {
@@ -110,6 +117,9 @@ private:
     Result<void> checkTargetData(const Disk& target) const;
     Result<void> checkNbdBinding() const;
     Result<Disk> openNbdTarget();
+    Result<void> resolveFormats();
+    Result<std::optional<BackingFile>> newTargetBacking() const;
+    Result<Disk> openFormattedTarget();
     bool resumingOnto(const Disk& target) const;
     void logTracking() const;
 
@@ -128,6 +138,10 @@ private:
     /// An NBD export (isNbdUri): no path, no node; m_src or m_dst stays empty.
     bool m_nbdSource = false;
     bool m_nbdTarget = false;
+    /// Each end's image format: anything but raw is read and written
+    /// through a qemu-nbd of its own (Disk::openImage).
+    ImageFormat m_srcFormat = ImageFormat::Raw;
+    ImageFormat m_dstFormat = ImageFormat::Raw;
     dev_t m_confirmedDevice = 0;
     std::uint64_t m_sourceSize = 0;
     SourceUse m_use;
@@ -180,6 +194,48 @@ Result<void> Preparation::resolve()
         m_srcId = *srcId;
     }
     m_targetIsDevice = m_dst && m_dst->exists() && S_ISBLK(m_dst->st.st_mode);
+    return resolveFormats();
+}
+
+// Which format each end has, and whether the target options fit it; all
+// said before anything is opened or created.
+Result<void> Preparation::resolveFormats()
+{
+    const auto exportFormat = [](const std::string& uri, const std::optional<ImageFormat>& given,
+                                 const char* option) -> Result<void> {
+        if (given && *given != ImageFormat::Raw)
+            return Error{EINVAL, uri + " is an NBD export, whose format is the server's: " +
+                                     option + " does not apply"};
+        return {};
+    };
+    if (m_nbdSource) {
+        if (auto r = exportFormat(m_setup.source, m_setup.sourceFormat, "--source-format"); !r)
+            return r;
+    } else {
+        m_srcFormat = formatOf(m_setup.source, m_setup.sourceFormat);
+    }
+    if (m_nbdTarget) {
+        if (auto r = exportFormat(m_setup.target, m_setup.targetFormat, "--format"); !r)
+            return r;
+    } else {
+        m_dstFormat = formatOf(m_setup.target, m_setup.targetFormat);
+    }
+    const std::string fmt(toString(m_dstFormat));
+    const bool newTarget = m_dst && !m_dst->exists();
+    for (const auto& [asked, option] : {std::pair{m_setup.compressTarget, "--compress"},
+                                        std::pair{!m_setup.targetBacking.empty(), "--backing"}}) {
+        if (!asked)
+            continue;
+        if (m_dstFormat != ImageFormat::Qcow2)
+            return Error{EINVAL, std::string(option) + " is for a qcow2 target, and " +
+                                     m_setup.target + " is " +
+                                     (m_nbdTarget ? std::string("an NBD export") : fmt)};
+        if (!newTarget)
+            return Error{EINVAL, std::string(option) + " shapes a new qcow2 image, and " +
+                                     m_setup.target + " exists"};
+    }
+    if (m_srcFormat != ImageFormat::Raw || m_dstFormat != ImageFormat::Raw)
+        m_log->debug("formats: source {}, target {}", toString(m_srcFormat), fmt);
     return {};
 }
 
@@ -230,9 +286,15 @@ Result<void> Preparation::checkRules()
     if (!m_nbdSource)
         if (auto r = checkSourceCandidate(m_srcFacts); !r)
             return r.error();
-    if (!m_nbdTarget)
-        if (auto r = checkTargetCandidate(m_nbdSource ? nullptr : &m_srcFacts, m_dstFacts, map); !r)
+    if (!m_nbdTarget) {
+        // A formatted image's file size is not its disk's: the size rule
+        // waits for the virtual sizes (openFormattedTarget, MirrorJob).
+        PathFacts source = m_srcFacts;
+        if (m_srcFormat != ImageFormat::Raw || m_dstFormat != ImageFormat::Raw)
+            source.size.reset();
+        if (auto r = checkTargetCandidate(m_nbdSource ? nullptr : &source, m_dstFacts, map); !r)
             return r.error();
+    }
     if ((m_srcId.blockDevice || m_targetIsDevice) && ::geteuid() != 0)
         return refusal(EPERM, Rule::NeedsRoot,
                        "block devices need root: run drivemirror-cli with sudo, or let the desktop "
@@ -366,6 +428,27 @@ Result<Disk> Preparation::openSource()
                            "refusing " + (*r)->given + ": " + (*r)->real +
                                " changed while it was checked");
 
+    if (m_srcFormat != ImageFormat::Raw) {
+        // qemu-nbd holds QEMU's own image locks: a virtual machine that
+        // writes the image keeps it from being opened at all.
+        Disk::ImageOptions o;
+        o.format = m_srcFormat;
+        o.topLayer = m_setup.options.sync == SyncMode::Top;
+        o.expected = m_srcId;
+        auto disk = Disk::openImage(m_src->real, m_setup.source, o, m_log);
+        if (!disk) {
+            const Error& e = disk.error();
+            if (e.code == EINVAL && e.message.find(" is not a ") != std::string::npos)
+                return refusal(EINVAL, Rule::ImageFormatMismatch,
+                               "refusing the source: " + e.message);
+            if (e.message.find(" lock") != std::string::npos)
+                return refusal(EBUSY, Rule::SourceInUse, "refusing the source: " + e.message);
+            if (e.code == ESTALE)
+                return refusal(ESTALE, Rule::TargetIdentity, "refusing the source: " + e.message);
+            return withContext("source: ", e);
+        }
+        return disk;
+    }
     auto disk = m_nbdSource
                     ? Disk::openNbd(m_setup.source, Disk::Access::ReadOnly, m_log)
                     : Disk::open(m_srcPin.valid() ? procFdPath(m_srcPin.get()) : m_src->nodePath(),
@@ -392,6 +475,21 @@ Result<void> Preparation::createTarget(std::uint64_t size)
     }
     if (m_dst->exists())
         return {};
+    std::optional<BackingFile> backing;
+    if (m_dstFormat != ImageFormat::Raw) {
+        if (m_setup.compressTarget && m_options->get().quiescer)
+            return refusal(EINVAL, Rule::CompressedLiveTarget,
+                           "refusing a compressed target for the live source " + m_setup.source +
+                               ": a compressed qcow2 cluster is written once, and a live mirror "
+                               "writes again what the source's users change",
+                           "; mirror to an uncompressed qcow2, and after Complete convert it: "
+                           "qemu-img convert -c -O qcow2 " +
+                               m_setup.target + " COMPRESSED.qcow2");
+        auto b = newTargetBacking();
+        if (!b)
+            return b.error();
+        backing = std::move(*b);
+    }
     auto made = createAsInvoker(*m_dst, m_who, 0644);
     if (!made) {
         // O_EXCL lost the race: something appeared since the check.
@@ -402,10 +500,20 @@ Result<void> Preparation::createTarget(std::uint64_t size)
     struct stat st
     {
     };
-    if (::fstat(made->get(), &st) != 0 || ::ftruncate(made->get(), static_cast<off_t>(size)) != 0) {
+    if (::fstat(made->get(), &st) != 0 ||
+        (m_dstFormat == ImageFormat::Raw &&
+         ::ftruncate(made->get(), static_cast<off_t>(size)) != 0)) {
         const int err = errno;
         ::unlinkat(m_dst->dir.get(), m_dst->name.c_str(), 0);
         return systemError(err, "resize " + m_setup.target);
+    }
+    if (m_dstFormat != ImageFormat::Raw) {
+        if (auto r = createImage(made->get(), m_setup.target, m_dstFormat, size,
+                                 backing ? &*backing : nullptr);
+            !r) {
+            ::unlinkat(m_dst->dir.get(), m_dst->name.c_str(), 0);
+            return r.error();
+        }
     }
     DiskIdentity id;
     id.dev = st.st_dev;
@@ -426,6 +534,8 @@ Result<Disk> Preparation::openTarget()
 {
     if (m_nbdTarget)
         return openNbdTarget();
+    if (m_dstFormat != ImageFormat::Raw)
+        return openFormattedTarget();
     auto disk = Disk::open(m_dstPin.valid() ? procFdPath(m_dstPin.get()) : m_dst->nodePath(),
                            m_setup.target, {Disk::Access::ReadWrite, true, true}, m_log);
     if (!disk) {
@@ -475,6 +585,88 @@ Result<Disk> Preparation::openNbdTarget()
         return r.error();
     if (auto r = checkTargetData(*disk); !r)
         return r.error();
+    return disk;
+}
+
+// The backing file of a new qcow2 target: the one the user named, which he
+// must be able to read himself (through pkexec or sudo qemu-nbd reads it as
+// root, and what the job leaves unwritten shows through); or with sync top
+// from a qcow2, the source's own, so that the target reads as the source
+// does while only the top layer is copied.
+Result<std::optional<BackingFile>> Preparation::newTargetBacking() const
+{
+    if (!m_setup.targetBacking.empty()) {
+        auto r = resolvePath(m_setup.targetBacking, m_who);
+        if (!r)
+            return withContext("--backing: ", r.error());
+        if (!r->exists() || !S_ISREG(r->st.st_mode))
+            return Error{EINVAL, "--backing " + m_setup.targetBacking + ": not an image file"};
+        auto fd = openAsInvoker(*r, m_who, O_RDONLY);
+        if (!fd)
+            return withContext("--backing: ", fd.error());
+        BackingFile b;
+        b.named = m_setup.targetBacking;
+        b.path = r->real;
+        b.format = probeImageFormat(fd->get()).value_or(ImageFormat::Raw);
+        return std::optional<BackingFile>{b};
+    }
+    if (m_setup.options.sync != SyncMode::Top || m_srcFormat != ImageFormat::Qcow2)
+        return std::optional<BackingFile>{};
+    const int fd = ::open(m_src->real.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return systemError(errno, "source: " + m_setup.source);
+    auto b = qcow2Backing(fd, m_src->real);
+    ::close(fd);
+    if (!b)
+        return withContext("source: ", b.error());
+    if (b->named.empty())
+        return std::optional<BackingFile>{};
+    if (m_dstFormat != ImageFormat::Qcow2) {
+        m_log->warn("sync top copies only {}'s top layer, and {} has no backing file: where the "
+                    "top layer holds nothing, it keeps what it reads now",
+                    m_setup.source, m_setup.target);
+        return std::optional<BackingFile>{};
+    }
+    m_log->info("{} gets {}'s backing file {}: sync top copies the top layer alone", m_setup.target,
+                m_setup.source, b->path);
+    return std::optional<BackingFile>{*b};
+}
+
+// A formatted image as the target: its virtual disk, through its qemu-nbd,
+// which must hold the file the rules checked (the one created, or the one
+// confirmed); its virtual size is what the size rule compares.
+Result<Disk> Preparation::openFormattedTarget()
+{
+    Disk::ImageOptions o;
+    o.format = m_dstFormat;
+    o.access = Disk::Access::ReadWrite;
+    o.compress = m_setup.compressTarget;
+    if (m_created) {
+        o.expected = *m_created;
+    } else if (m_dst->exists()) {
+        DiskIdentity id;
+        id.dev = m_dst->st.st_dev;
+        id.ino = m_dst->st.st_ino;
+        o.expected = id;
+    }
+    auto disk = Disk::openImage(m_dst->real, m_setup.target, o, m_log);
+    if (!disk) {
+        const Error& e = disk.error();
+        if (e.code == EINVAL && e.message.find(" is not a ") != std::string::npos)
+            return refusal(EINVAL, Rule::ImageFormatMismatch, "refusing the target: " + e.message);
+        if (e.message.find(" lock") != std::string::npos)
+            return refusal(EBUSY, Rule::TargetInUse, "refusing the target: " + e.message);
+        if (e.code == ESTALE)
+            return refusal(ESTALE, Rule::TargetIdentity, "refusing the target: " + e.message);
+        return withContext("target: ", e);
+    }
+    if (auto why = openedUnderItsName())
+        return *why;
+    if (disk->size() < m_sourceSize)
+        return refusal(ENOSPC, Rule::TargetTooSmall,
+                       "refusing target " + m_setup.target + ": its virtual disk is " +
+                           formatBytes(disk->size()) + ", smaller than the source (" +
+                           formatBytes(m_sourceSize) + ")");
     return disk;
 }
 
@@ -607,7 +799,7 @@ Result<PreparedJob> Preparation::createJob(Disk source, Disk target)
         logTracking();
     }
     if (m_prepared.targetCreated)
-        m_log->info("created {} as a sparse file of {}", m_setup.target,
+        m_log->info("created {} as {} of {}", m_setup.target, createdAs(),
                     formatBytes(m_prepared.job->source().size()));
     return std::move(m_prepared);
 }
@@ -789,7 +981,7 @@ Result<PreparedGroup> prepareGroup(GroupSetup setup, const Logger& log)
     const std::uint64_t size = prepared.group->member(0).source().size();
     for (std::size_t i = 0; i < n; ++i)
         if (prepared.targetCreated[i])
-            out->info("created {} as a sparse file of {}", preps[i]->targetName(),
+            out->info("created {} as {} of {}", preps[i]->targetName(), preps[i]->createdAs(),
                       formatBytes(size));
     return prepared;
 }

@@ -1100,7 +1100,7 @@ void TestTargetSafety::rules_namedAsMessagesNameThem()
     QCOMPARE(ruleFromName(""), Rule::None);
     QCOMPARE(ruleFromName("no such rule"), Rule::None);
     QVERIFY(ruleName(Rule::None).empty());
-    for (int i = 1; i <= static_cast<int>(Rule::ResumeMismatch); ++i) {
+    for (int i = 1; i <= static_cast<int>(Rule::CompressedLiveTarget); ++i) {
         const auto rule = static_cast<Rule>(i);
         QVERIFY(!ruleName(rule).empty());
         QCOMPARE(ruleFromName(ruleName(rule)), rule);
