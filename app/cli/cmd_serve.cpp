@@ -14,6 +14,7 @@
 #include "protocol/serve_protocol.h"
 #include "rules/job_setup.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <unistd.h>
 
@@ -36,7 +37,8 @@ struct ServeArgs
     std::string listen;
     std::optional<std::string> exportName;
     std::string tlsPsk;
-    std::string overwrite; ///< the PATH --overwrite names
+    std::string overwrite;                     ///< the PATH --overwrite names
+    std::optional<engine::ImageFormat> format; ///< --format; else by PATH's name
     bool readOnly = false;
     bool insecure = false;
     bool json = false;
@@ -46,8 +48,8 @@ struct ServeArgs
 // "--name VALUE" and "--name=VALUE", each option once, as `station` takes them.
 std::optional<std::string> parseArgs(int argc, char** argv, ServeArgs& a)
 {
-    for (const CommandArg& arg :
-         splitCommandArgs(argc, argv, {"--listen", "--export", "--tls-psk", "--overwrite"})) {
+    for (const CommandArg& arg : splitCommandArgs(
+             argc, argv, {"--listen", "--export", "--tls-psk", "--overwrite", "--format"})) {
         const std::string& name = arg.name;
         const auto& value = arg.value;
         if (name.empty()) {
@@ -74,6 +76,11 @@ std::optional<std::string> parseArgs(int argc, char** argv, ServeArgs& a)
             a.tlsPsk = *value;
         } else if (name == "--overwrite" && value && !value->empty()) {
             a.overwrite = *value;
+        } else if (name == "--format" && value) {
+            a.format = engine::parseImageFormat(*value);
+            if (!a.format)
+                return fill(Cli::tr("%1: raw, qcow2, vmdk, vhdx or vdi, not '%2'"),
+                            {"--format", *value});
         } else {
             return fill(Cli::tr("serve: unknown option or missing value: %1 (see --help)"),
                         {arg.text});
@@ -118,9 +125,9 @@ int refuse(const ServeArgs& a, const engine::Error& error)
     return badInput(error.message);
 }
 
-void report(const ServeArgs& a, engine::NbdServer& server, const engine::NbdServeOptions& o)
+void report(const ServeArgs& a, engine::NbdServer& server, const engine::NbdServeOptions& o,
+            const engine::Result<std::uint64_t>& size)
 {
-    const auto size = engine::storageSize(o.path);
     if (a.json) {
         printEvent(event::kServing, JsonObject()
                                         .add(key::kPath, o.path)
@@ -172,12 +179,27 @@ int cmdServe(int argc, char** argv)
                                                    {o.path, std::to_string(o.listen.port)})});
     if (auto r = engine::checkServeCandidate(o.path, o.readOnly, !a.overwrite.empty()); !r)
         return refuse(a, r.error());
+    // A virtual machine's image is served as the disk it holds.
+    const engine::ImageFormat format = engine::formatOf(o.path, a.format);
+    o.format = std::string(engine::toString(format));
+    engine::Result<std::uint64_t> size = engine::storageSize(o.path);
+    if (format != engine::ImageFormat::Raw) {
+        const int fd = ::open(o.path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return refuse(a, engine::systemError(errno, o.path));
+        auto magic = engine::checkImageMagic(fd, o.path, format);
+        if (magic)
+            size = engine::virtualSize(fd, o.path, format);
+        ::close(fd);
+        if (!magic)
+            return refuse(a, magic.error());
+    }
 
     const int sigFd = openCancelSignalFd();
     auto server = engine::NbdServer::start(o, log);
     if (!server)
         return refuse(a, server.error());
-    report(a, **server, o);
+    report(a, **server, o, size);
 
     std::string reason;
     int code = kExitOk;

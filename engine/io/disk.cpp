@@ -140,7 +140,7 @@ Result<Disk> Disk::openImage(const std::string& realPath, const std::string& nam
         {
         };
         const bool statted = ::fstat(fd, &st) == 0;
-        const auto found = probeImageFormat(fd);
+        auto magic = checkImageMagic(fd, name, options.format);
         ::close(fd);
         if (!statted || !S_ISREG(st.st_mode))
             return Error{EINVAL, name + ": a " + fmt + " image must be a regular file"};
@@ -149,11 +149,8 @@ Result<Disk> Disk::openImage(const std::string& realPath, const std::string& nam
         if (options.expected &&
             (options.expected->dev != st.st_dev || options.expected->ino != st.st_ino))
             return Error{ESTALE, name + " changed while it was checked"};
-        if (found != options.format)
-            return Error{EINVAL, name + " is not a " + fmt + " image (" +
-                                     (found ? "it is a " + std::string(toString(*found)) + " image"
-                                            : std::string("it has no ") + fmt + " header") +
-                                     "); name the format it has with --source-format or --format"};
+        if (!magic)
+            return magic.error();
     }
     NbdServeOptions serve;
     serve.path = realPath;

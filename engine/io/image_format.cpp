@@ -8,6 +8,7 @@
 #include <array>
 #include <cerrno>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
@@ -114,6 +115,22 @@ std::optional<ImageFormat> probeImageFormat(int fd)
     return std::nullopt;
 }
 
+Result<void> checkImageMagic(int fd, const std::string& name, ImageFormat format)
+{
+    if (format == ImageFormat::Raw)
+        return {};
+    const auto found = probeImageFormat(fd);
+    if (found == format)
+        return {};
+    const std::string fmt(toString(format));
+    return refusal(EINVAL, Rule::ImageFormatMismatch,
+                   "refusing " + name + ": it is not a " + fmt + " image (" +
+                       (found ? "it is a " + std::string(toString(*found)) + " image"
+                              : "it has no " + fmt + " header") +
+                       ")",
+                   "; name the format it has with --source-format or --format");
+}
+
 Result<BackingFile> qcow2Backing(int fd, const std::string& imagePath)
 {
     // The header (docs/interop/qcow2.txt): big-endian, version 2 is 72
@@ -171,6 +188,66 @@ Result<BackingFile> qcow2Backing(int fd, const std::string& imagePath)
     return b;
 }
 
+namespace {
+
+// Runs qemu-img with @p args on the node open at @p fd (its /dev/fd/3) and
+// returns what it printed on stdout, or its last line of complaint.
+Result<std::string> runQemuImg(const std::vector<std::string>& args, int fd,
+                               const std::string& what)
+{
+    int out[2];
+    int err[2];
+    if (::pipe2(out, O_CLOEXEC) != 0)
+        return systemError(errno, what);
+    if (::pipe2(err, O_CLOEXEC) != 0) {
+        const int e = errno;
+        ::close(out[0]);
+        ::close(out[1]);
+        return systemError(e, what);
+    }
+    auto pid = spawnChild(args, out[1], err[1], false, fd);
+    ::close(out[1]);
+    ::close(err[1]);
+    const auto drain = [](int from) {
+        std::string text;
+        char buf[4096];
+        for (;;) {
+            const ssize_t n = ::read(from, buf, sizeof buf);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                break;
+            text.append(buf, static_cast<std::size_t>(n));
+        }
+        ::close(from);
+        return text;
+    };
+    if (!pid) {
+        ::close(out[0]);
+        ::close(err[0]);
+        if (pid.error().code == ENOENT)
+            return Error{ENOENT, "qemu-img is not installed (Debian: apt install qemu-utils)"};
+        return pid.error();
+    }
+    // qemu-img says little on stderr: reading stdout first cannot block it.
+    std::string printed = drain(out[0]);
+    std::string said = drain(err[0]);
+    int status = 0;
+    while (::waitpid(*pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return printed;
+    while (!said.empty() && (said.back() == '\n' || said.back() == ' '))
+        said.pop_back();
+    if (const auto nl = said.rfind('\n'); nl != std::string::npos)
+        said.erase(0, nl + 1);
+    if (said.rfind("qemu-img: ", 0) == 0)
+        said.erase(0, 10);
+    return Error{EIO, what + ": " + (said.empty() ? std::string("qemu-img failed") : said)};
+}
+
+} // namespace
+
 Result<void> createImage(int fd, const std::string& name, ImageFormat format, std::uint64_t size,
                          const BackingFile* backing)
 {
@@ -185,41 +262,25 @@ Result<void> createImage(int fd, const std::string& name, ImageFormat format, st
                      std::string(toString(backing->format.value_or(ImageFormat::Raw)))});
     }
     args.insert(args.end(), {"/dev/fd/3", std::to_string(size)});
-    int pipeFds[2];
-    if (::pipe2(pipeFds, O_CLOEXEC) != 0)
-        return systemError(errno, "create " + name);
-    auto pid = spawnChild(args, -1, pipeFds[1], false, fd);
-    ::close(pipeFds[1]);
-    if (!pid) {
-        ::close(pipeFds[0]);
-        if (pid.error().code == ENOENT)
-            return Error{ENOENT, "qemu-img is not installed (Debian: apt install qemu-utils)"};
-        return pid.error();
-    }
-    std::string said;
-    char buf[512];
-    for (;;) {
-        const ssize_t n = ::read(pipeFds[0], buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        said.append(buf, static_cast<std::size_t>(n));
-    }
-    ::close(pipeFds[0]);
-    int status = 0;
-    while (::waitpid(*pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        return {};
-    while (!said.empty() && (said.back() == '\n' || said.back() == ' '))
-        said.pop_back();
-    if (const auto nl = said.rfind('\n'); nl != std::string::npos)
-        said.erase(0, nl + 1);
-    if (said.rfind("qemu-img: ", 0) == 0)
-        said.erase(0, 10);
-    return Error{EIO, "create " + std::string(toString(format)) + " image " + name + ": " +
-                          (said.empty() ? std::string("qemu-img failed") : said)};
+    auto r = runQemuImg(args, fd, "create " + std::string(toString(format)) + " image " + name);
+    if (!r)
+        return r.error();
+    return {};
+}
+
+Result<std::uint64_t> virtualSize(int fd, const std::string& name, ImageFormat format)
+{
+    auto r = runQemuImg({"qemu-img", "info", "--output=json", "-U", "-f",
+                         std::string(toString(format)), "/dev/fd/3"},
+                        fd, "size of " + name);
+    if (!r)
+        return r.error();
+    // One number in qemu-img's JSON; no parser needed for it.
+    constexpr std::string_view key = "\"virtual-size\":";
+    const auto at = r->find(key);
+    if (at == std::string::npos)
+        return Error{EIO, "size of " + name + ": qemu-img did not say it"};
+    return std::strtoull(r->c_str() + at + key.size(), nullptr, 10);
 }
 
 } // namespace engine

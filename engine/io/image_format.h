@@ -35,6 +35,10 @@ inline ImageFormat formatOf(std::string_view path, std::optional<ImageFormat> gi
 /// nullopt when they carry none of the four (raw data, or empty).
 std::optional<ImageFormat> probeImageFormat(int fd);
 
+/// Whether the file open at @p fd carries @p format's magic (raw: always);
+/// a refusal (rule: image format mismatch) naming @p name otherwise.
+Result<void> checkImageMagic(int fd, const std::string& name, ImageFormat format);
+
 /// A qcow2's backing file as its header names it (empty: none), and its
 /// path resolved against the image's directory (@p imagePath) as QEMU
 /// resolves it, and the backing's format (its header extension; else
@@ -53,5 +57,7 @@ Result<BackingFile> qcow2Backing(int fd, const std::string& imagePath);
 /// its path and format are taken as given). @p name is for messages.
 Result<void> createImage(int fd, const std::string& name, ImageFormat format, std::uint64_t size,
                          const BackingFile* backing = nullptr);
+/// The size of the virtual disk of the @p format image open at @p fd.
+Result<std::uint64_t> virtualSize(int fd, const std::string& name, ImageFormat format);
 
 } // namespace engine

@@ -438,9 +438,8 @@ Result<Disk> Preparation::openSource()
         auto disk = Disk::openImage(m_src->real, m_setup.source, o, m_log);
         if (!disk) {
             const Error& e = disk.error();
-            if (e.code == EINVAL && e.message.find(" is not a ") != std::string::npos)
-                return refusal(EINVAL, Rule::ImageFormatMismatch,
-                               "refusing the source: " + e.message);
+            if (e.rule != Rule::None)
+                return e;
             if (e.message.find(" lock") != std::string::npos)
                 return refusal(EBUSY, Rule::SourceInUse, "refusing the source: " + e.message);
             if (e.code == ESTALE)
@@ -652,8 +651,8 @@ Result<Disk> Preparation::openFormattedTarget()
     auto disk = Disk::openImage(m_dst->real, m_setup.target, o, m_log);
     if (!disk) {
         const Error& e = disk.error();
-        if (e.code == EINVAL && e.message.find(" is not a ") != std::string::npos)
-            return refusal(EINVAL, Rule::ImageFormatMismatch, "refusing the target: " + e.message);
+        if (e.rule != Rule::None)
+            return e;
         if (e.message.find(" lock") != std::string::npos)
             return refusal(EBUSY, Rule::TargetInUse, "refusing the target: " + e.message);
         if (e.code == ESTALE)
