@@ -991,6 +991,34 @@
         <source>SOURCE and TARGET can be NBD exports: nbd://HOST[:PORT]/EXPORT, nbd+unix:///EXPORT?socket=PATH, or nbds:// and nbds+unix:// with TLS (nbds://USER@HOST/EXPORT?tls-psk-file=FILE). A TARGET export must exist and be at least as large as SOURCE; a read-only one is refused, and one whose first or last megabyte holds data only with --overwrite URI. A bad URI, an unreachable server or a wrong key: exit code 2, nothing written.</source>
         <translation>SOURCE und TARGET können NBD-Exporte sein: nbd://HOST[:PORT]/EXPORT, nbd+unix:///EXPORT?socket=PFAD, oder nbds:// und nbds+unix:// mit TLS (nbds://BENUTZER@HOST/EXPORT?tls-psk-file=DATEI). Ein Export als TARGET muss existieren und mindestens so groß wie SOURCE sein; ein schreibgeschützter wird abgelehnt, und einer, dessen erstes oder letztes Megabyte Daten enthält, nur mit --overwrite URI angenommen. Eine fehlerhafte URI, ein unerreichbarer Server oder ein falscher Schlüssel: Exit-Code 2, nichts geschrieben.</translation>
     </message>
+    <message>
+        <source>%1: raw, qcow2, vmdk, vhdx or vdi, not &apos;%2&apos;</source>
+        <translation>%1: raw, qcow2, vmdk, vhdx oder vdi, nicht &apos;%2&apos;</translation>
+    </message>
+    <message>
+        <source>TARGET&apos;s image format: raw, qcow2, vmdk, vhdx or vdi (default: by TARGET&apos;s extension, .qcow2 .vmdk .vhdx .vdi; raw for any other name)</source>
+        <translation>Image-Format von TARGET: raw, qcow2, vmdk, vhdx oder vdi (Standard: nach der Endung von TARGET, .qcow2 .vmdk .vhdx .vdi; raw bei jedem anderen Namen)</translation>
+    </message>
+    <message>
+        <source>the same for SOURCE</source>
+        <translation>dasselbe für SOURCE</translation>
+    </message>
+    <message>
+        <source>a new qcow2 TARGET reads what the job does not write from FILE (default: none; with --sync top from a qcow2 that has one, SOURCE&apos;s backing file)</source>
+        <translation>ein neues qcow2-TARGET liest, was der Auftrag nicht schreibt, aus FILE (Standard: keine; mit --sync top von einem qcow2, das eine hat, die Basisdatei von SOURCE)</translation>
+    </message>
+    <message>
+        <source>write a new qcow2 TARGET compressed; refused for a live SOURCE, whose changes would rewrite compressed clusters</source>
+        <translation>ein neues qcow2-TARGET komprimiert schreiben; abgelehnt für eine laufende SOURCE, deren Änderungen komprimierte Cluster neu schreiben würden</translation>
+    </message>
+    <message>
+        <source>Image formats: a SOURCE or TARGET named .qcow2, .vmdk, .vhdx or .vdi (or given --format / --source-format) is its virtual disk, read and written through a qemu-nbd of the job&apos;s own on a private socket; the file must carry that format (rule: image format mismatch). A new one is made with qemu-img create, the size of SOURCE. --sync top from a qcow2 copies its top layer alone (qemu:allocation-depth), and a new qcow2 TARGET gets SOURCE&apos;s backing file. An image that a virtual machine has open is refused: QEMU&apos;s locks.</source>
+        <translation>Image-Formate: eine SOURCE oder ein TARGET mit dem Namen .qcow2, .vmdk, .vhdx oder .vdi (oder mit --format / --source-format angegeben) ist seine virtuelle Platte, gelesen und geschrieben über ein eigenes qemu-nbd des Auftrags an einem privaten Socket; die Datei muss dieses Format tragen (rule: image format mismatch). Ein neues wird mit qemu-img create angelegt, so groß wie SOURCE. --sync top von einem qcow2 kopiert nur seine oberste Schicht (qemu:allocation-depth), und ein neues qcow2-TARGET erhält die Basisdatei von SOURCE. Ein Image, das eine virtuelle Maschine geöffnet hat, wird abgelehnt: QEMUs Sperren.</translation>
+    </message>
+    <message>
+        <source>--backing: an image file, not empty</source>
+        <translation>--backing: eine Image-Datei, nicht leer</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

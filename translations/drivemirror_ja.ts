@@ -987,6 +987,34 @@
         <source>SOURCE and TARGET can be NBD exports: nbd://HOST[:PORT]/EXPORT, nbd+unix:///EXPORT?socket=PATH, or nbds:// and nbds+unix:// with TLS (nbds://USER@HOST/EXPORT?tls-psk-file=FILE). A TARGET export must exist and be at least as large as SOURCE; a read-only one is refused, and one whose first or last megabyte holds data only with --overwrite URI. A bad URI, an unreachable server or a wrong key: exit code 2, nothing written.</source>
         <translation>SOURCE と TARGET には NBD エクスポートも指定できます: nbd://HOST[:PORT]/EXPORT、nbd+unix:///EXPORT?socket=PATH、TLS では nbds:// と nbds+unix://(nbds://USER@HOST/EXPORT?tls-psk-file=FILE)。TARGET のエクスポートは既に存在し、SOURCE 以上の大きさが必要です。読み取り専用のものは拒否され、先頭または末尾の 1 MB にデータがあるものは --overwrite URI を指定した場合のみ受け付けます。不正な URI、到達できないサーバー、誤った鍵: 終了コード 2、何も書き込みません。</translation>
     </message>
+    <message>
+        <source>%1: raw, qcow2, vmdk, vhdx or vdi, not &apos;%2&apos;</source>
+        <translation>%1: raw、qcow2、vmdk、vhdx、vdi のいずれか (&apos;%2&apos; は不可)</translation>
+    </message>
+    <message>
+        <source>TARGET&apos;s image format: raw, qcow2, vmdk, vhdx or vdi (default: by TARGET&apos;s extension, .qcow2 .vmdk .vhdx .vdi; raw for any other name)</source>
+        <translation>TARGET のイメージ形式: raw、qcow2、vmdk、vhdx、vdi (既定: TARGET の拡張子 .qcow2 .vmdk .vhdx .vdi による。それ以外の名前は raw)</translation>
+    </message>
+    <message>
+        <source>the same for SOURCE</source>
+        <translation>SOURCE について同じ</translation>
+    </message>
+    <message>
+        <source>a new qcow2 TARGET reads what the job does not write from FILE (default: none; with --sync top from a qcow2 that has one, SOURCE&apos;s backing file)</source>
+        <translation>新しい qcow2 の TARGET は、ジョブが書き込まない部分を FILE から読む (既定: なし。バッキングファイルを持つ qcow2 から --sync top のときは SOURCE のバッキングファイル)</translation>
+    </message>
+    <message>
+        <source>write a new qcow2 TARGET compressed; refused for a live SOURCE, whose changes would rewrite compressed clusters</source>
+        <translation>新しい qcow2 の TARGET を圧縮して書き込む。ライブの SOURCE では拒否 (変更が圧縮済みクラスタを書き直すため)</translation>
+    </message>
+    <message>
+        <source>Image formats: a SOURCE or TARGET named .qcow2, .vmdk, .vhdx or .vdi (or given --format / --source-format) is its virtual disk, read and written through a qemu-nbd of the job&apos;s own on a private socket; the file must carry that format (rule: image format mismatch). A new one is made with qemu-img create, the size of SOURCE. --sync top from a qcow2 copies its top layer alone (qemu:allocation-depth), and a new qcow2 TARGET gets SOURCE&apos;s backing file. An image that a virtual machine has open is refused: QEMU&apos;s locks.</source>
+        <translation>イメージ形式: 名前が .qcow2、.vmdk、.vhdx、.vdi の SOURCE または TARGET (または --format / --source-format で指定) は、その仮想ディスクです。ジョブ専用の qemu-nbd をプライベートなソケットで起動して読み書きします。ファイルはその形式である必要があります (rule: image format mismatch)。新しいものは qemu-img create で SOURCE と同じ大きさに作られます。qcow2 からの --sync top は最上位レイヤーだけをコピーし (qemu:allocation-depth)、新しい qcow2 の TARGET は SOURCE のバッキングファイルを引き継ぎます。仮想マシンが開いているイメージは拒否されます (QEMU のロック)。</translation>
+    </message>
+    <message>
+        <source>--backing: an image file, not empty</source>
+        <translation>--backing: イメージファイルを指定 (空は不可)</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
