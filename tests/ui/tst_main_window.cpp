@@ -33,6 +33,7 @@
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
 #include <QThread>
@@ -325,6 +326,71 @@ private Q_SLOTS:
         // Engine and UI messages both reach the log pane.
         QTRY_VERIFY(w.logView()->text().contains(QStringLiteral("ready: source and target")));
         QVERIFY(w.logView()->text().contains(QStringLiteral("starting: ")));
+    }
+
+    void newQcow2Target_fromTheWindow_virtualDiskIdentical_data()
+    {
+        QTest::addColumn<bool>("helper");
+        QTest::newRow("in process") << false;
+        QTest::newRow("helper process") << true;
+    }
+
+    // A new target named .qcow2, chosen in the window as a user would: the
+    // job writes the disk inside a qcow2 image (qemu-img says so), not a
+    // raw file with that name, and that disk is the source's.
+    void newQcow2Target_fromTheWindow_virtualDiskIdentical()
+    {
+        QFETCH(bool, helper);
+        if (QStandardPaths::findExecutable(QStringLiteral("qemu-img")).isEmpty() ||
+            QStandardPaths::findExecutable(QStringLiteral("qemu-nbd")).isEmpty())
+            QSKIP("qemu-img and qemu-nbd are not installed (package qemu-utils)");
+        ScratchDir dir;
+        QString source, unused;
+        QVERIFY(makeImages(dir, 32 * kMiB, source, unused));
+        const QString target = dir.file(QStringLiteral("new.qcow2"));
+
+        auto sink = std::make_shared<ui::LogSink>();
+        const engine::Logger log = uitest::loggerFor(sink);
+        ui::DeviceListModel devices;
+        Controllers controllers(helper, log);
+        devices.setDeviceAccess(controllers.access());
+        ui::JobController& controller = controllers.get();
+        ui::MainWindow w(devices, controller, log);
+        w.logView()->setSink(sink);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        devices.addImages({source});
+        devices.addImages({target}, true);
+        QTRY_VERIFY(devices.isIdle() && devices.entry(source) && devices.entry(target));
+        QVERIFY(w.sourcePane()->selectPath(source));
+        QTRY_VERIFY(devices.isIdle());
+        QVERIFY(w.targetPane()->selectPath(target));
+
+        QSignalSpy ready(&controller, &ui::JobController::ready);
+        QSignalSpy finished(&controller, &ui::JobController::finished);
+        ui::ConfirmStartDialog* dialog = pressStart(w);
+        QVERIFY(dialog);
+        QVERIFY(dialog->target().newFile);
+        dialog->startButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 40000);
+        QTest::mouseClick(w.completeButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 40000);
+        const auto outcome = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY2(outcome.outcome == engine::JobResult::Outcome::Completed,
+                 outcome.error.message.c_str());
+
+        const auto info =
+            runCommand(QStringLiteral("qemu-img"),
+                       {QStringLiteral("info"), QStringLiteral("--output=json"), target});
+        QCOMPARE(info.exitCode, 0);
+        QVERIFY2(info.out.contains(QStringLiteral("\"format\": \"qcow2\"")), qPrintable(info.out));
+        QVERIFY2(info.out.contains(QStringLiteral("\"virtual-size\": %1").arg(32 * kMiB)),
+                 qPrintable(info.out));
+        const auto compare =
+            runCommand(QStringLiteral("qemu-img"),
+                       {QStringLiteral("compare"), QStringLiteral("-f"), QStringLiteral("raw"),
+                        QStringLiteral("-F"), QStringLiteral("qcow2"), source, target});
+        QVERIFY2(compare.exitCode == 0, qPrintable(compare.out + compare.err));
     }
 
     void severalTargets_eachConfirmed_rowPerTarget_allIdentical_data()
