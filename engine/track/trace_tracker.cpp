@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
@@ -18,6 +19,7 @@
 #include <fstream>
 #include <mutex>
 #include <sstream>
+#include <thread>
 
 namespace engine {
 
@@ -366,8 +368,17 @@ void TraceTracker::stop()
         if (m_pipeFd >= 0)
             ::close(m_pipeFd);
         m_pipeFd = -1;
-        if (::rmdir(m_instance.c_str()) != 0)
-            m_log->warn("cannot remove trace instance {}: {}", m_instance, std::strerror(errno));
+        // The kernel lets go of a closed trace_pipe's reader a moment
+        // later, and the instance is busy until it has.
+        int err = 0;
+        for (int attempt = 0; attempt < 50; ++attempt) {
+            err = ::rmdir(m_instance.c_str()) == 0 ? 0 : errno;
+            if (err != EBUSY)
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        if (err != 0)
+            m_log->warn("cannot remove trace instance {}: {}", m_instance, std::strerror(err));
     }
 }
 
