@@ -1573,6 +1573,10 @@
         <source>Add an export of an NBD server (nbd://, nbd+unix://, nbds://) as a target: a disk or image on another machine.</source>
         <translation>Einen Export eines NBD-Servers (nbd://, nbd+unix://, nbds://) als Ziel hinzufügen: ein Datenträger oder Image auf einem anderen Rechner.</translation>
     </message>
+    <message>
+        <source>Add an export of an NBD server (nbd://, nbd+unix://, nbds://) to mirror from: a disk or image on another machine.</source>
+        <translation>Einen Export eines NBD-Servers (nbd://, nbd+unix://, nbds://) als Quelle hinzufügen: ein Datenträger oder Image auf einem anderen Rechner.</translation>
+    </message>
 </context>
 <context>
     <name>ui::DirtyMapLegend</name>
@@ -2972,6 +2976,14 @@ Bytes %4 bis %5
     <message>
         <source>%1, writable</source>
         <translation>%1, beschreibbar</translation>
+    </message>
+    <message>
+        <source>An export of an NBD server on another machine or on this one (drivemirror-cli serve, qemu-nbd, nbdkit), to mirror from. Other clients&apos; writes to it cannot be followed: it is copied as an image nothing else writes to.</source>
+        <translation>Ein Export eines NBD-Servers auf einem anderen Rechner oder auf diesem (drivemirror-cli serve, qemu-nbd, nbdkit), von dem gespiegelt wird. Schreibzugriffe anderer Clients darauf lassen sich nicht verfolgen: Er wird kopiert wie ein Image, in das nichts anderes schreibt.</translation>
+    </message>
+    <message>
+        <source>%1, read-only</source>
+        <translation>%1, schreibgeschützt</translation>
     </message>
 </context>
 <context>

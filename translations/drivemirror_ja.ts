@@ -1569,6 +1569,10 @@
         <source>Add an export of an NBD server (nbd://, nbd+unix://, nbds://) as a target: a disk or image on another machine.</source>
         <translation>NBD サーバーのエクスポート (nbd://、nbd+unix://、nbds://) をターゲットとして追加します: 別のマシンにあるディスクやイメージです。</translation>
     </message>
+    <message>
+        <source>Add an export of an NBD server (nbd://, nbd+unix://, nbds://) to mirror from: a disk or image on another machine.</source>
+        <translation>NBD サーバーのエクスポート (nbd://、nbd+unix://、nbds://) をミラー元として追加します: 別のマシン上のディスクまたはイメージ。</translation>
+    </message>
 </context>
 <context>
     <name>ui::DirtyMapLegend</name>
@@ -2965,6 +2969,14 @@ Bytes %4 to %5
     <message>
         <source>%1, writable</source>
         <translation>%1、書き込み可能</translation>
+    </message>
+    <message>
+        <source>An export of an NBD server on another machine or on this one (drivemirror-cli serve, qemu-nbd, nbdkit), to mirror from. Other clients&apos; writes to it cannot be followed: it is copied as an image nothing else writes to.</source>
+        <translation>このマシンまたは別のマシン上の NBD サーバー (drivemirror-cli serve、qemu-nbd、nbdkit) のエクスポートで、ミラー元になります。ほかのクライアントによる書き込みは追跡できないため、ほかに何も書き込まないイメージとしてコピーされます。</translation>
+    </message>
+    <message>
+        <source>%1, read-only</source>
+        <translation>%1、読み取り専用</translation>
     </message>
 </context>
 <context>

@@ -211,7 +211,8 @@ struct CheckContext
 
 std::unique_ptr<CheckContext> contextFor(const QString& source,
                                          const std::vector<engine::DeviceInfo>& catalog,
-                                         DeviceListModel::DeviceAccess access)
+                                         DeviceListModel::DeviceAccess access,
+                                         std::optional<std::uint64_t> exportSize)
 {
     auto c = std::make_unique<CheckContext>();
     engine::TargetDeviceContext& d = c->devices;
@@ -227,7 +228,9 @@ std::unique_ptr<CheckContext> contextFor(const QString& source,
             c->map = engine::StorageMap::scan();
             d.map = &c->map;
         }
-        if (auto size = engine::storageSize(d.source))
+        if (exportSize)
+            d.sourceSize = exportSize; // what its server answered
+        else if (auto size = engine::storageSize(d.source))
             d.sourceSize = *size;
     }
     return c;
@@ -245,10 +248,7 @@ engine::Error needsRoot(const std::string& path)
 void checkExport(DeviceEntry& e, std::optional<std::uint64_t> sourceSize)
 {
     const std::string uri = e.path.toStdString();
-    // The job setup's own words: an export is a target only, for now.
-    e.sourceRefusal = engine::Error{EINVAL, "source: " + uri +
-                                                ": an NBD export can be a target; as a source it "
-                                                "is not supported yet"};
+    e.sourceRefusal.reset();
     e.targetRefusal.reset();
     if (e.connecting)
         e.targetRefusal = engine::Error{EINPROGRESS, uri + ": its server has not answered yet"};
@@ -257,6 +257,9 @@ void checkExport(DeviceEntry& e, std::optional<std::uint64_t> sourceSize)
     else
         e.targetRefusal =
             exportRefusal(ExportFacts{e.path, e.size, e.readOnly, false, false}, sourceSize);
+    // Any export that answers can be read, a read-only one too.
+    if (e.connecting || e.unreachable)
+        e.sourceRefusal = e.targetRefusal;
 }
 
 void check(DeviceEntry& e, const CheckContext& c)
@@ -705,7 +708,8 @@ void DeviceListModel::startDeviceWork()
     if (what & DrainEvents)
         monitor = m_monitor;
     run([what, monitor, catalog = m_catalog, images = std::move(images),
-         imageRows = std::move(imageRows), source = m_source, access = m_access]() mutable {
+         imageRows = std::move(imageRows), source = m_source, access = m_access,
+         exportSize = sourceExportSize()]() mutable {
         Update u;
         u.kind = Update::Kind::Devices;
         u.source = source;
@@ -730,7 +734,7 @@ void DeviceListModel::startDeviceWork()
         }
         for (auto& e : imageRows)
             u.entries.push_back(std::move(e));
-        const auto context = contextFor(source, catalog, access);
+        const auto context = contextFor(source, catalog, access, exportSize);
         for (auto& e : u.entries)
             check(e, *context);
         u.catalog = std::move(catalog);
@@ -750,7 +754,8 @@ void DeviceListModel::addImages(const QStringList& given, bool asNewTarget)
     }
     if (paths.isEmpty())
         return;
-    run([paths, asNewTarget, source = m_source, catalog = m_catalog, access = m_access]() mutable {
+    run([paths, asNewTarget, source = m_source, catalog = m_catalog, access = m_access,
+         exportSize = sourceExportSize()]() mutable {
         Update u;
         u.kind = Update::Kind::AddImages;
         u.source = source;
@@ -766,12 +771,20 @@ void DeviceListModel::addImages(const QStringList& given, bool asNewTarget)
             u.added.append(e->path);
             entries.push_back(std::move(*e));
         }
-        const auto context = contextFor(source, catalog, access);
+        const auto context = contextFor(source, catalog, access, exportSize);
         for (auto& e : entries)
             check(e, *context);
         u.entries = std::move(entries);
         return u;
     });
+}
+
+std::optional<std::uint64_t> DeviceListModel::sourceExportSize() const
+{
+    const DeviceEntry* s = entry(m_source);
+    if (!s || !s->networkExport || s->connecting || s->unreachable)
+        return std::nullopt;
+    return s->size;
 }
 
 std::optional<std::uint64_t> DeviceListModel::listedSourceSize() const
@@ -882,13 +895,13 @@ void DeviceListModel::setDeviceAccess(DeviceAccess access)
 void DeviceListModel::recheck()
 {
     const quint64 generation = ++m_checkGeneration;
-    run([rows = m_rows, catalog = m_catalog, path = m_source, generation,
-         access = m_access]() mutable {
+    run([rows = m_rows, catalog = m_catalog, path = m_source, generation, access = m_access,
+         exportSize = sourceExportSize()]() mutable {
         Update u;
         u.kind = Update::Kind::Check;
         u.source = path;
         u.generation = generation;
-        const auto context = contextFor(path, catalog, access);
+        const auto context = contextFor(path, catalog, access, exportSize);
         for (auto& e : rows)
             check(e, *context);
         u.entries = std::move(rows);
@@ -1091,10 +1104,9 @@ bool DeviceFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourc
 {
     if (m_purpose == Purpose::Target)
         return true;
-    // Targets only: images still to create and NBD exports.
+    // A target only: an image still to create.
     const QModelIndex idx = sourceModel()->index(sourceRow, 0, sourceParent);
-    return !idx.data(DeviceListModel::NewImageRole).toBool() &&
-           !idx.data(DeviceListModel::NetworkExportRole).toBool();
+    return !idx.data(DeviceListModel::NewImageRole).toBool();
 }
 
 } // namespace ui

@@ -11,8 +11,8 @@
 //   /proc/self/mountinfo --QSocketNotifier (POLLPRI)--> updateUsage() on a
 //       worker --> mount state and refusals per row
 //
-// NBD exports (addExport: a URI the user gave) are target rows of their
-// own: their size and read-only state are their server's answers, asked by
+// NBD exports (addExport: a URI the user gave) are rows of their own, a
+// source or a target: their size and read-only state are their server's answers, asked by
 // an ExportProbe on a thread of its own (a silent server must hold no pool
 // thread), again on refresh(); a row says "Connecting…" until the answer
 // comes, and why it cannot be used when none does.
@@ -212,6 +212,9 @@ private:
     std::uint64_t sourceSize() const;
     /// The listed source's size; nullopt when none is chosen or listed.
     std::optional<std::uint64_t> listedSourceSize() const;
+    /// The chosen source's size when it is an export that answered: the
+    /// target rules compare with it (a URI has no size to look up).
+    std::optional<std::uint64_t> sourceExportSize() const;
     const QIcon& cachedIcon(const QString& path) const;
     /// Asks the export's server (again); its row says so meanwhile.
     void probeExport(const QString& uri);

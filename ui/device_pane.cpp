@@ -119,13 +119,17 @@ DevicePane::DevicePane(DeviceFilterModel::Purpose purpose, DeviceListModel* mode
         m_new->setToolTip(tr("Create a new sparse image file of the source's size as target."));
         buttons->addWidget(m_new);
         connect(m_new, &QPushButton::clicked, this, &DevicePane::chooseNewImage);
-        m_addExport = new QPushButton(tr("Add NBD Export…"), this);
-        m_addExport->setObjectName(QStringLiteral("addNbdExport"));
-        m_addExport->setToolTip(tr("Add an export of an NBD server (nbd://, nbd+unix://, "
-                                   "nbds://) as a target: a disk or image on another machine."));
-        buttons->addWidget(m_addExport);
-        connect(m_addExport, &QPushButton::clicked, this, &DevicePane::chooseExport);
     }
+    m_addExport = new QPushButton(tr("Add NBD Export…"), this);
+    m_addExport->setObjectName(QStringLiteral("addNbdExport"));
+    m_addExport->setToolTip(source ? tr("Add an export of an NBD server (nbd://, nbd+unix://, "
+                                        "nbds://) to mirror from: a disk or image on another "
+                                        "machine.")
+                                   : tr("Add an export of an NBD server (nbd://, nbd+unix://, "
+                                        "nbds://) as a target: a disk or image on another "
+                                        "machine."));
+    buttons->addWidget(m_addExport);
+    connect(m_addExport, &QPushButton::clicked, this, &DevicePane::chooseExport);
     buttons->addStretch(1);
     buttons->addWidget(m_refresh);
 
@@ -312,7 +316,7 @@ void DevicePane::chooseExport()
         m_exportDialog->activateWindow();
         return;
     }
-    auto* dialog = new NbdExportDialog(this);
+    auto* dialog = new NbdExportDialog(this, m_purpose == DeviceFilterModel::Purpose::Source);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->setWindowModality(Qt::WindowModal);
     connect(dialog, &QDialog::accepted, this,

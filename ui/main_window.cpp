@@ -142,11 +142,16 @@ MainWindow::MainWindow(DeviceListModel& devices, JobController& controller, engi
     connect(m_targetPane, &DevicePane::exportChosen, this,
             [this](const QString& uri, const std::optional<ExportFacts>& tested) {
                 // Listed, never preselected: it may hold data.
-                m_logger->info("NBD export {} added as a target{}", uri.toStdString(),
-                               tested ? " (" + engine::formatBytes(tested->size) +
-                                            (tested->readOnly ? ", read-only)" : ", writable)")
-                                      : std::string());
+                logExportAdded(uri, tested, "a target");
                 m_devices.addExport(uri, tested);
+            });
+    connect(m_sourcePane, &DevicePane::exportChosen, this,
+            [this](const QString& uri, const std::optional<ExportFacts>& tested) {
+                // Reading it harms nothing: picked as the source at once
+                // when its server has answered (else once the user picks it).
+                logExportAdded(uri, tested, "a source");
+                m_devices.addExport(uri, tested);
+                m_sourcePane->selectPath(uri);
             });
     connect(&m_devices, &DeviceListModel::imagesAdded, this, [this](const QStringList& paths) {
         for (const QString& p : paths) {
@@ -590,6 +595,15 @@ void MainWindow::requestStart()
     updateActions();
     for (qsizetype i = 0; i < targets.size(); ++i)
         m_controller.inspectTarget(source, targets[i], m_startTargetIds[i]);
+}
+
+void MainWindow::logExportAdded(const QString& uri, const std::optional<ExportFacts>& tested,
+                                const char* as) const
+{
+    m_logger->info("NBD export {} added as {}{}", uri.toStdString(), as,
+                   tested ? " (" + engine::formatBytes(tested->size) +
+                                (tested->readOnly ? ", read-only)" : ", writable)")
+                          : std::string());
 }
 
 TargetDescription MainWindow::describeTarget(const TargetInspection& inspection) const

@@ -56,6 +56,7 @@
 #pragma once
 
 #include "base/logging.h"
+#include "bridge/export_probe.h"
 #include "bridge/job_controller.h"
 #include "confirm_start_dialog.h"
 #include "resume_offer.h"
@@ -194,6 +195,8 @@ private:
     static QString seconds(double value);
     bool readyReached() const;
     TargetDescription describeTarget(const TargetInspection& inspection) const;
+    void logExportAdded(const QString& uri, const std::optional<ExportFacts>& tested,
+                        const char* as) const;
     /// Reads the state directories on a worker, then offers what it found.
     void findInterrupted();
     void updateResumeOffer();

@@ -14,18 +14,22 @@
 
 namespace ui {
 
-NbdExportDialog::NbdExportDialog(QWidget* parent)
-    : QDialog(parent), m_probe(new ExportProbe({}, this)), m_uri(new QLineEdit(this)),
-      m_test(new QPushButton(tr("&Test Connection"), this)), m_busy(new QProgressBar(this)),
-      m_result(new QLabel(this))
+NbdExportDialog::NbdExportDialog(QWidget* parent, bool forSource)
+    : QDialog(parent), m_forSource(forSource), m_probe(new ExportProbe({}, this)),
+      m_uri(new QLineEdit(this)), m_test(new QPushButton(tr("&Test Connection"), this)),
+      m_busy(new QProgressBar(this)), m_result(new QLabel(this))
 {
     setWindowTitle(tr("Add NBD Export"));
     setObjectName(QStringLiteral("nbdExportDialog"));
 
     auto* intro = new QLabel(
-        tr("An export of an NBD server on another machine or on this one (drivemirror-cli "
-           "serve, qemu-nbd, nbdkit). It is listed as a target: a mirror onto it overwrites "
-           "what it holds."),
+        forSource ? tr("An export of an NBD server on another machine or on this one "
+                       "(drivemirror-cli serve, qemu-nbd, nbdkit), to mirror from. Other "
+                       "clients' writes to it cannot be followed: it is copied as an image "
+                       "nothing else writes to.")
+                  : tr("An export of an NBD server on another machine or on this one "
+                       "(drivemirror-cli serve, qemu-nbd, nbdkit). It is listed as a target: a "
+                       "mirror onto it overwrites what it holds."),
         this);
     intro->setWordWrap(true);
 
@@ -173,7 +177,9 @@ void NbdExportDialog::onAnswer(const ExportProbeResult& r)
         m_result->setToolTip(message);
     } else {
         m_facts = r.facts;
-        if (r.facts.readOnly)
+        if (r.facts.readOnly && m_forSource)
+            showResult(tr("%1, read-only").arg(Format::bytes(r.facts.size)), true);
+        else if (r.facts.readOnly)
             showResult(tr("%1, read-only: cannot be a target").arg(Format::bytes(r.facts.size)),
                        false);
         else

@@ -36,7 +36,8 @@ class NbdExportDialog : public QDialog
     Q_OBJECT
 
 public:
-    explicit NbdExportDialog(QWidget* parent = nullptr);
+    /// @p forSource: the export is to be read, so a read-only one is fine.
+    explicit NbdExportDialog(QWidget* parent = nullptr, bool forSource = false);
 
     /// The URI as typed, without surrounding blanks.
     QString uri() const;
@@ -68,6 +69,7 @@ private:
     void showResult(const QString& text, bool good);
     void setTesting(bool testing);
 
+    bool m_forSource = false;
     ExportProbe* m_probe;
     QLineEdit* m_uri;
     QPushButton* m_test;

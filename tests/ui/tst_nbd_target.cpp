@@ -431,8 +431,8 @@ private Q_SLOTS:
     }
 
     // Through the window: Add NBD Export, tested, added; the row shows the
-    // URI, its size at once and that it is a network export; it can be
-    // picked as the target, never as the source.
+    // URI, its size at once and that it is a network export; it is listed
+    // as a source too, and picked as the target like any other.
     void addExport_throughTheWindow_listedAsNetworkTarget_selectable()
     {
         auto server = serve(QStringLiteral("listed"), 64 * kMiB, false);
@@ -448,7 +448,7 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QPushButton* add = w.targetPane()->addExportButton();
         QVERIFY(add && add->isVisible());
-        QVERIFY(!w.sourcePane()->addExportButton());
+        QVERIFY(w.sourcePane()->addExportButton());
         QTest::mouseClick(add, Qt::LeftButton);
         QTRY_VERIFY(w.targetPane()->exportDialog());
         ui::NbdExportDialog* dialog = w.targetPane()->exportDialog();
@@ -476,8 +476,8 @@ private Q_SLOTS:
         const int row = devices.rowOf(server->uri());
         QVERIFY(!devices.index(row, 0).data(Qt::DecorationRole).value<QIcon>().isNull());
 
-        // A target only: the source list does not show it.
-        QVERIFY(!w.sourcePane()->filterModel()->mapFromSource(devices.index(row, 0)).isValid());
+        // In both lists: an export can be read as well as written.
+        QVERIFY(w.sourcePane()->filterModel()->mapFromSource(devices.index(row, 0)).isValid());
         QVERIFY(w.targetPane()->filterModel()->mapFromSource(devices.index(row, 0)).isValid());
         // Never preselected; picked like any target.
         QVERIFY(w.targetPane()->currentPaths().isEmpty());
@@ -764,6 +764,73 @@ private Q_SLOTS:
         server.reset(); // flushed and closed
         QVERIFY(testsupport::cmpIdentical(source, exportFile));
         QVERIFY(w.logView()->text().contains(QStringLiteral(" -> ") + uri));
+    }
+
+    void exportAsSource_addedInTheSourceList_newImageIdentical_data()
+    {
+        QTest::addColumn<bool>("helper");
+        QTest::newRow("in process") << false;
+        QTest::newRow("helper process") << true;
+    }
+
+    // A read-only export added from the source list: the dialog calls that
+    // fine, the export is picked as the source at once, and a new image
+    // file gets what it serves.
+    void exportAsSource_addedInTheSourceList_newImageIdentical()
+    {
+        QFETCH(bool, helper);
+        QString exportFile;
+        const QString name = helper ? QStringLiteral("src-helper") : QStringLiteral("src-local");
+        auto server = serve(name, 32 * kMiB, true, &exportFile);
+        QVERIFY(server);
+        QVERIFY(testsupport::writePattern(exportFile, 0, 4 * kMiB, 21) &&
+                testsupport::writePattern(exportFile, 17 * kMiB, 5 * kMiB, 22));
+        const QString target = m_dir->file(name + QStringLiteral("-copy.img"));
+
+        auto sink = std::make_shared<ui::LogSink>();
+        const engine::Logger log = uitest::loggerFor(sink);
+        ui::LocalJobController local(log);
+        ui::RemoteJobController remote(ui::HelperCommand{testsupport::cliPath(), {}}, log);
+        ui::RoutingJobController controller(local, &remote,
+                                            [&](const QString&, const QString&) { return helper; });
+        ui::DeviceListModel devices;
+        ui::MainWindow w(devices, controller, log);
+        w.setInterruptedJobDirs({});
+        w.logView()->setSink(sink);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+
+        QTest::mouseClick(w.sourcePane()->addExportButton(), Qt::LeftButton);
+        QTRY_VERIFY(w.sourcePane()->exportDialog());
+        ui::NbdExportDialog* dialog = w.sourcePane()->exportDialog();
+        QVERIFY(testUri(*dialog, server->uri()));
+        QCOMPARE(dialog->resultLabel()->text(), QStringLiteral("32.0 MiB, read-only"));
+        QTest::mouseClick(dialog->addButton(), Qt::LeftButton);
+        QTRY_VERIFY(!w.sourcePane()->exportDialog());
+        QTRY_COMPARE(w.sourcePane()->currentPaths(), QStringList{server->uri()});
+        // Read-only: listed among the targets, but refused there.
+        const ui::DeviceEntry* e = devices.entry(server->uri());
+        QVERIFY(e && !e->sourceRefusal && e->targetRefusal);
+
+        devices.addImages({target}, true);
+        QTRY_VERIFY(devices.isIdle() && devices.entry(target));
+        QVERIFY(w.targetPane()->selectPath(target));
+        QSignalSpy ready(&controller, &ui::JobController::ready);
+        QSignalSpy finished(&controller, &ui::JobController::finished);
+        QTest::mouseClick(w.startButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(w.confirmDialog(), 20000);
+        ui::ConfirmStartDialog* confirm = w.confirmDialog();
+        QVERIFY(confirm->target().newFile);
+        confirm->startButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1, 60000);
+        QTest::mouseClick(w.completeButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+        const auto outcome = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY2(outcome.outcome == engine::JobResult::Outcome::Completed,
+                 outcome.error.message.c_str());
+        QVERIFY(outcome.targetCreated);
+        QVERIFY(testsupport::cmpIdentical(exportFile, target));
+        QVERIFY(w.logView()->text().contains(server->uri() + QStringLiteral(" -> ")));
     }
 
     // An export that holds data is overwritten only once its export name
