@@ -535,29 +535,69 @@ struct MirrorJob::Impl
     {
         switch (job.m_options.sync) {
         case SyncMode::Full:
-            dirty.setAll();
-            break;
-        case SyncMode::Top: {
-            std::uint64_t pos = 0;
-            std::uint64_t extents = 0;
-            while (pos < src.size()) {
-                auto ext = src.nextInTopLayer(pos);
-                if (!ext)
-                    return ext.error();
-                if (!*ext)
-                    break;
-                dirty.set((*ext)->offset, (*ext)->length);
-                pos = (*ext)->end();
-                ++extents;
+            if (!job.m_options.targetReadsZero) {
+                dirty.setAll();
+                break;
             }
-            log->info("sync top: {} allocated in {} extents", formatBytes(dirty.dirtyBytes()),
-                      extents);
+            if (auto n = dirtyAllocated(false); !n)
+                return n.error();
+            else
+                log->info("new target reads as zeroes: {} of data in {} extents to copy, holes "
+                          "left as they are",
+                          formatBytes(dirty.dirtyBytes()), *n);
+            countHolesAsDone();
             break;
-        }
+        case SyncMode::Top:
+            if (auto n = dirtyAllocated(true); !n)
+                return n.error();
+            else
+                log->info("sync top: {} allocated in {} extents", formatBytes(dirty.dirtyBytes()),
+                          *n);
+            break;
         case SyncMode::None:
             break;
         }
         return {};
+    }
+
+    // The holes a new target already reads as zeroes are as good as zero
+    // runs written: progress reaches the whole disk at READY (QEMU's offset
+    // = len), and the verification knows what they hold.
+    void countHolesAsDone()
+    {
+        std::uint64_t pos = 0;
+        while (pos < src.size()) {
+            const auto run = dirty.nextDirtyRun(pos, src.size());
+            const std::uint64_t holeEnd = run ? std::min(run->offset, src.size()) : src.size();
+            if (holeEnd > pos) {
+                bytesDone += holeEnd - pos;
+                bytesZeroed += holeEnd - pos;
+                if (hashes)
+                    hashes->recordZero(pos, holeEnd - pos);
+            }
+            if (!run)
+                break;
+            pos = run->end();
+        }
+    }
+
+    // Marks dirty what the source holds (@p topLayer: its top layer alone);
+    // the number of extents.
+    Result<std::uint64_t> dirtyAllocated(bool topLayer)
+    {
+        std::uint64_t pos = 0;
+        std::uint64_t extents = 0;
+        while (pos < src.size()) {
+            auto ext = topLayer ? src.nextInTopLayer(pos) : src.nextAllocated(pos);
+            if (!ext)
+                return ext.error();
+            if (!*ext)
+                break;
+            dirty.set((*ext)->offset, (*ext)->length);
+            pos = (*ext)->end();
+            ++extents;
+        }
+        return extents;
     }
 
     // -- the journal ---------------------------------------------------------
@@ -650,14 +690,16 @@ struct MirrorJob::Impl
     }
 
     // A granule in sync that the job never wrote was left as the target had
-    // it by the sync mode (a hole of a sync top source, anything of sync
-    // none): so it stays, unless sync top would copy it now that the source
-    // holds data there.
+    // it by the sync mode (a hole of a sync top source, a hole of the source
+    // on a new target that reads as zeroes, anything of sync none): so it
+    // stays, unless the sync mode would copy it now that the source holds
+    // data there.
     bool copiedBySync(std::uint64_t offset, std::uint64_t length)
     {
-        if (job.m_options.sync != SyncMode::Top)
+        if (job.m_options.sync == SyncMode::None)
             return false;
-        auto ext = src.nextInTopLayer(offset);
+        auto ext = job.m_options.sync == SyncMode::Top ? src.nextInTopLayer(offset)
+                                                       : src.nextAllocated(offset);
         return !ext || (*ext && (*ext)->offset < offset + length);
     }
 

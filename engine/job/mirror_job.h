@@ -77,6 +77,12 @@ struct MirrorOptions : JobOptions
     /// Stops the source's writers for the final copy; nullptr: nothing
     /// writes to the source but through notifyWrite, or nothing at all.
     std::shared_ptr<Quiescer> quiescer;
+    /// The target reads as zeroes everywhere: the job setup has just
+    /// created it. The first pass of sync full then copies only what the
+    /// source holds (QEMU's mirror does so for a zero-initialised target):
+    /// a hole needs no write, and a format without a cheap way to write
+    /// zeroes (vmdk, vhdx, vdi) stays sparse.
+    bool targetReadsZero = false;
 };
 
 /// Options that passed validate(), and only such: a job made from them
@@ -100,6 +106,8 @@ public:
         if (m_options.granularity == 0)
             m_options.granularity = granularity;
     }
+    /// Also no choice of the user's: known once the target was created.
+    void setTargetReadsZero(bool zero) { m_options.targetReadsZero = zero; }
 
 private:
     explicit ValidOptions(MirrorOptions options) : m_options(std::move(options)) {}

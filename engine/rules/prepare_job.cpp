@@ -148,6 +148,7 @@ private:
     UniqueFd m_srcPin;
     UniqueFd m_dstPin;
     std::optional<DiskIdentity> m_created;
+    bool m_createdOverBacking = false; ///< the new qcow2 has a backing file
     PreparedJob m_prepared;
 };
 
@@ -506,6 +507,7 @@ Result<void> Preparation::createTarget(std::uint64_t size)
         ::unlinkat(m_dst->dir.get(), m_dst->name.c_str(), 0);
         return systemError(err, "resize " + m_setup.target);
     }
+    m_createdOverBacking = backing.has_value();
     if (m_dstFormat != ImageFormat::Raw) {
         if (auto r = createImage(made->get(), m_setup.target, m_dstFormat, size,
                                  backing ? &*backing : nullptr);
@@ -781,6 +783,8 @@ Result<void> Preparation::attachJournal(MirrorJob& job) const
 
 Result<PreparedJob> Preparation::createJob(Disk source, Disk target)
 {
+    // A new file reads as zeroes, unless a backing file shows through it.
+    m_options->setTargetReadsZero(m_prepared.targetCreated && !m_createdOverBacking);
     auto job =
         MirrorJob::create(std::move(source), std::move(target), std::move(*m_options), m_log);
     if (!job)

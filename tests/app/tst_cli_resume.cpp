@@ -425,6 +425,7 @@ private Q_SLOTS:
     void liveExt4_resumedByComparison();
     void mismatches_refusedNothingWritten();
     void twoTargets_killedAndResumed_bothIdentical();
+    void newTarget_holeWrittenWhileStopped_resumeCopiesIt();
 };
 
 void TestCliResume::initTestCase()
@@ -1020,4 +1021,38 @@ void TestCliResume::twoTargets_killedAndResumed_bothIdentical()
 }
 
 QTEST_GUILESS_MAIN(TestCliResume)
+
+// A target the job created reads as zeroes, so the first pass leaves the
+// source's holes unwritten and records no hash for them. Data written
+// into such a hole while no job ran must still be found and copied by the
+// resume's comparison, not taken for a hole the target already matches.
+void TestCliResume::newTarget_holeWrittenWhileStopped_resumeCopiesIt()
+{
+    constexpr std::uint64_t kSize = 64 * kMiB;
+    ScratchDir dir;
+    const QString src = dir.file(QStringLiteral("src.img"));
+    QVERIFY(
+        makeImage(src, kSize, {{0, 16 * kMiB, false, 701}, {48 * kMiB, 16 * kMiB, false, 702}}));
+    const QString target = dir.file(QStringLiteral("new.img"));
+    const QString stateDir = dir.file(QStringLiteral("state"));
+    QVERIFY(QDir().mkpath(stateDir));
+
+    CliSession s;
+    QVERIFY(s.start(firstRunArgs(src, {target}, stateDir, 256 * kMiB)));
+    QVERIFY2(s.waitForEvent(QStringLiteral("BLOCK_JOB_READY"), 30000) >= 0,
+             qPrintable(s.transcript()));
+    // READY commits a checkpoint with everything in sync.
+    QVERIFY2(waitFor([&] { return checkpointInSync(stateDir, kSize) >= qint64(kSize); }, 20s),
+             qPrintable(s.transcript()));
+    killHard(s, {target});
+    QVERIFY2(allocatedBytes(target) <= 36 * kMiB,
+             qPrintable(QStringLiteral("%1 bytes allocated: the holes were written")
+                            .arg(allocatedBytes(target))));
+
+    QVERIFY(writePattern(src, 20 * kMiB, 4 * kMiB, 703)); // into the hole
+    const auto r = cli(resumeArgs(src, {target}, stateDir), 120000);
+    QVERIFY2(r.exitCode == 0, qPrintable(show(r)));
+    QVERIFY(cmpIdentical(src, target));
+}
+
 #include "tst_cli_resume.moc"
