@@ -805,6 +805,7 @@ private Q_SLOTS:
         ui::NbdExportDialog* dialog = w.sourcePane()->exportDialog();
         QVERIFY(testUri(*dialog, server->uri()));
         QCOMPARE(dialog->resultLabel()->text(), QStringLiteral("32.0 MiB, read-only"));
+        saveScreenshot(dialog, QStringLiteral("nbd-source-dialog.png"));
         QTest::mouseClick(dialog->addButton(), Qt::LeftButton);
         QTRY_VERIFY(!w.sourcePane()->exportDialog());
         QTRY_COMPARE(w.sourcePane()->currentPaths(), QStringList{server->uri()});
@@ -815,6 +816,9 @@ private Q_SLOTS:
         devices.addImages({target}, true);
         QTRY_VERIFY(devices.isIdle() && devices.entry(target));
         QVERIFY(w.targetPane()->selectPath(target));
+        w.resize(1300, 860);
+        QTest::qWait(50);
+        saveScreenshot(&w, QStringLiteral("nbd-source-main-window.png"));
         QSignalSpy ready(&controller, &ui::JobController::ready);
         QSignalSpy finished(&controller, &ui::JobController::finished);
         QTest::mouseClick(w.startButton(), Qt::LeftButton);
