@@ -55,6 +55,20 @@ JobEnd endOf(const Disk& disk, const std::string& real, const Logger& log)
     return end;
 }
 
+// Why a formatted image could not be opened, as the rule that refuses it:
+// QEMU's image lock held by another program (@p inUse), a file swapped
+// since it was checked, or what openImage's own check said.
+Error imageRefusal(const Error& e, const std::string& end, Rule inUse)
+{
+    if (e.rule != Rule::None)
+        return e;
+    if (e.message.find(" lock") != std::string::npos)
+        return refusal(EBUSY, inUse, "refusing the " + end + ": " + e.message);
+    if (e.code == ESTALE)
+        return refusal(ESTALE, Rule::TargetIdentity, "refusing the " + end + ": " + e.message);
+    return withContext(end + ": ", e);
+}
+
 // prepareJob's steps, in the order of the rules (see job_setup.h), on one
 // job's values: each path is resolved and identified once, and every step
 // reads what the earlier ones found.
@@ -437,16 +451,8 @@ Result<Disk> Preparation::openSource()
         o.topLayer = m_setup.options.sync == SyncMode::Top;
         o.expected = m_srcId;
         auto disk = Disk::openImage(m_src->real, m_setup.source, o, m_log);
-        if (!disk) {
-            const Error& e = disk.error();
-            if (e.rule != Rule::None)
-                return e;
-            if (e.message.find(" lock") != std::string::npos)
-                return refusal(EBUSY, Rule::SourceInUse, "refusing the source: " + e.message);
-            if (e.code == ESTALE)
-                return refusal(ESTALE, Rule::TargetIdentity, "refusing the source: " + e.message);
-            return withContext("source: ", e);
-        }
+        if (!disk)
+            return imageRefusal(disk.error(), "source", Rule::SourceInUse);
         return disk;
     }
     auto disk = m_nbdSource
@@ -651,16 +657,8 @@ Result<Disk> Preparation::openFormattedTarget()
         o.expected = id;
     }
     auto disk = Disk::openImage(m_dst->real, m_setup.target, o, m_log);
-    if (!disk) {
-        const Error& e = disk.error();
-        if (e.rule != Rule::None)
-            return e;
-        if (e.message.find(" lock") != std::string::npos)
-            return refusal(EBUSY, Rule::TargetInUse, "refusing the target: " + e.message);
-        if (e.code == ESTALE)
-            return refusal(ESTALE, Rule::TargetIdentity, "refusing the target: " + e.message);
-        return withContext("target: ", e);
-    }
+    if (!disk)
+        return imageRefusal(disk.error(), "target", Rule::TargetInUse);
     if (auto why = openedUnderItsName())
         return *why;
     if (disk->size() < m_sourceSize)
