@@ -39,32 +39,14 @@ using namespace testsupport;
 
 namespace {
 
-constexpr std::uint64_t kSize = 64 * kMiB;
+constexpr std::uint64_t kSize = kMixedImageSize;
 
-// The 64 MiB source: pseudo-random data with 25.6 MiB of holes between,
-// zeroes written as data, an extent that is not cluster-aligned, and data
-// in the last cluster.
-const std::vector<Extent> kSourceExtents = {
-    {0, 8 * kMiB, false, 1},
-    // [8M, 12M) hole
-    {12 * kMiB, 16 * kMiB, false, 2},
-    {28 * kMiB, 2 * kMiB, true},
-    // [30M, 40M) hole
-    {40 * kMiB + 4 * kKiB, 300 * kKiB, false, 3},
-    {48 * kMiB, 12 * kMiB, false, 4},
-    // [60M, 64M - 64K) hole
-    {kSize - 64 * kKiB, 64 * kKiB, false, 5},
-};
+// The source: every kind of region a copy meets.
+const std::vector<Extent>& kSourceExtents = mixedImageExtents();
 
-// Bytes of the source that are neither holes nor zeroes: what a sparse copy
-// has to allocate.
 std::uint64_t sourceDataBytes()
 {
-    std::uint64_t n = 0;
-    for (const auto& e : kSourceExtents)
-        if (!e.zero)
-            n += e.length;
-    return n;
+    return dataBytes(kSourceExtents);
 }
 
 QString showCommand(const QString& program, const QStringList& args, const CommandResult& r)

@@ -50,37 +50,19 @@ using namespace testsupport;
 
 namespace {
 
-constexpr std::uint64_t kSize = 64 * kMiB;
+constexpr std::uint64_t kSize = kMixedImageSize;
 // The PSK files `serve --tls-psk` and libnbd's tls-psk-file read.
 constexpr char kRightKey[] =
     "alice:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n";
 constexpr char kWrongKey[] =
     "alice:fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210\n";
 
-// The 64 MiB source: pseudo-random data with holes between, zeroes written
-// as data, an extent that is not granule-aligned, and data in the last
-// granule.
-const std::vector<Extent> kSourceExtents = {
-    {0, 8 * kMiB, false, 1},
-    // [8M, 12M) hole
-    {12 * kMiB, 16 * kMiB, false, 2},
-    {28 * kMiB, 2 * kMiB, true},
-    // [30M, 40M) hole
-    {40 * kMiB + 4 * kKiB, 300 * kKiB, false, 3},
-    {48 * kMiB, 12 * kMiB, false, 4},
-    // [60M, 64M - 64K) hole
-    {kSize - 64 * kKiB, 64 * kKiB, false, 5},
-};
+// The source: every kind of region a copy meets.
+const std::vector<Extent>& kSourceExtents = mixedImageExtents();
 
-// Bytes of the source that are neither holes nor zeroes: what a speed limit
-// charges for.
 std::uint64_t sourceDataBytes()
 {
-    std::uint64_t n = 0;
-    for (const auto& e : kSourceExtents)
-        if (!e.zero)
-            n += e.length;
-    return n;
+    return dataBytes(kSourceExtents);
 }
 
 // A socket file that nobody listens on any more (connect: ECONNREFUSED).

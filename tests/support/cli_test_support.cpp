@@ -15,6 +15,31 @@ namespace clitest {
 
 using namespace testsupport;
 
+const std::vector<Extent>& mixedImageExtents()
+{
+    static const std::vector<Extent> extents = {
+        {0, 8 * kMiB, false, 1},
+        // [8M, 12M) hole
+        {12 * kMiB, 16 * kMiB, false, 2},
+        {28 * kMiB, 2 * kMiB, true},
+        // [30M, 40M) hole
+        {40 * kMiB + 4 * kKiB, 300 * kKiB, false, 3},
+        {48 * kMiB, 12 * kMiB, false, 4},
+        // [60M, 64M - 64K) hole
+        {kMixedImageSize - 64 * kKiB, 64 * kKiB, false, 5},
+    };
+    return extents;
+}
+
+std::uint64_t dataBytes(const std::vector<Extent>& extents)
+{
+    std::uint64_t n = 0;
+    for (const auto& e : extents)
+        if (!e.zero)
+            n += e.length;
+    return n;
+}
+
 bool makeImage(const QString& path, std::uint64_t size, const std::vector<Extent>& extents)
 {
     if (!createSparse(path, size))

@@ -80,6 +80,14 @@ struct JsonLines
 
 /// Writes a sparse image of @p size bytes holding @p extents.
 bool makeImage(const QString& path, std::uint64_t size, const std::vector<Extent>& extents);
+// A 64 MiB image of every kind of region a copy meets: pseudo-random data
+// with 25.6 MiB of holes between, zeroes written as data, an extent that is
+// not granule-aligned, and data in the last granule.
+constexpr std::uint64_t kMixedImageSize = 64 * kMiB;
+const std::vector<Extent>& mixedImageExtents();
+// Bytes of @p extents that are neither holes nor zeroes: what a sparse copy
+// allocates, and what a speed limit charges for.
+std::uint64_t dataBytes(const std::vector<Extent>& extents);
 /// A whole image of pseudo-random data.
 bool makeFilled(const QString& path, std::uint64_t size, std::uint64_t seed);
 /// Up to @p length bytes at @p offset (fewer at the end of the file).
