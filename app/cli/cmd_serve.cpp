@@ -198,7 +198,7 @@ int cmdServe(int argc, char** argv)
     const int sigFd = openCancelSignalFd();
     auto server = engine::NbdServer::start(o, log);
     if (!server)
-        return refuse(a, server.error());
+        return refuse(a, engine::withContext("serve: ", server.error()));
     report(a, **server, o, size);
 
     std::string reason;

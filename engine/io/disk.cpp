@@ -160,14 +160,8 @@ Result<Disk> Disk::openImage(const std::string& realPath, const std::string& nam
     serve.compress = options.compress;
     serve.privateSocket = true;
     auto server = NbdServer::start(serve, disk.m_log);
-    if (!server) {
-        // "serve PATH: ..." is how the serve command words it; here the
-        // image is simply opened.
-        std::string why = server.error().message;
-        if (why.rfind("serve " + realPath + ": ", 0) == 0)
-            why.erase(0, 8 + realPath.size());
-        return Error{server.error().code, name + ": " + why};
-    }
+    if (!server)
+        return server.error(); // names the image by its real path
     // qemu-nbd listens before it opens the image: only its handshake says
     // that the image is open.
     auto c = NbdConnection::connect((*server)->uri(), disk.m_writable, disk.m_log,

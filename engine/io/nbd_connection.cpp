@@ -14,10 +14,9 @@
 namespace engine {
 
 namespace {
-constexpr const char* kAllocationDepth = "qemu:allocation-depth";
-} // namespace
 
-namespace {
+// The meta context in which qemu-nbd tells which layer holds each extent.
+constexpr const char* kAllocationDepth = "qemu:allocation-depth";
 
 // libnbd takes requests of up to 32 MiB from any server; larger blocking
 // reads go in pieces.

@@ -302,14 +302,13 @@ Result<std::unique_ptr<NbdServer>> NbdServer::start(const NbdServeOptions& optio
     for (;;) {
         if (s->exited()) {
             std::string why = s->logTail();
-            return Error{EIO,
-                         "serve " + options.path + ": " + (why.empty() ? s->m_exitMessage : why)};
+            return Error{EIO, options.path + ": " + (why.empty() ? s->m_exitMessage : why)};
         }
         if (canConnect(listen))
             break;
         if (std::chrono::steady_clock::now() >= deadline) {
             s->stop();
-            return Error{ETIMEDOUT, "serve " + options.path + ": qemu-nbd did not listen within " +
+            return Error{ETIMEDOUT, options.path + ": qemu-nbd did not listen within " +
                                         std::to_string(readyTimeout.count()) + " ms"};
         }
         std::this_thread::sleep_for(kPoll);

@@ -66,8 +66,9 @@ class NbdServer
 {
 public:
     /// Starts the server and returns once it accepts connections, or fails
-    /// with what qemu-nbd said (or that it did not listen within
-    /// @p readyTimeout). Checks the PSK file's form before starting.
+    /// with what qemu-nbd said about the path (or that it did not listen
+    /// within @p readyTimeout); the caller says what the path was for.
+    /// Checks the PSK file's form before starting.
     static Result<std::unique_ptr<NbdServer>>
     start(const NbdServeOptions& options, Logger log = {},
           std::chrono::milliseconds readyTimeout = std::chrono::seconds(10));

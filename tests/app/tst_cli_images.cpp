@@ -232,6 +232,9 @@ private:
     QString file(const QString& name) const { return m_dir + QLatin1Char('/') + name; }
     /// A fresh raw source image (kSourceExtents) in the test's directory.
     QString makeSource(const QString& name);
+    /// A loop device (m_loop) over a fresh source image: a source whose
+    /// writes the job tracks. Empty, with @p why said, when none was had.
+    QString attachLiveSource(QString* why);
     /// base.qcow2 with 0x11 over [0, 8M), and top.qcow2 over it (its backing
     /// named relative, as QEMU writes it) with 0x22 over 64 KiB at 1 MiB and
     /// 0x33 over 200 KiB at 20 MiB; empty, or what went wrong.
@@ -296,6 +299,17 @@ QString TestCliImages::makeSource(const QString& name)
 {
     const QString path = file(name);
     return makeImage(path, kSize, kSourceExtents) ? path : QString();
+}
+
+QString TestCliImages::attachLiveSource(QString* why)
+{
+    const QString backing = makeSource(QStringLiteral("disk.img"));
+    if (backing.isEmpty()) {
+        *why = QStringLiteral("cannot write the source image");
+        return {};
+    }
+    m_loop = LoopDevice::attach(backing, why);
+    return m_loop ? m_loop->path() : QString();
 }
 
 QString TestCliImages::makeChain(const QString& base, const QString& top)
@@ -850,31 +864,28 @@ void TestCliImages::liveLoopSource_compress_refusedNoTargetLeft()
         QSKIP("needs root: a loop device as a live source");
     if (!haveTool(QStringLiteral("losetup")))
         QSKIP("losetup is not installed (package mount)");
-    const QString backing = makeSource(QStringLiteral("disk.img"));
-    QVERIFY(!backing.isEmpty());
     QString why;
-    m_loop = LoopDevice::attach(backing, &why);
-    QVERIFY2(m_loop, qPrintable(why));
-    const QByteArray deviceBefore = contentHash(m_loop->path());
+    const QString device = attachLiveSource(&why);
+    QVERIFY2(!device.isEmpty(), qPrintable(why));
+    const QByteArray deviceBefore = contentHash(device);
     const QString target = file(QStringLiteral("packed.qcow2"));
     const QStringList entriesBefore = dirEntries(m_dir);
 
-    const auto r = cli({QStringLiteral("mirror"), m_loop->path(), target,
-                        QStringLiteral("--compress"), QStringLiteral("--complete-when-ready")},
+    const auto r = cli({QStringLiteral("mirror"), device, target, QStringLiteral("--compress"),
+                        QStringLiteral("--complete-when-ready")},
                        30000);
     QVERIFY2(r.exitCode == kExitBadInput, qPrintable(show(r)));
     QVERIFY2(r.err.contains(QStringLiteral("(rule: compressed live target)")), qPrintable(show(r)));
     QVERIFY2(!QFileInfo::exists(target), "the refused target was left behind");
     QCOMPARE(dirEntries(m_dir), entriesBefore);
-    QVERIFY2(contentHash(m_loop->path()) == deviceBefore, "the source device changed");
+    QVERIFY2(contentHash(device) == deviceBefore, "the source device changed");
 
     // Refused right after tracking began: the kernel trace instance goes
     // too. It used to stay busy for a moment after its pipe was closed,
     // and was left behind in about 1 refusal in 7.
     for (int i = 0; i < 10; ++i) {
         const auto again =
-            cli({QStringLiteral("mirror"), m_loop->path(), target, QStringLiteral("--compress")},
-                30000);
+            cli({QStringLiteral("mirror"), device, target, QStringLiteral("--compress")}, 30000);
         QVERIFY2(again.exitCode == kExitBadInput, qPrintable(show(again)));
         QVERIFY2(!again.err.contains(QStringLiteral("cannot remove trace instance")),
                  qPrintable(show(again)));
@@ -900,12 +911,9 @@ void TestCliImages::liveLoopSource_writesDuringJob_newQcow2Identical()
         QSKIP("needs root: a loop device the kernel tracks writes to");
     if (!haveTool(QStringLiteral("losetup")))
         QSKIP("losetup is not installed (package mount)");
-    const QString backing = makeSource(QStringLiteral("disk.img"));
-    QVERIFY(!backing.isEmpty());
     QString why;
-    m_loop = LoopDevice::attach(backing, &why);
-    QVERIFY2(m_loop, qPrintable(why));
-    const QString device = m_loop->path();
+    const QString device = attachLiveSource(&why);
+    QVERIFY2(!device.isEmpty(), qPrintable(why));
     const QByteArray deviceBefore = contentHash(device);
     const QString target = file(QStringLiteral("live.qcow2"));
 
