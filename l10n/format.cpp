@@ -129,6 +129,16 @@ QString Format::yielding(const engine::JobSnapshot::YieldView& y)
     return tr("giving way to other I/O on the disk: %1 of full speed").arg(percent(y.share));
 }
 
+QString Format::reconnecting(const engine::JobSnapshot::ReconnectView& r)
+{
+    if (!r.active)
+        return {};
+    return tr("connection to %1 lost %2 ago: connecting again (attempt %3, gives up after %4)")
+        .arg(QString::fromStdString(r.endpoint), shortDuration(r.lostSeconds))
+        .arg(r.attempts)
+        .arg(duration(r.limitSeconds));
+}
+
 QString Format::forecast(const engine::Forecast::Estimate& e, bool ready)
 {
     using engine::Forecast;

@@ -40,6 +40,9 @@ public:
     /// How the job gives way to the source's other I/O, in a few words;
     /// empty while it runs at full speed.
     static QString yielding(const engine::JobSnapshot::YieldView& yield);
+    /// "connection to nbd://… lost 12 s ago: connecting again (attempt 4,
+    /// gives up after 60 s)"; empty while no connection is lost.
+    static QString reconnecting(const engine::JobSnapshot::ReconnectView& reconnect);
     /// When the copy will be in sync and how long Complete will freeze the
     /// source, or (@p ready) only the freeze; that it will not converge at
     /// this rate and what would help. Empty without an estimate.

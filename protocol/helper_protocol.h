@@ -97,6 +97,15 @@ inline constexpr std::string_view kReadyIn = "ready-in";
 inline constexpr std::string_view kFreeze = "freeze";
 inline constexpr std::string_view kFreezeIfCompletedNow = "freeze-if-completed-now";
 inline constexpr std::string_view kRemedies = "remedies";
+// BLOCK_JOB_PROGRESS while an NBD export's connection is lost and the job
+// waits for its server ("reconnecting": {...}, absent otherwise), and how
+// often this run found a lost connection again ("reconnects").
+inline constexpr std::string_view kReconnecting = "reconnecting";
+inline constexpr std::string_view kEndpoint = "endpoint";
+inline constexpr std::string_view kLostSeconds = "lost-seconds";
+inline constexpr std::string_view kAttempts = "attempts";
+inline constexpr std::string_view kLimitSeconds = "limit-seconds";
+inline constexpr std::string_view kReconnects = "reconnects";
 
 // BLOCK_JOB_COMPLETED and BLOCK_JOB_CANCELLED.
 inline constexpr std::string_view kElapsed = "elapsed";

@@ -53,6 +53,10 @@ std::vector<HelpOption> helpOptions()
                  "(fewer requests, a lower rate, the idle I/O class) and speeds up again when the "
                  "disk is quiet; off: always full speed (default auto; a source nothing writes "
                  "to is copied at full speed either way)")},
+        {"--reconnect-timeout SECONDS",
+         Cli::tr("how long to wait for an NBD export whose connection was lost: the job "
+                 "connects again and copies on, and what the server had not flushed is copied "
+                 "again (default 60, 0 = fail at once; --resume goes on after longer outages)")},
         {"--format FMT",
          Cli::tr("TARGET's image format: raw, qcow2, vmdk, vhdx or vdi (default: by TARGET's "
                  "extension, .qcow2 .vmdk .vhdx .vdi; raw for any other name)")},

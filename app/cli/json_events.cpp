@@ -84,7 +84,16 @@ JsonObject progressData(const std::string& device, const engine::JobSnapshot& s,
             .add(key::kVerifyDone, s.verifyDone)
             .add(key::kVerifyTotal, s.verifyTotal);
     data.addRaw(key::kYield, yieldJson(s.yield, mode))
-        .addRaw(key::kForecast, forecastJson(s.forecast));
+        .addRaw(key::kForecast, forecastJson(s.forecast))
+        .add(key::kReconnects, std::uint64_t{s.reconnect.reconnects});
+    if (s.reconnect.active)
+        data.addRaw(key::kReconnecting,
+                    JsonObject()
+                        .add(key::kEndpoint, s.reconnect.endpoint)
+                        .add(key::kLostSeconds, s.reconnect.lostSeconds)
+                        .add(key::kAttempts, std::uint64_t{s.reconnect.attempts})
+                        .add(key::kLimitSeconds, std::uint64_t{s.reconnect.limitSeconds})
+                        .str());
     return data;
 }
 

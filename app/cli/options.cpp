@@ -212,6 +212,16 @@ std::optional<std::string> parseJobValue(int opt, const char* arg, MirrorArgs& a
         a.options.maxFreezeSeconds = secs;
         return std::nullopt;
     }
+    case 'L': {
+        unsigned secs = 0;
+        const char* last = arg + std::strlen(arg);
+        const auto [end, ec] = std::from_chars(arg, last, secs);
+        if (ec != std::errc() || end != last || secs > engine::kMaxReconnectSeconds)
+            return fill(Cli::tr("--reconnect-timeout: whole seconds from 0 to 86400, not '%1'"),
+                        {arg});
+        a.options.reconnectSeconds = secs;
+        return std::nullopt;
+    }
     }
     return parseFrontEndValue(opt, arg, a);
 }
@@ -259,6 +269,7 @@ const option kMirrorOptions[] = {
     {"max-freeze", required_argument, nullptr, 'F'},
     {"wipe-rest", no_argument, nullptr, 'W'},
     {"yield", required_argument, nullptr, 'Y'},
+    {"reconnect-timeout", required_argument, nullptr, 'L'},
     {"force", no_argument, nullptr, 'f'},
     {"overwrite", required_argument, nullptr, 'O'},
     {"json", no_argument, nullptr, 'j'},

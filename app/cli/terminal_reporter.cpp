@@ -135,7 +135,8 @@ void TerminalReporter::drawProgress(const engine::JobSnapshot& s, double rate,
     const bool ready =
         s.status == engine::JobStatus::Ready || s.status == engine::JobStatus::Standby;
     for (const QString& more :
-         {ui::Format::forecast(s.forecast, ready), ui::Format::yielding(s.yield)})
+         {ui::Format::forecast(s.forecast, ready), ui::Format::yielding(s.yield),
+          ui::Format::reconnecting(s.reconnect)})
         if (!more.isEmpty())
             line += "  " + more.toStdString();
     if (!s.ioError.empty())

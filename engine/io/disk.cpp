@@ -648,6 +648,23 @@ Result<void> Disk::lockImage(Lock mode)
     }
 }
 
+Result<void> Disk::reconnect(std::chrono::milliseconds timeout)
+{
+    if (!canReconnect())
+        return Error{ENOTSUP, m_path + ": not an NBD export"};
+    if (m_nbd->pollsArmed())
+        return Error{EBUSY, m_path + ": its connection is still polled"};
+    auto c = NbdConnection::connect(m_path, m_writable, m_log, timeout);
+    if (!c)
+        return c.error();
+    if ((*c)->size() != m_size)
+        return Error{ESTALE, m_path + ": the export came back with " + formatBytes((*c)->size()) +
+                                 " instead of " + formatBytes(m_size) +
+                                 ": it is not the disk the job was copying"};
+    m_nbd = std::move(*c);
+    return {};
+}
+
 Result<void> Disk::checkStillThere() const
 {
     if (m_nbd)

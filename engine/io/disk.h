@@ -185,6 +185,14 @@ public:
     /// deleted (ENOENT) or the device went away (ENODEV), each with a
     /// message that says so; success when it is still all there.
     Result<void> checkStillThere() const;
+    /// An export the user named (not a formatted image's own qemu-nbd):
+    /// its server may come back after its connection was lost.
+    bool canReconnect() const { return m_nbd && !m_server; }
+    /// Connects to the export again (canReconnect(), its polls no longer
+    /// armed). The export must have the size it had (ESTALE otherwise: the
+    /// URI now names another disk); the connection is replaced only on
+    /// success.
+    Result<void> reconnect(std::chrono::milliseconds timeout);
 
 private:
     Disk() = default;

@@ -196,6 +196,8 @@ bool NbdConnection::armPolls(Ring& ring, std::uint64_t inTag, std::uint64_t outT
 {
     if (pollsArmed() && m_pollRing != &ring)
         return false;
+    if (!checkAlive())
+        return true; // the server went: nothing will come, and a poll would never end
     const int fd = nbd_aio_get_fd(m_h);
     if (fd < 0)
         return true; // closed: nothing will come

@@ -82,6 +82,9 @@ Result<void> validate(const JobOptions& options)
           options.maxFreezeSeconds <= kMaxFreezeSeconds))
         return Error{EINVAL, "invalid maximum freeze " + std::to_string(options.maxFreezeSeconds) +
                                  " s: it must be from 0.1 s to 3600 s"};
+    if (options.reconnectSeconds > kMaxReconnectSeconds)
+        return Error{EINVAL, "invalid reconnect time " + std::to_string(options.reconnectSeconds) +
+                                 " s: it must be from 0 s to 86400 s"};
     return {};
 }
 

@@ -58,6 +58,11 @@ inline constexpr double kDefaultMaxFreezeSeconds = 10;
 inline constexpr double kMinFreezeSeconds = 0.1;
 inline constexpr double kMaxFreezeSeconds = 3600;
 
+/// An NBD server that restarts (an update, a crash and its service manager)
+/// is back within seconds; a minute also covers a switch or a cable.
+inline constexpr unsigned kDefaultReconnectSeconds = 60;
+inline constexpr unsigned kMaxReconnectSeconds = 86400;
+
 struct JobOptions
 {
     SyncMode sync = SyncMode::Full;
@@ -84,6 +89,10 @@ struct JobOptions
     /// Auto: a job whose source has live writers gives way to their I/O;
     /// a source nothing else writes is copied at full speed either way.
     YieldMode yield = YieldMode::Auto;
+    /// How long a job waits for an NBD export whose connection was lost to
+    /// answer again; copying goes on once it does. 0: the job fails at once
+    /// (a --resume goes on later).
+    unsigned reconnectSeconds = kDefaultReconnectSeconds;
 
     bool operator==(const JobOptions&) const = default;
 };

@@ -255,6 +255,22 @@ struct MirrorJob::Impl
     std::uint64_t compareDone = 0;
     std::uint64_t compareTotal = 0;
 
+    // An export whose connection was lost (MirrorOptions::reconnectSeconds):
+    // nothing new starts until its server answers again.
+    struct Lost
+    {
+        Clock::time_point since;
+        Clock::time_point nextTry;
+        unsigned attempts = 0;
+        std::string endpoint;
+    };
+    std::optional<Lost> lostExport;
+    unsigned reconnects = 0;
+    /// What an export target acknowledged since its last flush, and what a
+    /// flush in flight covers: a server that restarts may have lost both.
+    std::unique_ptr<DirtyBitmap> unflushed;
+    std::unique_ptr<DirtyBitmap> flushing;
+
     std::uint64_t bytesDone = 0;
     std::uint64_t bytesZeroed = 0;
     std::uint64_t sourceBytesRead = 0;
@@ -342,6 +358,14 @@ struct MirrorJob::Impl
         userSpeed = job.m_options.speed;
         limiter.setSpeed(userSpeed);
         initYield();
+        if (dst.canReconnect() && job.m_options.reconnectSeconds > 0) {
+            try {
+                unflushed = std::make_unique<DirtyBitmap>(dirty.size(), g);
+                flushing = std::make_unique<DirtyBitmap>(dirty.size(), g);
+            } catch (const std::bad_alloc&) {
+                return Error{ENOMEM, "cannot allocate the map of unflushed writes"};
+            }
+        }
         if (job.m_journal) {
             journal = job.m_journal.get();
             resuming = journal->plan().from != ResumePlan::From::Scratch;
@@ -792,7 +816,7 @@ struct MirrorJob::Impl
             return;
         nextCheckpoint = Clock::now() + journal->interval();
         auto bits = inSyncMap();
-        if (auto r = dst.flush(); !r) {
+        if (auto r = flushDst(); !r) {
             log->warn("no checkpoint: {}", r.error().message);
             return;
         }
@@ -815,9 +839,11 @@ struct MirrorJob::Impl
         if (commitFlushInFlight || commitStep == CommitStep::Idle)
             return;
         // A full queue: the next turn asks again.
-        if (commitStep == CommitStep::Target)
+        if (commitStep == CommitStep::Target) {
             commitFlushInFlight = dst.stageFlush(*ring, kCommitFlushTag);
-        else
+            if (commitFlushInFlight)
+                flushStarted();
+        } else
             commitFlushInFlight = ring->prepareDataSync(
                 commitStep == CommitStep::Hashes ? journal->hashFd() : journal->slotFd(),
                 kCommitFlushTag);
@@ -827,6 +853,11 @@ struct MirrorJob::Impl
     {
         commitFlushInFlight = false;
         const CommitStep step = std::exchange(commitStep, CommitStep::Idle);
+        if (step == CommitStep::Target) {
+            flushEnded(res >= 0);
+            if (res < 0 && connectionLost(dst))
+                markLost(dst);
+        }
         // A checkpoint committed at once (pause, READY, the end) took the
         // staged one's place.
         if (!journal || (step != CommitStep::Slot && !journal->hasStaged()))
@@ -1099,6 +1130,8 @@ struct MirrorJob::Impl
 
     Result<void> fill(Clock::time_point now)
     {
+        if (lostExport)
+            return {};
         // The final copy under a quiesce ignores the speed limit: every
         // moment of it is a moment the source's writers wait.
         while (quiesced || limiter.delay(now) == Clock::duration::zero()) {
@@ -1109,6 +1142,10 @@ struct MirrorJob::Impl
             if (!op)
                 break;
             auto run = pickRun();
+            if (!run && connectionLost(src)) {
+                markLost(src); // an allocation query found the server gone
+                return {};
+            }
             if (!run)
                 return run.error();
             if (!*run)
@@ -1268,6 +1305,8 @@ struct MirrorJob::Impl
         }
         if (journal)
             recordHashes(op);
+        if (unflushed)
+            unflushed->set(op.offset, op.length);
         release(op);
     }
 
@@ -1303,6 +1342,8 @@ struct MirrorJob::Impl
         }
         switch (op.kind) {
         case OpKind::Read:
+            if (res < 0 && connectionLost(src))
+                return onLost(op, src);
             if (res == 0 || (res < 0 && mayBeGone(-res))) {
                 // A file that shrank reads short; a device pulled out fails:
                 // neither is a bad sector to retry or skip.
@@ -1331,6 +1372,8 @@ struct MirrorJob::Impl
             return stageWrite(op);
         case OpKind::Write:
         case OpKind::ZeroWrite:
+            if (res < 0 && connectionLost(dst))
+                return onLost(op, dst);
             if (res < 0 && mayBeGone(-res))
                 if (auto there = dst.checkStillThere(); !there)
                     return onGone(op, there.error(), false);
@@ -1344,6 +1387,8 @@ struct MirrorJob::Impl
                 return stageWrite(op);
             return finish(op);
         case OpKind::Zero:
+            if (res < 0 && connectionLost(dst))
+                return onLost(op, dst);
             if (res == -EOPNOTSUPP || res == -EINVAL || res == -ENODEV) {
                 const bool wasPunch = job.m_options.unmap && punchSupported;
                 (wasPunch ? punchSupported : zeroRangeSupported) = false;
@@ -1378,6 +1423,163 @@ struct MirrorJob::Impl
     }
 
     static bool mayBeGone(int err) { return err == EIO || err == ENODEV || err == ENXIO; }
+
+    // -- an export's lost connection -------------------------------------------
+
+    // An export the job may wait for: its connection is gone, and the user
+    // gave it time to come back.
+    bool connectionLost(const Disk& disk) const
+    {
+        return disk.canReconnect() && job.m_options.reconnectSeconds > 0 && !disk.checkStillThere();
+    }
+
+    // A request to the lost export: its range is copied again once the
+    // server is back.
+    void onLost(Op& op, const Disk& disk)
+    {
+        unclaim(op, false);
+        dirty.set(op.offset, op.length);
+        release(op);
+        markLost(disk);
+    }
+
+    void markLost(const Disk& disk)
+    {
+        if (lostExport) {
+            reDirtyUnflushed(); // acknowledged while the rest failed
+            return;
+        }
+        const auto now = Clock::now();
+        lostExport = Lost{now, now, 0, disk.path()};
+        log->warn("{}: the connection to the server was lost; connecting again for up to {}",
+                  disk.path(), formatDuration(job.m_options.reconnectSeconds));
+        reDirtyUnflushed();
+        // The source's writers must not wait for a server: the final copy
+        // starts over once it is back.
+        if (quiesced)
+            abandonFinish("the connection to " + disk.path() + " was lost during the final copy");
+        publish(true);
+    }
+
+    // A successful flush covers everything the target acknowledged before
+    // it was sent.
+    void flushStarted()
+    {
+        if (!unflushed)
+            return;
+        merge(*flushing, *unflushed);
+        unflushed->resetAll();
+    }
+
+    void flushEnded(bool ok)
+    {
+        if (!flushing)
+            return;
+        if (!ok)
+            merge(*unflushed, *flushing); // still not known to be durable
+        flushing->resetAll();
+    }
+
+    Result<void> flushDst()
+    {
+        flushStarted();
+        auto r = dst.flush();
+        flushEnded(static_cast<bool>(r));
+        if (!r && connectionLost(dst))
+            markLost(dst);
+        return r;
+    }
+
+    // A server that restarted may have dropped what it had not flushed:
+    // those ranges are to copy again.
+    void reDirtyUnflushed()
+    {
+        if (!unflushed)
+            return;
+        const std::uint64_t before = dirty.dirtyBytes();
+        merge(dirty, *unflushed);
+        merge(dirty, *flushing);
+        unflushed->resetAll();
+        flushing->resetAll();
+        if (const std::uint64_t again = dirty.dirtyBytes() - before; again > 0) {
+            log->info("{}: {} the server had not flushed are copied again", dst.path(),
+                      formatBytes(again));
+            needInvalidate = journal != nullptr;
+        }
+    }
+
+    static void merge(DirtyBitmap& into, const DirtyBitmap& from)
+    {
+        std::uint64_t at = 0;
+        while (auto run = from.nextDirtyRun(at, from.size())) {
+            into.set(run->offset, run->length);
+            at = run->end();
+        }
+    }
+
+    static constexpr auto kReconnectAttempt = std::chrono::seconds(2);
+
+    // Connects again to the export that was lost, once nothing is in flight
+    // any more; the job fails when the server stays away longer than the
+    // user allowed, or comes back with another disk.
+    void tryReconnect(Clock::time_point now)
+    {
+        if (!lostExport || now < lostExport->nextTry || inFlight > 0 || commitFlushInFlight)
+            return;
+        for (Disk* disk : {&src, &dst}) {
+            if (!disk->canReconnect() || disk->checkStillThere())
+                continue;
+            if (disk->pollsArmed()) {
+                // The old socket's polls go first; the next turn connects.
+                disk->cancelPolls(*ring, kCancelPollTag);
+                return;
+            }
+            ++lostExport->attempts;
+            const auto limit = std::chrono::seconds(job.m_options.reconnectSeconds);
+            const auto left = lostExport->since + limit - now;
+            auto r = disk->reconnect(std::clamp<std::chrono::milliseconds>(
+                std::chrono::duration_cast<std::chrono::milliseconds>(left),
+                std::chrono::milliseconds(100), kReconnectAttempt));
+            if (!r) {
+                const Error& why = r.error();
+                if (why.code == ESTALE || why.code == EROFS) {
+                    failure = why; // another disk answers there now
+                    failureFromSource = disk == &src;
+                    return;
+                }
+                if (Clock::now() - lostExport->since >= limit) {
+                    std::string detail = why.message;
+                    if (detail.rfind(disk->path() + ": ", 0) == 0)
+                        detail.erase(0, disk->path().size() + 2);
+                    failure =
+                        Error{ENOTCONN, disk->path() +
+                                            ": the connection to the server was lost and it "
+                                            "did not answer again within " +
+                                            formatDuration(static_cast<double>(limit.count())) +
+                                            " (" + detail + ")"};
+                    failureFromSource = disk == &src;
+                    return;
+                }
+                log->debug("{}: attempt {}: {}", disk->path(), lostExport->attempts,
+                           r.error().message);
+                lostExport->nextTry =
+                    Clock::now() +
+                    std::min<Clock::duration>(std::chrono::milliseconds(250) * lostExport->attempts,
+                                              std::chrono::seconds(2));
+                publish(true);
+                return;
+            }
+        }
+        reDirtyUnflushed();
+        ++reconnects;
+        log->info(
+            "{}: connected again after {} ({} attempts); copying goes on", lostExport->endpoint,
+            formatDuration(std::chrono::duration<double>(Clock::now() - lostExport->since).count()),
+            lostExport->attempts);
+        lostExport.reset();
+        extentCache.valid = false;
+        publish(true);
+    }
 
     // The disk itself went away or shrank: the job ends, whatever the error
     // policy, and says so instead of blaming a sector.
@@ -1504,6 +1706,15 @@ struct MirrorJob::Impl
         snap->verifying = verifying;
         snap->verifyDone = verifyDone;
         snap->verifyTotal = verifyTotal;
+        snap->reconnect.active = lostExport.has_value();
+        snap->reconnect.reconnects = reconnects;
+        snap->reconnect.limitSeconds = job.m_options.reconnectSeconds;
+        if (lostExport) {
+            snap->reconnect.endpoint = lostExport->endpoint;
+            snap->reconnect.lostSeconds =
+                std::chrono::duration<double>(now - lostExport->since).count();
+            snap->reconnect.attempts = lostExport->attempts;
+        }
         snap->comparing = comparing;
         snap->compareDone = compareDone;
         snap->compareTotal = compareTotal;
@@ -1618,7 +1829,7 @@ struct MirrorJob::Impl
 
     Result<void> flushTarget()
     {
-        auto r = dst.flush();
+        auto r = flushDst();
         if (!r)
             log->error("{}", r.error().message);
         return r;
@@ -1743,7 +1954,7 @@ struct MirrorJob::Impl
             // READY promises that the target holds everything copied so
             // far durably: flush before saying so.
             if (auto r = flushTarget(); !r)
-                return r.error();
+                return lostExport ? Result<Converged>(Converged::No) : Result<Converged>(r.error());
             readyReached = true;
             transition(JobStatus::Ready);
             log->info(
@@ -1770,7 +1981,7 @@ struct MirrorJob::Impl
         // Everything read under the quiesce is on the target; make it durable
         // before the writers go on.
         if (auto r = flushTarget(); !r)
-            return r.error();
+            return lostExport ? Result<Converged>(Converged::No) : Result<Converged>(r.error());
         // A target file deleted or truncated behind the job's back took the
         // copy with it: no success can be claimed for it.
         if (auto r = dst.checkStillThere(); !r) {
@@ -1867,7 +2078,10 @@ struct MirrorJob::Impl
             }
             if (quiesced)
                 invalidateNow();
-            if (!stopped()) {
+            tryReconnect(now);
+            if (failure)
+                continue;
+            if (!stopped() && !lostExport) {
                 retryAwaiting();
                 if (auto r = fill(now); !r) {
                     failure = r.error();

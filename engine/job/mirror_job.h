@@ -156,6 +156,18 @@ struct JobSnapshot
         std::uint64_t rateLimit = 0; ///< bytes/s in force, 0 = none
     };
     YieldView yield;
+    /// An NBD export whose connection was lost: copying waits while the
+    /// job tries to connect again (MirrorOptions::reconnectSeconds).
+    struct ReconnectView
+    {
+        bool active = false;       ///< waiting for the server now
+        std::string endpoint;      ///< the export's URI
+        double lostSeconds = 0;    ///< since the connection was lost
+        unsigned attempts = 0;     ///< connections tried so far
+        unsigned limitSeconds = 0; ///< the job fails after this long
+        unsigned reconnects = 0;   ///< connections lost and found again in this run
+    };
+    ReconnectView reconnect;
     /// Time to READY, freeze window and convergence, from the last 10 s.
     Forecast::Estimate forecast;
     std::uint64_t generation = 0;

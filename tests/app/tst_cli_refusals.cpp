@@ -68,6 +68,9 @@ enum class Bad {
     UnknownOption,
     MaxFreezeTooShort,
     MaxFreezeNotANumber,
+    ReconnectNegative,
+    ReconnectTooLong,
+    ReconnectNotWhole,
     TargetNotAnImage,
 };
 } // namespace
@@ -102,6 +105,9 @@ void TestCliRefusals::badInput_existingTarget_untouched_data()
     row("unknown option", Bad::UnknownOption, "option");
     row("max freeze 0.05 s", Bad::MaxFreezeTooShort, "--max-freeze");
     row("max freeze not a number", Bad::MaxFreezeNotANumber, "--max-freeze");
+    row("reconnect timeout -1", Bad::ReconnectNegative, "--reconnect-timeout");
+    row("reconnect timeout 86401", Bad::ReconnectTooLong, "--reconnect-timeout");
+    row("reconnect timeout 1.5", Bad::ReconnectNotWhole, "--reconnect-timeout");
     row("target is a directory", Bad::TargetNotAnImage, "not a regular file");
 }
 
@@ -182,6 +188,15 @@ void TestCliRefusals::badInput_existingTarget_untouched()
         break;
     case Bad::MaxFreezeNotANumber:
         extra << QStringLiteral("--max-freeze") << QStringLiteral("10s");
+        break;
+    case Bad::ReconnectNegative:
+        extra << QStringLiteral("--reconnect-timeout") << QStringLiteral("-1");
+        break;
+    case Bad::ReconnectTooLong:
+        extra << QStringLiteral("--reconnect-timeout") << QStringLiteral("86401");
+        break;
+    case Bad::ReconnectNotWhole:
+        extra << QStringLiteral("--reconnect-timeout") << QStringLiteral("1.5");
         break;
     case Bad::TargetNotAnImage:
         QVERIFY(QDir(dir.path()).mkdir(QStringLiteral("adir")));
