@@ -9,6 +9,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QSettings>
+#include <QSpinBox>
 
 #include <cmath>
 
@@ -72,6 +73,7 @@ JobSettingsWidget::JobSettingsWidget(QWidget* parent)
       m_speedValue(new QDoubleSpinBox(this)), m_speedUnit(new QComboBox(this)),
       m_bufSize(new QComboBox(this)), m_sourcePolicy(new QComboBox(this)),
       m_targetPolicy(new QComboBox(this)), m_maxFreeze(new QDoubleSpinBox(this)),
+      m_reconnect(new QSpinBox(this)),
       m_unmap(new QCheckBox(tr("Discard zero ranges on the target (keeps it sparse)"), this)),
       m_wipeRest(new QCheckBox(tr("Clear the target past the source's end"), this)),
       m_verify(new QCheckBox(tr("Verify the copy after completion"), this)),
@@ -97,6 +99,7 @@ JobSettingsWidget::JobSettingsWidget(QWidget* parent)
     form->addRow(tr("On &write error:"), m_targetPolicy);
 
     addFreezeRow(form);
+    addReconnectRow(form);
     addCheckRows(form);
     connectChanges();
 
@@ -177,6 +180,23 @@ void JobSettingsWidget::addFreezeRow(QFormLayout* form)
     form->addRow(freezeLabel, m_maxFreeze);
 }
 
+void JobSettingsWidget::addReconnectRow(QFormLayout* form)
+{
+    m_reconnect->setRange(0, static_cast<int>(engine::kMaxReconnectSeconds));
+    m_reconnect->setSingleStep(10);
+    m_reconnect->setSuffix(tr(" s"));
+    m_reconnect->setSpecialValueText(tr("fail at once"));
+    m_reconnect->setAccelerated(true);
+    m_reconnect->setToolTip(
+        tr("When the connection to an NBD export is lost, for example because its server "
+           "restarts, the job connects again for up to this long and then copies on; what the "
+           "server had not yet flushed is copied again. 0: the job stops at once and can be "
+           "resumed later."));
+    auto* reconnectLabel = new QLabel(tr("Reco&nnect for up to:"), this);
+    reconnectLabel->setBuddy(m_reconnect);
+    form->addRow(reconnectLabel, m_reconnect);
+}
+
 void JobSettingsWidget::addCheckRows(QFormLayout* form)
 {
     m_unmap->setToolTip(tr("Ranges that read as zeroes are discarded on the target instead of "
@@ -208,6 +228,7 @@ void JobSettingsWidget::connectChanges()
         connect(c, &QCheckBox::toggled, this, changed);
     connect(m_speedValue, &QDoubleSpinBox::valueChanged, this, changed);
     connect(m_maxFreeze, &QDoubleSpinBox::valueChanged, this, changed);
+    connect(m_reconnect, &QSpinBox::valueChanged, this, changed);
 }
 
 std::uint64_t JobSettingsWidget::speedFromControls() const
@@ -228,6 +249,7 @@ engine::JobOptions JobSettingsWidget::settings() const
     s.onSourceError = static_cast<engine::ErrorPolicy>(m_sourcePolicy->currentData().toInt());
     s.onTargetError = static_cast<engine::ErrorPolicy>(m_targetPolicy->currentData().toInt());
     s.maxFreezeSeconds = m_maxFreeze->value();
+    s.reconnectSeconds = static_cast<unsigned>(m_reconnect->value());
     s.unmap = m_unmap->isChecked();
     s.wipeRest = m_wipeRest->isChecked();
     s.verify = m_verify->isChecked();
@@ -257,6 +279,7 @@ void JobSettingsWidget::setSettings(const engine::JobOptions& s)
     selectData(m_sourcePolicy, static_cast<int>(s.onSourceError));
     selectData(m_targetPolicy, static_cast<int>(s.onTargetError));
     m_maxFreeze->setValue(s.maxFreezeSeconds);
+    m_reconnect->setValue(static_cast<int>(s.reconnectSeconds));
     m_unmap->setChecked(s.unmap);
     m_wipeRest->setChecked(s.wipeRest);
     m_verify->setChecked(s.verify);
@@ -292,9 +315,9 @@ void JobSettingsWidget::onChanged()
 
 void JobSettingsWidget::setJobRunning(bool running)
 {
-    for (QWidget* w : std::initializer_list<QWidget*>{m_sync, m_granularity, m_bufSize,
-                                                      m_sourcePolicy, m_targetPolicy, m_maxFreeze,
-                                                      m_unmap, m_wipeRest, m_verify, m_yield})
+    for (QWidget* w : std::initializer_list<QWidget*>{
+             m_sync, m_granularity, m_bufSize, m_sourcePolicy, m_targetPolicy, m_maxFreeze,
+             m_reconnect, m_unmap, m_wipeRest, m_verify, m_yield})
         w->setEnabled(!running);
 }
 

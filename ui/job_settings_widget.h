@@ -1,6 +1,7 @@
 // JobSettingsWidget: edits engine::JobOptions (sync mode, granularity, speed limit,
-// buffer, error policies, maximum freeze, unmap, clearing the rest of a larger
-// target, verify) and keeps them in QSettings.
+// buffer, error policies, maximum freeze, how long to wait for a lost NBD
+// server, unmap, clearing the rest of a larger target, verify) and keeps them
+// in QSettings.
 //
 // While a job runs only the speed limit stays editable; every change of it
 // is reported at once through speedChanged, so the window can apply it to
@@ -16,6 +17,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QFormLayout;
 class QLabel;
+class QSpinBox;
 
 namespace ui {
 
@@ -46,6 +48,7 @@ public:
     QDoubleSpinBox* speedSpin() const { return m_speedValue; }
     QComboBox* speedUnitCombo() const { return m_speedUnit; }
     QDoubleSpinBox* maxFreezeSpin() const { return m_maxFreeze; }
+    QSpinBox* reconnectSpin() const { return m_reconnect; }
     QCheckBox* wipeRestCheck() const { return m_wipeRest; }
     QCheckBox* verifyCheck() const { return m_verify; }
     QCheckBox* yieldCheck() const { return m_yield; }
@@ -60,6 +63,7 @@ private:
     void addGranularityRow(QFormLayout* form);
     void addSpeedRow(QFormLayout* form);
     void addFreezeRow(QFormLayout* form);
+    void addReconnectRow(QFormLayout* form);
     void addCheckRows(QFormLayout* form);
     /// Every control's change reaches onChanged().
     void connectChanges();
@@ -77,6 +81,7 @@ private:
     QComboBox* m_sourcePolicy;
     QComboBox* m_targetPolicy;
     QDoubleSpinBox* m_maxFreeze;
+    QSpinBox* m_reconnect;
     QCheckBox* m_unmap;
     QCheckBox* m_wipeRest;
     QCheckBox* m_verify;

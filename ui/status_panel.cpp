@@ -291,6 +291,12 @@ void StatusPanel::refresh()
             m_percent->clear();
         }
     }
+    // Nothing moves while the job waits for a lost server, so this is said
+    // whatever the state, next to the state itself; once the job is over,
+    // a last snapshot's wait is history.
+    if (const QString waiting = Format::reconnecting(m_snapshot.reconnect);
+        m_hasSnapshot && !waiting.isEmpty() && !concludedStatus(m_status))
+        parts.insert(1, waiting.toHtmlEscaped());
     m_line->setText(parts.join(QStringLiteral(" · ")));
 }
 

@@ -6,6 +6,8 @@
 //
 // After Complete's final copy, while the snapshot says verifying, the bar
 // and the line show the comparison instead: "Verifying… 42.0 %".
+// While the job waits for an NBD export's lost server, the line says so
+// next to the state: "connection to nbd://… lost 12 s ago: connecting again".
 //
 // Rates and the ETA come from the snapshots' cumulative counters over a few
 // seconds. Labels wrap, so long translations never clip. The icon before the

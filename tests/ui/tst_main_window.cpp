@@ -33,6 +33,7 @@
 #include <QPushButton>
 #include <QScopeGuard>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
@@ -1393,7 +1394,7 @@ private Q_SLOTS:
         QVERIFY2(fsck.exitCode == 0, qPrintable(fsck.out + fsck.err));
     }
 
-    void settings_maxFreezeAndWipeRest_storedAndPassedToTheJob()
+    void settings_maxFreezeReconnectAndWipeRest_storedAndPassedToTheJob()
     {
         ScratchDir dir;
         QString source, target;
@@ -1408,25 +1409,38 @@ private Q_SLOTS:
             QVERIFY(QTest::qWaitForWindowExposed(&w));
             ui::JobSettingsWidget* s = w.settingsWidget();
             QVERIFY(s->maxFreezeSpin()->isVisible());
+            QVERIFY(s->reconnectSpin()->isVisible());
             QVERIFY(s->wipeRestCheck()->isVisible());
             QCOMPARE(s->maxFreezeSpin()->value(), engine::kDefaultMaxFreezeSeconds);
+            QCOMPARE(s->reconnectSpin()->value(), int(engine::kDefaultReconnectSeconds));
+            QVERIFY(!s->reconnectSpin()->toolTip().isEmpty());
             QVERIFY(!s->wipeRestCheck()->isChecked());
             // Typed and clicked, as a user would.
             QTest::keyClick(s->maxFreezeSpin(), Qt::Key_A, Qt::ControlModifier);
             QTest::keyClicks(s->maxFreezeSpin(), QStringLiteral("2.5"));
             QTest::keyClick(s->maxFreezeSpin(), Qt::Key_Return);
             QCOMPARE(s->maxFreezeSpin()->value(), 2.5);
+            // 0 is a choice of its own, and says what it means.
+            s->reconnectSpin()->setValue(0);
+            QCOMPARE(s->reconnectSpin()->text(), QStringLiteral("fail at once"));
+            QCOMPARE(s->settings().reconnectSeconds, 0u);
+            QTest::keyClick(s->reconnectSpin(), Qt::Key_A, Qt::ControlModifier);
+            QTest::keyClicks(s->reconnectSpin(), QStringLiteral("7"));
+            QTest::keyClick(s->reconnectSpin(), Qt::Key_Return);
+            QCOMPARE(s->reconnectSpin()->value(), 7);
             clickCheckBox(s->wipeRestCheck());
             QVERIFY(s->wipeRestCheck()->isChecked());
         }
         QSettings stored;
         QCOMPARE(stored.value(QStringLiteral("job/maxFreezeSeconds")).toDouble(), 2.5);
+        QCOMPARE(stored.value(QStringLiteral("job/reconnectSeconds")).toUInt(), 7u);
         QVERIFY(stored.value(QStringLiteral("job/wipeRest")).toBool());
 
         // The next session shows them and starts the job with them.
         ui::MainWindow w(devices, controller, engine::nullLogger());
         w.show();
         QCOMPARE(w.settingsWidget()->maxFreezeSpin()->value(), 2.5);
+        QCOMPARE(w.settingsWidget()->reconnectSpin()->value(), 7);
         QVERIFY(w.settingsWidget()->wipeRestCheck()->isChecked());
         select(w, devices, source, target);
         if (QTest::currentTestFailed())
@@ -1437,16 +1451,22 @@ private Q_SLOTS:
         QCOMPARE(controller.calls.count(QStringLiteral("start")), 1);
         const engine::JobOptions& sent = controller.lastRequest.settings;
         QCOMPARE(sent.maxFreezeSeconds, 2.5);
+        QCOMPARE(sent.reconnectSeconds, 7u);
         QVERIFY(sent.wipeRest);
         const QStringList args = ui::mirrorArguments(controller.lastRequest, 1024);
         QVERIFY(args.contains(QStringLiteral("--max-freeze")));
         QCOMPARE(args.at(args.indexOf(QStringLiteral("--max-freeze")) + 1), QStringLiteral("2.5"));
         QVERIFY(args.contains(QStringLiteral("--wipe-rest")));
+        QVERIFY(args.contains(QStringLiteral("--reconnect-timeout")));
+        QCOMPARE(args.at(args.indexOf(QStringLiteral("--reconnect-timeout")) + 1),
+                 QStringLiteral("7"));
         // Fixed for the running job.
         QVERIFY(!w.settingsWidget()->maxFreezeSpin()->isEnabled());
+        QVERIFY(!w.settingsWidget()->reconnectSpin()->isEnabled());
         QVERIFY(!w.settingsWidget()->wipeRestCheck()->isEnabled());
         controller.finish(engine::JobResult::Outcome::Cancelled);
         QVERIFY(w.settingsWidget()->maxFreezeSpin()->isEnabled());
+        QVERIFY(w.settingsWidget()->reconnectSpin()->isEnabled());
 
         // A stored value the engine would refuse does not make every start fail.
         for (const QVariant& bad :
@@ -1454,6 +1474,19 @@ private Q_SLOTS:
             stored.setValue(QStringLiteral("job/maxFreezeSeconds"), bad);
             QCOMPARE(ui::loadJobOptions(stored).maxFreezeSeconds, engine::kDefaultMaxFreezeSeconds);
         }
+        for (const QVariant& bad : {QVariant(engine::kMaxReconnectSeconds + 1), QVariant(-1),
+                                    QVariant(-1.0), QVariant(QStringLiteral("-5")),
+                                    QVariant(QStringLiteral("2.5")), QVariant(QStringLiteral("x")),
+                                    // wraps around to 86400 if read as unsigned
+                                    QVariant(QStringLiteral("-4294880896"))}) {
+            stored.setValue(QStringLiteral("job/reconnectSeconds"), bad);
+            QCOMPARE(ui::loadJobOptions(stored).reconnectSeconds, engine::kDefaultReconnectSeconds);
+        }
+        // Unlike a bad value, 0 is kept: it asks to fail at once.
+        stored.setValue(QStringLiteral("job/reconnectSeconds"), 0);
+        QCOMPARE(ui::loadJobOptions(stored).reconnectSeconds, 0u);
+        stored.setValue(QStringLiteral("job/reconnectSeconds"), engine::kMaxReconnectSeconds);
+        QCOMPARE(ui::loadJobOptions(stored).reconnectSeconds, engine::kMaxReconnectSeconds);
     }
 
     void largerTarget_confirmationAndOutcomeSayWhatLiesPastTheSource_data()
@@ -1930,6 +1963,56 @@ private Q_SLOTS:
                  qPrintable(banner));
         const auto fsck = runCommand(QStringLiteral("e2fsck"), {QStringLiteral("-fn"), target});
         QVERIFY2(fsck.exitCode == 0, qPrintable(fsck.out + fsck.err));
+    }
+
+    void reconnecting_statusLineSaysSo_whetherOrNotTheJobMoves()
+    {
+        ui::DeviceListModel devices;
+        FakeJobController controller;
+        ui::MainWindow w(devices, controller, engine::nullLogger());
+        w.show();
+        controller.active = true;
+        controller.setStatus(JobStatus::Running);
+        const auto publish = [&controller](JobStatus status,
+                                           const engine::JobSnapshot::ReconnectView& r) {
+            auto snap = std::make_shared<engine::JobSnapshot>(*controller.snapshot());
+            snap->status = status;
+            snap->reconnect = r;
+            controller.currentSnapshot = snap;
+            Q_EMIT controller.progressChanged(snap);
+        };
+        engine::JobSnapshot::ReconnectView lost;
+        lost.active = true;
+        lost.endpoint = "nbd://backup.example:10809/disk";
+        lost.lostSeconds = 3.2;
+        lost.attempts = 4;
+        lost.limitSeconds = 60;
+        const QString text = ui::Format::reconnecting(lost);
+        QVERIFY(text.contains(QStringLiteral("nbd://backup.example:10809/disk")));
+
+        publish(JobStatus::Running, lost);
+        QVERIFY2(w.statusPanel()->statusText().contains(text.toHtmlEscaped()),
+                 qPrintable(w.statusPanel()->statusText()));
+        // Paused, nothing is copied either; the wait goes on all the same.
+        controller.setStatus(JobStatus::Paused);
+        publish(JobStatus::Paused, lost);
+        QVERIFY2(w.statusPanel()->statusText().contains(text.toHtmlEscaped()),
+                 qPrintable(w.statusPanel()->statusText()));
+
+        // The server answered: the count stays, the line goes.
+        controller.setStatus(JobStatus::Running);
+        engine::JobSnapshot::ReconnectView found;
+        found.reconnects = 1;
+        publish(JobStatus::Running, found);
+        QVERIFY2(!w.statusPanel()->statusText().contains(QStringLiteral("nbd://backup.example")),
+                 qPrintable(w.statusPanel()->statusText()));
+
+        // A job that gave up waiting is over; its last snapshot is no news.
+        publish(JobStatus::Running, lost);
+        QVERIFY(w.statusPanel()->statusText().contains(text.toHtmlEscaped()));
+        controller.finish(engine::JobResult::Outcome::Failed);
+        QVERIFY2(!w.statusPanel()->statusText().contains(QStringLiteral("nbd://backup.example")),
+                 qPrintable(w.statusPanel()->statusText()));
     }
 
     void verifying_statusLineShowsPercent_outcomeSaysWhatWasChecked()

@@ -18,12 +18,16 @@
 #include "device_pane.h"
 #include "fake_job_controller.h"
 #include "gui_test_support.h"
+#include "job_settings_widget.h"
 #include "log_view.h"
 #include "main_window.h"
 #include "nbd_export_dialog.h"
+#include "status_panel.h"
 #include "test_support.h"
 
+#include <QCheckBox>
 #include <QDir>
+#include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QLabel>
@@ -34,6 +38,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTest>
@@ -835,6 +840,93 @@ private Q_SLOTS:
         QVERIFY(outcome.targetCreated);
         QVERIFY(testsupport::cmpIdentical(exportFile, target));
         QVERIFY(w.logView()->text().contains(server->uri() + QStringLiteral(" -> ")));
+    }
+
+    void exportTargetServerRestarted_statusLineSaysSo_copyIdentical_data()
+    {
+        QTest::addColumn<bool>("helper");
+        QTest::newRow("in process") << false;
+        QTest::newRow("helper process") << true;
+    }
+
+    // The export's server goes away in the middle of the copy and comes
+    // back: the status line says the job waits for it, and the job then
+    // copies on to an identical target, in process and through the helper.
+    void exportTargetServerRestarted_statusLineSaysSo_copyIdentical()
+    {
+        QFETCH(bool, helper);
+        const QString name = helper ? QStringLiteral("restart-helper") : QStringLiteral("restart");
+        const QString exportFile = m_dir->file(name + QStringLiteral(".img"));
+        QVERIFY(testsupport::createSparse(exportFile, 32 * kMiB));
+        const QString socket = m_dir->file(name + QStringLiteral(".sock"));
+        auto server = std::make_unique<QemuNbd>(exportFile, socket, false);
+        QString why;
+        QVERIFY2(server->waitReady(&why), qPrintable(why));
+        const QString uri = server->uri();
+        const QString source = m_dir->file(name + QStringLiteral("-source.img"));
+        QVERIFY(testsupport::createSparse(source, 32 * kMiB) &&
+                testsupport::writePattern(source, 0, 32 * kMiB, 23));
+
+        auto sink = std::make_shared<ui::LogSink>();
+        const engine::Logger log = uitest::loggerFor(sink);
+        ui::LocalJobController local(log);
+        ui::RemoteJobController remote(ui::HelperCommand{testsupport::cliPath(), {}}, log);
+        ui::RoutingJobController controller(local, &remote,
+                                            [&](const QString&, const QString&) { return helper; });
+        ui::DeviceListModel devices;
+        ui::MainWindow w(devices, controller, log);
+        w.setInterruptedJobDirs({});
+        w.logView()->setSink(sink);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        devices.addImages({source});
+        devices.addExport(uri);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            devices.isIdle() && devices.entry(source) && !devices.entry(uri)->connecting, 20000);
+        QVERIFY(w.sourcePane()->selectPath(source));
+        QTRY_VERIFY(devices.isIdle());
+        QVERIFY(w.targetPane()->selectPath(uri));
+        // Slow enough that the server goes while most of the copy is to come.
+        w.settingsWidget()->speedSpin()->setValue(4);
+        w.settingsWidget()->limitCheck()->setChecked(true);
+        QCOMPARE(w.settingsWidget()->reconnectSpin()->value(), 60);
+
+        QSignalSpy ready(&controller, &ui::JobController::ready);
+        QSignalSpy finished(&controller, &ui::JobController::finished);
+        QTest::mouseClick(w.startButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(w.confirmDialog(), 20000);
+        w.confirmDialog()->startButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            controller.snapshot() && controller.snapshot()->bytesDone >= 4 * kMiB, 30000);
+        QVERIFY(finished.isEmpty());
+
+        server.reset();
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w.statusPanel()->statusText().contains(QStringLiteral("connecting again")), 15000);
+        QVERIFY2(w.statusPanel()->statusText().contains(uri.toHtmlEscaped()),
+                 qPrintable(w.statusPanel()->statusText()));
+        w.resize(1300, 860);
+        saveScreenshot(&w, name + QStringLiteral("-waiting.png"));
+        QVERIFY(finished.isEmpty());
+        QFile::remove(socket);
+        server = std::make_unique<QemuNbd>(exportFile, socket, false);
+        QVERIFY2(server->waitReady(&why), qPrintable(why));
+
+        QTRY_VERIFY_WITH_TIMEOUT(ready.count() == 1 || finished.count() == 1, 60000);
+        QVERIFY2(ready.count() == 1,
+                 finished.isEmpty()
+                     ? ""
+                     : finished.front().front().value<ui::JobOutcome>().error.message.c_str());
+        QVERIFY(!w.statusPanel()->statusText().contains(QStringLiteral("connecting again")));
+        // READY's own event carries no counts: the next progress does.
+        QTRY_COMPARE_WITH_TIMEOUT(controller.snapshot()->reconnect.reconnects, 1u, 10000);
+        QTest::mouseClick(w.completeButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, 60000);
+        const auto outcome = finished.front().front().value<ui::JobOutcome>();
+        QVERIFY2(outcome.outcome == engine::JobResult::Outcome::Completed,
+                 outcome.error.message.c_str());
+        server.reset();
+        QVERIFY(testsupport::cmpIdentical(source, exportFile));
     }
 
     // An export that holds data is overwritten only once its export name

@@ -170,6 +170,7 @@ private Q_SLOTS:
     void started();
     void statusChange();
     void progressWithMap();
+    void progressReconnecting();
     void ready();
     void verifying();
     void completeFailed();
@@ -294,6 +295,48 @@ void TestProtocolRoundTrip::progressWithMap()
     QVERIFY(gotMap);
     QCOMPARE(gotMap->diskSize, diskSize);
     compareMap(*gotMap, map());
+}
+
+void TestProtocolRoundTrip::progressReconnecting()
+{
+    const auto roundTrip = [](const engine::JobSnapshot& want) {
+        return eventData(
+            cli::eventLine(event::kProgress,
+                           cli::progressData(kDevice, want, 1.0, engine::YieldMode::Auto)),
+            event::kProgress);
+    };
+    engine::JobSnapshot want = busySnapshot();
+    want.reconnect.active = true;
+    want.reconnect.endpoint = "nbd://backup.example:10809/disk";
+    want.reconnect.lostSeconds = 3.2;
+    want.reconnect.attempts = 4;
+    want.reconnect.limitSeconds = 60;
+    want.reconnect.reconnects = 2;
+    QJsonObject data = roundTrip(want);
+    QVERIFY(data.value(ui::protocolName(key::kReconnecting)).isObject());
+    engine::JobSnapshot got = ui::parseProgress(data, 8ull << 30);
+    QVERIFY(got.reconnect.active);
+    QCOMPARE(got.reconnect.endpoint, want.reconnect.endpoint);
+    QCOMPARE(got.reconnect.lostSeconds, want.reconnect.lostSeconds);
+    QCOMPARE(got.reconnect.attempts, want.reconnect.attempts);
+    QCOMPARE(got.reconnect.limitSeconds, want.reconnect.limitSeconds);
+    QCOMPARE(got.reconnect.reconnects, want.reconnect.reconnects);
+    QCOMPARE(got.bytesDone, want.bytesDone);
+
+    // Connected again: no "reconnecting" object, the count stays.
+    want.reconnect = {};
+    want.reconnect.reconnects = 2;
+    data = roundTrip(want);
+    QVERIFY(!data.contains(ui::protocolName(key::kReconnecting)));
+    got = ui::parseProgress(data, 8ull << 30);
+    QVERIFY(!got.reconnect.active);
+    QCOMPARE(got.reconnect.reconnects, 2u);
+    QVERIFY(got.reconnect.endpoint.empty());
+    QCOMPARE(got.reconnect.attempts, 0u);
+
+    // Anything but an object is no wait at all.
+    data.insert(ui::protocolName(key::kReconnecting), true);
+    QVERIFY(!ui::parseProgress(data, 8ull << 30).reconnect.active);
 }
 
 void TestProtocolRoundTrip::ready()
@@ -494,6 +537,7 @@ void TestProtocolRoundTrip::jobOptions_data()
     QTest::newRow("defaults") << 0;
     QTest::newRow("every field changed") << 1;
     QTest::newRow("edges of the ranges") << 2;
+    QTest::newRow("other edges") << 3;
 }
 
 void TestProtocolRoundTrip::jobOptions()
@@ -512,12 +556,16 @@ void TestProtocolRoundTrip::jobOptions()
         want.wipeRest = true;
         want.maxFreezeSeconds = 2.5;
         want.yield = engine::YieldMode::Off;
+        want.reconnectSeconds = 7;
     } else if (row == 2) {
         want.sync = engine::SyncMode::None;
         want.granularity = engine::kMaxGranularity;
         want.bufSize = engine::kMaxBufSize;
         want.onSourceError = engine::ErrorPolicy::Stop;
         want.maxFreezeSeconds = engine::kMinFreezeSeconds;
+        want.reconnectSeconds = 0;
+    } else if (row == 3) {
+        want.reconnectSeconds = engine::kMaxReconnectSeconds;
     }
     QVERIFY(engine::validate(want));
     ui::JobRequest request;
@@ -540,6 +588,7 @@ void TestProtocolRoundTrip::jobOptions()
     const auto error =
         cli::parseCommandLine(static_cast<int>(storage.size()), argv.data(), got, command);
     QVERIFY2(!error, error ? error->c_str() : "");
+    QCOMPARE(got.options.reconnectSeconds, want.reconnectSeconds);
     QVERIFY(got.options == want);
     QCOMPARE(int(got.options.yield), int(want.yield));
     QCOMPARE(got.options.maxFreezeSeconds, want.maxFreezeSeconds);

@@ -208,12 +208,21 @@ private Q_SLOTS:
         QStringList a = ui::mirrorArguments(r, 1024);
         // The window's default is said, not left to the helper's.
         QCOMPARE(a.at(a.indexOf(QStringLiteral("--max-freeze")) + 1), QStringLiteral("10"));
+        QCOMPARE(a.count(QStringLiteral("--reconnect-timeout")), 1);
+        QCOMPARE(a.at(a.indexOf(QStringLiteral("--reconnect-timeout")) + 1), QStringLiteral("60"));
         QVERIFY(!a.contains(QStringLiteral("--wipe-rest")));
         r.settings.maxFreezeSeconds = 0.5;
         r.settings.wipeRest = true;
+        // 0 is said too: the helper must fail at once, not wait its default.
+        r.settings.reconnectSeconds = 0;
         a = ui::mirrorArguments(r, 1024);
         QCOMPARE(a.at(a.indexOf(QStringLiteral("--max-freeze")) + 1), QStringLiteral("0.5"));
         QVERIFY(a.contains(QStringLiteral("--wipe-rest")));
+        QCOMPARE(a.at(a.indexOf(QStringLiteral("--reconnect-timeout")) + 1), QStringLiteral("0"));
+        r.settings.reconnectSeconds = engine::kMaxReconnectSeconds;
+        a = ui::mirrorArguments(r, 1024);
+        QCOMPARE(a.at(a.indexOf(QStringLiteral("--reconnect-timeout")) + 1),
+                 QStringLiteral("86400"));
         // Whatever the locale, a decimal point (the CLI reads no other).
         QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
         r.settings.maxFreezeSeconds = 2.5;
@@ -316,6 +325,7 @@ emit '{"event": "BLOCK_JOB_COMPLETED", "data": {"len": 16777216, "offset": 16777
             request(dir.file(QStringLiteral("src")), dir.file(QStringLiteral("dst")));
         r.settings.maxFreezeSeconds = 0.5;
         r.settings.wipeRest = false;
+        r.settings.reconnectSeconds = 5;
         c.start(r);
         QTRY_COMPARE_WITH_TIMEOUT(ready.count(), 1, 10000);
         QVERIFY(c.status() == JobStatus::Ready);
@@ -364,6 +374,7 @@ emit '{"event": "BLOCK_JOB_COMPLETED", "data": {"len": 16777216, "offset": 16777
         QVERIFY(args.open(QIODevice::ReadOnly));
         const QByteArray line = args.readAll();
         QVERIFY2(line.contains("--max-freeze 0.5"), line.constData());
+        QVERIFY2(line.contains("--reconnect-timeout 5"), line.constData());
         QVERIFY2(!line.contains("--wipe-rest"), line.constData());
     }
 

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <limits>
 
 namespace ui {
 
@@ -23,6 +24,12 @@ std::uint64_t u64(const QJsonValue& v)
 {
     const qint64 n = v.toInteger(-1);
     return n < 0 ? 0 : static_cast<std::uint64_t>(n);
+}
+
+unsigned u32(const QJsonValue& v)
+{
+    return static_cast<unsigned>(
+        std::min<std::uint64_t>(u64(v), std::numeric_limits<unsigned>::max()));
 }
 
 std::string str(const QJsonValue& v)
@@ -47,6 +54,24 @@ engine::JobSnapshot::YieldView parseYield(const QJsonObject& o)
     y.foregroundIops = o.value(protocolName(key::kForegroundIops)).toDouble();
     y.foregroundLatencyMs = number(o.value(protocolName(key::kForegroundLatencyMs)));
     return y;
+}
+
+// "reconnects" counts for the whole run; the "reconnecting" object is there
+// only while a connection is lost, so its presence is what makes it active.
+engine::JobSnapshot::ReconnectView parseReconnect(const QJsonObject& data)
+{
+    engine::JobSnapshot::ReconnectView r;
+    r.reconnects = u32(data.value(protocolName(key::kReconnects)));
+    const QJsonValue v = data.value(protocolName(key::kReconnecting));
+    if (!v.isObject())
+        return r;
+    const QJsonObject o = v.toObject();
+    r.active = true;
+    r.endpoint = str(o.value(protocolName(key::kEndpoint)));
+    r.lostSeconds = o.value(protocolName(key::kLostSeconds)).toDouble();
+    r.attempts = u32(o.value(protocolName(key::kAttempts)));
+    r.limitSeconds = u32(o.value(protocolName(key::kLimitSeconds)));
+    return r;
 }
 
 engine::Forecast::Estimate parseForecast(const QJsonObject& o)
@@ -228,6 +253,7 @@ QStringList mirrorArguments(const JobRequest& request, int mapCells)
     if (s.wipeRest)
         a << QStringLiteral("--wipe-rest");
     a << QStringLiteral("--yield") << QString::fromUtf8(engine::toString(s.yield).data());
+    a << QStringLiteral("--reconnect-timeout") << QString::number(s.reconnectSeconds);
     // The helper keeps its checkpoints where root's jobs keep them
     // (/var/lib/drivemirror): pkexec passes no environment that could point
     // it elsewhere, so that is where the window finds them again.
@@ -401,6 +427,7 @@ engine::JobSnapshot parseProgress(const QJsonObject& data, std::uint64_t diskSiz
         s.verifyTotal = u64(data.value(protocolName(key::kVerifyTotal)));
     }
     s.yield = parseYield(data.value(protocolName(key::kYield)).toObject());
+    s.reconnect = parseReconnect(data);
     s.forecast = parseForecast(data.value(protocolName(key::kForecast)).toObject());
     return s;
 }

@@ -1,5 +1,6 @@
 #include "bridge/job_settings.h"
 
+#include <limits>
 #include <string>
 
 namespace ui {
@@ -51,6 +52,18 @@ bool seconds(const QVariant& v, double& out)
     return ok;
 }
 
+// Read wide and range-checked here: an unsigned conversion of a stored
+// negative number would wrap around instead of failing.
+bool wholeSeconds(const QVariant& v, unsigned& out)
+{
+    bool ok = false;
+    const qlonglong n = v.toLongLong(&ok);
+    if (!ok || n < 0 || n > qlonglong{std::numeric_limits<unsigned>::max()})
+        return false;
+    out = static_cast<unsigned>(n);
+    return true;
+}
+
 bool flag(const QVariant& v, bool& out)
 {
     if (!v.isValid())
@@ -81,6 +94,7 @@ engine::JobOptions loadJobOptions(QSettings& s)
     take(out, [&](auto& o) { return seconds(value("maxFreezeSeconds"), o.maxFreezeSeconds); });
     take(out, [&](auto& o) { return flag(value("wipeRest"), o.wipeRest); });
     take(out, [&](auto& o) { return parsed(value("yield"), &engine::parseYieldMode, o.yield); });
+    take(out, [&](auto& o) { return wholeSeconds(value("reconnectSeconds"), o.reconnectSeconds); });
     s.endGroup();
     return out;
 }
@@ -99,6 +113,7 @@ void saveJobOptions(QSettings& s, const engine::JobOptions& o)
     s.setValue(QStringLiteral("maxFreezeSeconds"), o.maxFreezeSeconds);
     s.setValue(QStringLiteral("wipeRest"), o.wipeRest);
     s.setValue(QStringLiteral("yield"), text(engine::toString(o.yield)));
+    s.setValue(QStringLiteral("reconnectSeconds"), o.reconnectSeconds);
     s.endGroup();
 }
 
