@@ -1019,6 +1019,14 @@
         <source>--backing: an image file, not empty</source>
         <translation>--backing: eine Image-Datei, nicht leer</translation>
     </message>
+    <message>
+        <source>how long to wait for an NBD export whose connection was lost: the job connects again and copies on, and what the server had not flushed is copied again (default 60, 0 = fail at once; --resume goes on after longer outages)</source>
+        <translation>wie lange auf einen NBD-Export gewartet wird, dessen Verbindung verloren ging: Der Auftrag verbindet sich erneut und kopiert weiter, und was der Server noch nicht festgeschrieben (flush) hatte, wird erneut kopiert (Standard: 60, 0 = sofort fehlschlagen; nach längeren Ausfällen setzt --resume fort)</translation>
+    </message>
+    <message>
+        <source>--reconnect-timeout: whole seconds from 0 to 86400, not &apos;%1&apos;</source>
+        <translation>--reconnect-timeout: ganze Sekunden von 0 bis 86400, nicht &apos;%1&apos;</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -2085,6 +2093,10 @@ Bytes %4 bis %5
         <source>%1, then %2</source>
         <translation>%1, dann %2</translation>
     </message>
+    <message>
+        <source>connection to %1 lost %2 ago: connecting again (attempt %3, gives up after %4)</source>
+        <translation>Verbindung zu %1 vor %2 verloren: verbindet erneut (Versuch %3, gibt nach %4 auf)</translation>
+    </message>
 </context>
 <context>
     <name>ui::JobController</name>
@@ -2254,6 +2266,18 @@ Bytes %4 bis %5
     <message>
         <source>While programs on the source&apos;s computer read and write its disk, the copy slows down so that they stay responsive, and speeds up again when the disk is quiet. A source nothing writes to is copied at full speed either way.</source>
         <translation>Solange Programme auf dem Rechner der Quelle deren Datenträger lesen und schreiben, wird die Kopie langsamer, damit sie flüssig bleiben, und wieder schneller, sobald der Datenträger ruht. Eine Quelle, in die nichts schreibt, wird ohnehin mit voller Geschwindigkeit kopiert.</translation>
+    </message>
+    <message>
+        <source>fail at once</source>
+        <translation>sofort fehlschlagen</translation>
+    </message>
+    <message>
+        <source>When the connection to an NBD export is lost, for example because its server restarts, the job connects again for up to this long and then copies on; what the server had not yet flushed is copied again. 0: the job stops at once and can be resumed later.</source>
+        <translation>Geht die Verbindung zu einem NBD-Export verloren, etwa weil dessen Server neu startet, versucht der Auftrag bis zu dieser Dauer, sich erneut zu verbinden, und kopiert dann weiter; was der Server noch nicht festgeschrieben (flush) hatte, wird erneut kopiert. 0: Der Auftrag stoppt sofort und kann später fortgesetzt werden.</translation>
+    </message>
+    <message>
+        <source>Reco&amp;nnect for up to:</source>
+        <translation>&amp;Neu verbinden bis zu:</translation>
     </message>
 </context>
 <context>

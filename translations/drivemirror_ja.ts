@@ -1015,6 +1015,14 @@
         <source>--backing: an image file, not empty</source>
         <translation>--backing: イメージファイルを指定 (空は不可)</translation>
     </message>
+    <message>
+        <source>how long to wait for an NBD export whose connection was lost: the job connects again and copies on, and what the server had not flushed is copied again (default 60, 0 = fail at once; --resume goes on after longer outages)</source>
+        <translation>接続が切れた NBD エクスポートを待つ時間: ジョブは再接続してコピーを続け、サーバーがフラッシュしていなかった部分は再びコピーします（既定 60、0 = すぐに失敗。これより長い停止の後は --resume で再開します）</translation>
+    </message>
+    <message>
+        <source>--reconnect-timeout: whole seconds from 0 to 86400, not &apos;%1&apos;</source>
+        <translation>--reconnect-timeout: 0 から 86400 までの整数の秒数を指定してください（&apos;%1&apos; は不可）</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -2081,6 +2089,10 @@ Bytes %4 to %5
         <source>%1, then %2</source>
         <translation>%1、その後 %2</translation>
     </message>
+    <message>
+        <source>connection to %1 lost %2 ago: connecting again (attempt %3, gives up after %4)</source>
+        <translation>%1 への接続が %2 前に切れました: 再接続中（%3 回目の試行、%4 で断念）</translation>
+    </message>
 </context>
 <context>
     <name>ui::JobController</name>
@@ -2250,6 +2262,18 @@ Bytes %4 to %5
     <message>
         <source>While programs on the source&apos;s computer read and write its disk, the copy slows down so that they stay responsive, and speeds up again when the disk is quiet. A source nothing writes to is copied at full speed either way.</source>
         <translation>ソースのコンピューター上のプログラムがディスクを読み書きしている間は、それらの応答が保たれるようにコピーを遅くし、ディスクが空けば再び速くします。何も書き込まないソースはどちらでも全速でコピーされます。</translation>
+    </message>
+    <message>
+        <source>fail at once</source>
+        <translation>すぐに失敗</translation>
+    </message>
+    <message>
+        <source>When the connection to an NBD export is lost, for example because its server restarts, the job connects again for up to this long and then copies on; what the server had not yet flushed is copied again. 0: the job stops at once and can be resumed later.</source>
+        <translation>NBD エクスポートへの接続が切れたとき（たとえばサーバーが再起動したとき）、ジョブは最長でこの時間だけ再接続を試み、その後コピーを続けます。サーバーがまだフラッシュしていなかった部分は再びコピーします。0: ジョブはすぐに停止し、後で再開できます。</translation>
+    </message>
+    <message>
+        <source>Reco&amp;nnect for up to:</source>
+        <translation>再接続の最長待ち時間(&amp;N):</translation>
     </message>
 </context>
 <context>
