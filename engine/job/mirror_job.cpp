@@ -195,9 +195,10 @@ struct MirrorJob::Impl
     // Yielding to other I/O on the source's disk (YieldMode::Auto, live source).
     bool yieldActive = false;
     std::optional<YieldController> yielder;
-    std::string statPath;            ///< the source's disk's stat file
-    bool targetOnSourceDisk = false; ///< the job's writes count as its own too
-    std::uint64_t maxRequest = 0;    ///< the disk may split larger requests
+    std::string statPath;             ///< the source's disk's stat file
+    bool targetOnSourceDisk = false;  ///< the job's writes count as its own too
+    std::uint64_t maxRequest = 0;     ///< the disk may split larger requests
+    unsigned maxSlots = kMaxInFlight; ///< kMaxInFlight, or kMaxInFlightNbd
     unsigned depthCap = kMaxInFlight;
     OwnIo own;                     ///< since the last sample
     Clock::time_point busySince{}; ///< while requests are in flight: since when
@@ -329,9 +330,11 @@ struct MirrorJob::Impl
     Result<void> init()
     {
         const std::uint64_t g = job.m_granularity;
-        slotSize = std::max<std::uint64_t>(g, job.m_options.bufSize / kMaxInFlight / g * g);
+        maxSlots = src.isNbd() || dst.isNbd() ? kMaxInFlightNbd : kMaxInFlight;
+        depthCap = maxSlots;
+        slotSize = std::max<std::uint64_t>(g, job.m_options.bufSize / maxSlots / g * g);
         const auto slots = static_cast<unsigned>(
-            std::clamp<std::uint64_t>(job.m_options.bufSize / slotSize, 1, kMaxInFlight));
+            std::clamp<std::uint64_t>(job.m_options.bufSize / slotSize, 1, maxSlots));
         // One more aligned block at the end holds the wake-up counter.
         auto buffer =
             AlignedBuffer::allocate(slots * slotSize + AlignedBuffer::kAlignment, "copy buffers");
@@ -351,7 +354,7 @@ struct MirrorJob::Impl
                                          formatBytes(src.size())};
             }
         }
-        auto r = Ring::create(4 * kMaxInFlight, childLogger(log, "engine.ring"));
+        auto r = Ring::create(4 * maxSlots, childLogger(log, "engine.ring"));
         if (!r)
             return r.error();
         ring.emplace(std::move(*r));
@@ -446,7 +449,7 @@ struct MirrorJob::Impl
             log->warn("not yielding any more: {}", stat.error().message);
             yieldActive = false;
             yielder.reset();
-            depthCap = kMaxInFlight;
+            depthCap = maxSlots;
             limiter.setSpeed(userSpeed);
             return;
         }
@@ -474,7 +477,9 @@ struct MirrorJob::Impl
 
     void applyYield(const YieldController::State& state)
     {
-        depthCap = state.maxInFlight;
+        // The controller's depth is out of kMaxDepth; an export's deeper
+        // queue of smaller requests scales with it.
+        depthCap = std::max(1u, state.maxInFlight * maxSlots / YieldController::kMaxDepth);
         limiter.retune(state.rateLimit);
     }
 
@@ -1026,7 +1031,7 @@ struct MirrorJob::Impl
     {
         const std::uint64_t g = job.m_granularity;
         bool wrapped = false;
-        for (unsigned guard = 0; guard < 4 * kMaxInFlight + 4; ++guard) {
+        for (unsigned guard = 0; guard < 4 * maxSlots + 4; ++guard) {
             auto found = dirty.nextDirtyRun(cursor, kMaxZeroRun);
             if (!found) {
                 if (wrapped || cursor == 0)
@@ -1696,7 +1701,7 @@ struct MirrorJob::Impl
         snap->yield.foregroundIops = state.foregroundIops;
         snap->yield.foregroundLatencyMs = state.foregroundLatencyMs;
         snap->yield.baselineMs = state.baselineMs;
-        snap->yield.maxInFlight = yieldActive ? depthCap : kMaxInFlight;
+        snap->yield.maxInFlight = yieldActive ? depthCap : maxSlots;
         snap->yield.rateLimit = yieldActive ? limiter.speed() : userSpeed;
         snap->forecast = forecast.estimate();
         snap->elapsedSeconds = std::chrono::duration<double>(now - startTime).count();

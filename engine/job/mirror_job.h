@@ -37,7 +37,13 @@
 
 namespace engine {
 
+/// Requests a job keeps in flight between local disks: 16 of 1 MiB (the
+/// default buffer) keep any disk busy.
 inline constexpr unsigned kMaxInFlight = 16;
+/// To or from an NBD export, the same buffer in 64 requests (256 KiB each):
+/// a server reads a connection's requests one after another and hands them
+/// to its workers, which more and smaller requests keep busy.
+inline constexpr unsigned kMaxInFlightNbd = 64;
 
 /// Stops the source's writers for the final copy of Complete (or of a
 /// consistent Cancel) and lets them go again. Called on the job thread.
