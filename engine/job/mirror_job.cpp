@@ -1523,6 +1523,48 @@ struct MirrorJob::Impl
     }
 
     static constexpr auto kReconnectAttempt = std::chrono::seconds(2);
+    static constexpr unsigned kIdentitySamples = 16;
+
+    // After a reconnect, an export of the same size may still be another
+    // disk (a server restarted on another file). What the job wrote there
+    // and the server flushed must read back as written: granules spread
+    // over the disk, clean since, with the hash the journal recorded.
+    Result<void> checkSameTarget()
+    {
+        if (!journal || !dst.canReconnect())
+            return {};
+        const std::uint64_t g = job.m_granularity;
+        const std::uint64_t granules = (src.size() + g - 1) / g;
+        const std::uint64_t stride = std::max<std::uint64_t>(1, granules / kIdentitySamples);
+        std::uint64_t saved = 0;
+        unsigned checked = 0;
+        for (std::uint64_t start = 0; start < granules && checked < kIdentitySamples;
+             start += stride) {
+            // The first written, clean granule of this stretch.
+            for (std::uint64_t i = start; i < std::min(granules, start + stride); ++i) {
+                const std::uint64_t off = i * g;
+                if (dirty.isDirty(off))
+                    continue;
+                if (auto r = journal->recordedHashes(i, {&saved, 1}); !r)
+                    return r;
+                if (saved == 0)
+                    continue;
+                const std::uint64_t len = std::min(g, src.size() - off);
+                if (auto r = dst.nbd()->pread(slab.data(), len, off); !r)
+                    return r;
+                if (JobJournal::hashGranule(slab.data(), len) != saved)
+                    return Error{ESTALE, dst.path() +
+                                             ": the export came back without what "
+                                             "the job wrote and the server flushed at " +
+                                             std::to_string(off) +
+                                             ": it is not the disk the job was copying"};
+                ++checked;
+                break;
+            }
+        }
+        log->debug("{}: {} granules read back as written", dst.path(), checked);
+        return {};
+    }
 
     // Connects again to the export that was lost, once nothing is in flight
     // any more; the job fails when the server stays away longer than the
@@ -1576,6 +1618,11 @@ struct MirrorJob::Impl
             }
         }
         reDirtyUnflushed();
+        if (auto same = checkSameTarget(); !same) {
+            failure = same.error();
+            failureFromSource = false;
+            return;
+        }
         ++reconnects;
         log->info(
             "{}: connected again after {} ({} attempts); copying goes on", lostExport->endpoint,
