@@ -145,6 +145,8 @@ public:
                                             const QString& exportName, bool readOnly, QString* why)
     {
         std::unique_ptr<NbdServer> s(new NbdServer);
+        s->m_kind = kind;
+        s->m_readOnly = readOnly;
         s->m_socket = socket;
         s->m_export = exportName;
         s->m_log = socket + QStringLiteral(".log");
@@ -202,6 +204,15 @@ public:
         }
     }
 
+    /// A server of the same kind on the same socket and export name, serving
+    /// @p file: this one restarted (kill() it first), or another disk put
+    /// in its place.
+    std::unique_ptr<NbdServer> again(const QString& file, QString* why) const
+    {
+        QFile::remove(m_socket);
+        return start(m_kind, file, m_socket, m_export, m_readOnly, why);
+    }
+
     QString uri() const { return unixUri(m_export, m_socket); }
     bool running() const { return m_proc.state() == QProcess::Running; }
     /// Gone at once, as a crashed or rebooted server.
@@ -219,6 +230,8 @@ public:
 
 private:
     NbdServer() = default;
+    Kind m_kind = Kind::QemuNbd;
+    bool m_readOnly = false;
     QProcess m_proc;
     QString m_socket, m_export, m_log, m_commandLine;
 };
@@ -1025,10 +1038,7 @@ void TestCliNbd::serverKilledMidJob_targetFails_resumeAfterRestartIdentical()
 
     // The same server again on the same socket: the job goes on from its
     // checkpoint and ends identical.
-    server.reset();
-    QFile::remove(sock);
-    server =
-        NbdServer::start(NbdServer::Kind::QemuNbd, exp, sock, QStringLiteral("disk"), false, &why);
+    server = server->again(exp, &why);
     QVERIFY2(server, qPrintable(why));
     QStringList resume = args;
     resume.removeAt(resume.indexOf(QStringLiteral("--speed")) + 1);
@@ -1123,9 +1133,7 @@ void TestCliNbd::serverRestartedMidJob_jobConnectsAgain_identical()
     QVERIFY(r.value(QStringLiteral("lost-seconds")).toDouble() >= 0);
     // Out of service for a second, then the same export on the same socket.
     QTest::qWait(1000);
-    server.reset();
-    QFile::remove(sock);
-    server = NbdServer::start(k, exp, sock, QStringLiteral("disk"), false, &why);
+    server = server->again(exp, &why);
     QVERIFY2(server, qPrintable(why));
 
     const int code = s.finish(120000);
@@ -1158,10 +1166,7 @@ void TestCliNbd::sourceServerRestartedMidJob_jobConnectsAgain_identical()
              qPrintable(s.transcript()));
     server->kill();
     QVERIFY2(s.waitFor(reconnecting, 15000) >= 0, qPrintable(s.transcript()));
-    server.reset();
-    QFile::remove(sock);
-    server =
-        NbdServer::start(NbdServer::Kind::QemuNbd, img, sock, QStringLiteral("disk"), true, &why);
+    server = server->again(img, &why);
     QVERIFY2(server, qPrintable(why));
 
     const int code = s.finish(120000);
@@ -1217,11 +1222,8 @@ void TestCliNbd::serverBackWithAnotherDisk_jobFails()
     QTest::qWait(static_cast<int>(std::max<qint64>(0, 1500 - started.elapsed())));
     server->kill();
     QVERIFY2(s.waitFor(reconnecting, 15000) >= 0, qPrintable(s.transcript()));
-    server.reset();
-    QFile::remove(sock);
     const FileState otherBefore = fileState(other);
-    server = NbdServer::start(NbdServer::Kind::QemuNbd, other, sock, QStringLiteral("disk"), false,
-                              &why);
+    server = server->again(other, &why);
     QVERIFY2(server, qPrintable(why));
 
     const int code = s.finish(60000);
