@@ -1882,7 +1882,8 @@ struct MirrorJob::Impl
     Result<void> flushTarget()
     {
         auto r = flushDst();
-        if (!r)
+        // A lost connection was said as a warning; the job waits for it.
+        if (!r && !lostExport)
             log->error("{}", r.error().message);
         return r;
     }
@@ -2000,13 +2001,22 @@ struct MirrorJob::Impl
 
     enum class Converged { No, Completed, Cancelled };
 
+    // A flush at READY or Complete that failed: the end of the job, unless
+    // the connection was lost and the job converges again once it is back.
+    Result<Converged> flushFailed(const Error& why) const
+    {
+        if (lostExport)
+            return Converged::No;
+        return why;
+    }
+
     Result<Converged> converge()
     {
         if (!readyReached) {
             // READY promises that the target holds everything copied so
             // far durably: flush before saying so.
             if (auto r = flushTarget(); !r)
-                return lostExport ? Result<Converged>(Converged::No) : Result<Converged>(r.error());
+                return flushFailed(r.error());
             readyReached = true;
             transition(JobStatus::Ready);
             log->info(
@@ -2033,7 +2043,7 @@ struct MirrorJob::Impl
         // Everything read under the quiesce is on the target; make it durable
         // before the writers go on.
         if (auto r = flushTarget(); !r)
-            return lostExport ? Result<Converged>(Converged::No) : Result<Converged>(r.error());
+            return flushFailed(r.error());
         // A target file deleted or truncated behind the job's back took the
         // copy with it: no success can be claimed for it.
         if (auto r = dst.checkStillThere(); !r) {
